@@ -84,6 +84,7 @@ type Timestamp struct {
 type Result struct {
 	Status Status
 	Error  string // for StatusError: a message a person understands
+	Note   string // informational, e.g. why a done file has no perceptual hash
 	Size   int64
 	MIME   string
 	SHA256 [32]byte
