@@ -1,0 +1,276 @@
+package processing
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/rwcarlsen/goexif/exif"
+	"github.com/rwcarlsen/goexif/tiff"
+)
+
+// EXIF reading: walkTIFF validates the structure and keeps the wanted tags;
+// exifPayload writes them into a small well-formed TIFF; goexif decodes that
+// payload (it never sees the file, a maker note or a thumbnail); OffsetTime*
+// (0x9010-0x9012), which goexif has no names for, come from the walker.
+
+// exifDateTag describes one of the three EXIF dates and its companions.
+type exifDateTag struct {
+	kind   CandidateKind
+	field  exif.FieldName
+	tag    uint16
+	subSec exif.FieldName
+	offset uint16
+	label  string
+}
+
+var exifDateTags = []exifDateTag{
+	{KindEXIFOriginal, exif.DateTimeOriginal, tagDateTimeOriginal, exif.SubSecTimeOriginal, tagOffsetTimeOriginal, "DateTimeOriginal (0x9003)"},
+	{KindEXIFDigitized, exif.DateTimeDigitized, tagDateTimeDigitized, exif.SubSecTimeDigitized, tagOffsetTimeDigit, "DateTimeDigitized/CreateDate (0x9004)"},
+	{KindEXIFModify, exif.DateTime, tagDateTime, exif.SubSecTime, tagOffsetTime, "DateTime/ModifyDate (0x0132)"},
+}
+
+// exifPayload writes the validated tags as a little-endian TIFF: IFD0 (Make,
+// Model, Orientation, DateTime, Exif pointer) and an Exif IFD. Every value is
+// bounded by tiffMaxStringLen, so the payload is at most a few KiB.
+func exifPayload(t *tiffTags) []byte {
+	type ent struct {
+		tag, typ uint16
+		count    uint32
+		val      []byte
+	}
+	convert := func(m map[uint16]tiffField) []ent {
+		var out []ent
+		for tag, f := range m {
+			switch f.Type {
+			case 2, 7, 1: // text-like: copy bytes as ASCII, NUL-terminated
+				s, _ := tiffASCII(f)
+				v := append([]byte(s), 0)
+				out = append(out, ent{tag, 2, uint32(len(v)), v})
+			case 3, 4:
+				n, _ := tiffUint(f, t.Order)
+				if n > 0xFFFF {
+					continue
+				}
+				v := binary.LittleEndian.AppendUint16(nil, uint16(n))
+				out = append(out, ent{tag, 3, 1, v})
+			}
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].tag < out[j].tag })
+		return out
+	}
+	ifd0 := convert(t.IFD0)
+	ex := convert(t.Exif)
+	if len(ex) > 0 {
+		ifd0 = append(ifd0, ent{tag: tagExifIFD, typ: 4, count: 1})
+	}
+	le := binary.LittleEndian
+	ifdSize := func(n int) int { return 2 + 12*n + 4 }
+	var buf []byte
+	buf = append(buf, 'I', 'I', 42, 0, 8, 0, 0, 0)
+	exifOff := 8 + ifdSize(len(ifd0))
+	dataOff := exifOff
+	if len(ex) > 0 {
+		dataOff += ifdSize(len(ex))
+	}
+	var data []byte
+	writeIFD := func(es []ent) {
+		buf = le.AppendUint16(buf, uint16(len(es)))
+		for _, e := range es {
+			buf = le.AppendUint16(buf, e.tag)
+			buf = le.AppendUint16(buf, e.typ)
+			buf = le.AppendUint32(buf, e.count)
+			switch {
+			case e.tag == tagExifIFD:
+				buf = le.AppendUint32(buf, uint32(exifOff))
+			case len(e.val) <= 4:
+				var v [4]byte
+				copy(v[:], e.val)
+				buf = append(buf, v[:]...)
+			default:
+				buf = le.AppendUint32(buf, uint32(dataOff+len(data)))
+				data = append(data, e.val...)
+				if len(data)%2 == 1 {
+					data = append(data, 0)
+				}
+			}
+		}
+		buf = le.AppendUint32(buf, 0)
+	}
+	writeIFD(ifd0)
+	if len(ex) > 0 {
+		writeIFD(ex)
+	}
+	return append(buf, data...)
+}
+
+// readEXIF reads the EXIF TIFF at [base, base+size) of r into md. where names
+// the container for candidate details, e.g. "JPEG APP1".
+func readEXIF(r io.ReaderAt, base, size int64, where string, md *Metadata) {
+	tags, problems, err := walkTIFF(r, base, size)
+	md.Problems = append(md.Problems, problems...)
+	if err != nil {
+		md.Problems = append(md.Problems, err.Error())
+		return
+	}
+	if len(tags.IFD0) == 0 && len(tags.Exif) == 0 {
+		return
+	}
+	x, err := exif.Decode(bytes.NewReader(exifPayload(tags)))
+	if err != nil || x == nil {
+		md.Problems = append(md.Problems, fmt.Sprintf("EXIF: decode of validated tags failed: %v", err))
+		return
+	}
+	str := func(name exif.FieldName) (string, bool) {
+		tg, err := x.Get(name)
+		if err != nil || tg.Format() != tiff.StringVal {
+			return "", false
+		}
+		s, err := tg.StringVal()
+		return s, err == nil
+	}
+	if s, ok := str(exif.Make); ok {
+		md.Make = cleanText(s)
+	}
+	if s, ok := str(exif.Model); ok {
+		md.Model = cleanText(s)
+	}
+	if tg, err := x.Get(exif.Orientation); err == nil {
+		if o, err := tg.Int(0); err == nil && o >= 1 && o <= 8 {
+			md.Orientation = o
+		} else {
+			md.Problems = append(md.Problems, "EXIF: orientation out of range")
+		}
+	}
+	for _, d := range exifDateTags {
+		raw, ok := str(d.field)
+		if !ok {
+			continue
+		}
+		c, st := parseEXIFDateTime(raw)
+		switch st {
+		case exifDateEmpty:
+			continue
+		case exifDateGarbage:
+			md.Problems = append(md.Problems, fmt.Sprintf("EXIF: %s is not a date: %q", d.label, cleanText(raw)))
+			continue
+		}
+		detail := "EXIF " + d.label
+		if ss, ok := str(d.subSec); ok {
+			if f := subSecDigits(ss); f != "" && c.Frac == "" {
+				c.Frac = f
+				detail += " + " + string(d.subSec)
+			}
+		}
+		if f, ok := tags.Exif[d.offset]; ok && !c.ZoneKnown {
+			if s, ok := tiffASCII(f); ok {
+				if off, ok := parseOffset(s); ok {
+					c.ZoneKnown, c.Offset = true, off
+					detail += fmt.Sprintf(" + OffsetTime 0x%04X %q", d.offset, strings.TrimSpace(s))
+				} else if strings.Trim(s, " :\x00") != "" {
+					md.Problems = append(md.Problems, fmt.Sprintf("EXIF: offset 0x%04X is not a time zone offset: %q", d.offset, cleanText(s)))
+				}
+			}
+		}
+		md.Candidates = append(md.Candidates, Candidate{
+			Kind: d.kind, Source: SourceEXIF, Value: c.String(),
+			Detail: detail + ", in " + where + fmt.Sprintf(" (raw %q)", strings.TrimRight(raw, "\x00 ")),
+		})
+	}
+}
+
+// cleanText trims spaces and NULs and drops control characters.
+func cleanText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7F {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
+}
+
+type exifDateStatus int
+
+const (
+	exifDateOK exifDateStatus = iota
+	exifDateEmpty
+	exifDateGarbage
+)
+
+// parseEXIFDateTime parses "YYYY:MM:DD HH:MM:SS" and the variants cameras and
+// software write ("-" or "/" date separators, "T", a fraction, a zone). All
+// zeros and blanks (the EXIF spelling of "unknown") are exifDateEmpty. The
+// result is not calendar-validated: 30 February comes back as written.
+func parseEXIFDateTime(raw string) (civil, exifDateStatus) {
+	s := strings.TrimSpace(strings.TrimRight(raw, "\x00"))
+	if strings.Trim(s, " :0-/T") == "" {
+		return civil{}, exifDateEmpty
+	}
+	var c civil
+	if len(s) < 19 {
+		// A date alone ("2019:07:04") is still a date.
+		if len(s) == 10 && isDigits(s[:4]) && isDigits(s[5:7]) && isDigits(s[8:10]) && isSep(s[4]) && s[4] == s[7] {
+			c.Year, c.Month, c.Day = atoi(s[:4]), atoi(s[5:7]), atoi(s[8:10])
+			c.Prec = precDate
+			return c, exifDateOK
+		}
+		return c, exifDateGarbage
+	}
+	if !(isDigits(s[:4]) && isSep(s[4]) && isDigits(s[5:7]) && isSep(s[7]) && isDigits(s[8:10]) &&
+		(s[10] == ' ' || s[10] == 'T') && isDigits(s[11:13]) && s[13] == ':' && isDigits(s[14:16]) &&
+		s[16] == ':' && isDigits(s[17:19])) {
+		return c, exifDateGarbage
+	}
+	c = civil{Year: atoi(s[:4]), Month: atoi(s[5:7]), Day: atoi(s[8:10]),
+		Hour: atoi(s[11:13]), Min: atoi(s[14:16]), Sec: atoi(s[17:19]), Prec: precTime}
+	rest := strings.TrimSpace(s[19:])
+	if strings.HasPrefix(rest, ".") {
+		i := 1
+		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+			i++
+		}
+		c.Frac, rest = subSecDigits(rest[1:i]), strings.TrimSpace(rest[i:])
+	}
+	if rest != "" {
+		if off, ok := parseOffset(rest); ok {
+			c.ZoneKnown, c.Offset = true, off
+		}
+	}
+	return c, exifDateOK
+}
+
+// subSecDigits keeps the leading decimal digits of a SubSecTime value (at most 9).
+func subSecDigits(s string) string {
+	s = strings.TrimSpace(strings.TrimRight(s, "\x00"))
+	i := 0
+	for i < len(s) && i < 9 && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return s[:i]
+}
+
+func isSep(b byte) bool { return b == ':' || b == '-' || b == '/' || b == '.' }
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func atoi(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}

@@ -1,0 +1,172 @@
+package processing
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Metadata is what the embedded metadata of a file says.
+type Metadata struct {
+	Orientation int         // EXIF orientation 1..8; 0 when absent
+	Make, Model string      // EXIF camera make/model, trimmed; "" when absent
+	Candidates  []Candidate // from EXIF / video atoms, not yet validated
+	Problems    []string    // metadata that was present but malformed; informational, never a file error
+}
+
+// Limits shared by the container parsers. Nothing is allocated from a length
+// read in a file without checking it against these and against the file size.
+const (
+	maxEXIFBlock   = 4 << 20 // an EXIF block we are willing to read into memory
+	maxBoxDepth    = 8       // ISOBMFF nesting followed
+	maxBoxes       = 4096    // boxes/chunks/segments visited per file
+	maxMetaBoxRead = 1 << 20 // a HEIF meta / QuickTime meta box read whole
+)
+
+// containerKind is what the magic bytes (or, failing them, the MIME type) say.
+type containerKind int
+
+const (
+	ckUnknown containerKind = iota
+	ckJPEG
+	ckPNG
+	ckWebP
+	ckTIFF
+	ckHEIF
+	ckVideo
+)
+
+// sniffContainer decides how to read a file from its first bytes, the MIME
+// type being only a fallback for generic or unrecognised magic.
+func sniffContainer(head []byte, mime string) containerKind {
+	switch {
+	case len(head) >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF:
+		return ckJPEG
+	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")):
+		return ckPNG
+	case len(head) >= 12 && string(head[:4]) == "RIFF" && string(head[8:12]) == "WEBP":
+		return ckWebP
+	case len(head) >= 4 && (string(head[:4]) == "II*\x00" || string(head[:4]) == "MM\x00*" ||
+		string(head[:4]) == "IIRO" || string(head[:4]) == "IIRS" || string(head[:4]) == "IIU\x00"):
+		return ckTIFF
+	case len(head) >= 12 && string(head[4:8]) == "ftyp":
+		if isHEIFBrand(head) {
+			return ckHEIF
+		}
+		return ckVideo
+	}
+	m := strings.ToLower(mime)
+	if i := strings.IndexByte(m, ';'); i >= 0 {
+		m = m[:i]
+	}
+	switch {
+	case m == "image/jpeg":
+		return ckJPEG
+	case m == "image/png":
+		return ckPNG
+	case m == "image/webp":
+		return ckWebP
+	case m == "image/heic" || m == "image/heif" || m == "image/heic-sequence" || m == "image/heif-sequence" || m == "image/avif":
+		return ckHEIF
+	case strings.HasPrefix(m, "video/") || m == "audio/mp4":
+		return ckVideo
+	case m == "image/tiff" || strings.HasPrefix(m, "image/x-") && (strings.Contains(m, "cr2") ||
+		strings.Contains(m, "nef") || strings.Contains(m, "arw") || strings.Contains(m, "dng") ||
+		strings.Contains(m, "orf") || strings.Contains(m, "rw2") || strings.Contains(m, "pef")):
+		return ckTIFF
+	}
+	return ckUnknown
+}
+
+// isHEIFBrand reports whether an ftyp box (at head[0:]) names a HEIF image brand.
+func isHEIFBrand(head []byte) bool {
+	brands := []string{string(head[8:12])}
+	n := int(beU32(head[0:4]))
+	for i := 16; i+4 <= len(head) && i+4 <= n; i += 4 {
+		brands = append(brands, string(head[i:i+4]))
+	}
+	for i, b := range brands {
+		switch b {
+		case "heic", "heix", "heim", "heis", "hevc", "hevx", "avif", "avis":
+			return true
+		case "mif1", "msf1":
+			// mif1 alone is a HEIF image; with a video major brand it is not
+			if i == 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ReadMetadata reads the embedded metadata of one file. r gives the file's
+// bytes, size is the file size, mime is the detected MIME type. It reads only
+// the parts it needs, never allocates from an unchecked length, and reports
+// malformed metadata in Problems instead of failing.
+func ReadMetadata(r io.ReaderAt, size int64, mime string) Metadata {
+	var md Metadata
+	if r == nil || size <= 0 {
+		return md
+	}
+	head := make([]byte, 64)
+	n, _ := r.ReadAt(head, 0)
+	head = head[:n]
+	switch sniffContainer(head, mime) {
+	case ckJPEG:
+		readJPEGMeta(r, size, &md)
+	case ckPNG:
+		readPNGMeta(r, size, &md)
+	case ckWebP:
+		readWebPMeta(r, size, &md)
+	case ckTIFF:
+		readEXIF(r, 0, size, "TIFF header", &md)
+	case ckHEIF:
+		readHEIFMeta(r, size, &md)
+	case ckVideo:
+		readVideoMeta(r, size, &md)
+	}
+	return md
+}
+
+// readEXIFBlock handles an EXIF block found in a container at [off, off+n):
+// an optional "Exif\0\0" prefix, then the TIFF.
+func readEXIFBlock(r io.ReaderAt, off, n int64, where string, md *Metadata) {
+	if n > maxEXIFBlock {
+		md.Problems = append(md.Problems, fmt.Sprintf("EXIF: %s block of %d bytes is too large", where, n))
+		return
+	}
+	var pre [6]byte
+	if n >= 6 {
+		if _, err := r.ReadAt(pre[:], off); err == nil && string(pre[:]) == "Exif\x00\x00" {
+			off, n = off+6, n-6
+		}
+	}
+	readEXIF(r, off, n, where, md)
+}
+
+func beU32(b []byte) uint32 {
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+}
+
+func beU16(b []byte) uint16 { return uint16(b[0])<<8 | uint16(b[1]) }
+
+func leU32(b []byte) uint32 {
+	return uint32(b[3])<<24 | uint32(b[2])<<16 | uint32(b[1])<<8 | uint32(b[0])
+}
+
+// readFull reads exactly n bytes at off, refusing n beyond limit.
+func readFull(r io.ReaderAt, off, n, limit int64) ([]byte, error) {
+	if n < 0 || n > limit {
+		return nil, fmt.Errorf("%d bytes is more than the %d allowed", n, limit)
+	}
+	b := make([]byte, n)
+	m, err := r.ReadAt(b, off)
+	if int64(m) == n {
+		return b, nil
+	}
+	if err == nil {
+		err = io.ErrUnexpectedEOF
+	}
+	return nil, err
+}
