@@ -1,0 +1,173 @@
+package jpegdc
+
+import (
+	"encoding/binary"
+)
+
+// lookBits is the width of the Huffman lookahead tables. Codes (plus, for the
+// AC skip table, their magnitude bits) up to this many bits are decoded with
+// one table lookup.
+const lookBits = 10
+
+// huffTable is one DHT table prepared for fast decoding.
+type huffTable struct {
+	valid bool
+	// lut[peek] = code length | symbol<<8 for codes of at most lookBits bits;
+	// 0 for longer codes (slow path).
+	lut [1 << lookBits]uint16
+	// skip[peek] is used to skip AC coefficients: low 5 bits = code length +
+	// magnitude bits, high byte = how far k advances (r+1, 16 for ZRL, 64 for
+	// EOB). 0 means "use lut / the slow path".
+	skip [1 << lookBits]uint16
+	// Canonical decoding for codes longer than lookBits.
+	maxCode [17]int32 // largest code of each length, -1 if none
+	valPtr  [17]int32 // index in vals of the first code of each length minus that code
+	vals    [256]byte
+	nVals   int
+}
+
+// build prepares t from the DHT counts (codes of length 1..16) and symbols.
+func (t *huffTable) build(counts *[16]byte, vals []byte) error {
+	*t = huffTable{}
+	t.nVals = copy(t.vals[:], vals)
+	code := int32(0)
+	k := int32(0)
+	for l := 1; l <= 16; l++ {
+		n := int32(counts[l-1])
+		if n == 0 {
+			t.maxCode[l] = -1
+		} else {
+			t.valPtr[l] = k - code
+			for i := int32(0); i < n; i++ {
+				if l <= lookBits {
+					sym := vals[k+i]
+					c := code + i
+					shift := uint(lookBits - l)
+					lo := int(c) << shift
+					hi := lo + 1<<shift
+					e := uint16(l) | uint16(sym)<<8
+					r, s := int(sym>>4), int(sym&15)
+					var sk uint16
+					switch {
+					case s == 0 && r == 15:
+						sk = uint16(l) | 16<<8
+					case s == 0:
+						sk = uint16(l) | 64<<8 // EOB (EOBn only occurs in progressive AC scans, which are never decoded)
+					case l+s <= lookBits:
+						sk = uint16(l+s) | uint16(r+1)<<8
+					}
+					for j := lo; j < hi; j++ {
+						t.lut[j] = e
+						t.skip[j] = sk
+					}
+				}
+			}
+			k += n
+			code += n
+			t.maxCode[l] = code - 1
+		}
+		if code > 1<<uint(l) {
+			return formatError("bad Huffman table (code space overflow)")
+		}
+		code <<= 1
+	}
+	t.valid = true
+	return nil
+}
+
+// bitReader reads the entropy-coded segment of a scan through a 64-bit
+// buffer. Byte stuffing (FF 00) is removed; at a marker or at the end of the
+// data it feeds zero bits and counts them in pad, so that a decoder can tell
+// afterwards whether it consumed bits the file does not have.
+type bitReader struct {
+	data []byte
+	pos  int    // next byte of data not yet in acc
+	acc  uint64 // valid bits are the top n bits
+	n    uint
+	pad  uint // zero bits fed after the end of the segment (cumulative)
+}
+
+// refill tops acc up to at least 57 bits.
+func (b *bitReader) refill() {
+	if b.pos+8 <= len(b.data) {
+		w := binary.BigEndian.Uint64(b.data[b.pos:])
+		x := ^w
+		if (x-0x0101010101010101)&^x&0x8080808080808080 == 0 { // no 0xFF byte
+			b.acc |= w >> b.n
+			k := (64 - b.n) >> 3
+			b.pos += int(k)
+			b.n += k * 8
+			return
+		}
+	}
+	b.refillSlow()
+}
+
+func (b *bitReader) refillSlow() {
+	for b.n <= 56 {
+		var c byte
+		if b.pos < len(b.data) {
+			c = b.data[b.pos]
+			if c == 0xFF {
+				if b.pos+1 < len(b.data) && b.data[b.pos+1] == 0 {
+					b.pos += 2
+				} else {
+					c = 0 // a marker: stay here, feed zeros
+					b.pad += 8
+				}
+			} else {
+				b.pos++
+			}
+		} else {
+			b.pad += 8
+		}
+		b.acc |= uint64(c) << (56 - b.n)
+		b.n += 8
+	}
+}
+
+// overrun reports whether bits beyond the end of the segment were consumed.
+func (b *bitReader) overrun() bool { return b.pad > b.n }
+
+// decode returns the next Huffman symbol. The caller guarantees n >= 16.
+func (b *bitReader) decode(t *huffTable) (byte, error) {
+	e := t.lut[b.acc>>(64-lookBits)]
+	if e != 0 {
+		l := uint(e & 0xff)
+		b.acc <<= l
+		b.n -= l
+		return byte(e >> 8), nil
+	}
+	return b.decodeSlow(t)
+}
+
+func (b *bitReader) decodeSlow(t *huffTable) (byte, error) {
+	for l := lookBits + 1; l <= 16; l++ {
+		code := int32(b.acc >> (64 - uint(l)))
+		if code <= t.maxCode[l] {
+			i := t.valPtr[l] + code
+			if i < 0 || int(i) >= t.nVals {
+				break
+			}
+			b.acc <<= uint(l)
+			b.n -= uint(l)
+			return t.vals[i], nil
+		}
+	}
+	return 0, formatError("bad Huffman code")
+}
+
+// receiveExtend reads s bits (s <= 16, n >= s) and sign-extends them as JPEG
+// magnitude categories do.
+func (b *bitReader) receiveExtend(s uint) int32 {
+	if s == 0 {
+		return 0
+	}
+	v := int32(b.acc >> (64 - s))
+	b.acc <<= s
+	b.n -= s
+	if v < 1<<(s-1) {
+		v += (-1 << s) + 1
+	}
+	return v
+}
