@@ -1,0 +1,51 @@
+package processing
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// goexifSamples returns the directory of the sample photographs that ship with goexif.
+func goexifSamples(t testing.TB) string {
+	t.Helper()
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		t.Skip("go env GOMODCACHE:", err)
+	}
+	dirs, _ := filepath.Glob(filepath.Join(strings.TrimSpace(string(out)), "github.com/rwcarlsen/goexif@*/exif/samples"))
+	if len(dirs) == 0 {
+		t.Skip("goexif samples not in the module cache")
+	}
+	return dirs[0]
+}
+
+func readMetaFile(t testing.TB, path, mime string) Metadata {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ReadMetadata(bytes.NewReader(b), int64(len(b)), mime)
+}
+
+func candidate(md Metadata, k CandidateKind) (Candidate, bool) {
+	for _, c := range md.Candidates {
+		if c.Kind == k {
+			return c, true
+		}
+	}
+	return Candidate{}, false
+}
+
+func TestGoexifSamplesDump(t *testing.T) {
+	dir := goexifSamples(t)
+	files, _ := filepath.Glob(filepath.Join(dir, "*.jpg"))
+	for _, f := range files {
+		md := readMetaFile(t, f, "image/jpeg")
+		t.Logf("%s: %q %q o=%d %v %v", filepath.Base(f), md.Make, md.Model, md.Orientation, md.Candidates, md.Problems)
+	}
+}
