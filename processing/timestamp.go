@@ -1,0 +1,388 @@
+package processing
+
+import (
+	"fmt"
+	"path/filepath"
+	"time"
+)
+
+// TimestampInput is everything DetermineTimestamp looks at.
+type TimestampInput struct {
+	Path    string // absolute path on disk: file name candidates, sidecar lookup next to it
+	RelPath string // path relative to the scan root, '/' separators: folder-name candidates come from its directories only
+	ModTime time.Time
+	Meta    Metadata
+}
+
+// TimestampOptions are the settings of the timestamp analysis.
+type TimestampOptions struct {
+	MinYear int       // candidates before this year are rejected; 0 means DefaultMinYear
+	Now     time.Time // the scan time; candidates after Now + 1 day are rejected (zero: time.Now())
+}
+
+// DefaultMinYear is the minimum valid year when TimestampOptions.MinYear is 0.
+const DefaultMinYear = 2000
+
+// strength is the class of a candidate kind, which decides the confidence.
+type strength int
+
+const (
+	strengthLast     strength = iota // mtime
+	strengthWeak                     // EXIF ModifyDate
+	strengthDateOnly                 // folder, date-only file name
+	strengthName                     // full date-time file name
+	strengthGood                     // EXIF digitized, XMP sidecar
+	strengthStrong                   // EXIF original, video creation, Takeout
+)
+
+// choiceRule is one row of the choice table.
+type choiceRule struct {
+	Kind     CandidateKind
+	Strength strength
+	Why      string
+}
+
+// choiceRules is the choice table: the valid candidate of the earliest row
+// wins (among candidates of one kind, the first found). It is printed in the
+// README (see TestChoiceTableText).
+var choiceRules = []choiceRule{
+	{KindEXIFOriginal, strengthStrong, "EXIF DateTimeOriginal (+SubSecTimeOriginal, OffsetTimeOriginal): when the shutter fired"},
+	{KindVideoCreation, strengthStrong, "QuickTime com.apple.quicktime.creationdate (with offset), then mvhd creation time (UTC)"},
+	{KindTakeout, strengthStrong, "Google Takeout JSON photoTakenTime (UTC)"},
+	{KindEXIFDigitized, strengthGood, "EXIF DateTimeDigitized/CreateDate: when it was digitised (scans: the scan)"},
+	{KindXMP, strengthGood, "XMP sidecar exif:DateTimeOriginal / photoshop:DateCreated"},
+	{KindFilenameTime, strengthName, "date and time in the file name (camera/app patterns)"},
+	{KindFilenameDate, strengthDateOnly, "date only in the file name (e.g. WhatsApp IMG-20180312-WA0007)"},
+	{KindFolder, strengthDateOnly, "folder names: …/2019/05/21/…, 2019-05-21 Trip, Photos from 2002"},
+	{KindEXIFModify, strengthWeak, "EXIF DateTime/ModifyDate: often the last edit"},
+	{KindMtime, strengthLast, "file modification time (UTC): copies and downloads reset it"},
+}
+
+func ruleOf(k CandidateKind) (rank int, s strength) {
+	for i, r := range choiceRules {
+		if r.Kind == k {
+			return len(choiceRules) - i, r.Strength
+		}
+	}
+	return 0, strengthLast
+}
+
+// factoryDefaultYears are years whose 1 January cameras fall back to when
+// their clock was never set (or lost its battery).
+var factoryDefaultYears = map[int]bool{2000: true, 2001: true, 2002: true, 2003: true, 2004: true, 2005: true,
+	2006: true, 2007: true, 2008: true, 2009: true, 2010: true, 2011: true, 2012: true, 2013: true, 2014: true, 2015: true}
+
+// eval is a candidate under evaluation.
+type eval struct {
+	c       *Candidate
+	v       civil
+	valid   bool
+	rank    int
+	str     strength
+	demoted bool // a trap was detected: treated as the weakest evidence
+	noVote  bool // may neither confirm nor contradict (mtime of a messenger copy)
+}
+
+// DetermineTimestamp gathers all candidates (embedded, file name, folders,
+// sidecars, mtime), validates them, chooses one, grades confidence and
+// records conflicts.
+func DetermineTimestamp(in TimestampInput, opts TimestampOptions) Timestamp {
+	minYear := opts.MinYear
+	if minYear == 0 {
+		minYear = DefaultMinYear
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	var problems []sidecarProblem
+	cands := make([]Candidate, 0, len(in.Meta.Candidates)+6)
+	for _, c := range in.Meta.Candidates {
+		c.Rejected, c.Reason, c.Chosen = false, "", false
+		cands = append(cands, c)
+	}
+	var namePat *namePattern
+	if in.Path != "" {
+		base := filepath.Base(in.Path)
+		if _, p, ok := parseFilename(base); ok {
+			namePat = p
+			c, _ := ParseFilenameTime(base)
+			cands = append(cands, c)
+		}
+	}
+	if c, ok := folderCandidate(in.RelPath); ok {
+		cands = append(cands, c)
+	}
+	if in.Path != "" {
+		if c, ok := takeoutCandidate(in.Path, &problems); ok {
+			cands = append(cands, c)
+		}
+		if c, ok := xmpCandidate(in.Path, &problems); ok {
+			cands = append(cands, c)
+		}
+	}
+	// A sidecar that exists but cannot be read stays visible as evidence.
+	for _, p := range problems {
+		cands = append(cands, Candidate{Kind: p.kind, Source: SourceSidecar, Detail: p.msg, Rejected: true, Reason: "malformed sidecar"})
+	}
+	if !in.ModTime.IsZero() {
+		cands = append(cands, Candidate{Kind: KindMtime, Source: SourceMtime,
+			Value: civilFromTime(in.ModTime.UTC().Truncate(time.Second), true).String(), Detail: "file modification time (UTC)"})
+	}
+
+	// Validate.
+	evs := make([]*eval, len(cands))
+	for i := range cands {
+		e := &eval{c: &cands[i]}
+		e.rank, e.str = ruleOf(cands[i].Kind)
+		evs[i] = e
+		v, ok := parseValue(cands[i].Value)
+		switch {
+		case cands[i].Rejected:
+		case !ok:
+			e.c.Rejected, e.c.Reason = true, "unreadable value"
+		case !v.calendarOK():
+			e.c.Rejected, e.c.Reason = true, "not a calendar time"
+		case v.Year < minYear:
+			e.c.Rejected, e.c.Reason = true, fmt.Sprintf("before the minimum valid year %d", minYear)
+		case inFuture(v, now):
+			e.c.Rejected, e.c.Reason = true, "later than the scan time plus one day"
+		default:
+			e.v, e.valid = v, true
+		}
+	}
+	detectTraps(evs, namePat)
+
+	// Choose.
+	var best *eval
+	for _, e := range evs {
+		if !e.valid {
+			continue
+		}
+		if best == nil || e.effRank() > best.effRank() {
+			best = e
+		}
+	}
+	ts := Timestamp{Confidence: ConfidenceNone}
+	if best == nil {
+		ts.Candidates = cands
+		return ts
+	}
+	best.c.Chosen = true
+	ts.Value = best.c.Value
+	ts.Time = best.v.Time()
+	ts.ZoneKnown = best.v.ZoneKnown && best.v.Prec == precTime
+	ts.Source = best.c.Source
+	ts.Confidence, ts.Conflict = grade(best, evs, in.Meta, namePat)
+	ts.Candidates = cands
+	return ts
+}
+
+func (e *eval) effRank() int {
+	if e.demoted {
+		return 0
+	}
+	return e.rank
+}
+
+func (e *eval) effStrength() strength {
+	if e.demoted {
+		return strengthLast
+	}
+	return e.str
+}
+
+// inFuture reports whether v is later than now plus one day. A wall clock
+// without a zone is compared as if it were UTC: the day of margin covers zones.
+func inFuture(v civil, now time.Time) bool {
+	limit := now.Add(24 * time.Hour)
+	switch v.Prec {
+	case precYear:
+		return v.Year > limit.UTC().Year()
+	case precDate:
+		l := limit.UTC()
+		return v.Time().After(time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC))
+	}
+	if v.ZoneKnown {
+		return v.Time().After(limit)
+	}
+	return v.Time().After(limit.UTC())
+}
+
+// detectTraps marks the classic traps in the candidates' details.
+func detectTraps(evs []*eval, namePat *namePattern) {
+	// A camera clock never set: EXIF at 1 January of a factory-default year
+	// while an independent source (name, folder, sidecar, video) says another day.
+	for _, e := range evs {
+		if !e.valid || e.c.Source != SourceEXIF || e.v.Prec != precTime || e.v.Month != 1 || e.v.Day != 1 {
+			continue
+		}
+		for _, o := range evs {
+			if !o.valid || o.c.Source == SourceEXIF || o.c.Source == SourceMtime || o.str < strengthDateOnly {
+				continue
+			}
+			if !sameDay(e.v, o.v) {
+				e.demoted = true
+				e.c.Detail += fmt.Sprintf("; camera clock probably never set: %04d-01-01 is a factory default, while the %s says %s",
+					e.v.Year, describeSource(o.c), o.c.Value)
+				break
+			}
+		}
+		if !e.demoted && factoryDefaultYears[e.v.Year] && e.v.Hour == 0 {
+			e.c.Detail += "; looks like a camera factory-default date (clock not set?)"
+		}
+	}
+	// A messenger copy: no embedded date (the messenger stripped EXIF) and the
+	// mtime is when it was downloaded.
+	if namePat != nil && namePat.Messenger {
+		embedded := false
+		for _, e := range evs {
+			if e.valid && (e.c.Kind == KindEXIFOriginal || e.c.Kind == KindEXIFDigitized || e.c.Kind == KindVideoCreation) {
+				embedded = true
+			}
+		}
+		if !embedded {
+			for _, e := range evs {
+				switch e.c.Kind {
+				case KindMtime:
+					e.noVote = true
+					e.c.Detail += "; messenger copy without EXIF date: the mtime is probably the download time, not when it was taken"
+				case KindFilenameTime, KindFilenameDate:
+					e.c.Detail += "; messenger name: when the picture was sent or saved, not necessarily taken"
+				}
+			}
+		}
+	}
+}
+
+func describeSource(c *Candidate) string {
+	switch c.Source {
+	case SourceFilename:
+		return "file name"
+	case SourceFolder:
+		return "folder"
+	case SourceSidecar:
+		return "sidecar"
+	case SourceVideo:
+		return "video metadata"
+	}
+	return string(c.Source)
+}
+
+// grade decides the confidence of the chosen candidate and any conflict
+// between strong sources.
+func grade(best *eval, evs []*eval, md Metadata, namePat *namePattern) (Confidence, string) {
+	switch best.effStrength() {
+	case strengthStrong:
+	case strengthGood, strengthName:
+		if namePat != nil && namePat.Messenger && best.c.Source == SourceFilename {
+			return ConfidenceLow, ""
+		}
+		return ConfidenceMedium, ""
+	default:
+		return ConfidenceLow, ""
+	}
+	// Strong sources that disagree: the choice stands, the conflict is recorded.
+	for _, o := range evs {
+		if o == best || !o.valid || o.effStrength() != strengthStrong {
+			continue
+		}
+		if o.v.Prec == precTime && !agree(best.v, o.v) {
+			o.c.Detail += "; disagrees with the chosen " + string(best.c.Kind)
+			return ConfidenceLow, fmt.Sprintf("%s %s disagrees with %s %s", best.c.Kind, best.c.Value, o.c.Kind, o.c.Value)
+		}
+	}
+	// Confirmed by an independent source.
+	for _, o := range evs {
+		if o == best || !o.valid || o.noVote || o.demoted || o.c.Source == best.c.Source || o.v.Prec != precTime {
+			continue
+		}
+		if agree(best.v, o.v) {
+			best.c.Detail += fmt.Sprintf("; confirmed by %s %s", o.c.Kind, o.c.Value)
+			return ConfidenceHigh, ""
+		}
+	}
+	// A camera's own clock with nothing contradicting it.
+	contradicted := false
+	for _, o := range evs {
+		if o == best || !o.valid || o.noVote || o.demoted || o.c.Source == best.c.Source ||
+			o.str < strengthDateOnly || o.c.Kind == KindEXIFDigitized {
+			continue
+		}
+		if !consistent(best.v, o.v) {
+			contradicted = true
+			o.c.Detail += "; disagrees with the chosen " + string(best.c.Kind)
+		}
+	}
+	factoryLike := best.v.Month == 1 && best.v.Day == 1 && factoryDefaultYears[best.v.Year] && best.v.Hour == 0
+	if best.c.Source == SourceEXIF && (md.Make != "" || md.Model != "") && !contradicted && !factoryLike {
+		return ConfidenceHigh, ""
+	}
+	return ConfidenceMedium, ""
+}
+
+// wallOrInstant returns the two times to compare: instants when both zones
+// are known, wall clocks otherwise.
+func wallOrInstant(a, b civil) (time.Time, time.Time) {
+	if a.ZoneKnown && b.ZoneKnown {
+		return a.Time(), b.Time()
+	}
+	wa, wb := a, b
+	wa.ZoneKnown, wb.ZoneKnown = false, false
+	return wa.Time(), wb.Time()
+}
+
+// agree: two full times are the same minute, or differ by a whole number of
+// hours up to 14 that a time zone explains.
+func agree(a, b civil) bool {
+	ta, tb := wallOrInstant(a, b)
+	d := ta.Sub(tb)
+	if d < 0 {
+		d = -d
+	}
+	if d < time.Minute {
+		return true
+	}
+	if d > 14*time.Hour+time.Minute {
+		return false
+	}
+	r := d % time.Hour
+	return r < time.Minute || r > time.Hour-time.Minute
+}
+
+// sameDay: a and b can be the same day (one day of slack for time zones).
+func sameDay(a, b civil) bool {
+	if a.Prec == precYear || b.Prec == precYear {
+		return consistent(a, b)
+	}
+	da := time.Date(a.Year, time.Month(a.Month), a.Day, 0, 0, 0, 0, time.UTC)
+	db := time.Date(b.Year, time.Month(b.Month), b.Day, 0, 0, 0, 0, time.UTC)
+	d := da.Sub(db)
+	return d <= 24*time.Hour && d >= -24*time.Hour
+}
+
+// consistent: b does not contradict a at b's precision.
+func consistent(a, b civil) bool {
+	switch {
+	case a.Prec == precTime && b.Prec == precTime:
+		return agree(a, b)
+	case a.Prec == precYear || b.Prec == precYear:
+		// allow a zone to move a time across New Year
+		ay, by := a.Year, b.Year
+		if ay == by {
+			return true
+		}
+		lo, hi := min(ay, by), max(ay, by)
+		if hi-lo != 1 {
+			return false
+		}
+		for _, c := range []civil{a, b} {
+			if c.Prec != precYear && ((c.Month == 12 && c.Day == 31) || (c.Month == 1 && c.Day == 1)) {
+				return true
+			}
+		}
+		return false
+	default:
+		return sameDay(a, b)
+	}
+}

@@ -1,0 +1,247 @@
+package processing
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+var testNow = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+
+func exifCand(k CandidateKind, v string) Candidate {
+	return Candidate{Kind: k, Source: SourceEXIF, Value: v, Detail: "test"}
+}
+
+func findKind(ts Timestamp, k CandidateKind) *Candidate {
+	for i := range ts.Candidates {
+		if ts.Candidates[i].Kind == k {
+			return &ts.Candidates[i]
+		}
+	}
+	return nil
+}
+
+func TestDetermineTimestampScenarios(t *testing.T) {
+	cases := []struct {
+		name     string
+		in       TimestampInput
+		min      int
+		value    string
+		source   Source
+		conf     Confidence
+		conflict bool
+		check    func(t *testing.T, ts Timestamp)
+	}{
+		{name: "camera EXIF alone is HIGH",
+			in:    TimestampInput{Path: "/x/DSC_0042.JPG", Meta: Metadata{Make: "NIKON", Candidates: []Candidate{exifCand(KindEXIFOriginal, "2019-07-04T15:30:12")}}},
+			value: "2019-07-04T15:30:12", source: SourceEXIF, conf: ConfidenceHigh},
+		{name: "EXIF without camera make is MEDIUM",
+			in:    TimestampInput{Path: "/x/a.jpg", Meta: Metadata{Candidates: []Candidate{exifCand(KindEXIFOriginal, "2019-07-04T15:30:12")}}},
+			value: "2019-07-04T15:30:12", source: SourceEXIF, conf: ConfidenceMedium},
+		{name: "EXIF confirmed by a UTC file name two hours off",
+			in:    TimestampInput{Path: "/x/PXL_20190704_133012123.jpg", Meta: Metadata{Candidates: []Candidate{exifCand(KindEXIFOriginal, "2019-07-04T15:30:12.123")}}},
+			value: "2019-07-04T15:30:12.123", source: SourceEXIF, conf: ConfidenceHigh,
+			check: func(t *testing.T, ts Timestamp) {
+				if c := findKind(ts, KindEXIFOriginal); !strings.Contains(c.Detail, "confirmed by filename_datetime") {
+					t.Errorf("detail %q", c.Detail)
+				}
+			}},
+		{name: "camera EXIF contradicted by the name is MEDIUM",
+			in:    TimestampInput{Path: "/x/IMG_20180101_101010.jpg", Meta: Metadata{Make: "Canon", Candidates: []Candidate{exifCand(KindEXIFOriginal, "2019-07-04T15:30:12")}}},
+			value: "2019-07-04T15:30:12", source: SourceEXIF, conf: ConfidenceMedium},
+		{name: "strong sources that disagree: LOW and a conflict",
+			in: TimestampInput{Path: "/x/a.mp4", Meta: Metadata{Candidates: []Candidate{
+				{Kind: KindVideoCreation, Source: SourceVideo, Value: "2019-07-04T15:30:12+02:00"},
+				{Kind: KindVideoCreation, Source: SourceVideo, Value: "2019-07-09T13:30:12Z"}}}},
+			value: "2019-07-04T15:30:12+02:00", source: SourceVideo, conf: ConfidenceLow, conflict: true},
+		{name: "video creation: Apple offset and mvhd UTC agree (same source: MEDIUM)",
+			in: TimestampInput{Path: "/x/IMG_0001.MOV", Meta: Metadata{Candidates: []Candidate{
+				{Kind: KindVideoCreation, Source: SourceVideo, Value: "2019-07-04T15:30:12+02:00"},
+				{Kind: KindVideoCreation, Source: SourceVideo, Value: "2019-07-04T13:30:12Z"}}}},
+			value: "2019-07-04T15:30:12+02:00", source: SourceVideo, conf: ConfidenceMedium},
+		{name: "video confirmed by mtime",
+			in: TimestampInput{Path: "/x/clip.mp4", ModTime: time.Date(2019, 7, 4, 13, 30, 40, 0, time.UTC), Meta: Metadata{Candidates: []Candidate{
+				{Kind: KindVideoCreation, Source: SourceVideo, Value: "2019-07-04T13:30:12Z"}}}},
+			value: "2019-07-04T13:30:12Z", source: SourceVideo, conf: ConfidenceHigh},
+		{name: "WhatsApp date-only name: LOW, date-only value, mtime flagged",
+			in:    TimestampInput{Path: "/x/IMG-20180312-WA0007.jpg", ModTime: time.Date(2021, 1, 2, 3, 4, 5, 0, time.UTC)},
+			value: "2018-03-12", source: SourceFilename, conf: ConfidenceLow,
+			check: func(t *testing.T, ts Timestamp) {
+				if c := findKind(ts, KindMtime); !strings.Contains(c.Detail, "download time") {
+					t.Errorf("mtime detail %q", c.Detail)
+				}
+				if !ts.Time.Equal(time.Date(2018, 3, 12, 0, 0, 0, 0, time.UTC)) || ts.ZoneKnown {
+					t.Errorf("Time %v ZoneKnown %v", ts.Time, ts.ZoneKnown)
+				}
+			}},
+		{name: "WhatsApp full name: messenger copies are graded LOW",
+			in:    TimestampInput{Path: "/x/WhatsApp Image 2021-05-06 at 14.22.31.jpeg", ModTime: time.Date(2021, 5, 6, 14, 22, 40, 0, time.UTC)},
+			value: "2021-05-06T14:22:31", source: SourceFilename, conf: ConfidenceLow},
+		{name: "full date-time name alone is MEDIUM",
+			in:    TimestampInput{Path: "/x/IMG_20190704_153012.jpg"},
+			value: "2019-07-04T15:30:12", source: SourceFilename, conf: ConfidenceMedium},
+		{name: "camera clock never set: the name wins",
+			in: TimestampInput{Path: "/x/IMG_20190704_153012.jpg", Meta: Metadata{Make: "SONY", Candidates: []Candidate{
+				exifCand(KindEXIFOriginal, "2005-01-01T00:12:40")}}},
+			value: "2019-07-04T15:30:12", source: SourceFilename, conf: ConfidenceMedium,
+			check: func(t *testing.T, ts Timestamp) {
+				c := findKind(ts, KindEXIFOriginal)
+				if !strings.Contains(c.Detail, "camera clock probably never set") || c.Chosen || c.Rejected {
+					t.Errorf("EXIF candidate %+v", *c)
+				}
+			}},
+		{name: "New Year's photo with a matching name is not a trap",
+			in:    TimestampInput{Path: "/x/IMG_20190101_001240.jpg", Meta: Metadata{Make: "SONY", Candidates: []Candidate{exifCand(KindEXIFOriginal, "2019-01-01T00:12:40")}}},
+			value: "2019-01-01T00:12:40", source: SourceEXIF, conf: ConfidenceHigh},
+		{name: "factory-default date without other evidence is not HIGH",
+			in:    TimestampInput{Path: "/x/DSC_0001.JPG", Meta: Metadata{Make: "SONY", Candidates: []Candidate{exifCand(KindEXIFOriginal, "2005-01-01T00:00:07")}}},
+			value: "2005-01-01T00:00:07", source: SourceEXIF, conf: ConfidenceMedium},
+		{name: "folder only",
+			in:    TimestampInput{Path: "/r/2019/05/21/scan.jpg", RelPath: "2019/05/21/scan.jpg"},
+			value: "2019-05-21", source: SourceFolder, conf: ConfidenceLow},
+		{name: "date-only name beats folder",
+			in:    TimestampInput{Path: "/r/Photos from 2002/Holiday 2002-08-03.jpg", RelPath: "Photos from 2002/Holiday 2002-08-03.jpg"},
+			value: "2002-08-03", source: SourceFilename, conf: ConfidenceLow},
+		{name: "EXIF ModifyDate beats only mtime",
+			in: TimestampInput{Path: "/x/a.jpg", ModTime: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC),
+				Meta: Metadata{Candidates: []Candidate{exifCand(KindEXIFModify, "2012-11-04T05:42:02")}}},
+			value: "2012-11-04T05:42:02", source: SourceEXIF, conf: ConfidenceLow},
+		{name: "mtime of last resort, in UTC",
+			in:    TimestampInput{Path: "/x/a.jpg", ModTime: time.Date(2020, 3, 4, 5, 6, 7, 0, time.FixedZone("X", 9*3600))},
+			value: "2020-03-03T20:06:07Z", source: SourceMtime, conf: ConfidenceLow},
+		{name: "nothing valid: NONE, all kept with reasons",
+			in: TimestampInput{Path: "/x/a.jpg", ModTime: testNow.Add(72 * time.Hour), Meta: Metadata{Candidates: []Candidate{
+				exifCand(KindEXIFOriginal, "1999-12-31T23:00:00"), exifCand(KindEXIFDigitized, "2019-02-30T10:00:00"),
+				exifCand(KindEXIFModify, "2099-01-01T00:00:00")}}},
+			value: "", source: SourceNone, conf: ConfidenceNone,
+			check: func(t *testing.T, ts Timestamp) {
+				want := map[CandidateKind]string{KindEXIFOriginal: "minimum", KindEXIFDigitized: "calendar", KindEXIFModify: "later", KindMtime: "later"}
+				for k, w := range want {
+					c := findKind(ts, k)
+					if c == nil || !c.Rejected || !strings.Contains(c.Reason, w) {
+						t.Errorf("%s: %+v, want rejected for %q", k, c, w)
+					}
+				}
+				if !ts.Time.IsZero() {
+					t.Errorf("Time %v", ts.Time)
+				}
+			}},
+		{name: "MinYear is a setting",
+			in:  TimestampInput{Path: "/x/a.jpg", Meta: Metadata{Candidates: []Candidate{exifCand(KindEXIFOriginal, "1995-06-01T10:00:00")}}},
+			min: 1990, value: "1995-06-01T10:00:00", source: SourceEXIF, conf: ConfidenceMedium},
+		{name: "EXIF digitized when the original is missing",
+			in:    TimestampInput{Path: "/x/scan.jpg", Meta: Metadata{Candidates: []Candidate{exifCand(KindEXIFDigitized, "2010-02-03T04:05:06+01:00"), exifCand(KindEXIFModify, "2011-01-01T00:00:00")}}},
+			value: "2010-02-03T04:05:06+01:00", source: SourceEXIF, conf: ConfidenceMedium,
+			check: func(t *testing.T, ts Timestamp) {
+				if !ts.ZoneKnown || !ts.Time.Equal(time.Date(2010, 2, 3, 3, 5, 6, 0, time.UTC)) {
+					t.Errorf("Time %v ZoneKnown %v", ts.Time, ts.ZoneKnown)
+				}
+			}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := DetermineTimestamp(tc.in, TimestampOptions{MinYear: tc.min, Now: testNow})
+			if ts.Value != tc.value || ts.Source != tc.source || ts.Confidence != tc.conf || (ts.Conflict != "") != tc.conflict {
+				t.Errorf("got %q %q %s conflict=%q; want %q %q %s conflict=%v", ts.Value, ts.Source, ts.Confidence, ts.Conflict, tc.value, tc.source, tc.conf, tc.conflict)
+				for _, c := range ts.Candidates {
+					t.Logf("  %+v", c)
+				}
+			}
+			chosen := 0
+			for _, c := range ts.Candidates {
+				if c.Chosen {
+					chosen++
+					if c.Value != ts.Value || c.Rejected {
+						t.Errorf("chosen candidate %+v does not match", c)
+					}
+				}
+			}
+			if (ts.Value != "") != (chosen == 1) || chosen > 1 {
+				t.Errorf("%d chosen candidates for value %q", chosen, ts.Value)
+			}
+			if tc.check != nil {
+				tc.check(t, ts)
+			}
+		})
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTakeoutSidecars(t *testing.T) {
+	dir := t.TempDir()
+	long := "Screenshot_20190704-153012_Some Long App Name Here.png" // 53 characters
+	cases := []struct{ media, json string }{
+		{"IMG_1234.jpg", "IMG_1234.jpg.json"},
+		{"IMG_2000.jpg", "IMG_2000.jpg.supplemental-metadata.json"},
+		{"IMG_1234(1).jpg", "IMG_1234.jpg(1).json"},
+		{"IMG_3000(2).jpg", "IMG_3000.jpg.supplemental-metadata(2).json"},
+		{"IMG_4000-edited.jpg", "IMG_4000.jpg.json"},
+		{long, long[:46] + ".json"},
+		{"PXL_20230101_101010123.LONG_EXPOSURE-01.COVER.jpg", "PXL_20230101_101010123.LONG_EXPOSURE-01.COVER..json"},
+		{"IMG_5000.HEIC", "IMG_5000.HEIC.supplemental-metadata.json"},
+	}
+	for i, tc := range cases {
+		if got := takeoutSidecarNames(tc.media); !contains(got, tc.json) {
+			t.Errorf("%s: sidecar names %q lack %q", tc.media, got, tc.json)
+		}
+		secs := 1562247012 + int64(i) // 2019-07-04T13:30:12Z + i
+		writeFile(t, filepath.Join(dir, tc.json), `{"title":"x","photoTakenTime":{"timestamp":"`+itoa(secs)+`","formatted":"…"}}`)
+		ts := DetermineTimestamp(TimestampInput{Path: filepath.Join(dir, tc.media)}, TimestampOptions{Now: testNow})
+		c := findKind(ts, KindTakeout)
+		want := time.Unix(secs, 0).UTC().Format("2006-01-02T15:04:05Z")
+		if c == nil || c.Value != want || c.Source != SourceSidecar || !strings.Contains(c.Detail, tc.json) {
+			t.Errorf("%s: takeout candidate %+v, want %s from %s", tc.media, c, want, tc.json)
+			continue
+		}
+		if !c.Chosen {
+			t.Errorf("%s: takeout not chosen: %+v", tc.media, ts)
+		}
+	}
+	// A broken sidecar is evidence too, not an error.
+	writeFile(t, filepath.Join(dir, "bad.jpg.json"), `{"photoTakenTime": {"timestamp": "yesterday"}}`)
+	ts := DetermineTimestamp(TimestampInput{Path: filepath.Join(dir, "bad.jpg")}, TimestampOptions{Now: testNow})
+	if c := findKind(ts, KindTakeout); c == nil || !c.Rejected || ts.Confidence != ConfidenceNone {
+		t.Errorf("broken sidecar: %+v", ts)
+	}
+}
+
+func TestXMPSidecars(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "DSC_0001.xmp"), `<x:xmpmeta><rdf:RDF><rdf:Description exif:DateTimeOriginal="2019-07-04T15:30:12.50+02:00" xmp:CreateDate="2001-01-01"/></rdf:RDF></x:xmpmeta>`)
+	writeFile(t, filepath.Join(dir, "DSC_0002.NEF.xmp"), "<rdf:Description>\n <photoshop:DateCreated>2018-03-12</photoshop:DateCreated>\n</rdf:Description>")
+	writeFile(t, filepath.Join(dir, "DSC_0003.xmp"), `<rdf:Description exif:DateTimeOriginal="garbage"/>`)
+	for _, tc := range []struct {
+		media, want string
+		rejected    bool
+	}{
+		{"DSC_0001.NEF", "2019-07-04T15:30:12.50+02:00", false},
+		{"DSC_0002.NEF", "2018-03-12", false},
+		{"DSC_0003.NEF", "", true},
+	} {
+		ts := DetermineTimestamp(TimestampInput{Path: filepath.Join(dir, tc.media)}, TimestampOptions{Now: testNow})
+		c := findKind(ts, KindXMP)
+		if c == nil || c.Value != tc.want || c.Rejected != tc.rejected || c.Source != SourceSidecar {
+			t.Errorf("%s: %+v, want %q", tc.media, c, tc.want)
+		}
+	}
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
