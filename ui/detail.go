@@ -1,0 +1,180 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"path"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"shoebox/processing"
+	"shoebox/store"
+)
+
+// thumbKey names a file across jobs and roots.
+func thumbKey(r store.FileRecord, side int) string {
+	return fmt.Sprintf("%s\x00%s\x00%d\x00%s", r.Root, r.RelPath, side, r.SHA256)
+}
+
+// thumbnail hands apply the file's thumbnail on the UI goroutine, from the
+// cache or once decoded (at most two decodes at a time). UI goroutine only.
+func (u *UI) thumbnail(r store.FileRecord, side int, apply func(image.Image, error)) {
+	key := thumbKey(r, side)
+	if img, ok := u.thumbs[key]; ok {
+		apply(img, nil)
+		return
+	}
+	u.spawn(func() {
+		u.thumbSem <- struct{}{}
+		img, err := u.eng.Thumbnail(r, side)
+		<-u.thumbSem
+		u.do(func() {
+			if err == nil {
+				if len(u.thumbs) > 2000 {
+					clear(u.thumbs)
+				}
+				u.thumbs[key] = img
+			}
+			apply(img, err)
+		})
+	})
+}
+
+// fileDetail shows one file: thumbnail, facts and every timestamp candidate.
+type fileDetail struct {
+	u     *UI
+	root  fyne.CanvasObject
+	key   string
+	thumb *canvas.Image
+	note  *widget.Label
+	name  *widget.Label
+	info  *widget.Label
+	cands *fyne.Container
+	empty *widget.Label
+	body  fyne.CanvasObject
+}
+
+func newFileDetail(u *UI) *fileDetail {
+	d := &fileDetail{u: u}
+	d.thumb = canvas.NewImageFromImage(nil)
+	d.thumb.FillMode = canvas.ImageFillContain
+	d.thumb.SetMinSize(fyne.NewSize(240, 200))
+	d.note = caption("")
+	d.note.Alignment = fyne.TextAlignCenter
+	d.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	d.name.Wrapping = fyne.TextWrapBreak
+	d.info = widget.NewLabel("")
+	d.info.Wrapping = fyne.TextWrapWord
+	d.cands = container.NewVBox()
+	d.empty = widget.NewLabel("Select a file to see where its date comes from.")
+	d.empty.Wrapping = fyne.TextWrapWord
+	d.body = container.NewVBox(container.NewStack(d.thumb, container.NewCenter(d.note)), d.name, d.info,
+		heading("Timestamp candidates"), d.cands)
+	d.body.Hide()
+	d.root = container.NewVScroll(container.NewPadded(container.NewStack(d.empty, d.body)))
+	return d
+}
+
+func (d *fileDetail) show(r store.FileRecord) {
+	d.empty.Hide()
+	d.body.Show()
+	d.key = r.Root + "/" + r.RelPath
+	d.name.SetText(r.RelPath)
+	d.info.SetText(fileFacts(r))
+	d.cands.RemoveAll()
+	if len(r.Time.Candidates) == 0 {
+		d.cands.Add(widget.NewLabel("No timestamp was found in this file, its name or its folder."))
+	}
+	for _, c := range r.Time.Candidates {
+		d.cands.Add(candidateRow(c))
+	}
+	d.cands.Refresh()
+	d.thumb.Image = nil
+	d.thumb.Refresh()
+	d.note.SetText("")
+	if r.Status != processing.StatusDone {
+		d.note.SetText("no preview")
+		return
+	}
+	d.note.SetText("loading preview…")
+	key := d.key
+	d.u.thumbnail(r, 480, func(img image.Image, err error) {
+		if d.key != key {
+			return
+		}
+		if err != nil {
+			d.note.SetText("no preview: " + err.Error())
+			return
+		}
+		d.note.SetText("")
+		d.thumb.Image = img
+		d.thumb.Refresh()
+	})
+}
+
+// fileFacts is the detail panel's facts about one file.
+func fileFacts(r store.FileRecord) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s · %s", typeName(r.MIME, r.RelPath), humanBytes(r.Size))
+	if r.Width > 0 {
+		fmt.Fprintf(&b, " · %d × %d", r.Width, r.Height)
+	}
+	fmt.Fprintf(&b, "\nIn %s", path.Join(homeShort(r.Root), path.Dir(r.RelPath)))
+	switch r.Status {
+	case processing.StatusDone:
+		if r.Time.Value != "" {
+			fmt.Fprintf(&b, "\nTaken %s (from %s, %s confidence)", strings.Replace(r.Time.Value, "T", " ", 1),
+				r.Time.Source, r.Time.Confidence)
+		} else {
+			b.WriteString("\nNo date could be trusted.")
+		}
+	case processing.StatusError:
+		fmt.Fprintf(&b, "\nFailed: %s", r.Error)
+	case processing.StatusSkipped:
+		b.WriteString("\nSkipped: not a photo or video.")
+	case processing.StatusPending:
+		b.WriteString("\nNot analysed yet.")
+	}
+	if r.Time.Conflict != "" {
+		fmt.Fprintf(&b, "\nConflict: %s", r.Time.Conflict)
+	}
+	if r.Note != "" {
+		fmt.Fprintf(&b, "\nNote: %s", r.Note)
+	}
+	if r.SHA256 != "" && len(r.SHA256) >= 12 {
+		fmt.Fprintf(&b, "\nSHA-256 %s…", r.SHA256[:12])
+	}
+	return b.String()
+}
+
+// candidateRow shows one timestamp candidate: chosen, rejected or merely considered.
+func candidateRow(c processing.Candidate) fyne.CanvasObject {
+	icon := theme.RadioButtonIcon()
+	imp := widget.MediumImportance
+	switch {
+	case c.Chosen:
+		icon = theme.ConfirmIcon()
+		imp = widget.SuccessImportance
+	case c.Rejected:
+		icon = theme.CancelIcon()
+		imp = widget.LowImportance
+	}
+	title := widget.NewLabelWithStyle(fmt.Sprintf("%s  %s", strings.Replace(c.Value, "T", " ", 1), c.Kind),
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: c.Chosen})
+	title.Importance = imp
+	detail := c.Detail
+	if c.Rejected && c.Reason != "" {
+		detail += " — rejected: " + c.Reason
+	}
+	if c.Chosen {
+		detail += " — chosen"
+	}
+	d := caption(detail)
+	d.Wrapping = fyne.TextWrapWord
+	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, container.NewVBox(title, d))
+}

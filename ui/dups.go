@@ -1,0 +1,244 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"shoebox/store"
+)
+
+const dupThumbSide = 176
+
+// dupsView lists exact and near-duplicate groups with thumbnails side by side.
+type dupsView struct {
+	u       *UI
+	root    fyne.CanvasObject
+	jobID   uint64
+	loaded  uint64
+	loading bool
+	groups  []DupGroup
+	summary *widget.Label
+	list    *widget.List
+	place   *widget.Label
+}
+
+func newDupsView(u *UI) *dupsView {
+	v := &dupsView{u: u}
+	v.summary = widget.NewLabel("")
+	v.summary.Wrapping = fyne.TextWrapWord
+	v.place = widget.NewLabel("No scan yet. Duplicates show here once a scan has analysed some files.")
+	v.place.Alignment = fyne.TextAlignCenter
+	v.list = widget.NewList(
+		func() int { return len(v.groups) },
+		func() fyne.CanvasObject { return newGroupRow() },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id < len(v.groups) {
+				o.(*groupRow).set(v.u, v.groups[id])
+			}
+		})
+	v.list.OnSelected = func(widget.ListItemID) {} // keyboard focus moves through groups
+	v.root = container.NewStack(
+		container.NewBorder(container.NewPadded(v.summary), nil, nil, nil, v.list),
+		container.NewCenter(v.place))
+	return v
+}
+
+func (v *dupsView) load(id uint64) {
+	v.jobID = id
+	if v.u.tabs != nil && v.u.tabs.SelectedIndex() == tabDuplicates {
+		v.reload()
+	}
+	showIf(v.place, id == 0)
+}
+
+func (v *dupsView) ensureLoaded() {
+	if v.jobID != 0 && (v.loaded != v.jobID || v.u.running()) {
+		v.reload()
+	}
+}
+
+func (v *dupsView) reload() {
+	id := v.jobID
+	if id == 0 || v.loading {
+		return
+	}
+	s, err := v.u.settings.current()
+	if err != nil {
+		s.NearDistance = 0
+	}
+	dist := s.NearDistance
+	v.loading = true
+	v.summary.SetText("Looking for duplicates…")
+	v.u.spawn(func() {
+		d, err := v.u.eng.Duplicates(id, dist)
+		v.u.do(func() {
+			v.loading = false
+			if err != nil {
+				v.summary.SetText("Could not find the duplicates: " + err.Error())
+				return
+			}
+			if id != v.jobID {
+				return
+			}
+			v.loaded = id
+			v.show(d)
+		})
+	})
+}
+
+func (v *dupsView) show(d DupGroups) {
+	v.groups = v.groups[:0]
+	for _, g := range d.Exact {
+		g.Near = false
+		v.groups = append(v.groups, g)
+	}
+	for _, g := range d.Near {
+		g.Near = true
+		v.groups = append(v.groups, g)
+	}
+	v.summary.SetText(dupSummary(d))
+	showIf(v.place, false)
+	v.list.Refresh()
+	v.list.ScrollToTop()
+}
+
+// dupSummary says what the groups add up to.
+func dupSummary(d DupGroups) string {
+	if len(d.Exact) == 0 && len(d.Near) == 0 {
+		return "No duplicates: every photo and video is one of a kind."
+	}
+	files, spare := 0, int64(0)
+	for _, g := range d.Exact {
+		files += len(g.Files)
+		for _, f := range g.Files[1:] {
+			spare += f.Size
+		}
+	}
+	near := 0
+	for _, g := range d.Near {
+		near += len(g.Files)
+	}
+	return fmt.Sprintf("%d groups of exact copies (%s files; the extra copies take %s) · %d groups of look-alikes (%s files). "+
+		"The copy marked “Likely original” has the most pixels, then the earliest date.",
+		len(d.Exact), thousands(files), humanBytes(spare), len(d.Near), thousands(near))
+}
+
+// likelyOriginal picks the copy a person most likely wants to keep: most
+// pixels, then earliest trusted date, then largest file, then shortest path.
+func likelyOriginal(files []store.FileRecord) int {
+	best := -1
+	for i, f := range files {
+		if best < 0 {
+			best = i
+			continue
+		}
+		b := files[best]
+		pf, pb := f.Width*f.Height, b.Width*b.Height
+		switch {
+		case pf != pb:
+			if pf > pb {
+				best = i
+			}
+		case !f.Time.Time.Equal(b.Time.Time):
+			if !f.Time.Time.IsZero() && (b.Time.Time.IsZero() || f.Time.Time.Before(b.Time.Time)) {
+				best = i
+			}
+		case f.Size != b.Size:
+			if f.Size > b.Size {
+				best = i
+			}
+		case len(f.RelPath) < len(b.RelPath):
+			best = i
+		}
+	}
+	return best
+}
+
+// groupRow is one group: a title line and its files side by side.
+type groupRow struct {
+	widget.BaseWidget
+	title *widget.Label
+	cards *fyne.Container
+	box   fyne.CanvasObject
+}
+
+func newGroupRow() *groupRow {
+	r := &groupRow{title: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
+	r.cards = container.NewHBox()
+	spacer := canvas.NewRectangle(nil)
+	spacer.SetMinSize(fyne.NewSize(10, dupThumbSide+96))
+	r.box = container.NewBorder(r.title, nil, nil, nil, container.NewStack(spacer, container.NewHScroll(r.cards)))
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *groupRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
+
+func (r *groupRow) set(u *UI, g DupGroup) {
+	if g.Near {
+		t := fmt.Sprintf("Look-alikes · %d files · differ by up to %d of 64 bits", len(g.Files), g.MaxDistance)
+		if len(g.Evidence) > 0 {
+			t += " · " + strings.Join(g.Evidence, ", ")
+		}
+		r.title.SetText(t)
+	} else {
+		h := g.SHA256
+		if len(h) > 10 {
+			h = h[:10]
+		}
+		r.title.SetText(fmt.Sprintf("Exact copies · %d files · identical bytes (SHA-256 %s…)", len(g.Files), h))
+	}
+	orig := likelyOriginal(g.Files)
+	r.cards.RemoveAll()
+	for i, f := range g.Files {
+		r.cards.Add(dupCard(u, f, i == orig))
+	}
+	r.cards.Refresh()
+}
+
+// dupCard is one file of a group: thumbnail, name, size, dimensions, date.
+func dupCard(u *UI, f store.FileRecord, original bool) fyne.CanvasObject {
+	img := canvas.NewImageFromImage(nil)
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSize(dupThumbSide, dupThumbSide))
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	bg.CornerRadius = theme.InputRadiusSize()
+	name := newMiddleLabel(f.RelPath)
+	name.TextStyle = fyne.TextStyle{Bold: original}
+	dims := "no dimensions"
+	if f.Width > 0 {
+		dims = fmt.Sprintf("%d × %d", f.Width, f.Height)
+	}
+	facts := caption(fmt.Sprintf("%s · %s\n%s", humanBytes(f.Size), dims, dateOrNone(f)))
+	badge := widget.NewLabel("")
+	if original {
+		badge.SetText("★ Likely original")
+		badge.Importance = widget.SuccessImportance
+	}
+	body := container.NewVBox(container.NewStack(img), name, facts, badge)
+	if original {
+		bg.StrokeColor = theme.Color(theme.ColorNameSuccess)
+		bg.StrokeWidth = 2
+	}
+	u.thumbnail(f, dupThumbSide*2, func(im image.Image, err error) {
+		if err == nil {
+			img.Image = im
+			img.Refresh()
+		}
+	})
+	return container.NewGridWrap(fyne.NewSize(dupThumbSide+16, dupThumbSide+96), container.NewStack(bg, container.NewPadded(body)))
+}
+
+func dateOrNone(f store.FileRecord) string {
+	if f.Time.Value == "" {
+		return "no date"
+	}
+	return strings.Replace(f.Time.Value, "T", " ", 1) + " (" + string(f.Time.Source) + ")"
+}

@@ -1,0 +1,188 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"strings"
+	"sync"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"shoebox/app"
+	"shoebox/store"
+)
+
+// fakeEngine records what the window asks of it and lets a test play the
+// engine's callbacks.
+type fakeEngine struct {
+	mu          sync.Mutex
+	cb          app.Callbacks
+	calls       []string
+	starts      [][]string
+	settings    []app.Settings
+	nextID      uint64
+	startErr    error
+	jobs        []store.Job
+	interrupted []store.Job
+	files       map[uint64][]store.FileRecord
+	dups        DupGroups
+	dupDistance int
+}
+
+func newFake() *fakeEngine { return &fakeEngine{nextID: 1, files: map[uint64][]store.FileRecord{}} }
+
+func (f *fakeEngine) record(s string) {
+	f.mu.Lock()
+	f.calls = append(f.calls, s)
+	f.mu.Unlock()
+}
+
+func (f *fakeEngine) Calls() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.calls...)
+}
+
+func (f *fakeEngine) SetCallbacks(cb app.Callbacks) { f.cb = cb }
+func (f *fakeEngine) Start(roots []string, s app.Settings) (uint64, error) {
+	f.record("start " + strings.Join(roots, ","))
+	if f.startErr != nil {
+		return 0, f.startErr
+	}
+	f.starts = append(f.starts, roots)
+	f.settings = append(f.settings, s)
+	id := f.nextID
+	f.nextID++
+	return id, nil
+}
+func (f *fakeEngine) Pause(id uint64) error { f.record(fmt.Sprintf("pause %d", id)); return nil }
+func (f *fakeEngine) Resume(id uint64, retry bool) error {
+	f.record(fmt.Sprintf("resume %d %v", id, retry))
+	return nil
+}
+func (f *fakeEngine) Cancel(id uint64) error  { f.record(fmt.Sprintf("cancel %d", id)); return nil }
+func (f *fakeEngine) Discard(id uint64) error { f.record(fmt.Sprintf("discard %d", id)); return nil }
+func (f *fakeEngine) Jobs() ([]store.Job, error) {
+	return f.jobs, nil
+}
+func (f *fakeEngine) Job(id uint64) (store.Job, error) {
+	for _, j := range f.jobs {
+		if j.ID == id {
+			return j, nil
+		}
+	}
+	return store.Job{}, errors.New("no such job")
+}
+func (f *fakeEngine) Interrupted() ([]store.Job, error) { return f.interrupted, nil }
+func (f *fakeEngine) Files(id uint64) ([]store.FileRecord, error) {
+	f.record(fmt.Sprintf("files %d", id))
+	return f.files[id], nil
+}
+func (f *fakeEngine) Duplicates(id uint64, distance int) (DupGroups, error) {
+	f.record(fmt.Sprintf("dups %d", id))
+	f.dupDistance = distance
+	return f.dups, nil
+}
+func (f *fakeEngine) Thumbnail(rec store.FileRecord, side int) (image.Image, error) {
+	img := image.NewRGBA(image.Rect(0, 0, 4, 3))
+	img.Set(0, 0, color.White)
+	return img, nil
+}
+
+// emit plays one progress snapshot as the engine would.
+func (f *fakeEngine) emit(p app.Progress) { f.cb.OnProgress(p) }
+
+// newTestUI builds the window on the test app with do and spawn inline, so
+// everything runs on the test goroutine.
+func newTestUI(t *testing.T, eng *fakeEngine) *UI {
+	t.Helper()
+	u := newUI(test.NewTempApp(t), eng)
+	u.do = func(f func()) { f() }
+	u.spawn = func(f func()) { f() }
+	u.win.Resize(fyne.NewSize(1100, 720))
+	t.Cleanup(u.win.Close)
+	return u
+}
+
+// texts collects every visible text under o.
+func texts(o fyne.CanvasObject) []string {
+	var out []string
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		switch w := o.(type) {
+		case *middleLabel:
+			out = append(out, w.full)
+			return
+		case *widget.Label:
+			out = append(out, w.Text)
+			return
+		case *widget.Button:
+			out = append(out, w.Text)
+			return
+		case *widget.RichText:
+			out = append(out, w.String())
+			return
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c)
+			}
+			return
+		case fyne.Widget:
+			r := test.WidgetRenderer(w)
+			for _, c := range r.Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return out
+}
+
+func joined(o fyne.CanvasObject) string { return strings.Join(texts(o), "\n") }
+
+// overlayText is the text of the topmost dialog, or "".
+func overlayText(w fyne.Window) string {
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		return ""
+	}
+	return joined(top)
+}
+
+// findButton finds a visible button with the given text under o.
+func findButton(o fyne.CanvasObject, text string) *widget.Button {
+	var found *widget.Button
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if found != nil || o == nil || !o.Visible() {
+			return
+		}
+		switch w := o.(type) {
+		case *widget.Button:
+			if w.Text == text {
+				found = w
+			}
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c)
+			}
+		case *container.Scroll:
+			walk(w.Content)
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(w).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return found
+}

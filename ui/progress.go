@@ -1,0 +1,385 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"shoebox/app"
+	"shoebox/store"
+)
+
+// warnRate is the error rate from which the error count turns to a warning.
+const warnRate = 0.05
+
+// scanView is the first tab: the empty state, or the shown job's progress.
+type scanView struct {
+	u    *UI
+	root *fyne.Container
+
+	// Empty state (empty.go).
+	empty       fyne.CanvasObject
+	emptyScroll *container.Scroll
+	interrupted *fyne.Container
+	recent      *fyne.Container
+	recentHead  *widget.Label
+	chooseBtn   *widget.Button
+
+	// Job.
+	job        fyne.CanvasObject
+	title      *widget.Label
+	state      *widget.Label
+	bar        *widget.ProgressBar
+	barListing *widget.ProgressBarInfinite
+	counts     *widget.Label
+	current    *middleLabel
+	speed      *stat
+	remaining  *stat
+	errors     *stat
+	skipped    *stat
+	rateWarn   *widget.Label
+	lastError  *middleLabel
+	summary    *widget.Label
+
+	banner          fyne.CanvasObject
+	bannerTitle     *widget.Label
+	bannerMsg       *widget.Label
+	bannerErrorsBtn *widget.Button
+	resumeAnywayBtn *widget.Button
+
+	pauseBtn      *widget.Button
+	cancelBtn     *widget.Button
+	showErrorsBtn *widget.Button
+	retryBtn      *widget.Button
+	newScanBtn    *widget.Button
+	viewFilesBtn  *widget.Button
+	viewDupsBtn   *widget.Button
+
+	confirm *dialog.ConfirmDialog // the open cancel confirmation, if any
+}
+
+func newScanView(u *UI) *scanView {
+	v := &scanView{u: u}
+	v.empty = v.buildEmpty()
+	v.job = v.buildJob()
+	v.root = container.NewStack(v.empty, v.job)
+	return v
+}
+
+func (v *scanView) buildJob() fyne.CanvasObject {
+	v.title = heading("")
+	v.state = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	v.bar = widget.NewProgressBar()
+	v.barListing = widget.NewProgressBarInfinite()
+	v.barListing.Stop()
+	v.counts = widget.NewLabel("")
+	v.current = newMiddleLabel("")
+	v.current.TextStyle = fyne.TextStyle{Monospace: true}
+	v.speed = newStat("files per second")
+	v.remaining = newStat("time remaining")
+	v.errors = newStat("errors")
+	v.skipped = newStat("skipped (not photos or videos)")
+	v.rateWarn = widget.NewLabel("")
+	v.rateWarn.Importance = widget.WarningImportance
+	v.rateWarn.Wrapping = fyne.TextWrapWord
+	v.lastError = newMiddleLabel("")
+	v.lastError.Importance = widget.LowImportance
+	v.summary = widget.NewLabel("")
+	v.summary.Wrapping = fyne.TextWrapWord
+
+	v.pauseBtn = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), v.u.togglePause)
+	v.cancelBtn = widget.NewButtonWithIcon("Cancel…", theme.CancelIcon(), v.u.askCancel)
+	v.showErrorsBtn = widget.NewButtonWithIcon("Show errors", theme.ErrorIcon(), v.u.showErrors)
+	v.retryBtn = widget.NewButtonWithIcon("Retry failed files", theme.ViewRefreshIcon(), v.u.retryFailed)
+	v.retryBtn.Importance = widget.HighImportance
+	v.newScanBtn = widget.NewButtonWithIcon("Scan another folder", theme.FolderOpenIcon(), v.u.clearJob)
+	v.viewFilesBtn = widget.NewButtonWithIcon("View files", theme.ListIcon(), func() { v.u.tabs.SelectIndex(tabFiles) })
+	v.viewDupsBtn = widget.NewButtonWithIcon("View duplicates", theme.ContentCopyIcon(), func() { v.u.tabs.SelectIndex(tabDuplicates) })
+
+	v.bannerTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.bannerTitle.Importance = widget.DangerImportance
+	v.bannerMsg = widget.NewLabel("")
+	v.bannerMsg.Wrapping = fyne.TextWrapWord
+	v.bannerErrorsBtn = widget.NewButtonWithIcon("Show errors", theme.ErrorIcon(), v.u.showErrors)
+	v.resumeAnywayBtn = widget.NewButtonWithIcon("Resume anyway", theme.MediaPlayIcon(), v.u.resumeAnyway)
+	v.resumeAnywayBtn.Importance = widget.DangerImportance
+	v.banner = card(theme.ColorNameError, 0x38, container.NewVBox(
+		container.NewBorder(nil, nil, widget.NewIcon(theme.ErrorIcon()), nil, v.bannerTitle),
+		v.bannerMsg,
+		container.NewHBox(v.bannerErrorsBtn, v.resumeAnywayBtn),
+	))
+
+	header := container.NewBorder(nil, nil, iconImage(56), v.state, container.NewVBox(v.title, v.counts))
+	bar := container.NewStack(v.bar, v.barListing)
+	now := container.NewBorder(nil, nil, caption("Now"), nil, v.current)
+	stats := container.NewGridWithColumns(4, v.speed.box, v.remaining.box, v.errors.box, v.skipped.box)
+	controls := container.NewHBox(v.pauseBtn, v.cancelBtn, layoutSpacer(),
+		v.showErrorsBtn, v.retryBtn, v.viewFilesBtn, v.viewDupsBtn, v.newScanBtn)
+	body := container.NewVBox(header, bar, now, stats, v.rateWarn, v.lastError, v.banner, v.summary, controls)
+	return container.NewBorder(nil, caption(shortcutHelp), nil, nil,
+		container.NewVScroll(container.NewPadded(body)))
+}
+
+func (v *scanView) showEmpty() {
+	v.barListing.Stop()
+	v.job.Hide()
+	v.empty.Show()
+	v.refreshRecent()
+	v.u.win.Canvas().Focus(v.chooseBtn)
+}
+
+// showStarting shows the job view while the engine creates the job.
+func (v *scanView) showStarting(roots []string) {
+	v.show(app.Progress{Roots: roots, State: store.StatePending, Listing: true})
+	setLabel(v.counts, "Starting…", widget.MediumImportance)
+	enableIf(v.pauseBtn, false)
+	enableIf(v.cancelBtn, false)
+}
+
+// controls says which buttons a state allows.
+type controls struct {
+	pauseLabel   string
+	pauseOn      bool
+	cancelOn     bool
+	resumeAnyway bool
+	retry        bool
+	showErrors   bool
+	finished     bool
+}
+
+func controlsFor(p app.Progress, pausing bool) controls {
+	c := controls{pauseLabel: "Pause", showErrors: p.Errors > 0}
+	switch p.State {
+	case store.StatePending, store.StateRunning:
+		c.pauseOn = !pausing && p.JobID != 0
+		c.cancelOn = p.JobID != 0
+		if pausing {
+			c.pauseLabel = "Pausing…"
+		}
+	case store.StatePaused:
+		c.pauseLabel, c.pauseOn, c.cancelOn = "Resume", true, true
+	case store.StateHalted:
+		c.pauseLabel, c.cancelOn, c.resumeAnyway = "Resume", true, true
+	case store.StateCompleted:
+		c.retry = p.Errors > 0
+		c.finished = true
+	default: // failed, cancelled
+		c.finished = true
+	}
+	return c
+}
+
+// show applies snapshot p to the job view. UI goroutine only.
+func (v *scanView) show(p app.Progress) {
+	if !v.job.Visible() {
+		v.empty.Hide()
+		v.job.Show()
+	}
+	setLabel(v.title, rootsLabel(p.Roots), widget.MediumImportance)
+	stateImp := widget.HighImportance
+	switch p.State {
+	case store.StatePaused:
+		stateImp = widget.WarningImportance
+	case store.StateHalted, store.StateFailed:
+		stateImp = widget.DangerImportance
+	case store.StateCompleted:
+		stateImp = widget.SuccessImportance
+	case store.StateCancelled:
+		stateImp = widget.LowImportance
+	}
+	word := stateWord(p.State)
+	if v.u.pausing && !p.Finished() {
+		word = "Pausing…"
+	}
+	setLabel(v.state, word, stateImp)
+
+	listing := p.Listing && !p.Finished()
+	showIf(v.barListing, listing)
+	showIf(v.bar, !listing)
+	if listing {
+		if p.State == store.StatePending || p.State == store.StateRunning {
+			v.barListing.Start()
+		} else {
+			v.barListing.Stop()
+		}
+		setLabel(v.counts, fmt.Sprintf("Listing files… %s found so far", thousands(p.Total)), widget.MediumImportance)
+	} else {
+		v.barListing.Stop()
+		frac := 0.0
+		if p.Total > 0 {
+			frac = float64(p.Current) / float64(p.Total)
+		}
+		v.bar.Max = 1
+		v.bar.TextFormatter = func() string {
+			return fmt.Sprintf("%s / %s", thousands(p.Current), thousands(p.Total))
+		}
+		v.bar.SetValue(frac)
+		setLabel(v.counts, fmt.Sprintf("%s of %s files (%s)", thousands(p.Current), thousands(p.Total), percent(frac)), widget.MediumImportance)
+	}
+	v.current.SetFull(p.CurrentFile)
+
+	active := p.State == store.StateRunning
+	if active && p.FilesPerSec > 0 {
+		v.speed.set(fmt.Sprintf("%.1f", p.FilesPerSec), widget.MediumImportance)
+	} else {
+		v.speed.set("–", widget.LowImportance)
+	}
+	switch {
+	case active && p.Remaining > 0:
+		v.remaining.set(humanDuration(p.Remaining), widget.MediumImportance)
+	case p.State == store.StateCompleted:
+		v.remaining.set("done", widget.SuccessImportance)
+	default:
+		v.remaining.set("–", widget.LowImportance)
+	}
+
+	rate := p.ErrorRate()
+	errImp := widget.MediumImportance
+	warn := ""
+	switch {
+	case p.State == store.StateHalted:
+		errImp = widget.DangerImportance
+	case rate > warnRate && !p.Finished() || rate > warnRate && p.State == store.StatePaused:
+		errImp = widget.WarningImportance
+		warn = fmt.Sprintf("%s of files failed so far; the scan stops at %s.", percent(rate), percent(p.MaxErrorRate))
+	}
+	v.errors.set(thousands(p.Errors), errImp)
+	setLabel(v.rateWarn, warn, widget.WarningImportance)
+	showIf(v.rateWarn, warn != "")
+	v.skipped.set(thousands(p.Skipped), widget.MediumImportance)
+
+	halted := p.State == store.StateHalted || p.State == store.StateFailed
+	if halted {
+		if p.State == store.StateHalted {
+			v.bannerTitle.SetText("The scan stopped because too many files failed")
+		} else {
+			v.bannerTitle.SetText("The scan failed")
+		}
+		msg := p.ErrorMessage
+		if msg == "" {
+			msg = fmt.Sprintf("%s of %s files failed.", thousands(p.Errors), thousands(p.Current))
+		}
+		v.bannerMsg.SetText(msg)
+	}
+	showIf(v.banner, halted)
+	showIf(v.bannerErrorsBtn, p.Errors > 0)
+
+	c := controlsFor(p, v.u.pausing)
+	v.pauseBtn.SetText(c.pauseLabel)
+	if c.pauseLabel == "Resume" {
+		v.pauseBtn.SetIcon(theme.MediaPlayIcon())
+	} else {
+		v.pauseBtn.SetIcon(theme.MediaPauseIcon())
+	}
+	enableIf(v.pauseBtn, c.pauseOn)
+	enableIf(v.cancelBtn, c.cancelOn)
+	showIf(v.pauseBtn, !c.finished)
+	showIf(v.cancelBtn, !c.finished)
+	enableIf(v.resumeAnywayBtn, c.resumeAnyway)
+	showIf(v.resumeAnywayBtn, p.State == store.StateHalted)
+	enableIf(v.retryBtn, c.retry)
+	showIf(v.retryBtn, c.retry)
+	enableIf(v.showErrorsBtn, c.showErrors)
+	showIf(v.showErrorsBtn, c.showErrors && !halted)
+	showIf(v.newScanBtn, c.finished)
+	showIf(v.viewFilesBtn, c.finished)
+	showIf(v.viewDupsBtn, c.finished)
+
+	v.summary.SetText(summaryText(p))
+	showIf(v.summary, v.summary.Text != "")
+}
+
+// summaryText is the sentence under a stopped job.
+func summaryText(p app.Progress) string {
+	switch p.State {
+	case store.StateCompleted:
+		done := p.Current - p.Errors - p.Skipped
+		return fmt.Sprintf("All %s files looked at: %s analysed, %s failed, %s skipped.",
+			thousands(p.Total), thousands(done), thousands(p.Errors), thousands(p.Skipped))
+	case store.StateCancelled:
+		return fmt.Sprintf("Cancelled after %s of %s files. What was analysed stays in the library.",
+			thousands(p.Current), thousands(p.Total))
+	case store.StatePaused:
+		return "Paused. Nothing is read until you resume; you can also close Shoebox and resume later."
+	}
+	return ""
+}
+
+func (v *scanView) showLastError(fe fileError) {
+	v.lastError.SetFull("Last error: " + fe.path + " — " + fe.msg)
+	v.lastError.Show()
+}
+
+func (v *scanView) clearLastError() {
+	v.lastError.SetFull("")
+	v.lastError.Hide()
+}
+
+// tapIfEnabled taps b when it is visible and enabled, for keyboard shortcuts.
+func (v *scanView) tapIfEnabled(b *widget.Button) bool {
+	if b == nil || b.Disabled() || !b.Visible() || !v.job.Visible() {
+		return false
+	}
+	b.OnTapped()
+	return true
+}
+
+// togglePause pauses a running job or resumes a paused one.
+func (u *UI) togglePause() {
+	id := u.jobID
+	if id == 0 {
+		return
+	}
+	if u.prog.State == store.StatePaused {
+		u.call("Could not resume the scan", func() error { return u.eng.Resume(id, false) }, nil)
+		return
+	}
+	u.pausing = true
+	u.scan.show(u.prog)
+	u.call("Could not pause the scan", func() error { return u.eng.Pause(id) }, func(err error) {
+		if err != nil {
+			u.pausing = false
+			u.scan.show(u.prog)
+		}
+	})
+}
+
+// askCancel asks for confirmation, then cancels the shown job.
+func (u *UI) askCancel() {
+	id := u.jobID
+	if id == 0 {
+		return
+	}
+	msg := widget.NewLabel("The files analysed so far stay in the library, but this scan cannot be resumed.")
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Cancel this scan?", "Cancel scan", "Keep scanning", msg, func(ok bool) {
+		u.scan.confirm = nil
+		if ok {
+			u.call("Could not cancel the scan", func() error { return u.eng.Cancel(id) }, nil)
+		}
+	}, u.win)
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Resize(fyne.NewSize(420, 180))
+	u.scan.confirm = d
+	d.Show()
+}
+
+func (u *UI) resumeAnyway() {
+	id := u.jobID
+	if id == 0 {
+		return
+	}
+	u.call("Could not resume the scan", func() error { return u.eng.Resume(id, false) }, nil)
+}
+
+func (u *UI) retryFailed() {
+	id := u.jobID
+	if id == 0 {
+		return
+	}
+	u.call("Could not retry the failed files", func() error { return u.eng.Resume(id, true) }, nil)
+}

@@ -1,0 +1,161 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"shoebox/app"
+)
+
+// setting is one knob of app.Settings as an entry in the Settings tab.
+type setting struct {
+	key   string // preference key
+	label string
+	hint  string
+	get   func(app.Settings) string
+	set   func(*app.Settings, string) error
+}
+
+func intSetting(key, label, hint string, field func(*app.Settings) *int) setting {
+	return setting{
+		key: key, label: label, hint: hint,
+		get: func(s app.Settings) string { return strconv.Itoa(*field(&s)) },
+		set: func(s *app.Settings, v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				return fmt.Errorf("%s must be a whole number", strings.ToLower(label))
+			}
+			*field(s) = n
+			return nil
+		},
+	}
+}
+
+func settingsList() []setting {
+	return []setting{
+		intSetting("settings.workers", "Workers", "How many files are analysed at once. More is faster on fast disks; fewer keeps the computer responsive.",
+			func(s *app.Settings) *int { return &s.Workers }),
+		intSetting("settings.batch_size", "Batch size", "How many results are saved to the library together. Larger batches are faster; a crash loses at most one batch of work.",
+			func(s *app.Settings) *int { return &s.BatchSize }),
+		{
+			key: "settings.max_error_rate", label: "Error threshold (%)",
+			hint: "The scan stops when more than this share of files fail, so a wrong folder or a failing disk is noticed early.",
+			get:  func(s app.Settings) string { return strconv.FormatFloat(s.MaxErrorRate*100, 'f', -1, 64) },
+			set: func(s *app.Settings, v string) error {
+				f, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), "%"), 64)
+				if err != nil {
+					return fmt.Errorf("the error threshold must be a number of percent, like 10")
+				}
+				s.MaxErrorRate = f / 100
+				return nil
+			},
+		},
+		intSetting("settings.min_sample", "Minimum sample", "How many files must be looked at before the error threshold can stop a scan.",
+			func(s *app.Settings) *int { return &s.MinSample }),
+		intSetting("settings.min_year", "Minimum valid year", "Dates before this year are treated as wrong (cameras with a flat clock battery say 1970 or 2000).",
+			func(s *app.Settings) *int { return &s.MinYear }),
+		intSetting("settings.near_distance", "Near-duplicate distance", "How different two pictures may be (0–32 of 64 bits) and still count as look-alikes. Higher finds more, with more false matches.",
+			func(s *app.Settings) *int { return &s.NearDistance }),
+	}
+}
+
+// settingsView edits the settings of the next scan, persisted in the app's preferences.
+type settingsView struct {
+	u       *UI
+	root    fyne.CanvasObject
+	list    []setting
+	entries []*widget.Entry
+	status  *widget.Label
+}
+
+func newSettingsView(u *UI) *settingsView {
+	v := &settingsView{u: u, list: settingsList()}
+	form := widget.NewForm()
+	s := v.stored()
+	for _, st := range v.list {
+		e := widget.NewEntry()
+		e.SetText(st.get(s))
+		e.Validator = func(text string) error {
+			var tmp app.Settings = app.DefaultSettings()
+			if err := st.set(&tmp, text); err != nil {
+				return err
+			}
+			return tmp.Validate()
+		}
+		e.OnChanged = func(string) { v.save() }
+		v.entries = append(v.entries, e)
+		form.Append(st.label, e)
+		form.Items[len(form.Items)-1].HintText = st.hint
+	}
+	v.status = widget.NewLabel("Changes are saved as you type and apply to the next scan.")
+	v.status.Wrapping = fyne.TextWrapWord
+	reset := widget.NewButtonWithIcon("Reset to defaults", theme.HistoryIcon(), v.reset)
+	top := container.NewVBox(heading("Settings for the next scan"), v.status)
+	v.root = container.NewVScroll(container.New(column{760}, container.NewPadded(
+		container.NewVBox(top, form, container.NewHBox(reset)))))
+	return v
+}
+
+// stored reads the saved settings over the defaults.
+func (v *settingsView) stored() app.Settings {
+	s := app.DefaultSettings()
+	p := v.u.prefs
+	for _, st := range v.list {
+		if raw := p.String(st.key); raw != "" {
+			t := s
+			if st.set(&t, raw) == nil && t.Validate() == nil {
+				s = t
+			}
+		}
+	}
+	return s
+}
+
+// current is the settings a new job runs with: what the entries say.
+func (v *settingsView) current() (app.Settings, error) {
+	s := app.DefaultSettings()
+	for i, st := range v.list {
+		if err := st.set(&s, v.entries[i].Text); err != nil {
+			return s, err
+		}
+	}
+	if err := s.Validate(); err != nil {
+		return s, err
+	}
+	return s.WithDefaults(), nil
+}
+
+// save writes every valid entry to the preferences.
+func (v *settingsView) save() {
+	bad := ""
+	for i, st := range v.list {
+		e := v.entries[i]
+		if err := e.Validator(e.Text); err != nil {
+			bad = err.Error()
+			continue
+		}
+		v.u.prefs.SetString(st.key, strings.TrimSpace(e.Text))
+	}
+	if bad != "" {
+		setLabel(v.status, "Not saved: "+bad+".", widget.DangerImportance)
+	} else {
+		setLabel(v.status, "Saved. The next scan uses these settings.", widget.MediumImportance)
+	}
+}
+
+func (v *settingsView) reset() {
+	d := app.DefaultSettings()
+	for _, st := range v.list {
+		v.u.prefs.RemoveValue(st.key)
+	}
+	for i, st := range v.list {
+		v.entries[i].SetText(st.get(d))
+	}
+	setLabel(v.status, "Back to the defaults. The next scan uses these settings.", widget.MediumImportance)
+}

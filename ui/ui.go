@@ -1,0 +1,226 @@
+package ui
+
+import (
+	"image"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+
+	"shoebox/app"
+	"shoebox/store"
+)
+
+// pumpInterval is how often the pump looks for new snapshots: at most ten
+// applications a second.
+const pumpInterval = 100 * time.Millisecond
+
+// UI is the Shoebox window. Fields below "UI goroutine only" are touched only
+// from fyne callbacks or from functions handed to do.
+type UI struct {
+	app   fyne.App
+	win   fyne.Window
+	eng   Engine
+	prefs fyne.Preferences
+
+	// do runs f on the UI goroutine (fyne.Do). spawn runs f off it (go f()).
+	// Tests replace both.
+	do    func(f func())
+	spawn func(f func())
+	now   func() time.Time
+
+	mu        sync.Mutex
+	pending   map[uint64]app.Progress // latest snapshot per job, not yet applied
+	lastErr   map[uint64]fileError    // latest failed file per job, not yet applied
+	scheduled bool                    // a flush has been handed to do and has not run yet
+
+	thumbSem chan struct{} // at most two thumbnails decode at once
+
+	// UI goroutine only.
+	jobID    uint64       // the job the Scan view shows; 0 = empty state
+	prog     app.Progress // what the Scan view shows
+	pausing  bool         // Pause was asked and the engine has not reported PAUSED yet
+	starting bool         // Start was asked and has not returned yet
+	thumbs   map[string]image.Image
+
+	tabs     *container.AppTabs
+	scan     *scanView
+	files    *filesView
+	dups     *dupsView
+	history  *historyView
+	settings *settingsView
+}
+
+type fileError struct {
+	path, msg string
+}
+
+// newUI builds the window and its views. It does not call the engine except
+// SetCallbacks; start does the rest.
+func newUI(a fyne.App, eng Engine) *UI {
+	u := &UI{
+		app:      a,
+		eng:      eng,
+		prefs:    a.Preferences(),
+		do:       fyne.Do,
+		spawn:    func(f func()) { go f() },
+		now:      time.Now,
+		pending:  map[uint64]app.Progress{},
+		lastErr:  map[uint64]fileError{},
+		thumbSem: make(chan struct{}, 2),
+		thumbs:   map[string]image.Image{},
+	}
+	u.win = a.NewWindow("Shoebox")
+	u.build()
+	eng.SetCallbacks(app.Callbacks{OnProgress: u.onProgress, OnFileError: u.onFileError})
+	return u
+}
+
+// onProgress is called from engine goroutines: it only records the snapshot.
+func (u *UI) onProgress(p app.Progress) {
+	u.mu.Lock()
+	u.pending[p.JobID] = p
+	u.mu.Unlock()
+}
+
+// onFileError is called from engine goroutines: it only records the error.
+func (u *UI) onFileError(jobID uint64, relPath, msg string) {
+	u.mu.Lock()
+	u.lastErr[jobID] = fileError{relPath, msg}
+	u.mu.Unlock()
+}
+
+// pump hands one flush at a time to the UI goroutine on each tick that
+// found something new, until stop is closed.
+func (u *UI) pump(ticks <-chan time.Time, stop <-chan struct{}) {
+	for {
+		select {
+		case <-stop:
+			return
+		case <-ticks:
+			u.mu.Lock()
+			need := !u.scheduled && (len(u.pending) > 0 || len(u.lastErr) > 0)
+			if need {
+				u.scheduled = true
+			}
+			u.mu.Unlock()
+			if need {
+				u.do(u.flush)
+			}
+		}
+	}
+}
+
+// flush applies the newest snapshot of the shown job. UI goroutine only.
+func (u *UI) flush() {
+	u.mu.Lock()
+	p, ok := u.pending[u.jobID]
+	others := false
+	for id := range u.pending {
+		if id != u.jobID {
+			others = true
+		}
+	}
+	fe, feOK := u.lastErr[u.jobID]
+	clear(u.pending)
+	clear(u.lastErr)
+	u.scheduled = false
+	u.mu.Unlock()
+
+	if feOK {
+		u.scan.showLastError(fe)
+	}
+	if ok && u.jobID != 0 {
+		u.applyProgress(p)
+	}
+	if others {
+		u.history.reload()
+	}
+	if u.jobID != 0 && !u.prog.Finished() {
+		u.files.tick()
+	}
+}
+
+// applyProgress shows a snapshot of the current job. UI goroutine only.
+func (u *UI) applyProgress(p app.Progress) {
+	prev := u.prog
+	if p.MaxErrorRate == 0 {
+		p.MaxErrorRate = prev.MaxErrorRate
+	}
+	if len(p.Roots) == 0 {
+		p.Roots = prev.Roots
+	}
+	u.prog = p
+	if p.State != prev.State {
+		if p.State != store.StateRunning && p.State != store.StatePending {
+			u.pausing = false
+		}
+		if p.State == store.StateRunning {
+			u.pausing = false
+		}
+		if p.Finished() {
+			u.history.reload()
+			u.files.load(p.JobID)
+			u.dups.load(p.JobID)
+		}
+	}
+	u.scan.show(p)
+}
+
+// setJob makes id the job the Scan view shows, starting from snapshot p.
+func (u *UI) setJob(p app.Progress) {
+	u.jobID = p.JobID
+	u.prog = app.Progress{}
+	u.pausing = false
+	u.scan.clearLastError()
+	u.applyProgress(p)
+	u.files.load(p.JobID)
+	u.dups.load(p.JobID)
+}
+
+// clearJob goes back to the empty state.
+func (u *UI) clearJob() {
+	u.jobID = 0
+	u.prog = app.Progress{}
+	u.pausing = false
+	u.scan.showEmpty()
+}
+
+// running reports whether the shown job is still doing work.
+func (u *UI) running() bool {
+	return u.starting || (u.jobID != 0 && !u.prog.Finished())
+}
+
+// start runs the pump and the start-up checks. It returns a func that stops the pump.
+func (u *UI) start() (stop func()) {
+	done := make(chan struct{})
+	t := time.NewTicker(pumpInterval)
+	go u.pump(t.C, done)
+	u.checkInterrupted()
+	u.history.reload()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			t.Stop()
+			close(done)
+		})
+	}
+}
+
+// call runs an engine call off the UI goroutine and hands its error, if
+// any, to a dialog on the UI goroutine, then runs after (which may be nil)
+// there too.
+func (u *UI) call(what string, f func() error, after func(err error)) {
+	u.spawn(func() {
+		err := f()
+		u.do(func() {
+			if err != nil {
+				u.showError(what, err)
+			}
+			if after != nil {
+				after(err)
+			}
+		})
+	})
+}

@@ -1,0 +1,106 @@
+package ui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"shoebox/assets"
+)
+
+func layoutSpacer() fyne.CanvasObject { return layout.NewSpacer() }
+
+// iconImage is the app icon at side x side.
+func iconImage(side float32) fyne.CanvasObject {
+	img := canvas.NewImageFromResource(assets.Icon())
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSize(side, side))
+	return img
+}
+
+func listerFor(path string) (fyne.ListableURI, error) {
+	return storage.ListerForURI(storage.NewFileURI(path))
+}
+
+// heading is a bold label in the sub-heading size.
+func heading(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	return l
+}
+
+// caption is a small, quiet label.
+func caption(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.SizeName = theme.SizeNameCaptionText
+	l.Importance = widget.LowImportance
+	return l
+}
+
+// card puts content on a softly coloured rounded panel.
+func card(bg fyne.ThemeColorName, alpha uint8, content fyne.CanvasObject) *fyne.Container {
+	r := canvas.NewRectangle(withAlpha(theme.Color(bg), alpha))
+	r.CornerRadius = theme.InputRadiusSize() * 2
+	return container.NewStack(r, container.NewPadded(content))
+}
+
+func withAlpha(c color.Color, a uint8) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), a}
+}
+
+// stat is a big number with a caption under it.
+type stat struct {
+	value *widget.Label
+	label *widget.Label
+	box   fyne.CanvasObject
+}
+
+func newStat(name string) *stat {
+	s := &stat{value: heading("–"), label: caption(name)}
+	s.box = card(theme.ColorNameInputBackground, 0xff, container.NewVBox(s.value, s.label))
+	return s
+}
+
+func (s *stat) set(value string, imp widget.Importance) {
+	if s.value.Text == value && s.value.Importance == imp {
+		return
+	}
+	s.value.Text = value
+	s.value.Importance = imp
+	s.value.Refresh()
+}
+
+// setLabel changes a label only when its text or importance changes.
+func setLabel(l *widget.Label, text string, imp widget.Importance) {
+	if l.Text == text && l.Importance == imp {
+		return
+	}
+	l.Text = text
+	l.Importance = imp
+	l.Refresh()
+}
+
+// showIf shows or hides o.
+func showIf(o fyne.CanvasObject, show bool) {
+	if show && !o.Visible() {
+		o.Show()
+	} else if !show && o.Visible() {
+		o.Hide()
+	}
+}
+
+// enableIf enables or disables b.
+func enableIf(b *widget.Button, on bool) {
+	if on && b.Disabled() {
+		b.Enable()
+	} else if !on && !b.Disabled() {
+		b.Disable()
+	}
+}

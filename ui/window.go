@@ -1,0 +1,269 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"shoebox/app"
+	"shoebox/assets"
+	"shoebox/store"
+)
+
+const (
+	prefRecent    = "recent_folders"
+	maxRecent     = 5
+	tabScan       = 0
+	tabFiles      = 1
+	tabDuplicates = 2
+	tabHistory    = 3
+	tabSettings   = 4
+)
+
+// build lays out the window. UI goroutine only.
+func (u *UI) build() {
+	u.win.SetIcon(assets.Icon())
+	u.scan = newScanView(u)
+	u.files = newFilesView(u)
+	u.dups = newDupsView(u)
+	u.history = newHistoryView(u)
+	u.settings = newSettingsView(u)
+	u.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon("Scan", theme.HomeIcon(), u.scan.root),
+		container.NewTabItemWithIcon("Files", theme.ListIcon(), u.files.root),
+		container.NewTabItemWithIcon("Duplicates", theme.ContentCopyIcon(), u.dups.root),
+		container.NewTabItemWithIcon("History", theme.HistoryIcon(), u.history.root),
+		container.NewTabItemWithIcon("Settings", theme.SettingsIcon(), u.settings.root),
+	)
+	u.tabs.OnSelected = func(*container.TabItem) { u.tabChanged() }
+	u.win.SetContent(u.tabs)
+	u.win.SetOnDropped(u.handleDrop)
+	u.addShortcuts()
+	u.win.Resize(fyne.NewSize(1100, 720))
+	u.scan.showEmpty()
+}
+
+func (u *UI) tabChanged() {
+	switch u.tabs.SelectedIndex() {
+	case tabFiles:
+		u.files.ensureLoaded()
+	case tabDuplicates:
+		u.dups.ensureLoaded()
+	case tabHistory:
+		u.history.reload()
+	}
+}
+
+// shortcutHelp is shown under the Scan view.
+const shortcutHelp = "Ctrl+O choose folder · Ctrl+P pause/resume · Ctrl+. cancel · Ctrl+E errors · Ctrl+1…5 views · Tab moves between controls"
+
+func (u *UI) addShortcuts() {
+	c := u.win.Canvas()
+	add := func(key fyne.KeyName, mod fyne.KeyModifier, f func()) {
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: mod}, func(fyne.Shortcut) { f() })
+	}
+	mod := fyne.KeyModifierShortcutDefault
+	add(fyne.KeyO, mod, u.chooseFolder)
+	add(fyne.KeyP, mod, func() { u.scan.tapIfEnabled(u.scan.pauseBtn) })
+	add(fyne.KeyPeriod, mod, func() { u.scan.tapIfEnabled(u.scan.cancelBtn) })
+	add(fyne.KeyE, mod, func() { u.scan.tapIfEnabled(u.scan.showErrorsBtn) })
+	add(fyne.KeyR, mod, func() {
+		if !u.scan.tapIfEnabled(u.scan.resumeAnywayBtn) {
+			u.scan.tapIfEnabled(u.scan.retryBtn)
+		}
+	})
+	add(fyne.KeyN, mod, func() { u.scan.tapIfEnabled(u.scan.newScanBtn) })
+	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5} {
+		add(k, mod, func() { u.tabs.SelectIndex(i) })
+	}
+}
+
+// chooseFolder opens the folder dialog. UI goroutine only.
+func (u *UI) chooseFolder() {
+	if u.running() {
+		u.tellBusy()
+		return
+	}
+	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
+		if err != nil {
+			u.showError("Could not open the folder", err)
+			return
+		}
+		if dir == nil {
+			return
+		}
+		u.startJob([]string{dir.Path()})
+	}, u.win)
+	if recent := u.recentFolders(); len(recent) > 0 {
+		if l, err := listerFor(filepath.Dir(recent[0])); err == nil {
+			d.SetLocation(l)
+		}
+	}
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// handleDrop is the window's drop handler: folders start one job over all of
+// them; anything else is explained.
+func (u *UI) handleDrop(_ fyne.Position, items []fyne.URI) {
+	var dirs, others []string
+	for _, it := range items {
+		if it == nil {
+			continue
+		}
+		if it.Scheme() != "file" {
+			others = append(others, it.String())
+			continue
+		}
+		p := it.Path()
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			dirs = append(dirs, p)
+		} else {
+			others = append(others, p)
+		}
+	}
+	if len(dirs) > 0 && u.running() {
+		u.tellBusy()
+		return
+	}
+	if len(others) > 0 {
+		names := make([]string, 0, 4)
+		for i, o := range others {
+			if i == 3 {
+				names = append(names, fmt.Sprintf("and %d more", len(others)-3))
+				break
+			}
+			names = append(names, filepath.Base(o))
+		}
+		msg := "Shoebox scans whole folders, so it did not take " + strings.Join(names, ", ") + "."
+		if len(dirs) > 0 {
+			msg += fmt.Sprintf("\n\nIt is scanning the %d folder(s) you dropped with them.", len(dirs))
+		} else {
+			msg += "\n\nDrop the folder that holds them instead, or use Choose folder… (Ctrl+O)."
+		}
+		dialog.ShowInformation("Only folders can be scanned", msg, u.win)
+	}
+	if len(dirs) > 0 {
+		u.startJob(dirs)
+	}
+}
+
+// startJob asks the engine for a new job over roots. UI goroutine only.
+func (u *UI) startJob(roots []string) {
+	if u.running() {
+		u.tellBusy()
+		return
+	}
+	s, err := u.settings.current()
+	if err != nil {
+		u.showError("The settings need a correction first", err)
+		u.tabs.SelectIndex(tabSettings)
+		return
+	}
+	u.addRecent(roots)
+	u.starting = true
+	u.scan.showStarting(roots)
+	u.spawn(func() {
+		id, err := u.eng.Start(roots, s)
+		u.do(func() {
+			u.starting = false
+			if err != nil {
+				u.scan.showEmpty()
+				u.showError("The scan could not start", err)
+				return
+			}
+			u.setJob(app.Progress{JobID: id, Roots: roots, State: store.StatePending, Listing: true, MaxErrorRate: s.MaxErrorRate})
+			u.tabs.SelectIndex(tabScan)
+			u.flush()
+		})
+	})
+}
+
+func (u *UI) tellBusy() {
+	dialog.ShowInformation("A scan is running",
+		"Shoebox runs one scan at a time. Pause or cancel the current scan first, or wait for it to finish.", u.win)
+}
+
+// showError shows err in a dialog. UI goroutine only.
+func (u *UI) showError(title string, err error) {
+	d := dialog.NewInformation(title, err.Error(), u.win)
+	d.Show()
+}
+
+func (u *UI) recentFolders() []string {
+	return u.prefs.StringList(prefRecent)
+}
+
+func (u *UI) addRecent(roots []string) {
+	list := u.recentFolders()
+	for i := len(roots) - 1; i >= 0; i-- {
+		r := roots[i]
+		out := []string{r}
+		for _, old := range list {
+			if old != r {
+				out = append(out, old)
+			}
+		}
+		list = out
+	}
+	if len(list) > maxRecent {
+		list = list[:maxRecent]
+	}
+	u.prefs.SetStringList(prefRecent, list)
+	u.scan.refreshRecent()
+}
+
+// checkInterrupted asks the engine for jobs that died mid-run and offers them.
+func (u *UI) checkInterrupted() {
+	u.spawn(func() {
+		jobs, err := u.eng.Interrupted()
+		u.do(func() {
+			if err != nil {
+				u.showError("Could not read the unfinished scans", err)
+				return
+			}
+			u.scan.showInterrupted(jobs)
+		})
+	})
+}
+
+// openJob shows a stored job: in the Scan view when nothing runs, and always
+// in Files and Duplicates.
+func (u *UI) openJob(j store.Job) {
+	if !u.running() {
+		u.setJob(progressFromJob(j))
+	} else {
+		u.files.load(j.ID)
+		u.dups.load(j.ID)
+	}
+	u.tabs.SelectIndex(tabFiles)
+}
+
+// lockedWindow is what a second Shoebox on the same library shows.
+func lockedWindow(a fyne.App, err error) fyne.Window {
+	w := a.NewWindow("Shoebox")
+	w.SetIcon(assets.Icon())
+	title := widget.NewLabelWithStyle("Shoebox is already open", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	msg := widget.NewLabel("Your library is in use by another Shoebox window. Switch to that window, " +
+		"or close it and open Shoebox again.")
+	msg.Wrapping = fyne.TextWrapWord
+	detail := widget.NewLabel(err.Error())
+	detail.Importance = widget.LowImportance
+	detail.Wrapping = fyne.TextWrapWord
+	ok := widget.NewButton("Close", func() { w.Close() })
+	ok.Importance = widget.HighImportance
+	w.SetContent(container.NewPadded(container.NewBorder(nil, container.NewHBox(layoutSpacer(), ok), nil, nil,
+		container.NewVBox(container.NewHBox(iconImage(48), title), msg, detail))))
+	w.Resize(fyne.NewSize(480, 220))
+	w.Canvas().Focus(ok)
+	return w
+}

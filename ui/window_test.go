@@ -1,0 +1,210 @@
+package ui
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+
+	"shoebox/store"
+)
+
+func TestEmptyStateInvitesADrop(t *testing.T) {
+	u := newTestUI(t, newFake())
+	text := joined(u.win.Content())
+	if !strings.Contains(text, "Drop a folder here") {
+		t.Fatalf("empty state says %q", text)
+	}
+	if b := findButton(u.win.Content(), "Choose folder…"); b == nil || b.Disabled() {
+		t.Fatal("no enabled Choose folder… button")
+	}
+	if u.win.Canvas().Focused() != u.scan.chooseBtn {
+		t.Error("Choose folder… should have the keyboard focus in the empty state")
+	}
+	if u.scan.job.Visible() {
+		t.Error("the job view shows with no job")
+	}
+}
+
+func TestDropFoldersStartsOneJob(t *testing.T) {
+	f := newFake()
+	u := newTestUI(t, f)
+	a, b := t.TempDir(), t.TempDir()
+	u.handleDrop(fyne.Position{}, []fyne.URI{storage.NewFileURI(a), storage.NewFileURI(b)})
+
+	if len(f.starts) != 1 || strings.Join(f.starts[0], ",") != a+","+b {
+		t.Fatalf("starts = %v, want one job over %s and %s", f.starts, a, b)
+	}
+	if u.jobID != 1 || !u.scan.job.Visible() || u.scan.empty.Visible() {
+		t.Fatalf("the job view should show job 1 (jobID %d)", u.jobID)
+	}
+	if got := u.recentFolders(); len(got) != 2 || got[0] != a {
+		t.Errorf("recent folders = %v", got)
+	}
+	if top := u.win.Canvas().Overlays().Top(); top != nil {
+		t.Errorf("a dialog showed for a folder drop: %q", overlayText(u.win))
+	}
+}
+
+func TestDropFilesExplainsItself(t *testing.T) {
+	f := newFake()
+	u := newTestUI(t, f)
+	file := filepath.Join(t.TempDir(), "IMG_0001.jpg")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u.handleDrop(fyne.Position{}, []fyne.URI{storage.NewFileURI(file)})
+
+	if len(f.starts) != 0 {
+		t.Fatalf("a file drop started a job: %v", f.starts)
+	}
+	msg := overlayText(u.win)
+	if !strings.Contains(msg, "IMG_0001.jpg") || !strings.Contains(msg, "folder") {
+		t.Fatalf("the explanation is %q", msg)
+	}
+}
+
+func TestDropFolderAndFileStartsAndExplains(t *testing.T) {
+	f := newFake()
+	u := newTestUI(t, f)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u.handleDrop(fyne.Position{}, []fyne.URI{storage.NewFileURI(dir), storage.NewFileURI(file)})
+	if len(f.starts) != 1 || len(f.starts[0]) != 1 || f.starts[0][0] != dir {
+		t.Fatalf("starts = %v", f.starts)
+	}
+	if msg := overlayText(u.win); !strings.Contains(msg, "notes.txt") {
+		t.Fatalf("the file was ignored silently: %q", msg)
+	}
+}
+
+func TestDropWhileRunningDoesNotStartASecondJob(t *testing.T) {
+	f := newFake()
+	u := newTestUI(t, f)
+	u.startJob([]string{t.TempDir()})
+	u.handleDrop(fyne.Position{}, []fyne.URI{storage.NewFileURI(t.TempDir())})
+	if len(f.starts) != 1 {
+		t.Fatalf("starts = %v", f.starts)
+	}
+	if !strings.Contains(overlayText(u.win), "one scan at a time") {
+		t.Fatalf("dialog = %q", overlayText(u.win))
+	}
+}
+
+func TestStartErrorIsShownAndEmptyStateComesBack(t *testing.T) {
+	f := newFake()
+	f.startErr = errors.New("the folder cannot be read")
+	u := newTestUI(t, f)
+	u.startJob([]string{t.TempDir()})
+	if !u.scan.empty.Visible() || u.jobID != 0 {
+		t.Fatal("the empty state should come back")
+	}
+	if !strings.Contains(overlayText(u.win), "cannot be read") {
+		t.Fatalf("dialog = %q", overlayText(u.win))
+	}
+}
+
+func TestRecentFoldersAreOffered(t *testing.T) {
+	f := newFake()
+	u := newTestUI(t, f)
+	dir := t.TempDir()
+	u.addRecent([]string{dir})
+	u.clearJob()
+	b := findButton(u.scan.empty, homeShort(dir))
+	if b == nil {
+		t.Fatalf("no button for %s in %q", dir, joined(u.scan.empty))
+	}
+	test.Tap(b)
+	if len(f.starts) != 1 || f.starts[0][0] != dir {
+		t.Fatalf("starts = %v", f.starts)
+	}
+}
+
+func TestInterruptedJobIsOffered(t *testing.T) {
+	home, _ := os.UserHomeDir()
+	job := store.Job{ID: 7, Roots: []string{filepath.Join(home, "Pictures")}, Status: store.StatePaused,
+		Interrupted: true, Listed: true, ProgressCurrent: 3412, ProgressTotal: 10000}
+
+	for _, button := range []string{"Resume", "Discard"} {
+		t.Run(button, func(t *testing.T) {
+			f := newFake()
+			f.interrupted = []store.Job{job}
+			u := newTestUI(t, f)
+			u.checkInterrupted()
+			want := "A scan of ~/Pictures stopped at 3,412 of 10,000."
+			if home == "" {
+				want = "stopped at 3,412 of 10,000."
+			}
+			if text := joined(u.scan.interrupted); !strings.Contains(text, want) {
+				t.Fatalf("offer = %q, want %q", text, want)
+			}
+			test.Tap(findButton(u.scan.interrupted, button))
+			calls := strings.Join(f.Calls(), ";")
+			switch button {
+			case "Resume":
+				if !strings.Contains(calls, "resume 7 false") || u.jobID != 7 || !u.scan.job.Visible() {
+					t.Fatalf("calls %q, jobID %d", calls, u.jobID)
+				}
+			case "Discard":
+				if !strings.Contains(calls, "discard 7") || u.jobID != 0 {
+					t.Fatalf("calls %q, jobID %d", calls, u.jobID)
+				}
+			}
+			if len(u.scan.interrupted.Objects) != 0 {
+				t.Error("the offer stays after it was answered")
+			}
+		})
+	}
+}
+
+func TestLockedLibraryGetsADialogWindow(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := lockedWindow(a, errors.New("opening the library: the library is open in another Shoebox window"))
+	defer w.Close()
+	text := joined(w.Content())
+	if !strings.Contains(text, "already open") || !strings.Contains(text, "another Shoebox window") {
+		t.Fatalf("locked window says %q", text)
+	}
+	if findButton(w.Content(), "Close") == nil {
+		t.Fatal("no Close button")
+	}
+}
+
+func TestShortcutsReachTheActions(t *testing.T) {
+	f := newFake()
+	u := newTestUI(t, f)
+	u.startJob([]string{t.TempDir()})
+	f.emit(running(1, 10, 100, 0))
+	u.flush()
+	sc := u.win.Canvas().(interface{ TypedShortcut(fyne.Shortcut) })
+	sc.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault})
+	if !contains(f.Calls(), "pause 1") {
+		t.Fatalf("Ctrl+P did not pause: %v", f.Calls())
+	}
+	sc.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.Key3, Modifier: fyne.KeyModifierShortcutDefault})
+	if u.tabs.SelectedIndex() != tabDuplicates {
+		t.Fatalf("Ctrl+3 selected tab %d", u.tabs.SelectedIndex())
+	}
+	sc.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyPeriod, Modifier: fyne.KeyModifierShortcutDefault})
+	if u.scan.confirm == nil {
+		t.Fatal("Ctrl+. did not ask to cancel")
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
