@@ -40,12 +40,3 @@ func candidate(md Metadata, k CandidateKind) (Candidate, bool) {
 	}
 	return Candidate{}, false
 }
-
-func TestGoexifSamplesDump(t *testing.T) {
-	dir := goexifSamples(t)
-	files, _ := filepath.Glob(filepath.Join(dir, "*.jpg"))
-	for _, f := range files {
-		md := readMetaFile(t, f, "image/jpeg")
-		t.Logf("%s: %q %q o=%d %v %v", filepath.Base(f), md.Make, md.Model, md.Orientation, md.Candidates, md.Problems)
-	}
-}

@@ -1,0 +1,167 @@
+package processing
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func candValues(md Metadata) map[CandidateKind][]string {
+	out := map[CandidateKind][]string{}
+	for _, c := range md.Candidates {
+		out[c.Kind] = append(out[c.Kind], c.Value)
+	}
+	return out
+}
+
+var cameraWant = map[CandidateKind][]string{
+	KindEXIFOriginal:  {"2019-07-04T15:30:12.123+02:00"},
+	KindEXIFDigitized: {"2019-07-04T15:30:12.123+02:00"},
+	KindEXIFModify:    {"2019-07-05T09:00:00.00+02:00"},
+}
+
+func TestReadMetadataFixtures(t *testing.T) {
+	cases := []struct {
+		file, mime   string
+		make, model  string
+		orientation  int
+		want         map[CandidateKind][]string
+		problemMatch string
+	}{
+		{"camera_le.jpg", "image/jpeg", "Canon", "Canon EOS 5D Mark IV", 6, cameraWant, ""},
+		{"camera_be.jpg", "application/octet-stream", "Canon", "Canon EOS 5D Mark IV", 6, cameraWant, ""},
+		{"sample.cr2", "image/x-canon-cr2", "Canon", "Canon EOS 5D Mark IV", 6, cameraWant, ""},
+		{"sample.dng", "image/tiff", "Canon", "Canon EOS 5D Mark IV", 6, cameraWant, ""},
+		{"sample.nef", "image/tiff", "Canon", "Canon EOS 5D Mark IV", 6, cameraWant, ""},
+		{"sample.png", "image/png", "Canon", "Canon EOS 5D Mark IV", 6, cameraWant, ""},
+		{"sample.webp", "image/webp", "Canon", "Canon EOS 5D Mark IV", 6, cameraWant, ""},
+		{"sample.heic", "image/heic", "Apple", "iPhone 12", 6, map[CandidateKind][]string{
+			KindEXIFOriginal: {"2019-07-04T15:30:12.123+02:00"}, KindEXIFDigitized: {"2019-07-04T15:30:12"},
+			KindEXIFModify: {"2019-07-05T09:00:00"}}, ""},
+		{"sample.mp4", "video/mp4", "", "", 0, map[CandidateKind][]string{KindVideoCreation: {"2019-07-04T13:30:12Z"}}, ""},
+		{"sample.mov", "video/quicktime", "", "", 0, map[CandidateKind][]string{
+			KindVideoCreation: {"2019-07-04T15:30:12+02:00", "2019-07-04T13:30:12Z"}}, ""},
+		{"zero_dates.jpg", "image/jpeg", "NIKON", "", 0, map[CandidateKind][]string{}, "DateTime/ModifyDate (0x0132) is not a date"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.file, func(t *testing.T) {
+			md := readMetaFile(t, filepath.Join("testdata", "meta", tc.file), tc.mime)
+			if md.Make != tc.make || md.Model != tc.model || md.Orientation != tc.orientation {
+				t.Errorf("make/model/orientation = %q %q %d, want %q %q %d", md.Make, md.Model, md.Orientation, tc.make, tc.model, tc.orientation)
+			}
+			if got := candValues(md); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("candidates = %v, want %v", got, tc.want)
+			}
+			probs := strings.Join(md.Problems, "\n")
+			if tc.problemMatch == "" && probs != "" || !strings.Contains(probs, tc.problemMatch) {
+				t.Errorf("problems = %q, want %q", probs, tc.problemMatch)
+			}
+			for _, c := range md.Candidates {
+				if c.Source == "" || c.Detail == "" {
+					t.Errorf("candidate without source or detail: %+v", c)
+				}
+			}
+		})
+	}
+}
+
+// TestWebPWithExifPrefix: some writers put "Exif\0\0" before the TIFF in the EXIF chunk.
+func TestWebPWithExifPrefix(t *testing.T) {
+	b := webpWithEXIF(append([]byte("Exif\x00\x00"), cameraTIFF(binary.LittleEndian, nil)...))
+	md := ReadMetadata(bytes.NewReader(b), int64(len(b)), "image/webp")
+	if got := candValues(md); !reflect.DeepEqual(got, cameraWant) {
+		t.Errorf("candidates = %v", got)
+	}
+}
+
+// TestGoexifSamples: the photographs shipped with goexif are named after their
+// DateTimeOriginal ("2006-08-03-16-29-38-sep-…").
+func TestGoexifSamples(t *testing.T) {
+	dir := goexifSamples(t)
+	files, _ := filepath.Glob(filepath.Join(dir, "*.jpg"))
+	checked := 0
+	for _, f := range files {
+		base := filepath.Base(f)
+		md := readMetaFile(t, f, "image/jpeg")
+		var y, mo, d, h, mi, s int
+		if n, _ := fmt.Sscanf(base, "%4d-%2d-%2d-%2d-%2d-%2d-sep-", &y, &mo, &d, &h, &mi, &s); n != 6 {
+			continue
+		}
+		want := fmt.Sprintf("%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi, s)
+		c, ok := candidate(md, KindEXIFOriginal)
+		if !ok {
+			c, ok = candidate(md, KindEXIFModify)
+		}
+		if !ok || !strings.HasPrefix(c.Value, want) {
+			t.Errorf("%s: %+v, want %s", base, c, want)
+		}
+		checked++
+	}
+	if checked < 40 {
+		t.Errorf("only %d samples checked", checked)
+	}
+	md := readMetaFile(t, filepath.Join(dir, "has-lens-info.jpg"), "image/jpeg")
+	if c, _ := candidate(md, KindEXIFOriginal); c.Value != "2014-09-01T15:03:47.880" || md.Make != "Apple" || md.Model != "iPhone 4S" || md.Orientation != 6 {
+		t.Errorf("has-lens-info.jpg: %+v", md)
+	}
+}
+
+// TestVideoReadsOnlyTheBoxesItNeeds: a 4 GiB mdat before moov is skipped, not read.
+func TestVideoReadsOnlyTheBoxesItNeeds(t *testing.T) {
+	ftyp := box("ftyp", []byte("qt  "), make([]byte, 4), []byte("qt  "))
+	const mdatSize = 4 << 30
+	mdat := binary.BigEndian.AppendUint32(nil, 1)
+	mdat = append(mdat, "mdat"...)
+	mdat = binary.BigEndian.AppendUint64(mdat, mdatSize)
+	moov := box("moov", mvhdBox(1, mp4EpochOffset+1562247012), appleMeta("2019-07-04T15:30:12+0200"))
+	head := append(ftyp, mdat...)
+	// place moov after the (virtual) mdat
+	data := make([]byte, len(head))
+	copy(data, head)
+	moovOff := int64(len(ftyp)) + mdatSize
+	r := &sparseReader{parts: map[int64][]byte{0: data, moovOff: moov}, size: moovOff + int64(len(moov))}
+	md := ReadMetadata(r, r.size, "video/quicktime")
+	if got := candValues(md)[KindVideoCreation]; len(got) != 2 {
+		t.Fatalf("candidates %v problems %v", md.Candidates, md.Problems)
+	}
+	if r.read > 8<<10 {
+		t.Errorf("read %d bytes of a %d-byte file", r.read, r.size)
+	}
+}
+
+// sparseReader serves byte ranges from parts and zeros elsewhere.
+type sparseReader struct {
+	parts map[int64][]byte
+	size  int64
+	read  int64
+}
+
+func (s *sparseReader) ReadAt(p []byte, off int64) (int, error) {
+	if off >= s.size {
+		return 0, io.EOF
+	}
+	n := len(p)
+	if int64(n) > s.size-off {
+		n = int(s.size - off)
+	}
+	for i := range p[:n] {
+		p[i] = 0
+	}
+	for start, b := range s.parts {
+		for i := 0; i < n; i++ {
+			if k := off + int64(i) - start; k >= 0 && k < int64(len(b)) {
+				p[i] = b[k]
+			}
+		}
+	}
+	s.read += int64(n)
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
