@@ -24,6 +24,7 @@ package jpegdc
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
@@ -633,34 +634,53 @@ func (d *decoder) scan(seg []byte, p int) (int, error) {
 // block's end: each symbol's run/size advances k and its magnitude bits are
 // skipped, never reconstructed.
 func skipAC(br *bitReader, t *huffTable) error {
+	acc, n := br.acc, br.n
+	data, pos := br.data, br.pos
 	for k := 1; k < 64; {
-		if br.n < 32 {
-			br.refill()
+		if n < 32 {
+			// Inlined bitReader.refill fast path.
+			if pos+8 <= len(data) {
+				w := binary.BigEndian.Uint64(data[pos:])
+				if x := ^w; (x-0x0101010101010101)&^x&0x8080808080808080 == 0 {
+					acc |= w >> n
+					m := (64 - n) >> 3
+					pos += int(m)
+					n += m * 8
+					goto filled
+				}
+			}
+			br.acc, br.n, br.pos = acc, n, pos
+			br.refillSlow()
+			acc, n, pos = br.acc, br.n, br.pos
 		}
-		e := t.skip[br.acc>>(64-lookBits)]
-		if e != 0 {
+	filled:
+		if e := t.skip[acc>>(64-lookBits)]; e != 0 {
 			l := uint(e & 31)
-			br.acc <<= l
-			br.n -= l
+			acc <<= l
+			n -= l
 			k += int(e >> 8)
 			continue
 		}
+		br.acc, br.n = acc, n
 		rs, err := br.decode(t)
 		if err != nil {
+			br.pos = pos
 			return err
 		}
+		acc, n = br.acc, br.n
 		r, s := int(rs>>4), uint(rs&15)
 		if s == 0 {
 			if r != 15 {
-				return nil // EOB
+				break // EOB
 			}
 			k += 16
 			continue
 		}
-		br.acc <<= s
-		br.n -= s
+		acc <<= s
+		n -= s
 		k += r + 1
 	}
+	br.acc, br.n, br.pos = acc, n, pos
 	return nil
 }
 

@@ -7,7 +7,7 @@ import (
 // lookBits is the width of the Huffman lookahead tables. Codes (plus, for the
 // AC skip table, their magnitude bits) up to this many bits are decoded with
 // one table lookup.
-const lookBits = 10
+const lookBits = 12
 
 // huffTable is one DHT table prepared for fast decoding.
 type huffTable struct {

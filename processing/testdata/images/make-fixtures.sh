@@ -35,9 +35,20 @@ cjpeg -quality 90 "$t/c.ppm" > c-420.jpg
 $C "$t/c.ppm" -quality 90 -define jpeg:restart-interval=5 c-im-rst.jpg
 # orientation fixtures: c rotated 90 CW in the pixels vs. c with orientation flag 6
 $C "$t/c.ppm" -rotate 90 ppm:- | cjpeg -quality 90 > c-rot90.jpg
-# non-JPEG formats
+# non-JPEG formats (small: c at half size, d-* below for the agreement test)
 $C "$t/c.ppm" c.png
 $C "$t/c.ppm" -resize 60% -colors 200 c.gif
 $C "$t/c.ppm" -quality 80 c.webp
-$C "$t/c.ppm" -compress lzw c.tiff
-$C "$t/c.ppm" -type truecolor bmp3:c.bmp
+$C "$t/c.ppm" -resize 50% -compress lzw c.tiff
+$C "$t/c.ppm" -resize 50% -type truecolor bmp3:c.bmp
+# larger JPEGs (DC image >= 64 px on the short side, like real photos) for the
+# fast-path / full-decode agreement test
+$C "$SRC/mate/nature/LadyBird.jpg" -resize 1024x640^ -gravity center -crop 1024x640+0+0 +repage "$t/d.ppm"
+$C "$SRC/mate/nature/Dune.jpg" -resize 768x544^ -gravity center -crop 768x544+0+0 +repage "$t/e.ppm"
+$C "$SRC/Infinite-Sea_by_Aury88.jpg" -resize 640x520^ -gravity center -crop 640x520+0+0 +repage "$t/f.ppm"
+cjpeg -quality 75 "$t/d.ppm" > d-420.jpg
+cjpeg -quality 70 -progressive -sample 1x1 -restart 4 "$t/d.ppm" > d-prog-444-rst.jpg
+cjpeg -quality 75 -sample 2x1 "$t/e.ppm" > e-422.jpg
+cjpeg -quality 80 -grayscale "$t/e.ppm" > e-gray.jpg
+$C "$t/f.ppm" -colorspace CMYK -quality 70 f-cmyk.jpg
+cjpeg -quality 70 -progressive "$t/f.ppm" > f-prog.jpg

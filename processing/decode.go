@@ -1,0 +1,270 @@
+package processing
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	_ "image/gif"
+	"image/jpeg"
+	_ "image/png"
+	"strings"
+
+	_ "golang.org/x/image/bmp"
+	_ "golang.org/x/image/tiff"
+	_ "golang.org/x/image/webp"
+
+	"shoebox/processing/jpegdc"
+)
+
+// ErrNotHashable says the file's format cannot be decoded for a perceptual
+// hash (video, HEIC, unknown or unsupported image encodings). Such a file is
+// done without a hash; it is not an error.
+var ErrNotHashable = errors.New("format cannot be hashed")
+
+// DefaultMaxPixels is the pixel limit used when DecodeLimits.MaxPixels is 0.
+const DefaultMaxPixels = 100_000_000
+
+// DecodeLimits bounds what one decode may cost.
+type DecodeLimits struct {
+	MaxPixels int64         // refuse images over this many pixels; 0 = DefaultMaxPixels
+	Budget    *MemoryBudget // shared by all workers; nil = unbounded
+}
+
+func (l DecodeLimits) maxPixels() int64 {
+	if l.MaxPixels <= 0 {
+		return DefaultMaxPixels
+	}
+	return l.MaxPixels
+}
+
+// imageFormat is what the content (not the name) says the data is.
+type imageFormat int
+
+const (
+	fmtUnknown imageFormat = iota
+	fmtJPEG
+	fmtPNG
+	fmtGIF
+	fmtWebP
+	fmtTIFF // includes TIFF-based RAW (CR2, NEF, ARW, DNG)
+	fmtBMP
+	fmtHEIF
+)
+
+var formatNames = [...]string{"unknown", "JPEG", "PNG", "GIF", "WebP", "TIFF", "BMP", "HEIF"}
+
+func (f imageFormat) String() string { return formatNames[f] }
+
+// sniffImage recognises the image formats by their magic numbers; mime (from
+// mimetype) decides only when the magic is not recognised.
+func sniffImage(data []byte, mime string) imageFormat {
+	switch {
+	case len(data) >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF:
+		return fmtJPEG
+	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
+		return fmtPNG
+	case bytes.HasPrefix(data, []byte("GIF87a")) || bytes.HasPrefix(data, []byte("GIF89a")):
+		return fmtGIF
+	case len(data) >= 12 && string(data[:4]) == "RIFF" && string(data[8:12]) == "WEBP":
+		return fmtWebP
+	case bytes.HasPrefix(data, []byte("II*\x00")) || bytes.HasPrefix(data, []byte("MM\x00*")):
+		return fmtTIFF
+	case bytes.HasPrefix(data, []byte("BM")) && len(data) >= 26:
+		return fmtBMP
+	case len(data) >= 12 && string(data[4:8]) == "ftyp":
+		if strings.HasPrefix(mime, "image/hei") || strings.HasPrefix(mime, "image/avif") {
+			return fmtHEIF
+		}
+	}
+	return fmtUnknown
+}
+
+// decoded is an image decoded for hashing or a thumbnail: possibly at reduced
+// scale, with the size of the full image.
+type decoded struct {
+	img           image.Image
+	width, height int // full size, before orientation
+	reduced       bool
+	release       func() // gives the memory back to the budget; call once when done with img
+}
+
+func (d decoded) done() {
+	if d.release != nil {
+		d.release()
+	}
+}
+
+// decodeReduced decodes data at the smallest scale that still gives at least
+// minSide pixels on the shorter side (or the full image if that is smaller).
+func decodeReduced(ctx context.Context, data []byte, mime string, minSide int, lim DecodeLimits) (decoded, error) {
+	if err := ctx.Err(); err != nil {
+		return decoded{}, err
+	}
+	switch f := sniffImage(data, mime); f {
+	case fmtJPEG:
+		return decodeJPEG(ctx, data, minSide, lim)
+	case fmtTIFF:
+		if prev, ok := findRawPreview(data); ok {
+			return decodeJPEG(ctx, prev, minSide, lim)
+		}
+		return decodeStd(ctx, data, f, lim)
+	case fmtPNG, fmtGIF, fmtWebP, fmtBMP:
+		return decodeStd(ctx, data, f, lim)
+	case fmtHEIF:
+		return decodeHEIF(ctx, data, lim)
+	default:
+		if mime == "" {
+			mime = "unknown content"
+		}
+		return decoded{}, fmt.Errorf("%w (%s)", ErrNotHashable, mime)
+	}
+}
+
+func tooLarge(w, h int, max int64) error {
+	return fmt.Errorf("image is %dx%d (%.0f MP), over the %.0f MP limit",
+		w, h, float64(w)*float64(h)/1e6, float64(max)/1e6)
+}
+
+// jpegDCBytes estimates the memory of a DC-only decode: one int16 per block
+// per component (at most 3 planes of full-resolution blocks plus K) and the
+// output image.
+func jpegDCBytes(w, h int) int64 {
+	blocks := (int64(w) + 7) / 8 * ((int64(h) + 7) / 8)
+	return blocks*(4*2+4) + 64<<10
+}
+
+func decodeJPEG(ctx context.Context, data []byte, minSide int, lim DecodeLimits) (decoded, error) {
+	cfg, err := jpegdc.DecodeConfig(data)
+	if err != nil {
+		if errors.Is(err, jpegdc.ErrUnsupported) {
+			return decodeStd(ctx, data, fmtJPEG, lim)
+		}
+		return decoded{}, jpegError(err)
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > lim.maxPixels() {
+		return decoded{}, tooLarge(cfg.Width, cfg.Height, lim.maxPixels())
+	}
+	if min(cfg.Width, cfg.Height)/8 < minSide {
+		// Small image: the full decode is cheap and more accurate.
+		return decodeStd(ctx, data, fmtJPEG, lim)
+	}
+	release, err := lim.Budget.Acquire(ctx, jpegDCBytes(cfg.Width, cfg.Height))
+	if err != nil {
+		return decoded{}, err
+	}
+	img, _, err := jpegdc.DecodeDC(data, &jpegdc.Options{MaxPixels: lim.maxPixels(), Cancel: ctx.Err})
+	if err != nil {
+		release()
+		var fe jpegdc.FormatError
+		if errors.Is(err, jpegdc.ErrUnsupported) || errors.As(err, &fe) {
+			// Valid JPEG features the fast path lacks, or damage that the
+			// standard decoder may tolerate: let image/jpeg try.
+			d, stdErr := decodeStd(ctx, data, fmtJPEG, lim)
+			if stdErr == nil {
+				return d, nil
+			}
+			if errors.Is(err, jpegdc.ErrUnsupported) {
+				return decoded{}, stdErr
+			}
+		}
+		return decoded{}, jpegError(err)
+	}
+	return decoded{img: img, width: cfg.Width, height: cfg.Height, reduced: true, release: release}, nil
+}
+
+func jpegError(err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var te *jpegdc.TruncatedError
+	if errors.As(err, &te) || strings.HasPrefix(err.Error(), "truncated") {
+		return err // already says "truncated JPEG: ..."
+	}
+	if errors.Is(err, jpegdc.ErrNotJPEG) {
+		return fmt.Errorf("damaged JPEG: %v", err)
+	}
+	var fe jpegdc.FormatError
+	if errors.As(err, &fe) {
+		return fmt.Errorf("damaged JPEG: %s", strings.TrimPrefix(err.Error(), "corrupt JPEG: "))
+	}
+	return fmt.Errorf("damaged JPEG: %v", err)
+}
+
+// bytesPerPixel estimates what the standard decoders allocate per pixel for
+// a color model (plus slack for the decoder's own buffers).
+func bytesPerPixel(m color.Model) int64 {
+	switch m {
+	case color.GrayModel, color.AlphaModel:
+		return 2
+	case color.Gray16Model, color.Alpha16Model:
+		return 3
+	case color.RGBA64Model, color.NRGBA64Model:
+		return 9
+	case color.YCbCrModel:
+		return 4 // 1.5-3 bytes of planes plus the coefficients' working set
+	}
+	if _, ok := m.(color.Palette); ok {
+		return 2
+	}
+	return 5
+}
+
+// decodeStd decodes with the standard library / x/image decoders, after
+// DecodeConfig, within the pixel limit and the memory budget.
+func decodeStd(ctx context.Context, data []byte, f imageFormat, lim DecodeLimits) (d decoded, err error) {
+	release := func() {}
+	defer func() {
+		if r := recover(); r != nil {
+			d, err = decoded{}, fmt.Errorf("damaged %s: decoder failed (%v)", f, r)
+		}
+		if err != nil {
+			release()
+		}
+	}()
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return decoded{}, stdError(f, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return decoded{}, fmt.Errorf("damaged %s: image is %dx%d (no pixels)", f, cfg.Width, cfg.Height)
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > lim.maxPixels() {
+		return decoded{}, tooLarge(cfg.Width, cfg.Height, lim.maxPixels())
+	}
+	need := int64(cfg.Width) * int64(cfg.Height) * bytesPerPixel(cfg.ColorModel)
+	release, err = lim.Budget.Acquire(ctx, need)
+	if err != nil {
+		release = func() {}
+		return decoded{}, err
+	}
+	var img image.Image
+	if f == fmtJPEG {
+		img, err = jpeg.Decode(bytes.NewReader(data))
+	} else {
+		img, _, err = image.Decode(bytes.NewReader(data))
+	}
+	if err != nil {
+		return decoded{}, stdError(f, err)
+	}
+	b := img.Bounds()
+	if b.Dx() <= 0 || b.Dy() <= 0 {
+		return decoded{}, fmt.Errorf("damaged %s: image has no pixels", f)
+	}
+	return decoded{img: img, width: b.Dx(), height: b.Dy(), release: release}, nil
+}
+
+func stdError(f imageFormat, err error) error {
+	msg := err.Error()
+	switch {
+	case errors.Is(err, image.ErrFormat):
+		return fmt.Errorf("%w (%s data the decoders do not recognise)", ErrNotHashable, f)
+	case strings.Contains(msg, "unsupported"):
+		return fmt.Errorf("%w: %s", ErrNotHashable, msg)
+	case strings.Contains(msg, "unexpected EOF") || strings.Contains(msg, "short"):
+		return fmt.Errorf("truncated %s: %s", f, msg)
+	}
+	return fmt.Errorf("damaged %s: %s", f, msg)
+}
