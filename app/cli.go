@@ -1,6 +1,253 @@
 package app
 
-import "io"
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"shoebox/store"
+)
+
+// Exit statuses of the command line.
+const (
+	ExitCompleted = 0 // the job completed
+	ExitFailure   = 1 // bad flags, library locked, I/O, a failed job
+	ExitHalted    = 2 // too many files failed
+	ExitStopped   = 3 // paused (Ctrl-C) or cancelled
+)
+
+const usage = `Shoebox finds out, for every photo and video in a folder, what it is,
+whether it is a duplicate and when it was really taken.
+
+Usage:
+  shoebox                     open the window
+  shoebox scan [flags] DIR... analyse the folders as one new job
+  shoebox resume [flags] [JOB] continue a paused, halted or interrupted job (default: the latest)
+  shoebox jobs [--json]       list the jobs in the library
+  shoebox report [--job ID] [--format jsonl|csv]   every file of a job
+  shoebox dups [--job ID] [--distance N] [--format json|text]   duplicate groups of a job
+
+Every command takes --db PATH (or the SHOEBOX_DB environment variable) to use
+another library than the default. Run "shoebox COMMAND -h" for its flags.
+`
 
 // RunCLI runs one subcommand and returns the process exit status.
-func RunCLI(args []string, stdout, stderr io.Writer) int { return 1 }
+func RunCLI(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return ExitFailure
+	}
+	cmd, rest := args[0], args[1:]
+	var err error
+	code := ExitCompleted
+	switch cmd {
+	case "scan":
+		code, err = cmdScan(rest, stderr)
+	case "resume":
+		code, err = cmdResume(rest, stderr)
+	case "jobs":
+		err = cmdJobs(rest, stdout, stderr)
+	case "report":
+		err = cmdReport(rest, stdout, stderr)
+	case "dups":
+		err = cmdDups(rest, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return ExitCompleted
+	default:
+		fmt.Fprintf(stderr, "shoebox: unknown command %q\n\n%s", cmd, usage)
+		return ExitFailure
+	}
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stderr, "shoebox %s: %v\n", cmd, err)
+		}
+		return ExitFailure
+	}
+	return code
+}
+
+// newFlags makes a flag set that reports errors instead of exiting.
+func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet("shoebox "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := fs.String("db", "", "library file (default: $SHOEBOX_DB, else the per-user application-data folder)")
+	return fs, db
+}
+
+// parseInterspersed lets flags come after positional arguments
+// ("shoebox scan ~/Pictures --workers 4"), as people type them.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func openForCLI(db string) (*Library, error) {
+	lib, err := OpenLibrary(db)
+	if errors.Is(err, ErrLibraryLocked) {
+		return nil, fmt.Errorf("%w: close it, or pass --db to use another library", err)
+	}
+	return lib, err
+}
+
+func cmdScan(args []string, stderr io.Writer) (int, error) {
+	fs, db := newFlags("scan", stderr)
+	d := DefaultSettings()
+	var s Settings
+	fs.IntVar(&s.Workers, "workers", d.Workers, "files analysed at once")
+	fs.IntVar(&s.BatchSize, "batch", d.BatchSize, "results committed per transaction")
+	fs.Float64Var(&s.MaxErrorRate, "max-error-rate", d.MaxErrorRate, "halt when this fraction of files fail (after --min-sample files)")
+	fs.IntVar(&s.MinSample, "min-sample", d.MinSample, "files processed before the error rate can halt the job")
+	fs.IntVar(&s.MinYear, "min-year", d.MinYear, "earliest believable year of a timestamp")
+	fs.IntVar(&s.NearDistance, "distance", d.NearDistance, "largest perceptual-hash distance of a near duplicate")
+	fs.Int64Var(&s.MaxPixels, "max-pixels", d.MaxPixels, "refuse to decode larger images")
+	fs.BoolVar(&s.Rehash, "rehash", false, "analyse every file again, even unchanged ones")
+	dirs, err := parseInterspersed(fs, args)
+	if err != nil {
+		return ExitFailure, err
+	}
+	if len(dirs) == 0 {
+		return ExitFailure, errors.New("name at least one folder to scan")
+	}
+	if err := s.Validate(); err != nil {
+		return ExitFailure, err
+	}
+	lib, err := openForCLI(*db)
+	if err != nil {
+		return ExitFailure, err
+	}
+	defer lib.Close()
+	id, err := lib.Start(dirs, s)
+	if err != nil {
+		return ExitFailure, err
+	}
+	return followJob(lib, id, stderr)
+}
+
+func cmdResume(args []string, stderr io.Writer) (int, error) {
+	fs, db := newFlags("resume", stderr)
+	retry := fs.Bool("retry-errors", false, "analyse the files that failed again")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return ExitFailure, err
+	}
+	if len(pos) > 1 {
+		return ExitFailure, errors.New("resume takes at most one job ID")
+	}
+	lib, err := openForCLI(*db)
+	if err != nil {
+		return ExitFailure, err
+	}
+	defer lib.Close()
+	j, err := pickJob(lib, pos)
+	if err != nil {
+		return ExitFailure, err
+	}
+	if err := lib.Resume(j.ID, *retry); err != nil {
+		return ExitFailure, err
+	}
+	return followJob(lib, j.ID, stderr)
+}
+
+func pickJob(lib *Library, pos []string) (store.Job, error) {
+	if len(pos) == 0 || pos[0] == "" {
+		return lib.LatestJob()
+	}
+	id, err := strconv.ParseUint(pos[0], 10, 64)
+	if err != nil {
+		return store.Job{}, fmt.Errorf("%q is not a job ID (see `shoebox jobs`)", pos[0])
+	}
+	return lib.Job(id)
+}
+
+// followJob shows a job's progress until it stops. Ctrl-C pauses it cleanly;
+// a second Ctrl-C leaves at once (the job is then found interrupted and can
+// still be resumed).
+func followJob(lib *Library, id uint64, stderr io.Writer) (int, error) {
+	view := newProgressView(stderr)
+	updates := make(chan Progress, 16)
+	lib.SetCallbacks(Callbacks{OnProgress: func(p Progress) {
+		select {
+		case updates <- p:
+		default: // the terminal is slow: drop a snapshot, never block the engine
+		}
+	}})
+	interrupts := make(chan os.Signal, 2)
+	signal.Notify(interrupts, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(interrupts)
+
+	finished := make(chan store.JobState, 1)
+	go func() { finished <- lib.Wait(id) }()
+	start := time.Now()
+	paused := false
+	for {
+		select {
+		case p := <-updates:
+			view.show(p)
+		case <-interrupts:
+			if paused {
+				view.clear()
+				fmt.Fprintf(stderr, "Stopped at once. `shoebox resume %d` continues the job.\n", id)
+				os.Exit(ExitStopped)
+			}
+			paused = true
+			view.clear()
+			fmt.Fprintln(stderr, "Pausing: finishing the files in flight (Ctrl-C again to leave at once)...")
+			_ = lib.Pause(id)
+		case st := <-finished:
+			view.clear()
+			j, err := lib.Job(id)
+			if err != nil {
+				return ExitFailure, err
+			}
+			fmt.Fprintln(stderr, summary(j, time.Since(start)))
+			switch st {
+			case store.StateCompleted:
+				return ExitCompleted, nil
+			case store.StateHalted:
+				return ExitHalted, nil
+			case store.StatePaused, store.StateCancelled:
+				return ExitStopped, nil
+			}
+			return ExitFailure, nil
+		}
+	}
+}
+
+func summary(j store.Job, took time.Duration) string {
+	rate := float64(j.ProgressCurrent-j.ReusedCount) / max(took.Seconds(), 1e-9)
+	done := j.ProgressCurrent - j.ErrorCount - j.SkippedCount
+	base := fmt.Sprintf("%d of %d files (%d analysed, %d unchanged since an earlier scan; %d errors, %d skipped) in %s, %.1f files/s",
+		j.ProgressCurrent, j.ProgressTotal, done, j.ReusedCount, j.ErrorCount, j.SkippedCount, took.Round(100*time.Millisecond), rate)
+	switch j.Status {
+	case store.StateCompleted:
+		return fmt.Sprintf("Job %d completed: %s. See `shoebox report` and `shoebox dups`.", j.ID, base)
+	case store.StateHalted:
+		return fmt.Sprintf("Job %d halted: %s.\n%s\n`shoebox resume %d` goes on anyway.", j.ID, base, j.ErrorMessage, j.ID)
+	case store.StatePaused:
+		return fmt.Sprintf("Job %d paused: %s. `shoebox resume %d` continues it.", j.ID, base, j.ID)
+	case store.StateCancelled:
+		return fmt.Sprintf("Job %d cancelled: %s.", j.ID, base)
+	}
+	return fmt.Sprintf("Job %d %s: %s. %s", j.ID, strings.ToLower(string(j.Status)), base, j.ErrorMessage)
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"time"
 
 	"shoebox/processing"
@@ -43,7 +44,7 @@ type Job struct {
 	StartedAt   time.Time `json:"started_at"`
 	CompletedAt time.Time `json:"completed_at"`
 	// Settings is the engine's settings as JSON, as the job ran with them.
-	Settings []byte `json:"settings,omitempty"`
+	Settings json.RawMessage `json:"settings,omitempty"`
 }
 
 // FileRecord is one file of one job, with its analysis once it has one.

@@ -1,0 +1,110 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"shoebox/store"
+)
+
+type dupsJSON struct {
+	Exact []exactJSON `json:"exact"`
+	Near  []nearJSON  `json:"near"`
+}
+
+type exactJSON struct {
+	SHA256 string   `json:"sha256"`
+	Files  []string `json:"files"`
+}
+
+type nearJSON struct {
+	Files       []string `json:"files"`
+	MaxDistance int      `json:"max_distance"`
+	Evidence    []string `json:"evidence"`
+}
+
+// dupPath names a file as the report does (relative to its root) when it
+// belongs to the job, and by its absolute path when it comes from another job.
+func dupPath(f store.FileRecord, jobID uint64) string {
+	if f.JobID == jobID {
+		return f.RelPath
+	}
+	return f.AbsPath()
+}
+
+// WriteDuplicates writes a job's duplicate groups as JSON or text.
+func WriteDuplicates(w io.Writer, d Duplicates, jobID uint64, format string) error {
+	out := dupsJSON{Exact: []exactJSON{}, Near: []nearJSON{}}
+	for _, g := range d.Exact {
+		e := exactJSON{SHA256: g.SHA256}
+		for _, f := range g.Files {
+			e.Files = append(e.Files, dupPath(f, jobID))
+		}
+		out.Exact = append(out.Exact, e)
+	}
+	for _, g := range d.Near {
+		n := nearJSON{MaxDistance: g.MaxDistance, Evidence: g.Evidence}
+		for _, f := range g.Files {
+			n.Files = append(n.Files, dupPath(f, jobID))
+		}
+		out.Near = append(out.Near, n)
+	}
+	switch format {
+	case "json", "":
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	case "text":
+		fmt.Fprintf(w, "%d groups of exact duplicates\n", len(out.Exact))
+		for _, g := range out.Exact {
+			fmt.Fprintf(w, "\nsha256 %s\n", g.SHA256)
+			for _, f := range g.Files {
+				fmt.Fprintf(w, "  %s\n", f)
+			}
+		}
+		fmt.Fprintf(w, "\n%d groups of near duplicates\n", len(out.Near))
+		for _, g := range out.Near {
+			fmt.Fprintf(w, "\nlargest distance %d\n", g.MaxDistance)
+			for _, f := range g.Files {
+				fmt.Fprintf(w, "  %s\n", f)
+			}
+			for _, e := range g.Evidence {
+				fmt.Fprintf(w, "    because %s\n", e)
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown format %q (json or text)", format)
+}
+
+func cmdDups(args []string, stdout, stderr io.Writer) error {
+	fs, db := newFlags("dups", stderr)
+	jobFlag := fs.String("job", "", "job ID (default: the latest)")
+	distance := fs.Int("distance", 0, "largest perceptual-hash distance of a near duplicate (default: the job's setting)")
+	format := fs.String("format", "json", "json or text")
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return err
+	}
+	if *format != "json" && *format != "text" {
+		return fmt.Errorf("unknown format %q (json or text)", *format)
+	}
+	if *distance < 0 || *distance > 32 {
+		return fmt.Errorf("--distance must be between 0 and 32")
+	}
+	lib, err := openForCLI(*db)
+	if err != nil {
+		return err
+	}
+	defer lib.Close()
+	j, err := pickJob(lib, []string{*jobFlag})
+	if err != nil {
+		return err
+	}
+	d, err := lib.Duplicates(j.ID, *distance)
+	if err != nil {
+		return err
+	}
+	return WriteDuplicates(stdout, d, j.ID, *format)
+}

@@ -1,0 +1,347 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"shoebox/processing"
+	"shoebox/store"
+)
+
+// ErrLibraryLocked is wrapped by OpenLibrary when another process has the
+// library open: "the library is open in another Shoebox window".
+var ErrLibraryLocked = store.ErrLocked
+
+// ErrJobRunning is returned when a job that is already running is started again.
+var ErrJobRunning = errors.New("the job is already running")
+
+// AnalyzeFunc analyses one file; processing.Analyze is the real one. It returns
+// an error only when ctx was cancelled.
+type AnalyzeFunc func(ctx context.Context, in processing.Input, opt processing.AnalyzeOptions) (processing.Result, error)
+
+// LibraryOptions tune OpenLibraryWith. Zero values mean the defaults.
+type LibraryOptions struct {
+	// LockTimeout is how long to wait for another process to close the
+	// library before giving up with ErrLibraryLocked. Default 2s.
+	LockTimeout time.Duration
+	// Analyze replaces the per-file analysis (tests). Default processing.Analyze.
+	Analyze AnalyzeFunc
+	// ProgressInterval is how often a running job reports progress. Default 250ms.
+	ProgressInterval time.Duration
+	// Now replaces the clock (tests). Default time.Now.
+	Now func() time.Time
+}
+
+// Library is an open Shoebox library and the jobs running on it.
+type Library struct {
+	db  *store.DB
+	opt LibraryOptions
+	cb  atomic.Pointer[Callbacks]
+
+	mu          sync.Mutex
+	runs        map[uint64]*run
+	interrupted []uint64
+	closed      bool
+}
+
+// DefaultLibraryPath is where the library lives unless SHOEBOX_DB says
+// otherwise: the per-user application-data folder of the OS.
+func DefaultLibraryPath() (string, error) {
+	if p := os.Getenv("SHOEBOX_DB"); p != "" {
+		return filepath.Abs(p)
+	}
+	var dir string
+	switch runtime.GOOS {
+	case "windows", "darwin":
+		d, err := os.UserConfigDir() // %AppData%, ~/Library/Application Support
+		if err != nil {
+			return "", err
+		}
+		dir = filepath.Join(d, "Shoebox")
+	default:
+		if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+			dir = filepath.Join(d, "shoebox")
+		} else {
+			home, err := os.UserHomeDir()
+			if err != nil {
+				return "", err
+			}
+			dir = filepath.Join(home, ".local", "share", "shoebox")
+		}
+	}
+	return filepath.Join(dir, "library.db"), nil
+}
+
+// OpenLibrary opens the library at path ("" = DefaultLibraryPath).
+func OpenLibrary(path string) (*Library, error) { return OpenLibraryWith(path, LibraryOptions{}) }
+
+// OpenLibraryWith opens the library with options. Jobs found RUNNING (their
+// process died: this one holds the only lock) become PAUSED and are listed
+// by Interrupted.
+func OpenLibraryWith(path string, opt LibraryOptions) (*Library, error) {
+	if path == "" {
+		p, err := DefaultLibraryPath()
+		if err != nil {
+			return nil, fmt.Errorf("cannot find a place for the library: %w", err)
+		}
+		path = p
+	}
+	if opt.Analyze == nil {
+		opt.Analyze = processing.Analyze
+	}
+	if opt.ProgressInterval <= 0 {
+		opt.ProgressInterval = 250 * time.Millisecond
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	db, err := store.Open(path, store.Options{LockTimeout: opt.LockTimeout})
+	if err != nil {
+		return nil, err
+	}
+	l := &Library{db: db, opt: opt, runs: map[uint64]*run{}}
+	if err := l.recoverInterrupted(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+func (l *Library) recoverInterrupted() error {
+	jobs, err := l.db.Jobs()
+	if err != nil {
+		return err
+	}
+	for i := range jobs {
+		j := &jobs[i]
+		if j.Status != store.StateRunning && j.Status != store.StatePending {
+			continue
+		}
+		if err := transition(j, store.StatePaused); err != nil {
+			return err
+		}
+		j.Interrupted = true
+		j.CurrentFilename = ""
+		if err := l.db.PutJob(j); err != nil {
+			return err
+		}
+		l.interrupted = append(l.interrupted, j.ID)
+	}
+	return nil
+}
+
+// Path is the library file.
+func (l *Library) Path() string { return l.db.Path() }
+
+// Store gives read access to the underlying store (reports, tests).
+func (l *Library) Store() *store.DB { return l.db }
+
+// SetCallbacks sets who hears about progress. Safe to call at any time.
+func (l *Library) SetCallbacks(cb Callbacks) { l.cb.Store(&cb) }
+
+func (l *Library) callbacks() Callbacks {
+	if cb := l.cb.Load(); cb != nil {
+		return *cb
+	}
+	return Callbacks{}
+}
+
+// Close pauses every running job (committing what is analysed), waits for
+// them and closes the library.
+func (l *Library) Close() error {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return nil
+	}
+	l.closed = true
+	runs := make([]*run, 0, len(l.runs))
+	for _, r := range l.runs {
+		runs = append(runs, r)
+	}
+	l.mu.Unlock()
+	for _, r := range runs {
+		r.request(flagPause)
+	}
+	for _, r := range runs {
+		<-r.done
+	}
+	return l.db.Close()
+}
+
+// Interrupted lists the jobs that were found running with no live owner when
+// the library opened, and are still paused.
+func (l *Library) Interrupted() ([]store.Job, error) {
+	l.mu.Lock()
+	ids := append([]uint64(nil), l.interrupted...)
+	l.mu.Unlock()
+	var out []store.Job
+	for _, id := range ids {
+		j, err := l.db.Job(id)
+		if err != nil {
+			return nil, err
+		}
+		if j.Status == store.StatePaused && j.Interrupted {
+			out = append(out, j)
+		}
+	}
+	return out, nil
+}
+
+// Jobs lists every job, newest first.
+func (l *Library) Jobs() ([]store.Job, error) { return l.db.Jobs() }
+
+// Job reads one job.
+func (l *Library) Job(id uint64) (store.Job, error) { return l.db.Job(id) }
+
+// LatestJob is the newest job, for commands whose JOB argument is left out.
+func (l *Library) LatestJob() (store.Job, error) {
+	jobs, err := l.db.Jobs()
+	if err != nil {
+		return store.Job{}, err
+	}
+	if len(jobs) == 0 {
+		return store.Job{}, fmt.Errorf("the library has no jobs yet: run `shoebox scan DIR` first")
+	}
+	return jobs[0], nil
+}
+
+// Files lists a job's files in path order.
+func (l *Library) Files(jobID uint64) ([]store.FileRecord, error) { return l.db.Files(jobID) }
+
+// Start creates a job over the roots and runs it in the background.
+func (l *Library) Start(roots []string, s Settings) (uint64, error) {
+	if err := s.Validate(); err != nil {
+		return 0, err
+	}
+	s = s.WithDefaults()
+	abs, err := checkRoots(roots)
+	if err != nil {
+		return 0, err
+	}
+	settings, err := json.Marshal(s)
+	if err != nil {
+		return 0, err
+	}
+	j := store.Job{Roots: abs, Status: store.StatePending, CreatedAt: l.opt.Now(), Settings: settings}
+	if err := l.db.CreateJob(&j); err != nil {
+		return 0, err
+	}
+	return j.ID, l.launch(j, s)
+}
+
+// Resume continues a paused, halted, failed or interrupted job with the files
+// not yet analysed. With retryErrors the files that failed are analysed again
+// too (this also works on a completed job).
+func (l *Library) Resume(jobID uint64, retryErrors bool) error {
+	if l.running(jobID) != nil {
+		return ErrJobRunning
+	}
+	j, err := l.db.Job(jobID)
+	if err != nil {
+		return err
+	}
+	if !CanTransition(j.Status, store.StateRunning) {
+		return fmt.Errorf("job %d is %s and cannot be resumed", j.ID, j.Status)
+	}
+	if j.Status == store.StateCompleted && !retryErrors {
+		return fmt.Errorf("job %d is already completed; use --retry-errors to analyse its %d failed files again", j.ID, j.ErrorCount)
+	}
+	if retryErrors {
+		if _, err := l.db.ResetErrors(&j); err != nil {
+			return err
+		}
+	}
+	var s Settings
+	if len(j.Settings) > 0 {
+		if err := json.Unmarshal(j.Settings, &s); err != nil {
+			return fmt.Errorf("job %d has damaged settings: %w", j.ID, err)
+		}
+	}
+	j.Interrupted = false
+	return l.launch(j, s.WithDefaults())
+}
+
+// Pause asks a running job to stop after the files in flight; it becomes PAUSED.
+func (l *Library) Pause(jobID uint64) error {
+	r := l.running(jobID)
+	if r == nil {
+		return fmt.Errorf("job %d is not running", jobID)
+	}
+	r.request(flagPause)
+	return nil
+}
+
+// Cancel stops a job for good, promptly, keeping what was committed. A job
+// that is not running (paused, halted, interrupted) is simply marked CANCELLED.
+func (l *Library) Cancel(jobID uint64) error {
+	if r := l.running(jobID); r != nil {
+		r.request(flagCancel)
+		return nil
+	}
+	return l.Discard(jobID)
+}
+
+// Discard gives up a job that is not running: it becomes CANCELLED.
+func (l *Library) Discard(jobID uint64) error {
+	if l.running(jobID) != nil {
+		return ErrJobRunning
+	}
+	j, err := l.db.Job(jobID)
+	if err != nil {
+		return err
+	}
+	if err := transition(&j, store.StateCancelled); err != nil {
+		return err
+	}
+	j.Interrupted = false
+	j.CompletedAt = l.opt.Now()
+	return l.db.PutJob(&j)
+}
+
+// Wait blocks until the job's run stops and returns its state.
+func (l *Library) Wait(jobID uint64) store.JobState {
+	if r := l.running(jobID); r != nil {
+		<-r.done
+	}
+	j, err := l.db.Job(jobID)
+	if err != nil {
+		return store.StateFailed
+	}
+	return j.Status
+}
+
+func (l *Library) running(id uint64) *run {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.runs[id]
+}
+
+func (l *Library) launch(j store.Job, s Settings) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return errors.New("the library is closed")
+	}
+	if l.runs[j.ID] != nil {
+		return ErrJobRunning
+	}
+	r := newRun(l, j, s)
+	l.runs[j.ID] = r
+	go func() {
+		r.execute()
+		l.mu.Lock()
+		delete(l.runs, j.ID)
+		l.mu.Unlock()
+		close(r.done)
+	}()
+	return nil
+}

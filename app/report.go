@@ -1,0 +1,241 @@
+package app
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"shoebox/processing"
+	"shoebox/store"
+)
+
+// ReportCandidate is one timestamp candidate in the report.
+type ReportCandidate struct {
+	Source string `json:"source"`
+	Value  string `json:"value"`
+	Detail string `json:"detail"`
+	// Status is "chosen", "accepted" (valid, not chosen) or "rejected"; Reason says why.
+	Status string `json:"status"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// ReportRow is one file of the report, with exactly the documented keys.
+type ReportRow struct {
+	Path            string            `json:"path"`
+	Root            string            `json:"root"`
+	Size            int64             `json:"size"`
+	Mtime           string            `json:"mtime"`
+	MIME            string            `json:"mime"`
+	SHA256          string            `json:"sha256"`
+	PHash           string            `json:"phash"`
+	Width           int               `json:"width"`
+	Height          int               `json:"height"`
+	Timestamp       string            `json:"timestamp"`
+	TimestampSource string            `json:"timestamp_source"`
+	Confidence      string            `json:"confidence"`
+	Candidates      []ReportCandidate `json:"candidates"`
+	Status          string            `json:"status"`
+	Error           string            `json:"error"`
+}
+
+// reportColumns are the CSV header, in the JSON key order.
+var reportColumns = []string{"path", "root", "size", "mtime", "mime", "sha256", "phash", "width", "height",
+	"timestamp", "timestamp_source", "confidence", "candidates", "status", "error"}
+
+// NewReportRow turns a stored file into a report row.
+func NewReportRow(f store.FileRecord) ReportRow {
+	row := ReportRow{
+		Path: f.RelPath, Root: f.Root, Size: f.Size,
+		Mtime:  f.Mtime().Format(time.RFC3339),
+		MIME:   f.MIME,
+		SHA256: f.SHA256,
+		Width:  f.Width, Height: f.Height,
+		Timestamp:       f.Time.Value,
+		TimestampSource: string(f.Time.Source),
+		Confidence:      string(f.Time.Confidence),
+		Candidates:      []ReportCandidate{},
+		Status:          string(f.Status),
+		Error:           f.Error,
+	}
+	if f.HasPHash {
+		row.PHash = fmt.Sprintf("%016x", f.PHash)
+	}
+	if row.Confidence == "" {
+		row.Confidence = string(processing.ConfidenceNone)
+	}
+	for _, c := range f.Time.Candidates {
+		rc := ReportCandidate{Source: string(c.Source), Value: c.Value, Detail: c.Detail, Status: "accepted", Reason: c.Reason}
+		switch {
+		case c.Chosen:
+			rc.Status = "chosen"
+		case c.Rejected:
+			rc.Status = "rejected"
+		}
+		row.Candidates = append(row.Candidates, rc)
+	}
+	if f.Time.Conflict != "" {
+		// A conflict between strong sources must be visible in the report:
+		// it is told on the chosen candidate.
+		for i := range row.Candidates {
+			if row.Candidates[i].Status == "chosen" {
+				row.Candidates[i].Reason = joinNonEmpty(row.Candidates[i].Reason, "conflict: "+f.Time.Conflict)
+			}
+		}
+	}
+	return row
+}
+
+func joinNonEmpty(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+// WriteReport writes every file of a job as JSON lines or CSV.
+func WriteReport(w io.Writer, files []store.FileRecord, format string) error {
+	switch format {
+	case "jsonl", "":
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		for _, f := range files {
+			if err := enc.Encode(NewReportRow(f)); err != nil {
+				return err
+			}
+		}
+		return nil
+	case "csv":
+		cw := csv.NewWriter(w)
+		if err := cw.Write(reportColumns); err != nil {
+			return err
+		}
+		for _, f := range files {
+			r := NewReportRow(f)
+			cands, err := json.Marshal(r.Candidates)
+			if err != nil {
+				return err
+			}
+			rec := []string{r.Path, r.Root, strconv.FormatInt(r.Size, 10), r.Mtime, r.MIME, r.SHA256, r.PHash,
+				strconv.Itoa(r.Width), strconv.Itoa(r.Height), r.Timestamp, r.TimestampSource, r.Confidence,
+				string(cands), r.Status, r.Error}
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	return fmt.Errorf("unknown format %q (jsonl or csv)", format)
+}
+
+func cmdReport(args []string, stdout, stderr io.Writer) error {
+	fs, db := newFlags("report", stderr)
+	jobFlag := fs.String("job", "", "job ID (default: the latest)")
+	format := fs.String("format", "jsonl", "jsonl or csv")
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return err
+	}
+	if *format != "jsonl" && *format != "csv" {
+		return fmt.Errorf("unknown format %q (jsonl or csv)", *format)
+	}
+	lib, err := openForCLI(*db)
+	if err != nil {
+		return err
+	}
+	defer lib.Close()
+	j, err := pickJob(lib, []string{*jobFlag})
+	if err != nil {
+		return err
+	}
+	files, err := lib.Files(j.ID)
+	if err != nil {
+		return err
+	}
+	return WriteReport(stdout, files, *format)
+}
+
+// jobJSON is one job in `jobs --json`, with exactly the documented keys.
+type jobJSON struct {
+	ID              uint64          `json:"id"`
+	Roots           []string        `json:"roots"`
+	Status          store.JobState  `json:"status"`
+	ProgressCurrent int             `json:"progress_current"`
+	ProgressTotal   int             `json:"progress_total"`
+	ErrorCount      int             `json:"error_count"`
+	SkippedCount    int             `json:"skipped_count"`
+	CurrentFilename string          `json:"current_filename"`
+	ErrorMessage    string          `json:"error_message"`
+	StartedAt       string          `json:"started_at"`
+	CompletedAt     string          `json:"completed_at"`
+	Settings        json.RawMessage `json:"settings"`
+}
+
+func rfc3339OrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}
+
+func cmdJobs(args []string, stdout, stderr io.Writer) error {
+	fs, db := newFlags("jobs", stderr)
+	asJSON := fs.Bool("json", false, "write JSON")
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return err
+	}
+	lib, err := openForCLI(*db)
+	if err != nil {
+		return err
+	}
+	defer lib.Close()
+	jobs, err := lib.Jobs()
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		out := make([]jobJSON, 0, len(jobs))
+		for _, j := range jobs {
+			settings := j.Settings
+			if len(settings) == 0 {
+				settings = json.RawMessage("{}")
+			}
+			out = append(out, jobJSON{
+				ID: j.ID, Roots: j.Roots, Status: j.Status,
+				ProgressCurrent: j.ProgressCurrent, ProgressTotal: j.ProgressTotal,
+				ErrorCount: j.ErrorCount, SkippedCount: j.SkippedCount,
+				CurrentFilename: j.CurrentFilename, ErrorMessage: j.ErrorMessage,
+				StartedAt: rfc3339OrEmpty(j.StartedAt), CompletedAt: rfc3339OrEmpty(j.CompletedAt),
+				Settings: settings,
+			})
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATUS\tFILES\tERRORS\tSKIPPED\tSTARTED\tFOLDERS")
+	for _, j := range jobs {
+		status := string(j.Status)
+		if j.Interrupted {
+			status += " (interrupted)"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%d/%d\t%d\t%d\t%s\t%s\n", j.ID, status, j.ProgressCurrent, j.ProgressTotal,
+			j.ErrorCount, j.SkippedCount, j.StartedAt.Local().Format("2006-01-02 15:04"), joinRoots(j.Roots))
+	}
+	return tw.Flush()
+}
+
+func joinRoots(roots []string) string {
+	s := ""
+	for i, r := range roots {
+		if i > 0 {
+			s += ", "
+		}
+		s += r
+	}
+	return s
+}

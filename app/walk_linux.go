@@ -1,0 +1,5 @@
+package app
+
+import "syscall"
+
+func ctimeOf(st *syscall.Stat_t) (int64, int64) { return int64(st.Ctim.Sec), int64(st.Ctim.Nsec) }

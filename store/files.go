@@ -1,0 +1,234 @@
+package store
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"shoebox/processing"
+)
+
+// AddFiles stores listed files (pending, or already done when their analysis
+// was reused) together with the job record, in one transaction. A file that is
+// already stored for the job is left as it is, so listing again after a crash
+// never forgets a result.
+func (db *DB) AddFiles(j *Job, recs []FileRecord) (added int, err error) {
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		added = 0
+		files := tx.Bucket(bucketFiles)
+		for i := range recs {
+			r := &recs[i]
+			k := r.Key()
+			if files.Get(k) != nil {
+				continue
+			}
+			if err := putFile(tx, k, r); err != nil {
+				return err
+			}
+			added++
+		}
+		return putJob(tx, j)
+	})
+	return added, err
+}
+
+// CommitBatch writes analysed files and the job's progress in one transaction,
+// so the library never disagrees with itself.
+func (db *DB) CommitBatch(j *Job, recs []FileRecord) error {
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		for i := range recs {
+			if err := putFile(tx, recs[i].Key(), &recs[i]); err != nil {
+				return err
+			}
+		}
+		return putJob(tx, j)
+	})
+	if err == nil {
+		db.commits.Add(1)
+	}
+	return err
+}
+
+// putFile writes a record and keeps the SHA-256, perceptual-hash and path
+// indexes in step with it.
+func putFile(tx *bolt.Tx, k []byte, r *FileRecord) error {
+	files := tx.Bucket(bucketFiles)
+	if old := files.Get(k); old != nil {
+		var prev FileRecord
+		if err := json.Unmarshal(old, &prev); err == nil && prev.SHA256 != "" {
+			if sum, err := hex.DecodeString(prev.SHA256); err == nil {
+				if err := tx.Bucket(bucketSHA).Delete(append(sum, k...)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	v, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	if err := files.Put(k, v); err != nil {
+		return err
+	}
+	ph := tx.Bucket(bucketPHash)
+	if r.HasPHash {
+		val := make([]byte, 24)
+		be.PutUint64(val, r.PHash)
+		be.PutUint64(val[8:], r.DHash)
+		be.PutUint32(val[16:], uint32(r.Width))
+		be.PutUint32(val[20:], uint32(r.Height))
+		if err := ph.Put(k, val); err != nil {
+			return err
+		}
+	} else if err := ph.Delete(k); err != nil {
+		return err
+	}
+	if r.SHA256 != "" {
+		sum, err := hex.DecodeString(r.SHA256)
+		if err != nil || len(sum) != 32 {
+			return fmt.Errorf("bad sha256 %q for %s", r.SHA256, r.RelPath)
+		}
+		if err := tx.Bucket(bucketSHA).Put(append(sum, k...), nil); err != nil {
+			return err
+		}
+	}
+	if r.Status == processing.StatusDone || r.Status == processing.StatusSkipped {
+		if err := tx.Bucket(bucketPaths).Put([]byte(r.AbsPath()), k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Files lists a job's files in processing order.
+func (db *DB) Files(jobID uint64) ([]FileRecord, error) {
+	return db.scanFiles(jobID, nil, 0, func(*FileRecord) bool { return true })
+}
+
+// FilesWithStatus lists a job's files that have the given status, in order.
+func (db *DB) FilesWithStatus(jobID uint64, st processing.Status) ([]FileRecord, error) {
+	return db.scanFiles(jobID, nil, 0, func(r *FileRecord) bool { return r.Status == st })
+}
+
+// PendingAfter returns up to limit pending files of the job whose key sorts
+// after the given one (nil: from the start), in order.
+func (db *DB) PendingAfter(jobID uint64, after []byte, limit int) ([]FileRecord, error) {
+	return db.scanFiles(jobID, after, limit, func(r *FileRecord) bool { return r.Status == processing.StatusPending })
+}
+
+func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(*FileRecord) bool) ([]FileRecord, error) {
+	var out []FileRecord
+	prefix := jobKey(jobID)
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketFiles).Cursor()
+		var k, v []byte
+		if after == nil {
+			k, v = c.Seek(prefix)
+		} else {
+			k, v = c.Seek(after)
+			if bytes.Equal(k, after) {
+				k, v = c.Next()
+			}
+		}
+		for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			var r FileRecord
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("file record %q is damaged: %w", k[10:], err)
+			}
+			if !keep(&r) {
+				continue
+			}
+			out = append(out, r)
+			if limit > 0 && len(out) >= limit {
+				return nil
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Previous returns the latest analysis stored for a file at this absolute
+// path, from any job, so a rescan can reuse it when the file is unchanged.
+func (db *DB) Previous(absPath string) (FileRecord, bool, error) {
+	var r FileRecord
+	var found bool
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		k := tx.Bucket(bucketPaths).Get([]byte(absPath))
+		if k == nil {
+			return nil
+		}
+		v := tx.Bucket(bucketFiles).Get(k)
+		if v == nil {
+			return nil
+		}
+		found = true
+		return json.Unmarshal(v, &r)
+	})
+	return r, found, err
+}
+
+// ResetErrors makes a job's failed files pending again and takes them out of
+// its counts, in one transaction, so "retry failed files" analyses exactly those.
+func (db *DB) ResetErrors(j *Job) (int, error) {
+	n := 0
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		n = 0
+		files := tx.Bucket(bucketFiles)
+		prefix := jobKey(j.ID)
+		var failed []FileRecord
+		c := files.Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			var r FileRecord
+			if err := json.Unmarshal(v, &r); err != nil {
+				return err
+			}
+			if r.Status == processing.StatusError {
+				failed = append(failed, r)
+			}
+		}
+		for i := range failed {
+			r := &failed[i]
+			r.Status, r.Error = processing.StatusPending, ""
+			if err := putFile(tx, r.Key(), r); err != nil {
+				return err
+			}
+			n++
+		}
+		j.ErrorCount -= n
+		j.ProgressCurrent -= n
+		return putJob(tx, j)
+	})
+	return n, err
+}
+
+// FileCounts are a job's files by status.
+type FileCounts struct {
+	Total, Pending, Done, Error, Skipped, Reused int
+}
+
+// CountFiles counts a job's files by status.
+func (db *DB) CountFiles(jobID uint64) (FileCounts, error) {
+	var c FileCounts
+	_, err := db.scanFiles(jobID, nil, 0, func(r *FileRecord) bool {
+		c.Total++
+		switch r.Status {
+		case processing.StatusPending:
+			c.Pending++
+		case processing.StatusDone:
+			c.Done++
+		case processing.StatusError:
+			c.Error++
+		case processing.StatusSkipped:
+			c.Skipped++
+		}
+		if r.Reused {
+			c.Reused++
+		}
+		return false
+	})
+	return c, err
+}

@@ -1,0 +1,64 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// CreateJob stores a new job, giving it the next ID.
+func (db *DB) CreateJob(j *Job) error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketJobs)
+		id, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		j.ID = id
+		return putJob(tx, j)
+	})
+}
+
+// PutJob writes the job record on its own.
+func (db *DB) PutJob(j *Job) error {
+	return db.bolt.Update(func(tx *bolt.Tx) error { return putJob(tx, j) })
+}
+
+func putJob(tx *bolt.Tx, j *Job) error {
+	v, err := json.Marshal(j)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketJobs).Put(jobKey(j.ID), v)
+}
+
+// Job reads one job.
+func (db *DB) Job(id uint64) (Job, error) {
+	var j Job
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketJobs).Get(jobKey(id))
+		if v == nil {
+			return fmt.Errorf("job %d: %w", id, ErrNotFound)
+		}
+		return json.Unmarshal(v, &j) // Unmarshal copies out of the mmap
+	})
+	return j, err
+}
+
+// Jobs lists every job, newest first.
+func (db *DB) Jobs() ([]Job, error) {
+	var jobs []Job
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketJobs).Cursor()
+		for k, v := c.Last(); k != nil; k, v = c.Prev() {
+			var j Job
+			if err := json.Unmarshal(v, &j); err != nil {
+				return fmt.Errorf("job %x is damaged: %w", k, err)
+			}
+			jobs = append(jobs, j)
+		}
+		return nil
+	})
+	return jobs, err
+}
