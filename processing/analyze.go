@@ -1,0 +1,272 @@
+package processing
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/gabriel-vasile/mimetype"
+)
+
+// Input names one file to analyse.
+type Input struct {
+	Path    string    // absolute path on disk
+	RelPath string    // path relative to its scan root, '/' separators
+	ModTime time.Time // as listed
+}
+
+// AnalyzeOptions tune the analysis. Zero values mean the documented defaults.
+type AnalyzeOptions struct {
+	MinYear   int           // earliest believable year; default 2000
+	MaxPixels int64         // larger images are refused; default 100 MP
+	Budget    *decodeBudget // shared by all workers; nil = unbounded
+	// Timeout is the per-file watchdog: a file that takes longer than this
+	// plus one second per 50 MB is marked failed. Default 30s.
+	Timeout time.Duration
+	// MaxImageBytes: image files larger than this are hashed (SHA-256) as a
+	// stream but not decoded. Default 512 MiB.
+	MaxImageBytes int64
+	Now           time.Time // the scan time; timestamps later than Now+1 day are rejected
+}
+
+func (o AnalyzeOptions) withDefaults() AnalyzeOptions {
+	if o.MinYear <= 0 {
+		o.MinYear = 2000
+	}
+	if o.MaxPixels <= 0 {
+		o.MaxPixels = 100_000_000
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 30 * time.Second
+	}
+	if o.MaxImageBytes <= 0 {
+		o.MaxImageBytes = 512 << 20
+	}
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	return o
+}
+
+// Analyze examines one file. It never panics and never runs much past its
+// watchdog: a decoder panic or a hang becomes a per-file error. It returns a
+// non-nil error only when ctx was cancelled, in which case the Result means
+// nothing and the file must be analysed again later.
+func Analyze(ctx context.Context, in Input, opt AnalyzeOptions) (Result, error) {
+	opt = opt.withDefaults()
+	limit := opt.Timeout
+	if fi, err := os.Stat(in.Path); err == nil {
+		limit += time.Duration(fi.Size()/(50<<20)) * time.Second
+	}
+	fileCtx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+
+	type outcome struct {
+		res Result
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		res, err := analyzeRecovered(fileCtx, in, opt)
+		done <- outcome{res, err}
+	}()
+	select {
+	case o := <-done:
+		if o.err != nil && ctx.Err() == nil && errors.Is(o.err, context.DeadlineExceeded) {
+			return errorResult(fmt.Sprintf("analysis took longer than %s and was abandoned", limit)), nil
+		}
+		return o.res, o.err
+	case <-fileCtx.Done():
+		if ctx.Err() != nil {
+			return Result{}, ctx.Err()
+		}
+		// The goroutine is abandoned: it holds no lock and stops at its next
+		// context check; what matters is that the job moves on.
+		return errorResult(fmt.Sprintf("analysis took longer than %s and was abandoned", limit)), nil
+	}
+}
+
+func errorResult(msg string) Result { return Result{Status: StatusError, Error: msg} }
+
+// analyzeRecovered turns a panic anywhere below into a per-file error naming
+// the file, with the stack kept in Note for a bug report.
+func analyzeRecovered(ctx context.Context, in Input, opt AnalyzeOptions) (res Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = Result{
+				Status: StatusError,
+				Error:  fmt.Sprintf("internal error while analysing %s: %v (please report this file)", filepath.Base(in.Path), p),
+				Note:   string(debug.Stack()),
+			}
+			err = nil
+		}
+	}()
+	return analyze(ctx, in, opt)
+}
+
+// sniffLen is how much of a file is read to tell its type.
+const sniffLen = 3072
+
+func analyze(ctx context.Context, in Input, opt AnalyzeOptions) (Result, error) {
+	f, err := os.Open(in.Path)
+	if err != nil {
+		return errorResult(openError(err)), nil
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return errorResult(openError(err)), nil
+	}
+	if fi.IsDir() {
+		return errorResult("is a folder, not a file"), nil
+	}
+	size := fi.Size()
+	ext := strings.ToLower(filepath.Ext(in.Path))
+	if size == 0 {
+		if IsMediaExtension(ext) {
+			return Result{Status: StatusError, Error: "empty file (0 bytes)"}, nil
+		}
+		return Result{Status: StatusSkipped, Note: "empty file"}, nil
+	}
+
+	head := make([]byte, min(size, sniffLen))
+	if _, err := io.ReadFull(f, head); err != nil {
+		return Result{Status: StatusError, Size: size, Error: readError(err)}, nil
+	}
+	mt := mimetype.Detect(head)
+	kind := classify(mt, ext, head)
+	res := Result{Size: size, MIME: mt.String()}
+	if i := strings.IndexByte(res.MIME, ';'); i >= 0 {
+		res.MIME = res.MIME[:i]
+	}
+
+	switch kind {
+	case kindNotMedia:
+		res.Status = StatusSkipped
+		res.Note = "not a photo or video (" + describeMIME(mt) + ")"
+		return res, nil
+	case kindMislabelled:
+		res.Status = StatusError
+		res.Error = fmt.Sprintf("named %s but contains %s: the file is damaged or mislabelled", ext, describeMIME(mt))
+		return res, nil
+	}
+
+	var meta fileMeta
+	var data []byte
+	if kind == kindImage && size <= opt.MaxImageBytes {
+		data = make([]byte, size)
+		copy(data, head)
+		if err := readFullCtx(ctx, f, data[len(head):]); err != nil {
+			if ctx.Err() != nil {
+				return Result{}, ctx.Err()
+			}
+			res.Status, res.Error = StatusError, readError(err)
+			return res, nil
+		}
+		res.SHA256 = sha256.Sum256(data)
+		meta = readFileMeta(bytes.NewReader(data), size, res.MIME)
+	} else {
+		sum, err := streamSHA256(ctx, f, head)
+		if err != nil {
+			if ctx.Err() != nil {
+				return Result{}, ctx.Err()
+			}
+			res.Status, res.Error = StatusError, readError(err)
+			return res, nil
+		}
+		res.SHA256 = sum
+		meta = readFileMeta(f, size, res.MIME)
+		if kind == kindImage {
+			res.Note = fmt.Sprintf("no perceptual hash: the file is over the %d MiB decoding limit", opt.MaxImageBytes>>20)
+		}
+	}
+
+	if data != nil {
+		h, err := hashImageData(ctx, data, res.MIME, meta, opt)
+		switch {
+		case err == nil:
+			res.PHash, res.DHash, res.HasPHash = h.PHash, h.DHash, true
+			res.Width, res.Height = h.Width, h.Height
+		case ctx.Err() != nil:
+			return Result{}, ctx.Err()
+		case errors.Is(err, errNotHashable):
+			res.Note = "no perceptual hash: " + err.Error()
+		default:
+			res.Status, res.Error = StatusError, err.Error()
+			return res, nil
+		}
+	}
+
+	res.Time = determineTime(in, fi.ModTime(), meta, opt)
+	res.Status = StatusDone
+	return res, nil
+}
+
+// readFullCtx fills buf from r in chunks, giving up when ctx is cancelled, so
+// cancelling a job never waits for a large read.
+func readFullCtx(ctx context.Context, r io.Reader, buf []byte) error {
+	const chunk = 4 << 20
+	for off := 0; off < len(buf); {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		end := min(off+chunk, len(buf))
+		n, err := io.ReadFull(r, buf[off:end])
+		off += n
+		if err != nil {
+			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+				return fmt.Errorf("the file shrank while it was read (%d of %d bytes)", off, len(buf))
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// streamSHA256 hashes head and then the rest of r without holding it in memory.
+func streamSHA256(ctx context.Context, r io.Reader, head []byte) ([32]byte, error) {
+	h := sha256.New()
+	h.Write(head)
+	buf := make([]byte, 1<<20)
+	for {
+		if err := ctx.Err(); err != nil {
+			return [32]byte{}, err
+		}
+		n, err := r.Read(buf)
+		h.Write(buf[:n])
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return [32]byte{}, err
+		}
+	}
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return sum, nil
+}
+
+func openError(err error) string {
+	switch {
+	case errors.Is(err, os.ErrPermission):
+		return "cannot be read: permission denied"
+	case errors.Is(err, os.ErrNotExist):
+		return "disappeared before it could be read"
+	}
+	return "cannot be opened: " + err.Error()
+}
+
+func readError(err error) string {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return "the file shrank while it was read"
+	}
+	return "read failed: " + err.Error()
+}
