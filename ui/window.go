@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -31,6 +32,8 @@ const (
 // build lays out the window. UI goroutine only.
 func (u *UI) build() {
 	u.win.SetIcon(assets.Icon())
+	u.app.Settings().SetTheme(newTheme())
+	u.win.SetCloseIntercept(u.askQuit)
 	u.scan = newScanView(u)
 	u.files = newFilesView(u)
 	u.dups = newDupsView(u)
@@ -247,23 +250,46 @@ func (u *UI) openJob(j store.Job) {
 	u.tabs.SelectIndex(tabFiles)
 }
 
-// lockedWindow is what a second Shoebox on the same library shows.
-func lockedWindow(a fyne.App, err error) fyne.Window {
+// askQuit closes the window at once when nothing runs, and otherwise says
+// what happens to the running scan first.
+func (u *UI) askQuit() {
+	if !u.running() {
+		u.win.Close()
+		return
+	}
+	msg := widget.NewLabel("The scan pauses and keeps what it has analysed. Resume it the next time you open Shoebox.")
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Quit while scanning?", "Quit", "Keep scanning", msg, func(ok bool) {
+		if ok {
+			u.win.Close()
+		}
+	}, u.win)
+	d.Resize(fyne.NewSize(420, 180))
+	d.Show()
+}
+
+// problemWindow is shown instead of the main window when the library cannot
+// be opened: a second Shoebox on the same library gets a clear explanation.
+func problemWindow(a fyne.App, err error) fyne.Window {
+	title := "Shoebox cannot open your library"
+	msg := "Shoebox keeps what it learns about your photos in a library file, and that file could not be opened."
+	if errors.Is(err, app.ErrLibraryLocked) {
+		title = "Shoebox is already open"
+		msg = "Your library is in use by another Shoebox window. Switch to that window, " +
+			"or close it and open Shoebox again."
+	}
 	w := a.NewWindow("Shoebox")
 	w.SetIcon(assets.Icon())
-	title := widget.NewLabelWithStyle("Shoebox is already open", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameSubHeadingText
-	msg := widget.NewLabel("Your library is in use by another Shoebox window. Switch to that window, " +
-		"or close it and open Shoebox again.")
-	msg.Wrapping = fyne.TextWrapWord
-	detail := widget.NewLabel(err.Error())
-	detail.Importance = widget.LowImportance
+	t := heading(title)
+	m := widget.NewLabel(msg)
+	m.Wrapping = fyne.TextWrapWord
+	detail := caption(err.Error())
 	detail.Wrapping = fyne.TextWrapWord
 	ok := widget.NewButton("Close", func() { w.Close() })
 	ok.Importance = widget.HighImportance
 	w.SetContent(container.NewPadded(container.NewBorder(nil, container.NewHBox(layoutSpacer(), ok), nil, nil,
-		container.NewVBox(container.NewHBox(iconImage(48), title), msg, detail))))
-	w.Resize(fyne.NewSize(480, 220))
+		container.NewVBox(container.NewBorder(nil, nil, iconImage(48), nil, t), m, detail))))
+	w.Resize(fyne.NewSize(520, 240))
 	w.Canvas().Focus(ok)
 	return w
 }

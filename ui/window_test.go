@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
+	"shoebox/app"
 	"shoebox/store"
 )
 
@@ -168,11 +170,15 @@ func TestInterruptedJobIsOffered(t *testing.T) {
 
 func TestLockedLibraryGetsADialogWindow(t *testing.T) {
 	a := test.NewTempApp(t)
-	w := lockedWindow(a, errors.New("opening the library: the library is open in another Shoebox window"))
+	w := problemWindow(a, fmt.Errorf("opening /tmp/x.db: %w", app.ErrLibraryLocked))
 	defer w.Close()
 	text := joined(w.Content())
 	if !strings.Contains(text, "already open") || !strings.Contains(text, "another Shoebox window") {
 		t.Fatalf("locked window says %q", text)
+	}
+	other := joined(problemWindow(a, errors.New("permission denied")).Content())
+	if strings.Contains(other, "already open") || !strings.Contains(other, "permission denied") {
+		t.Fatalf("a library that cannot be opened says %q", other)
 	}
 	if findButton(w.Content(), "Close") == nil {
 		t.Fatal("no Close button")
