@@ -1,0 +1,74 @@
+package processing
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tzReport is what one process computes from the fixtures; it must not depend
+// on the machine's time zone.
+func tzReport(t *testing.T) string {
+	var out []string
+	files, _ := filepath.Glob(filepath.Join("testdata", "meta", "*"))
+	for _, f := range files {
+		if strings.HasSuffix(f, ".md") {
+			continue
+		}
+		md := readMetaFile(t, f, "")
+		ts := DetermineTimestamp(TimestampInput{Path: "/nonexistent/" + filepath.Base(f), RelPath: "2019/07/04/" + filepath.Base(f),
+			ModTime: time.Unix(1562247012, 0), Meta: md}, TimestampOptions{Now: testNow})
+		b, _ := json.Marshal(struct {
+			F  string
+			TS Timestamp
+			T  string
+		}{filepath.Base(f), ts, ts.Time.Format(time.RFC3339Nano)})
+		out = append(out, string(b))
+	}
+	c, _ := ParseFilenameTime("FB_IMG_1491937645123.jpg")
+	out = append(out, c.Value)
+	return strings.Join(out, "\n")
+}
+
+// TestTimezoneIndependence re-executes this test under TZ=Asia/Tokyo and
+// TZ=America/New_York and compares what both processes report.
+func TestTimezoneIndependence(t *testing.T) {
+	if os.Getenv("SHOEBOX_TZ_CHILD") != "" {
+		os.Stdout.WriteString("TZREPORT-BEGIN\n" + tzReport(t) + "\nTZREPORT-END\n")
+		return
+	}
+	if testing.Short() {
+		t.Skip("re-executes the test binary")
+	}
+	run := func(tz string) string {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestTimezoneIndependence$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "SHOEBOX_TZ_CHILD=1", "TZ="+tz)
+		b, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("child TZ=%s: %v\n%s", tz, err, b)
+		}
+		s := string(b)
+		i, j := strings.Index(s, "TZREPORT-BEGIN\n"), strings.Index(s, "\nTZREPORT-END")
+		if i < 0 || j < i {
+			t.Fatalf("child TZ=%s printed no report:\n%s", tz, s)
+		}
+		return s[i+len("TZREPORT-BEGIN\n") : j]
+	}
+	tokyo, ny := run("Asia/Tokyo"), run("America/New_York")
+	if tokyo != ny {
+		t.Errorf("results differ by machine time zone:\nTokyo:\n%s\nNew York:\n%s", tokyo, ny)
+	}
+	// And they are the values the bytes say, not shifted by either zone.
+	for _, want := range []string{`"Value":"2019-07-04T15:30:12.123+02:00"`, `"Value":"2019-07-04T13:30:12Z"`, "2017-04-11T19:07:25.123Z"} {
+		if !strings.Contains(tokyo, want) {
+			t.Errorf("report lacks %s:\n%s", want, tokyo)
+		}
+	}
+	if strings.Count(tokyo, "\n") < 10 {
+		t.Errorf("report too short:\n%s", tokyo)
+	}
+}
