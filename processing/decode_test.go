@@ -1,0 +1,185 @@
+package processing
+
+import (
+	"bytes"
+	"compress/zlib"
+	"context"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"image"
+	"image/png"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+func hostilePNGChunk(typ string, data []byte) []byte {
+	var b bytes.Buffer
+	binary.Write(&b, binary.BigEndian, uint32(len(data)))
+	b.WriteString(typ)
+	b.Write(data)
+	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(typ), data...)))
+	return b.Bytes()
+}
+
+// pngHeaderOnly is a PNG declaring w x h 1-bit gray pixels with a few rows of
+// zlib data: small on disk, enormous when decoded.
+func pngDeclaring(w, h uint32) []byte {
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr, w)
+	binary.BigEndian.PutUint32(ihdr[4:], h)
+	ihdr[8], ihdr[9] = 1, 0 // 1-bit grayscale
+	b.Write(hostilePNGChunk("IHDR", ihdr))
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write(make([]byte, 1+int(w+7)/8*4))
+	zw.Close()
+	b.Write(hostilePNGChunk("IDAT", z.Bytes()))
+	b.Write(hostilePNGChunk("IEND", nil))
+	return b.Bytes()
+}
+
+// jpegSOF is SOI + tables + an SOF0 declaring w x h + an SOS with a little
+// data, no EOI.
+func jpegSOF(w, h int) []byte {
+	var b bytes.Buffer
+	b.Write([]byte{0xFF, 0xD8})
+	b.Write([]byte{0xFF, 0xDB, 0, 67, 0})
+	b.Write(bytes.Repeat([]byte{1}, 64))
+	b.Write([]byte{0xFF, 0xC4, 0, 20, 0x00, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
+	b.Write([]byte{0xFF, 0xC4, 0, 20, 0x10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
+	b.Write([]byte{0xFF, 0xC0, 0, 11, 8, byte(h >> 8), byte(h), byte(w >> 8), byte(w), 1, 1, 0x11, 0})
+	b.Write([]byte{0xFF, 0xDA, 0, 8, 1, 1, 0x00, 0, 63, 0})
+	b.Write(make([]byte, 64))
+	return b.Bytes()
+}
+
+// TestHostileShapes feeds the known killers and asserts a clear error within
+// bounded time and memory.
+func TestHostileShapes(t *testing.T) {
+	photo := readFixture(t, "d-420.jpg")
+	var tinyPNG bytes.Buffer
+	if err := png.Encode(&tinyPNG, image.NewGray(image.Rect(0, 0, 7, 7))); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name    string
+		data    []byte
+		mime    string
+		want    string // substring of the error
+		hashErr bool   // true: ErrNotHashable is the right answer
+	}{
+		{"png 100000x100000", pngDeclaring(100000, 100000), "image/png", "over the 100 MP limit", false},
+		{"png 15000x15000 under a 300 MP limit", pngDeclaring(15000, 15000), "image/png", "PNG", false},
+		{"jpeg SOF 65535x65535", jpegSOF(65535, 65535), "image/jpeg", "over the 100 MP limit", false},
+		{"jpeg SOF 9000x9000 no data", jpegSOF(9000, 9000), "image/jpeg", "truncated JPEG", false},
+		{"jpeg zero width", jpegSOF(0, 100), "image/jpeg", "JPEG", false},
+		{"png 7x7", tinyPNG.Bytes(), "image/png", "too small", true},
+		{"png 0x5 declared", pngDeclaring(0, 5), "image/png", "PNG", false},
+		{"png 0x0 declared", pngDeclaring(0, 0), "image/png", "PNG", false},
+		{"truncated photo 40%", photo[:len(photo)*4/10], "image/jpeg", "truncated JPEG", false},
+		{"truncated photo headers", photo[:700], "image/jpeg", "truncated JPEG", false},
+		{"gif 65535x65535", append([]byte("GIF89a\xff\xff\xff\xff\x00\x00\x00"), 0x3b), "image/gif", "over the 100 MP limit", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			lim := DecodeLimits{}
+			if strings.Contains(tc.name, "300 MP") {
+				lim.MaxPixels = 300e6
+				lim.Budget = NewMemoryBudget(64 << 20)
+			}
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			_, err := HashImage(context.Background(), tc.data, tc.mime, 0, lim)
+			el := time.Since(start)
+			runtime.ReadMemStats(&after)
+			alloc := after.TotalAlloc - before.TotalAlloc
+			t.Logf("%v in %v, %d KB allocated", err, el, alloc>>10)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if tc.hashErr != errors.Is(err, ErrNotHashable) {
+				t.Errorf("ErrNotHashable: %v, want %v", errors.Is(err, ErrNotHashable), tc.hashErr)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not contain %q", err, tc.want)
+			}
+			if el > 5*time.Second {
+				t.Errorf("took %v", el)
+			}
+			if alloc > 600<<20 {
+				t.Errorf("allocated %d MB", alloc>>20)
+			}
+		})
+	}
+}
+
+// TestBudgetBoundsConcurrentDecodes: with a budget smaller than two decodes,
+// concurrent HashImage calls never hold more than the budget (apart from a
+// lone oversize one).
+func TestBudgetBoundsConcurrentDecodes(t *testing.T) {
+	var frames [][]byte
+	for _, n := range []string{"c.png", "c.bmp", "c.tiff", "c.gif", "a-420.jpg", "d-420.jpg"} {
+		frames = append(frames, readFixture(t, n))
+	}
+	budget := NewMemoryBudget(600 << 10) // c.png alone needs ~480 KB
+	lim := DecodeLimits{Budget: budget}
+	done := make(chan error)
+	for i := 0; i < 24; i++ {
+		go func(i int) {
+			_, err := HashImage(context.Background(), frames[i%len(frames)], "", 0, lim)
+			done <- err
+		}(i)
+	}
+	for i := 0; i < 24; i++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+	if p := budget.Peak(); p > budget.Total() {
+		t.Errorf("peak %d over budget %d", p, budget.Total())
+	}
+	if budget.InUse() != 0 {
+		t.Errorf("%d bytes still held", budget.InUse())
+	}
+	// One image larger than the whole budget still decodes.
+	small := NewMemoryBudget(1 << 10)
+	if _, err := HashImage(context.Background(), frames[0], "", 0, DecodeLimits{Budget: small}); err != nil {
+		t.Errorf("oversize image: %v", err)
+	}
+}
+
+func TestDecodeCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := HashImage(ctx, readFixture(t, "d-420.jpg"), "image/jpeg", 0, DecodeLimits{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestThumbnail(t *testing.T) {
+	ctx := context.Background()
+	img, err := Thumbnail(ctx, readFixture(t, "d-420.jpg"), "image/jpeg", 6, 100, DecodeLimits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 63 || b.Dy() != 100 {
+		t.Errorf("thumbnail of a 1024x640 photo, orientation 6, max 100: %v", b)
+	}
+	img, err = Thumbnail(ctx, readFixture(t, "c.png"), "image/png", 1, 1000, DecodeLimits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 384 || b.Dy() != 256 {
+		t.Errorf("thumbnail never upscales: %v", b)
+	}
+	if _, err := Thumbnail(ctx, []byte("nope"), "text/plain", 1, 100, DecodeLimits{}); !errors.Is(err, ErrNotHashable) {
+		t.Errorf("text: %v", err)
+	}
+}
