@@ -56,6 +56,12 @@ func sniffContainer(head []byte, mime string) containerKind {
 		}
 		return ckVideo
 	}
+	if len(head) >= 8 {
+		switch string(head[4:8]) {
+		case "moov", "mdat", "wide", "free", "skip", "pnot": // QuickTime without ftyp
+			return ckVideo
+		}
+	}
 	m := strings.ToLower(mime)
 	if i := strings.IndexByte(m, ';'); i >= 0 {
 		m = m[:i]

@@ -160,7 +160,7 @@ var xmpDateRes = func() []*regexp.Regexp {
 // xmpSidecarNames: Lightroom/Bridge write "x.xmp", darktable and digiKam "x.jpg.xmp".
 func xmpSidecarNames(base string) []string {
 	stem := strings.TrimSuffix(base, filepath.Ext(base))
-	return dedupe([]string{stem + ".xmp", base + ".xmp", stem + ".XMP"})
+	return dedupe([]string{stem + ".xmp", base + ".xmp"})
 }
 
 // xmpCandidate finds and reads an XMP sidecar of the file at path.

@@ -3,6 +3,7 @@ package processing
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -56,6 +57,25 @@ var choiceRules = []choiceRule{
 	{KindFolder, strengthDateOnly, "folder names: …/2019/05/21/…, 2019-05-21 Trip, Photos from 2002"},
 	{KindEXIFModify, strengthWeak, "EXIF DateTime/ModifyDate: often the last edit"},
 	{KindMtime, strengthLast, "file modification time (UTC): copies and downloads reset it"},
+}
+
+// choiceTableMarkdown renders choiceRules for the README.
+func choiceTableMarkdown() string {
+	names := map[strength]string{strengthStrong: "strong", strengthGood: "good", strengthName: "name (date and time)",
+		strengthDateOnly: "date only", strengthWeak: "weak", strengthLast: "last resort"}
+	var b strings.Builder
+	b.WriteString("| rank | candidate kind | timestamp_source | class | what it is |\n|---|---|---|---|---|\n")
+	for i, r := range choiceRules {
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", i+1, r.Kind, kindSource[r.Kind], names[r.Strength], r.Why)
+	}
+	return b.String()
+}
+
+// kindSource is the report-level source of each kind.
+var kindSource = map[CandidateKind]Source{
+	KindEXIFOriginal: SourceEXIF, KindEXIFDigitized: SourceEXIF, KindEXIFModify: SourceEXIF,
+	KindVideoCreation: SourceVideo, KindTakeout: SourceSidecar, KindXMP: SourceSidecar,
+	KindFilenameTime: SourceFilename, KindFilenameDate: SourceFilename, KindFolder: SourceFolder, KindMtime: SourceMtime,
 }
 
 func ruleOf(k CandidateKind) (rank int, s strength) {

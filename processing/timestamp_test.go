@@ -245,3 +245,31 @@ func contains(ss []string, s string) bool {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestChoiceTable: every kind has a row, strengths never increase down the
+// table, and the README text is rendered from it.
+func TestChoiceTable(t *testing.T) {
+	seen := map[CandidateKind]bool{}
+	for i, r := range choiceRules {
+		if seen[r.Kind] {
+			t.Errorf("kind %s twice", r.Kind)
+		}
+		seen[r.Kind] = true
+		if i > 0 && r.Strength > choiceRules[i-1].Strength {
+			t.Errorf("row %d (%s) is stronger than the row above", i, r.Kind)
+		}
+		if kindSource[r.Kind] == "" {
+			t.Errorf("kind %s has no report source", r.Kind)
+		}
+	}
+	if len(seen) != 10 {
+		t.Errorf("%d kinds in the table", len(seen))
+	}
+	md := choiceTableMarkdown()
+	if strings.Count(md, "\n") != 12 || !strings.Contains(md, "| 1 | exif_original | exif | strong |") {
+		t.Errorf("table:\n%s", md)
+	}
+	if os.Getenv("SHOEBOX_PRINT_TABLE") != "" {
+		t.Log("\n" + md)
+	}
+}
