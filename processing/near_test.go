@@ -1,0 +1,445 @@
+package processing
+
+import (
+	"fmt"
+	"math/bits"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"testing"
+)
+
+// flipBits returns h with k distinct random bits flipped.
+func flipBits(r *rand.Rand, h uint64, k int) uint64 {
+	for _, b := range r.Perm(64)[:k] {
+		h ^= 1 << b
+	}
+	return h
+}
+
+// nearCorpus makes n items: random hashes plus clusters of perturbed copies whose
+// members are within spread bits of their centre (pHash and dHash alike), and some
+// byte copies (identical signatures).
+func nearCorpus(seed uint64, n, clusters, spread int) []NearItem {
+	r := rand.New(rand.NewPCG(seed, 7))
+	items := make([]NearItem, 0, n)
+	id := uint64(1)
+	add := func(p, d uint64, w, h int) {
+		items = append(items, NearItem{ID: id, PHash: p, DHash: d, Width: w, Height: h})
+		id += 1 + uint64(r.IntN(3))
+	}
+	for c := 0; c < clusters && len(items) < n; c++ {
+		p, d := r.Uint64(), r.Uint64()
+		size := 2 + r.IntN(9)
+		for k := 0; k < size && len(items) < n; k++ {
+			switch {
+			case k > 0 && r.IntN(5) == 0: // byte copy of the previous member
+				last := items[len(items)-1]
+				add(last.PHash, last.DHash, last.Width, last.Height)
+			default:
+				add(flipBits(r, p, r.IntN(spread+1)), flipBits(r, d, r.IntN(spread+1)), 4000, 3000)
+			}
+		}
+	}
+	for len(items) < n {
+		add(r.Uint64(), r.Uint64(), 4000, 3000)
+	}
+	r.Shuffle(len(items), func(i, j int) { items[i], items[j] = items[j], items[i] })
+	return items
+}
+
+// bruteComponents groups by comparing every pair with the same acceptance rule.
+func bruteComponents(items []NearItem, cfg nearConfig) [][]uint64 {
+	uf := newUnionFind(len(items))
+	for i := range items {
+		for j := i + 1; j < len(items); j++ {
+			if bits.OnesCount64(items[i].PHash^items[j].PHash) > cfg.maxP {
+				continue
+			}
+			if ok, _, _, _ := cfg.accept(&items[i], &items[j]); ok {
+				uf.union(int32(i), int32(j))
+			}
+		}
+	}
+	m := map[int32][]uint64{}
+	for i := range items {
+		r := uf.find(int32(i))
+		m[r] = append(m[r], items[i].ID)
+	}
+	var out [][]uint64
+	for _, ids := range m {
+		if len(ids) > 1 {
+			slices.Sort(ids)
+			out = append(out, ids)
+		}
+	}
+	slices.SortFunc(out, func(a, b []uint64) int { return cmpU64(a[0], b[0]) })
+	return out
+}
+
+func groupIDs(gs []NearGroup) [][]uint64 {
+	var out [][]uint64
+	for _, g := range gs {
+		out = append(out, g.IDs)
+	}
+	return out
+}
+
+func TestNearIndexFindsEveryPairOfEveryPlan(t *testing.T) {
+	items := nearCorpus(1, 3000, 150, 5)
+	for d := 0; d <= 16; d++ {
+		cfg := nearConfig{maxP: d, maxD: -1}
+		want := bruteComponents(items, cfg)
+		if d >= 4 && len(want) == 0 {
+			t.Fatalf("d=%d: corpus has no groups: the test would prove nothing", d)
+		}
+		for m := 2; m <= 12; m++ {
+			plan := mihPlan(m, d)
+			if plan.blocks == nil {
+				continue
+			}
+			got := groupIDs(groupNear(items, cfg, plan, 2))
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("d=%d m=%d: %d groups, brute force %d", d, m, len(got), len(want))
+			}
+		}
+		if got := groupIDs(groupNear(items, cfg, nearPlan{brute: true}, 1)); !reflect.DeepEqual(got, want) {
+			t.Fatalf("d=%d brute plan: %d groups, want %d", d, len(got), len(want))
+		}
+	}
+}
+
+// TestNearIndexVisitsEveryClosePair checks the candidate search itself, below the
+// union-find: every pair within d must be offered at least once.
+func TestNearIndexVisitsEveryClosePair(t *testing.T) {
+	items := nearCorpus(2, 2000, 200, 8)
+	h := make([]uint64, len(items))
+	for i := range items {
+		h[i] = items[i].PHash
+	}
+	for _, d := range []int{1, 3, 6, 8, 10, 12} {
+		want := map[[2]int32]bool{}
+		for i := range h {
+			for j := i + 1; j < len(h); j++ {
+				if bits.OnesCount64(h[i]^h[j]) <= d {
+					want[[2]int32{int32(i), int32(j)}] = true
+				}
+			}
+		}
+		for m := 3; m <= 10; m++ {
+			plan := mihPlan(m, d)
+			if plan.blocks == nil {
+				continue
+			}
+			got := map[[2]int32]bool{}
+			plan.pairs(h, d, func(x, y int32) {
+				if x > y {
+					x, y = y, x
+				}
+				got[[2]int32{x, y}] = true
+			})
+			for p := range want {
+				if !got[p] {
+					t.Fatalf("d=%d m=%d: pair %v at distance %d never offered", d, m, p, bits.OnesCount64(h[p[0]]^h[p[1]]))
+				}
+			}
+		}
+	}
+}
+
+func TestMIHPlanPigeonhole(t *testing.T) {
+	for d := 0; d <= 20; d++ {
+		for m := 2; m <= 16; m++ {
+			p := mihPlan(m, d)
+			if p.blocks == nil {
+				continue
+			}
+			// A pair escapes the search only if every block differs by more than its
+			// radius; the cheapest such pair must be further than d.
+			escape, width := 0, uint(0)
+			for _, b := range p.blocks {
+				escape += b.radius + 1
+				width += b.width
+			}
+			if width != 64 {
+				t.Fatalf("m=%d: blocks cover %d bits", m, width)
+			}
+			if escape <= d {
+				t.Fatalf("d=%d m=%d: a pair at distance %d escapes every block", d, m, escape)
+			}
+		}
+	}
+}
+
+func TestPlanNearAvoidsCrowdedBuckets(t *testing.T) {
+	// d+1 blocks of ~7 bits would put ~7,800 of a million random hashes in every
+	// bucket; the chosen plan must keep the expected candidate count small.
+	for _, d := range []int{4, 6, 8, 10} {
+		p := planNear(1_000_000, d)
+		if p.brute {
+			t.Fatalf("d=%d: brute force chosen for a million hashes", d)
+		}
+		for _, b := range p.blocks {
+			if b.radius >= 0 && b.width < 16 {
+				t.Fatalf("d=%d: block of %d bits (plan %+v)", d, b.width, p.blocks)
+			}
+		}
+	}
+	if p := planNear(100, 8); !p.brute {
+		t.Fatalf("100 items: want brute force, got %+v", p.blocks)
+	}
+}
+
+func TestMasksByTopBit(t *testing.T) {
+	for w := 1; w <= 22; w += 3 {
+		for r := 0; r <= 3; r++ {
+			seen := map[uint32]bool{}
+			for top, ms := range masksByTopBit(w, r) {
+				for _, m := range ms {
+					if bits.Len32(m)-1 != top || bits.OnesCount32(m) > r || m == 0 || m >= 1<<w || seen[m] {
+						t.Fatalf("w=%d r=%d: bad mask %b under top bit %d", w, r, m, top)
+					}
+					seen[m] = true
+				}
+			}
+			if want := int(ballVolume(w, r)) - 1; len(seen) != want {
+				t.Fatalf("w=%d r=%d: %d masks, want %d", w, r, len(seen), want)
+			}
+		}
+	}
+}
+
+func TestGroupNearConnectedComponents(t *testing.T) {
+	// a-b at 6, b-c at 6, a-c at 12: with d=8 the chain is one group whose largest
+	// distance is 12; d is far from c (>8 from all) and stays alone.
+	a := uint64(0)
+	b := a ^ 0b111111         // 6 bits from a
+	c := b ^ (0b111111 << 6)  // 6 from b, 12 from a
+	far := c ^ (0xFFFF << 20) // 16 from c
+	items := []NearItem{
+		{ID: 30, PHash: c, DHash: c},
+		{ID: 10, PHash: a, DHash: a},
+		{ID: 20, PHash: b, DHash: b},
+		{ID: 40, PHash: far, DHash: far},
+	}
+	gs := GroupNear(items, NearOptions{MaxDistance: 8})
+	if len(gs) != 1 {
+		t.Fatalf("got %d groups, want 1: %+v", len(gs), gs)
+	}
+	g := gs[0]
+	if !reflect.DeepEqual(g.IDs, []uint64{10, 20, 30}) {
+		t.Fatalf("IDs %v", g.IDs)
+	}
+	if g.MaxDistance != 12 {
+		t.Fatalf("MaxDistance %d, want 12", g.MaxDistance)
+	}
+	want := []NearEdge{
+		{A: 10, B: 20, PHashDistance: 6, DHashDistance: 6, Reason: NearReasonHashes},
+		{A: 20, B: 30, PHashDistance: 6, DHashDistance: 6, Reason: NearReasonHashes},
+	}
+	if !reflect.DeepEqual(g.Evidence, want) {
+		t.Fatalf("evidence %+v, want %+v", g.Evidence, want)
+	}
+}
+
+func TestGroupNearThresholdEdges(t *testing.T) {
+	for _, d := range []int{1, 4, 8, 10, 12} {
+		base := uint64(0x0123456789abcdef)
+		at := base ^ (1<<d - 1)         // exactly d bits away
+		beyond := base ^ (1<<(d+1) - 1) // d+1 bits away
+		items := []NearItem{{ID: 1, PHash: base}, {ID: 2, PHash: at}}
+		gs := GroupNear(items, NearOptions{MaxDistance: d})
+		if len(gs) != 1 || gs[0].MaxDistance != d {
+			t.Fatalf("d=%d: pair at distance d not grouped: %+v", d, gs)
+		}
+		items[1].PHash = beyond
+		if gs := GroupNear(items, NearOptions{MaxDistance: d}); len(gs) != 0 {
+			t.Fatalf("d=%d: pair at distance d+1 grouped: %+v", d, gs)
+		}
+	}
+}
+
+func TestGroupNearDHashSecondSignal(t *testing.T) {
+	// Same pHash, dHashes far apart: not duplicates unless the check is off.
+	items := []NearItem{
+		{ID: 1, PHash: 42, DHash: 0, Width: 100, Height: 100},
+		{ID: 2, PHash: 42, DHash: 1<<40 - 1, Width: 100, Height: 100},
+	}
+	if gs := GroupNear(items, NearOptions{MaxDistance: 8, MaxDHashDistance: 20}); len(gs) != 0 {
+		t.Fatalf("dHash 40 bits apart grouped: %+v", gs)
+	}
+	gs := GroupNear(items, NearOptions{MaxDistance: 8, MaxDHashDistance: -1})
+	if len(gs) != 1 || gs[0].Evidence[0].DHashDistance != 40 {
+		t.Fatalf("dHash check off: %+v", gs)
+	}
+	items[1].DHash = 1<<20 - 1
+	if gs := GroupNear(items, NearOptions{MaxDistance: 8, MaxDHashDistance: 20}); len(gs) != 1 {
+		t.Fatalf("dHash exactly at the limit not grouped: %+v", gs)
+	}
+}
+
+func TestGroupNearIdenticalItemsJoinAtZero(t *testing.T) {
+	it := NearItem{PHash: 0xdeadbeef, DHash: 0xfeed, Width: 640, Height: 480}
+	var items []NearItem
+	for _, id := range []uint64{9, 3, 7} {
+		x := it
+		x.ID = id
+		items = append(items, x)
+	}
+	items = append(items, NearItem{ID: 1, PHash: ^it.PHash, DHash: 5})
+	gs := GroupNear(items, NearOptions{})
+	if len(gs) != 1 || !reflect.DeepEqual(gs[0].IDs, []uint64{3, 7, 9}) || gs[0].MaxDistance != 0 {
+		t.Fatalf("got %+v", gs)
+	}
+	if len(gs[0].Evidence) != 2 {
+		t.Fatalf("a group of 3 needs 2 evidence edges: %+v", gs[0].Evidence)
+	}
+	for _, e := range gs[0].Evidence {
+		if e.PHashDistance != 0 || e.DHashDistance != 0 || e.Reason != NearReasonIdentical || e.A >= e.B {
+			t.Fatalf("edge %+v", e)
+		}
+	}
+}
+
+func TestGroupNearDefaultsAndEmpty(t *testing.T) {
+	if gs := GroupNear(nil, NearOptions{}); gs != nil {
+		t.Fatalf("nil input: %+v", gs)
+	}
+	if gs := GroupNear([]NearItem{{ID: 1}}, NearOptions{}); gs != nil {
+		t.Fatalf("one item: %+v", gs)
+	}
+	c := NearOptions{}.config()
+	if c.maxP != DefaultNearDistance || c.maxD != DefaultNearDHashDistance {
+		t.Fatalf("defaults %+v", c)
+	}
+	if c := (NearOptions{MaxDistance: 100}).config(); c.maxP != 64 {
+		t.Fatalf("MaxDistance 100 -> %d", c.maxP)
+	}
+	// The default distance is what GroupNear uses when the option is zero.
+	base := uint64(0)
+	items := []NearItem{{ID: 1, PHash: base}, {ID: 2, PHash: base ^ (1<<DefaultNearDistance - 1)}}
+	if gs := GroupNear(items, NearOptions{MaxDHashDistance: -1}); len(gs) != 1 {
+		t.Fatalf("pair at the default distance not grouped")
+	}
+	items[1].PHash = base ^ (1<<(DefaultNearDistance+1) - 1)
+	if gs := GroupNear(items, NearOptions{MaxDHashDistance: -1}); len(gs) != 0 {
+		t.Fatalf("pair beyond the default distance grouped")
+	}
+}
+
+func TestGroupNearDeterministic(t *testing.T) {
+	items := nearCorpus(3, 20000, 2000, 4)
+	opt := NearOptions{MaxDistance: 8}
+	first := GroupNear(items, opt)
+	if len(first) < 1000 {
+		t.Fatalf("only %d groups: corpus too sparse for the test", len(first))
+	}
+	r := rand.New(rand.NewPCG(9, 9))
+	for k := 0; k < 3; k++ {
+		shuffled := slices.Clone(items)
+		r.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		if got := GroupNear(shuffled, opt); !reflect.DeepEqual(got, first) {
+			t.Fatalf("shuffle %d changed the result", k)
+		}
+	}
+	for i, g := range first {
+		if !slices.IsSorted(g.IDs) || len(g.IDs) < 2 {
+			t.Fatalf("group %d IDs %v", i, g.IDs)
+		}
+		if i > 0 && first[i-1].IDs[0] >= g.IDs[0] {
+			t.Fatalf("groups not sorted by smallest ID at %d", i)
+		}
+		if len(g.Evidence) != len(g.IDs)-1 {
+			t.Fatalf("group %d: %d members, %d evidence edges", i, len(g.IDs), len(g.Evidence))
+		}
+	}
+}
+
+// TestGroupNearWorkersDoNotMatter runs a search split in many parts on 1, 2 and 5
+// goroutines: the groups and their evidence must be the same, and match brute force.
+func TestGroupNearWorkersDoNotMatter(t *testing.T) {
+	items := nearCorpus(5, 60000, 3000, 4)
+	cfg := nearConfig{maxP: 8, maxD: 12}
+	plan := mihPlan(4, 8)
+	var tb nearTable
+	tb.build(func() []uint64 {
+		h := make([]uint64, len(items))
+		for i := range items {
+			h[i] = items[i].PHash
+		}
+		return h
+	}(), plan.blocks[0])
+	if len(tb.keys) < 2*nearPartKeys {
+		t.Fatalf("only %d buckets: the search would not be split", len(tb.keys))
+	}
+	one := groupNear(items, cfg, plan, 1)
+	for _, w := range []int{2, 5} {
+		if got := groupNear(items, cfg, plan, w); !reflect.DeepEqual(got, one) {
+			t.Fatalf("%d workers changed the result", w)
+		}
+	}
+	if got, want := groupIDs(one), bruteComponents(items, cfg); !reflect.DeepEqual(got, want) {
+		t.Fatalf("%d groups, brute force %d", len(got), len(want))
+	}
+}
+
+// TestGroupNearEvidenceSpansGroup checks that the evidence edges alone connect
+// every member, each edge is within the thresholds, and MaxDistance is exact.
+func TestGroupNearEvidenceSpansGroup(t *testing.T) {
+	items := nearCorpus(4, 5000, 600, 5)
+	byID := map[uint64]NearItem{}
+	for _, it := range items {
+		byID[it.ID] = it
+	}
+	opt := NearOptions{MaxDistance: 9, MaxDHashDistance: 12}
+	for _, g := range GroupNear(items, opt) {
+		idx := map[uint64]int32{}
+		for k, id := range g.IDs {
+			idx[id] = int32(k)
+		}
+		uf := newUnionFind(len(g.IDs))
+		for _, e := range g.Evidence {
+			a, b := byID[e.A], byID[e.B]
+			if e.PHashDistance != bits.OnesCount64(a.PHash^b.PHash) || e.PHashDistance > 9 ||
+				e.DHashDistance != bits.OnesCount64(a.DHash^b.DHash) || e.DHashDistance > 12 {
+				t.Fatalf("edge %+v does not match the items", e)
+			}
+			uf.union(idx[e.A], idx[e.B])
+		}
+		if uf.size[uf.find(0)] != int32(len(g.IDs)) {
+			t.Fatalf("evidence of %v does not connect it", g.IDs)
+		}
+		maxd := 0
+		for _, x := range g.IDs {
+			for _, y := range g.IDs {
+				maxd = max(maxd, bits.OnesCount64(byID[x].PHash^byID[y].PHash))
+			}
+		}
+		if maxd != g.MaxDistance {
+			t.Fatalf("%v: MaxDistance %d, want %d", g.IDs, g.MaxDistance, maxd)
+		}
+	}
+}
+
+// benchItems is the 1M-hash benchmark corpus: 900,000 random hashes and about
+// 100,000 in ~16,000 clusters of 2-10 perturbed copies (each member up to 3 bits
+// from its centre, so up to 6 apart) with byte copies among them.
+var benchItems []NearItem
+
+func BenchmarkGroupNear1M(b *testing.B) {
+	if benchItems == nil {
+		benchItems = nearCorpus(42, 1_000_000, 16_500, 3)
+	}
+	for _, d := range benchDistances {
+		b.Run(fmt.Sprintf("d=%d", d), func(b *testing.B) {
+			var gs []NearGroup
+			for b.Loop() {
+				gs = GroupNear(benchItems, NearOptions{MaxDistance: d})
+			}
+			b.ReportMetric(float64(len(gs)), "groups")
+		})
+	}
+}
+
+// benchDistances are the pHash distances BenchmarkGroupNear1M runs at.
+var benchDistances = []int{DefaultNearDistance}
