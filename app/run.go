@@ -103,11 +103,11 @@ func (r *run) execute() {
 	}
 	r.setCounters()
 
+	r.listing.Store(!j.Listed)
 	ticker := r.startTicker()
 	defer ticker.stop()
 
 	if !j.Listed {
-		r.listing.Store(true)
 		err := r.list()
 		r.listing.Store(false)
 		if err != nil {

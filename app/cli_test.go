@@ -1,0 +1,175 @@
+package app
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := RunCLI(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestCLIScanReportJobsDups(t *testing.T) {
+	dir := t.TempDir()
+	sums := writeJPEGs(t, dir, 30)
+	copyData, _ := os.ReadFile(filepath.Join(dir, "sub0", "IMG_0000.jpg"))
+	os.WriteFile(filepath.Join(dir, "copy of IMG_0000.jpg"), copyData, 0o644)
+	for _, n := range []string{"notes.txt", "a.pdf", "b.csv", "c.zip", "d.json"} {
+		os.WriteFile(filepath.Join(dir, n), []byte("not a photo, just some text "+n), 0o644)
+	}
+	os.WriteFile(filepath.Join(dir, "zz-empty.jpg"), nil, 0o644)
+	os.WriteFile(filepath.Join(dir, "zz-page.jpg"), []byte("<!DOCTYPE html><html><body>404 not found</body></html>"), 0o644)
+	db := filepath.Join(t.TempDir(), "lib.db")
+
+	code, _, stderr := runCLI(t, "scan", "--db", db, dir, "--workers", "2")
+	if code != ExitCompleted {
+		t.Fatalf("scan exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "completed") || !strings.Contains(stderr, "2 errors") {
+		t.Errorf("summary: %s", stderr)
+	}
+
+	code, out, stderr := runCLI(t, "report", "--db", db, "--format", "jsonl")
+	if code != 0 {
+		t.Fatalf("report exit %d: %s", code, stderr)
+	}
+	wantKeys := []string{"candidates", "confidence", "error", "height", "mime", "mtime", "path", "phash", "root", "sha256", "size", "status", "timestamp", "timestamp_source", "width"}
+	statuses := map[string]string{}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 38 {
+		t.Fatalf("report has %d lines, want 38", len(lines))
+	}
+	for _, line := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		if !reflect.DeepEqual(keys, wantKeys) {
+			t.Fatalf("keys %v, want %v", keys, wantKeys)
+		}
+		path := m["path"].(string)
+		statuses[path] = m["status"].(string)
+		if want, ok := sums[path]; ok {
+			if m["sha256"] != want || len(m["phash"].(string)) != 16 || m["mime"] != "image/jpeg" {
+				t.Errorf("%s: %v", path, m)
+			}
+		}
+		if m["status"] == "error" && m["error"] == "" {
+			t.Errorf("%s failed without a message", path)
+		}
+	}
+	for path, want := range map[string]string{
+		"notes.txt": "skipped", "a.pdf": "skipped", "c.zip": "skipped",
+		"zz-empty.jpg": "error", "zz-page.jpg": "error", "sub1/IMG_0001.jpg": "done",
+	} {
+		if statuses[path] != want {
+			t.Errorf("%s is %q, want %q", path, statuses[path], want)
+		}
+	}
+
+	code, out, _ = runCLI(t, "report", "--db", db, "--format", "csv")
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if code != 0 || err != nil || len(rows) != 39 || strings.Join(rows[0], ",") != strings.Join(reportColumns, ",") {
+		t.Fatalf("csv: exit %d, %v, %d rows, header %v", code, err, len(rows), rows[0])
+	}
+
+	code, out, _ = runCLI(t, "jobs", "--db", db, "--json")
+	var jobs []map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &jobs) != nil || len(jobs) != 1 {
+		t.Fatalf("jobs --json: exit %d: %s", code, out)
+	}
+	wantJobKeys := []string{"completed_at", "current_filename", "error_count", "error_message", "id", "progress_current", "progress_total", "roots", "settings", "skipped_count", "started_at", "status"}
+	var jk []string
+	for k := range jobs[0] {
+		jk = append(jk, k)
+	}
+	sort.Strings(jk)
+	if !reflect.DeepEqual(jk, wantJobKeys) || jobs[0]["status"] != "COMPLETED" || jobs[0]["progress_total"].(float64) != 38 {
+		t.Errorf("jobs --json: %v", jobs[0])
+	}
+
+	code, out, _ = runCLI(t, "dups", "--db", db)
+	var d struct {
+		Exact []struct {
+			SHA256 string   `json:"sha256"`
+			Files  []string `json:"files"`
+		} `json:"exact"`
+		Near []struct {
+			Files       []string `json:"files"`
+			MaxDistance int      `json:"max_distance"`
+		} `json:"near"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &d) != nil {
+		t.Fatalf("dups: exit %d: %s", code, out)
+	}
+	if len(d.Exact) != 1 || d.Exact[0].SHA256 != sums["sub0/IMG_0000.jpg"] ||
+		!reflect.DeepEqual(d.Exact[0].Files, []string{"copy of IMG_0000.jpg", "sub0/IMG_0000.jpg"}) {
+		t.Errorf("exact groups: %+v", d.Exact)
+	}
+}
+
+func TestCLIExitStatuses(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 30 {
+		os.WriteFile(filepath.Join(dir, fmt.Sprintf("broken%02d.jpg", i)), []byte("\xff\xd8\xff\xe0 definitely not a whole jpeg"), 0o644)
+	}
+	db := filepath.Join(t.TempDir(), "lib.db")
+	if code, _, stderr := runCLI(t, "scan", "--db", db, dir); code != ExitHalted || !strings.Contains(stderr, "halted") {
+		t.Errorf("a folder of broken files: exit %d, %s", code, stderr)
+	}
+	if code, _, _ := runCLI(t, "scan", "--db", db, "--workers", "many", dir); code != ExitFailure {
+		t.Errorf("bad flag: exit %d", code)
+	}
+	if code, _, _ := runCLI(t, "scan", "--db", db, filepath.Join(dir, "missing")); code != ExitFailure {
+		t.Errorf("missing folder: exit %d", code)
+	}
+	if code, _, _ := runCLI(t, "frobnicate"); code != ExitFailure {
+		t.Errorf("unknown command: exit %d", code)
+	}
+	lib, err := OpenLibrary(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "jobs", "--db", db)
+	lib.Close()
+	if code != ExitFailure || !strings.Contains(stderr, "open in another Shoebox window") {
+		t.Errorf("locked library: exit %d, %s", code, stderr)
+	}
+	// The halted job resumes when the person decides to go on; the error rate is
+	// counted afresh, and the rest of the folder fails as badly, so it halts again.
+	if code, _, stderr := runCLI(t, "resume", "--db", db); code != ExitHalted {
+		t.Errorf("resume of a halted job of broken files: exit %d, %s", code, stderr)
+	}
+}
+
+func TestElideMiddle(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"short.jpg", 20, "short.jpg"},
+		{"Pictures/2019/Summer holiday in Greece/IMG_20190704_153012.jpg", 24, "Pictures/20…4_153012.jpg"},
+		{"ääääääääää", 5, "ää…ää"},
+	} {
+		if got := ElideMiddle(c.in, c.max); got != c.want || len([]rune(got)) > c.max {
+			t.Errorf("ElideMiddle(%q, %d) = %q, want %q", c.in, c.max, got, c.want)
+		}
+	}
+}
