@@ -119,6 +119,9 @@ func DetermineTimestamp(in TimestampInput, opts TimestampOptions) Timestamp {
 	cands := make([]Candidate, 0, len(in.Meta.Candidates)+6)
 	for _, c := range in.Meta.Candidates {
 		c.Rejected, c.Reason, c.Chosen = false, "", false
+		if c.Source == SourceNone {
+			c.Source = kindSource[c.Kind]
+		}
 		cands = append(cands, c)
 	}
 	var namePat *namePattern

@@ -1,6 +1,7 @@
 package processing
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -271,5 +272,43 @@ func TestChoiceTable(t *testing.T) {
 	}
 	if os.Getenv("SHOEBOX_PRINT_TABLE") != "" {
 		t.Log("\n" + md)
+	}
+}
+
+// TestEndToEndHEICWithTakeout: embedded EXIF (with offset) and a Takeout
+// sidecar (UTC) are the same instant: HIGH; a sidecar three days off: LOW and
+// a recorded conflict.
+func TestEndToEndHEICWithTakeout(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "meta", "sample.heic"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		secs     int64
+		conf     Confidence
+		conflict bool
+	}{
+		{1562247012, ConfidenceHigh, false},         // 2019-07-04T13:30:12Z = 15:30:12+02:00
+		{1562247012 + 3*86400, ConfidenceLow, true}, // three days later
+	} {
+		dir := filepath.Join(t.TempDir(), "Photos from 2019")
+		os.MkdirAll(dir, 0o755)
+		path := filepath.Join(dir, "IMG_0001.HEIC")
+		writeFile(t, path, string(src))
+		writeFile(t, path+".supplemental-metadata.json", `{"title":"IMG_0001.HEIC","photoTakenTime":{"timestamp":"`+itoa(tc.secs)+`"}}`)
+		md := ReadMetadata(bytes.NewReader(src), int64(len(src)), "image/heic")
+		ts := DetermineTimestamp(TimestampInput{Path: path, RelPath: "Photos from 2019/IMG_0001.HEIC", ModTime: testNow, Meta: md}, TimestampOptions{Now: testNow})
+		if ts.Value != "2019-07-04T15:30:12.123+02:00" || ts.Source != SourceEXIF || ts.Confidence != tc.conf || (ts.Conflict != "") != tc.conflict {
+			t.Errorf("secs %d: %q %s %s conflict %q", tc.secs, ts.Value, ts.Source, ts.Confidence, ts.Conflict)
+		}
+		kinds := map[CandidateKind]bool{}
+		for _, c := range ts.Candidates {
+			kinds[c.Kind] = true
+		}
+		for _, k := range []CandidateKind{KindEXIFOriginal, KindEXIFDigitized, KindEXIFModify, KindTakeout, KindFolder, KindMtime} {
+			if !kinds[k] {
+				t.Errorf("secs %d: no %s candidate in %+v", tc.secs, k, ts.Candidates)
+			}
+		}
 	}
 }
