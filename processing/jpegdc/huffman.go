@@ -34,6 +34,9 @@ func (t *huffTable) build(counts *[16]byte, vals []byte) error {
 	k := int32(0)
 	for l := 1; l <= 16; l++ {
 		n := int32(counts[l-1])
+		if code+n > 1<<uint(l) {
+			return formatError("bad Huffman table (code space overflow)")
+		}
 		if n == 0 {
 			t.maxCode[l] = -1
 		} else {
@@ -65,9 +68,6 @@ func (t *huffTable) build(counts *[16]byte, vals []byte) error {
 			k += n
 			code += n
 			t.maxCode[l] = code - 1
-		}
-		if code > 1<<uint(l) {
-			return formatError("bad Huffman table (code space overflow)")
 		}
 		code <<= 1
 	}

@@ -1,0 +1,35 @@
+package processing
+
+import (
+	"context"
+	"errors"
+	"testing"
+)
+
+// FuzzHashImage: HashImage never panics or hangs on any bytes; with a 4 MP
+// limit and a 64 MB budget it stays small; a result has a plausible size.
+func FuzzHashImage(f *testing.F) {
+	f.Add(jpegSOF(16, 16), 0)
+	f.Add(pngDeclaring(64, 64), 3)
+	f.Fuzz(func(t *testing.T, data []byte, orientation int) {
+		lim := DecodeLimits{MaxPixels: 4 << 20, Budget: fuzzBudget}
+		h, err := HashImage(context.Background(), data, "", orientation, lim)
+		if err != nil {
+			if errors.Is(err, context.Canceled) {
+				t.Fatal("spurious cancellation")
+			}
+			return
+		}
+		if h.Width < 8 || h.Height < 8 || int64(h.Width)*int64(h.Height) > 4<<20 {
+			t.Fatalf("hashed a %dx%d image", h.Width, h.Height)
+		}
+		if h.LumaMean < 0 || h.LumaMean > 255.5 || h.LumaStdDev < 0 {
+			t.Fatalf("luma stats %v %v", h.LumaMean, h.LumaStdDev)
+		}
+		if _, err := Thumbnail(context.Background(), data, "", orientation, 32, lim); err != nil {
+			t.Fatalf("hashable but no thumbnail: %v", err)
+		}
+	})
+}
+
+var fuzzBudget = NewMemoryBudget(64 << 20)
