@@ -59,14 +59,14 @@ func (u *UI) errorsDialog(recs []store.FileRecord) dialog.Dialog {
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		o.(*widget.Label).SetText([]string{"File", "Why it failed"}[id.Col])
 	}
-	t.SetColumnWidth(0, 380)
-	t.SetColumnWidth(1, 440)
+	t.SetColumnWidth(0, 360)
+	t.SetColumnWidth(1, 580)
 	var content fyne.CanvasObject = t
 	if len(recs) == 0 {
 		content = widget.NewLabel("No file has failed in this scan.")
 	}
 	d := dialog.NewCustom(fmt.Sprintf("Files that failed (%s)", thousands(len(recs))), "Close",
 		container.NewStack(content), u.win)
-	d.Resize(fyne.NewSize(900, 560))
+	d.Resize(fyne.NewSize(1000, 560))
 	return d
 }

@@ -23,7 +23,7 @@ var fileColumns = []struct {
 	title string
 	width float32
 }{
-	{"Name", 330}, {"Date taken", 170}, {"Source", 90}, {"Confidence", 105}, {"Type", 80}, {"Status", 80},
+	{"Name", 290}, {"Date taken", 175}, {"Source", 80}, {"Confidence", 100}, {"Type", 70}, {"Status", 80},
 }
 
 const (
@@ -114,9 +114,11 @@ func newFilesView(u *UI) *filesView {
 	v.placehold.Alignment = fyne.TextAlignCenter
 
 	filters := container.NewBorder(nil, nil,
-		container.NewHBox(widget.NewLabel("Show"), v.confSel, v.statusSel), v.count, v.search)
+		container.NewHBox(widget.NewLabel("Show"),
+			container.NewGridWrap(fyne.NewSize(180, v.confSel.MinSize().Height), v.confSel),
+			container.NewGridWrap(fyne.NewSize(150, v.statusSel.MinSize().Height), v.statusSel)), v.count, v.search)
 	split := container.NewHSplit(v.table, v.detail.root)
-	split.Offset = 0.66
+	split.Offset = 0.68
 	v.root = container.NewStack(container.NewBorder(filters, nil, nil, nil, split), container.NewCenter(v.placehold))
 	v.apply()
 	return v
@@ -145,7 +147,7 @@ func fileCell(r store.FileRecord, col int) string {
 
 // typeName is a short file type: "JPEG", "HEIC", "MP4".
 func typeName(mime, name string) string {
-	if mime != "" {
+	if strings.HasPrefix(mime, "image/") || strings.HasPrefix(mime, "video/") {
 		if i := strings.IndexByte(mime, '/'); i >= 0 {
 			sub := strings.TrimPrefix(mime[i+1:], "x-")
 			sub = strings.TrimPrefix(sub, "vnd.")

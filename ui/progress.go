@@ -37,6 +37,7 @@ type scanView struct {
 	barListing *widget.ProgressBarInfinite
 	counts     *widget.Label
 	current    *middleLabel
+	now        fyne.CanvasObject
 	speed      *stat
 	remaining  *stat
 	errors     *stat
@@ -115,11 +116,11 @@ func (v *scanView) buildJob() fyne.CanvasObject {
 
 	header := container.NewBorder(nil, nil, iconImage(56), v.state, container.NewVBox(v.title, v.counts))
 	bar := container.NewStack(v.bar, v.barListing)
-	now := container.NewBorder(nil, nil, caption("Now"), nil, v.current)
+	v.now = container.NewBorder(nil, nil, caption("Now"), nil, v.current)
 	stats := container.NewGridWithColumns(4, v.speed.box, v.remaining.box, v.errors.box, v.skipped.box)
 	controls := container.NewHBox(v.pauseBtn, v.cancelBtn, layoutSpacer(),
 		v.showErrorsBtn, v.retryBtn, v.viewFilesBtn, v.viewDupsBtn, v.newScanBtn)
-	body := container.NewVBox(header, bar, now, stats, v.rateWarn, v.lastError, v.banner, v.summary, controls)
+	body := container.NewVBox(header, bar, v.now, stats, v.rateWarn, v.lastError, v.banner, v.summary, controls)
 	return container.NewBorder(nil, caption(shortcutHelp), nil, nil,
 		container.NewVScroll(container.NewPadded(body)))
 }
@@ -221,6 +222,7 @@ func (v *scanView) show(p app.Progress) {
 		setLabel(v.counts, fmt.Sprintf("%s of %s files (%s)", thousands(p.Current), thousands(p.Total), percent(frac)), widget.MediumImportance)
 	}
 	v.current.SetFull(p.CurrentFile)
+	showIf(v.now, !p.Finished() && p.State != store.StatePaused && p.CurrentFile != "")
 
 	active := p.State == store.StateRunning
 	if active && p.FilesPerSec > 0 {
@@ -277,7 +279,7 @@ func (v *scanView) show(p app.Progress) {
 	}
 	enableIf(v.pauseBtn, c.pauseOn)
 	enableIf(v.cancelBtn, c.cancelOn)
-	showIf(v.pauseBtn, !c.finished)
+	showIf(v.pauseBtn, !c.finished && p.State != store.StateHalted)
 	showIf(v.cancelBtn, !c.finished)
 	enableIf(v.resumeAnywayBtn, c.resumeAnyway)
 	showIf(v.resumeAnywayBtn, p.State == store.StateHalted)

@@ -21,6 +21,13 @@ func (t shoeboxTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Co
 		return brand
 	case theme.ColorNameFocus:
 		return color.NRGBA{R: brand.R, G: brand.G, B: brand.B, A: 0x80}
+	case theme.ColorNameDisabled:
+		// The default disabled grey is too faint for the quiet captions and
+		// hints that use it; keep it clearly dimmer than text but readable.
+		if v == theme.VariantDark {
+			return color.NRGBA{R: 0x86, G: 0x86, B: 0x86, A: 0xff}
+		}
+		return color.NRGBA{R: 0x80, G: 0x80, B: 0x80, A: 0xff}
 	case theme.ColorNameSelection:
 		return color.NRGBA{R: brand.R, G: brand.G, B: brand.B, A: 0x40}
 	}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds Shoebox's desktop packages into dist/ (or $OUT):
+#   dist/Shoebox.tar.xz   Linux package made by the fyne tool (binary, icon, .desktop file, Makefile to install)
+#   dist/Shoebox.exe      Windows build, cross-compiled with mingw-w64
+# Needs: Go, a C compiler and the GL/X11 headers for the Linux build
+# (libgl1-mesa-dev xorg-dev), gcc-mingw-w64-x86-64 for the Windows one.
+# The fyne tool is installed from the Go module proxy when it is missing.
+# `fyne package` rewrites FyneApp.toml (it bumps Build): it is restored afterwards.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+OUT=${OUT:-dist}
+FYNE_VERSION=v1.7.4
+mkdir -p "$OUT"
+
+fyne_bin=$(command -v fyne || true)
+if [ -z "$fyne_bin" ]; then
+	fyne_bin="$(go env GOPATH)/bin/fyne"
+	if [ ! -x "$fyne_bin" ]; then
+		echo "package: installing fyne.io/tools/cmd/fyne@$FYNE_VERSION"
+		go install "fyne.io/tools/cmd/fyne@$FYNE_VERSION"
+	fi
+fi
+
+backup=$(mktemp)
+cp FyneApp.toml "$backup"
+restore() {
+	cp "$backup" FyneApp.toml
+	rm -f "$backup"
+}
+trap restore EXIT
+
+echo "package: Linux (fyne package)"
+rm -f Shoebox.tar.xz
+"$fyne_bin" package --target linux --release --src .
+mv Shoebox.tar.xz "$OUT/Shoebox.tar.xz"
+
+echo "package: Windows (mingw-w64)"
+CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
+	go build -trimpath -ldflags "-H=windowsgui -s -w" -o "$OUT/Shoebox.exe" .
+
+ls -l "$OUT/Shoebox.tar.xz" "$OUT/Shoebox.exe"

@@ -1,0 +1,321 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"shoebox/app"
+	"shoebox/processing"
+	"shoebox/store"
+)
+
+func rec(path string, conf processing.Confidence, status processing.Status, when string) store.FileRecord {
+	r := store.FileRecord{JobID: 1, Root: "/photos", RelPath: path, Status: status, MIME: "image/jpeg", Size: 2_400_000,
+		Width: 4032, Height: 3024, SHA256: strings.Repeat("ab", 32)}
+	r.Time.Confidence = conf
+	if when != "" {
+		r.Time.Value = when
+		r.Time.Time, _ = time.Parse("2006-01-02T15:04:05", when)
+		r.Time.Source = processing.SourceEXIF
+	}
+	return r
+}
+
+func filesFixture() []store.FileRecord {
+	a := rec("2019/a.jpg", processing.ConfidenceHigh, processing.StatusDone, "2019-07-04T15:30:12")
+	a.Time.Candidates = []processing.Candidate{
+		{Kind: processing.KindEXIFOriginal, Source: processing.SourceEXIF, Value: "2019-07-04T15:30:12", Detail: "EXIF DateTimeOriginal", Chosen: true},
+		{Kind: processing.KindMtime, Source: processing.SourceMtime, Value: "2024-01-02T10:00:00", Detail: "file modification time"},
+		{Kind: processing.KindFilenameDate, Source: processing.SourceFilename, Value: "1970-01-01", Detail: "file name", Rejected: true, Reason: "before 2000"},
+	}
+	return []store.FileRecord{
+		a,
+		rec("2018/b.jpg", processing.ConfidenceLow, processing.StatusDone, "2018-01-01T00:00:00"),
+		rec("c.jpg", processing.ConfidenceNone, processing.StatusDone, ""),
+		rec("d.jpg", processing.ConfidenceMedium, processing.StatusDone, "2020-05-05T05:05:05"),
+		rec("e.jpg", "", processing.StatusError, ""),
+		rec("notes.txt", "", processing.StatusSkipped, ""),
+	}
+}
+
+func rowPaths(v *filesView) string {
+	var out []string
+	for _, r := range v.rows {
+		out = append(out, r.RelPath)
+	}
+	return strings.Join(out, " ")
+}
+
+func TestFilesTableFiltersSortsAndShowsCandidates(t *testing.T) {
+	f := newFake()
+	f.files[1] = filesFixture()
+	u := newTestUI(t, f)
+	u.startJob([]string{t.TempDir()})
+	u.tabs.SelectIndex(tabFiles)
+	v := u.files
+	if len(v.rows) != 6 || v.count.Text != "6 of 6 files" {
+		t.Fatalf("rows %d, count %q", len(v.rows), v.count.Text)
+	}
+	if got := rowPaths(v); got != "2018/b.jpg 2019/a.jpg c.jpg d.jpg e.jpg notes.txt" {
+		t.Errorf("sorted by name: %s", got)
+	}
+
+	v.confSel.SetSelected(confLowNone)
+	if got := rowPaths(v); got != "2018/b.jpg c.jpg" {
+		t.Errorf("LOW and NONE: %s", got)
+	}
+	v.confSel.SetSelected(confAll)
+	v.statusSel.SetSelected(string(processing.StatusError))
+	if got := rowPaths(v); got != "e.jpg" {
+		t.Errorf("errors: %s", got)
+	}
+	v.statusSel.SetSelected(statusAll)
+
+	v.sortBy(1) // date taken, oldest first
+	if got := rowPaths(v); !strings.HasPrefix(got, "c.jpg") && !strings.HasSuffix(got, "d.jpg") {
+		t.Errorf("by date: %s", got)
+	}
+	v.sortBy(1) // newest first
+	if v.rows[0].RelPath != "d.jpg" {
+		t.Errorf("by date, newest first: %s", rowPaths(v))
+	}
+	v.sortBy(3) // confidence
+	if v.rows[0].Time.Confidence != processing.ConfidenceHigh {
+		t.Errorf("by confidence: %s", rowPaths(v))
+	}
+
+	v.search.SetText("2019")
+	if got := rowPaths(v); got != "2019/a.jpg" {
+		t.Fatalf("search: %s", got)
+	}
+	v.table.Select(widget.TableCellID{Row: 0, Col: 0})
+	detail := joined(v.detail.root)
+	for _, want := range []string{"exif_original", "EXIF DateTimeOriginal", "chosen", "rejected: before 2000", "4032 × 3024"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("detail lacks %q:\n%s", want, detail)
+		}
+	}
+	if v.detail.thumb.Image == nil {
+		t.Error("no thumbnail in the detail panel")
+	}
+}
+
+func TestFilesViewReloadsWhileRunningAtMostEveryFewSeconds(t *testing.T) {
+	f := newFake()
+	u := newTestUI(t, f)
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	u.now = func() time.Time { return now }
+	u.startJob([]string{t.TempDir()})
+	u.tabs.SelectIndex(tabFiles)
+	count := func() int {
+		n := 0
+		for _, c := range f.Calls() {
+			if c == "files 1" {
+				n++
+			}
+		}
+		return n
+	}
+	base := count()
+	f.emit(running(1, 5, 10, 0))
+	u.flush()
+	if count() != base {
+		t.Fatal("reloaded again at once")
+	}
+	now = now.Add(filesReloadEvery)
+	f.emit(running(1, 6, 10, 0))
+	u.flush()
+	if count() != base+1 {
+		t.Fatalf("not reloaded after %v", filesReloadEvery)
+	}
+}
+
+func TestDuplicatesShowGroupsSideBySide(t *testing.T) {
+	f := newFake()
+	small := rec("copies/IMG_1.jpg", processing.ConfidenceHigh, processing.StatusDone, "2019-07-04T15:30:12")
+	small.Width, small.Height = 1024, 768
+	big := rec("IMG_1.jpg", processing.ConfidenceHigh, processing.StatusDone, "2019-07-04T15:30:12")
+	f.dups = DupGroups{
+		Exact: []DupGroup{{SHA256: strings.Repeat("cd", 32), Files: []store.FileRecord{big, big}}},
+		Near:  []DupGroup{{MaxDistance: 4, Evidence: []string{"pHash 4 bits apart"}, Files: []store.FileRecord{small, big}}},
+	}
+	u := newTestUI(t, f)
+	u.settings.entries[5].SetText("7")
+	u.startJob([]string{t.TempDir()})
+	u.tabs.SelectIndex(tabDuplicates)
+	if f.dupDistance != 7 {
+		t.Errorf("asked with distance %d, want the setting 7", f.dupDistance)
+	}
+	if len(u.dups.groups) != 2 || !strings.Contains(u.dups.summary.Text, "1 groups of exact copies") {
+		t.Fatalf("groups %d, summary %q", len(u.dups.groups), u.dups.summary.Text)
+	}
+	row := newGroupRow()
+	row.set(u, u.dups.groups[1])
+	text := joined(row.box)
+	for _, want := range []string{"Look-alikes", "1024 × 768", "4032 × 3024", "Likely original", "2.4 MB"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("near group lacks %q:\n%s", want, text)
+		}
+	}
+	if len(row.cards.Objects) != 2 {
+		t.Fatalf("%d cards side by side", len(row.cards.Objects))
+	}
+}
+
+func TestLikelyOriginal(t *testing.T) {
+	mk := func(w, h int, when string, size int64, path string) store.FileRecord {
+		r := rec(path, processing.ConfidenceHigh, processing.StatusDone, when)
+		r.Width, r.Height, r.Size = w, h, size
+		return r
+	}
+	for _, c := range []struct {
+		name  string
+		files []store.FileRecord
+		want  int
+	}{
+		{"most pixels", []store.FileRecord{mk(100, 100, "", 9, "a"), mk(200, 100, "", 1, "b")}, 1},
+		{"earliest date", []store.FileRecord{mk(100, 100, "2020-01-01T00:00:00", 1, "a"), mk(100, 100, "2019-01-01T00:00:00", 1, "b")}, 1},
+		{"a date beats none", []store.FileRecord{mk(100, 100, "", 1, "a"), mk(100, 100, "2021-01-01T00:00:00", 1, "b")}, 1},
+		{"largest file", []store.FileRecord{mk(100, 100, "", 5, "a"), mk(100, 100, "", 1, "b")}, 0},
+		{"shortest path", []store.FileRecord{mk(100, 100, "", 1, "copies/a"), mk(100, 100, "", 1, "a")}, 1},
+	} {
+		if got := likelyOriginal(c.files); got != c.want {
+			t.Errorf("%s: %d, want %d", c.name, got, c.want)
+		}
+	}
+}
+
+func TestHistoryListsJobsAndOpensOne(t *testing.T) {
+	f := newFake()
+	start := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	f.jobs = []store.Job{
+		{ID: 2, Roots: []string{"/b"}, Status: store.StateHalted, ProgressCurrent: 20, ProgressTotal: 100, ErrorCount: 3,
+			StartedAt: start, CompletedAt: start.Add(90 * time.Second), Listed: true, ErrorMessage: "too many errors"},
+		{ID: 1, Roots: []string{"/a"}, Status: store.StateCompleted, ProgressCurrent: 10, ProgressTotal: 10,
+			StartedAt: start, CompletedAt: start.Add(time.Hour + 5*time.Minute), Listed: true},
+	}
+	f.files[2] = filesFixture()
+	u := newTestUI(t, f)
+	u.tabs.SelectIndex(tabHistory)
+	v := u.history
+	if len(v.jobs) != 2 {
+		t.Fatalf("%d jobs", len(v.jobs))
+	}
+	if got := v.historyCell(f.jobs[0], 2); got != "Stopped: too many errors" {
+		t.Errorf("status = %q", got)
+	}
+	if got := v.historyCell(f.jobs[0], 6); got != "1 min 30 s" {
+		t.Errorf("duration = %q", got)
+	}
+	if got := v.historyCell(f.jobs[1], 6); got != "1 h 5 min" {
+		t.Errorf("duration = %q", got)
+	}
+	if got := v.historyCell(f.jobs[0], 3); got != "20 / 100" {
+		t.Errorf("files = %q", got)
+	}
+
+	u.openJob(f.jobs[0])
+	if u.jobID != 2 || u.tabs.SelectedIndex() != tabFiles || len(u.files.all) != 6 {
+		t.Fatalf("opened: jobID %d tab %d files %d", u.jobID, u.tabs.SelectedIndex(), len(u.files.all))
+	}
+	if !u.scan.banner.Visible() || u.scan.bannerMsg.Text != "too many errors" {
+		t.Error("an opened halted job does not show its banner")
+	}
+}
+
+func TestSettingsPersistAndApplyToTheNextJob(t *testing.T) {
+	f := newFake()
+	a := test.NewTempApp(t)
+	u := newUI(a, f)
+	u.do = func(fn func()) { fn() }
+	u.spawn = func(fn func()) { fn() }
+
+	u.settings.entries[0].SetText("3")    // workers
+	u.settings.entries[2].SetText("25")   // error threshold, percent
+	u.settings.entries[4].SetText("1990") // min year
+	u.startJob([]string{t.TempDir()})
+	if len(f.settings) != 1 {
+		t.Fatal("no job started")
+	}
+	s := f.settings[0]
+	if s.Workers != 3 || s.MaxErrorRate != 0.25 || s.MinYear != 1990 || s.BatchSize != app.DefaultBatchSize {
+		t.Fatalf("job ran with %+v", s)
+	}
+	u.win.Close()
+
+	again := newUI(a, newFake())
+	defer again.win.Close()
+	if got, _ := again.settings.current(); got.Workers != 3 || got.MaxErrorRate != 0.25 {
+		t.Fatalf("a new window reads %+v", got)
+	}
+
+	again.settings.entries[3].SetText("lots")
+	if !strings.Contains(again.settings.status.Text, "Not saved") {
+		t.Errorf("status = %q", again.settings.status.Text)
+	}
+	if _, err := again.settings.current(); err == nil {
+		t.Error("an invalid setting was accepted")
+	}
+	for i, item := range settingsList() {
+		if item.hint == "" || len(again.settings.entries) <= i {
+			t.Errorf("setting %s has no explanation", item.label)
+		}
+	}
+	again.settings.reset()
+	if got, _ := again.settings.current(); got.Workers != app.DefaultSettings().Workers {
+		t.Errorf("reset: %+v", got)
+	}
+}
+
+func TestSettingsRefuseInvalidJobStart(t *testing.T) {
+	f := newFake()
+	u := newTestUI(t, f)
+	u.settings.entries[5].SetText("99") // near distance above 32
+	u.startJob([]string{t.TempDir()})
+	if len(f.starts) != 0 {
+		t.Fatal("a job started with invalid settings")
+	}
+	if u.tabs.SelectedIndex() != tabSettings || !strings.Contains(overlayText(u.win), "near-duplicate distance") {
+		t.Fatalf("tab %d, dialog %q", u.tabs.SelectedIndex(), overlayText(u.win))
+	}
+}
+
+func TestMiddleLabelKeepsBothEnds(t *testing.T) {
+	test.NewTempApp(t)
+	l := newMiddleLabel("")
+	l.SetFull("/home/someone/Pictures/" + strings.Repeat("very long folder name/", 10) + "IMG_0001.JPG")
+	l.Resize(fyne.NewSize(260, l.MinSize().Height))
+	if !strings.HasPrefix(l.Text, "/home/") || !strings.HasSuffix(l.Text, "IMG_0001.JPG") || !strings.Contains(l.Text, "…") {
+		t.Fatalf("shown %q", l.Text)
+	}
+	if w := fyne.MeasureText(l.Text, 14, l.TextStyle).Width; w > 260 {
+		t.Errorf("text is %v wide in 260", w)
+	}
+	l.Resize(fyne.NewSize(4000, l.MinSize().Height))
+	if l.Text != l.Full() {
+		t.Errorf("wide enough, still elided: %q", l.Text)
+	}
+}
+
+func TestFormatting(t *testing.T) {
+	for _, c := range []struct{ got, want string }{
+		{thousands(0), "0"}, {thousands(999), "999"}, {thousands(3412), "3,412"}, {thousands(1234567), "1,234,567"},
+		{thousands(-1000), "-1,000"},
+		{humanDuration(45 * time.Second), "45 s"}, {humanDuration(156 * time.Second), "2 min 36 s"},
+		{humanDuration(2*time.Hour + 5*time.Minute), "2 h 5 min"},
+		{humanBytes(999), "999 B"}, {humanBytes(2_400_000), "2.4 MB"},
+		{elideMiddle("abcdefghij", 5), "ab…ij"}, {elideMiddle("abc", 5), "abc"},
+		{rootsLabel([]string{"/a", "/b", "/c"}), "/a and 2 more"},
+		{typeName("image/jpeg", "x.jpg"), "JPEG"}, {typeName("video/quicktime", "x.mov"), "MOV"}, {typeName("", "x.heic"), "HEIC"}, {typeName("application/octet-stream", "a.jpg"), "JPG"},
+		{interruptedText(store.Job{Roots: []string{"/p"}, ProgressCurrent: 3412, ProgressTotal: 10000}), "A scan of /p stopped at 3,412 of 10,000."},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
