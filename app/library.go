@@ -45,6 +45,8 @@ type Library struct {
 	db  *store.DB
 	opt LibraryOptions
 	cb  atomic.Pointer[Callbacks]
+	// budget bounds the memory that the decodes of all workers take together.
+	budget *processing.MemoryBudget
 
 	mu          sync.Mutex
 	runs        map[uint64]*run
@@ -107,13 +109,18 @@ func OpenLibraryWith(path string, opt LibraryOptions) (*Library, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Library{db: db, opt: opt, runs: map[uint64]*run{}}
+	l := &Library{db: db, opt: opt, runs: map[uint64]*run{}, budget: processing.NewMemoryBudget(decodeBudget)}
 	if err := l.recoverInterrupted(); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return l, nil
 }
+
+// decodeBudget bounds the decoded pixels held by all workers at once, so a
+// folder of huge panoramas cannot take the machine's memory whatever the
+// worker count.
+const decodeBudget = 160 << 20
 
 func (l *Library) recoverInterrupted() error {
 	jobs, err := l.db.Jobs()

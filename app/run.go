@@ -258,6 +258,7 @@ func (r *run) work(work <-chan store.FileRecord, results chan<- analysed) {
 	opt := processing.AnalyzeOptions{
 		MinYear:   r.settings.MinYear,
 		MaxPixels: r.settings.MaxPixels,
+		Budget:    r.lib.budget,
 		Timeout:   time.Duration(r.settings.FileTimeout),
 		Now:       r.now(),
 	}

@@ -27,7 +27,7 @@ type Input struct {
 type AnalyzeOptions struct {
 	MinYear   int           // earliest believable year; default 2000
 	MaxPixels int64         // larger images are refused; default 100 MP
-	Budget    *decodeBudget // shared by all workers; nil = unbounded
+	Budget    *MemoryBudget // shared by all workers; nil = unbounded
 	// Timeout is the per-file watchdog: a file that takes longer than this
 	// plus one second per 50 MB is marked failed. Default 30s.
 	Timeout time.Duration
@@ -159,7 +159,7 @@ func analyze(ctx context.Context, in Input, opt AnalyzeOptions) (Result, error) 
 		return res, nil
 	}
 
-	var meta fileMeta
+	var meta Metadata
 	var data []byte
 	if kind == kindImage && size <= opt.MaxImageBytes {
 		data = make([]byte, size)
@@ -172,7 +172,7 @@ func analyze(ctx context.Context, in Input, opt AnalyzeOptions) (Result, error) 
 			return res, nil
 		}
 		res.SHA256 = sha256.Sum256(data)
-		meta = readFileMeta(bytes.NewReader(data), size, res.MIME)
+		meta = ReadMetadata(bytes.NewReader(data), size, res.MIME)
 	} else {
 		sum, err := streamSHA256(ctx, f, head)
 		if err != nil {
@@ -183,21 +183,21 @@ func analyze(ctx context.Context, in Input, opt AnalyzeOptions) (Result, error) 
 			return res, nil
 		}
 		res.SHA256 = sum
-		meta = readFileMeta(f, size, res.MIME)
+		meta = ReadMetadata(f, size, res.MIME)
 		if kind == kindImage {
 			res.Note = fmt.Sprintf("no perceptual hash: the file is over the %d MiB decoding limit", opt.MaxImageBytes>>20)
 		}
 	}
 
 	if data != nil {
-		h, err := hashImageData(ctx, data, res.MIME, meta, opt)
+		h, err := HashImage(ctx, data, res.MIME, meta.Orientation, DecodeLimits{MaxPixels: opt.MaxPixels, Budget: opt.Budget})
 		switch {
 		case err == nil:
 			res.PHash, res.DHash, res.HasPHash = h.PHash, h.DHash, true
 			res.Width, res.Height = h.Width, h.Height
 		case ctx.Err() != nil:
 			return Result{}, ctx.Err()
-		case errors.Is(err, errNotHashable):
+		case errors.Is(err, ErrNotHashable):
 			res.Note = "no perceptual hash: " + err.Error()
 		default:
 			res.Status, res.Error = StatusError, err.Error()
@@ -205,7 +205,8 @@ func analyze(ctx context.Context, in Input, opt AnalyzeOptions) (Result, error) 
 		}
 	}
 
-	res.Time = determineTime(in, fi.ModTime(), meta, opt)
+	res.Time = DetermineTimestamp(TimestampInput{Path: in.Path, RelPath: in.RelPath, ModTime: fi.ModTime(), Meta: meta},
+		TimestampOptions{MinYear: opt.MinYear, Now: opt.Now})
 	res.Status = StatusDone
 	return res, nil
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"encoding/hex"
-	"encoding/json"
 	"sort"
 
 	bolt "go.etcd.io/bbolt"
@@ -47,7 +46,7 @@ func (db *DB) FileByKey(k []byte) (FileRecord, error) {
 		if v == nil {
 			return ErrNotFound
 		}
-		return json.Unmarshal(v, &r)
+		return decodeFile(v, &r)
 	})
 	return r, err
 }
@@ -70,7 +69,7 @@ func (db *DB) ExactDuplicates(jobID uint64) ([]ExactGroup, error) {
 		c := files.Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			var r FileRecord
-			if err := json.Unmarshal(v, &r); err != nil {
+			if err := decodeFile(v, &r); err != nil {
 				return err
 			}
 			if r.SHA256 == "" || seen[r.SHA256] {
@@ -90,7 +89,7 @@ func (db *DB) ExactDuplicates(jobID uint64) ([]ExactGroup, error) {
 					continue
 				}
 				var m FileRecord
-				if err := json.Unmarshal(fv, &m); err != nil {
+				if err := decodeFile(fv, &m); err != nil {
 					return err
 				}
 				abs := m.AbsPath()

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -58,7 +57,7 @@ func putFile(tx *bolt.Tx, k []byte, r *FileRecord) error {
 	files := tx.Bucket(bucketFiles)
 	if old := files.Get(k); old != nil {
 		var prev FileRecord
-		if err := json.Unmarshal(old, &prev); err == nil && prev.SHA256 != "" {
+		if err := decodeFile(old, &prev); err == nil && prev.SHA256 != "" {
 			if sum, err := hex.DecodeString(prev.SHA256); err == nil {
 				if err := tx.Bucket(bucketSHA).Delete(append(sum, k...)); err != nil {
 					return err
@@ -66,7 +65,7 @@ func putFile(tx *bolt.Tx, k []byte, r *FileRecord) error {
 			}
 		}
 	}
-	v, err := json.Marshal(r)
+	v, err := encodeFile(r)
 	if err != nil {
 		return err
 	}
@@ -105,21 +104,23 @@ func putFile(tx *bolt.Tx, k []byte, r *FileRecord) error {
 
 // Files lists a job's files in processing order.
 func (db *DB) Files(jobID uint64) ([]FileRecord, error) {
-	return db.scanFiles(jobID, nil, 0, func(*FileRecord) bool { return true })
+	return db.scanFiles(jobID, nil, 0, func(processing.Status) bool { return true })
 }
 
 // FilesWithStatus lists a job's files that have the given status, in order.
 func (db *DB) FilesWithStatus(jobID uint64, st processing.Status) ([]FileRecord, error) {
-	return db.scanFiles(jobID, nil, 0, func(r *FileRecord) bool { return r.Status == st })
+	return db.scanFiles(jobID, nil, 0, func(s processing.Status) bool { return s == st })
 }
 
 // PendingAfter returns up to limit pending files of the job whose key sorts
 // after the given one (nil: from the start), in order.
 func (db *DB) PendingAfter(jobID uint64, after []byte, limit int) ([]FileRecord, error) {
-	return db.scanFiles(jobID, after, limit, func(r *FileRecord) bool { return r.Status == processing.StatusPending })
+	return db.scanFiles(jobID, after, limit, func(s processing.Status) bool { return s == processing.StatusPending })
 }
 
-func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(*FileRecord) bool) ([]FileRecord, error) {
+// scanFiles decodes the records whose status (read from the value's header,
+// without decoding the rest) passes keep.
+func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(processing.Status) bool) ([]FileRecord, error) {
 	var out []FileRecord
 	prefix := jobKey(jobID)
 	err := db.bolt.View(func(tx *bolt.Tx) error {
@@ -134,12 +135,16 @@ func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(*FileRe
 			}
 		}
 		for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			var r FileRecord
-			if err := json.Unmarshal(v, &r); err != nil {
+			st, _, err := fileHeader(v)
+			if err != nil {
 				return fmt.Errorf("file record %q is damaged: %w", k[10:], err)
 			}
-			if !keep(&r) {
+			if !keep(st) {
 				continue
+			}
+			var r FileRecord
+			if err := decodeFile(v, &r); err != nil {
+				return fmt.Errorf("file record %q is damaged: %w", k[10:], err)
 			}
 			out = append(out, r)
 			if limit > 0 && len(out) >= limit {
@@ -166,7 +171,7 @@ func (db *DB) Previous(absPath string) (FileRecord, bool, error) {
 			return nil
 		}
 		found = true
-		return json.Unmarshal(v, &r)
+		return decodeFile(v, &r)
 	})
 	return r, found, err
 }
@@ -182,13 +187,14 @@ func (db *DB) ResetErrors(j *Job) (int, error) {
 		var failed []FileRecord
 		c := files.Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if st, _, err := fileHeader(v); err != nil || st != processing.StatusError {
+				continue
+			}
 			var r FileRecord
-			if err := json.Unmarshal(v, &r); err != nil {
+			if err := decodeFile(v, &r); err != nil {
 				return err
 			}
-			if r.Status == processing.StatusError {
-				failed = append(failed, r)
-			}
+			failed = append(failed, r)
 		}
 		for i := range failed {
 			r := &failed[i]
@@ -210,25 +216,33 @@ type FileCounts struct {
 	Total, Pending, Done, Error, Skipped, Reused int
 }
 
-// CountFiles counts a job's files by status.
+// CountFiles counts a job's files by status, from the record headers alone.
 func (db *DB) CountFiles(jobID uint64) (FileCounts, error) {
 	var c FileCounts
-	_, err := db.scanFiles(jobID, nil, 0, func(r *FileRecord) bool {
-		c.Total++
-		switch r.Status {
-		case processing.StatusPending:
-			c.Pending++
-		case processing.StatusDone:
-			c.Done++
-		case processing.StatusError:
-			c.Error++
-		case processing.StatusSkipped:
-			c.Skipped++
+	prefix := jobKey(jobID)
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		cur := tx.Bucket(bucketFiles).Cursor()
+		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+			st, reused, err := fileHeader(v)
+			if err != nil {
+				return fmt.Errorf("file record %q is damaged: %w", k[10:], err)
+			}
+			c.Total++
+			switch st {
+			case processing.StatusPending:
+				c.Pending++
+			case processing.StatusDone:
+				c.Done++
+			case processing.StatusError:
+				c.Error++
+			case processing.StatusSkipped:
+				c.Skipped++
+			}
+			if reused {
+				c.Reused++
+			}
 		}
-		if r.Reused {
-			c.Reused++
-		}
-		return false
+		return nil
 	})
 	return c, err
 }
