@@ -113,7 +113,14 @@ func walkTIFF(r io.ReaderAt, base, size int64) (t *tiffTags, problems []string, 
 	t = &tiffTags{Order: src.order, IFD0: map[uint16]tiffField{}, Exif: map[uint16]tiffField{}}
 	visited := map[uint32]bool{}
 	ifd0 := src.order.Uint32(hdr[4:])
-	next, exifPtr, probs, err := src.readIFD(ifd0, visited, tiffWantedIFD0, t.IFD0, true)
+	want0 := map[uint16]bool{}
+	for k := range tiffWantedIFD0 {
+		want0[k] = true
+	}
+	for k := range tiffWantedExif {
+		want0[k] = true
+	}
+	next, exifPtr, probs, err := src.readIFD(ifd0, visited, want0, t.IFD0, true)
 	problems = append(problems, probs...)
 	if err != nil {
 		return nil, problems, fmt.Errorf("EXIF: IFD0: %v", err)
@@ -137,6 +144,16 @@ func walkTIFF(r io.ReaderAt, base, size int64) (t *tiffTags, problems []string, 
 		problems = append(problems, probs...)
 		if e != nil {
 			problems = append(problems, fmt.Sprintf("EXIF: Exif IFD: %v", e))
+		}
+	}
+	// Some writers put Exif-IFD tags (DateTimeOriginal, …) in IFD0: use them
+	// when the Exif IFD lacks them.
+	for tag, f := range t.IFD0 {
+		if tiffWantedExif[tag] {
+			if _, ok := t.Exif[tag]; !ok {
+				t.Exif[tag] = f
+			}
+			delete(t.IFD0, tag)
 		}
 	}
 	return t, problems, nil

@@ -195,3 +195,12 @@ func TestParseEXIFDateTime(t *testing.T) {
 		}
 	}
 }
+
+// TestDateTimeOriginalInIFD0: some software writes Exif-IFD tags into IFD0.
+func TestDateTimeOriginalInIFD0(t *testing.T) {
+	b := buildTIFF(binary.LittleEndian, nil, []tEnt{asciiEnt(tagMake, "X"), asciiEnt(tagDateTimeOriginal, "2019:07:04 15:30:12"), asciiEnt(tagOffsetTimeOriginal, "-05:00")}, nil)
+	md := ReadMetadata(bytes.NewReader(b), int64(len(b)), "image/tiff")
+	if c, ok := candidate(md, KindEXIFOriginal); !ok || c.Value != "2019-07-04T15:30:12-05:00" {
+		t.Errorf("%+v %v", md.Candidates, md.Problems)
+	}
+}
