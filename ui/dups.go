@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"image"
+	"path"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -23,7 +24,9 @@ type dupsView struct {
 	jobID   uint64
 	loaded  uint64
 	loading bool
-	groups  []DupGroup
+	all     DupGroups
+	groups  []DupGroup // the ones shown
+	kind    *widget.RadioGroup
 	summary *widget.Label
 	list    *widget.List
 	place   *widget.Label
@@ -44,8 +47,12 @@ func newDupsView(u *UI) *dupsView {
 			}
 		})
 	v.list.OnSelected = func(widget.ListItemID) {} // keyboard focus moves through groups
+	v.kind = widget.NewRadioGroup(dupKinds(DupGroups{}), func(string) { v.filter() })
+	v.kind.Horizontal = true
+	v.kind.Required = true
+	v.kind.SetSelected(v.kind.Options[0])
 	v.root = container.NewStack(
-		container.NewBorder(container.NewPadded(v.summary), nil, nil, nil, v.list),
+		container.NewBorder(container.NewVBox(container.NewPadded(v.summary), v.kind), nil, nil, nil, v.list),
 		container.NewCenter(v.place))
 	return v
 }
@@ -93,18 +100,48 @@ func (v *dupsView) reload() {
 	})
 }
 
+// dupKinds are the choices of which groups to show, with their counts.
+func dupKinds(d DupGroups) []string {
+	return []string{
+		fmt.Sprintf("All groups (%d)", len(d.Exact)+len(d.Near)),
+		fmt.Sprintf("Exact copies (%d)", len(d.Exact)),
+		fmt.Sprintf("Look-alikes (%d)", len(d.Near)),
+	}
+}
+
 func (v *dupsView) show(d DupGroups) {
-	v.groups = v.groups[:0]
-	for _, g := range d.Exact {
-		g.Near = false
-		v.groups = append(v.groups, g)
+	for i := range d.Exact {
+		d.Exact[i].Near = false
 	}
-	for _, g := range d.Near {
-		g.Near = true
-		v.groups = append(v.groups, g)
+	for i := range d.Near {
+		d.Near[i].Near = true
 	}
+	v.all = d
+	sel := 0
+	for i, o := range v.kind.Options {
+		if o == v.kind.Selected {
+			sel = i
+		}
+	}
+	v.kind.Options = dupKinds(d)
+	v.kind.Selected = v.kind.Options[sel]
+	v.kind.Refresh()
 	v.summary.SetText(dupSummary(d))
 	showIf(v.place, false)
+	v.filter()
+}
+
+// filter shows the groups of the chosen kind.
+func (v *dupsView) filter() {
+	v.groups = v.groups[:0]
+	switch {
+	case strings.HasPrefix(v.kind.Selected, "Exact"):
+		v.groups = append(v.groups, v.all.Exact...)
+	case strings.HasPrefix(v.kind.Selected, "Look"):
+		v.groups = append(v.groups, v.all.Near...)
+	default:
+		v.groups = append(append(v.groups, v.all.Exact...), v.all.Near...)
+	}
 	v.list.Refresh()
 	v.list.ScrollToTop()
 }
@@ -125,13 +162,14 @@ func dupSummary(d DupGroups) string {
 	for _, g := range d.Near {
 		near += len(g.Files)
 	}
-	return fmt.Sprintf("%d groups of exact copies (%s files; the extra copies take %s) · %d groups of look-alikes (%s files). "+
+	return fmt.Sprintf("%s of exact copies (%s; the extra copies take %s) · %s of look-alikes (%s). "+
 		"The copy marked “Likely original” has the most pixels, then the earliest date.",
-		len(d.Exact), thousands(files), humanBytes(spare), len(d.Near), thousands(near))
+		plural(len(d.Exact), "group"), plural(files, "file"), humanBytes(spare), plural(len(d.Near), "group"), plural(near, "file"))
 }
 
 // likelyOriginal picks the copy a person most likely wants to keep: most
-// pixels, then earliest trusted date, then largest file, then shortest path.
+// pixels, then earliest trusted date, then the copy modified first on disk,
+// then largest file, then shortest path.
 func likelyOriginal(files []store.FileRecord) int {
 	best := -1
 	for i, f := range files {
@@ -148,6 +186,10 @@ func likelyOriginal(files []store.FileRecord) int {
 			}
 		case !f.Time.Time.Equal(b.Time.Time):
 			if !f.Time.Time.IsZero() && (b.Time.Time.IsZero() || f.Time.Time.Before(b.Time.Time)) {
+				best = i
+			}
+		case f.MtimeNS != b.MtimeNS:
+			if f.MtimeNS < b.MtimeNS {
 				best = i
 			}
 		case f.Size != b.Size:
@@ -173,7 +215,7 @@ func newGroupRow() *groupRow {
 	r := &groupRow{title: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
 	r.cards = container.NewHBox()
 	spacer := canvas.NewRectangle(nil)
-	spacer.SetMinSize(fyne.NewSize(10, dupThumbSide+96))
+	spacer.SetMinSize(fyne.NewSize(10, dupThumbSide+160))
 	r.box = container.NewBorder(r.title, nil, nil, nil, container.NewStack(spacer, container.NewHScroll(r.cards)))
 	r.ExtendBaseWidget(r)
 	return r
@@ -210,19 +252,26 @@ func dupCard(u *UI, f store.FileRecord, original bool) fyne.CanvasObject {
 	img.SetMinSize(fyne.NewSize(dupThumbSide, dupThumbSide))
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 	bg.CornerRadius = theme.InputRadiusSize()
-	name := newMiddleLabel(f.RelPath)
-	name.TextStyle = fyne.TextStyle{Bold: original}
+	name := newMiddleLabel(path.Base(f.RelPath))
+	name.TextStyle = fyne.TextStyle{Bold: true}
+	dir := path.Dir(f.RelPath)
+	if dir == "." {
+		dir = ""
+	}
+	folder := newMiddleLabel(path.Join(homeShort(f.Root), dir))
+	folder.SizeName = theme.SizeNameCaptionText
 	dims := "no dimensions"
 	if f.Width > 0 {
 		dims = fmt.Sprintf("%d × %d", f.Width, f.Height)
 	}
 	facts := caption(fmt.Sprintf("%s · %s\n%s", humanBytes(f.Size), dims, dateOrNone(f)))
-	badge := widget.NewLabel("")
+	badge := widget.NewLabel("Other copy")
+	badge.Importance = widget.LowImportance
 	if original {
 		badge.SetText("★ Likely original")
 		badge.Importance = widget.SuccessImportance
 	}
-	body := container.NewVBox(container.NewStack(img), name, facts, badge)
+	body := container.NewVBox(container.NewStack(img), badge, name, folder, facts)
 	if original {
 		bg.StrokeColor = theme.Color(theme.ColorNameSuccess)
 		bg.StrokeWidth = 2
@@ -233,7 +282,7 @@ func dupCard(u *UI, f store.FileRecord, original bool) fyne.CanvasObject {
 			img.Refresh()
 		}
 	})
-	return container.NewGridWrap(fyne.NewSize(dupThumbSide+16, dupThumbSide+96), container.NewStack(bg, container.NewPadded(body)))
+	return container.NewGridWrap(fyne.NewSize(dupThumbSide+16, dupThumbSide+160), container.NewStack(bg, container.NewPadded(body)))
 }
 
 func dateOrNone(f store.FileRecord) string {

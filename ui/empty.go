@@ -41,7 +41,7 @@ func (v *scanView) buildEmpty() fyne.CanvasObject {
 	recentBox := container.NewVBox(v.recentHead, v.recent)
 
 	body := container.NewVBox(v.interrupted, zone, recentBox)
-	v.emptyScroll = container.NewVScroll(container.New(column{720}, container.NewPadded(body)))
+	v.emptyScroll = container.NewVScroll(container.New(column{width: 720}, container.NewPadded(body)))
 	return container.NewBorder(nil, caption(shortcutHelp), nil, nil, v.emptyScroll)
 }
 
@@ -110,8 +110,12 @@ func (v *scanView) relayoutEmpty() {
 	v.emptyScroll.Refresh()
 }
 
-// column centres one object at most width wide, vertically too when it fits.
-type column struct{ width float32 }
+// column centres one object at most width wide, and vertically too when it
+// fits unless top is set.
+type column struct {
+	width float32
+	top   bool
+}
 
 func (c column) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	if len(objs) == 0 {
@@ -126,6 +130,9 @@ func (c column) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		w := fyne.Max(fyne.Min(size.Width, c.width), m.Width)
 		h := m.Height
 		y := fyne.Max(0, (size.Height-h)/2)
+		if c.top {
+			y = 0
+		}
 		o.Resize(fyne.NewSize(w, h))
 		o.Move(fyne.NewPos(fyne.Max(0, (size.Width-w)/2), y))
 	}

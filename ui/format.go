@@ -175,3 +175,11 @@ func stateWord(s store.JobState) string {
 	}
 	return string(s)
 }
+
+// plural writes "1 scan", "2 scans", "1,000 scans".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return thousands(n) + " " + word + "s"
+}

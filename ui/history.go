@@ -146,7 +146,7 @@ func (v *historyView) reload() {
 				if len(jobs) == 0 {
 					v.status.SetText("No scans yet.")
 				} else {
-					v.status.SetText(fmt.Sprintf("%d scans, newest first. Open one to see its files and duplicates.", len(jobs)))
+					v.status.SetText(fmt.Sprintf("%s, newest first. Open one to see its files and duplicates.", plural(len(jobs), "scan")))
 				}
 				v.table.Refresh()
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
@@ -121,8 +122,11 @@ func (v *scanView) buildJob() fyne.CanvasObject {
 	controls := container.NewHBox(v.pauseBtn, v.cancelBtn, layoutSpacer(),
 		v.showErrorsBtn, v.retryBtn, v.viewFilesBtn, v.viewDupsBtn, v.newScanBtn)
 	body := container.NewVBox(header, bar, v.now, stats, v.rateWarn, v.lastError, v.banner, v.summary, controls)
+	spacer := canvas.NewRectangle(nil)
+	spacer.SetMinSize(fyne.NewSize(1, 12))
 	return container.NewBorder(nil, caption(shortcutHelp), nil, nil,
-		container.NewVScroll(container.NewPadded(body)))
+		container.NewVScroll(container.New(column{width: 1040, top: true},
+			container.NewPadded(container.NewVBox(spacer, body)))))
 }
 
 func (v *scanView) showEmpty() {

@@ -97,7 +97,7 @@ func newSettingsView(u *UI) *settingsView {
 	v.status.Wrapping = fyne.TextWrapWord
 	reset := widget.NewButtonWithIcon("Reset to defaults", theme.HistoryIcon(), v.reset)
 	top := container.NewVBox(heading("Settings for the next scan"), v.status)
-	v.root = container.NewVScroll(container.New(column{760}, container.NewPadded(
+	v.root = container.NewVScroll(container.New(column{width: 760, top: true}, container.NewPadded(
 		container.NewVBox(top, form, container.NewHBox(reset)))))
 	return v
 }

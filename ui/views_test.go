@@ -151,9 +151,14 @@ func TestDuplicatesShowGroupsSideBySide(t *testing.T) {
 	if f.dupDistance != 7 {
 		t.Errorf("asked with distance %d, want the setting 7", f.dupDistance)
 	}
-	if len(u.dups.groups) != 2 || !strings.Contains(u.dups.summary.Text, "1 groups of exact copies") {
+	if len(u.dups.groups) != 2 || !strings.Contains(u.dups.summary.Text, "1 group of exact copies") {
 		t.Fatalf("groups %d, summary %q", len(u.dups.groups), u.dups.summary.Text)
 	}
+	u.dups.kind.SetSelected(u.dups.kind.Options[2])
+	if len(u.dups.groups) != 1 || !u.dups.groups[0].Near || u.dups.kind.Selected != "Look-alikes (1)" {
+		t.Fatalf("look-alikes only: %d groups, %q", len(u.dups.groups), u.dups.kind.Selected)
+	}
+	u.dups.kind.SetSelected(u.dups.kind.Options[0])
 	row := newGroupRow()
 	row.set(u, u.dups.groups[1])
 	text := joined(row.box)
@@ -305,7 +310,7 @@ func TestMiddleLabelKeepsBothEnds(t *testing.T) {
 func TestFormatting(t *testing.T) {
 	for _, c := range []struct{ got, want string }{
 		{thousands(0), "0"}, {thousands(999), "999"}, {thousands(3412), "3,412"}, {thousands(1234567), "1,234,567"},
-		{thousands(-1000), "-1,000"},
+		{thousands(-1000), "-1,000"}, {plural(1, "scan"), "1 scan"}, {plural(1200, "file"), "1,200 files"},
 		{humanDuration(45 * time.Second), "45 s"}, {humanDuration(156 * time.Second), "2 min 36 s"},
 		{humanDuration(2*time.Hour + 5*time.Minute), "2 h 5 min"},
 		{humanBytes(999), "999 B"}, {humanBytes(2_400_000), "2.4 MB"},

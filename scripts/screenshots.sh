@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Takes the README screenshots of the real window under Xvfb at 1280x800,
+# driving it with the keyboard only (xdotool):
+#   docs/empty.png       the empty state with recent folders
+#   docs/running.png     a scan of a generated corpus in progress
+#   docs/duplicates.png  that scan's duplicate groups
+#   docs/halted.png      a scan of a folder of broken .jpg files, halted
+# Usage: scripts/screenshots.sh CORPUS_DIR [BINARY]
+# CORPUS_DIR: e.g. made by `bash shared/bench/make-corpus.sh 1 200 /tmp/corpus200`.
+# Needs Xvfb, xdotool, ImageMagick. Uses a throw-away library and preferences.
+set -euo pipefail
+
+corpus=${1:?usage: $0 CORPUS_DIR [BINARY]}
+cd "$(dirname "$0")/.."
+bin=${2:-}
+work=$(mktemp -d)
+if [ -z "$bin" ]; then
+	bin="$work/shoebox"
+	go build -o "$bin" .
+fi
+display=${SCREEN_DISPLAY:-:97}
+mkdir -p docs
+
+# A folder that halts: broken .jpg files with a few good ones first.
+broken="$work/Camera uploads"
+mkdir -p "$broken"
+for i in $(seq 1 6); do convert -size 640x480 plasma:fractal -quality 80 "$broken/DSC0000$i.jpg"; done
+for i in $(seq -w 10 90); do head -c 30000 /dev/urandom >"$broken/IMG_201907${i:0:1}${i:1:1}_1530$i.jpg"; done
+
+export XDG_CONFIG_HOME="$work/config" SHOEBOX_DB="$work/library.db" DISPLAY="$display"
+mkdir -p "$XDG_CONFIG_HOME/fyne/app.shoebox.Shoebox"
+printf '{"recent_folders":["%s","%s"]}\n' "$corpus" "$broken" >"$XDG_CONFIG_HOME/fyne/app.shoebox.Shoebox/preferences.json"
+
+Xvfb "$display" -screen 0 1280x800x24 >/dev/null 2>&1 &
+xvfb=$!
+app=
+cleanup() {
+	[ -n "$app" ] && kill "$app" 2>/dev/null || true
+	kill "$xvfb" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+sleep 1
+
+"$bin" >"$work/app.log" 2>&1 &
+app=$!
+win=
+for _ in $(seq 1 50); do
+	win=$(xdotool search --name '^Shoebox$' 2>/dev/null | head -1 || true)
+	[ -n "$win" ] && break
+	sleep 0.2
+done
+[ -n "$win" ] || { echo "screenshots: no window" >&2; exit 1; }
+xdotool windowsize "$win" 1280 800
+xdotool windowmove "$win" 0 0
+sleep 1.5
+shot() { import -window root "docs/$1.png"; echo "screenshots: docs/$1.png"; }
+key() { xdotool key --window "$win" "$@"; sleep 0.4; }
+
+shot empty
+# Focus starts on Choose folder…; Tab reaches the first recent folder.
+key Tab
+key space
+sleep "${RUNNING_AFTER:-2.5}"
+shot running
+# The library is locked while the window has it open, so wait a fixed time
+# for the scan to finish (DONE_AFTER seconds; 200 files take well under a minute).
+sleep "${DONE_AFTER:-45}"
+key ctrl+3
+sleep 2
+shot duplicates
+
+key ctrl+1
+key ctrl+n
+key Tab
+key Tab
+key space
+sleep 4
+shot halted
+grep -c "Error in Fyne call thread" "$work/app.log" && echo "screenshots: threading errors (see above)" >&2 || true
