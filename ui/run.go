@@ -3,14 +3,30 @@ package ui
 
 import (
 	fyneapp "fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/widget"
+
+	"shoebox/app"
+	"shoebox/assets"
 )
+
+// AppID is the application ID; FyneApp.toml carries the same.
+const AppID = "app.shoebox.Shoebox"
 
 // Run opens the window and returns the process exit status when it closes.
 func Run() int {
-	a := fyneapp.NewWithID("app.shoebox.Shoebox")
-	w := a.NewWindow("Shoebox")
-	w.SetContent(widget.NewLabel("Drop a folder here"))
-	w.ShowAndRun()
+	a := fyneapp.NewWithID(AppID)
+	a.SetIcon(assets.Icon())
+	lib, err := app.OpenLibrary("")
+	if err != nil {
+		problemWindow(a, err).ShowAndRun()
+		return 1
+	}
+	u := newUI(a, libraryEngine{lib})
+	stop := u.start()
+	u.win.SetMaster()
+	u.win.ShowAndRun()
+	stop()
+	if err := lib.Close(); err != nil {
+		return 1
+	}
 	return 0
 }
