@@ -66,50 +66,58 @@ func Analyze(ctx context.Context, in Input, opt AnalyzeOptions) (Result, error) 
 	if fi, err := os.Stat(in.Path); err == nil {
 		limit += time.Duration(fi.Size()/(50<<20)) * time.Second
 	}
+	return withWatchdog(ctx, limit, func(fileCtx context.Context) (Result, error) {
+		return withRecover(in.Path, func() (Result, error) { return analyze(fileCtx, in, opt) })
+	})
+}
+
+// withWatchdog runs fn with a deadline. A file whose analysis outlives it is
+// marked failed and the caller moves on; the goroutine left behind holds no
+// lock and stops at its next context check. A cancelled ctx returns its error.
+func withWatchdog(ctx context.Context, limit time.Duration, fn func(context.Context) (Result, error)) (Result, error) {
 	fileCtx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-
 	type outcome struct {
 		res Result
 		err error
 	}
 	done := make(chan outcome, 1)
 	go func() {
-		res, err := analyzeRecovered(fileCtx, in, opt)
+		res, err := fn(fileCtx)
 		done <- outcome{res, err}
 	}()
+	tooLong := errorResult(fmt.Sprintf("analysis took longer than %s and was abandoned", limit))
 	select {
 	case o := <-done:
 		if o.err != nil && ctx.Err() == nil && errors.Is(o.err, context.DeadlineExceeded) {
-			return errorResult(fmt.Sprintf("analysis took longer than %s and was abandoned", limit)), nil
+			return tooLong, nil
 		}
 		return o.res, o.err
 	case <-fileCtx.Done():
 		if ctx.Err() != nil {
 			return Result{}, ctx.Err()
 		}
-		// The goroutine is abandoned: it holds no lock and stops at its next
-		// context check; what matters is that the job moves on.
-		return errorResult(fmt.Sprintf("analysis took longer than %s and was abandoned", limit)), nil
+		return tooLong, nil
 	}
 }
 
 func errorResult(msg string) Result { return Result{Status: StatusError, Error: msg} }
 
-// analyzeRecovered turns a panic anywhere below into a per-file error naming
-// the file, with the stack kept in Note for a bug report.
-func analyzeRecovered(ctx context.Context, in Input, opt AnalyzeOptions) (res Result, err error) {
+// withRecover turns a panic anywhere below fn (a decoder bug) into a per-file
+// error naming the file, with the stack kept in Note for a bug report. It
+// does not hide the bug: the person sees the message and the file.
+func withRecover(path string, fn func() (Result, error)) (res Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			res = Result{
 				Status: StatusError,
-				Error:  fmt.Sprintf("internal error while analysing %s: %v (please report this file)", filepath.Base(in.Path), p),
+				Error:  fmt.Sprintf("internal error while analysing %s: %v (please report this file)", filepath.Base(path), p),
 				Note:   string(debug.Stack()),
 			}
 			err = nil
 		}
 	}()
-	return analyze(ctx, in, opt)
+	return fn()
 }
 
 // sniffLen is how much of a file is read to tell its type.

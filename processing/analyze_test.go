@@ -1,0 +1,151 @@
+package processing
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"hash/crc32"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func analyzeBytes(t *testing.T, name string, data []byte, opt AnalyzeOptions) Result {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Analyze(context.Background(), Input{Path: p, RelPath: name}, opt)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return res
+}
+
+func fixture(t *testing.T, rel string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// pngHeader is a real PNG signature and IHDR chunk declaring w x h pixels,
+// followed by nothing: the classic decompression bomb shape.
+func pngHeader(w, h uint32) []byte {
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr, w)
+	binary.BigEndian.PutUint32(ihdr[4:], h)
+	ihdr[8], ihdr[9] = 8, 2
+	binary.Write(&b, binary.BigEndian, uint32(13))
+	chunk := append([]byte("IHDR"), ihdr...)
+	b.Write(chunk)
+	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(chunk))
+	b.Write(make([]byte, 1200))
+	return b.Bytes()
+}
+
+func TestAnalyzeClassifiesSkippedAndErrors(t *testing.T) {
+	jpg := fixture(t, "images/a-420.jpg")
+	random := make([]byte, 5000)
+	rand.New(rand.NewSource(1)).Read(random)
+	cases := []struct {
+		name    string
+		data    []byte
+		status  Status
+		errPart string
+	}{
+		{"photo.jpg", jpg, StatusDone, ""},
+		{"photo-without-extension", jpg, StatusDone, ""},
+		{"clip.mp4", fixture(t, "meta/sample.mp4"), StatusDone, ""},
+		{"empty.jpg", nil, StatusError, "empty file"},
+		{"empty.txt", nil, StatusSkipped, ""},
+		{"truncated.jpg", jpg[:len(jpg)/2], StatusError, ""},
+		{"noise.jpg", random, StatusError, "unrecognised binary data"},
+		{"page.jpg", []byte("<!DOCTYPE html><html><head><title>x</title></head><body>Not found</body></html>"), StatusError, "web page"},
+		{"notes.mp4", []byte("just some notes, not a film at all"), StatusError, "named .mp4"},
+		{"bomb.png", pngHeader(100000, 100000), StatusError, "limit"},
+		{"report.pdf", []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF"), StatusSkipped, ""},
+		{"archive.zip", []byte("PK\x03\x04\x14\x00\x00\x00\x00\x00" + strings.Repeat("\x00", 40)), StatusSkipped, ""},
+		{"noise.bin", random, StatusSkipped, ""},
+		{"readme.txt", []byte("hello"), StatusSkipped, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := analyzeBytes(t, c.name, c.data, AnalyzeOptions{})
+			if res.Status != c.status {
+				t.Fatalf("status %s (%q), want %s", res.Status, res.Error, c.status)
+			}
+			if c.status == StatusError && (res.Error == "" || !strings.Contains(res.Error, c.errPart)) {
+				t.Errorf("error %q lacks %q", res.Error, c.errPart)
+			}
+			if c.status == StatusDone && res.SHA256 == ([32]byte{}) {
+				t.Error("done without a SHA-256")
+			}
+		})
+	}
+	// A photo is hashed; a video is done without a perceptual hash.
+	if res := analyzeBytes(t, "p.jpg", jpg, AnalyzeOptions{}); !res.HasPHash || res.Width == 0 || res.MIME != "image/jpeg" {
+		t.Errorf("jpeg: %+v", res)
+	}
+	if res := analyzeBytes(t, "v.mp4", fixture(t, "meta/sample.mp4"), AnalyzeOptions{}); res.HasPHash || !strings.HasPrefix(res.MIME, "video/") {
+		t.Errorf("mp4: has phash %v, mime %s", res.HasPHash, res.MIME)
+	}
+}
+
+func TestAnalyzeRecoversAPanicAtTheFile(t *testing.T) {
+	res, err := withRecover("/photos/IMG_0001.jpg", func() (Result, error) {
+		var m map[string]int
+		m["boom"]++ // a decoder bug
+		return Result{}, nil
+	})
+	if err != nil || res.Status != StatusError || !strings.Contains(res.Error, "IMG_0001.jpg") || !strings.Contains(res.Note, "goroutine") {
+		t.Fatalf("%v %+v", err, res)
+	}
+}
+
+func TestWatchdogAbandonsAHungFile(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	start := time.Now()
+	res, err := withWatchdog(context.Background(), 50*time.Millisecond, func(context.Context) (Result, error) {
+		<-release // a parser stuck in a loop that never checks its context
+		return Result{Status: StatusDone}, nil
+	})
+	if err != nil || res.Status != StatusError || !strings.Contains(res.Error, "longer than") {
+		t.Fatalf("%v %+v", err, res)
+	}
+	if time.Since(start) > 2*time.Second {
+		t.Error("the watchdog did not fire in time")
+	}
+}
+
+func TestAnalyzeStopsWhenCancelled(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "big.mov")
+	data := append(fixture(t, "meta/sample.mov"), make([]byte, 64<<20)...)
+	os.WriteFile(p, data, 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Analyze(ctx, Input{Path: p}, AnalyzeOptions{}); err == nil {
+		t.Fatal("a cancelled analysis must report the cancellation, not a result")
+	}
+}
+
+func TestAnalyzeUnreadableFile(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root reads any file")
+	}
+	p := filepath.Join(t.TempDir(), "locked.jpg")
+	os.WriteFile(p, []byte("x"), 0)
+	res, err := Analyze(context.Background(), Input{Path: p}, AnalyzeOptions{})
+	if err != nil || res.Status != StatusError || !strings.Contains(res.Error, "permission denied") {
+		t.Fatalf("%v %+v", err, res)
+	}
+}
