@@ -3,19 +3,24 @@ package ui
 import (
 	"fmt"
 	"image"
+	"image/color"
 	"path"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"shoebox/store"
 )
 
-const dupThumbSide = 176
+const (
+	dupThumbSide  = 176
+	dupCardHeight = dupThumbSide + 124
+)
 
 // dupsView lists exact and near-duplicate groups with thumbnails side by side.
 type dupsView struct {
@@ -203,40 +208,56 @@ func likelyOriginal(files []store.FileRecord) int {
 	return best
 }
 
-// groupRow is one group: a title line and its files side by side.
+// groupRow is one group: a title line, the evidence, and its files side by side.
 type groupRow struct {
 	widget.BaseWidget
-	title *widget.Label
-	cards *fyne.Container
-	box   fyne.CanvasObject
+	title    *widget.Label
+	evidence *widget.Label
+	cards    *fyne.Container
+	box      fyne.CanvasObject
 }
 
 func newGroupRow() *groupRow {
 	r := &groupRow{title: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
+	r.title.Truncation = fyne.TextTruncateEllipsis
+	r.evidence = caption("")
+	r.evidence.Truncation = fyne.TextTruncateEllipsis
 	r.cards = container.NewHBox()
 	spacer := canvas.NewRectangle(nil)
-	spacer.SetMinSize(fyne.NewSize(10, dupThumbSide+160))
-	r.box = container.NewBorder(r.title, nil, nil, nil, container.NewStack(spacer, container.NewHScroll(r.cards)))
+	spacer.SetMinSize(fyne.NewSize(10, dupCardHeight))
+	r.box = container.NewBorder(container.NewVBox(r.title, r.evidence), nil, nil, nil,
+		container.NewStack(spacer, container.NewHScroll(r.cards)))
 	r.ExtendBaseWidget(r)
 	return r
 }
 
 func (r *groupRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
 
-func (r *groupRow) set(u *UI, g DupGroup) {
-	if g.Near {
-		t := fmt.Sprintf("Look-alikes · %d files · differ by up to %d of 64 bits", len(g.Files), g.MaxDistance)
-		if len(g.Evidence) > 0 {
-			t += " · " + strings.Join(g.Evidence, ", ")
-		}
-		r.title.SetText(t)
-	} else {
+// groupTitle is a group's heading and its evidence line.
+func groupTitle(g DupGroup) (string, string) {
+	if !g.Near {
 		h := g.SHA256
 		if len(h) > 10 {
 			h = h[:10]
 		}
-		r.title.SetText(fmt.Sprintf("Exact copies · %d files · identical bytes (SHA-256 %s…)", len(g.Files), h))
+		return fmt.Sprintf("Exact copies · %d files", len(g.Files)),
+			fmt.Sprintf("Identical bytes (SHA-256 %s…): keeping one loses nothing.", h)
 	}
+	t := fmt.Sprintf("Look-alikes · %d files · differ by up to %d of 64 bits", len(g.Files), g.MaxDistance)
+	if g.MaxDistance == 0 {
+		t = fmt.Sprintf("Look-alikes · %d files · the same picture, stored differently", len(g.Files))
+	}
+	ev := "Similar perceptual hashes."
+	if len(g.Evidence) > 0 {
+		ev = strings.Join(g.Evidence, "; ")
+	}
+	return t, ev
+}
+
+func (r *groupRow) set(u *UI, g DupGroup) {
+	t, ev := groupTitle(g)
+	r.title.SetText(t)
+	r.evidence.SetText(ev)
 	orig := likelyOriginal(g.Files)
 	r.cards.RemoveAll()
 	for i, f := range g.Files {
@@ -265,13 +286,17 @@ func dupCard(u *UI, f store.FileRecord, original bool) fyne.CanvasObject {
 		dims = fmt.Sprintf("%d × %d", f.Width, f.Height)
 	}
 	facts := caption(fmt.Sprintf("%s · %s\n%s", humanBytes(f.Size), dims, dateOrNone(f)))
-	badge := widget.NewLabel("Other copy")
-	badge.Importance = widget.LowImportance
+	var pic fyne.CanvasObject = img
 	if original {
-		badge.SetText("★ Likely original")
-		badge.Importance = widget.SuccessImportance
+		pill := canvas.NewRectangle(theme.Color(theme.ColorNameSuccess))
+		pill.CornerRadius = 10
+		tag := canvas.NewText("★ Likely original", color.Black)
+		tag.TextStyle = fyne.TextStyle{Bold: true}
+		tag.TextSize = theme.CaptionTextSize() + 1
+		pic = container.NewStack(img, container.NewVBox(container.NewHBox(
+			container.NewStack(pill, container.New(layout.NewCustomPaddedLayout(2, 2, 8, 8), tag)))))
 	}
-	body := container.NewVBox(container.NewStack(img), badge, name, folder, facts)
+	body := container.NewVBox(pic, name, folder, facts)
 	if original {
 		bg.StrokeColor = theme.Color(theme.ColorNameSuccess)
 		bg.StrokeWidth = 2
@@ -282,7 +307,7 @@ func dupCard(u *UI, f store.FileRecord, original bool) fyne.CanvasObject {
 			img.Refresh()
 		}
 	})
-	return container.NewGridWrap(fyne.NewSize(dupThumbSide+16, dupThumbSide+160), container.NewStack(bg, container.NewPadded(body)))
+	return container.NewGridWrap(fyne.NewSize(dupThumbSide+16, dupCardHeight), container.NewStack(bg, container.NewPadded(body)))
 }
 
 func dateOrNone(f store.FileRecord) string {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -126,6 +127,9 @@ func texts(o fyne.CanvasObject) []string {
 			out = append(out, w.Text)
 			return
 		case *widget.Button:
+			out = append(out, w.Text)
+			return
+		case *canvas.Text:
 			out = append(out, w.Text)
 			return
 		case *widget.RichText:

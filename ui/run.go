@@ -15,6 +15,7 @@ const AppID = "app.shoebox.Shoebox"
 func Run() int {
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(assets.Icon())
+	a.Settings().SetTheme(newTheme())
 	lib, err := app.OpenLibrary("")
 	if err != nil {
 		problemWindow(a, err).ShowAndRun()

@@ -162,7 +162,7 @@ func TestDuplicatesShowGroupsSideBySide(t *testing.T) {
 	row := newGroupRow()
 	row.set(u, u.dups.groups[1])
 	text := joined(row.box)
-	for _, want := range []string{"Look-alikes", "1024 × 768", "4032 × 3024", "Likely original", "2.4 MB"} {
+	for _, want := range []string{"Look-alikes", "1024 × 768", "4032 × 3024", "Likely original", "2.4 MB", "pHash 4 bits apart", "/photos/copies"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("near group lacks %q:\n%s", want, text)
 		}
