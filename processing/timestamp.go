@@ -105,7 +105,31 @@ type eval struct {
 
 // DetermineTimestamp gathers all candidates (embedded, file name, folders,
 // sidecars, mtime), validates them, chooses one, grades confidence and
-// records conflicts.
+// records conflicts. It opens at most six sidecar names next to Path.
+//
+// Validation: a candidate is valid when it is a real calendar time, its year
+// is at least MinYear and it is not later than Now plus one day; invalid ones
+// stay in the list, Rejected, with the Reason.
+//
+// Choice: the valid candidate of the earliest row of choiceRules.
+//
+// Confidence:
+//   - HIGH: a strong source (EXIF original, video creation, Takeout) that an
+//     independent source (another report-level Source) agrees with — same
+//     minute, or a whole number of hours up to 14 that a time zone explains —
+//     or a strong EXIF source from a camera (Make/Model present) that nothing
+//     contradicts.
+//   - MEDIUM: one strong source alone, EXIF digitized or XMP, or a full
+//     date-time file name.
+//   - LOW: a date-only name, a folder, EXIF ModifyDate or mtime; strong sources
+//     that disagree (Conflict says which); messenger copies named by date.
+//   - NONE: no valid candidate.
+//
+// Traps: EXIF at 1 January while the name, folder, sidecar or video says
+// another day is a camera clock never set: the EXIF candidates are kept but
+// demoted below mtime, with the reason in their Detail. A messenger copy
+// (WhatsApp, Signal, Telegram, …) without an embedded date has its mtime
+// flagged as the download time; it neither confirms nor contradicts.
 func DetermineTimestamp(in TimestampInput, opts TimestampOptions) Timestamp {
 	minYear := opts.MinYear
 	if minYear == 0 {
@@ -125,8 +149,8 @@ func DetermineTimestamp(in TimestampInput, opts TimestampOptions) Timestamp {
 		cands = append(cands, c)
 	}
 	var namePat *namePattern
-	if in.Path != "" {
-		base := filepath.Base(in.Path)
+	if name := firstNonEmpty(in.Path, in.RelPath); name != "" {
+		base := filepath.Base(filepath.FromSlash(name))
 		if _, p, ok := parseFilename(base); ok {
 			namePat = p
 			c, _ := ParseFilenameTime(base)
@@ -199,6 +223,15 @@ func DetermineTimestamp(in TimestampInput, opts TimestampOptions) Timestamp {
 	ts.Confidence, ts.Conflict = grade(best, evs, in.Meta, namePat)
 	ts.Candidates = cands
 	return ts
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
 }
 
 func (e *eval) effRank() int {
