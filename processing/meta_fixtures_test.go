@@ -249,6 +249,33 @@ func movFixture() []byte {
 	return append(append(ftyp, box("mdat", make([]byte, 256))...), moov...)
 }
 
+// rafFixture is a Fujifilm RAF header with an embedded JPEG carrying EXIF.
+func rafFixture(t testing.TB) []byte {
+	j := jpegWithEXIF(t, cameraTIFF(binary.BigEndian, nil))
+	b := make([]byte, 160)
+	copy(b, "FUJIFILMCCD-RAW 0201FF383501")
+	copy(b[28:], "X-T3")
+	copy(b[60:], "0100")
+	binary.BigEndian.PutUint32(b[84:], 160)
+	binary.BigEndian.PutUint32(b[88:], uint32(len(j)))
+	return append(b, j...)
+}
+
+// cr3Fixture is a Canon CR3 skeleton: ftyp crx, moov/uuid(Canon) with CMT1
+// (IFD0 tags) and CMT2 (Exif tags in a TIFF of their own), and an mvhd.
+func cr3Fixture() []byte {
+	var le order = binary.LittleEndian
+	cmt1 := buildTIFF(le, nil, []tEnt{asciiEnt(tagMake, "Canon"), asciiEnt(tagModel, "Canon EOS R5"),
+		shortEnt(le, tagOrientation, 1), asciiEnt(tagDateTime, "2021:09:23 20:45:01")}, nil)
+	cmt2 := buildTIFF(le, nil, []tEnt{asciiEnt(tagDateTimeOriginal, "2021:09:23 20:45:01"),
+		asciiEnt(tagDateTimeDigitized, "2021:09:23 20:45:01"), asciiEnt(tagOffsetTimeOriginal, "+02:00"),
+		asciiEnt(tagSubSecTimeOriginal, "42")}, nil)
+	ftyp := box("ftyp", []byte("crx "), binary.BigEndian.AppendUint32(nil, 1), []byte("crx isom"))
+	uuid := box("uuid", []byte(cr3UUID), box("CMT1", cmt1), box("CMT2", cmt2))
+	moov := box("moov", uuid, mvhdBox(0, mp4EpochOffset+1632422701))
+	return append(append(ftyp, moov...), box("mdat", make([]byte, 32))...)
+}
+
 // cr2Extra is the CR2 header tail: "CR", version 2.0, RAW IFD offset.
 var cr2Extra = []byte{'C', 'R', 2, 0, 0, 0, 0, 0}
 
@@ -272,6 +299,8 @@ func TestGenerateMetaFixtures(t *testing.T) {
 		"sample.png":  pngWithEXIF(t, cameraTIFF(be, nil)),
 		"sample.webp": webpWithEXIF(cameraTIFF(le, nil)),
 		"sample.mp4":  mp4Fixture(),
+		"sample.raf":  rafFixture(t),
+		"sample.cr3":  cr3Fixture(),
 		"sample.mov":  movFixture(),
 	}
 	for name, b := range files {

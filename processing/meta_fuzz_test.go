@@ -79,3 +79,13 @@ func FuzzVideo(f *testing.F) {
 	addFixtureSeeds(f, "sample.mp4", "sample.mov")
 	fuzzContainer(f, readVideoMeta)
 }
+
+func FuzzRAF(f *testing.F) {
+	addFixtureSeeds(f, "sample.raf")
+	fuzzContainer(f, readRAFMeta)
+}
+
+func FuzzCR3(f *testing.F) {
+	addFixtureSeeds(f, "sample.cr3")
+	fuzzContainer(f, readCR3Meta)
+}

@@ -35,6 +35,8 @@ const (
 	ckTIFF
 	ckHEIF
 	ckVideo
+	ckRAF
+	ckCR3
 )
 
 // sniffContainer decides how to read a file from its first bytes, the MIME
@@ -50,7 +52,12 @@ func sniffContainer(head []byte, mime string) containerKind {
 	case len(head) >= 4 && (string(head[:4]) == "II*\x00" || string(head[:4]) == "MM\x00*" ||
 		string(head[:4]) == "IIRO" || string(head[:4]) == "IIRS" || string(head[:4]) == "IIU\x00"):
 		return ckTIFF
+	case len(head) >= 16 && string(head[:16]) == "FUJIFILMCCD-RAW ":
+		return ckRAF
 	case len(head) >= 12 && string(head[4:8]) == "ftyp":
+		if string(head[8:12]) == "crx " {
+			return ckCR3
+		}
 		if isHEIFBrand(head) {
 			return ckHEIF
 		}
@@ -131,6 +138,10 @@ func ReadMetadata(r io.ReaderAt, size int64, mime string) Metadata {
 		readHEIFMeta(r, size, &md)
 	case ckVideo:
 		readVideoMeta(r, size, &md)
+	case ckRAF:
+		readRAFMeta(r, size, &md)
+	case ckCR3:
+		readCR3Meta(r, size, &md)
 	}
 	return md
 }

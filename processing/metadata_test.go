@@ -46,6 +46,10 @@ func TestReadMetadataFixtures(t *testing.T) {
 		{"sample.mp4", "video/mp4", "", "", 0, map[CandidateKind][]string{KindVideoCreation: {"2019-07-04T13:30:12Z"}}, ""},
 		{"sample.mov", "video/quicktime", "", "", 0, map[CandidateKind][]string{
 			KindVideoCreation: {"2019-07-04T15:30:12+02:00", "2019-07-04T13:30:12Z"}}, ""},
+		{"sample.raf", "image/x-fuji-raf", "Canon", "Canon EOS 5D Mark IV", 6, cameraWant, ""},
+		{"sample.cr3", "application/octet-stream", "Canon", "Canon EOS R5", 1, map[CandidateKind][]string{
+			KindEXIFModify: {"2021-09-23T20:45:01"}, KindEXIFOriginal: {"2021-09-23T20:45:01.42+02:00"},
+			KindEXIFDigitized: {"2021-09-23T20:45:01"}}, ""},
 		{"zero_dates.jpg", "image/jpeg", "NIKON", "", 0, map[CandidateKind][]string{}, "DateTime/ModifyDate (0x0132) is not a date"},
 	}
 	for _, tc := range cases {
