@@ -60,7 +60,7 @@ func TestFilenameNoDate(t *testing.T) {
 		"IMG_20190229_120000.jpg",                   // 2019 is no leap year
 		"Screen Shot 2019-07-04 at 13.05.09 PM.png", // 13 PM
 		"12345678.jpg", "99991231.jpg", "201907041530121234.jpg",
-		"FB_IMG_99.jpg", "IMG_E1234.HEIC",
+		"FB_IMG_99.jpg", "IMG_E1234.HEIC", "DJI_0001.JPG", "IMG5678.jpg", "2019_1332_153012_001.MP4",
 	} {
 		if c, ok := ParseFilenameTime(name); ok {
 			t.Errorf("ParseFilenameTime(%q) = %s (%s), want no date", name, c.Value, c.Detail)
