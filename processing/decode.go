@@ -88,7 +88,11 @@ type decoded struct {
 	img           image.Image
 	width, height int // full size, before orientation
 	reduced       bool
-	release       func() // gives the memory back to the budget; call once when done with img
+	// luma, when set, replaces img for hashing: a lw x lh row-major luma
+	// plane at reduced scale with more than 8 bits of precision.
+	luma    []float64
+	lw, lh  int
+	release func() // gives the memory back to the budget; call once when done with img
 }
 
 func (d decoded) done() {
@@ -99,16 +103,16 @@ func (d decoded) done() {
 
 // decodeReduced decodes data at the smallest scale that still gives at least
 // minSide pixels on the shorter side (or the full image if that is smaller).
-func decodeReduced(ctx context.Context, data []byte, mime string, minSide int, lim DecodeLimits) (decoded, error) {
+func decodeReduced(ctx context.Context, data []byte, mime string, minSide int, lim DecodeLimits, lumaOnly bool) (decoded, error) {
 	if err := ctx.Err(); err != nil {
 		return decoded{}, err
 	}
 	switch f := sniffImage(data, mime); f {
 	case fmtJPEG:
-		return decodeJPEG(ctx, data, minSide, lim)
+		return decodeJPEG(ctx, data, minSide, lim, lumaOnly)
 	case fmtTIFF:
 		if prev, ok := findRawPreview(data); ok {
-			return decodeJPEG(ctx, prev, minSide, lim)
+			return decodeJPEG(ctx, prev, minSide, lim, lumaOnly)
 		}
 		return decodeStd(ctx, data, f, lim)
 	case fmtPNG, fmtGIF, fmtWebP, fmtBMP:
@@ -136,7 +140,7 @@ func jpegDCBytes(w, h int) int64 {
 	return blocks*(4*2+4) + 64<<10
 }
 
-func decodeJPEG(ctx context.Context, data []byte, minSide int, lim DecodeLimits) (decoded, error) {
+func decodeJPEG(ctx context.Context, data []byte, minSide int, lim DecodeLimits, lumaOnly bool) (decoded, error) {
 	cfg, err := jpegdc.DecodeConfig(data)
 	if err != nil {
 		if errors.Is(err, jpegdc.ErrUnsupported) {
@@ -155,7 +159,17 @@ func decodeJPEG(ctx context.Context, data []byte, minSide int, lim DecodeLimits)
 	if err != nil {
 		return decoded{}, err
 	}
-	img, _, err := jpegdc.DecodeDC(data, &jpegdc.Options{MaxPixels: lim.maxPixels(), Cancel: ctx.Err})
+	opts := &jpegdc.Options{MaxPixels: lim.maxPixels(), Cancel: ctx.Err}
+	var (
+		img    image.Image
+		luma   []float32
+		lw, lh int
+	)
+	if lumaOnly {
+		luma, lw, lh, _, err = jpegdc.DecodeDCLuma(data, opts)
+	} else {
+		img, _, err = jpegdc.DecodeDC(data, opts)
+	}
 	if err != nil {
 		release()
 		var fe jpegdc.FormatError
@@ -172,7 +186,15 @@ func decodeJPEG(ctx context.Context, data []byte, minSide int, lim DecodeLimits)
 		}
 		return decoded{}, jpegError(err)
 	}
-	return decoded{img: img, width: cfg.Width, height: cfg.Height, reduced: true, release: release}, nil
+	d := decoded{img: img, width: cfg.Width, height: cfg.Height, reduced: true, release: release}
+	if luma != nil {
+		d.luma = make([]float64, len(luma))
+		for i, v := range luma {
+			d.luma[i] = float64(v)
+		}
+		d.lw, d.lh = lw, lh
+	}
+	return d, nil
 }
 
 func jpegError(err error) error {

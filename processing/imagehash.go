@@ -38,19 +38,24 @@ const hashSide = 64
 // the EXIF orientation 1..8 (0 = none) and is applied before hashing. Files
 // whose format cannot be hashed return an error wrapping ErrNotHashable.
 func HashImage(ctx context.Context, data []byte, mime string, orientation int, lim DecodeLimits) (ImageHashes, error) {
-	d, err := decodeReduced(ctx, data, mime, hashSide, lim)
+	d, err := decodeReduced(ctx, data, mime, hashSide, lim, true)
 	if err != nil {
 		return ImageHashes{}, err
 	}
 	defer d.done()
-	b := d.img.Bounds()
-	if d.width < 8 || d.height < 8 || b.Dx() < 1 || b.Dy() < 1 {
+	if d.width < 8 || d.height < 8 {
 		return ImageHashes{}, fmt.Errorf("%w: the image is %dx%d, too small for a perceptual hash", ErrNotHashable, d.width, d.height)
 	}
 	if err := ctx.Err(); err != nil {
 		return ImageHashes{}, err
 	}
-	luma := areaLuma(d.img, hashSide, hashSide)
+	var luma []float64
+	if d.luma != nil {
+		// The DC plane's last column/row covers the image's last W%8 / H%8 pixels.
+		luma = areaResampleExtent(d.luma, d.lw, d.lh, float64(d.width)/8, float64(d.height)/8, hashSide, hashSide)
+	} else {
+		luma = areaLuma(d.img, hashSide, hashSide)
+	}
 	luma = orient(luma, hashSide, orientation)
 	h := hashesFromLuma(luma)
 	h.Width, h.Height = d.width, d.height
@@ -137,13 +142,18 @@ type span struct {
 // spans maps n source pixels onto m destination pixels: each destination
 // pixel covers n/m source pixels; the weights of one destination sum to 1.
 // Sorted by src.
-func spans(n, m int) []span {
+func spans(n, m int) []span { return spansExtent(n, float64(n), m) }
+
+// spansExtent is spans for a source whose last pixel is partial: the n
+// pixels cover [0, extent), extent in (n-1, n]. A DC image of a JPEG whose
+// size is not a multiple of 8 is like that.
+func spansExtent(n int, extent float64, m int) []span {
 	out := make([]span, 0, n+m)
-	scale := float64(n) / float64(m)
+	scale := extent / float64(m)
 	for s := 0; s < n; s++ {
 		// source pixel s covers [s, s+1) = destination [s/scale, (s+1)/scale)
 		a := float64(s) / scale
-		b := float64(s+1) / scale
+		b := min(float64(s+1), extent) / scale
 		for d := int(a); d < m && float64(d) < b; d++ {
 			lo := max(a, float64(d))
 			hi := min(b, float64(d+1))
@@ -157,7 +167,13 @@ func spans(n, m int) []span {
 
 // areaResample reduces a row-major sw x sh float image to dw x dh.
 func areaResample(src []float64, sw, sh, dw, dh int) []float64 {
-	xs, ys := spans(sw, dw), spans(sh, dh)
+	return areaResampleExtent(src, sw, sh, float64(sw), float64(sh), dw, dh)
+}
+
+// areaResampleExtent is areaResample where the last column and row may be
+// partial (see spansExtent).
+func areaResampleExtent(src []float64, sw, sh int, ew, eh float64, dw, dh int) []float64 {
+	xs, ys := spansExtent(sw, ew, dw), spansExtent(sh, eh, dh)
 	out := make([]float64, dw*dh)
 	acc := make([]float64, dw)
 	yi := 0
@@ -300,7 +316,7 @@ func decodeForThumbnail(ctx context.Context, data []byte, mime string, maxSide i
 	// The shorter side of the DC image must be at least maxSide * short/long;
 	// without the configuration at hand, asking for maxSide on the shorter
 	// side is safe (at most slightly more decode work for small images).
-	return decodeReduced(ctx, data, mime, maxSide*3/4, lim)
+	return decodeReduced(ctx, data, mime, maxSide*3/4, lim, false)
 }
 
 // orientRGBA applies EXIF orientation o to img.

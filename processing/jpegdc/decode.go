@@ -725,34 +725,76 @@ func (d *decoder) isRGB() bool {
 // *image.Gray, *image.YCbCr, *image.RGBA or *image.CMYK (Adobe conventions as
 // in image/jpeg). Config describes the full-size image.
 func DecodeDC(data []byte, opts *Options) (image.Image, Config, error) {
-	d := decoder{data: data}
+	d, err := decodeDC(data, opts)
+	if err != nil {
+		return nil, Config{}, err
+	}
+	cfg, _ := d.config()
+	return d.image(), cfg, nil
+}
+
+// DecodeDCLuma is DecodeDC for hashing: it returns the 1/8-scale luma plane
+// (row-major, w x h, values 0..255) without rounding to 8 bits. For gray and
+// YCbCr JPEGs that is the first component's exact block means (DC*q/8+128,
+// clamped); for RGB and CMYK ones, BT.601 luma of the DC image's colors.
+func DecodeDCLuma(data []byte, opts *Options) (luma []float32, w, h int, cfg Config, err error) {
+	d, err := decodeDC(data, opts)
+	if err != nil {
+		return nil, 0, 0, Config{}, err
+	}
+	cfg, _ = d.config()
+	w, h = (d.width+7)/8, (d.height+7)/8
+	luma = make([]float32, w*h)
+	if len(d.comps) == 1 || (len(d.comps) == 3 && !d.isRGB()) {
+		c := &d.comps[0]
+		q := float32(d.qt[c.tq][0]) / 8
+		for y := 0; y < h; y++ {
+			src := c.dc[y*c.bw : y*c.bw+w]
+			out := luma[y*w : y*w+w]
+			for x, v := range src {
+				out[x] = min(255, max(0, float32(v)*q+128))
+			}
+		}
+		return luma, w, h, cfg, nil
+	}
+	img := d.image()
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			r, g, b, _ := img.At(x, y).RGBA()
+			luma[y*w+x] = (0.299*float32(r) + 0.587*float32(g) + 0.114*float32(b)) / 257
+		}
+	}
+	return luma, w, h, cfg, nil
+}
+
+func decodeDC(data []byte, opts *Options) (*decoder, error) {
+	d := &decoder{data: data}
 	if opts != nil {
 		d.opts = *opts
 	}
 	if err := d.run(false); err != nil {
-		return nil, Config{}, err
+		return nil, err
 	}
 	for i := range d.comps {
 		if !d.comps[i].dcFirst {
 			if !d.eoi {
-				return nil, Config{}, &TruncatedError{}
+				return nil, &TruncatedError{}
 			}
-			return nil, Config{}, formatError("a color component has no scan")
+			return nil, formatError("a color component has no scan")
 		}
 	}
 	if d.sof == 0xC2 && !d.eoi {
-		return nil, Config{}, errors.New("truncated progressive JPEG: the file ends before its last scan is complete (no EOI marker)")
+		return nil, errors.New("truncated progressive JPEG: the file ends before its last scan is complete (no EOI marker)")
 	}
 	if len(d.comps) == 4 && !d.adobe {
-		return nil, Config{}, unsupported("4-component JPEG without Adobe APP14 metadata")
+		return nil, unsupported("4-component JPEG without Adobe APP14 metadata")
 	}
 	for i := range d.comps {
 		if !d.qtSet[d.comps[i].tq] {
-			return nil, Config{}, formatError("undefined quantization table")
+			return nil, formatError("undefined quantization table")
 		}
 	}
-	cfg, _ := d.config()
-	return d.image(), cfg, nil
+	return d, nil
 }
 
 // plane converts component i's DC values to 8-bit samples: a block whose only
