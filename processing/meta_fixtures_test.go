@@ -2,7 +2,9 @@ package processing
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -153,6 +155,49 @@ func pngWithEXIF(t testing.TB, tiffData []byte) []byte {
 	return append(out, p[ihdrEnd:]...)
 }
 
+// rawProfileText is ImageMagick's hex encoding of an EXIF profile.
+func rawProfileText(exif []byte) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "\nexif\n%8d", len(exif))
+	for i, c := range exif {
+		if i%36 == 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "%02x", c)
+	}
+	b.WriteByte('\n')
+	return b.Bytes()
+}
+
+// pngWithRawProfile puts the EXIF into a zTXt (compressed) or iTXt
+// (uncompressed) "Raw profile type exif" chunk, as ImageMagick does.
+func pngWithRawProfile(t testing.TB, tiffData []byte, typ string) []byte {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, tinyImage()); err != nil {
+		t.Fatal(err)
+	}
+	p := buf.Bytes()
+	text := rawProfileText(append([]byte("Exif\x00\x00"), tiffData...))
+	data := []byte("Raw profile type exif\x00")
+	switch typ {
+	case "zTXt":
+		var z bytes.Buffer
+		zw := zlib.NewWriter(&z)
+		zw.Write(text)
+		zw.Close()
+		data = append(append(data, 0), z.Bytes()...)
+	case "iTXt":
+		data = append(append(data, 0, 0, 0, 0), text...)
+	default:
+		data = append(data, text...)
+	}
+	ihdrEnd := 8 + 8 + 13 + 4
+	out := append([]byte{}, p[:ihdrEnd]...)
+	out = append(out, pngChunk("tEXt", []byte("Software\x00shoebox test"))...)
+	out = append(out, pngChunk(typ, data)...)
+	return append(out, p[ihdrEnd:]...)
+}
+
 // webpLossless1x1 is a valid 1×1 lossless WebP bitstream (VP8L chunk payload).
 var webpLossless1x1 = []byte{0x2f, 0x00, 0x00, 0x00, 0x10, 0x07, 0x10, 0x11, 0x11, 0x88, 0x88, 0xfe, 0x07, 0x00}
 
@@ -293,15 +338,16 @@ func TestGenerateMetaFixtures(t *testing.T) {
 		"camera_be.jpg": jpegWithEXIF(t, cameraTIFF(be, nil)),
 		"zero_dates.jpg": jpegWithEXIF(t, buildTIFF(le, nil, []tEnt{asciiEnt(tagMake, "NIKON"), asciiEnt(tagDateTime, "garbage!")},
 			[]tEnt{asciiEnt(tagDateTimeOriginal, "0000:00:00 00:00:00"), asciiEnt(tagDateTimeDigitized, "    :  :     :  :  ")})),
-		"sample.cr2":  cameraTIFF(le, cr2Extra),
-		"sample.dng":  cameraTIFF(le, nil, tEnt{tag: 0xC612, typ: 1, count: 4, val: []byte{1, 4, 0, 0}}),
-		"sample.nef":  cameraTIFF(be, nil),
-		"sample.png":  pngWithEXIF(t, cameraTIFF(be, nil)),
-		"sample.webp": webpWithEXIF(cameraTIFF(le, nil)),
-		"sample.mp4":  mp4Fixture(),
-		"sample.raf":  rafFixture(t),
-		"sample.cr3":  cr3Fixture(),
-		"sample.mov":  movFixture(),
+		"sample.cr2":     cameraTIFF(le, cr2Extra),
+		"sample.dng":     cameraTIFF(le, nil, tEnt{tag: 0xC612, typ: 1, count: 4, val: []byte{1, 4, 0, 0}}),
+		"sample.nef":     cameraTIFF(be, nil),
+		"sample.png":     pngWithEXIF(t, cameraTIFF(be, nil)),
+		"rawprofile.png": pngWithRawProfile(t, cameraTIFF(le, nil), "zTXt"),
+		"sample.webp":    webpWithEXIF(cameraTIFF(le, nil)),
+		"sample.mp4":     mp4Fixture(),
+		"sample.raf":     rafFixture(t),
+		"sample.cr3":     cr3Fixture(),
+		"sample.mov":     movFixture(),
 	}
 	for name, b := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {

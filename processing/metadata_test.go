@@ -39,6 +39,7 @@ func TestReadMetadataFixtures(t *testing.T) {
 		{"sample.dng", "image/tiff", "Canon", "Canon EOS 5D Mark IV", 6, cameraWant, ""},
 		{"sample.nef", "image/tiff", "Canon", "Canon EOS 5D Mark IV", 6, cameraWant, ""},
 		{"sample.png", "image/png", "Canon", "Canon EOS 5D Mark IV", 6, cameraWant, ""},
+		{"rawprofile.png", "image/png", "Canon", "Canon EOS 5D Mark IV", 6, cameraWant, ""},
 		{"sample.webp", "image/webp", "Canon", "Canon EOS 5D Mark IV", 6, cameraWant, ""},
 		{"sample.heic", "image/heic", "Apple", "iPhone 12", 6, map[CandidateKind][]string{
 			KindEXIFOriginal: {"2019-07-04T15:30:12.123+02:00"}, KindEXIFDigitized: {"2019-07-04T15:30:12"},
@@ -71,6 +72,17 @@ func TestReadMetadataFixtures(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPNGRawProfileVariants: iTXt and tEXt forms of ImageMagick's raw profile.
+func TestPNGRawProfileVariants(t *testing.T) {
+	for _, typ := range []string{"iTXt", "tEXt", "zTXt"} {
+		b := pngWithRawProfile(t, cameraTIFF(binary.BigEndian, nil), typ)
+		md := ReadMetadata(bytes.NewReader(b), int64(len(b)), "image/png")
+		if got := candValues(md); !reflect.DeepEqual(got, cameraWant) || len(md.Problems) > 0 {
+			t.Errorf("%s: candidates = %v, problems %v", typ, got, md.Problems)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package processing
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/binary"
 	"runtime"
 	"strings"
@@ -96,6 +97,13 @@ func hostileInputs() map[string][]byte {
 	in["heic meta larger than file"] = append(heifHead, binary.BigEndian.AppendUint32(nil, 0x7FFFFFFF)...)
 	in["png chunk length lies"] = append([]byte("\x89PNG\r\n\x1a\n"), 0xFF, 0xFF, 0xFF, 0xF0, 'e', 'X', 'I', 'f', 0, 0, 0, 0)
 	in["png eXIf with cyclic TIFF"] = append([]byte("\x89PNG\r\n\x1a\n"), pngChunk("eXIf", in["cyclic IFD chain"])...)
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write([]byte("\nexif\n 1000000\n"))
+	zw.Write(make([]byte, 16<<20)) // a zlib bomb: 16 MiB of zeros, 8 times the cap
+	zw.Close()
+	in["png raw profile zlib bomb"] = append([]byte("\x89PNG\r\n\x1a\n"), pngChunk("zTXt", append([]byte("Raw profile type exif\x00\x00"), z.Bytes()...))...)
+	in["png raw profile huge length"] = append([]byte("\x89PNG\r\n\x1a\n"), pngChunk("tEXt", []byte("Raw profile type exif\x00\nexif\n 99999999999\n4578"))...)
 	in["webp chunk length lies"] = []byte("RIFF\xff\xff\xff\x7fWEBPEXIF\xf0\xff\xff\xffII*\x00")
 	in["jpeg segment length lies"] = []byte{0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xFF, 'E', 'x', 'i', 'f', 0, 0}
 	in["jpeg only fill bytes"] = append([]byte{0xFF, 0xD8}, bytes.Repeat([]byte{0xFF}, 1<<16)...)
