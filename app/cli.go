@@ -196,6 +196,10 @@ func followJob(lib *Library, id uint64, stderr io.Writer) (int, error) {
 	signal.Notify(interrupts, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(interrupts)
 
+	before, err := lib.Job(id)
+	if err != nil {
+		return ExitFailure, err
+	}
 	finished := make(chan store.JobState, 1)
 	go func() { finished <- lib.Wait(id) }()
 	start := time.Now()
@@ -220,7 +224,7 @@ func followJob(lib *Library, id uint64, stderr io.Writer) (int, error) {
 			if err != nil {
 				return ExitFailure, err
 			}
-			fmt.Fprintln(stderr, summary(j, time.Since(start)))
+			fmt.Fprintln(stderr, summary(j, before, time.Since(start)))
 			switch st {
 			case store.StateCompleted:
 				return ExitCompleted, nil
@@ -234,8 +238,11 @@ func followJob(lib *Library, id uint64, stderr io.Writer) (int, error) {
 	}
 }
 
-func summary(j store.Job, took time.Duration) string {
-	rate := float64(j.ProgressCurrent-j.ReusedCount) / max(took.Seconds(), 1e-9)
+// summary tells how a run ended; before is the job as it was when the run
+// started, so files/s counts only the files this run analysed.
+func summary(j, before store.Job, took time.Duration) string {
+	analysed := (j.ProgressCurrent - before.ProgressCurrent) - (j.ReusedCount - before.ReusedCount)
+	rate := float64(analysed) / max(took.Seconds(), 1e-9)
 	done := j.ProgressCurrent - j.ErrorCount - j.SkippedCount
 	base := fmt.Sprintf("%d of %d files (%d analysed, %d unchanged since an earlier scan; %d errors, %d skipped) in %s, %.1f files/s",
 		j.ProgressCurrent, j.ProgressTotal, done, j.ReusedCount, j.ErrorCount, j.SkippedCount, took.Round(100*time.Millisecond), rate)
