@@ -1,19 +1,36 @@
 package processing
 
 import (
+	"cmp"
+	"math"
 	"math/bits"
 	"runtime"
 	"slices"
 	"sort"
 )
 
-// DefaultNearDistance is the default pHash Hamming distance at or under which two
-// images may be near-duplicates (the second signal must agree too).
-const DefaultNearDistance = 10
-
-// DefaultNearDHashDistance is the default largest dHash Hamming distance for a pair
-// that is within the pHash distance.
-const DefaultNearDHashDistance = 16
+// Defaults of NearOptions, chosen from measurements on the benchmark corpus
+// (shared/bench make-corpus.sh 1 200): see near_measure.md.
+const (
+	// DefaultNearDistance is the default largest pHash Hamming distance of a
+	// near-duplicate pair. Real pHashes have as many bits set as clear, so their
+	// distances are even: 8 admits 0, 2, 4, 6 and 8.
+	DefaultNearDistance = 8
+	// DefaultNearDHashDistance is the default largest dHash distance of a pair.
+	DefaultNearDHashDistance = 10
+	// DefaultNearAspectDiff is the default largest relative difference of the
+	// width/height ratios (0.05: 16:9 and 16:10 screens differ by 0.11).
+	DefaultNearAspectDiff = 0.05
+	// DefaultNearChromaDiff is the default largest difference of mean Cb and of
+	// mean Cr (0..255 scale) of a pair.
+	DefaultNearChromaDiff = 10
+	// DefaultNearFlatStdDev is the luma standard deviation under which an image
+	// counts as flat (black frames, blank pages): its hashes are mostly noise.
+	DefaultNearFlatStdDev = 3
+	// DefaultNearFlatMeanDiff is the default largest luma mean difference of two
+	// flat images.
+	DefaultNearFlatMeanDiff = 3
+)
 
 // NearItem is one hashed file offered to near-duplicate grouping.
 type NearItem struct {
@@ -21,17 +38,35 @@ type NearItem struct {
 	PHash         uint64
 	DHash         uint64
 	Width, Height int
+	// The second signal besides DHash, from the image hasher's 64x64 image:
+	// luma mean and standard deviation (0..255) and the mean colour as Cb and Cr
+	// offsets from grey (-128..127; 0,0 is a grey image). HasStats says they are
+	// filled; a pair where either item lacks them is judged on hashes and shape.
+	LumaMean, LumaStdDev float32
+	ChromaCb, ChromaCr   float32
+	HasStats             bool
 }
 
-// NearOptions are the knobs of GroupNear. A zero field means its default.
+// NearOptions are the knobs of GroupNear. A zero field means its default; a
+// negative tolerance turns its check off.
 type NearOptions struct {
 	// MaxDistance is the largest pHash Hamming distance of a near-duplicate pair;
 	// 0 means DefaultNearDistance. Values above 64 act as 64.
 	MaxDistance int
-	// MaxDHashDistance is the largest dHash Hamming distance of a pair that is
-	// within MaxDistance; 0 means DefaultNearDHashDistance, a negative value
-	// turns the dHash check off.
+	// MaxDHashDistance is the largest dHash Hamming distance of a pair;
+	// 0 means DefaultNearDHashDistance.
 	MaxDHashDistance int
+	// MaxAspectDiff is the largest relative difference of the two images'
+	// width/height ratios; 0 means DefaultNearAspectDiff. Items without a size
+	// (0) skip the check.
+	MaxAspectDiff float64
+	// MaxChromaDiff is the largest difference of mean Cb and of mean Cr;
+	// 0 means DefaultNearChromaDiff. Needs HasStats on both items.
+	MaxChromaDiff float32
+	// FlatStdDev: an item whose LumaStdDev is below it is flat, and a flat item
+	// only joins another flat item whose luma mean is within FlatMeanDiff.
+	// 0 means DefaultNearFlatStdDev / DefaultNearFlatMeanDiff.
+	FlatStdDev, FlatMeanDiff float32
 }
 
 // NearEdge is one pair that joined a group, with the evidence for it.
@@ -39,7 +74,7 @@ type NearEdge struct {
 	A, B          uint64 // A < B
 	PHashDistance int
 	DHashDistance int
-	Reason        string // why the pair was accepted
+	Reason        string // why the pair was accepted (one of the NearReason constants)
 }
 
 // NearGroup is a connected component of near-duplicates (size >= 2).
@@ -51,17 +86,23 @@ type NearGroup struct {
 
 // Reasons given in NearEdge.Reason.
 const (
-	NearReasonIdentical = "identical hashes"
-	NearReasonHashes    = "pHash and dHash both close"
+	NearReasonIdentical = "identical hashes and statistics"
+	NearReasonHashes    = "pHash and dHash close, same shape and colour"
+	NearReasonFlat      = "flat images: hashes close, same brightness, shape and colour"
 )
 
 type nearConfig struct {
-	maxP int
-	maxD int // < 0: off
+	maxP      int
+	maxD      int     // < 0: off
+	maxAspect float64 // < 0: off
+	maxChroma float32 // < 0: off
+	flatStd   float32 // < 0: off
+	flatMean  float32
 }
 
 func (o NearOptions) config() nearConfig {
-	c := nearConfig{maxP: o.MaxDistance, maxD: o.MaxDHashDistance}
+	c := nearConfig{maxP: o.MaxDistance, maxD: o.MaxDHashDistance, maxAspect: o.MaxAspectDiff,
+		maxChroma: o.MaxChromaDiff, flatStd: o.FlatStdDev, flatMean: o.FlatMeanDiff}
 	if c.maxP <= 0 {
 		c.maxP = DefaultNearDistance
 	}
@@ -71,10 +112,22 @@ func (o NearOptions) config() nearConfig {
 	if c.maxD == 0 {
 		c.maxD = DefaultNearDHashDistance
 	}
+	if c.maxAspect == 0 {
+		c.maxAspect = DefaultNearAspectDiff
+	}
+	if c.maxChroma == 0 {
+		c.maxChroma = DefaultNearChromaDiff
+	}
+	if c.flatStd == 0 {
+		c.flatStd = DefaultNearFlatStdDev
+	}
+	if c.flatMean <= 0 {
+		c.flatMean = DefaultNearFlatMeanDiff
+	}
 	return c
 }
 
-// accept decides whether two items within the pHash distance are near-duplicates.
+// accept decides whether two items are near-duplicates, and says why.
 func (c *nearConfig) accept(a, b *NearItem) (ok bool, pd, dd int, reason string) {
 	pd = bits.OnesCount64(a.PHash ^ b.PHash)
 	dd = bits.OnesCount64(a.DHash ^ b.DHash)
@@ -87,15 +140,58 @@ func (c *nearConfig) accept(a, b *NearItem) (ok bool, pd, dd int, reason string)
 	if c.maxD >= 0 && dd > c.maxD {
 		return false, pd, dd, ""
 	}
+	if c.maxAspect >= 0 && a.Width > 0 && a.Height > 0 && b.Width > 0 && b.Height > 0 {
+		ra := float64(a.Width) / float64(a.Height)
+		rb := float64(b.Width) / float64(b.Height)
+		if ra < rb {
+			ra, rb = rb, ra
+		}
+		if ra/rb-1 > c.maxAspect+1e-9 {
+			return false, pd, dd, ""
+		}
+	}
+	if !a.HasStats || !b.HasStats {
+		return true, pd, dd, NearReasonHashes
+	}
+	if c.maxChroma >= 0 && (absf(a.ChromaCb-b.ChromaCb) > c.maxChroma || absf(a.ChromaCr-b.ChromaCr) > c.maxChroma) {
+		return false, pd, dd, ""
+	}
+	if c.flatStd >= 0 {
+		fa, fb := a.LumaStdDev < c.flatStd, b.LumaStdDev < c.flatStd
+		if fa != fb {
+			return false, pd, dd, "" // a flat image is no copy of a detailed one
+		}
+		if fa {
+			if absf(a.LumaMean-b.LumaMean) > c.flatMean {
+				return false, pd, dd, ""
+			}
+			return true, pd, dd, NearReasonFlat
+		}
+	}
 	return true, pd, dd, NearReasonHashes
 }
 
-// sameSignature reports whether two items carry exactly the same hashes and size:
-// nothing GroupNear looks at can tell them apart.
-func sameSignature(a, b *NearItem) bool {
-	return a.PHash == b.PHash && a.DHash == b.DHash && a.Width == b.Width && a.Height == b.Height
+func absf(x float32) float32 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
+// sameSignature reports whether two items carry exactly the same hashes, size and
+// statistics: nothing GroupNear looks at can tell them apart.
+func sameSignature(a, b *NearItem) bool {
+	return a.PHash == b.PHash && a.DHash == b.DHash && a.Width == b.Width && a.Height == b.Height &&
+		a.HasStats == b.HasStats && a.statBits() == b.statBits()
+}
+
+// statBits is the statistics as bits (a total order, even with NaNs).
+func (it *NearItem) statBits() [4]uint32 {
+	return [4]uint32{math.Float32bits(it.LumaMean), math.Float32bits(it.LumaStdDev),
+		math.Float32bits(it.ChromaCb), math.Float32bits(it.ChromaCr)}
+}
+
+// compareSignature orders items by everything sameSignature looks at, then by ID.
 func compareSignature(a, b *NearItem) int {
 	switch {
 	case a.PHash != b.PHash:
@@ -103,9 +199,18 @@ func compareSignature(a, b *NearItem) int {
 	case a.DHash != b.DHash:
 		return cmpU64(a.DHash, b.DHash)
 	case a.Width != b.Width:
-		return a.Width - b.Width
+		return cmp.Compare(a.Width, b.Width)
 	case a.Height != b.Height:
-		return a.Height - b.Height
+		return cmp.Compare(a.Height, b.Height)
+	case a.HasStats != b.HasStats:
+		if a.HasStats {
+			return 1
+		}
+		return -1
+	}
+	sa, sb := a.statBits(), b.statBits()
+	if c := slices.Compare(sa[:], sb[:]); c != 0 {
+		return c
 	}
 	return cmpU64(a.ID, b.ID)
 }

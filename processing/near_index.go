@@ -191,7 +191,8 @@ func (p nearPlan) forests(h []uint64, d int, ok func(x, y int32) bool, workers i
 }
 
 // Parts hold at least nearPartKeys buckets and a block has at most nearMaxParts.
-const (
+// (Variables so that tests can split small inputs.)
+var (
 	nearPartKeys = 4096
 	nearMaxParts = 256
 )

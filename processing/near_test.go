@@ -48,6 +48,14 @@ func nearCorpus(seed uint64, n, clusters, spread int) []NearItem {
 	return items
 }
 
+// hashOnlyConfig judges on pHash and dHash distances alone.
+// (maxP 0 means 0 here, not the default.)
+func hashOnlyConfig(maxP, maxD int) nearConfig {
+	c := NearOptions{MaxDHashDistance: maxD, MaxAspectDiff: -1, MaxChromaDiff: -1, FlatStdDev: -1}.config()
+	c.maxP = maxP
+	return c
+}
+
 // bruteComponents groups by comparing every pair with the same acceptance rule.
 func bruteComponents(items []NearItem, cfg nearConfig) [][]uint64 {
 	uf := newUnionFind(len(items))
@@ -86,14 +94,14 @@ func groupIDs(gs []NearGroup) [][]uint64 {
 }
 
 func TestNearIndexFindsEveryPairOfEveryPlan(t *testing.T) {
-	items := nearCorpus(1, 3000, 150, 5)
-	for d := 0; d <= 16; d++ {
-		cfg := nearConfig{maxP: d, maxD: -1}
+	items := nearCorpus(1, 2000, 150, 5)
+	for _, d := range []int{0, 1, 3, 4, 6, 8, 11, 14} {
+		cfg := hashOnlyConfig(d, -1)
 		want := bruteComponents(items, cfg)
 		if d >= 4 && len(want) == 0 {
 			t.Fatalf("d=%d: corpus has no groups: the test would prove nothing", d)
 		}
-		for m := 2; m <= 12; m++ {
+		for _, m := range []int{3, 4, 5, 6, 8} {
 			plan := mihPlan(m, d)
 			if plan.blocks == nil {
 				continue
@@ -112,7 +120,7 @@ func TestNearIndexFindsEveryPairOfEveryPlan(t *testing.T) {
 // TestNearIndexVisitsEveryClosePair checks the candidate search itself, below the
 // union-find: every pair within d must be offered at least once.
 func TestNearIndexVisitsEveryClosePair(t *testing.T) {
-	items := nearCorpus(2, 2000, 200, 8)
+	items := nearCorpus(2, 1500, 200, 8)
 	h := make([]uint64, len(items))
 	for i := range items {
 		h[i] = items[i].PHash
@@ -358,18 +366,18 @@ func TestGroupNearDeterministic(t *testing.T) {
 // TestGroupNearWorkersDoNotMatter runs a search split in many parts on 1, 2 and 5
 // goroutines: the groups and their evidence must be the same, and match brute force.
 func TestGroupNearWorkersDoNotMatter(t *testing.T) {
-	items := nearCorpus(5, 60000, 3000, 4)
-	cfg := nearConfig{maxP: 8, maxD: 12}
+	defer func(k, m int) { nearPartKeys, nearMaxParts = k, m }(nearPartKeys, nearMaxParts)
+	nearPartKeys, nearMaxParts = 64, 1000
+	items := nearCorpus(5, 6000, 600, 4)
+	cfg := hashOnlyConfig(8, 12)
 	plan := mihPlan(4, 8)
 	var tb nearTable
-	tb.build(func() []uint64 {
-		h := make([]uint64, len(items))
-		for i := range items {
-			h[i] = items[i].PHash
-		}
-		return h
-	}(), plan.blocks[0])
-	if len(tb.keys) < 2*nearPartKeys {
+	h := make([]uint64, len(items))
+	for i := range items {
+		h[i] = items[i].PHash
+	}
+	tb.build(h, plan.blocks[0])
+	if len(tb.keys) < 10*nearPartKeys {
 		t.Fatalf("only %d buckets: the search would not be split", len(tb.keys))
 	}
 	one := groupNear(items, cfg, plan, 1)
