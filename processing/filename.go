@@ -143,7 +143,19 @@ var namePatterns = []namePattern{
 		re: rx(nb + yy + `[-_.](?P<M>\d\d)[-_.](?P<D>\d\d)` + ne)},
 	{Name: "compact date", Example: "IMG_20190704.jpg", Want: "2019-07-04",
 		re: rx(`(?:^|[^0-9A-Za-z])` + yy + `(?P<M>\d\d)(?P<D>\d\d)` + ne)},
+	// Android apps (Instagram, Telegram X, browsers' image saves) name files by
+	// System.currentTimeMillis(). A 13-digit number starting with 1 spans
+	// 2001-2033; validation rejects the ones in the future, and a stronger
+	// source (EXIF) still wins when there is one.
+	{Name: "bare epoch milliseconds (Android apps, UTC)", Example: "1491937645123.jpg", Want: "2017-04-11T19:07:25.123Z", UTC: true,
+		re: rx(`^(?P<e>1\d{12})` + ne)},
+	{Name: "bare epoch milliseconds, copy", Example: "1525426241555 - Copy.jpg", Want: "2018-05-04T09:30:41.555Z", UTC: true},
 }
+
+// copyPrefix is what Windows, Google Drive and messengers put in front of a
+// name when they copy a file; patterns anchored at the start of the name
+// must still see the original name.
+var copyPrefix = regexp.MustCompile(`(?i)^(?:copy of |copy \(\d+\) of |kopie van |kopie von )+`)
 
 func rx(s string) *regexp.Regexp { return regexp.MustCompile(`(?i)` + s) }
 
@@ -179,6 +191,7 @@ func parseFilename(name string) (civil, *namePattern, bool) {
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]
 	}
+	name = copyPrefix.ReplaceAllString(name, "")
 	for i := range namePatterns {
 		p := &namePatterns[i]
 		if i > 0 && p.re == namePatterns[i-1].re {

@@ -37,6 +37,9 @@ func TestFilenameRealWorld(t *testing.T) {
 		{"/some/dir/2017-08-26 12.59.11.jpg", "2017-08-26T12:59:11", KindFilenameTime},
 		{"Holiday 2019-07-04.jpg", "2019-07-04", KindFilenameDate},
 		{"IMG_20240229_120000.jpg", "2024-02-29T12:00:00", KindFilenameTime}, // leap day
+		{"Copy of mmexport1642769067688.jpg", "2022-01-21T12:44:27.688Z", KindFilenameTime},
+		{"Copy of IMG_20190704_153012.jpg", "2019-07-04T15:30:12", KindFilenameTime},
+		{"1457078564694.jpg", "2016-03-04T08:02:44.694Z", KindFilenameTime},
 	}
 	for _, tc := range cases {
 		c, ok := ParseFilenameTime(tc.name)
@@ -51,7 +54,7 @@ func TestFilenameNoDate(t *testing.T) {
 	for _, name := range []string{
 		"DSC_0042.JPG", "IMG_1234.JPG", "P1010001.JPG", "GOPR0123.MP4", "GH010123.MP4",
 		"MVI_0123.MOV", "DSCF1234.RAF", "_MG_5678.CR2", "image.jpg", "Screenshot (12).png",
-		"1491937645123.jpg",              // a bare 13-digit number is an ID, not a date
+		"2491937645123.jpg",              // 13 digits not starting with 1: not a plausible epoch
 		"received_1019374562871234.jpeg", // Messenger ID
 		"4f3a9c1e-2b7d-4e1a-9c3b-20a1b2c3d4e5.jpg",
 		"IMG_20191332_153012.jpg",                   // month 13
