@@ -315,3 +315,14 @@ func TestEndToEndHEICWithTakeout(t *testing.T) {
 		}
 	}
 }
+
+// The README's choice table is generated from choiceRules; keep them equal.
+func TestREADMEChoiceTableMatchesCode(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Skip("README.md not found")
+	}
+	if !strings.Contains(string(readme), choiceTableMarkdown()) {
+		t.Errorf("README.md lacks the current choice table:\n%s", choiceTableMarkdown())
+	}
+}
