@@ -4,6 +4,7 @@
 #   docs/empty.png       the empty state with recent folders
 #   docs/running.png     a scan of a generated corpus in progress
 #   docs/duplicates.png  that scan's duplicate groups
+#   docs/files.png       its files table with one file's timestamp candidates
 #   docs/halted.png      a scan of a folder of broken .jpg files, halted
 # Usage: scripts/screenshots.sh CORPUS_DIR [BINARY]
 # CORPUS_DIR: e.g. made by `bash shared/bench/make-corpus.sh 1 200 /tmp/corpus200`.
@@ -21,22 +22,33 @@ fi
 display=${SCREEN_DISPLAY:-:97}
 mkdir -p docs
 
+# A throw-away home, so the window shows ~/Pictures/... paths. The corpus is
+# hard-linked (or copied) in, so nothing of it is changed.
+export HOME="$work/home"
+mkdir -p "$HOME/Pictures"
+photos="$HOME/Pictures/Family photos"
+cp -al "$corpus" "$photos" 2>/dev/null || cp -a "$corpus" "$photos"
+
 # A folder that halts: broken .jpg files with a few good ones first.
-broken="$work/Camera uploads"
+broken="$HOME/Pictures/Camera uploads"
 mkdir -p "$broken"
 for i in $(seq 1 6); do convert -size 640x480 plasma:fractal -quality 80 "$broken/DSC0000$i.jpg"; done
 for i in $(seq -w 10 90); do head -c 30000 /dev/urandom >"$broken/IMG_201907${i:0:1}${i:1:1}_1530$i.jpg"; done
 
 export XDG_CONFIG_HOME="$work/config" SHOEBOX_DB="$work/library.db" DISPLAY="$display"
 mkdir -p "$XDG_CONFIG_HOME/fyne/app.shoebox.Shoebox"
-printf '{"recent_folders":["%s","%s"]}\n' "$corpus" "$broken" >"$XDG_CONFIG_HOME/fyne/app.shoebox.Shoebox/preferences.json"
+printf '{"recent_folders":["%s","%s"]}\n' "$photos" "$broken" >"$XDG_CONFIG_HOME/fyne/app.shoebox.Shoebox/preferences.json"
 
 Xvfb "$display" -screen 0 1280x800x24 >/dev/null 2>&1 &
 xvfb=$!
 app=
 cleanup() {
-	[ -n "$app" ] && kill "$app" 2>/dev/null || true
+	if [ -n "$app" ]; then
+		kill "$app" 2>/dev/null || true
+		wait "$app" 2>/dev/null || true
+	fi
 	kill "$xvfb" 2>/dev/null || true
+	wait "$xvfb" 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -51,10 +63,19 @@ for _ in $(seq 1 50); do
 	sleep 0.2
 done
 [ -n "$win" ] || { echo "screenshots: no window" >&2; exit 1; }
-xdotool windowsize "$win" 1280 800
-xdotool windowmove "$win" 0 0
-sleep 1.5
-shot() { import -window root "docs/$1.png"; echo "screenshots: docs/$1.png"; }
+fit() {
+	xdotool windowsize "$win" 1280 800
+	xdotool windowmove "$win" 0 0
+}
+sleep 1
+fit
+sleep 1
+shot() {
+	fit
+	sleep 0.5
+	import -window root "docs/$1.png"
+	echo "screenshots: docs/$1.png"
+}
 key() { xdotool key --window "$win" "$@"; sleep 0.4; }
 
 shot empty
@@ -67,8 +88,14 @@ shot running
 # for the scan to finish (DONE_AFTER seconds; 200 files take well under a minute).
 sleep "${DONE_AFTER:-45}"
 key ctrl+3
-sleep 2
+sleep 6
 shot duplicates
+
+key ctrl+2
+sleep 1.5
+xdotool mousemove 150 177 click 1
+sleep 2
+shot files
 
 key ctrl+1
 key ctrl+n

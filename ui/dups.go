@@ -18,8 +18,10 @@ import (
 )
 
 const (
-	dupThumbSide  = 176
-	dupCardHeight = dupThumbSide + 124
+	dupThumbSide  = 176 // thumbnail box width
+	dupThumbH     = 132 // thumbnail box height (4:3)
+	dupCardHeight = dupThumbH + 134
+	dupInfoWidth  = 250
 )
 
 // dupsView lists exact and near-duplicate groups with thumbnails side by side.
@@ -219,14 +221,14 @@ type groupRow struct {
 
 func newGroupRow() *groupRow {
 	r := &groupRow{title: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
-	r.title.Truncation = fyne.TextTruncateEllipsis
+	r.title.Wrapping = fyne.TextWrapWord
 	r.evidence = caption("")
-	r.evidence.Truncation = fyne.TextTruncateEllipsis
+	r.evidence.Wrapping = fyne.TextWrapWord
 	r.cards = container.NewHBox()
 	spacer := canvas.NewRectangle(nil)
 	spacer.SetMinSize(fyne.NewSize(10, dupCardHeight))
-	r.box = container.NewBorder(container.NewVBox(r.title, r.evidence), nil, nil, nil,
-		container.NewStack(spacer, container.NewHScroll(r.cards)))
+	info := container.NewGridWrap(fyne.NewSize(dupInfoWidth, dupCardHeight), container.NewVBox(r.title, r.evidence))
+	r.box = container.NewBorder(nil, nil, info, nil, container.NewStack(spacer, container.NewHScroll(r.cards)))
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -240,18 +242,23 @@ func groupTitle(g DupGroup) (string, string) {
 		if len(h) > 10 {
 			h = h[:10]
 		}
+		var spare int64
+		for _, f := range g.Files[1:] {
+			spare += f.Size
+		}
 		return fmt.Sprintf("Exact copies · %d files", len(g.Files)),
-			fmt.Sprintf("Identical bytes (SHA-256 %s…): keeping one loses nothing.", h)
+			fmt.Sprintf("Identical bytes (SHA-256 %s…). Keeping one loses nothing and frees %s.", h, humanBytes(spare))
 	}
-	t := fmt.Sprintf("Look-alikes · %d files · differ by up to %d of 64 bits", len(g.Files), g.MaxDistance)
+	t := fmt.Sprintf("Look-alikes · %d files", len(g.Files))
+	ev0 := fmt.Sprintf("Differ by up to %d of 64 bits. ", g.MaxDistance)
 	if g.MaxDistance == 0 {
-		t = fmt.Sprintf("Look-alikes · %d files · the same picture, stored differently", len(g.Files))
+		ev0 = "The same picture, stored differently. "
 	}
 	ev := "Similar perceptual hashes."
 	if len(g.Evidence) > 0 {
 		ev = strings.Join(g.Evidence, "; ")
 	}
-	return t, ev
+	return t, elideMiddle(ev0+ev, 200)
 }
 
 func (r *groupRow) set(u *UI, g DupGroup) {
@@ -270,7 +277,7 @@ func (r *groupRow) set(u *UI, g DupGroup) {
 func dupCard(u *UI, f store.FileRecord, original bool) fyne.CanvasObject {
 	img := canvas.NewImageFromImage(nil)
 	img.FillMode = canvas.ImageFillContain
-	img.SetMinSize(fyne.NewSize(dupThumbSide, dupThumbSide))
+	img.SetMinSize(fyne.NewSize(dupThumbSide, dupThumbH))
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 	bg.CornerRadius = theme.InputRadiusSize()
 	name := newMiddleLabel(path.Base(f.RelPath))

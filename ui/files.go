@@ -23,7 +23,7 @@ var fileColumns = []struct {
 	title string
 	width float32
 }{
-	{"Name", 290}, {"Date taken", 175}, {"Source", 80}, {"Confidence", 100}, {"Type", 70}, {"Status", 80},
+	{"Name", 265}, {"Date taken", 215}, {"Source", 80}, {"Confidence", 100}, {"Type", 65}, {"Status", 75},
 }
 
 const (
@@ -257,7 +257,7 @@ func (v *filesView) apply() {
 // load makes id the job shown; its files are read now if the tab is visible.
 func (v *filesView) load(id uint64) {
 	v.jobID = id
-	if v.u.tabs != nil && v.u.tabs.SelectedIndex() == tabFiles {
+	if v.u.tabs != nil && (v.u.tabs.SelectedIndex() == tabFiles || v.u.tabs.SelectedIndex() == tabScan) {
 		v.reload()
 	}
 	showIf(v.placehold, v.jobID == 0)
@@ -272,7 +272,8 @@ func (v *filesView) ensureLoaded() {
 
 // tick re-reads a running job's files now and then while the tab is visible.
 func (v *filesView) tick() {
-	if v.u.tabs.SelectedIndex() == tabFiles && v.u.now().Sub(v.lastLoad) >= filesReloadEvery {
+	tab := v.u.tabs.SelectedIndex()
+	if (tab == tabFiles || tab == tabScan) && v.u.now().Sub(v.lastLoad) >= filesReloadEvery {
 		v.reload()
 	}
 }
@@ -286,6 +287,7 @@ func (v *filesView) reload() {
 	v.lastLoad = v.u.now()
 	v.u.spawn(func() {
 		recs, err := v.u.eng.Files(id)
+		sum := summarize(recs)
 		v.u.do(func() {
 			v.loading = false
 			if err != nil {
@@ -298,6 +300,9 @@ func (v *filesView) reload() {
 			v.all = recs
 			v.loaded = id
 			v.apply()
+			if id == v.u.jobID {
+				v.u.scan.showFound(sum)
+			}
 		})
 	})
 }

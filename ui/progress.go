@@ -61,6 +61,8 @@ type scanView struct {
 	viewFilesBtn  *widget.Button
 	viewDupsBtn   *widget.Button
 
+	found *foundPanel
+
 	confirm *dialog.ConfirmDialog // the open cancel confirmation, if any
 }
 
@@ -121,7 +123,9 @@ func (v *scanView) buildJob() fyne.CanvasObject {
 	stats := container.NewGridWithColumns(4, v.speed.box, v.remaining.box, v.errors.box, v.skipped.box)
 	controls := container.NewHBox(v.pauseBtn, v.cancelBtn, layoutSpacer(),
 		v.showErrorsBtn, v.retryBtn, v.viewFilesBtn, v.viewDupsBtn, v.newScanBtn)
-	body := container.NewVBox(header, bar, v.now, stats, v.rateWarn, v.lastError, v.banner, v.summary, controls)
+	v.found = newFoundPanel()
+	v.found.root.Hide()
+	body := container.NewVBox(header, bar, v.now, stats, v.rateWarn, v.lastError, v.banner, v.summary, controls, v.found.root)
 	spacer := canvas.NewRectangle(nil)
 	spacer.SetMinSize(fyne.NewSize(1, 12))
 	return container.NewBorder(nil, caption(shortcutHelp), nil, nil,
@@ -313,6 +317,12 @@ func summaryText(p app.Progress) string {
 		return "Paused. Nothing is read until you resume; you can also close Shoebox and resume later."
 	}
 	return ""
+}
+
+// showFound shows what the job has found so far.
+func (v *scanView) showFound(f found) {
+	v.found.show(f)
+	showIf(v.found.root, len(f.latest) > 0)
 }
 
 func (v *scanView) showLastError(fe fileError) {

@@ -174,6 +174,7 @@ func (u *UI) setJob(p app.Progress) {
 	u.prog = app.Progress{}
 	u.pausing = false
 	u.scan.clearLastError()
+	u.scan.found.root.Hide()
 	u.applyProgress(p)
 	u.files.load(p.JobID)
 	u.dups.load(p.JobID)

@@ -324,3 +324,38 @@ func TestFormatting(t *testing.T) {
 		}
 	}
 }
+
+func TestScanViewShowsWhatWasFoundSoFar(t *testing.T) {
+	f := newFake()
+	recs := filesFixture()
+	base := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	for i := range recs {
+		recs[i].AnalysedAt = base.Add(time.Duration(i) * time.Second)
+	}
+	recs = append(recs, rec("later/pending.jpg", "", processing.StatusPending, ""))
+	f.files[1] = recs
+	u := newTestUI(t, f)
+	now := base
+	u.now = func() time.Time { return now }
+	u.startJob([]string{t.TempDir()})
+	now = now.Add(filesReloadEvery)
+	f.emit(running(1, 6, 7, 1))
+	u.flush()
+
+	if !u.scan.found.root.Visible() {
+		t.Fatal("the found panel is hidden")
+	}
+	got := summarize(recs).String()
+	if got != "HIGH 1 MEDIUM 1 LOW 1 NONE 1 notes.txt e.jpg d.jpg c.jpg b.jpg" {
+		t.Errorf("summary = %q", got)
+	}
+	if s := u.scan.found.conf[processing.ConfidenceLow].value; s.Text != "1" || s.Importance != widget.WarningImportance {
+		t.Errorf("LOW chip = %q %v", s.Text, s.Importance)
+	}
+	if first := u.scan.found.rows[0][0].Full(); first != "notes.txt" {
+		t.Errorf("latest file = %q, want the last analysed", first)
+	}
+	if u.scan.found.rows[1][1].Full() != "failed" {
+		t.Errorf("a failed file shows %q", u.scan.found.rows[1][1].Full())
+	}
+}

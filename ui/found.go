@@ -1,0 +1,176 @@
+package ui
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"shoebox/processing"
+	"shoebox/store"
+)
+
+// latestRows is how many recently analysed files the Scan view lists.
+const latestRows = 5
+
+// found sums up what a job has learned so far, for the Scan view.
+type found struct {
+	byConf map[processing.Confidence]int
+	done   int
+	latest []store.FileRecord // most recently analysed first
+}
+
+// summarize counts the confidences and picks the latest analysed files.
+// It runs off the UI goroutine.
+func summarize(recs []store.FileRecord) found {
+	f := found{byConf: map[processing.Confidence]int{}}
+	var analysed []store.FileRecord
+	for _, r := range recs {
+		if r.Status == processing.StatusDone {
+			f.done++
+			c := r.Time.Confidence
+			if c == "" {
+				c = processing.ConfidenceNone
+			}
+			f.byConf[c]++
+		}
+		if r.Status != processing.StatusPending && !r.AnalysedAt.IsZero() {
+			analysed = append(analysed, r)
+		}
+	}
+	slices.SortStableFunc(analysed, func(a, b store.FileRecord) int { return b.AnalysedAt.Compare(a.AnalysedAt) })
+	if len(analysed) > latestRows {
+		analysed = analysed[:latestRows]
+	}
+	f.latest = analysed
+	return f
+}
+
+// foundPanel shows the dates found so far and the latest files.
+type foundPanel struct {
+	root  fyne.CanvasObject
+	conf  map[processing.Confidence]*stat
+	rows  [latestRows][4]*middleLabel
+	lines [latestRows]fyne.CanvasObject
+}
+
+var confOrder = []processing.Confidence{processing.ConfidenceHigh, processing.ConfidenceMedium, processing.ConfidenceLow, processing.ConfidenceNone}
+
+var confCaption = map[processing.Confidence]string{
+	processing.ConfidenceHigh:   "HIGH: the camera said so",
+	processing.ConfidenceMedium: "MEDIUM: good evidence",
+	processing.ConfidenceLow:    "LOW: a guess worth checking",
+	processing.ConfidenceNone:   "NONE: no date found",
+}
+
+func newFoundPanel() *foundPanel {
+	p := &foundPanel{conf: map[processing.Confidence]*stat{}}
+	var chips []fyne.CanvasObject
+	for _, c := range confOrder {
+		s := newStat(confCaption[c])
+		p.conf[c] = s
+		chips = append(chips, s.box)
+	}
+	grid := container.NewVBox()
+	for i := range p.rows {
+		var cells []fyne.CanvasObject
+		for j := range p.rows[i] {
+			l := newMiddleLabel("")
+			p.rows[i][j] = l
+			cells = append(cells, l)
+		}
+		cells[0].(*middleLabel).TextStyle = fyne.TextStyle{Monospace: true}
+		p.lines[i] = container.New(&columnsLayout{weights: []float32{5, 3, 1.3, 1.3}}, cells...)
+		grid.Add(p.lines[i])
+	}
+	p.root = container.NewVBox(
+		heading("Dates found so far"),
+		container.NewGridWithColumns(4, chips...),
+		heading("Latest files"),
+		card(theme.ColorNameInputBackground, 0xff, grid),
+	)
+	return p
+}
+
+func (p *foundPanel) show(f found) {
+	for _, c := range confOrder {
+		imp := widget.MediumImportance
+		switch c {
+		case processing.ConfidenceHigh:
+			imp = widget.SuccessImportance
+		case processing.ConfidenceLow, processing.ConfidenceNone:
+			if f.byConf[c] > 0 {
+				imp = widget.WarningImportance
+			}
+		}
+		p.conf[c].set(thousands(f.byConf[c]), imp)
+	}
+	for i := range p.rows {
+		if i >= len(f.latest) {
+			p.lines[i].Hide()
+			continue
+		}
+		r := f.latest[i]
+		p.lines[i].Show()
+		date, conf := strings.Replace(r.Time.Value, "T", " ", 1), string(r.Time.Confidence)
+		switch r.Status {
+		case processing.StatusError:
+			date, conf = "failed", ""
+		case processing.StatusSkipped:
+			date, conf = "skipped", ""
+		}
+		p.rows[i][0].SetFull(r.RelPath)
+		p.rows[i][1].SetFull(date)
+		p.rows[i][2].SetFull(string(r.Time.Source))
+		p.rows[i][3].SetFull(conf)
+	}
+}
+
+// columnsLayout lays its objects out in one row, widths in proportion to weights.
+type columnsLayout struct{ weights []float32 }
+
+func (l *columnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := float32(0)
+	for _, o := range objs {
+		h = fyne.Max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(float32(len(objs))*60, h)
+}
+
+func (l *columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	total := float32(0)
+	for i := range objs {
+		total += l.weight(i)
+	}
+	x := float32(0)
+	for i, o := range objs {
+		w := size.Width * l.weight(i) / total
+		o.Resize(fyne.NewSize(w, size.Height))
+		o.Move(fyne.NewPos(x, 0))
+		x += w
+	}
+}
+
+func (l *columnsLayout) weight(i int) float32 {
+	if i < len(l.weights) {
+		return l.weights[i]
+	}
+	return 1
+}
+
+// foundText is the panel's content as text, for tests.
+func (f found) String() string {
+	var b strings.Builder
+	for _, c := range confOrder {
+		fmt.Fprintf(&b, "%s %d ", c, f.byConf[c])
+	}
+	for _, r := range f.latest {
+		b.WriteString(path.Base(r.RelPath) + " ")
+	}
+	return strings.TrimSpace(b.String())
+}
