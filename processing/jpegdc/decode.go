@@ -655,10 +655,18 @@ func skipAC(br *bitReader, t *huffTable) error {
 		}
 	filled:
 		if e := t.skip[acc>>(64-lookBits)]; e != 0 {
-			l := uint(e & 31)
-			acc <<= l
-			n -= l
-			k += int(e >> 8)
+			if k+int(e>>24) < 64 {
+				// Both symbols (or the only one) belong to this block.
+				l := uint(e & 31)
+				acc <<= l
+				n -= l
+				k += int(e >> 8 & 0xff)
+			} else {
+				l := uint(e >> 16 & 31)
+				acc <<= l
+				n -= l
+				k += int(e >> 24)
+			}
 			continue
 		}
 		br.acc, br.n = acc, n

@@ -368,3 +368,52 @@ func djpeg(t *testing.T, path string, stdErr error) image.Image {
 }
 
 func luma(r, g, b float64) float64 { return 0.299*r + 0.587*g + 0.114*b }
+
+// TestExactAgainstLibjpeg: libjpeg-turbo's 1/8-scale decode computes each
+// pixel from the DC coefficient alone, with the same rounding, so its
+// grayscale output must equal our Y (or gray) plane byte for byte.
+func TestExactAgainstLibjpeg(t *testing.T) {
+	bin, err := exec.LookPath("djpeg")
+	if err != nil {
+		t.Skip("djpeg not installed")
+	}
+	for _, path := range jpegFixtures(t) {
+		data, _ := os.ReadFile(path)
+		img, _, err := DecodeDC(data, nil)
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+			continue
+		}
+		var pix []byte
+		var stride int
+		switch m := img.(type) {
+		case *image.YCbCr:
+			pix, stride = m.Y, m.YStride
+		case *image.Gray:
+			pix, stride = m.Pix, m.Stride
+		default:
+			continue // RGB / CMYK: djpeg -grayscale converts colours
+		}
+		out, err := exec.Command(bin, "-scale", "1/8", "-grayscale", "-pnm", path).Output()
+		if err != nil {
+			t.Fatalf("djpeg %s: %v", path, err)
+		}
+		f := bytes.SplitN(out, []byte("\n"), 4)
+		var w, h int
+		fmt.Sscanf(string(f[1]), "%d %d", &w, &h)
+		b := img.Bounds()
+		if w != b.Dx() || h != b.Dy() {
+			t.Errorf("%s: djpeg %dx%d, we %v", path, w, h, b)
+			continue
+		}
+		diff := 0
+		for y := 0; y < h; y++ {
+			if !bytes.Equal(pix[y*stride:y*stride+w], f[3][y*w:y*w+w]) {
+				diff++
+			}
+		}
+		if diff > 0 {
+			t.Errorf("%s: %d of %d rows differ from libjpeg's 1/8 decode", filepath.Base(path), diff, h)
+		}
+	}
+}

@@ -15,10 +15,12 @@ type huffTable struct {
 	// lut[peek] = code length | symbol<<8 for codes of at most lookBits bits;
 	// 0 for longer codes (slow path).
 	lut [1 << lookBits]uint16
-	// skip[peek] is used to skip AC coefficients: low 5 bits = code length +
-	// magnitude bits, high byte = how far k advances (r+1, 16 for ZRL, 64 for
-	// EOB). 0 means "use lut / the slow path".
-	skip [1 << lookBits]uint16
+	// skip[peek] skips up to two AC coefficients at once. Bits 16-20: code
+	// length + magnitude bits of the first symbol, bits 24-31: how far it
+	// advances k (r+1, 16 for ZRL, 64 for EOB); bits 0-4 and 8-15: the same
+	// for the first and the second symbol together, when both fit in the
+	// lookahead (else equal to the first). 0 means "use lut / the slow path".
+	skip [1 << lookBits]uint32
 	// Canonical decoding for codes longer than lookBits.
 	maxCode [17]int32 // largest code of each length, -1 if none
 	valPtr  [17]int32 // index in vals of the first code of each length minus that code
@@ -29,6 +31,7 @@ type huffTable struct {
 // build prepares t from the DHT counts (codes of length 1..16) and symbols.
 func (t *huffTable) build(counts *[16]byte, vals []byte) error {
 	*t = huffTable{}
+	var one [1 << lookBits]uint16 // single-symbol skip entries
 	t.nVals = copy(t.vals[:], vals)
 	code := int32(0)
 	k := int32(0)
@@ -61,7 +64,7 @@ func (t *huffTable) build(counts *[16]byte, vals []byte) error {
 					}
 					for j := lo; j < hi; j++ {
 						t.lut[j] = e
-						t.skip[j] = sk
+						one[j] = sk
 					}
 				}
 			}
@@ -70,6 +73,20 @@ func (t *huffTable) build(counts *[16]byte, vals []byte) error {
 			t.maxCode[l] = code - 1
 		}
 		code <<= 1
+	}
+	const mask = 1<<lookBits - 1
+	for p, e1 := range one {
+		if e1 == 0 {
+			continue
+		}
+		b1, k1 := uint32(e1&31), uint32(e1>>8)
+		e := b1<<16 | k1<<24 | b1 | k1<<8
+		if k1 < 64 {
+			if e2 := one[(p<<b1)&mask]; e2 != 0 && uint32(e2&31) <= lookBits-b1 {
+				e = b1<<16 | k1<<24 | (b1 + uint32(e2&31)) | (k1+uint32(e2>>8))<<8
+			}
+		}
+		t.skip[p] = e
 	}
 	t.valid = true
 	return nil
