@@ -115,7 +115,12 @@ func decodeReduced(ctx context.Context, data []byte, mime string, minSide int, l
 			return decodeJPEG(ctx, prev, minSide, lim, lumaOnly)
 		}
 		return decodeStd(ctx, data, f, lim)
-	case fmtPNG, fmtGIF, fmtWebP, fmtBMP:
+	case fmtWebP:
+		if len(data) >= 21 && string(data[12:16]) == "VP8X" && data[20]&0x02 != 0 {
+			return decoded{}, fmt.Errorf("%w: animated WebP", ErrNotHashable)
+		}
+		return decodeStd(ctx, data, f, lim)
+	case fmtPNG, fmtGIF, fmtBMP:
 		return decodeStd(ctx, data, f, lim)
 	case fmtHEIF:
 		return decodeHEIF(ctx, data, lim)

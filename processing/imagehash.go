@@ -70,7 +70,11 @@ func HashImage(ctx context.Context, data []byte, mime string, orientation int, l
 func hashesFromLuma(luma []float64) ImageHashes {
 	var h ImageHashes
 	var sum, sq float64
-	for _, v := range luma {
+	for i, v := range luma {
+		// Drop float noise of the resampling (summation order), so that a
+		// uniform image is exactly uniform and hashes the same everywhere.
+		v = math.Round(v*1024) / 1024
+		luma[i] = v
 		sum += v
 		sq += v * v
 	}
@@ -91,6 +95,9 @@ func hashesFromLuma(luma []float64) ImageHashes {
 
 	transforms.DCT2DFast64(&luma)
 	flat := transforms.FlattenPixelsFast64(luma, 8, 8)
+	for i, c := range flat {
+		flat[i] = math.Round(c*1e6) / 1e6 // zero, not ±1e-13, on flat images
+	}
 	median := etcs.MedianOfPixelsFast64(flat)
 	for i, p := range flat {
 		if p > median {

@@ -235,3 +235,33 @@ func hashOfDC(t testing.TB, data []byte) ImageHashes {
 	}
 	return hashesFromLuma(areaResampleExtent(f, w, h, float64(cfg.Width)/8, float64(cfg.Height)/8, hashSide, hashSide))
 }
+
+func TestUniformImagesHashDeterministically(t *testing.T) {
+	for _, c := range []color.Gray{{0}, {77}, {255}} {
+		img := image.NewGray(image.Rect(0, 0, 333, 217))
+		for i := range img.Pix {
+			img.Pix[i] = c.Y
+		}
+		var buf bytes.Buffer
+		png.Encode(&buf, img)
+		h, err := HashImage(context.Background(), buf.Bytes(), "image/png", 0, DecodeLimits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantP := uint64(1) << 63 // only the DC coefficient is above the (zero) median
+		if c.Y == 0 {
+			wantP = 0
+		}
+		if h.PHash != wantP || h.DHash != 0 || h.LumaStdDev != 0 || h.LumaMean != float32(c.Y) {
+			t.Errorf("uniform %d: %+v", c.Y, h)
+		}
+	}
+}
+
+func TestAnimatedWebPNotHashable(t *testing.T) {
+	// VP8X header with the animation flag, as ImageMagick writes it.
+	anim := []byte("RIFF\xf2\x00\x00\x00WEBPVP8X\x0a\x00\x00\x00\x02\x00\x00\x00?\x00\x00?\x00\x00ANIM\x06\x00\x00\x00\xff\xff")
+	if _, err := HashImage(context.Background(), anim, "image/webp", 0, DecodeLimits{}); !errors.Is(err, ErrNotHashable) {
+		t.Errorf("animated WebP: %v", err)
+	}
+}
