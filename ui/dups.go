@@ -158,20 +158,26 @@ func dupSummary(d DupGroups) string {
 	if len(d.Exact) == 0 && len(d.Near) == 0 {
 		return "No duplicates: every photo and video is one of a kind."
 	}
-	files, spare := 0, int64(0)
-	for _, g := range d.Exact {
-		files += len(g.Files)
-		for _, f := range g.Files[1:] {
-			spare += f.Size
+	var parts []string
+	if len(d.Exact) > 0 {
+		files, spare := 0, int64(0)
+		for _, g := range d.Exact {
+			files += len(g.Files)
+			for _, f := range g.Files[1:] {
+				spare += f.Size
+			}
 		}
+		parts = append(parts, fmt.Sprintf("%s of exact copies (%s; the extra copies take %s)",
+			plural(len(d.Exact), "group"), plural(files, "file"), humanBytes(spare)))
 	}
-	near := 0
-	for _, g := range d.Near {
-		near += len(g.Files)
+	if len(d.Near) > 0 {
+		near := 0
+		for _, g := range d.Near {
+			near += len(g.Files)
+		}
+		parts = append(parts, fmt.Sprintf("%s of look-alikes (%s)", plural(len(d.Near), "group"), plural(near, "file")))
 	}
-	return fmt.Sprintf("%s of exact copies (%s; the extra copies take %s) · %s of look-alikes (%s). "+
-		"The copy marked “Likely original” has the most pixels, then the earliest date.",
-		plural(len(d.Exact), "group"), plural(files, "file"), humanBytes(spare), plural(len(d.Near), "group"), plural(near, "file"))
+	return strings.Join(parts, " · ") + ". The copy marked “Likely original” has the most pixels, then the earliest date."
 }
 
 // likelyOriginal picks the copy a person most likely wants to keep: most

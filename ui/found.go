@@ -54,6 +54,7 @@ func summarize(recs []store.FileRecord) found {
 // foundPanel shows the dates found so far and the latest files.
 type foundPanel struct {
 	root  fyne.CanvasObject
+	head  *widget.Label
 	conf  map[processing.Confidence]*stat
 	rows  [latestRows][4]*middleLabel
 	lines [latestRows]fyne.CanvasObject
@@ -88,8 +89,9 @@ func newFoundPanel() *foundPanel {
 		p.lines[i] = container.New(&columnsLayout{weights: []float32{5, 3, 1.3, 1.3}}, cells...)
 		grid.Add(p.lines[i])
 	}
+	p.head = heading("Dates found so far")
 	p.root = container.NewVBox(
-		heading("Dates found so far"),
+		p.head,
 		container.NewGridWithColumns(4, chips...),
 		heading("Latest files"),
 		card(theme.ColorNameInputBackground, 0xff, grid),
@@ -97,7 +99,12 @@ func newFoundPanel() *foundPanel {
 	return p
 }
 
-func (p *foundPanel) show(f found) {
+func (p *foundPanel) show(f found, finished bool) {
+	if finished {
+		p.head.SetText("Dates found")
+	} else {
+		p.head.SetText("Dates found so far")
+	}
 	for _, c := range confOrder {
 		imp := widget.MediumImportance
 		switch c {

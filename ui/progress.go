@@ -288,6 +288,11 @@ func (v *scanView) show(p app.Progress) {
 	enableIf(v.pauseBtn, c.pauseOn)
 	enableIf(v.cancelBtn, c.cancelOn)
 	showIf(v.pauseBtn, !c.finished && p.State != store.StateHalted)
+	if !c.cancelOn && v.confirm != nil {
+		// The job stopped by itself while the person was deciding.
+		v.confirm.Hide()
+		v.confirm = nil
+	}
 	showIf(v.cancelBtn, !c.finished)
 	enableIf(v.resumeAnywayBtn, c.resumeAnyway)
 	showIf(v.resumeAnywayBtn, p.State == store.StateHalted)
@@ -321,7 +326,7 @@ func summaryText(p app.Progress) string {
 
 // showFound shows what the job has found so far.
 func (v *scanView) showFound(f found) {
-	v.found.show(f)
+	v.found.show(f, v.u.prog.State == store.StateCompleted || v.u.prog.State == store.StateCancelled)
 	showIf(v.found.root, len(f.latest) > 0)
 }
 
@@ -367,7 +372,7 @@ func (u *UI) togglePause() {
 // askCancel asks for confirmation, then cancels the shown job.
 func (u *UI) askCancel() {
 	id := u.jobID
-	if id == 0 {
+	if id == 0 || u.scan.confirm != nil {
 		return
 	}
 	msg := widget.NewLabel("The files analysed so far stay in the library, but this scan cannot be resumed.")

@@ -158,6 +158,10 @@ func TestPauseResumeCancelDriveTheEngine(t *testing.T) {
 		t.Fatal("Keep scanning cancelled the job")
 	}
 	test.Tap(u.scan.cancelBtn)
+	test.Tap(u.scan.cancelBtn) // a second tap does not stack a second question
+	if n := len(u.win.Canvas().Overlays().List()); n != 1 {
+		t.Fatalf("%d dialogs open", n)
+	}
 	test.Tap(findButton(u.win.Canvas().Overlays().Top(), "Cancel scan"))
 	if !contains(f.Calls(), "cancel 1") {
 		t.Fatalf("calls = %v", f.Calls())
@@ -172,6 +176,23 @@ func TestPauseResumeCancelDriveTheEngine(t *testing.T) {
 	test.Tap(u.scan.newScanBtn)
 	if !u.scan.empty.Visible() || u.jobID != 0 {
 		t.Error("Scan another folder did not go back to the empty state")
+	}
+}
+
+func TestCancelQuestionClosesWhenTheJobEndsByItself(t *testing.T) {
+	u, f := startedUI(t)
+	f.emit(running(1, 10, 100, 0))
+	u.flush()
+	test.Tap(u.scan.cancelBtn)
+	if u.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("no question")
+	}
+	p := running(1, 100, 100, 0)
+	p.State = store.StateCompleted
+	f.emit(p)
+	u.flush()
+	if u.win.Canvas().Overlays().Top() != nil || u.scan.confirm != nil {
+		t.Fatal("the question stays after the job finished")
 	}
 }
 

@@ -317,6 +317,8 @@ func TestFormatting(t *testing.T) {
 		{elideMiddle("abcdefghij", 5), "ab…ij"}, {elideMiddle("abc", 5), "abc"},
 		{rootsLabel([]string{"/a", "/b", "/c"}), "/a and 2 more"},
 		{typeName("image/jpeg", "x.jpg"), "JPEG"}, {typeName("video/quicktime", "x.mov"), "MOV"}, {typeName("", "x.heic"), "HEIC"}, {typeName("application/octet-stream", "a.jpg"), "JPG"},
+		{dupSummary(DupGroups{}), "No duplicates: every photo and video is one of a kind."},
+		{strings.SplitN(dupSummary(DupGroups{Near: []DupGroup{{Files: make([]store.FileRecord, 2)}}}), ".", 2)[0], "1 group of look-alikes (2 files)"},
 		{interruptedText(store.Job{Roots: []string{"/p"}, ProgressCurrent: 3412, ProgressTotal: 10000}), "A scan of /p stopped at 3,412 of 10,000."},
 	} {
 		if c.got != c.want {
