@@ -1,8 +1,12 @@
 package processing
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
+	"image"
+	"image/jpeg"
 	"testing"
 )
 
@@ -11,6 +15,7 @@ import (
 func FuzzHashImage(f *testing.F) {
 	f.Add(jpegSOF(16, 16), 0)
 	f.Add(pngDeclaring(64, 64), 3)
+	f.Add(fuzzRawSeed(), 8)
 	f.Fuzz(func(t *testing.T, data []byte, orientation int) {
 		lim := DecodeLimits{MaxPixels: 4 << 20, Budget: fuzzBudget}
 		h, err := HashImage(context.Background(), data, "", orientation, lim)
@@ -33,3 +38,17 @@ func FuzzHashImage(f *testing.F) {
 }
 
 var fuzzBudget = NewMemoryBudget(64 << 20)
+
+// fuzzRawSeed is a CR2-like TIFF whose IFD0 strip is a small JPEG.
+func fuzzRawSeed() []byte {
+	img := image.NewGray(image.Rect(0, 0, 24, 16))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i * 7)
+	}
+	var j bytes.Buffer
+	jpeg.Encode(&j, img, nil)
+	b := newTIFF(binary.LittleEndian)
+	off := b.blob(j.Bytes())
+	b.setFirstIFD(b.ifd([]tiffEntry{short(0x0103, 6), long(0x0111, off), long(0x0117, uint32(j.Len()))}, 0))
+	return b.buf
+}
