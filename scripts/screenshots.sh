@@ -88,7 +88,7 @@ shot running
 # for the scan to finish (DONE_AFTER seconds; 200 files take well under a minute).
 sleep "${DONE_AFTER:-45}"
 key ctrl+3
-sleep 6
+sleep 10 # thumbnails decode in the background
 shot duplicates
 
 key ctrl+2
