@@ -2,6 +2,7 @@
 # Builds Shoebox's desktop packages into dist/ (or $OUT):
 #   dist/Shoebox.tar.xz   Linux package made by the fyne tool (binary, icon, .desktop file, Makefile to install)
 #   dist/Shoebox.exe      Windows build, cross-compiled with mingw-w64
+# On a Mac it builds dist/Shoebox.app instead (needs the Xcode command-line tools).
 # Needs: Go, a C compiler and the GL/X11 headers for the Linux build
 # (libgl1-mesa-dev xorg-dev), gcc-mingw-w64-x86-64 for the Windows one.
 # The fyne tool is installed from the Go module proxy when it is missing.
@@ -29,6 +30,15 @@ restore() {
 	rm -f "$backup"
 }
 trap restore EXIT
+
+if [ "$(uname -s)" = Darwin ]; then
+	echo "package: macOS (fyne package)"
+	rm -rf Shoebox.app "$OUT/Shoebox.app"
+	"$fyne_bin" package --target darwin --release --src .
+	mv Shoebox.app "$OUT/Shoebox.app"
+	ls -ld "$OUT/Shoebox.app"
+	exit 0
+fi
 
 echo "package: Linux (fyne package)"
 rm -f Shoebox.tar.xz
