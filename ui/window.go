@@ -186,6 +186,9 @@ func (u *UI) startJob(roots []string) {
 			u.setJob(app.Progress{JobID: id, Roots: roots, State: store.StatePending, Listing: true, MaxErrorRate: s.MaxErrorRate})
 			u.tabs.SelectIndex(tabScan)
 			u.flush()
+			if !u.scan.pauseBtn.Disabled() {
+				u.win.Canvas().Focus(u.scan.pauseBtn) // Space pauses; Tab reaches Cancel
+			}
 		})
 	})
 }

@@ -46,6 +46,9 @@ func TestDropFoldersStartsOneJob(t *testing.T) {
 	if u.jobID != 1 || !u.scan.job.Visible() || u.scan.empty.Visible() {
 		t.Fatalf("the job view should show job 1 (jobID %d)", u.jobID)
 	}
+	if u.win.Canvas().Focused() != u.scan.pauseBtn {
+		t.Error("the keyboard focus should move to Pause")
+	}
 	if got := u.recentFolders(); len(got) != 2 || got[0] != a {
 		t.Errorf("recent folders = %v", got)
 	}
@@ -124,6 +127,12 @@ func TestRecentFoldersAreOffered(t *testing.T) {
 	b := findButton(u.scan.empty, homeShort(dir))
 	if b == nil {
 		t.Fatalf("no button for %s in %q", dir, joined(u.scan.empty))
+	}
+	// Keyboard: Tab from Choose folder… reaches the recent folder.
+	u.win.Canvas().Focus(u.scan.chooseBtn)
+	u.win.Canvas().FocusNext()
+	if u.win.Canvas().Focused() != b {
+		t.Errorf("Tab from Choose folder… focuses %v, not the recent folder", u.win.Canvas().Focused())
 	}
 	test.Tap(b)
 	if len(f.starts) != 1 || f.starts[0][0] != dir {
