@@ -112,7 +112,11 @@ func decodeReduced(ctx context.Context, data []byte, mime string, minSide int, l
 		return decodeJPEG(ctx, data, minSide, lim, lumaOnly)
 	case fmtTIFF:
 		if prev, ok := findRawPreview(data); ok {
-			return decodeJPEG(ctx, prev, minSide, lim, lumaOnly)
+			d, err := decodeJPEG(ctx, prev, minSide, lim, lumaOnly)
+			if err != nil && !errors.Is(err, ErrNotHashable) && ctx.Err() == nil {
+				err = fmt.Errorf("embedded preview: %w", err)
+			}
+			return d, err
 		}
 		return decodeStd(ctx, data, f, lim)
 	case fmtWebP:
@@ -137,12 +141,12 @@ func tooLarge(w, h int, max int64) error {
 		w, h, float64(w)*float64(h)/1e6, float64(max)/1e6)
 }
 
-// jpegDCBytes estimates the memory of a DC-only decode: one int16 per block
-// per component (at most 3 planes of full-resolution blocks plus K) and the
-// output image.
+// jpegDCBytes estimates the memory of a DC-only decode: an int16 per block
+// for up to four components, the luma plane as float32 and float64 (or the
+// output image), and the Huffman tables.
 func jpegDCBytes(w, h int) int64 {
 	blocks := (int64(w) + 7) / 8 * ((int64(h) + 7) / 8)
-	return blocks*(4*2+4) + 64<<10
+	return blocks*(4*2+4+8) + 256<<10
 }
 
 func decodeJPEG(ctx context.Context, data []byte, minSide int, lim DecodeLimits, lumaOnly bool) (decoded, error) {
