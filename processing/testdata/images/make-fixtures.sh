@@ -52,3 +52,12 @@ cjpeg -quality 75 -sample 2x1 "$t/e.ppm" > e-422.jpg
 cjpeg -quality 80 -grayscale "$t/e.ppm" > e-gray.jpg
 $C "$t/f.ppm" -colorspace CMYK -quality 70 f-cmyk.jpg
 cjpeg -quality 70 -progressive "$t/f.ppm" > f-prog.jpg
+# ImageMagick writes CMYK JPEGs as YCCK (Adobe transform 2); make a plain
+# Adobe CMYK (transform 0) one by patching the transform byte: both decoders
+# then read the same data as inverted CMYK.
+python3 -c '
+import sys
+d = bytearray(open("f-cmyk.jpg", "rb").read())
+i = d.find(b"Adobe")
+d[i + 11] = 0
+open("f-cmyk-transform0.jpg", "wb").write(d)'
