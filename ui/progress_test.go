@@ -296,11 +296,21 @@ func TestPumpAppliesTheLatestSnapshotOncePerTick(t *testing.T) {
 	ticks <- time.Time{}
 	fn := <-queued
 	ticks <- time.Time{} // the first flush has not run yet: nothing more is queued
+	ticks <- time.Time{} // taking this tick, the pump has finished with the one before
+	if n := len(queued); n != 0 {
+		t.Fatalf("%d more flushes were queued while one was waiting", n)
+	}
 	fn()
 	if u.scan.counts.Text != "50 of 100 files (50%)" {
 		t.Fatalf("counts = %q, want the latest snapshot", u.scan.counts.Text)
 	}
 	ticks <- time.Time{} // nothing new since
+	f.emit(running(1, 60, 100, 0))
+	ticks <- time.Time{}
+	(<-queued)()
+	if u.scan.counts.Text != "60 of 100 files (60%)" {
+		t.Fatalf("counts = %q after a later snapshot", u.scan.counts.Text)
+	}
 	close(stop)
 	<-done
 	if n := len(queued); n != 0 {
