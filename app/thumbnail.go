@@ -34,5 +34,5 @@ func Thumbnail(rec store.FileRecord, maxSide int) (image.Image, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	meta := processing.ReadMetadata(bytes.NewReader(data), int64(len(data)), rec.MIME)
-	return processing.Thumbnail(ctx, data, rec.MIME, meta.Orientation, maxSide, processing.DecodeLimits{})
+	return processing.ThumbnailContext(ctx, data, rec.MIME, meta.Orientation, maxSide, processing.DecodeLimits{})
 }
