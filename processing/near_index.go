@@ -58,10 +58,17 @@ func planNear(n, d int) nearPlan {
 	return best
 }
 
-// mihPlan cuts 64 bits into m blocks for distance d; nil blocks if a block would be
-// too wide for a table.
+// nearPlanBits is how many low bits of the pHash the blocks cover. The top bit is
+// left out: it is the DC coefficient against the median, set in every real pHash
+// (all 188 of the benchmark corpus), so it would only crowd its block's buckets.
+// Leaving bits out keeps the pigeonhole argument: the covered bits of a pair within
+// d differ by at most d.
+const nearPlanBits = 63
+
+// mihPlan cuts the covered bits into m blocks for distance d; nil blocks if a
+// block would be too wide for a table.
 func mihPlan(m, d int) nearPlan {
-	base, extra := 64/m, 64%m
+	base, extra := nearPlanBits/m, nearPlanBits%m
 	if base+min(extra, 1) > nearMaxWidth {
 		return nearPlan{}
 	}
@@ -291,11 +298,14 @@ func (t *nearTable) build(h []uint64, b nearBlock) {
 	t.start[slots] = uint32(len(h))
 }
 
-// scan visits the candidate pairs of the buckets keys: pairs inside a bucket, and
-// pairs between a bucket and each bucket of a larger key within the block's radius
-// (byTop lists the masks of that radius by their highest bit).
+// scan visits the candidate pairs of the buckets keys (ascending): pairs inside a
+// bucket, and pairs between a bucket and each bucket of a larger key within the
+// block's radius (byTop lists the masks of that radius by their highest bit).
+//
+// The loops run mask by mask over all keys, not key by key over all masks: for one
+// mask, key^mask moves through the table in step with key, so the probes stream
+// through memory instead of jumping across a table of up to 64 MB.
 func (t *nearTable) scan(keys []uint32, byTop [][]uint32, width uint, d int, visit func(x, y int32)) {
-	full := uint32(1)<<width - 1
 	for _, k := range keys {
 		lo, hi := t.start[k], t.start[k+1]
 		bh, bi := t.hash[lo:hi], t.idx[lo:hi]
@@ -306,19 +316,33 @@ func (t *nearTable) scan(keys []uint32, byTop [][]uint32, width uint, d int, vis
 				}
 			}
 		}
-		// key^m > key exactly when m's top bit is clear in key.
-		for z := ^k & full; z != 0; z &= z - 1 {
-			for _, m := range byTop[bits.TrailingZeros32(z)] {
+	}
+	// key^m > key exactly when m's top bit is clear in key: the keys to probe with
+	// the masks of top bit tb are those with bit tb clear.
+	clearKeys := make([]uint32, 0, len(keys))
+	for tb := range width {
+		if len(byTop[tb]) == 0 {
+			continue
+		}
+		clearKeys = clearKeys[:0]
+		for _, k := range keys {
+			if k&(1<<tb) == 0 {
+				clearKeys = append(clearKeys, k)
+			}
+		}
+		for _, m := range byTop[tb] {
+			for _, k := range clearKeys {
 				k2 := k ^ m
 				lo2, hi2 := t.start[k2], t.start[k2+1]
 				if lo2 == hi2 {
 					continue
 				}
+				lo, hi := t.start[k], t.start[k+1]
 				oh := t.hash[lo2:hi2]
-				for p, hp := range bh {
+				for p, hp := range t.hash[lo:hi] {
 					for q, hq := range oh {
 						if bits.OnesCount64(hp^hq) <= d {
-							visit(bi[p], t.idx[lo2+uint32(q)])
+							visit(t.idx[lo+uint32(p)], t.idx[lo2+uint32(q)])
 						}
 					}
 				}
