@@ -41,6 +41,7 @@ type filesView struct {
 	loaded   uint64 // the job whose files are in all
 	loading  bool
 	lastLoad time.Time
+	every    time.Duration // reload interval while a job runs: longer when reading is slow
 
 	all  []store.FileRecord
 	rows []store.FileRecord // filtered and sorted
@@ -273,7 +274,7 @@ func (v *filesView) ensureLoaded() {
 // tick re-reads a running job's files now and then while the tab is visible.
 func (v *filesView) tick() {
 	tab := v.u.tabs.SelectedIndex()
-	if (tab == tabFiles || tab == tabScan) && v.u.now().Sub(v.lastLoad) >= filesReloadEvery {
+	if (tab == tabFiles || tab == tabScan) && v.u.now().Sub(v.lastLoad) >= max(filesReloadEvery, v.every) {
 		v.reload()
 	}
 }
@@ -286,10 +287,13 @@ func (v *filesView) reload() {
 	v.loading = true
 	v.lastLoad = v.u.now()
 	v.u.spawn(func() {
+		t0 := time.Now()
 		recs, err := v.u.eng.Files(id)
 		sum := summarize(recs)
+		took := time.Since(t0)
 		v.u.do(func() {
 			v.loading = false
+			v.every = 10 * took // never spend more than a tenth of the time reading
 			if err != nil {
 				v.count.SetText("Could not read the files: " + err.Error())
 				return
