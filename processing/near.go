@@ -230,7 +230,8 @@ func cmpU64(a, b uint64) int {
 // agrees. It never compares all pairs: candidates come from a multi-index hash
 // table over blocks of the pHash (pigeonhole), so a million hashes take seconds.
 // The result is deterministic and does not depend on the order of items: groups
-// are sorted by their smallest ID.
+// are sorted by their smallest ID. IDs should be unique; an ID given twice counts
+// as one member.
 func GroupNear(items []NearItem, opt NearOptions) []NearGroup {
 	cfg := opt.config()
 	return groupNear(items, cfg, planNear(len(items), cfg.maxP), runtime.GOMAXPROCS(0))
@@ -322,7 +323,10 @@ func groupNear(items []NearItem, cfg nearConfig, plan nearPlan, workers int) []N
 		if len(members) < 2 {
 			continue
 		}
-		groups = append(groups, buildNearGroup(it, members, repOf, reps, edgesByRoot[int32(root)], &cfg))
+		// A repeated ID counts once: a "group" of one ID twice is no group.
+		if g := buildNearGroup(it, members, repOf, reps, edgesByRoot[int32(root)], &cfg); len(g.IDs) >= 2 {
+			groups = append(groups, g)
+		}
 	}
 	sort.Slice(groups, func(i, j int) bool { return groups[i].IDs[0] < groups[j].IDs[0] })
 	return groups
@@ -395,6 +399,9 @@ func buildNearGroup(it []NearItem, members []int32, repOf, reps []int32, found [
 	}
 	for _, e := range raw {
 		a, b := it[e.x].ID, it[e.y].ID
+		if a == b {
+			continue
+		}
 		if a > b {
 			a, b = b, a
 		}

@@ -310,6 +310,23 @@ func TestGroupNearIdenticalItemsJoinAtZero(t *testing.T) {
 	}
 }
 
+func TestGroupNearRepeatedID(t *testing.T) {
+	items := []NearItem{{ID: 5, PHash: 1}, {ID: 5, PHash: 1}, {ID: 5, PHash: 3}}
+	if gs := GroupNear(items, NearOptions{}); len(gs) != 0 {
+		t.Fatalf("one ID thrice made a group: %+v", gs)
+	}
+	items = append(items, NearItem{ID: 6, PHash: 7})
+	gs := GroupNear(items, NearOptions{})
+	if len(gs) != 1 || !reflect.DeepEqual(gs[0].IDs, []uint64{5, 6}) {
+		t.Fatalf("got %+v", gs)
+	}
+	for _, e := range gs[0].Evidence {
+		if e.A == e.B {
+			t.Fatalf("evidence joins %d to itself", e.A)
+		}
+	}
+}
+
 func TestGroupNearDefaultsAndEmpty(t *testing.T) {
 	if gs := GroupNear(nil, NearOptions{}); gs != nil {
 		t.Fatalf("nil input: %+v", gs)
