@@ -149,6 +149,10 @@ func jpegDCBytes(w, h int) int64 {
 	return blocks*(4*2+4+8) + 256<<10
 }
 
+// useTurbo selects the cgo libjpeg-turbo luma decode when the build has it
+// (-tags libjpegturbo). Tests switch it off to compare.
+var useTurbo = jpegdc.TurboAvailable
+
 func decodeJPEG(ctx context.Context, data []byte, minSide int, lim DecodeLimits, lumaOnly bool) (decoded, error) {
 	cfg, err := jpegdc.DecodeConfig(data)
 	if err != nil {
@@ -174,6 +178,18 @@ func decodeJPEG(ctx context.Context, data []byte, minSide int, lim DecodeLimits,
 		luma   []float32
 		lw, lh int
 	)
+	if lumaOnly && useTurbo {
+		// Optional cgo libjpeg-turbo path (build tag libjpegturbo); anything
+		// it refuses goes through the pure-Go decoder, which also words the
+		// errors.
+		if l8, w, h, _, _, terr := jpegdc.DecodeDCLumaTurbo(data); terr == nil {
+			d := decoded{width: cfg.Width, height: cfg.Height, reduced: true, release: release, luma: make([]float64, len(l8)), lw: w, lh: h}
+			for i, v := range l8 {
+				d.luma[i] = float64(v)
+			}
+			return d, nil
+		}
+	}
 	if lumaOnly {
 		luma, lw, lh, _, err = jpegdc.DecodeDCLuma(data, opts)
 	} else {

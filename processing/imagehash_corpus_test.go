@@ -70,6 +70,11 @@ func TestCorpusThroughput(t *testing.T) {
 		}
 		files = j
 	}
+	if os.Getenv("SHOEBOX_NO_TURBO") != "" {
+		useTurbo = false
+		defer func() { useTurbo = jpegdc.TurboAvailable }()
+	}
+	t.Logf("JPEG luma decoder: libjpeg-turbo (cgo) %v", useTurbo)
 	lim := DecodeLimits{Budget: NewMemoryBudget(192 << 20)}
 	var next atomic.Int64
 	var mu sync.Mutex
