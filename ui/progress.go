@@ -154,27 +154,35 @@ type controls struct {
 	pauseLabel   string
 	pauseOn      bool
 	cancelOn     bool
-	resumeAnyway bool
-	retry        bool
+	resumeAnyway bool // Resume anyway is enabled
+	retryShown   bool // Retry failed files is offered
+	retry        bool // and enabled
 	showErrors   bool
 	finished     bool
 }
 
-func controlsFor(p app.Progress, pausing bool) controls {
+// controlsFor is what the buttons allow in p's state, while asked ("pause",
+// "resume" or "") is a request the engine has not acted on yet.
+func controlsFor(p app.Progress, asked string) controls {
 	c := controls{pauseLabel: "Pause", showErrors: p.Errors > 0}
+	free := asked == ""
 	switch p.State {
 	case store.StatePending, store.StateRunning:
-		c.pauseOn = !pausing && p.JobID != 0
+		c.pauseOn = free && p.JobID != 0
 		c.cancelOn = p.JobID != 0
-		if pausing {
+		if asked == "pause" {
 			c.pauseLabel = "Pausing…"
 		}
 	case store.StatePaused:
-		c.pauseLabel, c.pauseOn, c.cancelOn = "Resume", true, true
+		c.pauseLabel, c.pauseOn, c.cancelOn = "Resume", free, true
+		if asked == "resume" {
+			c.pauseLabel = "Resuming…"
+		}
 	case store.StateHalted:
-		c.pauseLabel, c.cancelOn, c.resumeAnyway = "Resume", true, true
+		c.pauseLabel, c.cancelOn, c.resumeAnyway = "Resume", true, free
 	case store.StateCompleted:
-		c.retry = p.Errors > 0
+		c.retryShown = p.Errors > 0
+		c.retry = c.retryShown && free
 		c.finished = true
 	default: // failed, cancelled
 		c.finished = true
@@ -201,8 +209,11 @@ func (v *scanView) show(p app.Progress) {
 		stateImp = widget.LowImportance
 	}
 	word := stateWord(p.State)
-	if v.u.pausing && !p.Finished() {
+	switch {
+	case v.u.asked == "pause" && !p.Finished():
 		word = "Pausing…"
+	case v.u.asked == "resume":
+		word = "Resuming…"
 	}
 	setLabel(v.state, word, stateImp)
 
@@ -278,7 +289,7 @@ func (v *scanView) show(p app.Progress) {
 	showIf(v.banner, halted)
 	showIf(v.bannerErrorsBtn, p.Errors > 0)
 
-	c := controlsFor(p, v.u.pausing)
+	c := controlsFor(p, v.u.asked)
 	v.pauseBtn.SetText(c.pauseLabel)
 	if c.pauseLabel == "Resume" {
 		v.pauseBtn.SetIcon(theme.MediaPlayIcon())
@@ -297,7 +308,7 @@ func (v *scanView) show(p app.Progress) {
 	enableIf(v.resumeAnywayBtn, c.resumeAnyway)
 	showIf(v.resumeAnywayBtn, p.State == store.StateHalted)
 	enableIf(v.retryBtn, c.retry)
-	showIf(v.retryBtn, c.retry)
+	showIf(v.retryBtn, c.retryShown)
 	enableIf(v.showErrorsBtn, c.showErrors)
 	showIf(v.showErrorsBtn, c.showErrors && !halted)
 	showIf(v.newScanBtn, c.finished)
@@ -351,19 +362,26 @@ func (v *scanView) tapIfEnabled(b *widget.Button) bool {
 
 // togglePause pauses a running job or resumes a paused one.
 func (u *UI) togglePause() {
-	id := u.jobID
-	if id == 0 {
-		return
-	}
 	if u.prog.State == store.StatePaused {
-		u.call("Could not resume the scan", func() error { return u.eng.Resume(id, false) }, nil)
+		u.request("resume", "Could not resume the scan", func(id uint64) error { return u.eng.Resume(id, false) })
 		return
 	}
-	u.pausing = true
+	u.request("pause", "Could not pause the scan", u.eng.Pause)
+}
+
+// request asks the engine to pause or resume the shown job. Until the job's
+// state changes (or the engine refuses), the buttons that would ask again
+// are disabled.
+func (u *UI) request(what, failure string, f func(id uint64) error) {
+	id := u.jobID
+	if id == 0 || u.asked != "" {
+		return
+	}
+	u.asked, u.askedFrom = what, u.prog.State
 	u.scan.show(u.prog)
-	u.call("Could not pause the scan", func() error { return u.eng.Pause(id) }, func(err error) {
-		if err != nil {
-			u.pausing = false
+	u.call(failure, func() error { return f(id) }, func(err error) {
+		if err != nil && u.jobID == id {
+			u.asked = ""
 			u.scan.show(u.prog)
 		}
 	})
@@ -390,17 +408,9 @@ func (u *UI) askCancel() {
 }
 
 func (u *UI) resumeAnyway() {
-	id := u.jobID
-	if id == 0 {
-		return
-	}
-	u.call("Could not resume the scan", func() error { return u.eng.Resume(id, false) }, nil)
+	u.request("resume", "Could not resume the scan", func(id uint64) error { return u.eng.Resume(id, false) })
 }
 
 func (u *UI) retryFailed() {
-	id := u.jobID
-	if id == 0 {
-		return
-	}
-	u.call("Could not retry the failed files", func() error { return u.eng.Resume(id, true) }, nil)
+	u.request("resume", "Could not retry the failed files", func(id uint64) error { return u.eng.Resume(id, true) })
 }

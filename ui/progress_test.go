@@ -137,8 +137,12 @@ func TestPauseResumeCancelDriveTheEngine(t *testing.T) {
 		t.Fatalf("paused: %q disabled %v", pause.Text, pause.Disabled())
 	}
 	test.Tap(pause)
-	if !contains(f.Calls(), "resume 1 false") {
-		t.Fatalf("calls = %v", f.Calls())
+	test.Tap(pause) // a second tap before the engine answers asks nothing more
+	if n := count(f.Calls(), "resume 1 false"); n != 1 {
+		t.Fatalf("resumed %d times: %v", n, f.Calls())
+	}
+	if pause.Text != "Resuming…" || !pause.Disabled() {
+		t.Errorf("while resuming: %q disabled %v", pause.Text, pause.Disabled())
 	}
 	f.emit(running(1, 13, 100, 0))
 	u.flush()
@@ -251,6 +255,15 @@ func TestRetryFailedFilesOnceFinished(t *testing.T) {
 	if !contains(f.Calls(), "resume 1 true") {
 		t.Fatalf("calls = %v", f.Calls())
 	}
+	if !u.scan.retryBtn.Disabled() {
+		t.Error("Retry failed files stays enabled while the engine is asked")
+	}
+	p.State = store.StateRunning
+	f.emit(p)
+	u.flush()
+	if u.asked != "" || u.scan.retryBtn.Visible() || u.scan.pauseBtn.Text != "Pause" {
+		t.Errorf("running again: asked %q, retry visible %v, pause %q", u.asked, u.scan.retryBtn.Visible(), u.scan.pauseBtn.Text)
+	}
 	// A finished job reloads the files and duplicates views.
 	if !contains(f.Calls(), "files 1") && u.tabs.SelectedIndex() == tabFiles {
 		t.Error("files not reloaded")
@@ -273,7 +286,7 @@ func TestControlsFollowTheState(t *testing.T) {
 		{store.StateCancelled, 2, "Pause", false, false, false, true},
 		{store.StateFailed, 0, "Pause", false, false, false, true},
 	} {
-		got := controlsFor(app.Progress{JobID: 1, State: c.state, Errors: c.errors}, false)
+		got := controlsFor(app.Progress{JobID: 1, State: c.state, Errors: c.errors}, "")
 		if got.pauseLabel != c.pause || got.pauseOn != c.pauseOn || got.cancelOn != c.cancelOn ||
 			got.retry != c.retry || got.finished != c.fini {
 			t.Errorf("%s/%d: %+v", c.state, c.errors, got)
@@ -315,5 +328,27 @@ func TestPumpAppliesTheLatestSnapshotOncePerTick(t *testing.T) {
 	<-done
 	if n := len(queued); n != 0 {
 		t.Fatalf("%d extra flushes were queued", n)
+	}
+}
+
+func count(list []string, s string) int {
+	n := 0
+	for _, x := range list {
+		if x == s {
+			n++
+		}
+	}
+	return n
+}
+
+func TestPauseAskedWhileListingStaysAsked(t *testing.T) {
+	u, f := startedUI(t)
+	f.emit(app.Progress{JobID: 1, State: store.StatePending, Listing: true})
+	u.flush()
+	test.Tap(u.scan.pauseBtn)
+	f.emit(running(1, 0, 100, 0)) // listing done, analysing starts: not yet paused
+	u.flush()
+	if u.scan.pauseBtn.Text != "Pausing…" || !u.scan.pauseBtn.Disabled() {
+		t.Fatalf("pause = %q disabled %v", u.scan.pauseBtn.Text, u.scan.pauseBtn.Disabled())
 	}
 }

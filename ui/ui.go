@@ -38,11 +38,12 @@ type UI struct {
 	thumbSem chan struct{} // at most two thumbnails decode at once
 
 	// UI goroutine only.
-	jobID    uint64       // the job the Scan view shows; 0 = empty state
-	prog     app.Progress // what the Scan view shows
-	pausing  bool         // Pause was asked and the engine has not reported PAUSED yet
-	starting bool         // Start was asked and has not returned yet
-	thumbs   map[string]image.Image
+	jobID     uint64         // the job the Scan view shows; 0 = empty state
+	prog      app.Progress   // what the Scan view shows
+	asked     string         // "pause" or "resume" was asked and the job's state has not changed yet
+	askedFrom store.JobState // the state it was asked in
+	starting  bool           // Start was asked and has not returned yet
+	thumbs    map[string]image.Image
 
 	tabs     *container.AppTabs
 	scan     *scanView
@@ -153,11 +154,11 @@ func (u *UI) applyProgress(p app.Progress) {
 	}
 	u.prog = p
 	if p.State != prev.State {
-		if p.State != store.StateRunning && p.State != store.StatePending {
-			u.pausing = false
-		}
-		if p.State == store.StateRunning {
-			u.pausing = false
+		// A request is answered once the state moves on (listing turning
+		// into analysing is no answer to Pause).
+		running := p.State == store.StateRunning || p.State == store.StatePending
+		if u.asked != "" && p.State != u.askedFrom && !(u.asked == "pause" && running) {
+			u.asked = ""
 		}
 		if p.Finished() {
 			u.history.reload()
@@ -172,7 +173,7 @@ func (u *UI) applyProgress(p app.Progress) {
 func (u *UI) setJob(p app.Progress) {
 	u.jobID = p.JobID
 	u.prog = app.Progress{}
-	u.pausing = false
+	u.asked = ""
 	u.scan.clearLastError()
 	u.scan.found.root.Hide()
 	u.applyProgress(p)
@@ -184,7 +185,7 @@ func (u *UI) setJob(p app.Progress) {
 func (u *UI) clearJob() {
 	u.jobID = 0
 	u.prog = app.Progress{}
-	u.pausing = false
+	u.asked = ""
 	u.scan.showEmpty()
 }
 
