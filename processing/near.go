@@ -10,7 +10,7 @@ import (
 )
 
 // Defaults of NearOptions, chosen from measurements on the benchmark corpus
-// (shared/bench make-corpus.sh 1 200): see near_measure.md.
+// (shared/bench make-corpus.sh 1 200): see testdata/near/README.md.
 const (
 	// DefaultNearDistance is the default largest pHash Hamming distance of a
 	// near-duplicate pair. Real pHashes have as many bits set as clear, so their
