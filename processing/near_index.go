@@ -36,26 +36,61 @@ type nearPlan struct {
 // from BenchmarkGroupNear* runs.
 const (
 	nearCostPair   = 1.0 // one popcount comparison of a candidate pair
-	nearCostProbe  = 4.0 // one probe of a bucket table (mostly a cache miss)
+	nearCostProbe  = 6.0 // one probe of a bucket table (a likely branch miss, often a cache miss)
 	nearCostSlot   = 0.5 // clearing and summing one bucket table slot
 	nearCostInsert = 6.0 // placing one item in a block table
+	nearMinWidth   = 8   // narrowest block planNear considers
 	nearMaxWidth   = 24  // widest block table: 2^24 slots of 4 bytes
+	nearBruteMax   = 2048
 )
 
-// planNear chooses the cheapest way to find every pair within d bits among n hashes.
+// planNear chooses the cheapest way to find every pair within d bits among n
+// hashes: brute force, or 2 to 6 blocks of any widths covering the nearPlanBits,
+// with radii r_k such that the r_k+1 add up to d+1 (the generalised pigeonhole
+// argument above; wider blocks get the larger radii).
 func planNear(n, d int) nearPlan {
 	best := nearPlan{brute: true}
-	bestCost := float64(n) * float64(n) / 2 * nearCostPair
-	for m := 2; m <= 16; m++ {
-		p := mihPlan(m, d)
-		if p.blocks == nil {
-			continue
-		}
-		if c := p.cost(n); c < bestCost {
-			best, bestCost = p, c
-		}
+	if n <= nearBruteMax {
+		return best // a few million popcounts: less than setting up tables
+	}
+	bestCost := best.cost(n)
+	for m := 2; m <= 6; m++ {
+		eachAscending(m, nearPlanBits, nearMinWidth, nearMaxWidth, func(ws []int) {
+			eachAscending(m, max(d+1, m), 1, max(d+1, m), func(rs []int) {
+				p := nearPlan{blocks: make([]nearBlock, m)}
+				shift := uint(0)
+				for k := range m {
+					p.blocks[k] = nearBlock{shift: shift, width: uint(ws[k]), radius: min(rs[k]-1, ws[k])}
+					shift += uint(ws[k])
+				}
+				if c := p.cost(n); c < bestCost {
+					best, bestCost = p, c
+				}
+			})
+		})
 	}
 	return best
+}
+
+// eachAscending calls f with every non-decreasing sequence of m integers in
+// [lo, hi] that add up to total (f must not keep the slice).
+func eachAscending(m, total, lo, hi int, f func([]int)) {
+	seq := make([]int, m)
+	var rec func(k, left, from int)
+	rec = func(k, left, from int) {
+		if k == m-1 {
+			if left >= from && left <= hi {
+				seq[k] = left
+				f(seq)
+			}
+			return
+		}
+		for v := from; v <= hi && v*(m-k) <= left; v++ {
+			seq[k] = v
+			rec(k+1, left-v, v)
+		}
+	}
+	rec(0, total, lo)
 }
 
 // nearPlanBits is how many low bits of the pHash the blocks cover. The top bit is
@@ -65,8 +100,8 @@ func planNear(n, d int) nearPlan {
 // d differ by at most d.
 const nearPlanBits = 63
 
-// mihPlan cuts the covered bits into m blocks for distance d; nil blocks if a
-// block would be too wide for a table.
+// mihPlan cuts the covered bits into m blocks of equal width for distance d, as
+// Norouzi et al. do; nil blocks if a block would be too wide for a table.
 func mihPlan(m, d int) nearPlan {
 	base, extra := nearPlanBits/m, nearPlanBits%m
 	if base+min(extra, 1) > nearMaxWidth {

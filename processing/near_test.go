@@ -115,6 +115,13 @@ func TestNearIndexFindsEveryPairOfEveryPlan(t *testing.T) {
 		if got := groupIDs(groupNear(items, cfg, nearPlan{brute: true}, 1)); !reflect.DeepEqual(got, want) {
 			t.Fatalf("d=%d brute plan: %d groups, want %d", d, len(got), len(want))
 		}
+		// The uneven plans planNear picks for large inputs, on this small one.
+		for _, n := range []int{100_000, 1_000_000} {
+			plan := planNear(n, d)
+			if got := groupIDs(groupNear(items, cfg, plan, 2)); !reflect.DeepEqual(got, want) {
+				t.Fatalf("d=%d plan %+v: %d groups, brute force %d", d, plan.blocks, len(got), len(want))
+			}
+		}
 	}
 }
 
@@ -175,6 +182,28 @@ func TestMIHPlanPigeonhole(t *testing.T) {
 			}
 			if escape <= d {
 				t.Fatalf("d=%d m=%d: a pair at distance %d escapes every block", d, m, escape)
+			}
+		}
+	}
+}
+
+func TestPlanNearPigeonhole(t *testing.T) {
+	for _, n := range []int{5000, 100_000, 1_000_000, 10_000_000} {
+		for d := 0; d <= 16; d++ {
+			p := planNear(n, d)
+			if p.brute {
+				continue
+			}
+			sum, end := 0, uint(0)
+			for _, b := range p.blocks {
+				if b.shift != end || b.width < 1 || b.width > nearMaxWidth {
+					t.Fatalf("n=%d d=%d: blocks overlap or leave gaps: %+v", n, d, p.blocks)
+				}
+				end += b.width
+				sum += b.radius + 1
+			}
+			if end > 64 || sum <= d {
+				t.Fatalf("n=%d d=%d: a pair at distance %d escapes every block of %+v", n, d, sum, p.blocks)
 			}
 		}
 	}
