@@ -2,6 +2,7 @@ package processing
 
 import (
 	"fmt"
+	"math"
 	"math/bits"
 	"math/rand/v2"
 	"reflect"
@@ -211,16 +212,29 @@ func TestPlanNearPigeonhole(t *testing.T) {
 
 func TestPlanNearAvoidsCrowdedBuckets(t *testing.T) {
 	// d+1 blocks of ~7 bits would put ~7,800 of a million random hashes in every
-	// bucket; the chosen plan must keep the expected candidate count small.
+	// bucket: ~70,000 candidates per hash. The chosen plan must stay far below.
+	const n = 1_000_000
+	candidates := func(p nearPlan) float64 {
+		c := 0.0
+		for _, b := range p.blocks {
+			if b.radius >= 0 {
+				c += n * ballVolume(int(b.width), b.radius) / math.Ldexp(1, int(b.width))
+			}
+		}
+		return c
+	}
 	for _, d := range []int{4, 6, 8, 10} {
-		p := planNear(1_000_000, d)
+		p := planNear(n, d)
 		if p.brute {
 			t.Fatalf("d=%d: brute force chosen for a million hashes", d)
 		}
-		for _, b := range p.blocks {
-			if perBucket := 1_000_000 >> b.width; b.radius >= 0 && perBucket > 64 {
-				t.Fatalf("d=%d: %d random hashes per bucket of a %d-bit block (plan %+v)", d, perBucket, b.width, p.blocks)
-			}
+		c, cn := candidates(p), candidates(mihPlan(d+1, d))
+		t.Logf("d=%d: %.0f candidates per hash (d+1 blocks: %.0f), plan %+v", d, c, cn, p.blocks)
+		if c > 10_000 {
+			t.Fatalf("d=%d: %.0f candidates per hash", d, c)
+		}
+		if d == 8 && cn < 50_000 {
+			t.Fatalf("d+1 blocks at d=8: only %.0f candidates per hash?", cn)
 		}
 	}
 	if p := planNear(100, 8); !p.brute {
