@@ -38,10 +38,12 @@ type NearItem struct {
 	PHash         uint64
 	DHash         uint64
 	Width, Height int
-	// The second signal besides DHash, from the image hasher's 64x64 image:
-	// luma mean and standard deviation (0..255) and the mean colour as Cb and Cr
-	// offsets from grey (-128..127; 0,0 is a grey image). HasStats says they are
-	// filled; a pair where either item lacks them is judged on hashes and shape.
+	// The second signal besides DHash, from the image hasher's 64x64 image
+	// (ImageHashes): luma mean and standard deviation (0..255), and the mean
+	// colour as BT.601 Cb and Cr offsets from grey (-128..127; 0,0 is a grey
+	// image; leave both 0 while the hasher does not measure them: the chroma
+	// check then passes). HasStats says these are filled; a pair where either
+	// item lacks them is judged on hashes and shape alone.
 	LumaMean, LumaStdDev float32
 	ChromaCb, ChromaCr   float32
 	HasStats             bool
@@ -51,7 +53,8 @@ type NearItem struct {
 // negative tolerance turns its check off.
 type NearOptions struct {
 	// MaxDistance is the largest pHash Hamming distance of a near-duplicate pair;
-	// 0 means DefaultNearDistance. Values above 64 act as 64.
+	// 0 means DefaultNearDistance (identical pHashes alone cannot be asked for:
+	// use 1). Values above 64 act as 64; above ~12 a million hashes take minutes.
 	MaxDistance int
 	// MaxDHashDistance is the largest dHash Hamming distance of a pair;
 	// 0 means DefaultNearDHashDistance.
