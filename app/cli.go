@@ -169,6 +169,21 @@ func cmdResume(args []string, stderr io.Writer) (int, error) {
 	return followJob(lib, j.ID, stderr)
 }
 
+// openJob opens the library and finds the job a read-only command is about
+// ("" = the latest). The caller closes the library.
+func openJob(db, jobArg string) (*Library, store.Job, error) {
+	lib, err := openForCLI(db)
+	if err != nil {
+		return nil, store.Job{}, err
+	}
+	j, err := pickJob(lib, []string{jobArg})
+	if err != nil {
+		lib.Close()
+		return nil, store.Job{}, err
+	}
+	return lib, j, nil
+}
+
 func pickJob(lib *Library, pos []string) (store.Job, error) {
 	if len(pos) == 0 || pos[0] == "" {
 		return lib.LatestJob()

@@ -93,15 +93,11 @@ func cmdDups(args []string, stdout, stderr io.Writer) error {
 	if *distance < 0 || *distance > 32 {
 		return fmt.Errorf("--distance must be between 0 and 32")
 	}
-	lib, err := openForCLI(*db)
+	lib, j, err := openJob(*db, *jobFlag)
 	if err != nil {
 		return err
 	}
 	defer lib.Close()
-	j, err := pickJob(lib, []string{*jobFlag})
-	if err != nil {
-		return err
-	}
 	d, err := lib.Duplicates(j.ID, *distance)
 	if err != nil {
 		return err

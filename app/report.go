@@ -142,15 +142,11 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 	if *format != "jsonl" && *format != "csv" {
 		return fmt.Errorf("unknown format %q (jsonl or csv)", *format)
 	}
-	lib, err := openForCLI(*db)
+	lib, j, err := openJob(*db, *jobFlag)
 	if err != nil {
 		return err
 	}
 	defer lib.Close()
-	j, err := pickJob(lib, []string{*jobFlag})
-	if err != nil {
-		return err
-	}
 	files, err := lib.Files(j.ID)
 	if err != nil {
 		return err
