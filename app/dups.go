@@ -3,6 +3,8 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
+	"strings"
 
 	"shoebox/processing"
 	"shoebox/store"
@@ -41,32 +43,178 @@ func (l *Library) Duplicates(jobID uint64, distance int) (Duplicates, error) {
 	if distance <= 0 {
 		distance = l.jobSettings(jobID).NearDistance
 	}
-	hashes, err := l.db.PerceptualHashes(jobID)
+	files, err := l.db.Files(jobID)
 	if err != nil {
 		return out, err
 	}
-	items := make([]processing.NearItem, len(hashes))
-	for i, h := range hashes {
-		items[i] = processing.NearItem{ID: uint64(i), PHash: h.PHash, DHash: h.DHash, Width: h.Width, Height: h.Height}
-	}
-	for _, g := range processing.GroupNear(items, processing.NearOptions{MaxDistance: distance}) {
-		ng := NearGroup{MaxDistance: g.MaxDistance}
-		names := map[uint64]string{}
-		for _, id := range g.IDs {
-			rec, err := l.db.FileByKey(hashes[id].Key)
-			if err != nil {
-				return out, err
-			}
-			names[id] = rec.RelPath
-			ng.Files = append(ng.Files, rec)
-		}
-		for _, e := range g.Evidence {
-			ng.Evidence = append(ng.Evidence, fmt.Sprintf("%s ~ %s: pHash distance %d, dHash distance %d (%s)",
-				names[e.A], names[e.B], e.PHashDistance, e.DHashDistance, e.Reason))
-		}
-		out.Near = append(out.Near, ng)
-	}
+	out.Near = nearGroups(files, distance)
 	return out, nil
+}
+
+// nearGroups groups a job's images by perceptual hash (processing.GroupNear)
+// and then joins images that cannot be hashed (HEIC) to the same shot by
+// their metadata (see sameCapture).
+func nearGroups(files []store.FileRecord, distance int) []NearGroup {
+	var items []processing.NearItem
+	var hashed []int // item index -> file index
+	for i, f := range files {
+		if f.HasPHash && f.Status == processing.StatusDone {
+			items = append(items, processing.NearItem{ID: uint64(len(items)), PHash: f.PHash, DHash: f.DHash, Width: f.Width, Height: f.Height})
+			hashed = append(hashed, i)
+		}
+	}
+	uf := newUnionFind(len(files))
+	maxDist := map[int]int{}       // file index of a group's first member -> its largest distance
+	evidence := map[int][]string{} // same key: evidence lines
+	for _, g := range processing.GroupNear(items, processing.NearOptions{MaxDistance: distance}) {
+		first := hashed[g.IDs[0]]
+		for _, id := range g.IDs[1:] {
+			uf.union(first, hashed[id])
+		}
+		maxDist[first] = g.MaxDistance
+		for _, e := range g.Evidence {
+			evidence[first] = append(evidence[first], fmt.Sprintf("%s ~ %s: pHash distance %d, dHash distance %d (%s)",
+				files[hashed[e.A]].RelPath, files[hashed[e.B]].RelPath, e.PHashDistance, e.DHashDistance, e.Reason))
+		}
+	}
+	for _, link := range sameCapture(files, uf) {
+		uf.union(link.members[0], link.members[1])
+		for _, m := range link.members[2:] {
+			uf.union(link.members[0], m)
+		}
+		evidence[link.members[0]] = append(evidence[link.members[0]], link.why)
+	}
+
+	members := map[int][]int{}
+	for i := range files {
+		members[uf.find(i)] = append(members[uf.find(i)], i)
+	}
+	var roots []int
+	for r, m := range members {
+		if len(m) > 1 {
+			roots = append(roots, r)
+		}
+	}
+	sort.Slice(roots, func(a, b int) bool { return members[roots[a]][0] < members[roots[b]][0] })
+	var out []NearGroup
+	for _, r := range roots {
+		var g NearGroup
+		for _, i := range members[r] {
+			g.Files = append(g.Files, files[i])
+			g.MaxDistance = max(g.MaxDistance, maxDist[i])
+			g.Evidence = append(g.Evidence, evidence[i]...)
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// captureLink joins files that are the same shot by their metadata.
+type captureLink struct {
+	members []int // file indexes
+	why     string
+}
+
+// sameCapture links images without a perceptual hash (a HEIC cannot be
+// decoded in pure Go) to the other files of the job taken by the same camera
+// at the same EXIF DateTimeOriginal, to the second or finer: a phone's HEIC
+// and its JPEG conversion. Where two or more hashed files share that moment
+// but do not look alike (a burst), the moment says nothing and no link is made.
+func sameCapture(files []store.FileRecord, uf *unionFind) []captureLink {
+	byShot := map[string][]int{}
+	for i, f := range files {
+		if k := captureKey(f); k != "" {
+			byShot[k] = append(byShot[k], i)
+		}
+	}
+	var keys []string
+	for k, m := range byShot {
+		if len(m) > 1 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var links []captureLink
+	for _, k := range keys {
+		m := byShot[k]
+		var hashed, unhashed []int
+		for _, i := range m {
+			if files[i].HasPHash {
+				hashed = append(hashed, i)
+			} else {
+				unhashed = append(unhashed, i)
+			}
+		}
+		if len(unhashed) == 0 {
+			continue // pixels were compared already
+		}
+		burst := false
+		for _, i := range hashed[min(1, len(hashed)):] {
+			if uf.find(i) != uf.find(hashed[0]) {
+				burst = true
+			}
+		}
+		if burst {
+			continue
+		}
+		var names []string
+		for _, i := range unhashed {
+			names = append(names, files[i].RelPath)
+		}
+		cam, when, _ := strings.Cut(k, "\x00")
+		verb := "cannot be decoded here, so its pixels were"
+		if len(names) > 1 {
+			verb = "cannot be decoded here, so their pixels were"
+		}
+		links = append(links, captureLink{members: m, why: fmt.Sprintf(
+			"same camera (%s) and the same EXIF capture time %s; %s %s not compared",
+			cam, when, strings.Join(names, ", "), verb)})
+	}
+	return links
+}
+
+// captureKey is camera + the exact EXIF DateTimeOriginal of a done image, or
+// "" when either is missing.
+func captureKey(f store.FileRecord) string {
+	if f.Status != processing.StatusDone || f.Camera == "" || !strings.HasPrefix(f.MIME, "image/") {
+		return ""
+	}
+	for _, c := range f.Time.Candidates {
+		if c.Kind == processing.KindEXIFOriginal && !c.Rejected && len(c.Value) >= len("2006-01-02T15:04:05") {
+			return f.Camera + "\x00" + c.Value
+		}
+	}
+	return ""
+}
+
+// unionFind joins file indexes into connected components.
+type unionFind struct{ parent []int }
+
+func newUnionFind(n int) *unionFind {
+	p := make([]int, n)
+	for i := range p {
+		p[i] = i
+	}
+	return &unionFind{p}
+}
+
+func (u *unionFind) find(i int) int {
+	for u.parent[i] != i {
+		u.parent[i] = u.parent[u.parent[i]]
+		i = u.parent[i]
+	}
+	return i
+}
+
+func (u *unionFind) union(a, b int) {
+	ra, rb := u.find(a), u.find(b)
+	if ra == rb {
+		return
+	}
+	if rb < ra {
+		ra, rb = rb, ra
+	}
+	u.parent[rb] = ra // the smaller index is the root: groups come out in path order
 }
 
 // jobSettings reads the settings a job ran with (defaults where unreadable).

@@ -213,6 +213,7 @@ func analyze(ctx context.Context, in Input, opt AnalyzeOptions) (Result, error) 
 		}
 	}
 
+	res.Camera = strings.TrimSpace(meta.Make + " " + meta.Model)
 	res.Time = DetermineTimestamp(TimestampInput{Path: in.Path, RelPath: in.RelPath, ModTime: fi.ModTime(), Meta: meta},
 		TimestampOptions{MinYear: opt.MinYear, Now: opt.Now})
 	res.Status = StatusDone

@@ -95,5 +95,7 @@ type Result struct {
 	HasPHash bool
 	Width    int
 	Height   int
-	Time     Timestamp
+	// Camera is the EXIF Make and Model ("Apple iPhone 13 Pro"), "" when absent.
+	Camera string
+	Time   Timestamp
 }

@@ -70,6 +70,7 @@ type FileRecord struct {
 	HasPHash   bool                 `json:"has_phash,omitempty"`
 	Width      int                  `json:"width,omitempty"`
 	Height     int                  `json:"height,omitempty"`
+	Camera     string               `json:"camera,omitempty"` // EXIF Make and Model
 	Time       processing.Timestamp `json:"time"`
 	AnalysedAt time.Time            `json:"analysed_at,omitempty"`
 }
@@ -89,6 +90,7 @@ func (f *FileRecord) ApplyResult(r processing.Result, at time.Time) {
 	}
 	f.PHash, f.DHash, f.HasPHash = r.PHash, r.DHash, r.HasPHash
 	f.Width, f.Height = r.Width, r.Height
+	f.Camera = r.Camera
 	f.Time = r.Time
 	f.Reused = false
 	f.AnalysedAt = at

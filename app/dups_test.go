@@ -1,0 +1,75 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"shoebox/processing"
+	"shoebox/store"
+)
+
+func shot(path, mime, camera, when string, phash uint64, hashed bool) store.FileRecord {
+	return store.FileRecord{
+		RelPath: path, MIME: mime, Camera: camera, Status: processing.StatusDone,
+		HasPHash: hashed, PHash: phash, DHash: phash, Width: 4000, Height: 3000,
+		Time: processing.Timestamp{Candidates: []processing.Candidate{
+			{Kind: processing.KindEXIFOriginal, Source: processing.SourceEXIF, Value: when, Chosen: true},
+		}},
+	}
+}
+
+func groupPaths(groups []NearGroup) []string {
+	var out []string
+	for _, g := range groups {
+		var names []string
+		for _, f := range g.Files {
+			names = append(names, f.RelPath)
+		}
+		out = append(out, strings.Join(names, "+"))
+	}
+	return out
+}
+
+func TestNearGroupsJoinAHEICToItsJPEGBySameCapture(t *testing.T) {
+	const when = "2021-08-28T15:41:35+02:00"
+	files := []store.FileRecord{
+		shot("a.heic", "image/heic", "HUAWEI ELE-L29", when, 0, false),
+		shot("b.jpg", "image/jpeg", "HUAWEI ELE-L29", when, 0xF0F0F0F0F0F0F0F0, true),
+		shot("c.jpg", "image/jpeg", "HUAWEI ELE-L29", "2021-08-28T15:41:36+02:00", 0x0F0F0F0F0F0F0F0F, true), // a second later
+		shot("d.heic", "image/heic", "Apple iPhone 13", when, 0, false),                                      // another camera
+		shot("e.heic", "image/heic", "", "2019-01-01T10:00:00", 0, false),                                    // no camera
+		shot("f.heic", "image/heic", "", "2019-01-01T10:00:00", 0, false),
+	}
+	got := groupPaths(nearGroups(files, 8))
+	if len(got) != 1 || got[0] != "a.heic+b.jpg" {
+		t.Fatalf("groups %v, want [a.heic+b.jpg]", got)
+	}
+	g := nearGroups(files, 8)[0]
+	if len(g.Evidence) != 1 || !strings.Contains(g.Evidence[0], "same camera (HUAWEI ELE-L29)") || !strings.Contains(g.Evidence[0], "a.heic") {
+		t.Errorf("evidence %v", g.Evidence)
+	}
+}
+
+func TestNearGroupsDoNotJoinABurstByCaptureTime(t *testing.T) {
+	const when = "2021-08-28T15:41:35"
+	files := []store.FileRecord{
+		shot("burst1.jpg", "image/jpeg", "Canon EOS R6", when, 0xFFFFFFFF00000000, true),
+		shot("burst2.jpg", "image/jpeg", "Canon EOS R6", when, 0x00000000FFFFFFFF, true), // same second, different picture
+		shot("burst3.heic", "image/heic", "Canon EOS R6", when, 0, false),
+	}
+	if got := groupPaths(nearGroups(files, 8)); len(got) != 0 {
+		t.Errorf("a burst was joined: %v", got)
+	}
+}
+
+func TestNearGroupsByHash(t *testing.T) {
+	files := []store.FileRecord{
+		shot("a.jpg", "image/jpeg", "", "", 0xF0F0F0F0F0F0F0F0, true),
+		shot("b.jpg", "image/jpeg", "", "", 0xF0F0F0F0F0F0F0F1, true),
+		shot("c.jpg", "image/jpeg", "", "", 0x0F0F0F0F0F0F0F0F, true),
+	}
+	groups := nearGroups(files, 8)
+	if got := groupPaths(groups); len(got) != 1 || got[0] != "a.jpg+b.jpg" || groups[0].MaxDistance != 1 || len(groups[0].Evidence) != 1 {
+		t.Fatalf("%v %+v", got, groups)
+	}
+}
