@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Shoebox's desktop packages into dist/ (or $OUT):
 #   dist/Shoebox.tar.xz   Linux package made by the fyne tool (binary, icon, .desktop file, Makefile to install)
-#   dist/Shoebox.exe      Windows build, cross-compiled with mingw-w64
+#   dist/Shoebox.exe      Windows build with its icon, cross-compiled with mingw-w64
 # On a Mac it builds dist/Shoebox.app instead (needs the Xcode command-line tools).
 # Needs: Go, a C compiler and the GL/X11 headers for the Linux build
 # (libgl1-mesa-dev xorg-dev), gcc-mingw-w64-x86-64 for the Windows one.
@@ -46,7 +46,17 @@ rm -f Shoebox.tar.xz
 mv Shoebox.tar.xz "$OUT/Shoebox.tar.xz"
 
 echo "package: Windows (mingw-w64)"
-CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
-	go build -trimpath -ldflags "-H=windowsgui -s -w" -o "$OUT/Shoebox.exe" .
+# The fyne tool cross-compiles with the same toolchain and also embeds the
+# icon and a manifest; the plain build below is the fallback.
+rm -f Shoebox.exe
+if CGO_ENABLED=1 GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
+	"$fyne_bin" package --target windows --release --src . && [ -f Shoebox.exe ]; then
+	mv Shoebox.exe "$OUT/Shoebox.exe"
+else
+	echo "package: fyne could not build for Windows; building the .exe without an icon"
+	cp "$backup" FyneApp.toml
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
+		go build -trimpath -ldflags "-H=windowsgui -s -w" -o "$OUT/Shoebox.exe" .
+fi
 
 ls -l "$OUT/Shoebox.tar.xz" "$OUT/Shoebox.exe"
