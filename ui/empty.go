@@ -72,7 +72,11 @@ func (v *scanView) showInterrupted(jobs []store.Job) {
 
 // interruptedText is the offer's sentence.
 func interruptedText(j store.Job) string {
-	return fmt.Sprintf("A scan of %s stopped at %s of %s.", rootsLabel(j.Roots),
+	verb := "stopped"
+	if !j.Interrupted {
+		verb = "is paused"
+	}
+	return fmt.Sprintf("A scan of %s %s at %s of %s.", rootsLabel(j.Roots), verb,
 		thousands(j.ProgressCurrent), thousands(j.ProgressTotal))
 }
 
@@ -98,7 +102,11 @@ func (v *scanView) interruptedBanner(j store.Job) fyne.CanvasObject {
 		id := j.ID
 		v.u.call("Could not discard the scan", func() error { return v.u.eng.Discard(id) }, func(error) { v.u.history.reload() })
 	})
-	text := widget.NewLabel(interruptedText(j) + " Shoebox was closed before it finished.")
+	why := " Shoebox was closed before it finished."
+	if !j.Interrupted {
+		why = " Resume it, or discard it to keep what it found so far."
+	}
+	text := widget.NewLabel(interruptedText(j) + why)
 	text.Wrapping = fyne.TextWrapWord
 	banner = card(theme.ColorNameWarning, 0x40, container.NewBorder(nil, nil,
 		widget.NewIcon(theme.WarningIcon()), container.NewHBox(resume, discard), text))

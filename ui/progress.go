@@ -134,6 +134,7 @@ func (v *scanView) buildJob() fyne.CanvasObject {
 }
 
 func (v *scanView) showEmpty() {
+	v.setTitle("Shoebox")
 	v.barListing.Stop()
 	v.job.Hide()
 	v.empty.Show()
@@ -315,8 +316,30 @@ func (v *scanView) show(p app.Progress) {
 	showIf(v.viewFilesBtn, c.finished)
 	showIf(v.viewDupsBtn, c.finished)
 
+	v.setTitle(windowTitle(p))
 	v.summary.SetText(summaryText(p))
 	showIf(v.summary, v.summary.Text != "")
+}
+
+// windowTitle tells how the scan goes in the title bar and task bar.
+func windowTitle(p app.Progress) string {
+	switch {
+	case p.State == store.StateRunning && !p.Listing && p.Total > 0:
+		return fmt.Sprintf("%s · %s — Shoebox", percent(float64(p.Current)/float64(p.Total)), rootsLabel(p.Roots))
+	case p.State == store.StateRunning || p.State == store.StatePending:
+		return "Listing files — Shoebox"
+	case p.State == store.StatePaused:
+		return "Paused — Shoebox"
+	case p.State == store.StateHalted:
+		return "Stopped — Shoebox"
+	}
+	return "Shoebox"
+}
+
+func (v *scanView) setTitle(t string) {
+	if v.u.win.Title() != t {
+		v.u.win.SetTitle(t)
+	}
 }
 
 // summaryText is the sentence under a stopped job.

@@ -71,6 +71,9 @@ func TestProgressSnapshotUpdatesBarAndLabels(t *testing.T) {
 	if u.scan.rateWarn.Visible() {
 		t.Error("warning at 0.35% errors")
 	}
+	if got := u.win.Title(); got != "34% · /photos — Shoebox" {
+		t.Errorf("window title = %q", got)
+	}
 }
 
 func TestListingShowsInfiniteBar(t *testing.T) {

@@ -319,7 +319,8 @@ func TestFormatting(t *testing.T) {
 		{typeName("image/jpeg", "x.jpg"), "JPEG"}, {typeName("video/quicktime", "x.mov"), "MOV"}, {typeName("", "x.heic"), "HEIC"}, {typeName("application/octet-stream", "a.jpg"), "JPG"},
 		{dupSummary(DupGroups{}), "No duplicates: every photo and video is one of a kind."},
 		{strings.SplitN(dupSummary(DupGroups{Near: []DupGroup{{Files: make([]store.FileRecord, 2)}}}), ".", 2)[0], "1 group of look-alikes (2 files)"},
-		{interruptedText(store.Job{Roots: []string{"/p"}, ProgressCurrent: 3412, ProgressTotal: 10000}), "A scan of /p stopped at 3,412 of 10,000."},
+		{interruptedText(store.Job{Roots: []string{"/p"}, ProgressCurrent: 3412, ProgressTotal: 10000, Interrupted: true}), "A scan of /p stopped at 3,412 of 10,000."},
+		{interruptedText(store.Job{Roots: []string{"/p"}, ProgressCurrent: 5, ProgressTotal: 9}), "A scan of /p is paused at 5 of 9."},
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)

@@ -227,18 +227,40 @@ func (u *UI) addRecent(roots []string) {
 	u.scan.refreshRecent()
 }
 
-// checkInterrupted asks the engine for jobs that died mid-run and offers them.
+// checkInterrupted offers the scans left unfinished: those interrupted when
+// Shoebox or the machine died, and those paused (also by quitting mid-scan).
 func (u *UI) checkInterrupted() {
 	u.spawn(func() {
 		jobs, err := u.eng.Interrupted()
+		var all []store.Job
+		if err == nil {
+			all, err = u.eng.Jobs()
+		}
 		u.do(func() {
 			if err != nil {
 				u.showError("Could not read the unfinished scans", err)
 				return
 			}
-			u.scan.showInterrupted(jobs)
+			u.scan.showInterrupted(unfinished(jobs, all))
 		})
 	})
+}
+
+// unfinished is the interrupted jobs, then the other paused ones, each once.
+func unfinished(interrupted, all []store.Job) []store.Job {
+	seen := map[uint64]bool{}
+	var out []store.Job
+	for _, j := range interrupted {
+		seen[j.ID] = true
+		out = append(out, j)
+	}
+	for _, j := range all {
+		if j.Status == store.StatePaused && !seen[j.ID] {
+			seen[j.ID] = true
+			out = append(out, j)
+		}
+	}
+	return out
 }
 
 // openJob shows a stored job: in the Scan view when nothing runs, and always

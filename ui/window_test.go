@@ -177,6 +177,24 @@ func TestInterruptedJobIsOffered(t *testing.T) {
 	}
 }
 
+func TestPausedJobsAreOfferedToo(t *testing.T) {
+	f := newFake()
+	crashed := store.Job{ID: 7, Roots: []string{"/a"}, Status: store.StatePaused, Interrupted: true, ProgressCurrent: 1, ProgressTotal: 9}
+	f.interrupted = []store.Job{crashed}
+	f.jobs = []store.Job{
+		{ID: 9, Roots: []string{"/b"}, Status: store.StatePaused, ProgressCurrent: 5, ProgressTotal: 9},
+		{ID: 8, Roots: []string{"/c"}, Status: store.StateCompleted},
+		crashed,
+	}
+	u := newTestUI(t, f)
+	u.checkInterrupted()
+	text := joined(u.scan.interrupted)
+	if len(u.scan.interrupted.Objects) != 2 || !strings.Contains(text, "/a stopped at 1 of 9") ||
+		!strings.Contains(text, "/b is paused at 5 of 9") || strings.Contains(text, "/c") {
+		t.Fatalf("%d offers: %q", len(u.scan.interrupted.Objects), text)
+	}
+}
+
 func TestLockedLibraryGetsADialogWindow(t *testing.T) {
 	a := test.NewTempApp(t)
 	w := problemWindow(a, fmt.Errorf("opening /tmp/x.db: %w", app.ErrLibraryLocked))
