@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"image"
 	"image/color"
 	"path"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -123,6 +125,10 @@ func (v *dupsView) show(d DupGroups) {
 	for i := range d.Near {
 		d.Near[i].Near = true
 	}
+	// The groups that waste the most space first.
+	for _, gs := range [][]DupGroup{d.Exact, d.Near} {
+		slices.SortStableFunc(gs, func(a, b DupGroup) int { return cmp.Compare(spareBytes(b), spareBytes(a)) })
+	}
 	v.all = d
 	sel := 0
 	for i, o := range v.kind.Options {
@@ -151,6 +157,18 @@ func (v *dupsView) filter() {
 	}
 	v.list.Refresh()
 	v.list.ScrollToTop()
+}
+
+// spareBytes is what a group's copies other than the likely original take.
+func spareBytes(g DupGroup) int64 {
+	var n int64
+	orig := likelyOriginal(g.Files)
+	for i, f := range g.Files {
+		if i != orig {
+			n += f.Size
+		}
+	}
+	return n
 }
 
 // dupSummary says what the groups add up to.

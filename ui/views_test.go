@@ -172,6 +172,22 @@ func TestDuplicatesShowGroupsSideBySide(t *testing.T) {
 	}
 }
 
+func TestDuplicateGroupsWastingMostComeFirst(t *testing.T) {
+	f := newFake()
+	small, big := rec("a.jpg", "", processing.StatusDone, ""), rec("b.jpg", "", processing.StatusDone, "")
+	small.Size, big.Size = 10, 1000
+	f.dups = DupGroups{Exact: []DupGroup{
+		{SHA256: "small", Files: []store.FileRecord{small, small}},
+		{SHA256: "big", Files: []store.FileRecord{big, big, big}},
+	}}
+	u := newTestUI(t, f)
+	u.startJob([]string{t.TempDir()})
+	u.tabs.SelectIndex(tabDuplicates)
+	if u.dups.groups[0].SHA256 != "big" || spareBytes(u.dups.groups[0]) != 2000 {
+		t.Fatalf("first group %q spares %d", u.dups.groups[0].SHA256, spareBytes(u.dups.groups[0]))
+	}
+}
+
 func TestLikelyOriginal(t *testing.T) {
 	mk := func(w, h int, when string, size int64, path string) store.FileRecord {
 		r := rec(path, processing.ConfidenceHigh, processing.StatusDone, when)
