@@ -82,7 +82,7 @@ shot empty
 # Focus starts on Choose folder…; Tab reaches the first recent folder.
 key Tab
 key space
-sleep "${RUNNING_AFTER:-2.5}"
+sleep "${RUNNING_AFTER:-4.5}"
 shot running
 # The library is locked while the window has it open, so wait a fixed time
 # for the scan to finish (DONE_AFTER seconds; 200 files take well under a minute).
