@@ -400,7 +400,7 @@ func (u *UI) request(what, failure string, f func(id uint64) error) {
 	if id == 0 || u.asked != "" {
 		return
 	}
-	u.asked, u.askedFrom = what, u.prog.State
+	u.asked = what
 	u.scan.show(u.prog)
 	u.call(failure, func() error { return f(id) }, func(err error) {
 		if err != nil && u.jobID == id {

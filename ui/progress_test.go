@@ -344,6 +344,30 @@ func count(list []string, s string) int {
 	return n
 }
 
+func TestARetryOverBetweenTwoFlushesIsNoticed(t *testing.T) {
+	u, f := startedUI(t)
+	u.tabs.SelectIndex(tabFiles)
+	p := running(1, 100, 100, 3)
+	p.State = store.StateCompleted
+	f.emit(p)
+	u.flush()
+	loads := count(f.Calls(), "files 1")
+	test.Tap(u.scan.retryBtn)
+	// The engine retries the three files and completes again within one tick.
+	r := p
+	r.State = store.StateRunning
+	f.emit(r)
+	p.Errors = 1
+	f.emit(p)
+	u.flush()
+	if u.asked != "" || u.scan.retryBtn.Disabled() || u.scan.state.Text != "Finished" {
+		t.Fatalf("asked %q, retry disabled %v, state %q", u.asked, u.scan.retryBtn.Disabled(), u.scan.state.Text)
+	}
+	if count(f.Calls(), "files 1") != loads+1 {
+		t.Error("the files were not read again after the retry")
+	}
+}
+
 func TestPauseAskedWhileListingStaysAsked(t *testing.T) {
 	u, f := startedUI(t)
 	f.emit(app.Progress{JobID: 1, State: store.StatePending, Listing: true})

@@ -31,19 +31,20 @@ type UI struct {
 	now   func() time.Time
 
 	mu        sync.Mutex
-	pending   map[uint64]app.Progress // latest snapshot per job, not yet applied
-	lastErr   map[uint64]fileError    // latest failed file per job, not yet applied
-	scheduled bool                    // a flush has been handed to do and has not run yet
+	pending   map[uint64]app.Progress   // latest snapshot per job, not yet applied
+	lastErr   map[uint64]fileError      // latest failed file per job, not yet applied
+	lastState map[uint64]store.JobState // state of the latest snapshot per job
+	moved     map[uint64]bool           // the job's state changed since the last flush
+	scheduled bool                      // a flush has been handed to do and has not run yet
 
 	thumbSem chan struct{} // at most two thumbnails decode at once
 
 	// UI goroutine only.
-	jobID     uint64         // the job the Scan view shows; 0 = empty state
-	prog      app.Progress   // what the Scan view shows
-	asked     string         // "pause" or "resume" was asked and the job's state has not changed yet
-	askedFrom store.JobState // the state it was asked in
-	starting  bool           // Start was asked and has not returned yet
-	thumbs    map[string]image.Image
+	jobID    uint64       // the job the Scan view shows; 0 = empty state
+	prog     app.Progress // what the Scan view shows
+	asked    string       // "pause" or "resume" was asked and the job's state has not changed yet
+	starting bool         // Start was asked and has not returned yet
+	thumbs   map[string]image.Image
 
 	tabs     *container.AppTabs
 	scan     *scanView
@@ -61,16 +62,18 @@ type fileError struct {
 // SetCallbacks; start does the rest.
 func newUI(a fyne.App, eng Engine) *UI {
 	u := &UI{
-		app:      a,
-		eng:      eng,
-		prefs:    a.Preferences(),
-		do:       fyne.Do,
-		spawn:    func(f func()) { go f() },
-		now:      time.Now,
-		pending:  map[uint64]app.Progress{},
-		lastErr:  map[uint64]fileError{},
-		thumbSem: make(chan struct{}, 2),
-		thumbs:   map[string]image.Image{},
+		app:       a,
+		eng:       eng,
+		prefs:     a.Preferences(),
+		do:        fyne.Do,
+		spawn:     func(f func()) { go f() },
+		now:       time.Now,
+		pending:   map[uint64]app.Progress{},
+		lastErr:   map[uint64]fileError{},
+		lastState: map[uint64]store.JobState{},
+		moved:     map[uint64]bool{},
+		thumbSem:  make(chan struct{}, 2),
+		thumbs:    map[string]image.Image{},
 	}
 	u.win = a.NewWindow("Shoebox")
 	u.build()
@@ -82,6 +85,12 @@ func newUI(a fyne.App, eng Engine) *UI {
 func (u *UI) onProgress(p app.Progress) {
 	u.mu.Lock()
 	u.pending[p.JobID] = p
+	// Only the newest snapshot is shown, so remember that the state moved
+	// even when it came back (COMPLETED, RUNNING, COMPLETED in one tick).
+	if u.lastState[p.JobID] != p.State {
+		u.lastState[p.JobID] = p.State
+		u.moved[p.JobID] = true
+	}
 	u.mu.Unlock()
 }
 
@@ -124,6 +133,8 @@ func (u *UI) flush() {
 		}
 	}
 	fe, feOK := u.lastErr[u.jobID]
+	moved := u.moved[u.jobID]
+	clear(u.moved)
 	clear(u.pending)
 	clear(u.lastErr)
 	u.scheduled = false
@@ -133,7 +144,7 @@ func (u *UI) flush() {
 		u.scan.showLastError(fe)
 	}
 	if ok && u.jobID != 0 {
-		u.applyProgress(p)
+		u.applyProgress(p, moved)
 	}
 	if others {
 		u.history.reload()
@@ -143,8 +154,10 @@ func (u *UI) flush() {
 	}
 }
 
-// applyProgress shows a snapshot of the current job. UI goroutine only.
-func (u *UI) applyProgress(p app.Progress) {
+// applyProgress shows a snapshot of the current job; moved says its state
+// changed since the last one shown, even if it is the same again. UI
+// goroutine only.
+func (u *UI) applyProgress(p app.Progress, moved bool) {
 	prev := u.prog
 	if p.MaxErrorRate == 0 {
 		p.MaxErrorRate = prev.MaxErrorRate
@@ -153,11 +166,11 @@ func (u *UI) applyProgress(p app.Progress) {
 		p.Roots = prev.Roots
 	}
 	u.prog = p
-	if p.State != prev.State {
-		// A request is answered once the state moves on (listing turning
-		// into analysing is no answer to Pause).
+	if moved || p.State != prev.State {
+		// A request is answered once the state moves (listing turning into
+		// analysing is no answer to Pause).
 		running := p.State == store.StateRunning || p.State == store.StatePending
-		if u.asked != "" && p.State != u.askedFrom && !(u.asked == "pause" && running) {
+		if u.asked != "" && !(u.asked == "pause" && running) {
 			u.asked = ""
 		}
 		if p.Finished() {
@@ -176,7 +189,7 @@ func (u *UI) setJob(p app.Progress) {
 	u.asked = ""
 	u.scan.clearLastError()
 	u.scan.found.root.Hide()
-	u.applyProgress(p)
+	u.applyProgress(p, false)
 	u.files.load(p.JobID)
 	u.dups.load(p.JobID)
 }
