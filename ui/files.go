@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"shoebox/processing"
@@ -114,13 +115,15 @@ func newFilesView(u *UI) *filesView {
 	v.placehold = widget.NewLabel("No scan yet. Drop a folder on the Scan tab, or open a past scan from History.")
 	v.placehold.Alignment = fyne.TextAlignCenter
 
-	filters := container.NewBorder(nil, nil,
-		container.NewHBox(widget.NewLabel("Show"),
-			container.NewGridWrap(fyne.NewSize(180, v.confSel.MinSize().Height), v.confSel),
-			container.NewGridWrap(fyne.NewSize(150, v.statusSel.MinSize().Height), v.statusSel)), v.count, v.search)
+	show := container.NewHBox(widget.NewLabel("Show"),
+		container.NewGridWrap(fyne.NewSize(180, v.confSel.MinSize().Height), v.confSel),
+		container.NewGridWrap(fyne.NewSize(150, v.statusSel.MinSize().Height), v.statusSel))
+	filters := container.New(layout.NewBorderLayout(nil, nil, show, v.count), show, v.search, v.count)
 	split := container.NewHSplit(v.table, v.detail.root)
 	split.Offset = 0.68
-	v.root = container.NewStack(container.NewBorder(filters, nil, nil, nil, split), container.NewCenter(v.placehold))
+	// The filters come first in the tab order, then the table.
+	v.root = container.NewStack(container.New(layout.NewBorderLayout(filters, nil, nil, nil), filters, split),
+		container.NewCenter(v.placehold))
 	v.apply()
 	return v
 }

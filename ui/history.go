@@ -53,8 +53,10 @@ func newHistoryView(u *UI) *historyView {
 	for i, c := range historyColumns {
 		v.table.SetColumnWidth(i, c.width)
 	}
+	// Choosing any cell of a row opens its job: arrow keys and Space, or a click.
 	v.table.OnSelected = func(id widget.TableCellID) {
-		if id.Col == len(historyColumns)-1 && id.Row < len(v.jobs) {
+		v.table.UnselectAll()
+		if id.Row >= 0 && id.Row < len(v.jobs) {
 			v.u.openJob(v.jobs[id.Row])
 		}
 	}

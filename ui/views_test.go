@@ -240,7 +240,7 @@ func TestHistoryListsJobsAndOpensOne(t *testing.T) {
 		t.Errorf("files = %q", got)
 	}
 
-	u.openJob(f.jobs[0])
+	v.table.Select(widget.TableCellID{Row: 0, Col: 1}) // arrow keys and Space pick a cell
 	if u.jobID != 2 || u.tabs.SelectedIndex() != tabFiles || len(u.files.all) != 6 {
 		t.Fatalf("opened: jobID %d tab %d files %d", u.jobID, u.tabs.SelectedIndex(), len(u.files.all))
 	}

@@ -195,6 +195,17 @@ func TestPausedJobsAreOfferedToo(t *testing.T) {
 	}
 }
 
+func TestFilesTabOrderStartsWithTheFilters(t *testing.T) {
+	u := newTestUI(t, newFake())
+	u.tabs.SelectIndex(tabFiles)
+	c := u.win.Canvas()
+	c.Unfocus()
+	c.FocusNext()
+	if c.Focused() != u.files.confSel {
+		t.Fatalf("first focus in Files: %T", c.Focused())
+	}
+}
+
 func TestLockedLibraryGetsADialogWindow(t *testing.T) {
 	a := test.NewTempApp(t)
 	w := problemWindow(a, fmt.Errorf("opening /tmp/x.db: %w", app.ErrLibraryLocked))
