@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"runtime"
 	"time"
+
+	"shoebox/processing"
 )
 
 // Settings are the knobs of a scan. Each job stores the settings it ran with.
@@ -40,7 +42,7 @@ const (
 	DefaultMaxErrorRate  = 0.10
 	DefaultMinSample     = 10
 	DefaultMinYear       = 2000
-	DefaultNearDistance  = 10
+	DefaultNearDistance  = processing.DefaultNearDistance
 	DefaultMaxPixels     = 100_000_000
 	DefaultFileTimeout   = 30 * time.Second
 )
