@@ -25,7 +25,7 @@ func (u *UI) showErrors() {
 				u.showError("Could not read the failed files", err)
 				return
 			}
-			u.errorsDialog(failed(recs)).Show()
+			u.showDialog(u.errorsDialog(failed(recs)))
 		})
 	})
 }

@@ -427,7 +427,7 @@ func (u *UI) askCancel() {
 	d.SetConfirmImportance(widget.DangerImportance)
 	d.Resize(fyne.NewSize(420, 180))
 	u.scan.confirm = d
-	d.Show()
+	u.showDialog(d)
 }
 
 func (u *UI) resumeAnyway() {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -200,6 +201,21 @@ func TestCancelQuestionClosesWhenTheJobEndsByItself(t *testing.T) {
 	u.flush()
 	if u.win.Canvas().Overlays().Top() != nil || u.scan.confirm != nil {
 		t.Fatal("the question stays after the job finished")
+	}
+}
+
+func TestEscapeDismissesTheQuestion(t *testing.T) {
+	u, f := startedUI(t)
+	f.emit(running(1, 10, 100, 0))
+	u.flush()
+	test.Tap(u.scan.cancelBtn)
+	u.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if u.win.Canvas().Overlays().Top() != nil || u.scan.confirm != nil || contains(f.Calls(), "cancel 1") {
+		t.Fatalf("after Escape: overlay %v, confirm %v, calls %v", u.win.Canvas().Overlays().Top(), u.scan.confirm, f.Calls())
+	}
+	test.Tap(u.scan.cancelBtn) // and it can be asked again
+	if u.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("no question the second time")
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 
 	"shoebox/app"
 	"shoebox/store"
@@ -45,6 +46,7 @@ type UI struct {
 	asked    string       // "pause" or "resume" was asked and the job's state has not changed yet
 	starting bool         // Start was asked and has not returned yet
 	thumbs   map[string]image.Image
+	dialogs  []dialog.Dialog // open dialogs, newest last
 
 	tabs     *container.AppTabs
 	scan     *scanView

@@ -74,6 +74,11 @@ func (u *UI) addShortcuts() {
 		c.AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: mod}, func(fyne.Shortcut) { f() })
 	}
 	mod := fyne.KeyModifierShortcutDefault
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyEscape {
+			u.dismissTop()
+		}
+	})
 	add(fyne.KeyO, mod, u.chooseFolder)
 	add(fyne.KeyP, mod, func() { u.scan.tapIfEnabled(u.scan.pauseBtn) })
 	add(fyne.KeyPeriod, mod, func() { u.scan.tapIfEnabled(u.scan.cancelBtn) })
@@ -152,7 +157,7 @@ func (u *UI) handleDrop(_ fyne.Position, items []fyne.URI) {
 		} else {
 			msg += "\n\nDrop the folder that holds them instead, or use Choose folder… (Ctrl+O)."
 		}
-		dialog.ShowInformation("Only folders can be scanned", msg, u.win)
+		u.showDialog(dialog.NewInformation("Only folders can be scanned", msg, u.win))
 	}
 	if len(dirs) > 0 {
 		u.startJob(dirs)
@@ -194,14 +199,34 @@ func (u *UI) startJob(roots []string) {
 }
 
 func (u *UI) tellBusy() {
-	dialog.ShowInformation("A scan is running",
-		"Shoebox runs one scan at a time. Pause or cancel the current scan first, or wait for it to finish.", u.win)
+	u.showDialog(dialog.NewInformation("A scan is running",
+		"Shoebox runs one scan at a time. Pause or cancel the current scan first, or wait for it to finish.", u.win))
 }
 
 // showError shows err in a dialog. UI goroutine only.
 func (u *UI) showError(title string, err error) {
-	d := dialog.NewInformation(title, err.Error(), u.win)
+	u.showDialog(dialog.NewInformation(title, err.Error(), u.win))
+}
+
+// showDialog shows d; Escape dismisses the newest open one.
+func (u *UI) showDialog(d dialog.Dialog) {
+	u.dialogs = append(u.dialogs, d)
+	d.SetOnClosed(func() {
+		for i, o := range u.dialogs {
+			if o == d {
+				u.dialogs = append(u.dialogs[:i], u.dialogs[i+1:]...)
+				break
+			}
+		}
+	})
 	d.Show()
+}
+
+// dismissTop closes the newest open dialog as its dismiss button would.
+func (u *UI) dismissTop() {
+	if n := len(u.dialogs); n > 0 {
+		u.dialogs[n-1].Dismiss()
+	}
 }
 
 func (u *UI) recentFolders() []string {
@@ -290,7 +315,7 @@ func (u *UI) askQuit() {
 		}
 	}, u.win)
 	d.Resize(fyne.NewSize(420, 180))
-	d.Show()
+	u.showDialog(d)
 }
 
 // problemWindow is shown instead of the main window when the library cannot
