@@ -66,7 +66,7 @@ func (u *UI) tabChanged() {
 }
 
 // shortcutHelp is shown under the Scan view.
-const shortcutHelp = "Ctrl+O choose folder · Ctrl+P pause/resume · Ctrl+. cancel · Ctrl+E errors · Ctrl+1…5 views · Tab moves between controls"
+const shortcutHelp = "Ctrl+O choose folder · Ctrl+P pause/resume · Ctrl+. cancel · Ctrl+E errors · Ctrl+R retry · Ctrl+1…5 views · Tab moves, Space presses, Esc closes dialogs"
 
 func (u *UI) addShortcuts() {
 	c := u.win.Canvas()
