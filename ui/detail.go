@@ -16,6 +16,9 @@ import (
 	"shoebox/store"
 )
 
+// maxThumbs bounds the thumbnail cache: at most a few hundred MB of pixels.
+const maxThumbs = 300
+
 // thumbKey names a file across jobs and roots.
 func thumbKey(r store.FileRecord, side int) string {
 	return fmt.Sprintf("%s\x00%s\x00%d\x00%s", r.Root, r.RelPath, side, r.SHA256)
@@ -35,7 +38,7 @@ func (u *UI) thumbnail(r store.FileRecord, side int, apply func(image.Image, err
 		<-u.thumbSem
 		u.do(func() {
 			if err == nil {
-				if len(u.thumbs) > 2000 {
+				if len(u.thumbs) >= maxThumbs {
 					clear(u.thumbs)
 				}
 				u.thumbs[key] = img
