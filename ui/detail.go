@@ -5,6 +5,7 @@ import (
 	"image"
 	"path"
 	"strings"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -25,8 +26,10 @@ func thumbKey(r store.FileRecord, side int) string {
 }
 
 // thumbnail hands apply the file's thumbnail on the UI goroutine, from the
-// cache or once decoded (at most two decodes at a time). UI goroutine only.
-func (u *UI) thumbnail(r store.FileRecord, side int, apply func(image.Image, error)) {
+// cache or once decoded (at most two decodes at a time). A decode whose turn
+// comes when wanted (safe from any goroutine) says no is skipped. UI
+// goroutine only.
+func (u *UI) thumbnail(r store.FileRecord, side int, wanted func() bool, apply func(image.Image, error)) {
 	key := thumbKey(r, side)
 	if img, ok := u.thumbs[key]; ok {
 		apply(img, nil)
@@ -34,6 +37,10 @@ func (u *UI) thumbnail(r store.FileRecord, side int, apply func(image.Image, err
 	}
 	u.spawn(func() {
 		u.thumbSem <- struct{}{}
+		if !wanted() {
+			<-u.thumbSem
+			return
+		}
 		img, err := u.eng.Thumbnail(r, side)
 		<-u.thumbSem
 		u.do(func() {
@@ -51,6 +58,7 @@ func (u *UI) thumbnail(r store.FileRecord, side int, apply func(image.Image, err
 // fileDetail shows one file: thumbnail, facts and every timestamp candidate.
 type fileDetail struct {
 	u     *UI
+	gen   atomic.Uint64 // counts the files shown, so stale previews are not decoded
 	root  fyne.CanvasObject
 	key   string
 	thumb *canvas.Image
@@ -106,7 +114,8 @@ func (d *fileDetail) show(r store.FileRecord) {
 	}
 	d.note.SetText("loading preview…")
 	key := d.key
-	d.u.thumbnail(r, 480, func(img image.Image, err error) {
+	gen := d.gen.Add(1)
+	d.u.thumbnail(r, 480, func() bool { return d.gen.Load() == gen }, func(img image.Image, err error) {
 		if d.key != key {
 			return
 		}

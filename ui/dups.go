@@ -8,6 +8,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -237,6 +238,7 @@ func likelyOriginal(files []store.FileRecord) int {
 // groupRow is one group: a title line, the evidence, and its files side by side.
 type groupRow struct {
 	widget.BaseWidget
+	gen      atomic.Uint64 // counts the groups shown, so thumbnails scrolled away are not decoded
 	title    *widget.Label
 	evidence *widget.Label
 	cards    *fyne.Container
@@ -291,14 +293,16 @@ func (r *groupRow) set(u *UI, g DupGroup) {
 	r.evidence.SetText(ev)
 	orig := likelyOriginal(g.Files)
 	r.cards.RemoveAll()
+	gen := r.gen.Add(1)
+	wanted := func() bool { return r.gen.Load() == gen }
 	for i, f := range g.Files {
-		r.cards.Add(dupCard(u, f, i == orig))
+		r.cards.Add(dupCard(u, f, i == orig, wanted))
 	}
 	r.cards.Refresh()
 }
 
 // dupCard is one file of a group: thumbnail, name, size, dimensions, date.
-func dupCard(u *UI, f store.FileRecord, original bool) fyne.CanvasObject {
+func dupCard(u *UI, f store.FileRecord, original bool, wanted func() bool) fyne.CanvasObject {
 	img := canvas.NewImageFromImage(nil)
 	img.FillMode = canvas.ImageFillContain
 	img.SetMinSize(fyne.NewSize(dupThumbSide, dupThumbH))
@@ -332,7 +336,7 @@ func dupCard(u *UI, f store.FileRecord, original bool) fyne.CanvasObject {
 		bg.StrokeColor = theme.Color(theme.ColorNameSuccess)
 		bg.StrokeWidth = 2
 	}
-	u.thumbnail(f, dupThumbSide*2, func(im image.Image, err error) {
+	u.thumbnail(f, dupThumbSide*2, wanted, func(im image.Image, err error) {
 		if err == nil {
 			img.Image = im
 			img.Refresh()

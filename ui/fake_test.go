@@ -91,6 +91,7 @@ func (f *fakeEngine) Duplicates(id uint64, distance int) (DupGroups, error) {
 	return f.dups, nil
 }
 func (f *fakeEngine) Thumbnail(rec store.FileRecord, side int) (image.Image, error) {
+	f.record("thumb " + rec.RelPath)
 	img := image.NewRGBA(image.Rect(0, 0, 4, 3))
 	img.Set(0, 0, color.White)
 	return img, nil

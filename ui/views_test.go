@@ -378,3 +378,22 @@ func TestScanViewShowsWhatWasFoundSoFar(t *testing.T) {
 		t.Errorf("a failed file shows %q", u.scan.found.rows[1][1].Full())
 	}
 }
+
+func TestStalePreviewsAreNotDecoded(t *testing.T) {
+	f := newFake()
+	u := newTestUI(t, f)
+	var queued []func()
+	u.spawn = func(fn func()) { queued = append(queued, fn) }
+	recs := filesFixture()
+	u.files.detail.show(recs[0]) // the person moves on before its preview's turn
+	u.files.detail.show(recs[1])
+	for _, fn := range queued {
+		fn()
+	}
+	if contains(f.Calls(), "thumb "+recs[0].RelPath) || !contains(f.Calls(), "thumb "+recs[1].RelPath) {
+		t.Fatalf("calls = %v", f.Calls())
+	}
+	if u.files.detail.thumb.Image == nil {
+		t.Error("the current preview was not shown")
+	}
+}
