@@ -21,9 +21,11 @@ const (
 	// DefaultNearAspectDiff is the default largest relative difference of the
 	// width/height ratios (0.05: 16:9 and 16:10 screens differ by 0.11).
 	DefaultNearAspectDiff = 0.05
-	// DefaultNearChromaDiff is the default largest difference of mean Cb and of
-	// mean Cr (0..255 scale) of a pair.
-	DefaultNearChromaDiff = 10
+	// DefaultNearChromaDiff and DefaultNearChromaRel make the default largest
+	// difference of mean Cb and of mean Cr (0..255 scale) of a pair: 4 plus 15%
+	// of the larger magnitude (WebP and brightness edits scale saturation).
+	DefaultNearChromaDiff = 4
+	DefaultNearChromaRel  = 0.15
 	// DefaultNearFlatStdDev is the luma standard deviation under which an image
 	// counts as flat (black frames, blank pages): its hashes are mostly noise.
 	DefaultNearFlatStdDev = 3
@@ -63,9 +65,10 @@ type NearOptions struct {
 	// width/height ratios; 0 means DefaultNearAspectDiff. Items without a size
 	// (0) skip the check.
 	MaxAspectDiff float64
-	// MaxChromaDiff is the largest difference of mean Cb and of mean Cr;
-	// 0 means DefaultNearChromaDiff. Needs HasStats on both items.
-	MaxChromaDiff float32
+	// MaxChromaDiff + ChromaRel * the larger magnitude is the largest difference
+	// of mean Cb and of mean Cr; 0 means DefaultNearChromaDiff and
+	// DefaultNearChromaRel. Needs HasStats on both items.
+	MaxChromaDiff, ChromaRel float32
 	// FlatStdDev: an item whose LumaStdDev is below it is flat, and a flat item
 	// only joins another flat item whose luma mean is within FlatMeanDiff.
 	// 0 means DefaultNearFlatStdDev / DefaultNearFlatMeanDiff.
@@ -99,13 +102,14 @@ type nearConfig struct {
 	maxD      int     // < 0: off
 	maxAspect float64 // < 0: off
 	maxChroma float32 // < 0: off
+	chromaRel float32
 	flatStd   float32 // < 0: off
 	flatMean  float32
 }
 
 func (o NearOptions) config() nearConfig {
 	c := nearConfig{maxP: o.MaxDistance, maxD: o.MaxDHashDistance, maxAspect: o.MaxAspectDiff,
-		maxChroma: o.MaxChromaDiff, flatStd: o.FlatStdDev, flatMean: o.FlatMeanDiff}
+		maxChroma: o.MaxChromaDiff, chromaRel: o.ChromaRel, flatStd: o.FlatStdDev, flatMean: o.FlatMeanDiff}
 	if c.maxP <= 0 {
 		c.maxP = DefaultNearDistance
 	}
@@ -120,6 +124,9 @@ func (o NearOptions) config() nearConfig {
 	}
 	if c.maxChroma == 0 {
 		c.maxChroma = DefaultNearChromaDiff
+	}
+	if c.chromaRel <= 0 {
+		c.chromaRel = DefaultNearChromaRel
 	}
 	if c.flatStd == 0 {
 		c.flatStd = DefaultNearFlatStdDev
@@ -156,7 +163,7 @@ func (c *nearConfig) accept(a, b *NearItem) (ok bool, pd, dd int, reason string)
 	if !a.HasStats || !b.HasStats {
 		return true, pd, dd, NearReasonHashes
 	}
-	if c.maxChroma >= 0 && (absf(a.ChromaCb-b.ChromaCb) > c.maxChroma || absf(a.ChromaCr-b.ChromaCr) > c.maxChroma) {
+	if c.maxChroma >= 0 && (!c.chromaClose(a.ChromaCb, b.ChromaCb) || !c.chromaClose(a.ChromaCr, b.ChromaCr)) {
 		return false, pd, dd, ""
 	}
 	if c.flatStd >= 0 {
@@ -172,6 +179,11 @@ func (c *nearConfig) accept(a, b *NearItem) (ok bool, pd, dd int, reason string)
 		}
 	}
 	return true, pd, dd, NearReasonHashes
+}
+
+// chromaClose compares one chroma channel of two images.
+func (c *nearConfig) chromaClose(x, y float32) bool {
+	return absf(x-y) <= c.maxChroma+c.chromaRel*max(absf(x), absf(y))+1e-4
 }
 
 func absf(x float32) float32 {
