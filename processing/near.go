@@ -9,8 +9,8 @@ import (
 	"sort"
 )
 
-// Defaults of NearOptions, chosen from measurements on the benchmark corpus
-// (shared/bench make-corpus.sh 1 200): see testdata/near/README.md.
+// Defaults of NearOptions, chosen from measurements on the benchmark corpora
+// (shared/bench make-corpus.sh 1 200 and 2 600): see testdata/near/README.md.
 const (
 	// DefaultNearDistance is the default largest pHash Hamming distance of a
 	// near-duplicate pair. Real pHashes have as many bits set as clear, so their
