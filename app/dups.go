@@ -59,7 +59,8 @@ func nearGroups(files []store.FileRecord, distance int) []NearGroup {
 	var hashed []int // item index -> file index
 	for i, f := range files {
 		if f.HasPHash && f.Status == processing.StatusDone {
-			items = append(items, processing.NearItem{ID: uint64(len(items)), PHash: f.PHash, DHash: f.DHash, Width: f.Width, Height: f.Height})
+			items = append(items, processing.NearItem{ID: uint64(len(items)), PHash: f.PHash, DHash: f.DHash,
+				Width: f.Width, Height: f.Height, LumaMean: f.LumaMean, LumaStdDev: f.LumaStdDev, HasStats: f.LumaMean != 0 || f.LumaStdDev != 0})
 			hashed = append(hashed, i)
 		}
 	}

@@ -203,6 +203,7 @@ func analyze(ctx context.Context, in Input, opt AnalyzeOptions) (Result, error) 
 		case err == nil:
 			res.PHash, res.DHash, res.HasPHash = h.PHash, h.DHash, true
 			res.Width, res.Height = h.Width, h.Height
+			res.LumaMean, res.LumaStdDev = h.LumaMean, h.LumaStdDev
 		case ctx.Err() != nil:
 			return Result{}, ctx.Err()
 		case errors.Is(err, ErrNotHashable):

@@ -90,11 +90,14 @@ type Result struct {
 	SHA256 [32]byte
 	// PHash is the 64-bit DCT perceptual hash; HasPHash is false for files that
 	// cannot be hashed (videos, undecodable formats), which are still done.
-	PHash    uint64
-	DHash    uint64 // 64-bit difference hash, the second signal against pHash collisions
-	HasPHash bool
-	Width    int
-	Height   int
+	PHash uint64
+	DHash uint64 // 64-bit difference hash, the second signal against pHash collisions
+	// LumaMean and LumaStdDev (0..255) of the hashed image: flat images
+	// (black frames, blank pages) are only near duplicates of flat images.
+	LumaMean, LumaStdDev float32
+	HasPHash             bool
+	Width                int
+	Height               int
 	// Camera is the EXIF Make and Model ("Apple iPhone 13 Pro"), "" when absent.
 	Camera string
 	Time   Timestamp

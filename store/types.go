@@ -70,6 +70,8 @@ type FileRecord struct {
 	HasPHash   bool                 `json:"has_phash,omitempty"`
 	Width      int                  `json:"width,omitempty"`
 	Height     int                  `json:"height,omitempty"`
+	LumaMean   float32              `json:"luma_mean,omitempty"`
+	LumaStdDev float32              `json:"luma_stddev,omitempty"`
 	Camera     string               `json:"camera,omitempty"` // EXIF Make and Model
 	Time       processing.Timestamp `json:"time"`
 	AnalysedAt time.Time            `json:"analysed_at,omitempty"`
@@ -91,6 +93,7 @@ func (f *FileRecord) ApplyResult(r processing.Result, at time.Time) {
 	f.PHash, f.DHash, f.HasPHash = r.PHash, r.DHash, r.HasPHash
 	f.Width, f.Height = r.Width, r.Height
 	f.Camera = r.Camera
+	f.LumaMean, f.LumaStdDev = r.LumaMean, r.LumaStdDev
 	f.Time = r.Time
 	f.Reused = false
 	f.AnalysedAt = at
