@@ -14,6 +14,7 @@ import (
 
 func main() {
 	if len(os.Args) > 1 {
+		attachConsole()
 		os.Exit(app.RunCLI(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	os.Exit(ui.Run())
