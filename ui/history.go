@@ -114,14 +114,7 @@ func (v *historyView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	}
 	imp := widget.MediumImportance
 	if id.Col == 2 {
-		switch j.Status {
-		case store.StateCompleted:
-			imp = widget.SuccessImportance
-		case store.StateHalted, store.StateFailed:
-			imp = widget.DangerImportance
-		case store.StatePaused:
-			imp = widget.WarningImportance
-		}
+		imp = stateImportance(j.Status, widget.MediumImportance)
 	}
 	if l.Importance != imp {
 		l.Importance = imp

@@ -198,15 +198,8 @@ func (v *scanView) show(p app.Progress) {
 		v.job.Show()
 	}
 	setLabel(v.title, rootsLabel(p.Roots), widget.MediumImportance)
-	stateImp := widget.HighImportance
-	switch p.State {
-	case store.StatePaused:
-		stateImp = widget.WarningImportance
-	case store.StateHalted, store.StateFailed:
-		stateImp = widget.DangerImportance
-	case store.StateCompleted:
-		stateImp = widget.SuccessImportance
-	case store.StateCancelled:
+	stateImp := stateImportance(p.State, widget.HighImportance)
+	if p.State == store.StateCancelled {
 		stateImp = widget.LowImportance
 	}
 	word := stateWord(p.State)

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"shoebox/assets"
+	"shoebox/store"
 )
 
 func layoutSpacer() fyne.CanvasObject { return layout.NewSpacer() }
@@ -103,4 +104,18 @@ func enableIf(b *widget.Button, on bool) {
 	} else if !on && !b.Disabled() {
 		b.Disable()
 	}
+}
+
+// stateImportance is the colour of a job state wherever it is shown:
+// completed green, paused amber, halted or failed red, anything else fallback.
+func stateImportance(st store.JobState, fallback widget.Importance) widget.Importance {
+	switch st {
+	case store.StateCompleted:
+		return widget.SuccessImportance
+	case store.StatePaused:
+		return widget.WarningImportance
+	case store.StateHalted, store.StateFailed:
+		return widget.DangerImportance
+	}
+	return fallback
 }
