@@ -60,7 +60,8 @@ func nearGroups(files []store.FileRecord, distance int) []NearGroup {
 	for i, f := range files {
 		if f.HasPHash && f.Status == processing.StatusDone {
 			items = append(items, processing.NearItem{ID: uint64(len(items)), PHash: f.PHash, DHash: f.DHash,
-				Width: f.Width, Height: f.Height, LumaMean: f.LumaMean, LumaStdDev: f.LumaStdDev, HasStats: f.LumaMean != 0 || f.LumaStdDev != 0})
+				Width: f.Width, Height: f.Height, LumaMean: f.LumaMean, LumaStdDev: f.LumaStdDev,
+				ChromaCb: f.ChromaCb, ChromaCr: f.ChromaCr, HasStats: f.Analysis >= 2})
 			hashed = append(hashed, i)
 		}
 	}

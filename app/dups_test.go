@@ -73,3 +73,29 @@ func TestNearGroupsByHash(t *testing.T) {
 		t.Fatalf("%v %+v", got, groups)
 	}
 }
+
+// TestNearGroupsUseTheStoredColour: two records whose hashes match but whose
+// mean colours differ are not near duplicates; records analysed before the
+// colour was measured (Analysis 0) are judged on their hashes alone.
+func TestNearGroupsUseTheStoredColour(t *testing.T) {
+	measured := func(path string, cb, cr float32) store.FileRecord {
+		f := shot(path, "image/jpeg", "", "", 0xF0F0F0F0F0F0F0F0, true)
+		f.LumaMean, f.LumaStdDev, f.ChromaCb, f.ChromaCr = 120, 40, cb, cr
+		f.Analysis = processing.AnalysisVersion
+		return f
+	}
+	files := []store.FileRecord{
+		measured("daylight.jpg", -20, 10),
+		measured("daylight.png", -21, 11),
+		measured("sunset.jpg", -45, 35), // same shapes, warmer light
+	}
+	if got := groupPaths(nearGroups(files, 8)); len(got) != 1 || got[0] != "daylight.jpg+daylight.png" {
+		t.Fatalf("groups %v, want [daylight.jpg+daylight.png]", got)
+	}
+	for i := range files {
+		files[i].Analysis = 0
+	}
+	if got := groupPaths(nearGroups(files, 8)); len(got) != 1 || got[0] != "daylight.jpg+daylight.png+sunset.jpg" {
+		t.Fatalf("old records: groups %v, want all three on hashes", got)
+	}
+}

@@ -330,3 +330,50 @@ func TestSecondOpenIsRefusedQuickly(t *testing.T) {
 		t.Errorf("took %s", took)
 	}
 }
+
+// TestRescanRedoesOlderAnalyses: an unchanged file whose stored analysis was
+// made by an older processing.AnalysisVersion (before the mean colour was
+// measured) is analysed again, not reused.
+func TestRescanRedoesOlderAnalyses(t *testing.T) {
+	dir := t.TempDir()
+	makeFiles(t, dir, 10, func(i int) string { return fmt.Sprintf("%03d.jpg", i) })
+	f := &fakeAnalyzer{}
+	lib := openTestLibrary(t, f)
+	j1, st := runToEnd(t, lib, []string{dir}, Settings{})
+	if st != store.StateCompleted {
+		t.Fatal(st)
+	}
+	files, err := lib.Files(j1.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var old []store.FileRecord
+	for _, r := range files {
+		if r.Analysis != processing.AnalysisVersion {
+			t.Fatalf("%s stored with analysis version %d", r.RelPath, r.Analysis)
+		}
+		if r.RelPath == "002.jpg" || r.RelPath == "005.jpg" {
+			r.Analysis = 1
+			old = append(old, r)
+		}
+	}
+	if err := lib.db.CommitBatch(&j1, old); err != nil {
+		t.Fatal(err)
+	}
+	j2, st := runToEnd(t, lib, []string{dir}, Settings{})
+	if st != store.StateCompleted {
+		t.Fatal(st)
+	}
+	for n, c := range f.callCounts() {
+		want := 1
+		if n == "002.jpg" || n == "005.jpg" {
+			want = 2
+		}
+		if c != want {
+			t.Errorf("%s analysed %d times, want %d", n, c, want)
+		}
+	}
+	if j2.ReusedCount != 8 {
+		t.Errorf("reused %d, want 8", j2.ReusedCount)
+	}
+}

@@ -174,7 +174,8 @@ func (r *run) list() error {
 
 // reuse copies the latest analysis of the same path when the file is
 // unchanged: same size and mtime, and same change time and inode where the
-// OS reports them. Failed files are never reused: they are tried again.
+// OS reports them. Failed files are never reused: they are tried again, and
+// neither are analyses of an older processing.AnalysisVersion.
 func (r *run) reuse(rec *store.FileRecord) error {
 	prev, ok, err := r.lib.db.Previous(rec.AbsPath())
 	if err != nil || !ok {
@@ -187,6 +188,9 @@ func (r *run) reuse(rec *store.FileRecord) error {
 	}
 	if prev.Status != processing.StatusDone && prev.Status != processing.StatusSkipped {
 		return nil
+	}
+	if prev.Analysis != processing.AnalysisVersion {
+		return nil // measured by an older Shoebox: analyse it again
 	}
 	keep := *rec
 	*rec = prev

@@ -204,6 +204,7 @@ func analyze(ctx context.Context, in Input, opt AnalyzeOptions) (Result, error) 
 			res.PHash, res.DHash, res.HasPHash = h.PHash, h.DHash, true
 			res.Width, res.Height = h.Width, h.Height
 			res.LumaMean, res.LumaStdDev = h.LumaMean, h.LumaStdDev
+			res.ChromaCb, res.ChromaCr = h.ChromaCb, h.ChromaCr
 		case ctx.Err() != nil:
 			return Result{}, ctx.Err()
 		case errors.Is(err, ErrNotHashable):

@@ -90,9 +90,11 @@ type decoded struct {
 	reduced       bool
 	// luma, when set, replaces img for hashing: a lw x lh row-major luma
 	// plane at reduced scale with more than 8 bits of precision.
-	luma    []float64
-	lw, lh  int
-	release func() // gives the memory back to the budget; call once when done with img
+	luma   []float64
+	lw, lh int
+	// meanCb and meanCr go with luma: the image's mean chroma offsets.
+	meanCb, meanCr float32
+	release        func() // gives the memory back to the budget; call once when done with img
 }
 
 func (d decoded) done() {
@@ -174,24 +176,19 @@ func decodeJPEG(ctx context.Context, data []byte, minSide int, lim DecodeLimits,
 	}
 	opts := &jpegdc.Options{MaxPixels: lim.maxPixels(), Cancel: ctx.Err}
 	var (
-		img    image.Image
-		luma   []float32
-		lw, lh int
+		img   image.Image
+		plane jpegdc.LumaPlane
 	)
 	if lumaOnly && useTurbo {
 		// Optional cgo libjpeg-turbo path (build tag libjpegturbo); anything
 		// it refuses goes through the pure-Go decoder, which also words the
 		// errors.
-		if l8, w, h, _, _, terr := jpegdc.DecodeDCLumaTurbo(data); terr == nil {
-			d := decoded{width: cfg.Width, height: cfg.Height, reduced: true, release: release, luma: make([]float64, len(l8)), lw: w, lh: h}
-			for i, v := range l8 {
-				d.luma[i] = float64(v)
-			}
-			return d, nil
+		if p, _, _, terr := jpegdc.DecodeDCLumaTurbo(data); terr == nil {
+			return lumaDecoded(p, cfg, release), nil
 		}
 	}
 	if lumaOnly {
-		luma, lw, lh, _, err = jpegdc.DecodeDCLuma(data, opts)
+		plane, _, err = jpegdc.DecodeDCLuma(data, opts)
 	} else {
 		img, _, err = jpegdc.DecodeDC(data, opts)
 	}
@@ -211,15 +208,20 @@ func decodeJPEG(ctx context.Context, data []byte, minSide int, lim DecodeLimits,
 		}
 		return decoded{}, jpegError(err)
 	}
-	d := decoded{img: img, width: cfg.Width, height: cfg.Height, reduced: true, release: release}
-	if luma != nil {
-		d.luma = make([]float64, len(luma))
-		for i, v := range luma {
-			d.luma[i] = float64(v)
-		}
-		d.lw, d.lh = lw, lh
+	if lumaOnly {
+		return lumaDecoded(plane, cfg, release), nil
 	}
-	return d, nil
+	return decoded{img: img, width: cfg.Width, height: cfg.Height, reduced: true, release: release}, nil
+}
+
+// lumaDecoded wraps a DC luma plane for hashing.
+func lumaDecoded(p jpegdc.LumaPlane, cfg jpegdc.Config, release func()) decoded {
+	d := decoded{width: cfg.Width, height: cfg.Height, reduced: true, release: release,
+		luma: make([]float64, len(p.Pix)), lw: p.W, lh: p.H, meanCb: p.MeanCb, meanCr: p.MeanCr}
+	for i, v := range p.Pix {
+		d.luma[i] = float64(v)
+	}
+	return d
 }
 
 func jpegError(err error) error {

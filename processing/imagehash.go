@@ -28,6 +28,10 @@ type ImageHashes struct {
 	// sky) both hashes are mostly noise; compare these too before calling
 	// two such files duplicates.
 	LumaMean, LumaStdDev float32
+	// ChromaCb and ChromaCr are the image's mean BT.601 chroma as offsets
+	// from grey (-128..127; 0, 0 for grey and grayscale images): the colour
+	// the luma hashes cannot see.
+	ChromaCb, ChromaCr float32
 }
 
 const hashSide = 64
@@ -50,14 +54,18 @@ func HashImage(ctx context.Context, data []byte, mime string, orientation int, l
 		return ImageHashes{}, err
 	}
 	var luma []float64
+	var cb, cr float32
 	if d.luma != nil {
 		// The DC plane's last column/row covers the image's last W%8 / H%8 pixels.
 		luma = areaResampleExtent(d.luma, d.lw, d.lh, float64(d.width)/8, float64(d.height)/8, hashSide, hashSide)
+		cb, cr = d.meanCb, d.meanCr
 	} else {
 		luma = areaLuma(d.img, hashSide, hashSide)
+		cb, cr = meanChroma(d.img)
 	}
 	luma = orient(luma, hashSide, orientation)
 	h := hashesFromLuma(luma)
+	h.ChromaCb, h.ChromaCr = cb, cr
 	h.Width, h.Height = d.width, d.height
 	if orientation >= 5 && orientation <= 8 {
 		h.Width, h.Height = h.Height, h.Width

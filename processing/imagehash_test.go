@@ -225,15 +225,15 @@ func TestNotHashable(t *testing.T) {
 
 // hashOfDC hashes data as HashImage's fast path does: from the DC luma plane.
 func hashOfDC(t testing.TB, data []byte) ImageHashes {
-	l, w, h, cfg, err := jpegdc.DecodeDCLuma(data, nil)
+	p, cfg, err := jpegdc.DecodeDCLuma(data, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := make([]float64, len(l))
-	for i, v := range l {
+	f := make([]float64, len(p.Pix))
+	for i, v := range p.Pix {
 		f[i] = float64(v)
 	}
-	return hashesFromLuma(areaResampleExtent(f, w, h, float64(cfg.Width)/8, float64(cfg.Height)/8, hashSide, hashSide))
+	return hashesFromLuma(areaResampleExtent(f, p.W, p.H, float64(cfg.Width)/8, float64(cfg.Height)/8, hashSide, hashSide))
 }
 
 func TestUniformImagesHashDeterministically(t *testing.T) {

@@ -5,6 +5,11 @@ package processing
 
 import "time"
 
+// AnalysisVersion numbers what Analyze measures. Stored analyses of an older
+// version are redone, not reused, when the folder is scanned again. Version 2
+// added the mean colour (Result.ChromaCb and ChromaCr).
+const AnalysisVersion = 2
+
 // Status says what became of one file.
 type Status string
 
@@ -95,9 +100,13 @@ type Result struct {
 	// LumaMean and LumaStdDev (0..255) of the hashed image: flat images
 	// (black frames, blank pages) are only near duplicates of flat images.
 	LumaMean, LumaStdDev float32
-	HasPHash             bool
-	Width                int
-	Height               int
+	// ChromaCb and ChromaCr: the mean colour as BT.601 offsets from grey, so
+	// that images whose luma hashes collide but whose colours differ are
+	// not near duplicates.
+	ChromaCb, ChromaCr float32
+	HasPHash           bool
+	Width              int
+	Height             int
 	// Camera is the EXIF Make and Model ("Apple iPhone 13 Pro"), "" when absent.
 	Camera string
 	Time   Timestamp

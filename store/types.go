@@ -59,19 +59,26 @@ type FileRecord struct {
 	CtimeNS int64  `json:"ctime_ns,omitempty"`
 	Inode   uint64 `json:"inode,omitempty"`
 
-	Status     processing.Status    `json:"status"`
-	Error      string               `json:"error,omitempty"`
-	Note       string               `json:"note,omitempty"`
-	Reused     bool                 `json:"reused,omitempty"`
-	MIME       string               `json:"mime,omitempty"`
-	SHA256     string               `json:"sha256,omitempty"` // hex
-	PHash      uint64               `json:"phash,omitempty"`
-	DHash      uint64               `json:"dhash,omitempty"`
-	HasPHash   bool                 `json:"has_phash,omitempty"`
-	Width      int                  `json:"width,omitempty"`
-	Height     int                  `json:"height,omitempty"`
-	LumaMean   float32              `json:"luma_mean,omitempty"`
-	LumaStdDev float32              `json:"luma_stddev,omitempty"`
+	Status     processing.Status `json:"status"`
+	Error      string            `json:"error,omitempty"`
+	Note       string            `json:"note,omitempty"`
+	Reused     bool              `json:"reused,omitempty"`
+	MIME       string            `json:"mime,omitempty"`
+	SHA256     string            `json:"sha256,omitempty"` // hex
+	PHash      uint64            `json:"phash,omitempty"`
+	DHash      uint64            `json:"dhash,omitempty"`
+	HasPHash   bool              `json:"has_phash,omitempty"`
+	Width      int               `json:"width,omitempty"`
+	Height     int               `json:"height,omitempty"`
+	LumaMean   float32           `json:"luma_mean,omitempty"`
+	LumaStdDev float32           `json:"luma_stddev,omitempty"`
+	ChromaCb   float32           `json:"chroma_cb,omitempty"`
+	ChromaCr   float32           `json:"chroma_cr,omitempty"`
+	// Analysis is the processing.AnalysisVersion that produced the fields
+	// above (0 before versions were recorded). A rescan reuses only analyses
+	// of the current version, and the image statistics (luma and chroma) are
+	// trusted only from version 2 on.
+	Analysis   int                  `json:"analysis,omitempty"`
 	Camera     string               `json:"camera,omitempty"` // EXIF Make and Model
 	Time       processing.Timestamp `json:"time"`
 	AnalysedAt time.Time            `json:"analysed_at,omitempty"`
@@ -94,6 +101,8 @@ func (f *FileRecord) ApplyResult(r processing.Result, at time.Time) {
 	f.Width, f.Height = r.Width, r.Height
 	f.Camera = r.Camera
 	f.LumaMean, f.LumaStdDev = r.LumaMean, r.LumaStdDev
+	f.ChromaCb, f.ChromaCr = r.ChromaCb, r.ChromaCr
+	f.Analysis = processing.AnalysisVersion
 	f.Time = r.Time
 	f.Reused = false
 	f.AnalysedAt = at

@@ -89,7 +89,7 @@ func BenchmarkDecodeDCTurbo12MP(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, _, _, _, _, err := DecodeDCLumaTurbo(data); err != nil {
+		if _, _, _, err := DecodeDCLumaTurbo(data); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -100,7 +100,7 @@ func BenchmarkDecodeDCLuma12MP(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, _, _, _, err := DecodeDCLuma(data, nil); err != nil {
+		if _, _, err := DecodeDCLuma(data, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

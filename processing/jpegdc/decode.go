@@ -741,38 +741,87 @@ func DecodeDC(data []byte, opts *Options) (image.Image, Config, error) {
 	return d.image(), cfg, nil
 }
 
+// LumaPlane is the 1/8-scale luma plane of a JPEG with the image's mean
+// colour, what a perceptual hash and its colour check need.
+type LumaPlane struct {
+	Pix  []float32 // row-major W x H, values 0..255
+	W, H int
+	// MeanCb and MeanCr are the mean BT.601 chroma of the whole image as
+	// offsets from grey (-128..127; 0, 0 for grey and grayscale images).
+	MeanCb, MeanCr float32
+}
+
 // DecodeDCLuma is DecodeDC for hashing: it returns the 1/8-scale luma plane
-// (row-major, w x h, values 0..255) without rounding to 8 bits. For gray and
-// YCbCr JPEGs that is the first component's exact block means (DC*q/8+128,
-// clamped); for RGB and CMYK ones, BT.601 luma of the DC image's colors.
-func DecodeDCLuma(data []byte, opts *Options) (luma []float32, w, h int, cfg Config, err error) {
+// without rounding to 8 bits. For gray and YCbCr JPEGs that is the first
+// component's exact block means (DC*q/8+128, clamped) and the chroma means
+// come from the chroma components' DC values, each block weighted by the
+// share of it that lies inside the image; for RGB and CMYK ones, BT.601 luma
+// and chroma of the DC image's colours.
+func DecodeDCLuma(data []byte, opts *Options) (LumaPlane, Config, error) {
 	d, err := decodeDC(data, opts)
 	if err != nil {
-		return nil, 0, 0, Config{}, err
+		return LumaPlane{}, Config{}, err
 	}
-	cfg, _ = d.config()
-	w, h = (d.width+7)/8, (d.height+7)/8
-	luma = make([]float32, w*h)
+	cfg, _ := d.config()
+	w, h := (d.width+7)/8, (d.height+7)/8
+	p := LumaPlane{Pix: make([]float32, w*h), W: w, H: h}
 	if len(d.comps) == 1 || (len(d.comps) == 3 && !d.isRGB()) {
 		c := &d.comps[0]
 		q := float32(d.qt[c.tq][0]) / 8
 		for y := 0; y < h; y++ {
 			src := c.dc[y*c.bw : y*c.bw+w]
-			out := luma[y*w : y*w+w]
+			out := p.Pix[y*w : y*w+w]
 			for x, v := range src {
 				out[x] = min(255, max(0, float32(v)*q+128))
 			}
 		}
-		return luma, w, h, cfg, nil
+		if len(d.comps) == 3 {
+			p.MeanCb, p.MeanCr = d.meanOffset(1), d.meanOffset(2)
+		}
+		return p, cfg, nil
 	}
 	img := d.image()
+	var sumCb, sumCr float64
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
 			r, g, b, _ := img.At(x, y).RGBA()
-			luma[y*w+x] = (0.299*float32(r) + 0.587*float32(g) + 0.114*float32(b)) / 257
+			rf, gf, bf := float32(r)/257, float32(g)/257, float32(b)/257
+			p.Pix[y*w+x] = 0.299*rf + 0.587*gf + 0.114*bf
+			sumCb += float64(-0.168736*rf - 0.331264*gf + 0.5*bf)
+			sumCr += float64(0.5*rf - 0.418688*gf - 0.081312*bf)
 		}
 	}
-	return luma, w, h, cfg, nil
+	// The DC image's edge pixels stand for partial blocks; for a mean colour
+	// that difference is far below what the colour check tolerates.
+	p.MeanCb, p.MeanCr = float32(sumCb/float64(w*h)), float32(sumCr/float64(w*h))
+	return p, cfg, nil
+}
+
+// meanOffset is the mean of component i's samples minus 128 (clamped per
+// block as a decoder would), each block weighted by how many of its 8x8
+// samples lie inside the component.
+func (d *decoder) meanOffset(i int) float32 {
+	c := &d.comps[i]
+	q := float64(d.qt[c.tq][0]) / 8
+	lastW := float64(c.compW - 8*(c.blocksW-1))
+	lastH := float64(c.compH - 8*(c.blocksH-1))
+	var sum float64
+	for y := 0; y < c.blocksH; y++ {
+		row := c.dc[y*c.bw : y*c.bw+c.blocksW]
+		var rs float64
+		for x, v := range row {
+			s := min(127, max(-128, float64(v)*q))
+			if x == len(row)-1 {
+				s *= lastW / 8
+			}
+			rs += s
+		}
+		if y == c.blocksH-1 {
+			rs *= lastH / 8
+		}
+		sum += rs
+	}
+	return float32(sum * 64 / (float64(c.compW) * float64(c.compH)))
 }
 
 func decodeDC(data []byte, opts *Options) (*decoder, error) {

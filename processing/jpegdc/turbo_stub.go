@@ -8,6 +8,6 @@ const TurboAvailable = false
 
 // DecodeDCLumaTurbo is only available with the libjpegturbo build tag (and
 // cgo); without it, it returns ErrUnsupported.
-func DecodeDCLumaTurbo(data []byte) (luma []byte, w, h, fullW, fullH int, err error) {
-	return nil, 0, 0, 0, 0, unsupported("built without the libjpegturbo tag")
+func DecodeDCLumaTurbo(data []byte) (p LumaPlane, fullW, fullH int, err error) {
+	return LumaPlane{}, 0, 0, unsupported("built without the libjpegturbo tag")
 }
