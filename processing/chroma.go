@@ -16,9 +16,9 @@ func chromaFromRGB(r, g, b float64) (cb, cr float32) {
 	return float32(-0.168736*r - 0.331264*g + 0.5*b), float32(0.5*r - 0.418688*g - 0.081312*b)
 }
 
-// maxChromaSamples bounds the pixels read through the generic image.At path
-// (16-bit and other uncommon image types): a regular grid of this many
-// points measures a mean colour well.
+// maxChromaSamples bounds the pixels read for a mean colour: a regular grid
+// of a million points measures it to well within the colour check's
+// tolerance, and costs a few milliseconds instead of a pass over 12 MP.
 const maxChromaSamples = 1 << 20
 
 // meanChroma is the mean BT.601 chroma of img as offsets from grey
@@ -54,10 +54,7 @@ func meanChroma(img image.Image) (cb, cr float32) {
 		n := float64(b.Dx()*b.Dy()) * 257
 		return chromaFromRGB(r/n, g/n, bl/n)
 	}
-	step := 1
-	for (b.Dx()/step)*(b.Dy()/step) > maxChromaSamples {
-		step++
-	}
+	step := chromaStep(b)
 	var r, g, bl, n float64
 	for y := b.Min.Y; y < b.Max.Y; y += step {
 		for x := b.Min.X; x < b.Max.X; x += step {
@@ -69,33 +66,39 @@ func meanChroma(img image.Image) (cb, cr float32) {
 	return chromaFromRGB(r/n, g/n, bl/n)
 }
 
-// meanRGBA averages 4-byte RGBA pixels; premultiply composites NRGBA over
-// black.
+// meanRGBA averages 4-byte RGBA pixels on a grid of at most
+// maxChromaSamples points; premultiply composites NRGBA over black.
 func meanRGBA(pix []byte, stride int, b image.Rectangle, premultiply bool) (cb, cr float32) {
-	var r, g, bl uint64
-	w := b.Dx()
-	for y := 0; y < b.Dy(); y++ {
-		row := pix[y*stride : y*stride+4*w]
-		var rr, gg, bb uint64
-		for i := 0; i < len(row); i += 4 {
+	step := chromaStep(b)
+	var r, g, bl, n uint64
+	for y := 0; y < b.Dy(); y += step {
+		row := pix[y*stride : y*stride+4*b.Dx()]
+		for i := 0; i+3 < len(row); i += 4 * step {
+			a := uint64(1)
 			if premultiply {
-				a := uint64(row[i+3])
-				rr += uint64(row[i]) * a
-				gg += uint64(row[i+1]) * a
-				bb += uint64(row[i+2]) * a
-			} else {
-				rr += uint64(row[i])
-				gg += uint64(row[i+1])
-				bb += uint64(row[i+2])
+				a = uint64(row[i+3])
 			}
+			r += uint64(row[i]) * a
+			g += uint64(row[i+1]) * a
+			bl += uint64(row[i+2]) * a
+			n++
 		}
-		r, g, bl = r+rr, g+gg, bl+bb
 	}
-	n := float64(w * b.Dy())
+	d := float64(n)
 	if premultiply {
-		n *= 255
+		d *= 255
 	}
-	return chromaFromRGB(float64(r)/n, float64(g)/n, float64(bl)/n)
+	return chromaFromRGB(float64(r)/d, float64(g)/d, float64(bl)/d)
+}
+
+// chromaStep is the grid spacing that keeps a mean colour to at most
+// maxChromaSamples reads of b.
+func chromaStep(b image.Rectangle) int {
+	step := 1
+	for ((b.Dx()+step-1)/step)*((b.Dy()+step-1)/step) > maxChromaSamples {
+		step++
+	}
+	return step
 }
 
 // meanYCbCrChroma averages the Cb and Cr planes over the samples that cover

@@ -59,6 +59,19 @@ func TestMeanChromaImageTypes(t *testing.T) {
 	if cb, cr := meanChroma(half); !near(cb, cb0*128/255, 1) || !near(cr, cr0*128/255, 1) {
 		t.Errorf("half transparent: %.2f %.2f", cb, cr)
 	}
+	// Over a million pixels the mean is taken on a grid: still the mean of
+	// a left half in red and a right half in blue.
+	big := image.NewRGBA(image.Rect(0, 0, 2001, 1500))
+	blue := color.RGBA{20, 40, 230, 255}
+	for y := 0; y < 1500; y++ {
+		for x := 0; x < 2001; x++ {
+			big.SetRGBA(x, y, map[bool]color.RGBA{true: red, false: blue}[x < 1000])
+		}
+	}
+	_, bCb, bCr := color.RGBToYCbCr(blue.R, blue.G, blue.B)
+	if cb, cr := meanChroma(big); !near(cb, (cb0+float32(bCb)-128)/2, 1) || !near(cr, (cr0+float32(bCr)-128)/2, 1) {
+		t.Errorf("2001x1500: %.2f %.2f", cb, cr)
+	}
 	if cb, cr := meanChroma(image.NewGray(r)); cb != 0 || cr != 0 {
 		t.Errorf("gray: %v %v", cb, cr)
 	}
