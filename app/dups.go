@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -75,8 +76,9 @@ func nearGroups(files []store.FileRecord, distance int) []NearGroup {
 		}
 		maxDist[first] = g.MaxDistance
 		for _, e := range g.Evidence {
-			evidence[first] = append(evidence[first], fmt.Sprintf("%s ~ %s: pHash distance %d, dHash distance %d (%s)",
-				files[hashed[e.A]].RelPath, files[hashed[e.B]].RelPath, e.PHashDistance, e.DHashDistance, e.Reason))
+			a, b := &files[hashed[e.A]], &files[hashed[e.B]]
+			evidence[first] = append(evidence[first], fmt.Sprintf("%s ~ %s: pHash distance %d, dHash distance %d%s (%s)",
+				a.RelPath, b.RelPath, e.PHashDistance, e.DHashDistance, colourEvidence(a, b), e.Reason))
 		}
 	}
 	for _, link := range sameCapture(files, uf) {
@@ -109,6 +111,16 @@ func nearGroups(files []store.FileRecord, distance int) []NearGroup {
 		out = append(out, g)
 	}
 	return out
+}
+
+// colourEvidence states how far apart two files' mean colours are (the
+// larger of the Cb and Cr differences, 0..255 scale), when both were measured.
+func colourEvidence(a, b *store.FileRecord) string {
+	if a.Analysis < 2 || b.Analysis < 2 {
+		return ""
+	}
+	d := max(math.Abs(float64(a.ChromaCb-b.ChromaCb)), math.Abs(float64(a.ChromaCr-b.ChromaCr)))
+	return fmt.Sprintf(", mean colour %.1f apart", d)
 }
 
 // captureLink joins files that are the same shot by their metadata.

@@ -89,8 +89,12 @@ func TestNearGroupsUseTheStoredColour(t *testing.T) {
 		measured("daylight.png", -21, 11),
 		measured("sunset.jpg", -45, 35), // same shapes, warmer light
 	}
-	if got := groupPaths(nearGroups(files, 8)); len(got) != 1 || got[0] != "daylight.jpg+daylight.png" {
+	groups := nearGroups(files, 8)
+	if got := groupPaths(groups); len(got) != 1 || got[0] != "daylight.jpg+daylight.png" {
 		t.Fatalf("groups %v, want [daylight.jpg+daylight.png]", got)
+	}
+	if ev := groups[0].Evidence; len(ev) != 1 || !strings.Contains(ev[0], "mean colour 1.0 apart") {
+		t.Errorf("evidence %q does not state the colour difference", ev)
 	}
 	for i := range files {
 		files[i].Analysis = 0
