@@ -20,10 +20,12 @@ build: deps
 vet: deps
 	$(GO) vet ./...
 
-# The README's test command: vet, then every test with the race detector.
+# The README's test command: vet, then every test with the race detector,
+# then the optional cgo libjpeg-turbo decoder against the pure-Go default.
 test: deps
 	$(GO) vet ./...
 	$(GO) test -race ./...
+	$(GO) test -tags libjpegturbo -run 'Turbo' ./processing/...
 
 # Builds (or reuses) the benchmark folder and prints files/s, MB/s and peak
 # memory beside ceilings measured in the same run.

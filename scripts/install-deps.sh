@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian/Ubuntu machine lacks to build, test and run
-# Shoebox: the C headers Fyne's GLFW driver compiles against. Extra groups:
+# Shoebox: the C headers Fyne's GLFW driver compiles against, and libjpeg's
+# for the optional libjpeg-turbo decoder that make test checks. Extra groups:
 #   --gui-check  Xvfb, xauth, ImageMagick and xdotool, to look at the window headless
 #   --windows    the mingw-w64 cross compiler for the Windows .exe
 #   --bench      exiftool, ImageMagick, heif-enc and djpeg, to build and measure the benchmark folder
 # Packages already installed are not touched; nothing runs apt when nothing is missing.
 set -euo pipefail
 
-pkgs=(gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
+pkgs=(gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libjpeg-dev)
 for arg in "$@"; do
   case "$arg" in
     --gui-check) pkgs+=(xvfb xauth imagemagick xdotool) ;;
