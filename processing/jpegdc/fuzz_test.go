@@ -37,5 +37,19 @@ func FuzzDecodeDC(f *testing.F) {
 				t.Fatalf("image/jpeg says %dx%d, we say %dx%d", std.Width, std.Height, cfg.Width, cfg.Height)
 			}
 		}
+		// The hashing entry point decodes the same data as well, with the
+		// luma plane the DC image's size and the mean colour in range.
+		p, _, err := DecodeDCLuma(data, &Options{MaxPixels: 1 << 22})
+		if err != nil {
+			t.Fatalf("DecodeDC succeeded but DecodeDCLuma failed: %v", err)
+		}
+		if p.W != b.Dx() || p.H != b.Dy() || len(p.Pix) != p.W*p.H {
+			t.Fatalf("luma plane %dx%d (%d) for DC image %v", p.W, p.H, len(p.Pix), b)
+		}
+		for _, c := range []float32{p.MeanCb, p.MeanCr} {
+			if !(c >= -128 && c <= 128) {
+				t.Fatalf("mean chroma %v %v", p.MeanCb, p.MeanCr)
+			}
+		}
 	})
 }
