@@ -111,6 +111,26 @@ func TestGroupNearChromaGuard(t *testing.T) {
 	if gs := GroupNear([]NearItem{s1, s2}, NearOptions{MaxChromaDiff: 6}); len(gs) != 1 {
 		t.Fatalf("screenshots with MaxChromaDiff 6 not grouped: %+v", gs)
 	}
+	// A brightness edit measured on the benchmark (-modulate 110): pHash 2,
+	// dHash 0, Cr 1.0 against 6.5. The structure is the same, so the colour
+	// difference is an edit and the pair is grouped, saying so.
+	e1 := stats(20, 0xF0F0, 0x3333, 4000, 3000, 125, 60, -5.3, 1.0)
+	e2 := stats(21, 0xF0F0^0b101, 0x3333, 4000, 3000, 136, 62, -4.5, 6.5)
+	gs = GroupNear([]NearItem{e1, e2}, NearOptions{})
+	if len(gs) != 1 || gs[0].Evidence[0].Reason != NearReasonColourEdit {
+		t.Fatalf("brightness edit: %+v", gs)
+	}
+	// One bit more on dHash than NearSameStructureBits: the colour decides.
+	e2.DHash ^= 0b111
+	if gs := GroupNear([]NearItem{e1, e2}, NearOptions{}); len(gs) != 0 {
+		t.Fatalf("dHash 3 apart with another colour grouped: %+v", gs)
+	}
+	// Flat images' hashes are noise: equal hashes say nothing, colour decides.
+	f1 := stats(22, 0, 0, 1920, 1080, 20, 1, 0, 0)
+	f2 := stats(23, 0, 0, 1920, 1080, 20, 1, 30, -20)
+	if gs := GroupNear([]NearItem{f1, f2}, NearOptions{}); len(gs) != 0 {
+		t.Fatalf("flat frames of different colours grouped: %+v", gs)
+	}
 	// One item without statistics: the chroma check cannot apply.
 	c = b
 	c.HasStats = false
@@ -124,7 +144,7 @@ func TestGroupNearChromaGuard(t *testing.T) {
 func TestGroupNearChainNeedsAcceptedLinks(t *testing.T) {
 	a := stats(1, 0, 0, 100, 100, 100, 40, 0, 0)
 	b := stats(2, 0b11, 0, 100, 100, 100, 40, 0, 0)
-	c := stats(3, 0b1111, 0, 100, 100, 100, 40, 50, 0)
+	c := stats(3, 0b111100, 0, 100, 100, 100, 40, 50, 0) // 6 bits from b, 4 from a
 	gs := GroupNear([]NearItem{c, b, a}, NearOptions{})
 	if len(gs) != 1 || len(gs[0].IDs) != 2 || gs[0].IDs[1] != 2 {
 		t.Fatalf("got %+v", gs)
