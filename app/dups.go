@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 
 	"shoebox/processing"
 	"shoebox/store"
@@ -53,8 +52,9 @@ func (l *Library) Duplicates(jobID uint64, distance int) (Duplicates, error) {
 }
 
 // nearGroups groups a job's images by perceptual hash (processing.GroupNear)
-// and then joins images that cannot be hashed (HEIC) to the same shot by
-// their metadata (see sameCapture).
+// and then joins the files that their metadata says are one shot (see
+// sameShot): a crop whose hashes moved too far for a look-alike, and images
+// that cannot be hashed (HEIC).
 func nearGroups(files []store.FileRecord, distance int) []NearGroup {
 	var items []processing.NearItem
 	var hashed []int // item index -> file index
@@ -81,12 +81,16 @@ func nearGroups(files []store.FileRecord, distance int) []NearGroup {
 				a.RelPath, b.RelPath, e.PHashDistance, e.DHashDistance, colourEvidence(a, b), e.Reason))
 		}
 	}
-	for _, link := range sameCapture(files, uf) {
-		uf.union(link.members[0], link.members[1])
-		for _, m := range link.members[2:] {
+	itemOf := make(map[int]processing.NearItem, len(items)) // file index -> its item
+	for id, i := range hashed {
+		itemOf[i] = items[id]
+	}
+	for _, link := range sameShot(files, itemOf, distance, uf) {
+		for _, m := range link.members[1:] {
 			uf.union(link.members[0], m)
 		}
 		evidence[link.members[0]] = append(evidence[link.members[0]], link.why)
+		maxDist[link.members[0]] = max(maxDist[link.members[0]], link.distance)
 	}
 
 	members := map[int][]int{}
@@ -121,84 +125,6 @@ func colourEvidence(a, b *store.FileRecord) string {
 	}
 	d := max(math.Abs(float64(a.ChromaCb-b.ChromaCb)), math.Abs(float64(a.ChromaCr-b.ChromaCr)))
 	return fmt.Sprintf(", mean colour %.1f apart", d)
-}
-
-// captureLink joins files that are the same shot by their metadata.
-type captureLink struct {
-	members []int // file indexes
-	why     string
-}
-
-// sameCapture links images without a perceptual hash (a HEIC cannot be
-// decoded in pure Go) to the other files of the job taken by the same camera
-// at the same EXIF DateTimeOriginal, to the second or finer: a phone's HEIC
-// and its JPEG conversion. Where two or more hashed files share that moment
-// but do not look alike (a burst), the moment says nothing and no link is made.
-func sameCapture(files []store.FileRecord, uf *unionFind) []captureLink {
-	byShot := map[string][]int{}
-	for i, f := range files {
-		if k := captureKey(f); k != "" {
-			byShot[k] = append(byShot[k], i)
-		}
-	}
-	var keys []string
-	for k, m := range byShot {
-		if len(m) > 1 {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	var links []captureLink
-	for _, k := range keys {
-		m := byShot[k]
-		var hashed, unhashed []int
-		for _, i := range m {
-			if files[i].HasPHash {
-				hashed = append(hashed, i)
-			} else {
-				unhashed = append(unhashed, i)
-			}
-		}
-		if len(unhashed) == 0 {
-			continue // pixels were compared already
-		}
-		burst := false
-		for _, i := range hashed[min(1, len(hashed)):] {
-			if uf.find(i) != uf.find(hashed[0]) {
-				burst = true
-			}
-		}
-		if burst {
-			continue
-		}
-		var names []string
-		for _, i := range unhashed {
-			names = append(names, files[i].RelPath)
-		}
-		cam, when, _ := strings.Cut(k, "\x00")
-		verb := "cannot be decoded here, so its pixels were"
-		if len(names) > 1 {
-			verb = "cannot be decoded here, so their pixels were"
-		}
-		links = append(links, captureLink{members: m, why: fmt.Sprintf(
-			"same camera (%s) and the same EXIF capture time %s; %s %s not compared",
-			cam, when, strings.Join(names, ", "), verb)})
-	}
-	return links
-}
-
-// captureKey is camera + the exact EXIF DateTimeOriginal of a done image, or
-// "" when either is missing.
-func captureKey(f store.FileRecord) string {
-	if f.Status != processing.StatusDone || f.Camera == "" || !strings.HasPrefix(f.MIME, "image/") {
-		return ""
-	}
-	for _, c := range f.Time.Candidates {
-		if c.Kind == processing.KindEXIFOriginal && !c.Rejected && len(c.Value) >= len("2006-01-02T15:04:05") {
-			return f.Camera + "\x00" + c.Value
-		}
-	}
-	return ""
 }
 
 // unionFind joins file indexes into connected components.

@@ -78,16 +78,17 @@ func TestNearGroupsByHash(t *testing.T) {
 // mean colours differ are not near duplicates; records analysed before the
 // colour was measured (Analysis 0) are judged on their hashes alone.
 func TestNearGroupsUseTheStoredColour(t *testing.T) {
-	measured := func(path string, cb, cr float32) store.FileRecord {
-		f := shot(path, "image/jpeg", "", "", 0xF0F0F0F0F0F0F0F0, true)
+	measured := func(path string, phash uint64, cb, cr float32) store.FileRecord {
+		f := shot(path, "image/jpeg", "", "", phash, true)
 		f.LumaMean, f.LumaStdDev, f.ChromaCb, f.ChromaCr = 120, 40, cb, cr
 		f.Analysis = processing.AnalysisVersion
 		return f
 	}
 	files := []store.FileRecord{
-		measured("daylight.jpg", -20, 10),
-		measured("daylight.png", -21, 11),
-		measured("sunset.jpg", -45, 35), // same shapes, warmer light
+		measured("daylight.jpg", 0xF0F0F0F0F0F0F0F0, -20, 10),
+		measured("daylight.png", 0xF0F0F0F0F0F0F0F0, -21, 11),
+		// Same shapes, warmer light; 4 bits apart, so the colour decides.
+		measured("sunset.jpg", 0xF0F0F0F0F0F0F0F0^0b1111, -45, 35),
 	}
 	groups := nearGroups(files, 8)
 	if got := groupPaths(groups); len(got) != 1 || got[0] != "daylight.jpg+daylight.png" {

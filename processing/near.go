@@ -200,6 +200,16 @@ func (c *nearConfig) accept(a, b *NearItem) (ok bool, pd, dd int, reason string)
 	return true, pd, dd, NearReasonHashes
 }
 
+// CompareNear judges one pair exactly as GroupNear does with the same options,
+// for callers that have other evidence that two items belong together and
+// want the hashes' verdict on that pair alone.
+func CompareNear(a, b NearItem, opt NearOptions) (NearEdge, bool) {
+	c := opt.config()
+	ok, pd, dd, reason := c.accept(&a, &b)
+	e := NearEdge{A: min(a.ID, b.ID), B: max(a.ID, b.ID), PHashDistance: pd, DHashDistance: dd, Reason: reason}
+	return e, ok
+}
+
 // chromaClose compares one chroma channel of two images.
 func (c *nearConfig) chromaClose(x, y float32) bool {
 	return absf(x-y) <= c.maxChroma+c.chromaRel*max(absf(x), absf(y))+1e-4
