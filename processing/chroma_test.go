@@ -8,6 +8,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -94,10 +95,13 @@ func tinted(img image.Image) *image.RGBA {
 
 // TestHashImageChroma: on real photographs the mean colour from the JPEG DC
 // fast path agrees with the one from a lossless PNG copy of the full decode,
-// so the colour check keeps a JPEG and its conversions together; a copy with
-// a colour cast whose luma hashes still match is told apart by it alone.
+// so the colour check keeps a JPEG and its conversions together. A copy with
+// a strong colour cast is an edit when both hashes stay within
+// NearSameStructureBits, and is told apart by colour alone when they moved
+// further: both happen on these photographs.
 func TestHashImageChroma(t *testing.T) {
 	ctx := context.Background()
+	edits, apart := 0, 0
 	for _, name := range []string{"d-420.jpg", "a-420.jpg", "f-prog.jpg", "e-422.jpg"} {
 		data := readFixture(t, name)
 		ref, err := HashImage(ctx, data, "image/jpeg", 0, DecodeLimits{})
@@ -140,8 +144,22 @@ func TestHashImageChroma(t *testing.T) {
 		if len(blind) != 1 || len(blind[0].IDs) != 3 {
 			t.Fatalf("%s: without the colour check the cast copy should match on hashes: %+v", name, blind)
 		}
+		pd := min(HammingDistance(ref.PHash, cast.PHash), HammingDistance(copyHash.PHash, cast.PHash))
+		dd := min(HammingDistance(ref.DHash, cast.DHash), HammingDistance(copyHash.DHash, cast.DHash))
+		if pd <= NearSameStructureBits && dd <= NearSameStructureBits {
+			edits++
+			if len(guarded) != 1 || len(guarded[0].IDs) != 3 || !slices.ContainsFunc(guarded[0].Evidence,
+				func(e NearEdge) bool { return e.Reason == NearReasonColourEdit }) {
+				t.Errorf("%s: cast copy %d/%d bits away is an edit, got %+v", name, pd, dd, guarded)
+			}
+			continue
+		}
+		apart++
 		if len(guarded) != 1 || len(guarded[0].IDs) != 2 || guarded[0].IDs[1] != 2 {
 			t.Errorf("%s: with the colour check want {1, 2}, got %+v", name, guarded)
 		}
+	}
+	if edits == 0 || apart == 0 {
+		t.Errorf("%d cast copies within the edit distance, %d beyond: the fixtures no longer test both", edits, apart)
 	}
 }
