@@ -124,34 +124,54 @@ func withRecover(path string, fn func() (Result, error)) (res Result, err error)
 const sniffLen = 3072
 
 func analyze(ctx context.Context, in Input, opt AnalyzeOptions) (Result, error) {
+	res, meta, err := analyzeContent(ctx, in, opt)
+	if err != nil || res.Status == StatusSkipped {
+		return res, err
+	}
+	// A damaged, truncated, empty or unreadable photo still has a name, a
+	// folder, perhaps intact EXIF and an mtime: when it was taken is worth
+	// knowing even when the pixels are lost.
+	modTime := in.ModTime
+	if modTime.IsZero() {
+		if fi, err := os.Stat(in.Path); err == nil {
+			modTime = fi.ModTime()
+		}
+	}
+	res.Camera = strings.TrimSpace(meta.Make + " " + meta.Model)
+	res.Time = DetermineTimestamp(TimestampInput{Path: in.Path, RelPath: in.RelPath, ModTime: modTime, Meta: meta},
+		TimestampOptions{MinYear: opt.MinYear, Now: opt.Now})
+	return res, nil
+}
+
+func analyzeContent(ctx context.Context, in Input, opt AnalyzeOptions) (res Result, meta Metadata, err error) {
 	f, err := os.Open(in.Path)
 	if err != nil {
-		return errorResult(openError(err)), nil
+		return errorResult(openError(err)), meta, nil
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return errorResult(openError(err)), nil
+		return errorResult(openError(err)), meta, nil
 	}
 	if fi.IsDir() {
-		return errorResult("is a folder, not a file"), nil
+		return errorResult("is a folder, not a file"), meta, nil
 	}
 	size := fi.Size()
 	ext := strings.ToLower(filepath.Ext(in.Path))
 	if size == 0 {
 		if IsMediaExtension(ext) {
-			return Result{Status: StatusError, Error: "empty file (0 bytes)"}, nil
+			return Result{Status: StatusError, Error: "empty file (0 bytes)"}, meta, nil
 		}
-		return Result{Status: StatusSkipped, Note: "empty file"}, nil
+		return Result{Status: StatusSkipped, Note: "empty file"}, meta, nil
 	}
 
 	head := make([]byte, min(size, sniffLen))
 	if _, err := io.ReadFull(f, head); err != nil {
-		return Result{Status: StatusError, Size: size, Error: readError(err)}, nil
+		return Result{Status: StatusError, Size: size, Error: readError(err)}, meta, nil
 	}
 	mt := mimetype.Detect(head)
 	kind := classify(mt, ext, head)
-	res := Result{Size: size, MIME: mt.String()}
+	res = Result{Size: size, MIME: mt.String()}
 	if i := strings.IndexByte(res.MIME, ';'); i >= 0 {
 		res.MIME = res.MIME[:i]
 	}
@@ -160,24 +180,23 @@ func analyze(ctx context.Context, in Input, opt AnalyzeOptions) (Result, error) 
 	case kindNotMedia:
 		res.Status = StatusSkipped
 		res.Note = "not a photo or video (" + describeMIME(mt) + ")"
-		return res, nil
+		return res, meta, nil
 	case kindMislabelled:
 		res.Status = StatusError
 		res.Error = fmt.Sprintf("named %s but contains %s: the file is damaged or mislabelled", ext, describeMIME(mt))
-		return res, nil
+		return res, meta, nil
 	}
 
-	var meta Metadata
 	var data []byte
 	if kind == kindImage && size <= opt.MaxImageBytes {
 		data = make([]byte, size)
 		copy(data, head)
 		if err := readFullCtx(ctx, f, data[len(head):]); err != nil {
 			if ctx.Err() != nil {
-				return Result{}, ctx.Err()
+				return Result{}, meta, ctx.Err()
 			}
 			res.Status, res.Error = StatusError, readError(err)
-			return res, nil
+			return res, meta, nil
 		}
 		res.SHA256 = sha256.Sum256(data)
 		meta = ReadMetadata(bytes.NewReader(data), size, res.MIME)
@@ -185,10 +204,10 @@ func analyze(ctx context.Context, in Input, opt AnalyzeOptions) (Result, error) 
 		sum, err := streamSHA256(ctx, f, head)
 		if err != nil {
 			if ctx.Err() != nil {
-				return Result{}, ctx.Err()
+				return Result{}, meta, ctx.Err()
 			}
 			res.Status, res.Error = StatusError, readError(err)
-			return res, nil
+			return res, meta, nil
 		}
 		res.SHA256 = sum
 		meta = ReadMetadata(f, size, res.MIME)
@@ -206,20 +225,17 @@ func analyze(ctx context.Context, in Input, opt AnalyzeOptions) (Result, error) 
 			res.LumaMean, res.LumaStdDev = h.LumaMean, h.LumaStdDev
 			res.ChromaCb, res.ChromaCr = h.ChromaCb, h.ChromaCr
 		case ctx.Err() != nil:
-			return Result{}, ctx.Err()
+			return Result{}, meta, ctx.Err()
 		case errors.Is(err, ErrNotHashable):
 			res.Note = "no perceptual hash: " + err.Error()
 		default:
 			res.Status, res.Error = StatusError, err.Error()
-			return res, nil
+			return res, meta, nil
 		}
 	}
 
-	res.Camera = strings.TrimSpace(meta.Make + " " + meta.Model)
-	res.Time = DetermineTimestamp(TimestampInput{Path: in.Path, RelPath: in.RelPath, ModTime: fi.ModTime(), Meta: meta},
-		TimestampOptions{MinYear: opt.MinYear, Now: opt.Now})
 	res.Status = StatusDone
-	return res, nil
+	return res, meta, nil
 }
 
 // readFullCtx fills buf from r in chunks, giving up when ctx is cancelled, so

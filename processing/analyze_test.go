@@ -149,3 +149,56 @@ func TestAnalyzeUnreadableFile(t *testing.T) {
 		t.Fatalf("%v %+v", err, res)
 	}
 }
+
+// withAPP1 returns jpg with the EXIF APP1 segment of exifJPG inserted after
+// its SOI marker: a real photograph carrying a real camera's EXIF.
+func withAPP1(t *testing.T, jpg, exifJPG []byte) []byte {
+	t.Helper()
+	if len(exifJPG) < 6 || exifJPG[2] != 0xFF || exifJPG[3] != 0xE1 {
+		t.Fatal("EXIF fixture does not start with APP1")
+	}
+	n := int(binary.BigEndian.Uint16(exifJPG[4:]))
+	out := append([]byte{0xFF, 0xD8}, exifJPG[2:4+n]...)
+	return append(out, jpg[2:]...)
+}
+
+// TestAnalyzeDatesDamagedPhotos: a photo that is truncated, empty or
+// mislabelled is an error, and still gets the time it was taken from what is
+// left (EXIF, name, mtime); a file that is not media gets none.
+func TestAnalyzeDatesDamagedPhotos(t *testing.T) {
+	photo := withAPP1(t, fixture(t, "images/d-420.jpg"), fixture(t, "meta/camera_le.jpg"))
+	if res := analyzeBytes(t, "whole.jpg", photo, AnalyzeOptions{}); res.Status != StatusDone || res.Time.Value != "2019-07-04T15:30:12.123+02:00" {
+		t.Fatalf("the spliced fixture itself: %s %q %q", res.Status, res.Error, res.Time.Value)
+	}
+	random := make([]byte, 5000)
+	rand.New(rand.NewSource(2)).Read(random)
+	mtime := time.Date(2022, 1, 4, 18, 24, 48, 0, time.UTC)
+	for _, c := range []struct {
+		name   string
+		data   []byte
+		status Status
+		value  string
+		source Source
+	}{
+		{"truncated.jpg", photo[:len(photo)*6/10], StatusError, "2019-07-04T15:30:12.123+02:00", SourceEXIF},
+		{"IMG_20211116_220008.jpg", nil, StatusError, "2021-11-16T22:00:08", SourceFilename},
+		{"DSC01155.JPG", random, StatusError, "2022-01-04T18:24:48Z", SourceMtime},
+		{"notes.txt", []byte("shopping list"), StatusSkipped, "", SourceNone},
+	} {
+		p := filepath.Join(t.TempDir(), c.name)
+		if err := os.WriteFile(p, c.data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+		res, err := Analyze(context.Background(), Input{Path: p, RelPath: c.name}, AnalyzeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Status != c.status || res.Time.Value != c.value || res.Time.Source != c.source {
+			t.Errorf("%s: %s (%q), time %q from %q; want %s, %q from %q", c.name, res.Status, res.Error,
+				res.Time.Value, res.Time.Source, c.status, c.value, c.source)
+		}
+	}
+}
