@@ -116,7 +116,8 @@ type eval struct {
 // Confidence:
 //   - HIGH: a strong source (EXIF original, video creation, Takeout) that an
 //     independent source (another report-level Source) agrees with — same
-//     minute, or a whole number of hours up to 14 that a time zone explains —
+//     minute, or a whole number of quarter hours up to 14 hours that a time
+//     zone explains —
 //     or a strong EXIF source from a camera (Make/Model present) that nothing
 //     contradicts.
 //   - MEDIUM: one strong source alone, EXIF digitized or XMP, or a full
@@ -221,8 +222,58 @@ func DetermineTimestamp(in TimestampInput, opts TimestampOptions) Timestamp {
 	ts.ZoneKnown = best.v.ZoneKnown && best.v.Prec == precTime
 	ts.Source = best.c.Source
 	ts.Confidence, ts.Conflict = grade(best, evs, in.Meta, namePat)
+	if local, ok := localWallClock(best, evs); ok {
+		ts.Value, ts.Time = local.String(), local.Time()
+	}
 	ts.Candidates = cands
 	return ts
+}
+
+// localWallClock: when the chosen time is a UTC instant (a Pixel file name,
+// Takeout, a video's mvhd) and a wall clock without a zone (EXIF, an XMP
+// sidecar, a file name) reads the same instant shifted by a whole number of
+// quarter hours up to 14 hours, that shift is the UTC offset where the
+// picture was taken. The person then sees the local time they remember
+// (12:47 in New York, not 17:47Z), with the offset and the chosen source's
+// fraction of a second. The chosen candidate's Detail says so.
+func localWallClock(best *eval, evs []*eval) (civil, bool) {
+	if best.v.Prec != precTime || !best.v.ZoneKnown || best.v.Offset != 0 {
+		return civil{}, false
+	}
+	var wall *eval
+	for _, o := range evs {
+		if o == best || !o.valid || o.demoted || o.v.Prec != precTime || o.v.ZoneKnown ||
+			(o.c.Source != SourceEXIF && o.c.Source != SourceFilename && o.c.Kind != KindXMP) {
+			continue
+		}
+		if wall == nil || o.effRank() > wall.effRank() {
+			wall = o
+		}
+	}
+	if wall == nil {
+		return civil{}, false
+	}
+	utc := best.v.Time()
+	w := wall.v
+	w.Frac = "" // seconds are what wall clocks agree on
+	d := w.Time().Sub(utc.Truncate(time.Second))
+	const quarter = 15 * time.Minute
+	off := d.Round(quarter)
+	if off == 0 || off < -14*time.Hour || off > 14*time.Hour || (d-off).Abs() > time.Second {
+		return civil{}, false
+	}
+	local := civilFromTime(utc.In(time.FixedZone("", int(off/time.Second))), true)
+	best.c.Detail += fmt.Sprintf("; local time %s: the %s %s reads the same instant at UTC%s",
+		local.String(), wall.c.Kind, wall.c.Value, formatOffsetSigned(int(off/time.Second)))
+	return local, true
+}
+
+// formatOffsetSigned is formatOffset without the "Z" for zero.
+func formatOffsetSigned(off int) string {
+	if off == 0 {
+		return "+00:00"
+	}
+	return formatOffset(off)
 }
 
 func firstNonEmpty(ss ...string) string {
@@ -389,7 +440,8 @@ func wallOrInstant(a, b civil) (time.Time, time.Time) {
 }
 
 // agree: two full times are the same minute, or differ by a whole number of
-// hours up to 14 that a time zone explains.
+// quarter hours up to 14 hours that a time zone explains (India is UTC+5:30,
+// Nepal UTC+5:45).
 func agree(a, b civil) bool {
 	ta, tb := wallOrInstant(a, b)
 	d := ta.Sub(tb)
@@ -402,8 +454,9 @@ func agree(a, b civil) bool {
 	if d > 14*time.Hour+time.Minute {
 		return false
 	}
-	r := d % time.Hour
-	return r < time.Minute || r > time.Hour-time.Minute
+	const quarter = 15 * time.Minute
+	r := d % quarter
+	return r < time.Minute || r > quarter-time.Minute
 }
 
 // sameDay: a and b can be the same day (one day of slack for time zones).
