@@ -5,7 +5,7 @@
 #   - djpeg -scale 1/8 over the JPEGs, 2 processes (libjpeg-turbo's reduced decode)
 #   - Shoebox: a full scan, then a rescan of the unchanged folder
 #   - per-stage timings of the analysis (scripts/stagebench)
-#   - duplicate precision/recall against the ground truth, when shared/bench is there
+#   - duplicate precision/recall and timestamp accuracy against the ground truth, when shared/bench is there
 # Environment: CORPUS (folder to use), N (files to generate, default 200), OUT (default bench-out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -101,6 +101,9 @@ PY
   echo
   echo "Duplicate groups against the ground truth:"
   python3 "$SHARED/score.py" "$CORPUS/ground-truth.json" groups shoebox "$OUT/groups.json" --root "$CORPUS/" || true
+  echo
+  echo "Timestamps against the ground truth:"
+  python3 scripts/score_timestamps.py "$CORPUS/ground-truth.json" "$OUT/report.jsonl" || true
 fi
 echo
 echo "bench: report in $OUT/report.jsonl, groups in $OUT/dups.json"
