@@ -62,7 +62,8 @@ func nearGroups(files []store.FileRecord, distance int) []NearGroup {
 		if f.HasPHash && f.Status == processing.StatusDone {
 			items = append(items, processing.NearItem{ID: uint64(len(items)), PHash: f.PHash, DHash: f.DHash,
 				Width: f.Width, Height: f.Height, LumaMean: f.LumaMean, LumaStdDev: f.LumaStdDev,
-				ChromaCb: f.ChromaCb, ChromaCr: f.ChromaCr, HasStats: f.Analysis >= 2})
+				ChromaCb: f.ChromaCb, ChromaCr: f.ChromaCr, HasStats: f.Analysis >= 2,
+				Screen: processing.IsScreenshotName(f.RelPath)})
 			hashed = append(hashed, i)
 		}
 	}

@@ -18,6 +18,12 @@ const (
 	DefaultNearDistance = 8
 	// DefaultNearDHashDistance is the default largest dHash distance of a pair.
 	DefaultNearDHashDistance = 10
+	// DefaultNearScreenDHashDistance is the default largest dHash distance
+	// when either image is a screenshot. 54 copies of 18 screenshots
+	// (recompressed at q85 and q75, halved at q60) measured 0 to 3; the two
+	// pairs of distinct screenshots that passed every other check on the
+	// benchmark folders measured 7 and 9.
+	DefaultNearScreenDHashDistance = 4
 	// DefaultNearAspectDiff is the default largest relative difference of the
 	// width/height ratios (0.05: 16:9 and 16:10 screens differ by 0.11).
 	DefaultNearAspectDiff = 0.05
@@ -49,6 +55,11 @@ type NearItem struct {
 	LumaMean, LumaStdDev float32
 	ChromaCb, ChromaCr   float32
 	HasStats             bool
+	// Screen marks a screenshot (IsScreenshotName). Distinct screenshots of
+	// one app share their layout, and with it pHash, shape and colour; only a
+	// tight dHash tells them apart, and copies of a screenshot (recompressed,
+	// halved) keep it within 3 bits.
+	Screen bool
 }
 
 // NearOptions are the knobs of GroupNear. A zero field means its default; a
@@ -69,6 +80,9 @@ type NearOptions struct {
 	// of mean Cb and of mean Cr; 0 means DefaultNearChromaDiff and
 	// DefaultNearChromaRel. Needs HasStats on both items.
 	MaxChromaDiff, ChromaRel float32
+	// MaxScreenDHashDistance is the largest dHash distance of a pair in which
+	// either item is a screenshot; 0 means DefaultNearScreenDHashDistance.
+	MaxScreenDHashDistance int
 	// FlatStdDev: an item whose LumaStdDev is below it is flat, and a flat item
 	// only joins another flat item whose luma mean is within FlatMeanDiff.
 	// 0 means DefaultNearFlatStdDev / DefaultNearFlatMeanDiff.
@@ -108,6 +122,7 @@ const NearSameStructureBits = 2
 type nearConfig struct {
 	maxP      int
 	maxD      int     // < 0: off
+	maxScreen int     // dHash limit with a screenshot in the pair; < 0: off
 	maxAspect float64 // < 0: off
 	maxChroma float32 // < 0: off
 	chromaRel float32
@@ -116,7 +131,7 @@ type nearConfig struct {
 }
 
 func (o NearOptions) config() nearConfig {
-	c := nearConfig{maxP: o.MaxDistance, maxD: o.MaxDHashDistance, maxAspect: o.MaxAspectDiff,
+	c := nearConfig{maxP: o.MaxDistance, maxD: o.MaxDHashDistance, maxScreen: o.MaxScreenDHashDistance, maxAspect: o.MaxAspectDiff,
 		maxChroma: o.MaxChromaDiff, chromaRel: o.ChromaRel, flatStd: o.FlatStdDev, flatMean: o.FlatMeanDiff}
 	if c.maxP <= 0 {
 		c.maxP = DefaultNearDistance
@@ -126,6 +141,9 @@ func (o NearOptions) config() nearConfig {
 	}
 	if c.maxD == 0 {
 		c.maxD = DefaultNearDHashDistance
+	}
+	if c.maxScreen == 0 {
+		c.maxScreen = DefaultNearScreenDHashDistance
 	}
 	if c.maxAspect == 0 {
 		c.maxAspect = DefaultNearAspectDiff
@@ -156,6 +174,9 @@ func (c *nearConfig) accept(a, b *NearItem) (ok bool, pd, dd int, reason string)
 		return true, pd, dd, NearReasonIdentical
 	}
 	if c.maxD >= 0 && dd > c.maxD {
+		return false, pd, dd, ""
+	}
+	if (a.Screen || b.Screen) && c.maxScreen >= 0 && dd > c.maxScreen {
 		return false, pd, dd, ""
 	}
 	if c.maxAspect >= 0 && a.Width > 0 && a.Height > 0 && b.Width > 0 && b.Height > 0 {
@@ -226,7 +247,7 @@ func absf(x float32) float32 {
 // statistics: nothing GroupNear looks at can tell them apart.
 func sameSignature(a, b *NearItem) bool {
 	return a.PHash == b.PHash && a.DHash == b.DHash && a.Width == b.Width && a.Height == b.Height &&
-		a.HasStats == b.HasStats && a.statBits() == b.statBits()
+		a.HasStats == b.HasStats && a.Screen == b.Screen && a.statBits() == b.statBits()
 }
 
 // statBits is the statistics as bits (a total order, even with NaNs).
@@ -248,6 +269,11 @@ func compareSignature(a, b *NearItem) int {
 		return cmp.Compare(a.Height, b.Height)
 	case a.HasStats != b.HasStats:
 		if a.HasStats {
+			return 1
+		}
+		return -1
+	case a.Screen != b.Screen:
+		if a.Screen {
 			return 1
 		}
 		return -1

@@ -139,6 +139,31 @@ func TestGroupNearChromaGuard(t *testing.T) {
 	}
 }
 
+// TestGroupNearScreenshotGuard: the two pairs of distinct screenshots that
+// passed every other check on the benchmark folders (pHash 6, dHash 7 and
+// pHash 2, dHash 9, same size and colour) are kept apart when either is a
+// screenshot, while a recompressed copy (dHash 3) still joins.
+func TestGroupNearScreenshotGuard(t *testing.T) {
+	a := stats(1, 0xFFFF0000FFFF, 0x0F0F0F0F, 1080, 2400, 210, 60, -1.0, 2.0)
+	b := stats(2, 0xFFFF0000FFFF^0b11, 0x0F0F0F0F^0x1FF, 1080, 2400, 208, 61, 1.5, 3.0) // pHash 2, dHash 9
+	c := stats(3, 0xFFFF0000FFFF, 0x0F0F0F0F^0b111, 1080, 2400, 210, 60, -1.2, 2.1)     // dHash 3: a copy of a
+	if gs := GroupNear([]NearItem{a, b, c}, NearOptions{}); len(gs) != 1 || len(gs[0].IDs) != 3 {
+		t.Fatalf("not marked as screenshots, all three pass the general checks: %+v", gs)
+	}
+	b.Screen = true // one side is enough
+	gs := GroupNear([]NearItem{a, b, c}, NearOptions{})
+	if len(gs) != 1 || len(gs[0].IDs) != 2 || gs[0].IDs[0] != 1 || gs[0].IDs[1] != 3 {
+		t.Fatalf("screenshot guard: want {1, 3}, got %+v", gs)
+	}
+	a.Screen, c.Screen = true, true
+	if gs := GroupNear([]NearItem{a, b, c}, NearOptions{}); len(gs) != 1 || len(gs[0].IDs) != 2 {
+		t.Fatalf("all screenshots: want {1, 3}, got %+v", gs)
+	}
+	if gs := GroupNear([]NearItem{a, b, c}, NearOptions{MaxScreenDHashDistance: -1}); len(gs) != 1 || len(gs[0].IDs) != 3 {
+		t.Fatalf("guard off: %+v", gs)
+	}
+}
+
 // TestGroupNearChainNeedsAcceptedLinks: a chain joins only through accepted
 // pairs. A-B close, B-C close on pHash but C has another colour: {A, B} only.
 func TestGroupNearChainNeedsAcceptedLinks(t *testing.T) {
@@ -174,8 +199,10 @@ func loadCorpusFixture(t *testing.T, name string) ([]NearItem, []string, []strin
 			t.Fatalf("item %d: bad hash", i)
 		}
 		f := func(k string) float32 { return float32(m[k].(float64)) }
-		items = append(items, stats(uint64(i), p, d, int(m["w"].(float64)), int(m["h"].(float64)),
-			f("luma_mean"), f("luma_std"), f("cb"), f("cr")))
+		it := stats(uint64(i), p, d, int(m["w"].(float64)), int(m["h"].(float64)),
+			f("luma_mean"), f("luma_std"), f("cb"), f("cr"))
+		it.Screen = IsScreenshotName(m["path"].(string))
+		items = append(items, it)
 		groups = append(groups, m["near_group"].(string))
 		paths = append(paths, m["path"].(string))
 	}
@@ -230,7 +257,7 @@ func TestGroupNearBenchmarkCorpus(t *testing.T) {
 			if p < 0.99 || r < 0.98 {
 				t.Fatalf("defaults: precision %.3f recall %.3f, want >= 0.99 / >= 0.98", p, r)
 			}
-			phashOnly := NearOptions{MaxDHashDistance: -1, MaxAspectDiff: -1, MaxChromaDiff: -1, FlatStdDev: -1}
+			phashOnly := NearOptions{MaxDHashDistance: -1, MaxScreenDHashDistance: -1, MaxAspectDiff: -1, MaxChromaDiff: -1, FlatStdDev: -1}
 			gs = GroupNear(items, phashOnly)
 			p, r, fp = pairScore(gs, truth)
 			t.Logf("pHash <= %d alone: precision %.3f recall %.3f", DefaultNearDistance, p, r)

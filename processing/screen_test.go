@@ -1,0 +1,26 @@
+package processing
+
+import "testing"
+
+func TestIsScreenshotName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"Screenshot_20190704-153012.png":                 true,
+		"Screenshot_20190704-153012_Chrome.jpg":          true,
+		"Screen Shot 2019-07-04 at 7.05.09 PM.png":       true,
+		"Screenshot 2023-03-15 at 10.20.30\u202fAM.png":  true,
+		"Screenshot from 2024-09-10 07-04-16 - Copy.png": true,
+		"Bildschirmfoto 2021-05-06 um 14.22.31.png":      true,
+		"Capture d’écran 2021-05-06 à 14.22.31.png":      true,
+		"スクリーンショット 2021-05-06 14.22.31.png":              true,
+		"Pictures/Screenshots/IMG_1234.PNG":              true,  // the folder says so
+		"Screenshots/2019/IMG_1234.PNG":                  false, // only the folder it is in counts
+		"IMG_20190704_153012.jpg":                        false,
+		"IMG-20180312-WA0007.jpg":                        false,
+		"screen.png":                                     false,
+		"C:\\Users\\me\\Pictures\\Screenshot (12).png":   true,
+	} {
+		if got := IsScreenshotName(name); got != want {
+			t.Errorf("%q: %v, want %v", name, got, want)
+		}
+	}
+}
