@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -282,9 +284,50 @@ func groupTitle(g DupGroup) (string, string) {
 	}
 	ev := "Similar perceptual hashes."
 	if len(g.Evidence) > 0 {
-		ev = strings.Join(g.Evidence, "; ")
+		ev = evidenceSummary(g.Evidence)
 	}
 	return t, elideMiddle(ev0+ev, 200)
+}
+
+// evidenceSummary shortens the engine's evidence lines for the narrow side
+// panel. The cards already name the files, so the "a.jpg ~ b.png: " prefix
+// of each pair goes, identical reasons are said once with a count, and the
+// measurements come first, where eliding cannot cut them.
+func evidenceSummary(lines []string) string {
+	var order []string
+	count := map[string]int{}
+	for _, l := range lines {
+		if i := strings.Index(l, " ~ "); i >= 0 {
+			if j := strings.Index(l[i:], ": "); j >= 0 {
+				l = l[i+j+2:]
+			}
+		}
+		if count[l] == 0 {
+			order = append(order, l)
+		}
+		count[l]++
+	}
+	parts := make([]string, len(order))
+	for i, l := range order {
+		parts[i] = upperFirst(l)
+		if n := count[l]; n > 1 {
+			parts[i] += fmt.Sprintf(" (%d pairs)", n)
+		}
+	}
+	return strings.Join(parts, ". ") + "."
+}
+
+// upperFirst starts a sentence, leaving names such as pHash and iPhone as
+// they are.
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	if next, _ := utf8.DecodeRuneInString(s[n:]); unicode.IsUpper(next) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 func (r *groupRow) set(u *UI, g DupGroup) {

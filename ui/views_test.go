@@ -397,3 +397,18 @@ func TestStalePreviewsAreNotDecoded(t *testing.T) {
 		t.Error("the current preview was not shown")
 	}
 }
+
+func TestEvidenceSummary(t *testing.T) {
+	got := evidenceSummary([]string{
+		"DCIM/a.jpg ~ Export/a.png: pHash distance 0, dHash distance 0, mean colour 0.1 apart (pHash and dHash close, same shape and colour)",
+		"DCIM/a.jpg ~ Export/a_2.png: pHash distance 0, dHash distance 0, mean colour 0.1 apart (pHash and dHash close, same shape and colour)",
+		"DCIM/a.jpg ~ Edited/a-edited.jpg: same camera (Canon) and the same EXIF capture time 2020-03-28T11:19:01; pHash distance 16, dHash distance 12",
+		"same camera (Apple iPhone 8) and the same EXIF capture time 2021-01-01T10:00:00; a.heic cannot be decoded here, so its pixels were not compared",
+	})
+	want := "pHash distance 0, dHash distance 0, mean colour 0.1 apart (pHash and dHash close, same shape and colour) (2 pairs). " +
+		"Same camera (Canon) and the same EXIF capture time 2020-03-28T11:19:01; pHash distance 16, dHash distance 12. " +
+		"Same camera (Apple iPhone 8) and the same EXIF capture time 2021-01-01T10:00:00; a.heic cannot be decoded here, so its pixels were not compared."
+	if got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
