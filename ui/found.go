@@ -124,16 +124,18 @@ func (p *foundPanel) show(f found, finished bool) {
 		}
 		r := f.latest[i]
 		p.lines[i].Show()
-		date, conf := strings.Replace(r.Time.Value, "T", " ", 1), string(r.Time.Confidence)
+		date, src, conf := strings.Replace(r.Time.Value, "T", " ", 1), string(r.Time.Source), string(r.Time.Confidence)
+		// A failed file may still be dated (from its name or EXIF); here the
+		// failure is the news, and the Files view has its date.
 		switch r.Status {
 		case processing.StatusError:
-			date, conf = "failed", ""
+			date, src, conf = "failed", "", ""
 		case processing.StatusSkipped:
-			date, conf = "skipped", ""
+			date, src, conf = "skipped", "", ""
 		}
 		p.rows[i][0].SetFull(r.RelPath)
 		p.rows[i][1].SetFull(date)
-		p.rows[i][2].SetFull(string(r.Time.Source))
+		p.rows[i][2].SetFull(src)
 		p.rows[i][3].SetFull(conf)
 	}
 }

@@ -38,7 +38,7 @@ func filesFixture() []store.FileRecord {
 		rec("2018/b.jpg", processing.ConfidenceLow, processing.StatusDone, "2018-01-01T00:00:00"),
 		rec("c.jpg", processing.ConfidenceNone, processing.StatusDone, ""),
 		rec("d.jpg", processing.ConfidenceMedium, processing.StatusDone, "2020-05-05T05:05:05"),
-		rec("e.jpg", "", processing.StatusError, ""),
+		rec("e.jpg", processing.ConfidenceLow, processing.StatusError, "2019-07-13T15:30:13"), // a damaged photo, dated by what is left
 		rec("notes.txt", "", processing.StatusSkipped, ""),
 	}
 }
@@ -374,8 +374,8 @@ func TestScanViewShowsWhatWasFoundSoFar(t *testing.T) {
 	if first := u.scan.found.rows[0][0].Full(); first != "notes.txt" {
 		t.Errorf("latest file = %q, want the last analysed", first)
 	}
-	if u.scan.found.rows[1][1].Full() != "failed" {
-		t.Errorf("a failed file shows %q", u.scan.found.rows[1][1].Full())
+	if u.scan.found.rows[1][1].Full() != "failed" || u.scan.found.rows[1][2].Full() != "" {
+		t.Errorf("a failed file shows %q from %q", u.scan.found.rows[1][1].Full(), u.scan.found.rows[1][2].Full())
 	}
 }
 
