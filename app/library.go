@@ -45,8 +45,9 @@ type Library struct {
 	db  *store.DB
 	opt LibraryOptions
 	cb  atomic.Pointer[Callbacks]
-	// budget bounds the memory that the decodes of all workers take together.
-	budget *processing.MemoryBudget
+	// budget bounds the memory that the decodes of all workers take together;
+	// readBudget the image files they hold in memory.
+	budget, readBudget *processing.MemoryBudget
 
 	mu          sync.Mutex
 	runs        map[uint64]*run
@@ -109,7 +110,8 @@ func OpenLibraryWith(path string, opt LibraryOptions) (*Library, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Library{db: db, opt: opt, runs: map[uint64]*run{}, budget: processing.NewMemoryBudget(decodeBudget)}
+	l := &Library{db: db, opt: opt, runs: map[uint64]*run{},
+		budget: processing.NewMemoryBudget(decodeBudget), readBudget: processing.NewMemoryBudget(readBudget)}
 	if err := l.recoverInterrupted(); err != nil {
 		db.Close()
 		return nil, err
@@ -121,6 +123,12 @@ func OpenLibraryWith(path string, opt LibraryOptions) (*Library, error) {
 // folder of huge panoramas cannot take the machine's memory whatever the
 // worker count.
 const decodeBudget = 160 << 20
+
+// readBudget bounds the image files held in memory by all workers at once
+// (a 12 MP JPEG is 3-8 MB, its PNG copy 15-25 MB). A file larger than the
+// whole budget (up to the 512 MiB decoding limit) waits until no other is
+// held, so sixteen workers on huge TIFFs take one at a time.
+const readBudget = 96 << 20
 
 func (l *Library) recoverInterrupted() error {
 	jobs, err := l.db.Jobs()

@@ -260,11 +260,12 @@ func (r *run) feed(work chan<- store.FileRecord) {
 
 func (r *run) work(work <-chan store.FileRecord, results chan<- analysed) {
 	opt := processing.AnalyzeOptions{
-		MinYear:   r.settings.MinYear,
-		MaxPixels: r.settings.MaxPixels,
-		Budget:    r.lib.budget,
-		Timeout:   time.Duration(r.settings.FileTimeout),
-		Now:       r.now(),
+		MinYear:    r.settings.MinYear,
+		MaxPixels:  r.settings.MaxPixels,
+		Budget:     r.lib.budget,
+		ReadBudget: r.lib.readBudget,
+		Timeout:    time.Duration(r.settings.FileTimeout),
+		Now:        r.now(),
 	}
 	for rec := range work {
 		res, err := r.lib.opt.Analyze(r.ctx, processing.Input{

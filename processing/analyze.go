@@ -27,7 +27,13 @@ type Input struct {
 type AnalyzeOptions struct {
 	MinYear   int           // earliest believable year; default 2000
 	MaxPixels int64         // larger images are refused; default 100 MP
-	Budget    *MemoryBudget // shared by all workers; nil = unbounded
+	Budget    *MemoryBudget // decoded pixels, shared by all workers; nil = unbounded
+	// ReadBudget bounds the image files held in memory at once (each is read
+	// whole, to hash, sniff and decode the same bytes); shared by all
+	// workers, nil = unbounded. It is separate from Budget because a file's
+	// bytes are held while its decode waits for Budget: one budget for both
+	// could deadlock two workers each holding a file.
+	ReadBudget *MemoryBudget
 	// Timeout is the per-file watchdog: a file that takes longer than this
 	// plus one second per 50 MB is marked failed. Default 30s.
 	Timeout time.Duration
@@ -189,6 +195,11 @@ func analyzeContent(ctx context.Context, in Input, opt AnalyzeOptions) (res Resu
 
 	var data []byte
 	if kind == kindImage && size <= opt.MaxImageBytes {
+		release, err := opt.ReadBudget.Acquire(ctx, size)
+		if err != nil {
+			return Result{}, meta, err
+		}
+		defer release()
 		data = make([]byte, size)
 		copy(data, head)
 		if err := readFullCtx(ctx, f, data[len(head):]); err != nil {

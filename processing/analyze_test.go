@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
 	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -200,5 +202,51 @@ func TestAnalyzeDatesDamagedPhotos(t *testing.T) {
 			t.Errorf("%s: %s (%q), time %q from %q; want %s, %q from %q", c.name, res.Status, res.Error,
 				res.Time.Value, res.Time.Source, c.status, c.value, c.source)
 		}
+	}
+}
+
+// TestAnalyzeHoldsImageBytesWithinTheReadBudget: an image's bytes are
+// acquired from the read budget while it is analysed and given back after;
+// a file larger than the whole budget is still analysed (alone); a video is
+// streamed and takes nothing.
+func TestAnalyzeHoldsImageBytesWithinTheReadBudget(t *testing.T) {
+	jpg := fixture(t, "images/d-420.jpg")
+	rb := NewMemoryBudget(int64(len(jpg)) * 3 / 2)
+	opt := AnalyzeOptions{ReadBudget: rb}
+	if res := analyzeBytes(t, "a.jpg", jpg, opt); res.Status != StatusDone || !res.HasPHash {
+		t.Fatalf("a.jpg: %+v", res)
+	}
+	if rb.Peak() != int64(len(jpg)) || rb.InUse() != 0 {
+		t.Errorf("peak %d (want the file's %d bytes), in use %d after", rb.Peak(), len(jpg), rb.InUse())
+	}
+	big := NewMemoryBudget(int64(len(jpg)) / 2)
+	if res := analyzeBytes(t, "b.jpg", jpg, AnalyzeOptions{ReadBudget: big}); res.Status != StatusDone || big.InUse() != 0 {
+		t.Errorf("a file over the whole budget: %s %q, in use %d", res.Status, res.Error, big.InUse())
+	}
+	video := NewMemoryBudget(1 << 20)
+	if res := analyzeBytes(t, "v.mp4", fixture(t, "meta/sample.mp4"), AnalyzeOptions{ReadBudget: video}); res.Status != StatusDone || video.Peak() != 0 {
+		t.Errorf("video: %s, read budget peak %d", res.Status, video.Peak())
+	}
+
+	// Workers sharing the budget never hold more than it at once.
+	shared := NewMemoryBudget(int64(len(jpg)) * 3 / 2)
+	dir := t.TempDir()
+	var wg sync.WaitGroup
+	for i := 0; i < 6; i++ {
+		p := filepath.Join(dir, fmt.Sprintf("%d.jpg", i))
+		if err := os.WriteFile(p, jpg, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if res, err := Analyze(context.Background(), Input{Path: p, RelPath: filepath.Base(p)}, AnalyzeOptions{ReadBudget: shared}); err != nil || res.Status != StatusDone {
+				t.Errorf("%s: %v %s", p, err, res.Status)
+			}
+		}()
+	}
+	wg.Wait()
+	if shared.Peak() != int64(len(jpg)) || shared.InUse() != 0 {
+		t.Errorf("six workers: peak %d, want one file (%d bytes) at a time; in use %d", shared.Peak(), len(jpg), shared.InUse())
 	}
 }
