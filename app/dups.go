@@ -69,6 +69,7 @@ func nearGroups(files []store.FileRecord, distance int) []NearGroup {
 	}
 	uf := newUnionFind(len(files))
 	maxDist := map[int]int{}       // file index of a group's first member -> its largest distance
+	relinked := map[int]bool{}     // a file joined to another hashed group by a shot link
 	evidence := map[int][]string{} // same key: evidence lines
 	for _, g := range processing.GroupNear(items, processing.NearOptions{MaxDistance: distance}) {
 		first := hashed[g.IDs[0]]
@@ -91,7 +92,9 @@ func nearGroups(files []store.FileRecord, distance int) []NearGroup {
 			uf.union(link.members[0], m)
 		}
 		evidence[link.members[0]] = append(evidence[link.members[0]], link.why)
-		maxDist[link.members[0]] = max(maxDist[link.members[0]], link.distance)
+		if link.distance > 0 {
+			relinked[link.members[0]] = true
+		}
 	}
 
 	members := map[int][]int{}
@@ -108,14 +111,34 @@ func nearGroups(files []store.FileRecord, distance int) []NearGroup {
 	var out []NearGroup
 	for _, r := range roots {
 		var g NearGroup
+		relink := false
 		for _, i := range members[r] {
 			g.Files = append(g.Files, files[i])
 			g.MaxDistance = max(g.MaxDistance, maxDist[i])
 			g.Evidence = append(g.Evidence, evidence[i]...)
+			relink = relink || relinked[i]
+		}
+		if relink {
+			// Hash groups joined by metadata: their members were never
+			// compared across the join, so measure the largest distance.
+			g.MaxDistance = maxPairDistance(g.Files)
 		}
 		out = append(out, g)
 	}
 	return out
+}
+
+// maxPairDistance is the largest pHash distance between two hashed files.
+func maxPairDistance(files []store.FileRecord) int {
+	d := 0
+	for i := range files {
+		for j := i + 1; j < len(files); j++ {
+			if files[i].HasPHash && files[j].HasPHash {
+				d = max(d, processing.HammingDistance(files[i].PHash, files[j].PHash))
+			}
+		}
+	}
+	return d
 }
 
 // colourEvidence states how far apart two files' mean colours are (the

@@ -36,6 +36,16 @@ func TestSameShotJoinsACropByCameraAndTime(t *testing.T) {
 		t.Errorf("evidence %q, max distance %d", ev, groups[0].MaxDistance)
 	}
 
+	// A copy of the original (2 bits from it, 18 from the crop) joins by its
+	// hashes; the group's largest distance is then the copy against the crop,
+	// a pair no rule compared.
+	withCopy := append(append([]store.FileRecord(nil), files...),
+		hashedShot("Export/P1010073.png", "", "", p^0b11<<40, d, -4.1, -36.0))
+	withCopy[2].Time.Candidates = nil
+	if g := nearGroups(withCopy, 8); len(g) != 1 || len(g[0].Files) != 3 || g[0].MaxDistance != 18 {
+		t.Errorf("with a copy: %v, max distance %d, want all three at 18", groupPaths(g), g[0].MaxDistance)
+	}
+
 	// Each condition on its own keeps them apart.
 	for name, change := range map[string]func(f *store.FileRecord){
 		"another camera":       func(f *store.FileRecord) { f.Camera = "Canon EOS R6" },
