@@ -54,6 +54,12 @@ func sameShot(files []store.FileRecord, items map[int]processing.NearItem, dista
 	return links
 }
 
+// maxShotFiles: a key shared by more files than this is no shot but a clock
+// fault (a camera stamping one default time on everything) or a name scheme;
+// it links nothing, and its pairs are not compared (which would be quadratic).
+// A burst of 20 frames in one second, each with two copies, stays under it.
+const maxShotFiles = 64
+
 // shotGroup is the files sharing one shot key.
 type shotGroup struct {
 	key     string
@@ -77,7 +83,7 @@ func shotGroups(files []store.FileRecord, key func(store.FileRecord) (string, st
 	}
 	var out []shotGroup
 	for _, g := range by {
-		if len(g.members) > 1 {
+		if len(g.members) > 1 && len(g.members) <= maxShotFiles {
 			out = append(out, *g)
 		}
 	}

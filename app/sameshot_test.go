@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -101,5 +102,40 @@ func TestSameShotJoinsAHEICByTimestampedName(t *testing.T) {
 	other := named("Other/IMG_20230922_134831.jpg", "image/jpeg", when, 0x0F0F0F0F0F0F0F0F, true)
 	if got := groupPaths(nearGroups([]store.FileRecord{files[0], files[1], other}, 8)); len(got) != 0 {
 		t.Errorf("ambiguous name linked: %v", got)
+	}
+}
+
+// TestSameShotIgnoresAClockFault: more than maxShotFiles files stamped
+// with one camera and one time are not one shot: nothing is linked by it.
+// The files here are all within the relaxed distance of each other, so up to
+// the limit the key does link them.
+func TestSameShotIgnoresAClockFault(t *testing.T) {
+	const when = "2012-01-01T00:00:00"
+	stamped := func(n int) []store.FileRecord {
+		var files []store.FileRecord
+		for i := 0; i < n; i++ {
+			var p uint64 // five of 64 bits flipped: pairs 2 to 10 bits apart
+			for _, b := range []int{i, i*7 + 1, i*13 + 5, i*29 + 11, i*37 + 23} {
+				p |= 1 << (b % 64)
+			}
+			files = append(files, hashedShot(fmt.Sprintf("DSC_%04d.JPG", i), "Cheap Cam 1", when, p, 0x3C3C, 0, 0))
+		}
+		return append(files, shot("DSC_9999.HEIC", "image/heic", "Cheap Cam 1", when, 0, false))
+	}
+	linked := func(files []store.FileRecord) bool {
+		for _, g := range nearGroups(files, 8) {
+			for _, ev := range g.Evidence {
+				if strings.Contains(ev, "same camera") {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if !linked(stamped(maxShotFiles - 1)) {
+		t.Fatalf("%d files of one moment (with the HEIC, %d) were not linked", maxShotFiles-1, maxShotFiles)
+	}
+	if linked(stamped(maxShotFiles)) {
+		t.Fatalf("%d files sharing one default time were linked as one shot", maxShotFiles+1)
 	}
 }
