@@ -77,36 +77,6 @@ func Analyze(ctx context.Context, in Input, opt AnalyzeOptions) (Result, error) 
 	})
 }
 
-// withWatchdog runs fn with a deadline. A file whose analysis outlives it is
-// marked failed and the caller moves on; the goroutine left behind holds no
-// lock and stops at its next context check. A cancelled ctx returns its error.
-func withWatchdog(ctx context.Context, limit time.Duration, fn func(context.Context) (Result, error)) (Result, error) {
-	fileCtx, cancel := context.WithTimeout(ctx, limit)
-	defer cancel()
-	type outcome struct {
-		res Result
-		err error
-	}
-	done := make(chan outcome, 1)
-	go func() {
-		res, err := fn(fileCtx)
-		done <- outcome{res, err}
-	}()
-	tooLong := errorResult(fmt.Sprintf("analysis took longer than %s and was abandoned", limit))
-	select {
-	case o := <-done:
-		if o.err != nil && ctx.Err() == nil && errors.Is(o.err, context.DeadlineExceeded) {
-			return tooLong, nil
-		}
-		return o.res, o.err
-	case <-fileCtx.Done():
-		if ctx.Err() != nil {
-			return Result{}, ctx.Err()
-		}
-		return tooLong, nil
-	}
-}
-
 func errorResult(msg string) Result { return Result{Status: StatusError, Error: msg} }
 
 // withRecover turns a panic anywhere below fn (a decoder bug) into a per-file

@@ -250,3 +250,69 @@ func TestAnalyzeHoldsImageBytesWithinTheReadBudget(t *testing.T) {
 		t.Errorf("six workers: peak %d, want one file (%d bytes) at a time; in use %d", shared.Peak(), len(jpg), shared.InUse())
 	}
 }
+
+// TestWatchdogDoesNotCountWaitingForMemory: a file queued behind another's
+// memory for longer than its time limit is analysed, not failed; its own
+// running time still counts.
+func TestWatchdogDoesNotCountWaitingForMemory(t *testing.T) {
+	jpg := fixture(t, "images/d-420.jpg")
+	for name, budgets := range map[string]func(b *MemoryBudget) AnalyzeOptions{
+		"read budget":   func(b *MemoryBudget) AnalyzeOptions { return AnalyzeOptions{ReadBudget: b} },
+		"decode budget": func(b *MemoryBudget) AnalyzeOptions { return AnalyzeOptions{Budget: b} },
+	} {
+		t.Run(name, func(t *testing.T) {
+			b := NewMemoryBudget(1 << 30)
+			hold, err := b.Acquire(context.Background(), 1<<30) // another file holds it all
+			if err != nil {
+				t.Fatal(err)
+			}
+			opt := budgets(b)
+			opt.Timeout = 150 * time.Millisecond
+			p := filepath.Join(t.TempDir(), "a.jpg")
+			if err := os.WriteFile(p, jpg, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			type outcome struct {
+				res Result
+				err error
+			}
+			got := make(chan outcome, 1)
+			go func() {
+				res, err := Analyze(context.Background(), Input{Path: p, RelPath: "a.jpg"}, opt)
+				got <- outcome{res, err}
+			}()
+			select {
+			case o := <-got:
+				t.Fatalf("finished while the memory was held: %+v %v", o.res, o.err)
+			case <-time.After(600 * time.Millisecond): // four times its limit
+			}
+			hold()
+			o := <-got
+			if o.err != nil || o.res.Status != StatusDone {
+				t.Fatalf("after the wait: %v %s %q", o.err, o.res.Status, o.res.Error)
+			}
+		})
+	}
+}
+
+func TestFileClockPausesAndRunsOut(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := newFileClock(100*time.Millisecond, cancel)
+	defer c.stop()
+	resume := pauseWatchdog(context.WithValue(ctx, fileClockKey{}, c))
+	select {
+	case <-c.expired:
+		t.Fatal("expired while paused")
+	case <-time.After(250 * time.Millisecond):
+	}
+	resume()
+	select {
+	case <-c.expired:
+	case <-time.After(5 * time.Second):
+		t.Fatal("never expired after resuming")
+	}
+	if ctx.Err() == nil {
+		t.Error("running out did not cancel the analysis")
+	}
+}

@@ -68,6 +68,8 @@ func (b *MemoryBudget) Acquire(ctx context.Context, n int64) (release func(), er
 	w := &budgetWaiter{n: n, ready: make(chan struct{})}
 	b.waiters = append(b.waiters, w)
 	b.mu.Unlock()
+	// Waiting for memory another file holds is not this file's running time.
+	defer pauseWatchdog(ctx)()
 
 	select {
 	case <-w.ready:
