@@ -87,10 +87,7 @@ func nearGroups(files []store.FileRecord, distance int) []NearGroup {
 	for id, i := range hashed {
 		itemOf[i] = items[id]
 	}
-	for _, link := range sameShot(files, itemOf, distance, uf) {
-		for _, m := range link.members[1:] {
-			uf.union(link.members[0], m)
-		}
+	for _, link := range sameShot(files, itemOf, distance, uf) { // sameShot joins them in uf
 		evidence[link.members[0]] = append(evidence[link.members[0]], link.why)
 		if link.distance > 0 {
 			relinked[link.members[0]] = true

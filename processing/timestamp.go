@@ -257,8 +257,7 @@ func localWallClock(best *eval, evs []*eval) (civil, bool) {
 	w := wall.v
 	w.Frac = "" // seconds are what wall clocks agree on
 	d := w.Time().Sub(utc.Truncate(time.Second))
-	const quarter = 15 * time.Minute
-	off := d.Round(quarter)
+	off := d.Round(zoneStep)
 	if off == 0 || off < -14*time.Hour || off > 14*time.Hour || (d-off).Abs() > time.Second {
 		return civil{}, false
 	}
@@ -454,10 +453,13 @@ func agree(a, b civil) bool {
 	if d > 14*time.Hour+time.Minute {
 		return false
 	}
-	const quarter = 15 * time.Minute
-	r := d % quarter
-	return r < time.Minute || r > quarter-time.Minute
+	r := d % zoneStep
+	return r < time.Minute || r > zoneStep-time.Minute
 }
+
+// zoneStep is the granularity of UTC offsets: every zone in use is a whole
+// number of quarter hours from UTC.
+const zoneStep = 15 * time.Minute
 
 // sameDay: a and b can be the same day (one day of slack for time zones).
 func sameDay(a, b civil) bool {
