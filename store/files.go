@@ -15,7 +15,7 @@ import (
 // already stored for the job is left as it is, so listing again after a crash
 // never forgets a result.
 func (db *DB) AddFiles(j *Job, recs []FileRecord) (added int, err error) {
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.update(func(tx *bolt.Tx) error {
 		added = 0
 		files := tx.Bucket(bucketFiles)
 		for i := range recs {
@@ -37,7 +37,7 @@ func (db *DB) AddFiles(j *Job, recs []FileRecord) (added int, err error) {
 // CommitBatch writes analysed files and the job's progress in one transaction,
 // so the library never disagrees with itself.
 func (db *DB) CommitBatch(j *Job, recs []FileRecord) error {
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		for i := range recs {
 			if err := putFile(tx, recs[i].Key(), &recs[i]); err != nil {
 				return err
@@ -180,7 +180,7 @@ func (db *DB) Previous(absPath string) (FileRecord, bool, error) {
 // its counts, in one transaction, so "retry failed files" analyses exactly those.
 func (db *DB) ResetErrors(j *Job) (int, error) {
 	n := 0
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		n = 0
 		files := tx.Bucket(bucketFiles)
 		prefix := jobKey(j.ID)

@@ -9,7 +9,7 @@ import (
 
 // CreateJob stores a new job, giving it the next ID.
 func (db *DB) CreateJob(j *Job) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketJobs)
 		id, err := b.NextSequence()
 		if err != nil {
@@ -22,7 +22,7 @@ func (db *DB) CreateJob(j *Job) error {
 
 // PutJob writes the job record on its own.
 func (db *DB) PutJob(j *Job) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error { return putJob(tx, j) })
+	return db.update(func(tx *bolt.Tx) error { return putJob(tx, j) })
 }
 
 func putJob(tx *bolt.Tx, j *Job) error {

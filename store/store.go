@@ -49,6 +49,11 @@ type Options struct {
 	// LockTimeout is how long Open waits for another process to let go of the
 	// file before it gives up with ErrLocked. Default 2s.
 	LockTimeout time.Duration
+	// WriteFault, when set, is called before each write transaction commits
+	// with the transaction's number (1, 2, ...) counted from Open; a non-nil
+	// error rolls the transaction back and is returned to the caller, as a
+	// full disk would. For fault-injection tests; nil in the product.
+	WriteFault func(n int64) error
 }
 
 // DB is an open library.
@@ -56,6 +61,8 @@ type DB struct {
 	bolt    *bolt.DB
 	path    string
 	commits atomic.Int64
+	writes  atomic.Int64
+	fault   func(n int64) error
 }
 
 // Open opens (creating when missing) the library at path.
@@ -73,7 +80,7 @@ func Open(path string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the library %s: %w", path, err)
 	}
-	db := &DB{bolt: b, path: path}
+	db := &DB{bolt: b, path: path, fault: opt.WriteFault}
 	if err := db.init(); err != nil {
 		b.Close()
 		return nil, err
