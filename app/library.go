@@ -270,6 +270,13 @@ func (l *Library) Resume(jobID uint64, retryErrors bool) error {
 	if j.Status == store.StateCompleted && !retryErrors {
 		return fmt.Errorf("job %d is already completed; use --retry-errors to analyse its %d failed files again", j.ID, j.ErrorCount)
 	}
+	if j.Status == store.StateHalted || retryErrors {
+		// The person has seen the failures and goes on: the threshold now
+		// judges only what comes after (app/threshold.go). Retried files were
+		// counted when they first failed, so the base is taken before they
+		// are made pending again.
+		j.AcceptedProcessed, j.AcceptedErrors = j.ProgressCurrent, j.ErrorCount
+	}
 	if retryErrors {
 		if _, err := l.db.ResetErrors(&j); err != nil {
 			return err

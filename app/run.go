@@ -288,7 +288,7 @@ func (r *run) work(work <-chan store.FileRecord, results chan<- analysed) {
 // the error threshold halts the job.
 func (r *run) write(results <-chan analysed) {
 	j := &r.job
-	th := errorThreshold{maxRate: r.settings.MaxErrorRate, minSample: r.settings.MinSample}
+	th := newErrorThreshold(r.settings, j)
 	var batch []store.FileRecord
 	var failedInBatch []store.FileRecord
 	flushAfter := time.Duration(r.settings.FlushInterval)
@@ -342,7 +342,11 @@ func (r *run) write(results <-chan analysed) {
 			r.processed.Store(int64(j.ProgressCurrent))
 			r.errors.Store(int64(j.ErrorCount))
 			r.skipped.Store(int64(j.SkippedCount))
-			th.record(rec.Status == processing.StatusError, rec.RelPath, rec.Error)
+			var failedPath string
+			if rec.Status == processing.StatusError {
+				failedPath = rec.RelPath
+			}
+			th.observe(j.ProgressCurrent, j.ErrorCount, failedPath, rec.Error)
 			batch = append(batch, rec)
 			if len(batch) == 1 {
 				timer.Reset(flushAfter)

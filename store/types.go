@@ -43,6 +43,12 @@ type Job struct {
 	CreatedAt   time.Time `json:"created_at"`
 	StartedAt   time.Time `json:"started_at"`
 	CompletedAt time.Time `json:"completed_at"`
+	// AcceptedProcessed and AcceptedErrors are the job's counts when the
+	// person last chose to go on despite its failures (resuming it after a
+	// halt, retrying its failed files). The error threshold judges only the
+	// files processed since (app/threshold.go).
+	AcceptedProcessed int `json:"accepted_processed,omitempty"`
+	AcceptedErrors    int `json:"accepted_errors,omitempty"`
 	// Settings is the engine's settings as JSON, as the job ran with them.
 	Settings json.RawMessage `json:"settings,omitempty"`
 }
