@@ -38,6 +38,9 @@ type LibraryOptions struct {
 	ProgressInterval time.Duration
 	// Now replaces the clock (tests). Default time.Now.
 	Now func() time.Time
+	// WriteFault makes library writes fail (fault-injection tests); see
+	// store.Options.WriteFault. Default nil.
+	WriteFault func(n int64) error
 }
 
 // Library is an open Shoebox library and the jobs running on it.
@@ -51,6 +54,7 @@ type Library struct {
 
 	mu          sync.Mutex
 	runs        map[uint64]*run
+	unsaved     map[uint64]store.Job // how runs ended that the library could not store
 	interrupted []uint64
 	closed      bool
 }
@@ -106,11 +110,11 @@ func OpenLibraryWith(path string, opt LibraryOptions) (*Library, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	db, err := store.Open(path, store.Options{LockTimeout: opt.LockTimeout})
+	db, err := store.Open(path, store.Options{LockTimeout: opt.LockTimeout, WriteFault: opt.WriteFault})
 	if err != nil {
 		return nil, err
 	}
-	l := &Library{db: db, opt: opt, runs: map[uint64]*run{},
+	l := &Library{db: db, opt: opt, runs: map[uint64]*run{}, unsaved: map[uint64]store.Job{},
 		budget: processing.NewMemoryBudget(decodeBudget), readBudget: processing.NewMemoryBudget(readBudget)}
 	if err := l.recoverInterrupted(); err != nil {
 		db.Close()
@@ -212,14 +216,26 @@ func (l *Library) Interrupted() ([]store.Job, error) {
 }
 
 // Jobs lists every job, newest first.
-func (l *Library) Jobs() ([]store.Job, error) { return l.db.Jobs() }
+func (l *Library) Jobs() ([]store.Job, error) {
+	jobs, err := l.db.Jobs()
+	for i := range jobs {
+		jobs[i] = l.withUnsaved(jobs[i])
+	}
+	return jobs, err
+}
 
 // Job reads one job.
-func (l *Library) Job(id uint64) (store.Job, error) { return l.db.Job(id) }
+func (l *Library) Job(id uint64) (store.Job, error) {
+	j, err := l.db.Job(id)
+	if err != nil {
+		return j, err
+	}
+	return l.withUnsaved(j), nil
+}
 
 // LatestJob is the newest job, for commands whose JOB argument is left out.
 func (l *Library) LatestJob() (store.Job, error) {
-	jobs, err := l.db.Jobs()
+	jobs, err := l.Jobs()
 	if err != nil {
 		return store.Job{}, err
 	}
@@ -260,7 +276,7 @@ func (l *Library) Resume(jobID uint64, retryErrors bool) error {
 	if l.running(jobID) != nil {
 		return ErrJobRunning
 	}
-	j, err := l.db.Job(jobID)
+	j, err := l.Job(jobID)
 	if err != nil {
 		return err
 	}
@@ -317,7 +333,7 @@ func (l *Library) Discard(jobID uint64) error {
 	if l.running(jobID) != nil {
 		return ErrJobRunning
 	}
-	j, err := l.db.Job(jobID)
+	j, err := l.Job(jobID)
 	if err != nil {
 		return err
 	}
@@ -334,7 +350,7 @@ func (l *Library) Wait(jobID uint64) store.JobState {
 	if r := l.running(jobID); r != nil {
 		<-r.done
 	}
-	j, err := l.db.Job(jobID)
+	j, err := l.Job(jobID)
 	if err != nil {
 		return store.StateFailed
 	}
@@ -358,6 +374,7 @@ func (l *Library) launch(j store.Job, s Settings) error {
 	}
 	r := newRun(l, j, s)
 	l.runs[j.ID] = r
+	delete(l.unsaved, j.ID)
 	go func() {
 		r.execute()
 		l.mu.Lock()

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -98,7 +97,7 @@ func (r *run) execute() {
 	j.ErrorMessage = ""
 	j.OwnerPID = osPID()
 	if err := r.lib.db.PutJob(j); err != nil {
-		r.finish(store.StateFailed, "could not write to the library: "+err.Error())
+		r.finish(store.StateFailed, r.storeFailure(err))
 		return
 	}
 	r.setCounters()
@@ -115,7 +114,7 @@ func (r *run) execute() {
 				r.finish(store.StateCancelled, "")
 				return
 			}
-			r.finish(store.StateFailed, err.Error())
+			r.finish(store.StateFailed, r.storeFailure(err))
 			return
 		}
 	}
@@ -145,12 +144,13 @@ func (r *run) list() error {
 			return err
 		}
 		end := min(start+chunk, len(recs))
-		last := end == len(recs)
-		if last {
-			j.Listed = true
-		}
+		// The last chunk is stored with the job marked listed, in one
+		// transaction. If it fails the job must not claim to be listed, or a
+		// resume would find nothing left to do.
+		j.Listed = end == len(recs)
 		if _, err := r.lib.db.AddFiles(j, recs[start:end]); err != nil {
-			return fmt.Errorf("could not write to the library: %w", err)
+			j.Listed = false
+			return err
 		}
 	}
 	if len(recs) == 0 {
@@ -166,7 +166,7 @@ func (r *run) list() error {
 	j.ProgressCurrent = counts.Total - counts.Pending
 	j.ErrorCount, j.SkippedCount, j.ReusedCount = counts.Error, counts.Skipped, counts.Reused
 	if err := r.lib.db.PutJob(j); err != nil {
-		return fmt.Errorf("could not write to the library: %w", err)
+		return err
 	}
 	r.setCounters()
 	return nil
@@ -301,7 +301,10 @@ func (r *run) write(results <-chan analysed) {
 			return true
 		}
 		if err := r.lib.db.CommitBatch(j, batch); err != nil {
-			r.failure.Store(ptr("could not write to the library: " + err.Error()))
+			// The batch was rolled back. It stays in batch: the final commit
+			// tries it again with the job's end state, and if that fails too
+			// its files stay pending in the library for a resume.
+			r.failure.Store(ptr(r.storeFailure(err)))
 			r.request(flagFail)
 			return false
 		}
@@ -398,9 +401,15 @@ func (r *run) finishWith(st store.JobState, msg string, batch, failed []store.Fi
 	}
 	err := r.lib.db.CommitBatch(j, batch)
 	if err != nil {
-		// The state stays as the library last knew it; the next open finds the
-		// job RUNNING and offers to resume it.
-		j.ErrorMessage = "could not write to the library: " + err.Error()
+		// The library keeps the job as it last stored it: RUNNING, with the
+		// counts of its last committed batch. The library remembers how the
+		// run really ended (Library.Job shows it, Resume accepts it); the
+		// next open finds the job RUNNING with no owner and offers to resume.
+		j.Status = store.StateFailed
+		if r.failure.Load() == nil || st != store.StateFailed {
+			j.ErrorMessage = r.storeFailure(err)
+		}
+		r.lib.rememberUnsaved(*j)
 	} else if cb := r.lib.callbacks().OnFileError; cb != nil {
 		for _, f := range failed {
 			cb(j.ID, f.RelPath, f.Error)

@@ -116,6 +116,10 @@ func (db *DB) Path() string { return db.path }
 // Close flushes and closes the library.
 func (db *DB) Close() error { return db.bolt.Close() }
 
+// Writes counts the write transactions attempted since Open, for
+// fault-injection tests that fail each one in turn.
+func (db *DB) Writes() int64 { return db.writes.Load() }
+
 // Commits counts the write transactions this DB has committed for results
 // (CommitBatch), so tests can check batching.
 func (db *DB) Commits() int64 { return db.commits.Load() }

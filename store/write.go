@@ -13,12 +13,11 @@ func (db *DB) update(fn func(*bolt.Tx) error) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
+		n := db.writes.Add(1)
 		if db.fault != nil {
-			// After fn, as a failed fsync would: the transaction did all its
-			// work and is then rolled back whole.
-			if err := db.fault(db.writes.Add(1)); err != nil {
-				return err
-			}
+			// After fn, as a failed write or fsync would: the transaction did
+			// all its work and is then rolled back whole.
+			return db.fault(n)
 		}
 		return nil
 	})

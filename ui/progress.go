@@ -181,11 +181,18 @@ func controlsFor(p app.Progress, asked string) controls {
 		}
 	case store.StateHalted:
 		c.pauseLabel, c.cancelOn, c.resumeAnyway = "Resume", true, free
+	case store.StateFailed:
+		// The library could not be written (a full disk): once the person
+		// has made room, the job resumes where the library stopped.
+		c.pauseLabel, c.pauseOn, c.cancelOn = "Resume", free, true
+		if asked == "resume" {
+			c.pauseLabel = "Resuming…"
+		}
 	case store.StateCompleted:
 		c.retryShown = p.Errors > 0
 		c.retry = c.retryShown && free
 		c.finished = true
-	default: // failed, cancelled
+	default: // cancelled
 		c.finished = true
 	}
 	return c
@@ -378,7 +385,7 @@ func (v *scanView) tapIfEnabled(b *widget.Button) bool {
 
 // togglePause pauses a running job or resumes a paused one.
 func (u *UI) togglePause() {
-	if u.prog.State == store.StatePaused {
+	if u.prog.State == store.StatePaused || u.prog.State == store.StateFailed {
 		u.request("resume", "Could not resume the scan", func(id uint64) error { return u.eng.Resume(id, false) })
 		return
 	}

@@ -303,7 +303,7 @@ func TestControlsFollowTheState(t *testing.T) {
 		{store.StateCompleted, 0, "Pause", false, false, false, true},
 		{store.StateCompleted, 2, "Pause", false, false, true, true},
 		{store.StateCancelled, 2, "Pause", false, false, false, true},
-		{store.StateFailed, 0, "Pause", false, false, false, true},
+		{store.StateFailed, 0, "Resume", true, true, false, false}, // a full disk: resumable once there is room
 	} {
 		got := controlsFor(app.Progress{JobID: 1, State: c.state, Errors: c.errors}, "")
 		if got.pauseLabel != c.pause || got.pauseOn != c.pauseOn || got.cancelOn != c.cancelOn ||
