@@ -102,10 +102,12 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-func openForCLI(db string) (*Library, error) {
-	lib, err := OpenLibrary(db)
+// openForCLI opens the library for a command; cmd names it in the note a
+// second process reads when it finds the library in use.
+func openForCLI(db, cmd string) (*Library, error) {
+	lib, err := OpenLibraryWith(db, LibraryOptions{Purpose: "`shoebox " + cmd + "`"})
 	if errors.Is(err, ErrLibraryLocked) {
-		return nil, fmt.Errorf("%w: close it, or pass --db to use another library", err)
+		return nil, fmt.Errorf("%w. Wait for it to finish or stop it, or pass --db to use another library", err)
 	}
 	return lib, err
 }
@@ -132,7 +134,7 @@ func cmdScan(args []string, stderr io.Writer) (int, error) {
 	if err := s.Validate(); err != nil {
 		return ExitFailure, err
 	}
-	lib, err := openForCLI(*db)
+	lib, err := openForCLI(*db, "scan")
 	if err != nil {
 		return ExitFailure, err
 	}
@@ -154,7 +156,7 @@ func cmdResume(args []string, stderr io.Writer) (int, error) {
 	if len(pos) > 1 {
 		return ExitFailure, errors.New("resume takes at most one job ID")
 	}
-	lib, err := openForCLI(*db)
+	lib, err := openForCLI(*db, "resume")
 	if err != nil {
 		return ExitFailure, err
 	}
@@ -172,7 +174,7 @@ func cmdResume(args []string, stderr io.Writer) (int, error) {
 // openJob opens the library and finds the job a read-only command is about
 // ("" = the latest). The caller closes the library.
 func openJob(db, jobArg string) (*Library, store.Job, error) {
-	lib, err := openForCLI(db)
+	lib, err := openForCLI(db, "report")
 	if err != nil {
 		return nil, store.Job{}, err
 	}

@@ -148,7 +148,7 @@ func TestCLIExitStatuses(t *testing.T) {
 	}
 	code, _, stderr := runCLI(t, "jobs", "--db", db)
 	lib.Close()
-	if code != ExitFailure || !strings.Contains(stderr, "open in another Shoebox window") {
+	if code != ExitFailure || !strings.Contains(stderr, "in use by another Shoebox process") {
 		t.Errorf("locked library: exit %d, %s", code, stderr)
 	}
 	// The halted job resumes when the person decides to go on; the error rate is

@@ -38,6 +38,10 @@ type LibraryOptions struct {
 	ProgressInterval time.Duration
 	// Now replaces the clock (tests). Default time.Now.
 	Now func() time.Time
+	// Purpose says what this process does with the library ("the Shoebox
+	// window", "`shoebox scan`"), for the message another process gets
+	// when it finds the library in use. Default "": no note is kept.
+	Purpose string
 	// WriteFault makes library writes fail (fault-injection tests); see
 	// store.Options.WriteFault. Default nil.
 	WriteFault func(n int64) error
@@ -51,6 +55,8 @@ type Library struct {
 	// budget bounds the memory that the decodes of all workers take together;
 	// readBudget the image files they hold in memory.
 	budget, readBudget *processing.MemoryBudget
+
+	noteMu sync.Mutex // orders writes of the owner note
 
 	mu          sync.Mutex
 	runs        map[uint64]*run
@@ -111,6 +117,9 @@ func OpenLibraryWith(path string, opt LibraryOptions) (*Library, error) {
 		opt.Now = time.Now
 	}
 	db, err := store.Open(path, store.Options{LockTimeout: opt.LockTimeout, WriteFault: opt.WriteFault})
+	if errors.Is(err, store.ErrLocked) {
+		return nil, lockedError(path, err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -120,6 +129,7 @@ func OpenLibraryWith(path string, opt LibraryOptions) (*Library, error) {
 		db.Close()
 		return nil, err
 	}
+	l.writeOwnerNote()
 	return l, nil
 }
 
@@ -193,6 +203,7 @@ func (l *Library) Close() error {
 	for _, r := range runs {
 		<-r.done
 	}
+	l.removeOwnerNote()
 	return l.db.Close()
 }
 
@@ -376,10 +387,12 @@ func (l *Library) launch(j store.Job, s Settings) error {
 	l.runs[j.ID] = r
 	delete(l.unsaved, j.ID)
 	go func() {
+		l.writeOwnerNote()
 		r.execute()
 		l.mu.Lock()
 		delete(l.runs, j.ID)
 		l.mu.Unlock()
+		l.writeOwnerNote()
 		close(r.done)
 	}()
 	return nil

@@ -183,7 +183,7 @@ func cmdJobs(args []string, stdout, stderr io.Writer) error {
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
 	}
-	lib, err := openForCLI(*db)
+	lib, err := openForCLI(*db, "jobs")
 	if err != nil {
 		return err
 	}

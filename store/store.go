@@ -24,7 +24,7 @@ import (
 const SchemaVersion = 1
 
 // ErrLocked means another process has the library open.
-var ErrLocked = errors.New("the library is open in another Shoebox window")
+var ErrLocked = errors.New("the library is in use by another Shoebox process")
 
 // ErrNewerSchema means the library was written by a newer Shoebox.
 var ErrNewerSchema = errors.New("the library was written by a newer version of Shoebox")

@@ -2,6 +2,9 @@
 package ui
 
 import (
+	"fmt"
+	"os"
+
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"shoebox/app"
@@ -13,10 +16,14 @@ const AppID = "app.shoebox.Shoebox"
 
 // Run opens the window and returns the process exit status when it closes.
 func Run() int {
+	if err := displayProblem(); err != nil {
+		fmt.Fprintln(os.Stderr, noDisplayMessage(err))
+		return 1
+	}
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(assets.Icon())
 	a.Settings().SetTheme(newTheme())
-	lib, err := app.OpenLibrary("")
+	lib, err := app.OpenLibraryWith("", app.LibraryOptions{Purpose: "the Shoebox window"})
 	if err != nil {
 		problemWindow(a, err).ShowAndRun()
 		return 1

@@ -323,9 +323,15 @@ func (u *UI) askQuit() {
 func problemWindow(a fyne.App, err error) fyne.Window {
 	title := "Shoebox cannot open your library"
 	msg := "Shoebox keeps what it learns about your photos in a library file, and that file could not be opened."
-	if errors.Is(err, app.ErrLibraryLocked) {
+	var locked *app.LockedError
+	switch {
+	case errors.As(err, &locked) && locked.Holder != "":
+		title = "Your library is in use"
+		msg = "Your library is in use by " + locked.Holder + ". Wait for it to finish, or stop it, " +
+			"then open Shoebox again."
+	case errors.Is(err, app.ErrLibraryLocked):
 		title = "Shoebox is already open"
-		msg = "Your library is in use by another Shoebox window. Switch to that window, " +
+		msg = "Your library is in use by another Shoebox window or command. Switch to that window, " +
 			"or close it and open Shoebox again."
 	}
 	w := a.NewWindow("Shoebox")

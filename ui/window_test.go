@@ -221,6 +221,11 @@ func TestLockedLibraryGetsADialogWindow(t *testing.T) {
 	if findButton(w.Content(), "Close") == nil {
 		t.Fatal("no Close button")
 	}
+	held := joined(problemWindow(a, &app.LockedError{Path: "/tmp/x.db", Holder: "`shoebox scan` running job 12 (process 4567)",
+		Err: app.ErrLibraryLocked}).Content())
+	if !strings.Contains(held, "in use by `shoebox scan` running job 12") {
+		t.Fatalf("a library held by a scan says %q", held)
+	}
 }
 
 func TestShortcutsReachTheActions(t *testing.T) {
