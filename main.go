@@ -9,6 +9,8 @@ import (
 	"os"
 	"runtime/debug"
 
+	"app.shoebox/quietlocale"
+
 	"shoebox/app"
 	"shoebox/ui"
 )
@@ -22,6 +24,7 @@ import (
 const heapSoftLimit = 224 << 20
 
 func main() {
+	quietlocale.Restore()
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(heapSoftLimit)
 	}
