@@ -1,0 +1,3 @@
+module app.shoebox/quietlocale
+
+go 1.26
