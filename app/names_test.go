@@ -3,14 +3,19 @@ package app
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
+	"encoding/csv"
 	"encoding/hex"
+	"encoding/json"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"shoebox/processing"
 	"shoebox/store"
@@ -139,5 +144,165 @@ func TestRescanReusesFilesWhoseNamesAreNotUTF8(t *testing.T) {
 	checkLatin1Job(t, lib, j, root, sums)
 	if j.ReusedCount != len(latin1Names) {
 		t.Errorf("rescan reused %d of %d unchanged files", j.ReusedCount, len(latin1Names))
+	}
+}
+
+func TestReportKeepsNamesThatAreNotUTF8(t *testing.T) {
+	root, sums := writeLatin1Folder(t)
+	lib := openTestLibrary(t, nil)
+	j, st := scanWithin(t, lib, []string{root}, Settings{Workers: 2, MaxErrorRate: 1}, 30*time.Second)
+	if st != store.StateCompleted {
+		t.Fatalf("state %s: %s", st, j.ErrorMessage)
+	}
+	files := checkLatin1Job(t, lib, j, root, sums)
+
+	var out bytes.Buffer
+	if err := WriteReport(&out, files, "jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	if !utf8.Valid(out.Bytes()) {
+		t.Error("the jsonl report is not valid UTF-8")
+	}
+	seen := 0
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatal(err)
+		}
+		path, _ := m["path"].(string)
+		name, gotRoot := path, root
+		if b64, ok := m["path_bytes"].(string); ok {
+			raw, err := base64.StdEncoding.DecodeString(b64)
+			if err != nil || utf8.Valid(raw) {
+				t.Errorf("path_bytes %q of a name that needs none, or not base64 (%v)", b64, err)
+			}
+			name = string(raw)
+			if path != strings.ToValidUTF8(name, "\uFFFD") && path != string([]rune(name)) {
+				t.Errorf("path %q is not %q made readable", path, name)
+			}
+		}
+		if b64, _ := m["root_bytes"].(string); b64 == "" {
+			t.Errorf("%q: no root_bytes for a root that is not UTF-8", path)
+		} else if raw, err := base64.StdEncoding.DecodeString(b64); err != nil || string(raw) != root {
+			t.Errorf("root_bytes %q is not the root %q", b64, root)
+		} else {
+			gotRoot = string(raw)
+		}
+		want, ok := sums[name]
+		if !ok || m["sha256"] != want {
+			t.Errorf("report line %q (%q) is not one of the files: %v", path, name, m)
+			continue
+		}
+		seen++
+		data, err := os.ReadFile(filepath.Join(gotRoot, filepath.FromSlash(name)))
+		if s := sha256.Sum256(data); err != nil || hex.EncodeToString(s[:]) != want {
+			t.Errorf("%q cannot be opened again from root_bytes and path_bytes: %v", name, err)
+		}
+	}
+	if seen != len(latin1Names) {
+		t.Errorf("report names %d of %d files", seen, len(latin1Names))
+	}
+
+	out.Reset()
+	if err := WriteReport(&out, files, "csv"); err != nil {
+		t.Fatal(err)
+	}
+	if !utf8.Valid(out.Bytes()) {
+		t.Error("the csv report is not valid UTF-8")
+	}
+	rows, err := csv.NewReader(&out).ReadAll()
+	if err != nil || len(rows) != len(latin1Names)+1 {
+		t.Fatalf("csv: %v, %d rows", err, len(rows))
+	}
+	col := map[string]int{}
+	for i, c := range rows[0] {
+		col[c] = i
+	}
+	for _, row := range rows[1:] {
+		raw, err := base64.StdEncoding.DecodeString(row[col["path_bytes"]])
+		name := row[col["path"]]
+		if row[col["path_bytes"]] != "" {
+			name = string(raw)
+		}
+		if _, ok := sums[name]; err != nil || !ok {
+			t.Errorf("csv row %q: path_bytes %q (%v) is not a file's name", row[col["path"]], row[col["path_bytes"]], err)
+		}
+	}
+}
+
+func TestDuplicatesJSONKeepsNamesThatAreNotUTF8(t *testing.T) {
+	files := []store.FileRecord{
+		{JobID: 1, Root: "/p", RelPath: "copy.jpg"},
+		{JobID: 1, Root: "/p", RelPath: "F\xeate.jpg"},
+		{JobID: 2, Root: "/old \xe9t\xe9", RelPath: "F\xf6n.jpg"},
+	}
+	d := Duplicates{Exact: []ExactGroup{{SHA256: "ab", Files: files}}, Near: []NearGroup{{Files: files[:2]}}}
+	var out bytes.Buffer
+	if err := WriteDuplicates(&out, d, 1, "json"); err != nil {
+		t.Fatal(err)
+	}
+	if !utf8.Valid(out.Bytes()) {
+		t.Error("dups json is not valid UTF-8")
+	}
+	var got struct {
+		Exact []struct {
+			Files      []string `json:"files"`
+			FilesBytes []string `json:"files_bytes"`
+		} `json:"exact"`
+		Near []struct {
+			Files      []string `json:"files"`
+			FilesBytes []string `json:"files_bytes"`
+		} `json:"near"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"copy.jpg", "F\xeate.jpg", "/old \xe9t\xe9/F\xf6n.jpg"}
+	check := func(what string, files, b64 []string, want []string) {
+		if len(files) != len(want) || len(b64) != len(want) {
+			t.Fatalf("%s: files %q, files_bytes %q", what, files, b64)
+		}
+		for i := range want {
+			name := files[i]
+			if b64[i] != "" {
+				raw, err := base64.StdEncoding.DecodeString(b64[i])
+				if err != nil {
+					t.Fatal(err)
+				}
+				name = string(raw)
+			}
+			if name != want[i] || (utf8.ValidString(want[i]) && b64[i] != "") {
+				t.Errorf("%s file %d: %q / %q, want %q", what, i, files[i], b64[i], want[i])
+			}
+		}
+	}
+	check("exact", got.Exact[0].Files, got.Exact[0].FilesBytes, want)
+	check("near", got.Near[0].Files, got.Near[0].FilesBytes, want[:2])
+
+	// A group of valid names has no files_bytes at all.
+	out.Reset()
+	WriteDuplicates(&out, Duplicates{Exact: []ExactGroup{{SHA256: "ab", Files: files[:1]}}}, 1, "json")
+	if strings.Contains(out.String(), "files_bytes") {
+		t.Errorf("files_bytes for valid names: %s", out.String())
+	}
+	out.Reset()
+	WriteDuplicates(&out, d, 1, "text")
+	if !utf8.Valid(out.Bytes()) {
+		t.Errorf("dups text is not valid UTF-8: %q", out.String())
+	}
+}
+
+func TestReadablePath(t *testing.T) {
+	for in, want := range map[string]string{
+		"Fête.jpg":           "Fête.jpg", // valid names are untouched
+		"F\xeate.jpg":        "F\uFFFDte.jpg",
+		"x\xed\xa0\x80y.jpg": "x\uFFFD\uFFFD\uFFFDy.jpg", // WTF-8 surrogate: one mark per byte
+	} {
+		if got := ReadablePath(in); got != want {
+			t.Errorf("ReadablePath(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := joinRoots([]string{"/mnt/" + latin1Folder, "/ok"}); !utf8.ValidString(got) {
+		t.Errorf("jobs lists roots as %q", got)
 	}
 }
