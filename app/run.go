@@ -244,7 +244,8 @@ func (r *run) feed(work chan<- store.FileRecord) {
 			return
 		}
 		if len(batch) > 0 && after != nil && bytes.Compare(last, after) <= 0 {
-			r.failure.Store(ptr(fmt.Sprintf("could not read the library: the pending files of job %d do not move forward after %q", r.job.ID, after)))
+			r.failure.Store(ptr(fmt.Sprintf("could not read the library: the pending files of job %d do not move forward after %q",
+				r.job.ID, ReadablePath(string(after[10:])))))
 			r.request(flagFail)
 			return
 		}
