@@ -63,7 +63,7 @@ func (v *progressView) show(p Progress) {
 	bar := "[" + strings.Repeat("#", filled) + strings.Repeat("-", barWidth-filled) + "] "
 	line := bar + stats
 	if room := v.width - len(line) - 2; room > 10 {
-		line += " " + ElideMiddle(p.CurrentFile, room)
+		line += " " + ElideMiddle(ReadablePath(p.CurrentFile), room)
 	}
 	v.print(line)
 }

@@ -13,15 +13,36 @@ type dupsJSON struct {
 	Near  []nearJSON  `json:"near"`
 }
 
+// Files are readable (see ReadablePath); FilesBytes, present only when one
+// of them is not valid UTF-8, gives each one's raw bytes in base64 ("" for
+// the valid ones), in the same order.
 type exactJSON struct {
-	SHA256 string   `json:"sha256"`
-	Files  []string `json:"files"`
+	SHA256     string   `json:"sha256"`
+	Files      []string `json:"files"`
+	FilesBytes []string `json:"files_bytes,omitempty"`
 }
 
 type nearJSON struct {
 	Files       []string `json:"files"`
+	FilesBytes  []string `json:"files_bytes,omitempty"`
 	MaxDistance int      `json:"max_distance"`
 	Evidence    []string `json:"evidence"`
+}
+
+// dupPaths names a group's files readably, with their raw bytes when one of
+// them needs it.
+func dupPaths(files []store.FileRecord, jobID uint64) (names, raw []string) {
+	needRaw := false
+	for _, f := range files {
+		p := dupPath(f, jobID)
+		names = append(names, ReadablePath(p))
+		raw = append(raw, rawBytes(p))
+		needRaw = needRaw || raw[len(raw)-1] != ""
+	}
+	if !needRaw {
+		raw = nil
+	}
+	return names, raw
 }
 
 // dupPath names a file as the report does (relative to its root) when it
@@ -38,15 +59,14 @@ func WriteDuplicates(w io.Writer, d Duplicates, jobID uint64, format string) err
 	out := dupsJSON{Exact: []exactJSON{}, Near: []nearJSON{}}
 	for _, g := range d.Exact {
 		e := exactJSON{SHA256: g.SHA256}
-		for _, f := range g.Files {
-			e.Files = append(e.Files, dupPath(f, jobID))
-		}
+		e.Files, e.FilesBytes = dupPaths(g.Files, jobID)
 		out.Exact = append(out.Exact, e)
 	}
 	for _, g := range d.Near {
-		n := nearJSON{MaxDistance: g.MaxDistance, Evidence: g.Evidence}
-		for _, f := range g.Files {
-			n.Files = append(n.Files, dupPath(f, jobID))
+		n := nearJSON{MaxDistance: g.MaxDistance}
+		n.Files, n.FilesBytes = dupPaths(g.Files, jobID)
+		for _, e := range g.Evidence {
+			n.Evidence = append(n.Evidence, ReadablePath(e))
 		}
 		out.Near = append(out.Near, n)
 	}

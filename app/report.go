@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"shoebox/processing"
 	"shoebox/store"
@@ -40,16 +42,42 @@ type ReportRow struct {
 	Candidates      []ReportCandidate `json:"candidates"`
 	Status          string            `json:"status"`
 	Error           string            `json:"error"`
+	// PathBytes and RootBytes are the base64 of the raw bytes of Path and
+	// Root, only when those are not valid UTF-8 (Path and Root then show
+	// each invalid byte as U+FFFD).
+	PathBytes string `json:"path_bytes,omitempty"`
+	RootBytes string `json:"root_bytes,omitempty"`
 }
 
-// reportColumns are the CSV header, in the JSON key order.
+// reportColumns are the CSV header, in the JSON key order. CSV always has
+// the path_bytes and root_bytes columns; they are empty for valid names.
 var reportColumns = []string{"path", "root", "size", "mtime", "mime", "sha256", "phash", "width", "height",
-	"timestamp", "timestamp_source", "confidence", "candidates", "status", "error"}
+	"timestamp", "timestamp_source", "confidence", "candidates", "status", "error", "path_bytes", "root_bytes"}
+
+// ReadablePath shows a name that is not valid UTF-8 (a Latin-1 name from an
+// old disk, or a Windows name with an unpaired surrogate, which Go keeps as
+// WTF-8) with each invalid byte as U+FFFD, so it can be printed, laid out
+// and written as JSON or CSV. Valid names are returned as they are.
+func ReadablePath(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return string([]rune(s)) // each invalid byte becomes one U+FFFD
+}
+
+// rawBytes is the base64 of s when s is not valid UTF-8, else "".
+func rawBytes(s string) string {
+	if utf8.ValidString(s) {
+		return ""
+	}
+	return base64.StdEncoding.EncodeToString([]byte(s))
+}
 
 // NewReportRow turns a stored file into a report row.
 func NewReportRow(f store.FileRecord) ReportRow {
 	row := ReportRow{
-		Path: f.RelPath, Root: f.Root, Size: f.Size,
+		Path: ReadablePath(f.RelPath), Root: ReadablePath(f.Root), Size: f.Size,
+		PathBytes: rawBytes(f.RelPath), RootBytes: rawBytes(f.Root),
 		Mtime:  f.Mtime().Format(time.RFC3339),
 		MIME:   f.MIME,
 		SHA256: f.SHA256,
@@ -59,7 +87,7 @@ func NewReportRow(f store.FileRecord) ReportRow {
 		Confidence:      string(f.Time.Confidence),
 		Candidates:      []ReportCandidate{},
 		Status:          string(f.Status),
-		Error:           f.Error,
+		Error:           ReadablePath(f.Error),
 	}
 	if f.HasPHash {
 		row.PHash = fmt.Sprintf("%016x", f.PHash)
@@ -121,7 +149,7 @@ func WriteReport(w io.Writer, files []store.FileRecord, format string) error {
 			}
 			rec := []string{r.Path, r.Root, strconv.FormatInt(r.Size, 10), r.Mtime, r.MIME, r.SHA256, r.PHash,
 				strconv.Itoa(r.Width), strconv.Itoa(r.Height), r.Timestamp, r.TimestampSource, r.Confidence,
-				string(cands), r.Status, r.Error}
+				string(cands), r.Status, r.Error, r.PathBytes, r.RootBytes}
 			if err := cw.Write(rec); err != nil {
 				return err
 			}
@@ -231,7 +259,7 @@ func joinRoots(roots []string) string {
 		if i > 0 {
 			s += ", "
 		}
-		s += r
+		s += ReadablePath(r)
 	}
 	return s
 }

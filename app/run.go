@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"sync"
 	"sync/atomic"
@@ -228,14 +229,23 @@ func (r *run) process() {
 	r.write(results)
 }
 
-// feed sends pending files in key order, checking the flag before each.
+// feed sends pending files in key order, checking the flag before each. It
+// continues from the stored key of the last file read, never from a key
+// recomputed from a decoded record, and refuses to go backwards: whatever a
+// record holds, every pending file is handed out once per run.
 func (r *run) feed(work chan<- store.FileRecord) {
 	defer close(work)
 	var after []byte
 	for {
-		batch, err := r.lib.db.PendingAfter(r.job.ID, after, 256)
+		batch, last, err := r.lib.db.PendingAfter(r.job.ID, after, 256)
 		if err != nil {
 			r.failure.Store(ptr("could not read the library: " + err.Error()))
+			r.request(flagFail)
+			return
+		}
+		if len(batch) > 0 && after != nil && bytes.Compare(last, after) <= 0 {
+			r.failure.Store(ptr(fmt.Sprintf("could not read the library: the pending files of job %d do not move forward after %q",
+				r.job.ID, ReadablePath(string(after[10:])))))
 			r.request(flagFail)
 			return
 		}
@@ -254,7 +264,7 @@ func (r *run) feed(work chan<- store.FileRecord) {
 				return
 			}
 		}
-		after = batch[len(batch)-1].Key()
+		after = last
 	}
 }
 

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"unicode/utf8"
 
 	"shoebox/processing"
 )
@@ -22,14 +25,101 @@ var statusCodes = map[processing.Status]byte{
 
 var codeStatus = map[byte]processing.Status{'p': processing.StatusPending, 'd': processing.StatusDone, 'e': processing.StatusError, 's': processing.StatusSkipped}
 
-var errBadHeader = errors.New("bad record header")
+var (
+	errBadHeader = errors.New("bad record header")
+	errBadKey    = errors.New("bad record key")
+)
+
+// Paths are kept byte for byte. JSON strings carry only valid UTF-8
+// (encoding/json turns any other byte into U+FFFD), but names from old Windows
+// disks, camera cards and zip files are often Latin-1 ("F\xeate.jpg"), and Go
+// represents a Windows name with an unpaired surrogate as WTF-8. So:
+//   - a file's path relative to its root is in its key exactly, and decoding
+//     takes it, with the job and the root index, from the key: a decoded
+//     record's Key() is always the key it is stored under;
+//   - a root, a job's roots and its current file name that are not valid
+//     UTF-8 are also stored as base64 in optional fields (root_b64, roots_b64,
+//     current_filename_b64) that decoding restores.
+//
+// Records whose names are valid UTF-8 are written exactly as before, and
+// older Shoeboxes read the new fields as unknown keys.
+
+// rawB64 is the base64 of s when s is not valid UTF-8, else "".
+func rawB64(s string) string {
+	if utf8.ValidString(s) {
+		return ""
+	}
+	return base64.StdEncoding.EncodeToString([]byte(s))
+}
+
+func fromB64(field, b64 string) (string, error) {
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		return "", fmt.Errorf("bad %s: %w", field, err)
+	}
+	return string(raw), nil
+}
+
+// fileJSON is a file record as stored (after the header).
+type fileJSON struct {
+	*FileRecord
+	RootB64 string `json:"root_b64,omitempty"`
+}
+
+// jobJSON is a job as stored.
+type jobJSON struct {
+	*Job
+	RootsB64           []string `json:"roots_b64,omitempty"` // one per root, when any root is not UTF-8
+	CurrentFilenameB64 string   `json:"current_filename_b64,omitempty"`
+}
+
+func encodeJob(j *Job) ([]byte, error) {
+	w := jobJSON{Job: j, CurrentFilenameB64: rawB64(j.CurrentFilename)}
+	for _, r := range j.Roots {
+		if rawB64(r) != "" {
+			for _, r := range j.Roots {
+				w.RootsB64 = append(w.RootsB64, base64.StdEncoding.EncodeToString([]byte(r)))
+			}
+			break
+		}
+	}
+	return json.Marshal(w)
+}
+
+// decodeJob reads a job; json.Unmarshal copies out of bbolt's memory map.
+func decodeJob(v []byte, j *Job) error {
+	w := jobJSON{Job: j}
+	if err := json.Unmarshal(v, &w); err != nil {
+		return err
+	}
+	if w.RootsB64 != nil {
+		if len(w.RootsB64) != len(j.Roots) {
+			return fmt.Errorf("bad roots_b64: %d entries for %d roots", len(w.RootsB64), len(j.Roots))
+		}
+		for i, b := range w.RootsB64 {
+			root, err := fromB64("roots_b64", b)
+			if err != nil {
+				return err
+			}
+			j.Roots[i] = root
+		}
+	}
+	if w.CurrentFilenameB64 != "" {
+		name, err := fromB64("current_filename_b64", w.CurrentFilenameB64)
+		if err != nil {
+			return err
+		}
+		j.CurrentFilename = name
+	}
+	return nil
+}
 
 func encodeFile(r *FileRecord) ([]byte, error) {
 	code, ok := statusCodes[r.Status]
 	if !ok {
 		return nil, errors.New("unknown file status " + string(r.Status))
 	}
-	body, err := json.Marshal(r)
+	body, err := json.Marshal(fileJSON{FileRecord: r, RootB64: rawB64(r.Root)})
 	if err != nil {
 		return nil, err
 	}
@@ -51,10 +141,26 @@ func fileHeader(v []byte) (processing.Status, bool, error) {
 	return st, v[1]&flagReused != 0, nil
 }
 
-// decodeFile reads a record; json.Unmarshal copies out of bbolt's memory map.
-func decodeFile(v []byte, r *FileRecord) error {
+// decodeFile reads the record stored under key k; json.Unmarshal and the
+// string conversion copy out of bbolt's memory map.
+func decodeFile(k, v []byte, r *FileRecord) error {
+	if len(k) < 10 {
+		return errBadKey
+	}
 	if _, _, err := fileHeader(v); err != nil {
 		return err
 	}
-	return json.Unmarshal(v[2:], r)
+	w := fileJSON{FileRecord: r}
+	if err := json.Unmarshal(v[2:], &w); err != nil {
+		return err
+	}
+	if w.RootB64 != "" {
+		root, err := fromB64("root_b64", w.RootB64)
+		if err != nil {
+			return err
+		}
+		r.Root = root
+	}
+	r.JobID, r.RootIndex, r.RelPath = be.Uint64(k), int(be.Uint16(k[8:])), string(k[10:])
+	return nil
 }

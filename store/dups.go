@@ -46,7 +46,7 @@ func (db *DB) FileByKey(k []byte) (FileRecord, error) {
 		if v == nil {
 			return ErrNotFound
 		}
-		return decodeFile(v, &r)
+		return decodeFile(k, v, &r)
 	})
 	return r, err
 }
@@ -69,7 +69,7 @@ func (db *DB) ExactDuplicates(jobID uint64) ([]ExactGroup, error) {
 		c := files.Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			var r FileRecord
-			if err := decodeFile(v, &r); err != nil {
+			if err := decodeFile(k, v, &r); err != nil {
 				return err
 			}
 			if r.SHA256 == "" || seen[r.SHA256] {
@@ -89,7 +89,7 @@ func (db *DB) ExactDuplicates(jobID uint64) ([]ExactGroup, error) {
 					continue
 				}
 				var m FileRecord
-				if err := decodeFile(fv, &m); err != nil {
+				if err := decodeFile(fk, fv, &m); err != nil {
 					return err
 				}
 				abs := m.AbsPath()

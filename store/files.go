@@ -57,7 +57,7 @@ func putFile(tx *bolt.Tx, k []byte, r *FileRecord) error {
 	files := tx.Bucket(bucketFiles)
 	if old := files.Get(k); old != nil {
 		var prev FileRecord
-		if err := decodeFile(old, &prev); err == nil && prev.SHA256 != "" {
+		if err := decodeFile(k, old, &prev); err == nil && prev.SHA256 != "" {
 			if sum, err := hex.DecodeString(prev.SHA256); err == nil {
 				if err := tx.Bucket(bucketSHA).Delete(append(sum, k...)); err != nil {
 					return err
@@ -104,24 +104,30 @@ func putFile(tx *bolt.Tx, k []byte, r *FileRecord) error {
 
 // Files lists a job's files in processing order.
 func (db *DB) Files(jobID uint64) ([]FileRecord, error) {
-	return db.scanFiles(jobID, nil, 0, func(processing.Status) bool { return true })
+	recs, _, err := db.scanFiles(jobID, nil, 0, func(processing.Status) bool { return true })
+	return recs, err
 }
 
 // FilesWithStatus lists a job's files that have the given status, in order.
 func (db *DB) FilesWithStatus(jobID uint64, st processing.Status) ([]FileRecord, error) {
-	return db.scanFiles(jobID, nil, 0, func(s processing.Status) bool { return s == st })
+	recs, _, err := db.scanFiles(jobID, nil, 0, func(s processing.Status) bool { return s == st })
+	return recs, err
 }
 
 // PendingAfter returns up to limit pending files of the job whose key sorts
-// after the given one (nil: from the start), in order.
-func (db *DB) PendingAfter(jobID uint64, after []byte, limit int) ([]FileRecord, error) {
+// after the given one (nil: from the start), in order, and the stored key of
+// the last one: the next call continues from it. A caller must resume from
+// that key, never from one recomputed from a decoded record, so a walk always
+// moves forward.
+func (db *DB) PendingAfter(jobID uint64, after []byte, limit int) (recs []FileRecord, last []byte, err error) {
 	return db.scanFiles(jobID, after, limit, func(s processing.Status) bool { return s == processing.StatusPending })
 }
 
 // scanFiles decodes the records whose status (read from the value's header,
-// without decoding the rest) passes keep.
-func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(processing.Status) bool) ([]FileRecord, error) {
+// without decoding the rest) passes keep, and returns the key of the last one.
+func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(processing.Status) bool) ([]FileRecord, []byte, error) {
 	var out []FileRecord
+	var last []byte
 	prefix := jobKey(jobID)
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketFiles).Cursor()
@@ -143,17 +149,18 @@ func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(process
 				continue
 			}
 			var r FileRecord
-			if err := decodeFile(v, &r); err != nil {
+			if err := decodeFile(k, v, &r); err != nil {
 				return fmt.Errorf("file record %q is damaged: %w", k[10:], err)
 			}
 			out = append(out, r)
+			last = bytes.Clone(k)
 			if limit > 0 && len(out) >= limit {
 				return nil
 			}
 		}
 		return nil
 	})
-	return out, err
+	return out, last, err
 }
 
 // Previous returns the latest analysis stored for a file at this absolute
@@ -171,7 +178,7 @@ func (db *DB) Previous(absPath string) (FileRecord, bool, error) {
 			return nil
 		}
 		found = true
-		return decodeFile(v, &r)
+		return decodeFile(k, v, &r)
 	})
 	return r, found, err
 }
@@ -185,21 +192,23 @@ func (db *DB) ResetErrors(j *Job) (int, error) {
 		files := tx.Bucket(bucketFiles)
 		prefix := jobKey(j.ID)
 		var failed []FileRecord
+		var keys [][]byte // rewritten under the keys they are stored under
 		c := files.Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			if st, _, err := fileHeader(v); err != nil || st != processing.StatusError {
 				continue
 			}
 			var r FileRecord
-			if err := decodeFile(v, &r); err != nil {
+			if err := decodeFile(k, v, &r); err != nil {
 				return err
 			}
 			failed = append(failed, r)
+			keys = append(keys, bytes.Clone(k))
 		}
 		for i := range failed {
 			r := &failed[i]
 			r.Status, r.Error = processing.StatusPending, ""
-			if err := putFile(tx, r.Key(), r); err != nil {
+			if err := putFile(tx, keys[i], r); err != nil {
 				return err
 			}
 			n++

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -26,7 +25,7 @@ func (db *DB) PutJob(j *Job) error {
 }
 
 func putJob(tx *bolt.Tx, j *Job) error {
-	v, err := json.Marshal(j)
+	v, err := encodeJob(j)
 	if err != nil {
 		return err
 	}
@@ -41,7 +40,7 @@ func (db *DB) Job(id uint64) (Job, error) {
 		if v == nil {
 			return fmt.Errorf("job %d: %w", id, ErrNotFound)
 		}
-		return json.Unmarshal(v, &j) // Unmarshal copies out of the mmap
+		return decodeJob(v, &j)
 	})
 	return j, err
 }
@@ -53,7 +52,7 @@ func (db *DB) Jobs() ([]Job, error) {
 		c := tx.Bucket(bucketJobs).Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
 			var j Job
-			if err := json.Unmarshal(v, &j); err != nil {
+			if err := decodeJob(v, &j); err != nil {
 				return fmt.Errorf("job %x is damaged: %w", k, err)
 			}
 			jobs = append(jobs, j)

@@ -91,11 +91,11 @@ func TestFilesAreAPrefixScanInPathOrder(t *testing.T) {
 	if c, _ := db.CountFiles(1); n != 0 || c.Done != 1 || c.Pending != 2 {
 		t.Errorf("relisting overwrote a result: added %d, %+v", n, c)
 	}
-	p, _ := db.PendingAfter(1, nil, 1)
+	p, last, _ := db.PendingAfter(1, nil, 1)
 	if len(p) != 1 || p[0].RelPath != "b/c.jpg" {
 		t.Errorf("first pending %v", p)
 	}
-	p, _ = db.PendingAfter(1, p[0].Key(), 10)
+	p, _, _ = db.PendingAfter(1, last, 10)
 	if len(p) != 1 || p[0].Root != "/photos1" {
 		t.Errorf("pending after b/c.jpg: %v", p)
 	}

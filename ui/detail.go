@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"shoebox/app"
 	"shoebox/processing"
 	"shoebox/store"
 )
@@ -95,7 +96,7 @@ func (d *fileDetail) show(r store.FileRecord) {
 	d.empty.Hide()
 	d.body.Show()
 	d.key = r.Root + "/" + r.RelPath
-	d.name.SetText(r.RelPath)
+	d.name.SetText(app.ReadablePath(r.RelPath))
 	d.info.SetText(fileFacts(r))
 	d.cands.RemoveAll()
 	if len(r.Time.Candidates) == 0 {
@@ -136,7 +137,7 @@ func fileFacts(r store.FileRecord) string {
 	if r.Width > 0 {
 		fmt.Fprintf(&b, " · %d × %d", r.Width, r.Height)
 	}
-	fmt.Fprintf(&b, "\nIn %s", path.Join(homeShort(r.Root), path.Dir(r.RelPath)))
+	fmt.Fprintf(&b, "\nIn %s", path.Join(homeShort(r.Root), app.ReadablePath(path.Dir(r.RelPath))))
 	switch r.Status {
 	case processing.StatusDone:
 		if r.Time.Value != "" {
@@ -146,7 +147,7 @@ func fileFacts(r store.FileRecord) string {
 			b.WriteString("\nNo date could be trusted.")
 		}
 	case processing.StatusError:
-		fmt.Fprintf(&b, "\nFailed: %s", r.Error)
+		fmt.Fprintf(&b, "\nFailed: %s", app.ReadablePath(r.Error))
 	case processing.StatusSkipped:
 		b.WriteString("\nSkipped: not a photo or video.")
 	case processing.StatusPending:

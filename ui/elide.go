@@ -6,6 +6,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"shoebox/app"
 )
 
 // middleLabel is a one-line label that shortens its text in the middle to
@@ -15,7 +17,10 @@ type middleLabel struct {
 	full string
 }
 
+// Paths that are not valid UTF-8 are shown with U+FFFD (app.ReadablePath):
+// the label measures and elides what it shows.
 func newMiddleLabel(text string) *middleLabel {
+	text = app.ReadablePath(text)
 	l := &middleLabel{full: text}
 	l.Text = text
 	l.ExtendBaseWidget(l)
@@ -24,6 +29,7 @@ func newMiddleLabel(text string) *middleLabel {
 
 // SetFull sets the whole text; the label shows as much of it as fits.
 func (l *middleLabel) SetFull(s string) {
+	s = app.ReadablePath(s)
 	if s == l.full && l.Text != "" {
 		return
 	}

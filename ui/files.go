@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
+	"shoebox/app"
 	"shoebox/processing"
 	"shoebox/store"
 )
@@ -131,7 +132,7 @@ func newFilesView(u *UI) *filesView {
 func fileCell(r store.FileRecord, col int) string {
 	switch col {
 	case 0:
-		return r.RelPath
+		return app.ReadablePath(r.RelPath)
 	case 1:
 		return strings.Replace(r.Time.Value, "T", " ", 1)
 	case 2:

@@ -68,8 +68,10 @@ func humanBytes(n int64) string {
 }
 
 // elideMiddle shortens s to at most max runes by replacing its middle with
-// "…", so both the start of a path and the file name stay readable.
+// "…", so both the start of a path and the file name stay readable. A name
+// that is not valid UTF-8 shows each bad byte as U+FFFD (app.ReadablePath).
 func elideMiddle(s string, max int) string {
+	s = app.ReadablePath(s)
 	n := utf8.RuneCountInString(s)
 	if n <= max {
 		return s
@@ -84,19 +86,20 @@ func elideMiddle(s string, max int) string {
 	return string(r[:head]) + "…" + string(r[n-tail:])
 }
 
-// homeShort writes a folder with the home directory as "~".
+// homeShort writes a folder with the home directory as "~", readably
+// (app.ReadablePath).
 func homeShort(path string) string {
 	home, err := os.UserHomeDir()
 	if err != nil || home == "" {
-		return path
+		return app.ReadablePath(path)
 	}
 	if path == home {
 		return "~"
 	}
 	if rel, err := filepath.Rel(home, path); err == nil && !strings.HasPrefix(rel, "..") {
-		return "~" + string(filepath.Separator) + rel
+		return app.ReadablePath("~" + string(filepath.Separator) + rel)
 	}
-	return path
+	return app.ReadablePath(path)
 }
 
 // rootsLabel names a job's folders: "~/Pictures", "~/Pictures and 2 more".

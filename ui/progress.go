@@ -281,7 +281,7 @@ func (v *scanView) show(p app.Progress) {
 		} else {
 			v.bannerTitle.SetText("The scan failed")
 		}
-		msg := p.ErrorMessage
+		msg := app.ReadablePath(p.ErrorMessage) // the halt message names failed files
 		if msg == "" {
 			msg = fmt.Sprintf("%s of %s files failed.", thousands(p.Errors), thousands(p.Current))
 		}
