@@ -132,6 +132,13 @@ func cmdScan(args []string, stderr io.Writer) (int, error) {
 	if err := s.Validate(); err != nil {
 		return ExitFailure, err
 	}
+	_, notes, err := planRoots(dirs)
+	if err != nil {
+		return ExitFailure, err
+	}
+	for _, n := range notes {
+		fmt.Fprintln(stderr, n)
+	}
 	lib, err := openForCLI(*db)
 	if err != nil {
 		return ExitFailure, err
