@@ -303,7 +303,7 @@ func (r *run) work(work <-chan store.FileRecord, results chan<- analysed) {
 	}
 	for rec := range work {
 		res, err := r.lib.opt.Analyze(r.ctx, processing.Input{
-			Path: rec.AbsPath(), RelPath: rec.RelPath, ModTime: rec.Mtime(),
+			Path: rec.AbsPath(), RelPath: rec.RelPath, ModTime: rec.Mtime(), Size: rec.Size,
 		}, opt)
 		if err != nil {
 			continue // cancelled: the file stays pending
