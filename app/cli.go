@@ -115,7 +115,7 @@ func openForCLI(db, cmd string) (*Library, error) {
 func cmdScan(args []string, stderr io.Writer) (int, error) {
 	fs, db := newFlags("scan", stderr)
 	d := DefaultSettings()
-	var s Settings
+	s := d // every field explicit: a flag given as 0 means 0
 	fs.IntVar(&s.Workers, "workers", d.Workers, "files analysed at once")
 	fs.IntVar(&s.BatchSize, "batch", d.BatchSize, "results committed per transaction")
 	fs.Float64Var(&s.MaxErrorRate, "max-error-rate", d.MaxErrorRate, "halt when this fraction of files fail (after --min-sample files)")
@@ -133,6 +133,13 @@ func cmdScan(args []string, stderr io.Writer) (int, error) {
 	}
 	if err := s.Validate(); err != nil {
 		return ExitFailure, err
+	}
+	_, notes, err := planRoots(dirs)
+	if err != nil {
+		return ExitFailure, err
+	}
+	for _, n := range notes {
+		fmt.Fprintln(stderr, n)
 	}
 	lib, err := openForCLI(*db, "scan")
 	if err != nil {

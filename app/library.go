@@ -107,6 +107,13 @@ func OpenLibraryWith(path string, opt LibraryOptions) (*Library, error) {
 		}
 		path = p
 	}
+	// Absolute from here on: the walk compares it with the files it lists,
+	// whatever the working folder is by then.
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot find the library %s: %w", path, err)
+	}
+	path = abs
 	if opt.Analyze == nil {
 		opt.Analyze = processing.Analyze
 	}

@@ -3,6 +3,8 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -125,13 +127,35 @@ func (r *run) execute() {
 // list walks the roots and stores every file as pending (or as done, when an
 // unchanged file's analysis can be reused), so the total is known and a
 // resumed job continues exactly where it was.
+//
+// A pause stops the listing too, within an entry or two: list then returns
+// nil with the job not Listed, process sees the pause flag and records
+// PAUSED, and resuming lists again (AddFiles keeps the records already
+// stored). A cancel returns the context's error.
 func (r *run) list() error {
 	j := &r.job
-	recs, err := listFiles(r.ctx, j.Roots, walkOptions{exclude: r.lib.db.Path()})
+	stop := func() error {
+		if err := r.ctx.Err(); err != nil {
+			return err
+		}
+		if runFlag(r.flag.Load()) != flagRun {
+			return errListingPaused
+		}
+		return nil
+	}
+	recs, err := listFiles(r.ctx, j.Roots, walkOptions{exclude: r.lib.db.Path(), stop: stop})
+	if errors.Is(err, errListingPaused) {
+		return nil // nothing stored: the job stays as it was, not listed
+	}
 	if err != nil {
 		return err
 	}
 	for i := range recs {
+		if i%256 == 0 {
+			if err := stop(); err != nil {
+				return ignorePause(err)
+			}
+		}
 		recs[i].JobID = j.ID
 		if !r.settings.Rehash && recs[i].Status == processing.StatusPending {
 			if err := r.reuse(&recs[i]); err != nil {
@@ -141,8 +165,11 @@ func (r *run) list() error {
 	}
 	const chunk = 5000
 	for start := 0; start < len(recs); start += chunk {
-		if err := r.ctx.Err(); err != nil {
-			return err
+		if err := stop(); err != nil {
+			if !errors.Is(err, errListingPaused) {
+				return err
+			}
+			break // count what was stored, so the paused job agrees with its files
 		}
 		end := min(start+chunk, len(recs))
 		// The last chunk is stored with the job marked listed, in one
@@ -171,6 +198,14 @@ func (r *run) list() error {
 	}
 	r.setCounters()
 	return nil
+}
+
+// ignorePause is err, except that a paused listing is not an error (see list).
+func ignorePause(err error) error {
+	if errors.Is(err, errListingPaused) {
+		return nil
+	}
+	return err
 }
 
 // reuse copies the latest analysis of the same path when the file is
@@ -279,7 +314,7 @@ func (r *run) work(work <-chan store.FileRecord, results chan<- analysed) {
 	}
 	for rec := range work {
 		res, err := r.lib.opt.Analyze(r.ctx, processing.Input{
-			Path: rec.AbsPath(), RelPath: rec.RelPath, ModTime: rec.Mtime(),
+			Path: rec.AbsPath(), RelPath: rec.RelPath, ModTime: rec.Mtime(), Size: rec.Size,
 		}, opt)
 		if err != nil {
 			continue // cancelled: the file stays pending

@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"runtime"
 	"time"
 
@@ -10,7 +11,13 @@ import (
 )
 
 // Settings are the knobs of a scan. Each job stores the settings it ran with.
-// The zero value of a field means "the default" (see DefaultSettings).
+//
+// Settings that start from DefaultSettings (the command line and the window
+// do) or are read from JSON (a job's stored settings) are explicit: every
+// field holds a value chosen on purpose, so a max error rate or a min sample
+// of 0 means 0, and a zero that means nothing (0 workers) is refused by
+// Validate. In a Settings written as a Go literal a zero field means "the
+// default", as it always has.
 type Settings struct {
 	// Workers is how many files are analysed at once. Default: runtime.NumCPU().
 	Workers int `json:"workers"`
@@ -33,6 +40,8 @@ type Settings struct {
 	FileTimeout Duration `json:"file_timeout"`
 	// Rehash analyses every file again instead of reusing unchanged files' analysis.
 	Rehash bool `json:"rehash,omitempty"`
+
+	explicit bool // see above; not stored: stored settings are explicit when read
 }
 
 // Default values of Settings.
@@ -49,10 +58,14 @@ const (
 
 // DefaultSettings returns the settings a new scan uses unless told otherwise.
 func DefaultSettings() Settings {
-	return Settings{}.WithDefaults()
+	s := Settings{}.WithDefaults()
+	s.explicit = true
+	return s
 }
 
-// WithDefaults fills every unset field with its default.
+// WithDefaults fills every unset field with its default: a field whose zero
+// means nothing, and, in a Go literal, the error threshold and minimum sample
+// (see Settings).
 func (s Settings) WithDefaults() Settings {
 	if s.Workers <= 0 {
 		s.Workers = runtime.NumCPU()
@@ -63,10 +76,10 @@ func (s Settings) WithDefaults() Settings {
 	if s.FlushInterval <= 0 {
 		s.FlushInterval = Duration(DefaultFlushInterval)
 	}
-	if s.MaxErrorRate <= 0 {
+	if s.MaxErrorRate <= 0 && !s.explicit {
 		s.MaxErrorRate = DefaultMaxErrorRate
 	}
-	if s.MinSample <= 0 {
+	if s.MinSample <= 0 && !s.explicit {
 		s.MinSample = DefaultMinSample
 	}
 	if s.MinYear <= 0 {
@@ -84,22 +97,45 @@ func (s Settings) WithDefaults() Settings {
 	return s
 }
 
-// Validate reports settings a person must correct.
+// Validate reports settings a person must correct. In explicit settings a
+// zero is refused where it means nothing (see Settings).
 func (s Settings) Validate() error {
+	least := 0 // in a Go literal, 0 means the default
+	if s.explicit {
+		least = 1
+	}
 	switch {
-	case s.Workers < 0 || s.Workers > 256:
+	case s.Workers < least || s.Workers > 256:
 		return fmt.Errorf("workers must be between 1 and 256, not %d", s.Workers)
-	case s.BatchSize < 0 || s.BatchSize > 100000:
+	case s.BatchSize < least || s.BatchSize > 100000:
 		return fmt.Errorf("batch size must be between 1 and 100000, not %d", s.BatchSize)
-	case s.MaxErrorRate < 0 || s.MaxErrorRate > 1:
+	case math.IsNaN(s.MaxErrorRate) || s.MaxErrorRate < 0 || s.MaxErrorRate > 1:
 		return fmt.Errorf("the error threshold must be between 0 and 1 (0.10 is 10%%), not %g", s.MaxErrorRate)
 	case s.MinSample < 0:
-		return fmt.Errorf("the minimum sample cannot be negative")
-	case s.MinYear != 0 && (s.MinYear < 1826 || s.MinYear > 2100):
+		return fmt.Errorf("the minimum sample cannot be negative, not %d", s.MinSample)
+	case (s.MinYear != 0 || s.explicit) && (s.MinYear < 1826 || s.MinYear > 2100):
 		return fmt.Errorf("the minimum valid year must be between 1826 and 2100, not %d", s.MinYear)
-	case s.NearDistance < 0 || s.NearDistance > 32:
-		return fmt.Errorf("the near-duplicate distance must be between 0 and 32, not %d", s.NearDistance)
+	case s.NearDistance < least || s.NearDistance > 32:
+		// 0 cannot be honoured: near-duplicate grouping reads 0 as its default.
+		return fmt.Errorf("the near-duplicate distance must be between 1 and 32, not %d", s.NearDistance)
+	case s.MaxPixels < int64(least):
+		return fmt.Errorf("the pixel limit must be at least 1, not %d", s.MaxPixels)
+	case s.FlushInterval < Duration(least) || s.FileTimeout < Duration(least):
+		return fmt.Errorf("the flush interval and the file timeout must be positive, not %s and %s",
+			time.Duration(s.FlushInterval), time.Duration(s.FileTimeout))
 	}
+	return nil
+}
+
+// UnmarshalJSON reads stored settings over the defaults: a key missing from
+// older JSON takes its default, and a stored value, zero included, is kept.
+func (s *Settings) UnmarshalJSON(b []byte) error {
+	type plain Settings // without this method
+	p := plain(DefaultSettings())
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*s = Settings(p)
 	return nil
 }
 

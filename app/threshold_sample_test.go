@@ -55,10 +55,11 @@ func TestResumedJobKeepsCountingTheWholeJob(t *testing.T) {
 				t.Fatal(err)
 			}
 			var id uint64
-			pauseAt := make(chan struct{})
+			pauseAt, paused := make(chan struct{}), make(chan struct{})
 			f.before = func(n int, _ string) {
 				if n == 164 {
 					close(pauseAt)
+					<-paused // file 164 finishes only once the pause is asked
 				}
 			}
 			id, err = lib.Start([]string{dir}, Settings{Workers: 1, MinSample: 10, MaxErrorRate: 0.10})
@@ -69,10 +70,10 @@ func TestResumedJobKeepsCountingTheWholeJob(t *testing.T) {
 			if err := lib.Pause(id); err != nil {
 				t.Fatal(err)
 			}
+			close(paused)
 			if st := lib.Wait(id); st != store.StatePaused {
 				t.Fatalf("after pause: %s", st)
 			}
-			f.before = nil
 			j, _ := lib.Job(id)
 			if j.ProgressCurrent > 170 || j.ErrorCount != 5 {
 				t.Fatalf("paused at %d files with %d errors; the test needs the pause before file 170", j.ProgressCurrent, j.ErrorCount)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -29,19 +30,47 @@ func isClutter(name string) bool {
 
 // walkOptions tune listFiles.
 type walkOptions struct {
-	exclude string // an absolute path never listed (the library file itself)
+	exclude string // the library file: never listed, nor its lock or temp files
+	// stop, when set, is asked between folder entries; an error it returns
+	// ends the listing with that error (a pause: see run.list).
+	stop func() error
 }
+
+// errListingPaused ends a listing that the person paused.
+var errListingPaused = errors.New("the listing was paused")
+
+// dirChunk is how many entries of a folder are read at once, so that a huge
+// folder is never read in one uninterruptible call.
+const dirChunk = 256
 
 // listFiles lists every file under the roots, sorted by root and then by path
 // relative to the root (the order the store keys them in, and the order they
-// are processed). Symbolic links to folders are followed once: a link back
-// into a folder already being walked is not followed again. A folder that
-// cannot be read becomes an error record, not a failed listing.
+// are processed). A folder that cannot be read becomes an error record, not a
+// failed listing. It stops within an entry or two of ctx being cancelled or
+// opt.stop returning an error, and returns that error.
+//
+// Symbolic links: a link to a folder is never walked. When the folder lies
+// inside the scanned folders its files are listed once, at their own path;
+// when it lies outside (a link to / would list the whole machine) the link is
+// recorded as skipped with a note saying so. A link to a file outside the
+// scanned folders is listed as that file, under the link's name; a link to a
+// file inside them is not listed a second time.
 func listFiles(ctx context.Context, roots []string, opt walkOptions) ([]store.FileRecord, error) {
+	reals := make([]string, len(roots))
+	for i, r := range roots {
+		reals[i] = realPath(r)
+	}
+	exclude := ""
+	if opt.exclude != "" {
+		exclude = realPath(opt.exclude)
+	}
 	var all []store.FileRecord
 	for i, root := range roots {
-		w := walker{ctx: ctx, root: root, index: i, exclude: opt.exclude, visited: map[string]bool{}}
-		if err := w.dir(root, ""); err != nil {
+		if coveringRoot(i, reals) >= 0 {
+			continue // listed under the root that contains it (jobs stored before roots were checked)
+		}
+		w := walker{ctx: ctx, stop: opt.stop, root: root, index: i, reals: reals, exclude: exclude}
+		if err := w.dir(root, reals[i], ""); err != nil {
 			return nil, err
 		}
 		sort.Slice(w.out, func(a, b int) bool { return w.out[a].RelPath < w.out[b].RelPath })
@@ -52,75 +81,128 @@ func listFiles(ctx context.Context, roots []string, opt walkOptions) ([]store.Fi
 
 type walker struct {
 	ctx     context.Context
+	stop    func() error
 	root    string
 	index   int
-	exclude string
-	visited map[string]bool // real paths of folders already walked
+	reals   []string // real paths of all the roots, to tell where a link leads
+	exclude string   // real path of the library
 	out     []store.FileRecord
 }
 
-func (w *walker) dir(abs, rel string) error {
+func (w *walker) check() error {
 	if err := w.ctx.Err(); err != nil {
 		return err
 	}
-	real, err := filepath.EvalSymlinks(abs)
-	if err != nil {
-		real = abs
+	if w.stop != nil {
+		return w.stop()
 	}
-	if w.visited[real] {
-		return nil // a link loop, or a second link to the same folder
+	return nil
+}
+
+// dir lists the folder abs, whose real path (no links) is real.
+func (w *walker) dir(abs, real, rel string) error {
+	if err := w.check(); err != nil {
+		return err
 	}
-	w.visited[real] = true
-	entries, err := os.ReadDir(abs)
+	f, err := os.Open(abs)
 	if err != nil {
 		w.failed(rel, "folder cannot be read: "+describeFSError(err))
 		return nil
 	}
-	for _, e := range entries {
-		name := e.Name()
-		if isClutter(name) {
-			continue
-		}
-		childAbs := filepath.Join(abs, name)
-		childRel := name
-		if rel != "" {
-			childRel = rel + "/" + name
-		}
-		if childAbs == w.exclude || strings.HasPrefix(childAbs, w.exclude+"-") {
-			continue // the library (and its lock or temp files) is not a photo
-		}
-		typ := e.Type()
-		var info fs.FileInfo
-		if typ&fs.ModeSymlink != 0 {
-			info, err = os.Stat(childAbs) // follow the link
-			if err != nil {
-				w.failed(childRel, "broken link: "+describeFSError(err))
-				continue
-			}
-		} else {
-			info, err = e.Info()
-			if err != nil {
-				w.failed(childRel, "cannot be read: "+describeFSError(err))
-				continue
-			}
-		}
-		switch {
-		case info.IsDir():
-			if err := w.dir(childAbs, childRel); err != nil {
+	defer f.Close()
+	for {
+		entries, err := f.ReadDir(dirChunk)
+		for _, e := range entries {
+			if err := w.check(); err != nil {
 				return err
 			}
-		case info.Mode().IsRegular():
-			rec := store.FileRecord{
-				RootIndex: w.index, Root: w.root, RelPath: childRel,
-				Size: info.Size(), MtimeNS: info.ModTime().UnixNano(),
-				Status: processing.StatusPending,
+			if err := w.entry(e, abs, real, rel); err != nil {
+				return err
 			}
-			rec.CtimeNS, rec.Inode = changeTimeAndInode(info)
-			w.out = append(w.out, rec)
 		}
-		// Sockets, devices and pipes are not files a person keeps photos in.
+		if errors.Is(err, io.EOF) || (err == nil && len(entries) == 0) {
+			return nil
+		}
+		if err != nil {
+			w.failed(rel, "folder cannot be read completely: "+describeFSError(err))
+			return nil
+		}
 	}
+}
+
+func (w *walker) entry(e fs.DirEntry, abs, real, rel string) error {
+	name := e.Name()
+	if isClutter(name) {
+		return nil
+	}
+	childAbs, childReal := filepath.Join(abs, name), filepath.Join(real, name)
+	childRel := name
+	if rel != "" {
+		childRel = rel + "/" + name
+	}
+	if w.excluded(childReal) {
+		return nil
+	}
+	typ := e.Type()
+	switch {
+	case typ&fs.ModeSymlink != 0:
+		w.link(childAbs, childRel)
+	case typ.IsDir():
+		return w.dir(childAbs, childReal, childRel)
+	case typ.IsRegular():
+		info, err := e.Info()
+		if err != nil {
+			w.failed(childRel, "cannot be read: "+describeFSError(err))
+			return nil
+		}
+		w.file(childRel, info)
+	}
+	// Sockets, devices and pipes are not files a person keeps photos in.
 	return nil
+}
+
+// link lists a symbolic link as described at listFiles.
+func (w *walker) link(abs, rel string) {
+	target, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		w.failed(rel, "broken link: "+describeFSError(err))
+		return
+	}
+	info, err := os.Stat(target)
+	if err != nil {
+		w.failed(rel, "broken link: "+describeFSError(err))
+		return
+	}
+	inside := false
+	for _, r := range w.reals {
+		inside = inside || within(target, r)
+	}
+	switch {
+	case inside || w.excluded(target):
+		// Listed at its own path (or the library itself): not twice.
+	case info.IsDir():
+		w.out = append(w.out, store.FileRecord{
+			RootIndex: w.index, Root: w.root, RelPath: rel, Status: processing.StatusSkipped,
+			Note: "a link to " + target + ", which is outside the scanned folders: not followed (scan that folder too to include it)",
+		})
+	case info.Mode().IsRegular():
+		w.file(rel, info)
+	}
+}
+
+func (w *walker) file(rel string, info fs.FileInfo) {
+	rec := store.FileRecord{
+		RootIndex: w.index, Root: w.root, RelPath: rel,
+		Size: info.Size(), MtimeNS: info.ModTime().UnixNano(),
+		Status: processing.StatusPending,
+	}
+	rec.CtimeNS, rec.Inode = changeTimeAndInode(info)
+	w.out = append(w.out, rec)
+}
+
+// excluded says whether a real path is the library (or its lock or temp files).
+func (w *walker) excluded(real string) bool {
+	return w.exclude != "" && (real == w.exclude || strings.HasPrefix(real, w.exclude+"-"))
 }
 
 func (w *walker) failed(rel, msg string) {
@@ -146,29 +228,92 @@ func describeFSError(err error) string {
 	return err.Error()
 }
 
-// checkRoots makes roots absolute and refuses ones that are not folders.
+// checkRoots makes roots absolute and refuses ones that are not folders; a
+// folder given twice, or inside another one given too, is dropped (see planRoots).
 func checkRoots(roots []string) ([]string, error) {
+	kept, _, err := planRoots(roots)
+	return kept, err
+}
+
+// planRoots makes roots absolute, refuses ones that are not folders, and
+// drops a folder that is the same as one given earlier or lies inside another
+// one (also through links), so that no file is listed twice; notes says, for
+// each folder dropped, why, in a sentence for the person.
+func planRoots(roots []string) (kept, notes []string, err error) {
 	if len(roots) == 0 {
-		return nil, fmt.Errorf("no folder to scan")
+		return nil, nil, fmt.Errorf("no folder to scan")
 	}
-	out := make([]string, 0, len(roots))
-	seen := map[string]bool{}
-	for _, r := range roots {
-		abs, err := filepath.Abs(r)
+	abs := make([]string, len(roots))
+	reals := make([]string, len(roots))
+	for i, r := range roots {
+		a, err := filepath.Abs(r)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", r, err)
+			return nil, nil, fmt.Errorf("%s: %w", r, err)
 		}
-		fi, err := os.Stat(abs)
+		fi, err := os.Stat(a)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %s", r, describeFSError(err))
+			return nil, nil, fmt.Errorf("%s: %s", r, describeFSError(err))
 		}
 		if !fi.IsDir() {
-			return nil, fmt.Errorf("%s is a file, not a folder", r)
+			return nil, nil, fmt.Errorf("%s is a file, not a folder", r)
 		}
-		if !seen[abs] {
-			seen[abs] = true
-			out = append(out, abs)
+		abs[i], reals[i] = a, realPath(a)
+	}
+	for i := range abs {
+		j := coveringRoot(i, reals)
+		switch {
+		case j < 0:
+			kept = append(kept, abs[i])
+		case reals[i] == reals[j]:
+			notes = append(notes, fmt.Sprintf("%s is the same folder as %s: it is scanned once.", roots[i], roots[j]))
+		default:
+			notes = append(notes, fmt.Sprintf("%s is inside %s: its files are listed once, under %s.", roots[i], roots[j], roots[j]))
 		}
 	}
-	return out, nil
+	return kept, notes, nil
+}
+
+// coveringRoot is the index of a root that contains root i, or that is the
+// same folder given earlier, or -1. reals are the roots' real paths.
+func coveringRoot(i int, reals []string) int {
+	for j, r := range reals {
+		switch {
+		case j == i:
+		case reals[i] == r:
+			if j < i {
+				return j
+			}
+		case within(reals[i], r):
+			return j
+		}
+	}
+	return -1
+}
+
+// within says whether path p is dir or lies below it; both are clean and absolute.
+func within(p, dir string) bool {
+	if p == dir {
+		return true
+	}
+	if !strings.HasSuffix(dir, string(filepath.Separator)) { // only "/" or `C:\` end with one
+		dir += string(filepath.Separator)
+	}
+	return strings.HasPrefix(p, dir)
+}
+
+// realPath is p made absolute with every symbolic link resolved, so that paths
+// reached in different ways compare equal. A path that does not exist (yet)
+// has its folder resolved.
+func realPath(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.Clean(p)
+	}
+	if r, err := filepath.EvalSymlinks(abs); err == nil {
+		return r
+	}
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		return filepath.Join(dir, filepath.Base(abs))
+	}
+	return abs
 }

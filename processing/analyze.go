@@ -20,7 +20,11 @@ import (
 type Input struct {
 	Path    string    // absolute path on disk
 	RelPath string    // path relative to its scan root, '/' separators
-	ModTime time.Time // as listed
+	ModTime time.Time // as listed; zero when the file was not listed (nothing to compare)
+	// Size is the listed size. With ModTime set, a file whose size or mtime
+	// differ when it is opened is an error that says it changed, so that the
+	// size, mtime and hash stored for it all describe the same bytes.
+	Size int64
 }
 
 // AnalyzeOptions tune the analysis. Zero values mean the documented defaults.
@@ -132,6 +136,11 @@ func analyzeContent(ctx context.Context, in Input, opt AnalyzeOptions) (res Resu
 	if fi.IsDir() {
 		return errorResult("is a folder, not a file"), meta, nil
 	}
+	if !in.ModTime.IsZero() {
+		if msg := changed(in.Size, in.ModTime, fi); msg != "" {
+			return Result{Status: StatusError, Size: fi.Size(), Error: msg}, meta, nil
+		}
+	}
 	size := fi.Size()
 	ext := strings.ToLower(filepath.Ext(in.Path))
 	if size == 0 {
@@ -197,6 +206,14 @@ func analyzeContent(ctx context.Context, in Input, opt AnalyzeOptions) (res Resu
 		}
 	}
 
+	// Look again now that every byte was read: a write during the read leaves
+	// a hash of neither the old nor the new file.
+	if after, err := f.Stat(); err == nil {
+		if msg := changed(size, fi.ModTime(), after); msg != "" {
+			return Result{Status: StatusError, Size: after.Size(), Error: msg}, meta, nil
+		}
+	}
+
 	if data != nil {
 		h, err := HashImage(ctx, data, res.MIME, meta.Orientation, DecodeLimits{MaxPixels: opt.MaxPixels, Budget: opt.Budget})
 		switch {
@@ -217,6 +234,20 @@ func analyzeContent(ctx context.Context, in Input, opt AnalyzeOptions) (res Resu
 
 	res.Status = StatusDone
 	return res, meta, nil
+}
+
+// changed says how the file now differs from the size and mtime it had, or
+// "" when it does not.
+func changed(size int64, mtime time.Time, now os.FileInfo) string {
+	const layout = "2006-01-02 15:04:05.999999999"
+	switch {
+	case now.Size() != size:
+		return fmt.Sprintf("changed while it was being scanned: size %d → %d; scan again", size, now.Size())
+	case now.ModTime().UnixNano() != mtime.UnixNano():
+		return fmt.Sprintf("changed while it was being scanned: modified %s → %s; scan again",
+			mtime.Local().Format(layout), now.ModTime().Local().Format(layout))
+	}
+	return ""
 }
 
 // readFullCtx fills buf from r in chunks, giving up when ctx is cancelled, so
