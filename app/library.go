@@ -167,7 +167,12 @@ func (l *Library) recoverInterrupted() error {
 		j.Interrupted = true
 		j.CurrentFilename = ""
 		if err := l.db.PutJob(j); err != nil {
-			return err
+			if !isDiskFull(err) {
+				return err
+			}
+			// A full disk must not lock the person out of the library:
+			// the job is shown interrupted, and stored so once there is room.
+			l.unsaved[j.ID] = *j
 		}
 		l.interrupted = append(l.interrupted, j.ID)
 	}
@@ -222,7 +227,7 @@ func (l *Library) Interrupted() ([]store.Job, error) {
 	l.mu.Unlock()
 	var out []store.Job
 	for _, id := range ids {
-		j, err := l.db.Job(id)
+		j, err := l.Job(id)
 		if err != nil {
 			return nil, err
 		}

@@ -35,8 +35,9 @@ func (l *Library) withUnsaved(j store.Job) store.Job {
 	l.mu.Lock()
 	u, ok := l.unsaved[j.ID]
 	l.mu.Unlock()
-	if ok && j.Status == store.StateRunning && l.running(j.ID) == nil {
-		j.Status, j.ErrorMessage, j.CurrentFilename = u.Status, u.ErrorMessage, ""
+	stale := j.Status == store.StateRunning || j.Status == store.StatePending
+	if ok && stale && l.running(j.ID) == nil {
+		j.Status, j.ErrorMessage, j.CurrentFilename, j.Interrupted = u.Status, u.ErrorMessage, "", u.Interrupted
 	}
 	return j
 }

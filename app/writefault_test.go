@@ -192,3 +192,43 @@ func TestCLISaysTheDiskIsFull(t *testing.T) {
 		t.Errorf("after resume: %+v", c)
 	}
 }
+
+// A job interrupted by a crash on a disk that is now full: the library still
+// opens, shows the job interrupted, and resumes it once there is room.
+func TestInterruptedJobOnAFullDiskStillOpens(t *testing.T) {
+	src := t.TempDir()
+	makeFiles(t, src, 20, func(i int) string { return fmt.Sprintf("f%03d.jpg", i) })
+	path := filepath.Join(t.TempDir(), "lib.db")
+	// Leave a job RUNNING in the library, as a killed process does.
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := store.Job{Roots: []string{src}, Status: store.StateRunning}
+	if err := db.CreateJob(&j); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	full := true
+	lib, err := OpenLibraryWith(path, LibraryOptions{Analyze: (&fakeAnalyzer{}).analyze, WriteFault: func(int64) error {
+		if full {
+			return fmt.Errorf("write: %w", syscall.ENOSPC)
+		}
+		return nil
+	}})
+	if err != nil {
+		t.Fatalf("a full disk keeps the library from opening: %v", err)
+	}
+	defer lib.Close()
+	ints, err := lib.Interrupted()
+	if err != nil || len(ints) != 1 || ints[0].Status != store.StatePaused {
+		t.Fatalf("interrupted: %+v %v", ints, err)
+	}
+	full = false
+	if err := lib.Resume(j.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if st := lib.Wait(j.ID); st != store.StateCompleted {
+		t.Fatal(st)
+	}
+}
