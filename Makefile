@@ -4,7 +4,7 @@
 GO      ?= go
 BINARY  ?= shoebox
 
-.PHONY: all deps run build test race vet bench package screenshots clean
+.PHONY: all deps run build test lint race vet bench package screenshots clean
 
 all: build
 
@@ -20,12 +20,28 @@ build: deps
 vet: deps
 	$(GO) vet ./...
 
-# The README's test command: vet, then every test with the race detector,
-# then the optional cgo libjpeg-turbo decoder against the pure-Go default.
-test: deps
-	$(GO) vet ./...
+STATICCHECK_VERSION ?= v0.8.2
+STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
+
+# The README's test command: formatting, a tidy go.mod, vet and staticcheck,
+# then every test with the race detector (the quietlocale module too), then
+# the optional cgo libjpeg-turbo decoder against the pure-Go default.
+test: deps lint
 	$(GO) test -race ./...
+	cd quietlocale && $(GO) test -race ./...
 	$(GO) test -tags libjpegturbo -run 'Turbo' ./processing/...
+
+lint: deps $(STATICCHECK)
+	@unformatted=$$(gofmt -l . ); if [ -n "$$unformatted" ]; then echo "gofmt: not formatted: $$unformatted"; exit 1; fi
+	@tmp=$$(mktemp -d) && cp go.mod go.sum "$$tmp" && $(GO) mod tidy && \
+	  if ! cmp -s go.mod "$$tmp/go.mod" || ! cmp -s go.sum "$$tmp/go.sum"; then \
+	    echo "go mod tidy would change go.mod or go.sum:"; diff -u "$$tmp/go.mod" go.mod; \
+	    cp "$$tmp/go.mod" "$$tmp/go.sum" .; rm -rf "$$tmp"; exit 1; fi; rm -rf "$$tmp"
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+
+$(STATICCHECK):
+	GOBIN=$(dir $(STATICCHECK)) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 # Builds (or reuses) the benchmark folder and prints files/s, MB/s and peak
 # memory beside ceilings measured in the same run.

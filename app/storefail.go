@@ -42,10 +42,4 @@ func (l *Library) withUnsaved(j store.Job) store.Job {
 	return j
 }
 
-func (l *Library) forgetUnsaved(id uint64) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.unsaved, id)
-}
-
 func isDiskFull(err error) bool { return err != nil && isDiskFullErrno(err) }

@@ -279,7 +279,7 @@ func heifItemExtents(b []byte, id uint32) ([]heifExtent, error) {
 			continue
 		}
 		if method > 1 {
-			return nil, fmt.Errorf("Exif item uses construction method %d", method)
+			return nil, fmt.Errorf("the HEIC Exif item uses construction method %d", method)
 		}
 		var out []heifExtent
 		for j := 0; j < n; j++ {
@@ -290,7 +290,7 @@ func heifItemExtents(b []byte, id uint32) ([]heifExtent, error) {
 				return nil, fmt.Errorf("iloc: extent out of range")
 			}
 			if l == 0 {
-				return nil, fmt.Errorf("Exif extent with length 0 (to end of file) not supported")
+				return nil, fmt.Errorf("a HEIC Exif extent of length 0 (to the end of the file) is not supported")
 			}
 			out = append(out, heifExtent{offset: int64(base + off), length: int64(l), idat: method == 1})
 		}

@@ -141,9 +141,7 @@ func (w *rawWalker) readIFD(off int64) {
 		case 0x0202:
 			info.jifLen = w.first(e)
 		case 0x014A: // SubIFDs
-			for _, o := range w.values(e, 16) {
-				w.queue = append(w.queue, o)
-			}
+			w.queue = append(w.queue, w.values(e, 16)...)
 		}
 	}
 	w.ifds = append(w.ifds, info)
