@@ -15,7 +15,7 @@ import (
 // already stored for the job is left as it is, so listing again after a crash
 // never forgets a result.
 func (db *DB) AddFiles(j *Job, recs []FileRecord) (added int, err error) {
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.update(func(tx *bolt.Tx) error {
 		added = 0
 		files := tx.Bucket(bucketFiles)
 		for i := range recs {
@@ -37,7 +37,7 @@ func (db *DB) AddFiles(j *Job, recs []FileRecord) (added int, err error) {
 // CommitBatch writes analysed files and the job's progress in one transaction,
 // so the library never disagrees with itself.
 func (db *DB) CommitBatch(j *Job, recs []FileRecord) error {
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		for i := range recs {
 			if err := putFile(tx, recs[i].Key(), &recs[i]); err != nil {
 				return err
@@ -119,11 +119,14 @@ func (db *DB) PendingAfter(jobID uint64, after []byte, limit int) ([]FileRecord,
 }
 
 // scanFiles decodes the records whose status (read from the value's header,
-// without decoding the rest) passes keep.
+// without decoding the rest) passes keep. A record that cannot be decoded is
+// skipped and counted: the others are returned with a *DamagedRecords error.
 func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(processing.Status) bool) ([]FileRecord, error) {
 	var out []FileRecord
+	var bad skipped
 	prefix := jobKey(jobID)
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
+		out, bad = nil, skipped{}
 		c := tx.Bucket(bucketFiles).Cursor()
 		var k, v []byte
 		if after == nil {
@@ -137,14 +140,16 @@ func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(process
 		for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			st, _, err := fileHeader(v)
 			if err != nil {
-				return fmt.Errorf("file record %q is damaged: %w", k[10:], err)
+				bad.add("file record", k[10:], err)
+				continue
 			}
 			if !keep(st) {
 				continue
 			}
 			var r FileRecord
 			if err := decodeFile(v, &r); err != nil {
-				return fmt.Errorf("file record %q is damaged: %w", k[10:], err)
+				bad.add("file record", k[10:], err)
+				continue
 			}
 			out = append(out, r)
 			if limit > 0 && len(out) >= limit {
@@ -153,7 +158,10 @@ func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(process
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return out, err
+	}
+	return out, bad.err(db.path)
 }
 
 // Previous returns the latest analysis stored for a file at this absolute
@@ -161,7 +169,7 @@ func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(process
 func (db *DB) Previous(absPath string) (FileRecord, bool, error) {
 	var r FileRecord
 	var found bool
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		k := tx.Bucket(bucketPaths).Get([]byte(absPath))
 		if k == nil {
 			return nil
@@ -170,8 +178,9 @@ func (db *DB) Previous(absPath string) (FileRecord, bool, error) {
 		if v == nil {
 			return nil
 		}
-		found = true
-		return decodeFile(v, &r)
+		// A damaged record is as good as none: the file is analysed again.
+		found = decodeFile(v, &r) == nil
+		return nil
 	})
 	return r, found, err
 }
@@ -180,7 +189,7 @@ func (db *DB) Previous(absPath string) (FileRecord, bool, error) {
 // its counts, in one transaction, so "retry failed files" analyses exactly those.
 func (db *DB) ResetErrors(j *Job) (int, error) {
 	n := 0
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		n = 0
 		files := tx.Bucket(bucketFiles)
 		prefix := jobKey(j.ID)
@@ -219,13 +228,16 @@ type FileCounts struct {
 // CountFiles counts a job's files by status, from the record headers alone.
 func (db *DB) CountFiles(jobID uint64) (FileCounts, error) {
 	var c FileCounts
+	var bad skipped
 	prefix := jobKey(jobID)
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
+		c, bad = FileCounts{}, skipped{}
 		cur := tx.Bucket(bucketFiles).Cursor()
 		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
 			st, reused, err := fileHeader(v)
 			if err != nil {
-				return fmt.Errorf("file record %q is damaged: %w", k[10:], err)
+				bad.add("file record", k[10:], err)
+				continue
 			}
 			c.Total++
 			switch st {
@@ -244,5 +256,8 @@ func (db *DB) CountFiles(jobID uint64) (FileCounts, error) {
 		}
 		return nil
 	})
-	return c, err
+	if err != nil {
+		return c, err
+	}
+	return c, bad.err(db.path)
 }

@@ -9,7 +9,7 @@ import (
 
 // CreateJob stores a new job, giving it the next ID.
 func (db *DB) CreateJob(j *Job) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketJobs)
 		id, err := b.NextSequence()
 		if err != nil {
@@ -22,7 +22,7 @@ func (db *DB) CreateJob(j *Job) error {
 
 // PutJob writes the job record on its own.
 func (db *DB) PutJob(j *Job) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error { return putJob(tx, j) })
+	return db.update(func(tx *bolt.Tx) error { return putJob(tx, j) })
 }
 
 func putJob(tx *bolt.Tx, j *Job) error {
@@ -36,29 +36,39 @@ func putJob(tx *bolt.Tx, j *Job) error {
 // Job reads one job.
 func (db *DB) Job(id uint64) (Job, error) {
 	var j Job
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketJobs).Get(jobKey(id))
 		if v == nil {
 			return fmt.Errorf("job %d: %w", id, ErrNotFound)
 		}
-		return json.Unmarshal(v, &j) // Unmarshal copies out of the mmap
+		if err := json.Unmarshal(v, &j); err != nil { // Unmarshal copies out of the mmap
+			return &DamagedRecords{Path: db.path, Count: 1, First: fmt.Sprintf("job %d: %v", id, err)}
+		}
+		return nil
 	})
 	return j, err
 }
 
-// Jobs lists every job, newest first.
+// Jobs lists every job, newest first. A job record that cannot be decoded
+// is skipped: the others come with a *DamagedRecords error.
 func (db *DB) Jobs() ([]Job, error) {
 	var jobs []Job
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	var bad skipped
+	err := db.view(func(tx *bolt.Tx) error {
+		jobs, bad = nil, skipped{}
 		c := tx.Bucket(bucketJobs).Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
 			var j Job
 			if err := json.Unmarshal(v, &j); err != nil {
-				return fmt.Errorf("job %x is damaged: %w", k, err)
+				bad.add("job", k, err)
+				continue
 			}
 			jobs = append(jobs, j)
 		}
 		return nil
 	})
-	return jobs, err
+	if err != nil {
+		return jobs, err
+	}
+	return jobs, bad.err(db.path)
 }
