@@ -38,6 +38,9 @@ type LibraryOptions struct {
 	ProgressInterval time.Duration
 	// Now replaces the clock (tests). Default time.Now.
 	Now func() time.Time
+	// Mode is store.ReadWrite (default) or store.ReadOnly: a library opened
+	// only to read is never created nor written (see readonly.go).
+	Mode store.Mode
 }
 
 // Library is an open Shoebox library and the jobs running on it.
@@ -106,7 +109,7 @@ func OpenLibraryWith(path string, opt LibraryOptions) (*Library, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	db, err := store.Open(path, store.Options{LockTimeout: opt.LockTimeout})
+	db, err := store.Open(path, store.Options{LockTimeout: opt.LockTimeout, Mode: opt.Mode})
 	if err != nil {
 		return nil, err
 	}
@@ -132,12 +135,16 @@ const readBudget = 96 << 20
 
 func (l *Library) recoverInterrupted() error {
 	jobs, err := l.db.Jobs()
-	if err != nil {
-		return err
+	if err != nil && !errors.Is(err, store.ErrDamaged) {
+		return err // a damaged job record is skipped: the others still open
 	}
 	for i := range jobs {
 		j := &jobs[i]
 		if j.Status != store.StateRunning && j.Status != store.StatePending {
+			continue
+		}
+		if l.db.ReadOnly() {
+			l.interrupted = append(l.interrupted, j.ID) // shown so by present, not written
 			continue
 		}
 		if err := transition(j, store.StatePaused); err != nil {
@@ -200,7 +207,7 @@ func (l *Library) Interrupted() ([]store.Job, error) {
 	l.mu.Unlock()
 	var out []store.Job
 	for _, id := range ids {
-		j, err := l.db.Job(id)
+		j, err := l.Job(id)
 		if err != nil {
 			return nil, err
 		}
@@ -211,16 +218,27 @@ func (l *Library) Interrupted() ([]store.Job, error) {
 	return out, nil
 }
 
-// Jobs lists every job, newest first.
-func (l *Library) Jobs() ([]store.Job, error) { return l.db.Jobs() }
+// Jobs lists every job, newest first. With a *store.DamagedRecords error
+// the jobs that could be read still come.
+func (l *Library) Jobs() ([]store.Job, error) {
+	jobs, err := l.db.Jobs()
+	for i := range jobs {
+		l.present(&jobs[i])
+	}
+	return jobs, err
+}
 
 // Job reads one job.
-func (l *Library) Job(id uint64) (store.Job, error) { return l.db.Job(id) }
+func (l *Library) Job(id uint64) (store.Job, error) {
+	j, err := l.db.Job(id)
+	l.present(&j)
+	return j, err
+}
 
 // LatestJob is the newest job, for commands whose JOB argument is left out.
 func (l *Library) LatestJob() (store.Job, error) {
-	jobs, err := l.db.Jobs()
-	if err != nil {
+	jobs, err := l.Jobs()
+	if err != nil && !errors.Is(err, store.ErrDamaged) || err != nil && len(jobs) == 0 {
 		return store.Job{}, err
 	}
 	if len(jobs) == 0 {

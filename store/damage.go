@@ -50,8 +50,12 @@ type DamagedRecords struct {
 }
 
 func (e *DamagedRecords) Error() string {
-	return fmt.Sprintf("%d records of the library %s could not be read (the first: %s); run `shoebox check --db %s`",
-		e.Count, e.Path, e.First, quoteArg(e.Path))
+	what := "records"
+	if e.Count == 1 {
+		what = "record"
+	}
+	return fmt.Sprintf("%d %s of the library %s could not be read (the first: %s); run `shoebox check --db %s`",
+		e.Count, what, e.Path, e.First, quoteArg(e.Path))
 }
 
 func (e *DamagedRecords) Unwrap() error { return ErrDamaged }
