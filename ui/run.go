@@ -2,10 +2,14 @@
 package ui
 
 import (
+	"errors"
+
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"shoebox/app"
 	"shoebox/assets"
+	"shoebox/store"
 )
 
 // AppID is the application ID; FyneApp.toml carries the same.
@@ -16,15 +20,39 @@ func Run() int {
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(assets.Icon())
 	a.Settings().SetTheme(newTheme())
-	lib, err := app.OpenLibrary("")
-	if err != nil {
+	var lib *app.Library
+	stop := func() {}
+	// show opens the main window on an open library.
+	show := func(l *app.Library) *UI {
+		lib = l
+		u := newUI(a, libraryEngine{l})
+		stop = u.start()
+		u.win.SetMaster()
+		return u
+	}
+	l, err := app.OpenLibrary("")
+	var damage *store.DamagedError
+	switch {
+	case errors.As(err, &damage):
+		// Offer to recover or restore; the repaired library then opens in
+		// the main window (on the UI goroutine, from the damaged window).
+		damagedWindow(a, err, repairFor(damage.Path, func(path string) error {
+			l, err := app.OpenLibrary(path)
+			if err != nil {
+				return err
+			}
+			fyne.Do(func() { show(l).win.Show() })
+			return nil
+		})).ShowAndRun()
+		if lib == nil {
+			return 1
+		}
+	case err != nil:
 		problemWindow(a, err).ShowAndRun()
 		return 1
+	default:
+		show(l).win.ShowAndRun()
 	}
-	u := newUI(a, libraryEngine{lib})
-	stop := u.start()
-	u.win.SetMaster()
-	u.win.ShowAndRun()
 	stop()
 	if err := lib.Close(); err != nil {
 		return 1
