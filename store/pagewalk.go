@@ -61,14 +61,14 @@ func parseMeta(b []byte) (boltMeta, bool) {
 
 // pageWalk walks every bucket of a bbolt file and reports what is wrong.
 type pageWalk struct {
-	r        io.ReaderAt
+	r        *blockReader
 	size     int64
 	meta     boltMeta
 	seen     map[uint64]bool
 	problems []string
 	nProblem int
 	// visit, when set, receives every readable key and value of every
-	// top-level bucket, in key order (the slices are the walk's own copies).
+	// top-level bucket, in key order (slices of a buffer the walk does not reuse).
 	visit func(bucket, k, v []byte)
 }
 
@@ -92,7 +92,7 @@ func walkFile(path string, visit func(bucket, k, v []byte)) (problems []string, 
 	if err != nil {
 		return nil, 0, err
 	}
-	w := &pageWalk{r: f, size: fi.Size(), seen: map[uint64]bool{}, visit: visit}
+	w := &pageWalk{r: newBlockReader(f, fi.Size()), size: fi.Size(), seen: map[uint64]bool{}, visit: visit}
 	if err := w.readMeta(); err != nil {
 		return nil, 0, err
 	}
@@ -165,8 +165,8 @@ func (w *pageWalk) readPage(id uint64) ([]byte, error) {
 	for i := id; i < id+n; i++ {
 		w.seen[i] = true
 	}
-	buf := make([]byte, int64(n)*ps)
-	if _, err := w.r.ReadAt(buf, int64(id)*ps); err != nil {
+	buf, err := w.r.slice(int64(id)*ps, int(int64(n)*ps))
+	if err != nil {
 		return nil, fmt.Errorf("page %d cannot be read: %w", id, err)
 	}
 	return buf, nil
@@ -232,8 +232,8 @@ func (w *pageWalk) walkPage(p []byte, id uint64, minKey, maxKey []byte, leaf lea
 				w.problem("page %d: entry %d is damaged", id, i)
 				continue
 			}
-			k, v := kv[:ks], kv[ks:]
-			leaf(bytes.Clone(k), bytes.Clone(v), ne.Uint32(p[e:])&bucketLeafFlag != 0)
+			k, v := kv[:ks], kv[ks:] // the page buffer is the walk's own: no copy needed
+			leaf(k, v, ne.Uint32(p[e:])&bucketLeafFlag != 0)
 			last = k
 		}
 		return last
@@ -305,14 +305,14 @@ func salvageLeaves(path string, visit func(k, v []byte)) error {
 	if err != nil {
 		return err
 	}
-	w := &pageWalk{r: f, size: fi.Size(), seen: map[uint64]bool{}}
+	w := &pageWalk{r: newBlockReader(f, fi.Size()), size: fi.Size(), seen: map[uint64]bool{}}
 	if err := w.readMeta(); err != nil {
 		return err
 	}
 	ps := int64(w.meta.pageSize)
 	head := make([]byte, pageHeaderSize)
 	for id := int64(2); (id+1)*ps <= w.size; id++ {
-		if _, err := f.ReadAt(head, id*ps); err != nil {
+		if _, err := w.r.ReadAt(head, id*ps); err != nil {
 			return nil
 		}
 		if ne.Uint64(head) != uint64(id) || ne.Uint16(head[8:]) != leafPageFlag {
@@ -322,8 +322,8 @@ func salvageLeaves(path string, visit func(k, v []byte)) error {
 		if (id+n)*ps > w.size {
 			continue
 		}
-		p := make([]byte, n*ps)
-		if _, err := f.ReadAt(p, id*ps); err != nil {
+		p, err := w.r.slice(id*ps, int(n*ps))
+		if err != nil {
 			continue
 		}
 		w.walkPage(p, uint64(id), nil, nil, func(k, v []byte, bucket bool) {
@@ -334,4 +334,80 @@ func salvageLeaves(path string, visit func(k, v []byte)) error {
 		id += n - 1
 	}
 	return nil
+}
+
+// blockReader serves small reads from a few large blocks, so walking a file
+// of many 4 KiB pages (written mostly in order) costs one system call per
+// block instead of two per page.
+type blockReader struct {
+	r      io.ReaderAt
+	size   int64
+	blocks map[int64][]byte
+	order  []int64 // FIFO of cached block numbers
+}
+
+const (
+	readBlock   = 1 << 20
+	readBlocksN = 16
+)
+
+func newBlockReader(r io.ReaderAt, size int64) *blockReader {
+	return &blockReader{r: r, size: size, blocks: map[int64][]byte{}}
+}
+
+func (b *blockReader) ReadAt(p []byte, off int64) (int, error) {
+	n := 0
+	for n < len(p) {
+		at := off + int64(n)
+		if at >= b.size {
+			return n, io.EOF
+		}
+		blk, err := b.block(at / readBlock)
+		if err != nil {
+			return n, err
+		}
+		c := copy(p[n:], blk[at%readBlock:])
+		if c == 0 {
+			return n, io.EOF
+		}
+		n += c
+	}
+	return n, nil
+}
+
+// slice returns n bytes at off without copying them when they lie in one
+// block; the bytes stay valid after the block leaves the cache.
+func (b *blockReader) slice(off int64, n int) ([]byte, error) {
+	if off/readBlock == (off+int64(n)-1)/readBlock {
+		blk, err := b.block(off / readBlock)
+		if err != nil {
+			return nil, err
+		}
+		if at := off % readBlock; at+int64(n) <= int64(len(blk)) {
+			return blk[at : at+int64(n)], nil
+		}
+		return nil, io.EOF
+	}
+	p := make([]byte, n)
+	_, err := b.ReadAt(p, off)
+	return p, err
+}
+
+func (b *blockReader) block(i int64) ([]byte, error) {
+	if blk, ok := b.blocks[i]; ok {
+		return blk, nil
+	}
+	if len(b.order) >= readBlocksN {
+		// Not reused: slices handed out by slice() may still be in use.
+		delete(b.blocks, b.order[0])
+		b.order = b.order[1:]
+	}
+	buf := make([]byte, readBlock)
+	n, err := b.r.ReadAt(buf, i*readBlock)
+	if err != nil && err != io.EOF {
+		return nil, err
+	}
+	b.blocks[i] = buf[:n]
+	b.order = append(b.order, i)
+	return buf[:n], nil
 }
