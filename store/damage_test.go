@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -198,7 +199,7 @@ func TestRecoverCopiesEveryReadableRecord(t *testing.T) {
 				t.Errorf("the new library lists %d files, recover saved %d", n, rep.Files)
 			}
 			j := &Job{}
-			if err := db.CreateJob(j); err != nil || j.ID <= 3 {
+			if err := db.CreateJob(j); err != nil || j.ID <= slices.Max(rep.SavedJobIDs) {
 				t.Errorf("a new job in the recovered library got ID %d (%v)", j.ID, err)
 			}
 		})
