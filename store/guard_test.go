@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // A read of a memory map past the end of its truncated file (what bbolt
@@ -41,4 +43,21 @@ func TestGuardDoesNotHideOurPanics(t *testing.T) {
 	}()
 	guard("x", func() error { panic("ours") })
 	t.Fatal("the panic was swallowed")
+}
+
+// bbolt asserts on what it reads and panics when an assertion fails (a
+// corrupt page); guard turns a panic raised inside bbolt into an error.
+// A cursor used after its transaction ended trips one of those assertions.
+func TestGuardTurnsABboltPanicIntoDamaged(t *testing.T) {
+	db, path := openTemp(t)
+	err := guard(path, func() error {
+		var c *bolt.Cursor
+		db.bolt.View(func(tx *bolt.Tx) error { c = tx.Bucket(bucketJobs).Cursor(); return nil })
+		c.First()
+		return nil
+	})
+	var d *DamagedError
+	if !errors.As(err, &d) || d.Path != path {
+		t.Fatalf("got %v", err)
+	}
 }
