@@ -238,7 +238,7 @@ func (l *Library) Job(id uint64) (store.Job, error) {
 // LatestJob is the newest job, for commands whose JOB argument is left out.
 func (l *Library) LatestJob() (store.Job, error) {
 	jobs, err := l.Jobs()
-	if err != nil && !errors.Is(err, store.ErrDamaged) || err != nil && len(jobs) == 0 {
+	if err != nil && (!errors.Is(err, store.ErrDamaged) || len(jobs) == 0) {
 		return store.Job{}, err
 	}
 	if len(jobs) == 0 {
