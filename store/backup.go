@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -66,7 +67,12 @@ func (db *DB) Backup(reason string, at time.Time, keep int) (string, error) {
 	return final, pruneBackups(db.path, keep)
 }
 
+// syncDir makes a rename in dir durable. Windows cannot sync a folder (and
+// makes renames durable by itself), so there it does nothing.
 func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
 	d, err := os.Open(dir)
 	if err != nil {
 		return err

@@ -52,23 +52,7 @@ func Recover(src, out string) (*RecoverReport, error) {
 		return nil, err
 	}
 	rep := &RecoverReport{Out: out, MissingByJob: map[uint64]int{}, JobsWithFiles: map[uint64]int{}}
-	var batch []FileRecord
-	var writeErr error
-	flush := func() {
-		if len(batch) > 0 && writeErr == nil {
-			writeErr = dst.update(func(tx *bolt.Tx) error {
-				for i := range batch {
-					if err := putFile(tx, batch[i].Key(), &batch[i]); err != nil {
-						return err
-					}
-					rep.Files++
-					rep.JobsWithFiles[batch[i].JobID]++
-				}
-				return nil
-			})
-		}
-		batch = batch[:0]
-	}
+	wr := &recoverWriter{dst: dst, rep: rep}
 	jobs := map[uint64]Job{}
 	seen := map[string]bool{}
 	problems, n, werr := walkFile(src, func(bucket, k, v []byte) {
@@ -80,10 +64,7 @@ func Recover(src, out string) (*RecoverReport, error) {
 				return
 			}
 			seen[string(k)] = true
-			batch = append(batch, r)
-			if len(batch) >= recoverBatch {
-				flush()
-			}
+			wr.add(r)
 		case string(bucketJobs):
 			j, ok := asJob(k, v)
 			if !ok {
@@ -93,18 +74,14 @@ func Recover(src, out string) (*RecoverReport, error) {
 			jobs[j.ID] = j
 		}
 	})
-	flush()
+	wr.flush()
 	if werr == nil && n > 0 {
 		// The tree is damaged: records on pages cut off from it are still
 		// in the file.
-		rep.Salvaged = salvage(src, seen, jobs, func(r FileRecord) {
-			batch = append(batch, r)
-			if len(batch) >= recoverBatch {
-				flush()
-			}
-		})
-		flush()
+		rep.Salvaged = salvage(src, seen, jobs, wr.add)
+		wr.flush()
 	}
+	writeErr := wr.err
 	if werr == nil && writeErr == nil {
 		rebuildLostJobs(jobs, rep, dst)
 		writeErr = writeRecoveredJobs(dst, jobs, rep)
@@ -121,6 +98,42 @@ func Recover(src, out string) (*RecoverReport, error) {
 		return nil, fmt.Errorf("cannot write the recovered library %s: %w", out, writeErr)
 	}
 	return rep, nil
+}
+
+// recoverWriter writes recovered file records to the new library in batches.
+type recoverWriter struct {
+	dst   *DB
+	rep   *RecoverReport
+	batch []FileRecord
+	err   error
+}
+
+func (w *recoverWriter) add(r FileRecord) {
+	w.batch = append(w.batch, r)
+	if len(w.batch) >= recoverBatch {
+		w.flush()
+	}
+}
+
+// flush writes the batch with the indexes rebuilt by putFile.
+func (w *recoverWriter) flush() {
+	if len(w.batch) > 0 && w.err == nil {
+		w.err = w.dst.update(func(tx *bolt.Tx) error {
+			for i := range w.batch {
+				if err := putFile(tx, w.batch[i].Key(), &w.batch[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if w.err == nil {
+			for _, r := range w.batch {
+				w.rep.Files++
+				w.rep.JobsWithFiles[r.JobID]++
+			}
+		}
+	}
+	w.batch = w.batch[:0]
 }
 
 // writeRecoveredJobs stores the jobs and keeps the ID sequence past them, so
