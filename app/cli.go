@@ -33,6 +33,10 @@ Usage:
   shoebox jobs [--json]       list the jobs in the library
   shoebox report [--job ID] [--format jsonl|csv]   every file of a job
   shoebox dups [--job ID] [--distance N] [--format json|text]   duplicate groups of a job
+  shoebox check               verify the library; exit 1 when it is damaged
+  shoebox recover --out NEW.db [--from-backup N|latest]
+                              copy what is readable (or a backup) into a new library
+  shoebox backups             list the library's automatic backups
 
 Every command takes --db PATH (or the SHOEBOX_DB environment variable) to use
 another library than the default. Run "shoebox COMMAND -h" for its flags.
@@ -58,6 +62,12 @@ func RunCLI(args []string, stdout, stderr io.Writer) int {
 		err = cmdReport(rest, stdout, stderr)
 	case "dups":
 		err = cmdDups(rest, stdout, stderr)
+	case "check":
+		code, err = cmdCheck(rest, stdout, stderr)
+	case "recover":
+		err = cmdRecover(rest, stdout, stderr)
+	case "backups":
+		err = cmdBackups(rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return ExitCompleted
@@ -178,10 +188,10 @@ func cmdResume(args []string, stderr io.Writer) (int, error) {
 	return followJob(lib, j.ID, stderr)
 }
 
-// openJob opens the library and finds the job a read-only command is about
-// ("" = the latest). The caller closes the library.
+// openJob opens the library read-only and finds the job a reading command
+// is about ("" = the latest). The caller closes the library.
 func openJob(db, jobArg string) (*Library, store.Job, error) {
-	lib, err := openForCLI(db, "report")
+	lib, err := openToRead(db)
 	if err != nil {
 		return nil, store.Job{}, err
 	}

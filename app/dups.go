@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -33,9 +34,11 @@ type NearGroup struct {
 // near-duplicate setting.
 func (l *Library) Duplicates(jobID uint64, distance int) (Duplicates, error) {
 	var out Duplicates
-	exact, err := l.db.ExactDuplicates(jobID)
-	if err != nil {
-		return out, err
+	// A damaged record is left out of the groups (store.DamagedRecords);
+	// the groups of the others are still found and the error returned.
+	exact, damaged := l.db.ExactDuplicates(jobID)
+	if damaged != nil && !errors.Is(damaged, store.ErrDamaged) {
+		return out, damaged
 	}
 	for _, g := range exact {
 		out.Exact = append(out.Exact, ExactGroup{SHA256: g.SHA256, Files: g.Files})
@@ -44,11 +47,14 @@ func (l *Library) Duplicates(jobID uint64, distance int) (Duplicates, error) {
 		distance = l.jobSettings(jobID).NearDistance
 	}
 	files, err := l.db.Files(jobID)
-	if err != nil {
+	if err != nil && !errors.Is(err, store.ErrDamaged) {
 		return out, err
 	}
 	out.Near = nearGroups(files, distance)
-	return out, nil
+	if damaged == nil {
+		damaged = err
+	}
+	return out, damaged
 }
 
 // nearGroups groups a job's images by perceptual hash (processing.GroupNear)

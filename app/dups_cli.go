@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 
@@ -119,8 +120,13 @@ func cmdDups(args []string, stdout, stderr io.Writer) error {
 	}
 	defer lib.Close()
 	d, err := lib.Duplicates(j.ID, *distance)
-	if err != nil {
+	if err != nil && !errors.Is(err, store.ErrDamaged) {
 		return err
 	}
-	return WriteDuplicates(stdout, d, j.ID, *format)
+	// Damaged records are left out; the groups of the readable ones are
+	// written and the error then says how many were not read.
+	if werr := WriteDuplicates(stdout, d, j.ID, *format); werr != nil {
+		return werr
+	}
+	return err
 }

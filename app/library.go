@@ -38,6 +38,9 @@ type LibraryOptions struct {
 	ProgressInterval time.Duration
 	// Now replaces the clock (tests). Default time.Now.
 	Now func() time.Time
+	// Mode is store.ReadWrite (default) or store.ReadOnly: a library opened
+	// only to read is never created nor written (see readonly.go).
+	Mode store.Mode
 	// Purpose says what this process does with the library ("the Shoebox
 	// window", "`shoebox scan`"), for the message another process gets
 	// when it finds the library in use. Default "": no note is kept.
@@ -123,7 +126,7 @@ func OpenLibraryWith(path string, opt LibraryOptions) (*Library, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	db, err := store.Open(path, store.Options{LockTimeout: opt.LockTimeout, WriteFault: opt.WriteFault})
+	db, err := store.Open(path, store.Options{LockTimeout: opt.LockTimeout, Mode: opt.Mode, WriteFault: opt.WriteFault})
 	if errors.Is(err, store.ErrLocked) {
 		return nil, lockedError(path, err)
 	}
@@ -153,12 +156,16 @@ const readBudget = 96 << 20
 
 func (l *Library) recoverInterrupted() error {
 	jobs, err := l.db.Jobs()
-	if err != nil {
-		return err
+	if err != nil && !errors.Is(err, store.ErrDamaged) {
+		return err // a damaged job record is skipped: the others still open
 	}
 	for i := range jobs {
 		j := &jobs[i]
 		if j.Status != store.StateRunning && j.Status != store.StatePending {
+			continue
+		}
+		if l.db.ReadOnly() {
+			l.interrupted = append(l.interrupted, j.ID) // shown so by present, not written
 			continue
 		}
 		if err := transition(j, store.StatePaused); err != nil {
@@ -238,10 +245,12 @@ func (l *Library) Interrupted() ([]store.Job, error) {
 	return out, nil
 }
 
-// Jobs lists every job, newest first.
+// Jobs lists every job, newest first. With a *store.DamagedRecords error
+// the jobs that could be read still come.
 func (l *Library) Jobs() ([]store.Job, error) {
 	jobs, err := l.db.Jobs()
 	for i := range jobs {
+		l.present(&jobs[i])
 		jobs[i] = l.withUnsaved(jobs[i])
 	}
 	return jobs, err
@@ -250,16 +259,14 @@ func (l *Library) Jobs() ([]store.Job, error) {
 // Job reads one job.
 func (l *Library) Job(id uint64) (store.Job, error) {
 	j, err := l.db.Job(id)
-	if err != nil {
-		return j, err
-	}
-	return l.withUnsaved(j), nil
+	l.present(&j)
+	return l.withUnsaved(j), err
 }
 
 // LatestJob is the newest job, for commands whose JOB argument is left out.
 func (l *Library) LatestJob() (store.Job, error) {
 	jobs, err := l.Jobs()
-	if err != nil {
+	if err != nil && (!errors.Is(err, store.ErrDamaged) || len(jobs) == 0) {
 		return store.Job{}, err
 	}
 	if len(jobs) == 0 {

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -176,10 +177,15 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 	}
 	defer lib.Close()
 	files, err := lib.Files(j.ID)
-	if err != nil {
+	if err != nil && !errors.Is(err, store.ErrDamaged) {
 		return err
 	}
-	return WriteReport(stdout, files, *format)
+	// With damaged records, every readable one is still reported; the
+	// error then says how many were not.
+	if werr := WriteReport(stdout, files, *format); werr != nil {
+		return werr
+	}
+	return err
 }
 
 // jobJSON is one job in `jobs --json`, with exactly the documented keys.
@@ -211,16 +217,23 @@ func cmdJobs(args []string, stdout, stderr io.Writer) error {
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
 	}
-	lib, err := openForCLI(*db, "jobs")
+	lib, err := openToRead(*db)
 	if err != nil {
 		return err
 	}
 	defer lib.Close()
-	jobs, err := lib.Jobs()
-	if err != nil {
+	jobs, damaged := lib.Jobs()
+	if damaged != nil && !errors.Is(damaged, store.ErrDamaged) {
+		return damaged
+	}
+	if err := writeJobs(stdout, jobs, *asJSON); err != nil {
 		return err
 	}
-	if *asJSON {
+	return damaged // the readable jobs are listed; this says how many were not
+}
+
+func writeJobs(stdout io.Writer, jobs []store.Job, asJSON bool) error {
+	if asJSON {
 		out := make([]jobJSON, 0, len(jobs))
 		for _, j := range jobs {
 			settings := j.Settings

@@ -463,6 +463,9 @@ func (r *run) finishWith(st store.JobState, msg string, batch, failed []store.Fi
 	r.message.Store(ptr(j.ErrorMessage))
 	r.setCounters()
 	r.report()
+	if err == nil && j.Status == store.StateCompleted {
+		r.lib.backupAfterJob(j.ID)
+	}
 }
 
 func ptr[T any](v T) *T { return &v }

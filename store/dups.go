@@ -19,7 +19,7 @@ type HashedFile struct {
 func (db *DB) PerceptualHashes(jobID uint64) ([]HashedFile, error) {
 	var out []HashedFile
 	prefix := jobKey(jobID)
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketPHash).Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			if len(v) != 24 {
@@ -41,7 +41,7 @@ func (db *DB) PerceptualHashes(jobID uint64) ([]HashedFile, error) {
 // FileByKey reads one file record.
 func (db *DB) FileByKey(k []byte) (FileRecord, error) {
 	var r FileRecord
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketFiles).Get(k)
 		if v == nil {
 			return ErrNotFound
@@ -62,15 +62,18 @@ type ExactGroup struct {
 // rescan) counts once, by its latest record, so a rescan is not its own copy.
 func (db *DB) ExactDuplicates(jobID uint64) ([]ExactGroup, error) {
 	var groups []ExactGroup
+	var bad skipped
 	prefix := jobKey(jobID)
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
+		groups, bad = nil, skipped{}
 		seen := map[string]bool{}
 		files, shaIdx := tx.Bucket(bucketFiles), tx.Bucket(bucketSHA)
 		c := files.Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			var r FileRecord
 			if err := decodeFile(k, v, &r); err != nil {
-				return err
+				bad.add("file record", k[10:], err)
+				continue
 			}
 			if r.SHA256 == "" || seen[r.SHA256] {
 				continue
@@ -90,7 +93,7 @@ func (db *DB) ExactDuplicates(jobID uint64) ([]ExactGroup, error) {
 				}
 				var m FileRecord
 				if err := decodeFile(fk, fv, &m); err != nil {
-					return err
+					continue // counted where the scan of its own job meets it
 				}
 				abs := m.AbsPath()
 				if cur, ok := byPath[abs]; !ok || preferRecord(m, cur, jobID) {
@@ -109,7 +112,10 @@ func (db *DB) ExactDuplicates(jobID uint64) ([]ExactGroup, error) {
 		}
 		return nil
 	})
-	return groups, err
+	if err != nil {
+		return groups, err
+	}
+	return groups, bad.err(db.path)
 }
 
 // preferRecord says whether m should stand for its path instead of cur: the

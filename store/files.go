@@ -124,12 +124,16 @@ func (db *DB) PendingAfter(jobID uint64, after []byte, limit int) (recs []FileRe
 }
 
 // scanFiles decodes the records whose status (read from the value's header,
-// without decoding the rest) passes keep, and returns the key of the last one.
+// without decoding the rest) passes keep, and returns the key of the last
+// one. A record that cannot be decoded is skipped and counted: the others are
+// returned with a *DamagedRecords error.
 func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(processing.Status) bool) ([]FileRecord, []byte, error) {
 	var out []FileRecord
 	var last []byte
+	var bad skipped
 	prefix := jobKey(jobID)
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
+		out, last, bad = nil, nil, skipped{}
 		c := tx.Bucket(bucketFiles).Cursor()
 		var k, v []byte
 		if after == nil {
@@ -143,14 +147,16 @@ func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(process
 		for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			st, _, err := fileHeader(v)
 			if err != nil {
-				return fmt.Errorf("file record %q is damaged: %w", k[10:], err)
+				bad.add("file record", k[10:], err)
+				continue
 			}
 			if !keep(st) {
 				continue
 			}
 			var r FileRecord
 			if err := decodeFile(k, v, &r); err != nil {
-				return fmt.Errorf("file record %q is damaged: %w", k[10:], err)
+				bad.add("file record", k[10:], err)
+				continue
 			}
 			out = append(out, r)
 			last = bytes.Clone(k)
@@ -160,7 +166,10 @@ func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(process
 		}
 		return nil
 	})
-	return out, last, err
+	if err != nil {
+		return out, last, err
+	}
+	return out, last, bad.err(db.path)
 }
 
 // Previous returns the latest analysis stored for a file at this absolute
@@ -168,7 +177,7 @@ func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(process
 func (db *DB) Previous(absPath string) (FileRecord, bool, error) {
 	var r FileRecord
 	var found bool
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		k := tx.Bucket(bucketPaths).Get([]byte(absPath))
 		if k == nil {
 			return nil
@@ -177,8 +186,9 @@ func (db *DB) Previous(absPath string) (FileRecord, bool, error) {
 		if v == nil {
 			return nil
 		}
-		found = true
-		return decodeFile(k, v, &r)
+		// A damaged record is as good as none: the file is analysed again.
+		found = decodeFile(k, v, &r) == nil
+		return nil
 	})
 	return r, found, err
 }
@@ -228,13 +238,16 @@ type FileCounts struct {
 // CountFiles counts a job's files by status, from the record headers alone.
 func (db *DB) CountFiles(jobID uint64) (FileCounts, error) {
 	var c FileCounts
+	var bad skipped
 	prefix := jobKey(jobID)
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
+		c, bad = FileCounts{}, skipped{}
 		cur := tx.Bucket(bucketFiles).Cursor()
 		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
 			st, reused, err := fileHeader(v)
 			if err != nil {
-				return fmt.Errorf("file record %q is damaged: %w", k[10:], err)
+				bad.add("file record", k[10:], err)
+				continue
 			}
 			c.Total++
 			switch st {
@@ -253,5 +266,8 @@ func (db *DB) CountFiles(jobID uint64) (FileCounts, error) {
 		}
 		return nil
 	})
-	return c, err
+	if err != nil {
+		return c, err
+	}
+	return c, bad.err(db.path)
 }

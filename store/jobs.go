@@ -35,29 +35,39 @@ func putJob(tx *bolt.Tx, j *Job) error {
 // Job reads one job.
 func (db *DB) Job(id uint64) (Job, error) {
 	var j Job
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketJobs).Get(jobKey(id))
 		if v == nil {
 			return fmt.Errorf("job %d: %w", id, ErrNotFound)
 		}
-		return decodeJob(v, &j)
+		if err := decodeJob(v, &j); err != nil { // decodeJob copies out of the mmap
+			return &DamagedRecords{Path: db.path, Count: 1, First: fmt.Sprintf("job %d: %v", id, err)}
+		}
+		return nil
 	})
 	return j, err
 }
 
-// Jobs lists every job, newest first.
+// Jobs lists every job, newest first. A job record that cannot be decoded
+// is skipped: the others come with a *DamagedRecords error.
 func (db *DB) Jobs() ([]Job, error) {
 	var jobs []Job
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	var bad skipped
+	err := db.view(func(tx *bolt.Tx) error {
+		jobs, bad = nil, skipped{}
 		c := tx.Bucket(bucketJobs).Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
 			var j Job
 			if err := decodeJob(v, &j); err != nil {
-				return fmt.Errorf("job %x is damaged: %w", k, err)
+				bad.add("job", k, err)
+				continue
 			}
 			jobs = append(jobs, j)
 		}
 		return nil
 	})
-	return jobs, err
+	if err != nil {
+		return jobs, err
+	}
+	return jobs, bad.err(db.path)
 }

@@ -10,6 +10,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -44,11 +45,25 @@ var (
 	defaultLockT = 2 * time.Second
 )
 
+// Mode says whether a library is opened to change it or only to read it.
+type Mode int
+
+const (
+	// ReadWrite creates the library when missing and takes the exclusive lock.
+	ReadWrite Mode = iota
+	// ReadOnly never creates nor writes the file: it takes a shared lock (other
+	// readers may share it, a window or scan may not) and works on a library
+	// file the user may not write.
+	ReadOnly
+)
+
 // Options tune Open.
 type Options struct {
 	// LockTimeout is how long Open waits for another process to let go of the
 	// file before it gives up with ErrLocked. Default 2s.
 	LockTimeout time.Duration
+	// Mode is ReadWrite (the default) or ReadOnly.
+	Mode Mode
 	// WriteFault, when set, is called before each write transaction commits
 	// with the transaction's number (1, 2, ...) counted from Open; a non-nil
 	// error rolls the transaction back and is returned to the caller, as a
@@ -60,27 +75,56 @@ type Options struct {
 type DB struct {
 	bolt    *bolt.DB
 	path    string
+	mode    Mode
 	commits atomic.Int64
 	writes  atomic.Int64
 	fault   func(n int64) error
 }
 
-// Open opens (creating when missing) the library at path.
+// Open opens the library at path; in ReadWrite mode it creates it when
+// missing. A damaged file is refused with a DamagedError (see walkFile):
+// it is never handed to bbolt, which would panic on it.
 func Open(path string, opt Options) (*DB, error) {
 	if opt.LockTimeout <= 0 {
 		opt.LockTimeout = defaultLockT
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, fmt.Errorf("cannot create the library folder: %w", err)
+	fi, statErr := os.Stat(path)
+	if opt.Mode == ReadOnly && errors.Is(statErr, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w at %s", ErrNoLibrary, path)
 	}
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.LockTimeout, NoFreelistSync: true})
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("%w (%s)", ErrLocked, path)
+	if opt.Mode == ReadWrite {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, fmt.Errorf("cannot create the library folder: %w", err)
+		}
 	}
-	if err != nil {
-		return nil, fmt.Errorf("cannot open the library %s: %w", path, err)
+	if opt.Mode == ReadOnly && statErr == nil && fi.Size() == 0 {
+		return nil, &DamagedError{Path: path, Detail: "the file is empty"}
 	}
-	db := &DB{bolt: b, path: path, fault: opt.WriteFault}
+	var b *bolt.DB
+	if statErr == nil && fi.Size() > 0 {
+		// Check the file under a shared lock first, so that a writer is not
+		// changing it under the walk.
+		ro, err := openBolt(path, opt.LockTimeout, true)
+		if err != nil {
+			return nil, err
+		}
+		if err := verifyPages(path); err != nil {
+			ro.Close()
+			return nil, err
+		}
+		if opt.Mode == ReadOnly {
+			b = ro
+		} else {
+			ro.Close()
+		}
+	}
+	if b == nil {
+		var err error
+		if b, err = openBolt(path, opt.LockTimeout, false); err != nil {
+			return nil, err
+		}
+	}
+	db := &DB{bolt: b, path: path, mode: opt.Mode, fault: opt.WriteFault}
 	if err := db.init(); err != nil {
 		b.Close()
 		return nil, err
@@ -88,8 +132,56 @@ func Open(path string, opt Options) (*DB, error) {
 	return db, nil
 }
 
+// openBolt opens the file with bbolt, guarded: a damaged header is an error
+// that says so, never a panic.
+func openBolt(path string, timeout time.Duration, readOnly bool) (*bolt.DB, error) {
+	var b *bolt.DB
+	err := guard(path, func() error {
+		var err error
+		b, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, NoFreelistSync: true, ReadOnly: readOnly})
+		return err
+	})
+	switch {
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return nil, fmt.Errorf("%w (%s)", ErrLocked, path)
+	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrChecksum),
+		errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrInvalidMapping):
+		return nil, &DamagedError{Path: path, Detail: "its header is not valid: " + err.Error()}
+	case err != nil && !errors.Is(err, ErrDamaged):
+		return nil, fmt.Errorf("cannot open the library %s: %w", path, err)
+	}
+	return b, err
+}
+
+// verifyPages walks the whole file (walkFile) and turns what it finds into
+// a DamagedError.
+func verifyPages(path string) error {
+	problems, n, err := walkFile(path, nil)
+	if err != nil {
+		return &DamagedError{Path: path, Detail: err.Error()}
+	}
+	if n > 0 {
+		detail := problems[0]
+		if n > 1 {
+			detail += fmt.Sprintf(", and %d more problems", n-1)
+		}
+		return &DamagedError{Path: path, Detail: detail}
+	}
+	return nil
+}
+
 func (db *DB) init() error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	if db.mode == ReadOnly {
+		return db.view(func(tx *bolt.Tx) error {
+			for _, name := range allBuckets {
+				if tx.Bucket(name) == nil {
+					return &DamagedError{Path: db.path, Detail: fmt.Sprintf("the %s bucket is missing", name)}
+				}
+			}
+			return db.checkSchema(tx.Bucket(bucketMeta).Get(keySchema))
+		})
+	}
+	return db.update(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
@@ -97,18 +189,25 @@ func (db *DB) init() error {
 		}
 		meta := tx.Bucket(bucketMeta)
 		if v := meta.Get(keySchema); v != nil {
-			if len(v) != 8 {
-				return fmt.Errorf("the library %s is damaged: bad schema version", db.path)
-			}
-			if got := be.Uint64(v); got > SchemaVersion {
-				return fmt.Errorf("%w (library schema %d, this Shoebox reads %d): update Shoebox to open %s",
-					ErrNewerSchema, got, SchemaVersion, db.path)
-			}
-			return nil
+			return db.checkSchema(v)
 		}
 		return meta.Put(keySchema, u64(SchemaVersion))
 	})
 }
+
+func (db *DB) checkSchema(v []byte) error {
+	if len(v) != 8 {
+		return &DamagedError{Path: db.path, Detail: "bad schema version"}
+	}
+	if got := be.Uint64(v); got > SchemaVersion {
+		return fmt.Errorf("%w (library schema %d, this Shoebox reads %d): update Shoebox to open %s",
+			ErrNewerSchema, got, SchemaVersion, db.path)
+	}
+	return nil
+}
+
+// ReadOnly says whether the library was opened only to read it.
+func (db *DB) ReadOnly() bool { return db.mode == ReadOnly }
 
 // Path is the library file.
 func (db *DB) Path() string { return db.path }

@@ -2,13 +2,16 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"shoebox/app"
 	"shoebox/assets"
+	"shoebox/store"
 )
 
 // AppID is the application ID; FyneApp.toml carries the same.
@@ -23,15 +26,40 @@ func Run() int {
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(assets.Icon())
 	a.Settings().SetTheme(newTheme())
-	lib, err := app.OpenLibraryWith("", app.LibraryOptions{Purpose: "the Shoebox window"})
-	if err != nil {
+	var lib *app.Library
+	stop := func() {}
+	// show opens the main window on an open library.
+	show := func(l *app.Library) *UI {
+		lib = l
+		u := newUI(a, libraryEngine{l})
+		stop = u.start()
+		u.win.SetMaster()
+		return u
+	}
+	opt := app.LibraryOptions{Purpose: "the Shoebox window"}
+	l, err := app.OpenLibraryWith("", opt)
+	var damage *store.DamagedError
+	switch {
+	case errors.As(err, &damage):
+		// Offer to recover or restore; the repaired library then opens in
+		// the main window (on the UI goroutine, from the damaged window).
+		damagedWindow(a, err, repairFor(damage.Path, func(path string) error {
+			l, err := app.OpenLibraryWith(path, opt)
+			if err != nil {
+				return err
+			}
+			fyne.Do(func() { show(l).win.Show() })
+			return nil
+		})).ShowAndRun()
+		if lib == nil {
+			return 1
+		}
+	case err != nil:
 		problemWindow(a, err).ShowAndRun()
 		return 1
+	default:
+		show(l).win.ShowAndRun()
 	}
-	u := newUI(a, libraryEngine{lib})
-	stop := u.start()
-	u.win.SetMaster()
-	u.win.ShowAndRun()
 	stop()
 	if err := lib.Close(); err != nil {
 		return 1

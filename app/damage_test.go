@@ -1,0 +1,268 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// TestCLIChildProcess runs one command line in a child process for the
+// tests below, so that a panic or a fatal fault on a damaged library fails
+// the test instead of killing the test binary.
+func TestCLIChildProcess(t *testing.T) {
+	raw := os.Getenv("SHOEBOX_CLI_ARGS")
+	if raw == "" {
+		t.Skip("run by the damaged-library tests in a child process")
+	}
+	var args []string
+	if err := json.Unmarshal([]byte(raw), &args); err != nil {
+		t.Fatal(err)
+	}
+	os.Exit(RunCLI(args, os.Stdout, os.Stderr))
+}
+
+// childCLI runs RunCLI(args) in a child process.
+func childCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	raw, _ := json.Marshal(args)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCLIChildProcess$")
+	cmd.Env = append(os.Environ(), "SHOEBOX_CLI_ARGS="+string(raw))
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatal(err)
+	}
+	code = cmd.ProcessState.ExitCode()
+	if s := errb.String(); strings.Contains(s, "panic") || strings.Contains(s, "fatal error") || strings.Contains(s, "goroutine ") {
+		t.Fatalf("shoebox %s crashed (exit %d):\n%s", args[0], code, s)
+	}
+	return code, out.String(), errb.String()
+}
+
+// buildCLILibrary scans two folders (three jobs: one folder twice) into a
+// new library and returns it and the first folder.
+func buildCLILibrary(t *testing.T) (db, dir string) {
+	t.Helper()
+	dir, other := t.TempDir(), t.TempDir()
+	writeJPEGs(t, dir, 24)
+	writeJPEGs(t, other, 9)
+	db = filepath.Join(t.TempDir(), "library.db")
+	for _, d := range []string{dir, other, dir} {
+		if code, _, stderr := runCLI(t, "scan", "--db", db, "--workers", "2", d); code != ExitCompleted {
+			t.Fatalf("scan %s: exit %d: %s", d, code, stderr)
+		}
+	}
+	return db, dir
+}
+
+// damage copies the library (without its backups) and damages the copy.
+func damage(t *testing.T, db string, how func(t *testing.T, path string)) string {
+	t.Helper()
+	data, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "library.db")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	how(t, path)
+	return path
+}
+
+func truncateToHalf(t *testing.T, path string) {
+	fi, _ := os.Stat(path)
+	if err := os.Truncate(path, fi.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func flip20InTheMiddle(t *testing.T, path string) {
+	data, _ := os.ReadFile(path)
+	for i := range 20 {
+		data[len(data)/2+i] ^= 0xff
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// breakOneRecord makes one file record of the latest job undecodable
+// through bbolt itself, so the file stays sound and bbolt's check passes.
+func breakOneRecord(t *testing.T, path string) {
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	err = b.Update(func(tx *bolt.Tx) error {
+		files := tx.Bucket([]byte("files"))
+		k, _ := files.Cursor().Last()
+		return files.Put(k, []byte("d\x00{\"job\": 3, \"path\": \"sub"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDamagedLibraryNeverCrashesTheCommandLine(t *testing.T) {
+	db, dir := buildCLILibrary(t)
+	for _, tc := range []struct {
+		name string
+		how  func(*testing.T, string)
+	}{{"truncated", truncateToHalf}, {"flipped", flip20InTheMiddle}} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := damage(t, db, tc.how)
+			for _, args := range [][]string{{"jobs"}, {"report"}, {"dups"}, {"scan", dir}} {
+				code, _, stderr := childCLI(t, append(args, "--db", path)...)
+				if code != ExitFailure || !strings.Contains(stderr, "the library "+path+" is damaged") ||
+					!strings.Contains(stderr, "shoebox check") || !strings.Contains(stderr, "shoebox recover") {
+					t.Errorf("shoebox %s: exit %d, %q", args[0], code, stderr)
+				}
+			}
+		})
+	}
+}
+
+func reportLines(out string) []string {
+	out = strings.TrimSpace(out)
+	if out == "" {
+		return nil
+	}
+	return strings.Split(out, "\n")
+}
+
+func TestDamagedRecordIsLeftOutOfReportAndDups(t *testing.T) {
+	db, _ := buildCLILibrary(t)
+	_, whole, _ := runCLI(t, "report", "--db", db)
+	path := damage(t, db, breakOneRecord)
+
+	code, out, stderr := childCLI(t, "report", "--db", path)
+	lines := reportLines(out)
+	if code != ExitFailure || len(lines) != len(reportLines(whole))-1 ||
+		!strings.Contains(stderr, "1 record of the library "+path+" could not be read") ||
+		!strings.Contains(stderr, "shoebox check") {
+		t.Fatalf("report: exit %d, %d lines of %d, %q", code, len(lines), len(reportLines(whole)), stderr)
+	}
+	for _, l := range lines {
+		if !strings.Contains(whole, l) {
+			t.Errorf("a line that was not in the whole report: %s", l)
+		}
+	}
+	code, out, stderr = childCLI(t, "dups", "--db", path)
+	var d dupsJSON
+	if code != ExitFailure || json.Unmarshal([]byte(out), &d) != nil || !strings.Contains(stderr, "could not be read") {
+		t.Fatalf("dups: exit %d, %q, %q", code, out, stderr)
+	}
+	// The job records are intact: jobs still lists them all.
+	if code, _, stderr := childCLI(t, "jobs", "--db", path); code != 0 {
+		t.Errorf("jobs: exit %d %s", code, stderr)
+	}
+	code, out, _ = childCLI(t, "check", "--db", path)
+	if code != ExitFailure || !strings.Contains(out, "is damaged") || !strings.Contains(out, "1 file records cannot") {
+		t.Errorf("check: exit %d %s", code, out)
+	}
+}
+
+func TestCheckAndRecover(t *testing.T) {
+	db, _ := buildCLILibrary(t)
+	if code, out, stderr := childCLI(t, "check", "--db", db); code != 0 || !strings.Contains(out, "is healthy: 3 jobs") {
+		t.Fatalf("check of a sound library: exit %d %s %s", code, out, stderr)
+	}
+	for _, tc := range []struct {
+		name string
+		how  func(*testing.T, string)
+	}{{"truncated", truncateToHalf}, {"flipped", flip20InTheMiddle}, {"record", breakOneRecord}} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := damage(t, db, tc.how)
+			before, _ := os.ReadFile(path)
+			if code, out, _ := childCLI(t, "check", "--db", path); code != ExitFailure || !strings.Contains(out, "is damaged") {
+				t.Errorf("check: exit %d %s", code, out)
+			}
+			_, readable, _ := childCLI(t, "report", "--db", path)
+			out := filepath.Join(t.TempDir(), "new.db")
+			code, stdout, stderr := childCLI(t, "recover", "--db", path, "--out", out)
+			if code != 0 || !strings.Contains(stdout, "saved") || !strings.Contains(stdout, "--db "+out) {
+				t.Fatalf("recover: exit %d %s %s", code, stdout, stderr)
+			}
+			if after, _ := os.ReadFile(path); string(after) != string(before) {
+				t.Error("recover changed the damaged library")
+			}
+			if code, out, _ := childCLI(t, "check", "--db", out); code != 0 {
+				t.Errorf("the recovered library is not healthy: %s", out)
+			}
+			code, recovered, stderr := childCLI(t, "report", "--db", out)
+			if code != 0 {
+				t.Fatalf("report of the recovered library: exit %d %s", code, stderr)
+			}
+			// Every record the damaged library could still show is there.
+			for _, l := range reportLines(readable) {
+				if !strings.Contains(recovered, l) {
+					t.Errorf("lost a readable record: %s", l)
+				}
+			}
+			if tc.name == "record" && len(reportLines(recovered)) != len(reportLines(readable)) {
+				t.Errorf("recovered %d records, %d were readable", len(reportLines(recovered)), len(reportLines(readable)))
+			}
+		})
+	}
+}
+
+func TestBackupsAfterJobsAndRestore(t *testing.T) {
+	db, dir := buildCLILibrary(t)
+	if code, _, stderr := runCLI(t, "scan", "--db", db, dir); code != 0 { // a fourth job
+		t.Fatal(stderr)
+	}
+	list, err := filepath.Glob(filepath.Join(filepath.Dir(db), "backups", "library-*-after-job-*.db"))
+	if err != nil || len(list) != 3 {
+		t.Fatalf("backups after 4 jobs: %v %v", list, err)
+	}
+	if !strings.HasSuffix(list[2], "-after-job-4.db") {
+		t.Errorf("the newest backup is %s", list[2])
+	}
+	if code, out, _ := runCLI(t, "backups", "--db", db); code != 0 || !strings.Contains(out, "1  "+filepath.Base(list[2])) {
+		t.Errorf("backups: %s", out)
+	}
+	_, jobsBefore, _ := runCLI(t, "jobs", "--db", db, "--json")
+	_, reportBefore, _ := runCLI(t, "report", "--db", db)
+	broken := damage(t, db, truncateToHalf)
+	os.Rename(filepath.Join(filepath.Dir(db), "backups"), filepath.Join(filepath.Dir(broken), "backups"))
+	out := filepath.Join(t.TempDir(), "restored.db")
+	if code, stdout, stderr := childCLI(t, "recover", "--db", broken, "--from-backup", "latest", "--out", out); code != 0 {
+		t.Fatalf("restore: %s %s", stdout, stderr)
+	}
+	_, jobsAfter, _ := runCLI(t, "jobs", "--db", out, "--json")
+	_, reportAfter, _ := runCLI(t, "report", "--db", out)
+	if jobsAfter != jobsBefore || reportAfter != reportBefore {
+		t.Errorf("the restored library differs:\n%s\n%s", jobsBefore, jobsAfter)
+	}
+	if code, _, stderr := runCLI(t, "recover", "--db", broken, "--from-backup", "4", "--out", out+"2"); code != 1 ||
+		!strings.Contains(stderr, "no backup 4") {
+		t.Errorf("a fourth backup: %s", stderr)
+	}
+}
+
+func TestLibraryBackupAPI(t *testing.T) {
+	db, _ := buildCLILibrary(t)
+	lib, err := OpenLibrary(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	p, err := lib.Backup("before moving files")
+	if err != nil || !strings.HasSuffix(p, "-before-moving-files.db") || filepath.Dir(p) != filepath.Join(filepath.Dir(db), "backups") {
+		t.Fatalf("%s %v", p, err)
+	}
+	list, _ := lib.Backups()
+	if len(list) != 3 || list[0] != p {
+		t.Errorf("backups %v", list)
+	}
+}

@@ -1,0 +1,157 @@
+package store
+
+import (
+	"bytes"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// CheckReport is what Check found in a library.
+type CheckReport struct {
+	Path            string
+	Jobs, Files     int      // records that decode
+	BadJobs         int      // job records that do not decode
+	BadFiles        int      // file records that do not decode
+	Problems        []string // the first problems, in words
+	ProblemCount    int      // all problems (pages, records, indexes)
+	StructureIntact bool     // the b-tree walked without damage (records and indexes were checked)
+}
+
+// Healthy says whether nothing at all was found wrong.
+func (r *CheckReport) Healthy() bool { return r.ProblemCount == 0 }
+
+func (r *CheckReport) problem(format string, args ...any) {
+	r.ProblemCount++
+	if len(r.Problems) < maxProblems {
+		r.Problems = append(r.Problems, fmt.Sprintf(format, args...))
+	}
+}
+
+// Check verifies the library at path without changing it: the structure of
+// the file page by page, then (when that is sound) bbolt's own check, every
+// job and file record, and that the indexes agree with the records. It
+// holds a shared lock, so it fails with ErrLocked while a scan runs.
+func Check(path string, lockTimeout time.Duration) (*CheckReport, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w at %s", ErrNoLibrary, path)
+	}
+	if lockTimeout <= 0 {
+		lockTimeout = defaultLockT
+	}
+	rep := &CheckReport{Path: path}
+	b, err := openBolt(path, lockTimeout, true)
+	if errors.Is(err, ErrLocked) || (err != nil && !errors.Is(err, ErrDamaged)) {
+		return nil, err
+	}
+	if b != nil {
+		defer b.Close()
+	}
+	problems, n, werr := walkFile(path, nil)
+	switch {
+	case werr != nil:
+		rep.problem("the file is not a readable library: %v", werr)
+		return rep, nil
+	case n > 0:
+		rep.ProblemCount += n - len(problems)
+		for _, p := range problems {
+			rep.problem("%s", p)
+		}
+		return rep, nil
+	case b == nil:
+		rep.problem("%v", err)
+		return rep, nil
+	}
+	rep.StructureIntact = true
+	db := &DB{bolt: b, path: path, mode: ReadOnly}
+	if err := db.view(func(tx *bolt.Tx) error { return checkTx(tx, rep) }); err != nil {
+		rep.problem("%v", err)
+	}
+	return rep, nil
+}
+
+// checkTx runs bbolt's check and reads every record. The page walk has
+// already proved the tree sound, so bbolt's check (which runs in a goroutine
+// of its own, out of reach of any recovery) cannot fault on it.
+func checkTx(tx *bolt.Tx, rep *CheckReport) error {
+	for err := range tx.Check() {
+		rep.problem("bbolt: %v", err)
+	}
+	for _, name := range allBuckets {
+		if tx.Bucket(name) == nil {
+			rep.problem("the %s bucket is missing", name)
+			return nil
+		}
+	}
+	if v := tx.Bucket(bucketMeta).Get(keySchema); len(v) != 8 {
+		rep.problem("the schema version is missing or damaged")
+	}
+	err := tx.Bucket(bucketJobs).ForEach(func(k, v []byte) error {
+		var j Job
+		if err := decodeJob(v, &j); err != nil {
+			rep.BadJobs++
+			rep.problem("job %x does not decode: %v", k, err)
+		} else {
+			rep.Jobs++
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	files, sha := tx.Bucket(bucketFiles), tx.Bucket(bucketSHA)
+	err = files.ForEach(func(k, v []byte) error {
+		var r FileRecord
+		if err := decodeFile(k, v, &r); err != nil {
+			rep.BadFiles++
+			rep.problem("file record %q does not decode: %v", k, err)
+			return nil
+		}
+		rep.Files++
+		if !bytes.Equal(r.Key(), k) {
+			rep.problem("file record %q says it is %q", k, r.Key())
+		}
+		if sum, err := hex.DecodeString(r.SHA256); r.SHA256 != "" && (err != nil || sha.Get(append(sum, k...)) == nil) {
+			rep.problem("file record %q is missing from the SHA-256 index", k)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return checkIndexes(tx, rep)
+}
+
+// checkIndexes verifies that every index entry points at a stored file.
+func checkIndexes(tx *bolt.Tx, rep *CheckReport) error {
+	files := tx.Bucket(bucketFiles)
+	err := tx.Bucket(bucketSHA).ForEach(func(k, _ []byte) error {
+		if len(k) < 32 || files.Get(k[32:]) == nil {
+			rep.problem("the SHA-256 index names a file that is not stored (%x)", k)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = tx.Bucket(bucketPHash).ForEach(func(k, v []byte) error {
+		if len(v) != 24 || files.Get(k) == nil {
+			rep.problem("the perceptual-hash index entry %q is damaged or names a file that is not stored", k)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketPaths).ForEach(func(k, v []byte) error {
+		if files.Get(v) == nil {
+			rep.problem("the path index entry %q names a file that is not stored", k)
+		}
+		return nil
+	})
+}
