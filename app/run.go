@@ -454,6 +454,11 @@ func (r *run) finishWith(st store.JobState, msg string, batch, failed []store.Fi
 		if r.failure.Load() == nil || st != store.StateFailed {
 			j.ErrorMessage = r.storeFailure(err)
 		}
+		if stored, serr := r.lib.db.Job(j.ID); serr == nil {
+			// Show the counts of what is stored, which a resume continues from.
+			j.ProgressCurrent, j.ProgressTotal = stored.ProgressCurrent, stored.ProgressTotal
+			j.ErrorCount, j.SkippedCount, j.ReusedCount = stored.ErrorCount, stored.SkippedCount, stored.ReusedCount
+		}
 		r.lib.rememberUnsaved(*j)
 	} else if cb := r.lib.callbacks().OnFileError; cb != nil {
 		for _, f := range failed {

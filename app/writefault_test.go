@@ -110,7 +110,7 @@ func TestFailedCommitResumesInTheSameProcess(t *testing.T) {
 	lib, err := OpenLibraryWith(filepath.Join(t.TempDir(), "lib.db"), LibraryOptions{
 		Analyze: (&fakeAnalyzer{}).analyze,
 		WriteFault: func(n int64) error {
-			if full && n >= 6 {
+			if full && n >= 8 {
 				return fmt.Errorf("write: %w", syscall.ENOSPC)
 			}
 			return nil
@@ -134,6 +134,9 @@ func TestFailedCommitResumesInTheSameProcess(t *testing.T) {
 	stored, _ := lib.Store().Job(id)
 	if stored.Status != store.StateRunning {
 		t.Fatalf("the library could not store the end, yet says %s", stored.Status)
+	}
+	if j.ProgressCurrent != stored.ProgressCurrent || j.ProgressCurrent == 0 || j.ProgressCurrent%5 != 0 {
+		t.Errorf("the failed job shows %d files done, the library holds %d (whole batches of 5)", j.ProgressCurrent, stored.ProgressCurrent)
 	}
 	full = false
 	if err := lib.Resume(id, false); err != nil {

@@ -139,4 +139,3 @@ func panickedInBbolt() bool {
 func (db *DB) view(fn func(*bolt.Tx) error) error {
 	return guard(db.path, func() error { return db.bolt.View(fn) })
 }
-

@@ -181,17 +181,21 @@ func (db *DB) init() error {
 			return db.checkSchema(tx.Bucket(bucketMeta).Get(keySchema))
 		})
 	}
-	return db.update(func(tx *bolt.Tx) error {
-		for _, name := range allBuckets {
-			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-				return err
+	// Not through update: this transaction changes nothing in an existing
+	// library, and WriteFault counts the writes made after Open.
+	return guard(db.path, func() error {
+		return db.bolt.Update(func(tx *bolt.Tx) error {
+			for _, name := range allBuckets {
+				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+					return err
+				}
 			}
-		}
-		meta := tx.Bucket(bucketMeta)
-		if v := meta.Get(keySchema); v != nil {
-			return db.checkSchema(v)
-		}
-		return meta.Put(keySchema, u64(SchemaVersion))
+			meta := tx.Bucket(bucketMeta)
+			if v := meta.Get(keySchema); v != nil {
+				return db.checkSchema(v)
+			}
+			return meta.Put(keySchema, u64(SchemaVersion))
+		})
 	})
 }
 
