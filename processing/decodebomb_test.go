@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"os"
@@ -171,6 +173,63 @@ func TestHugeDeclaredSizesAreOverThePixelLimit(t *testing.T) {
 		res := analyzeBytes(t, name, data, AnalyzeOptions{})
 		if res.Status != StatusError || !strings.Contains(res.Error, "over the 100 MP limit") {
 			t.Errorf("%s: %s %q %q, want an error naming the pixel limit", name, res.Status, res.Error, res.Note)
+		}
+	}
+}
+
+// setTIFFTag overwrites the value of a SHORT or LONG tag of the first
+// directory in place.
+func setTIFFTag(t *testing.T, data []byte, tag uint16, v uint32) {
+	t.Helper()
+	ifd := binary.LittleEndian.Uint32(data[4:])
+	n := binary.LittleEndian.Uint16(data[ifd:])
+	for e := ifd + 2; e < ifd+2+12*uint32(n); e += 12 {
+		if binary.LittleEndian.Uint16(data[e:]) != tag {
+			continue
+		}
+		if binary.LittleEndian.Uint16(data[e+2:]) == 3 {
+			binary.LittleEndian.PutUint16(data[e+8:], uint16(v))
+		} else {
+			binary.LittleEndian.PutUint32(data[e+8:], v)
+		}
+		return
+	}
+	t.Fatalf("no tag %d", tag)
+}
+
+// The bombs of the report at full size, 9990x9990 (just under the pixel
+// limit): refused from their header with the app's 160 MB budget, before the
+// decoder allocates anything.
+func TestFullSizeBombsAreRefusedFromTheirHeader(t *testing.T) {
+	var tb bytes.Buffer
+	if err := tiff.Encode(&tb, flat16(16, 16), &tiff.Options{Compression: tiff.Deflate}); err != nil {
+		t.Fatal(err)
+	}
+	tif := tb.Bytes()
+	for _, tag := range []uint16{tiffImageWidth, tiffImageLength, tiffRowsPerStrip} {
+		setTIFFTag(t, tif, tag, 9990)
+	}
+	png16 := pngIHDROnly(9990, 9990)
+	png16[24], png16[25], png16[28] = 16, 6, 1 // 16-bit RGBA, interlaced
+	binary.BigEndian.PutUint32(png16[29:], crc32.ChecksumIEEE(png16[12:29]))
+	lim := DecodeLimits{Budget: NewMemoryBudget(160 << 20)}
+	for name, c := range map[string]struct {
+		data []byte
+		want string
+	}{
+		"tiff": {tif, "9990x9990 16-bit TIFF needs about 2.9 GB, over the 160 MB available for decoding"},
+		"png":  {png16, "9990x9990 16-bit interlaced PNG needs about 1.6 GB"},
+	} {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := HashImage(context.Background(), c.data, "", 0, lim)
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, errOverMemoryLimit) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want refused: %s", name, err, c.want)
+		}
+		if a := after.TotalAlloc - before.TotalAlloc; a > 1<<20 {
+			t.Errorf("%s: %d KB allocated before refusing", name, a>>10)
 		}
 	}
 }
