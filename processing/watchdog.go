@@ -17,11 +17,12 @@ import (
 //     paused) has no stuck file: the RunClock sees the gap and no file clock
 //     counts it.
 //
-// Go's monotonic clock (time.Now, timers) is CLOCK_MONOTONIC on Linux and
-// CLOCK_UPTIME_RAW on macOS: both stop while the machine is suspended, so a
-// closed lid is no time at all there. Both keep counting while the process
-// alone is stopped, and on Windows the monotonic clock also counts suspend:
-// the RunClock's gap detection covers those cases.
+// Go's monotonic clock (time.Now, timers) is CLOCK_MONOTONIC on Linux
+// (runtime nanotime) and mach_absolute_time on macOS: both stop while the
+// machine is suspended, so a closed lid is no time at all there. Both keep
+// counting while the process alone is stopped (SIGSTOP), and on Windows the
+// interrupt time Go reads also counts suspend: the RunClock's gap detection
+// covers those cases.
 
 // RunClock measures how long the process actually runs and runs down the
 // file clocks of all the analyses in flight. It ticks every runTick while a
