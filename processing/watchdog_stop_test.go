@@ -19,19 +19,27 @@ import (
 // child of TestWatchdogIgnoresAStoppedProcess.
 const stopChildEnv = "SHOEBOX_WATCHDOG_STOP_CHILD"
 
-// TestWatchdogStoppedChild analyses a slow but healthy file (1.2 s of work in
-// small steps) under a 1 s limit; its parent stops it for 3 s on the way.
+// TestWatchdogStoppedChild analyses a slow but healthy file under a 1 s
+// limit: it works in 10 ms steps until it notices that its parent stopped it
+// (a step that took over 2 s), then 100 ms more. It runs a few hundred ms.
 func TestWatchdogStoppedChild(t *testing.T) {
 	if os.Getenv(stopChildEnv) == "" {
 		t.Skip("run by TestWatchdogIgnoresAStoppedProcess in a child process")
 	}
 	res, err := withWatchdog(context.Background(), NewRunClock(), time.Second, func(ctx context.Context) (Result, error) {
+		last := time.Now()
 		fmt.Println("working")
-		for range 60 { // 60 steps of 10 ms: the file needs 0.6 s of running time
+		stopped := false
+		for after := 0; after < 10; {
 			if err := ctx.Err(); err != nil {
 				return Result{}, err
 			}
 			time.Sleep(10 * time.Millisecond)
+			stopped = stopped || time.Since(last) > 2*time.Second
+			last = time.Now()
+			if stopped {
+				after++
+			}
 		}
 		return Result{Status: StatusDone}, nil
 	})
