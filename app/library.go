@@ -58,6 +58,9 @@ type Library struct {
 	// budget bounds the memory that the decodes of all workers take together;
 	// readBudget the image files they hold in memory.
 	budget, readBudget *processing.MemoryBudget
+	// runClock counts the running time of every file in flight for the
+	// per-file timeout, without the times the process was stopped.
+	runClock *processing.RunClock
 
 	noteMu sync.Mutex // orders writes of the owner note
 
@@ -134,7 +137,8 @@ func OpenLibraryWith(path string, opt LibraryOptions) (*Library, error) {
 		return nil, err
 	}
 	l := &Library{db: db, opt: opt, runs: map[uint64]*run{}, unsaved: map[uint64]store.Job{},
-		budget: processing.NewMemoryBudget(decodeBudget), readBudget: processing.NewMemoryBudget(readBudget)}
+		budget: processing.NewMemoryBudget(decodeBudget), readBudget: processing.NewMemoryBudget(readBudget),
+		runClock: processing.NewRunClock()}
 	if err := l.recoverInterrupted(); err != nil {
 		db.Close()
 		return nil, err

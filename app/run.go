@@ -310,6 +310,7 @@ func (r *run) work(work <-chan store.FileRecord, results chan<- analysed) {
 		Budget:     r.lib.budget,
 		ReadBudget: r.lib.readBudget,
 		Timeout:    time.Duration(r.settings.FileTimeout),
+		RunClock:   r.lib.runClock,
 		Now:        r.now(),
 	}
 	for rec := range work {

@@ -34,5 +34,8 @@ func Thumbnail(rec store.FileRecord, maxSide int) (image.Image, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	meta := processing.ReadMetadata(bytes.NewReader(data), int64(len(data)), rec.MIME)
-	return processing.ThumbnailContext(ctx, data, rec.MIME, meta.Orientation, maxSide, processing.DecodeLimits{})
+	// A budget of its own, the size of the scan's: an image that could not
+	// be decoded within it is refused here too, not decoded whole.
+	lim := processing.DecodeLimits{Budget: processing.NewMemoryBudget(decodeBudget)}
+	return processing.ThumbnailContext(ctx, data, rec.MIME, meta.Orientation, maxSide, lim)
 }

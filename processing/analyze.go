@@ -41,6 +41,10 @@ type AnalyzeOptions struct {
 	// Timeout is the per-file watchdog: a file that takes longer than this
 	// plus one second per 50 MB is marked failed. Default 30s.
 	Timeout time.Duration
+	// RunClock measures the running time the Timeout counts, without the
+	// times the whole process did not run. Share one across the workers;
+	// nil = one per file.
+	RunClock *RunClock
 	// MaxImageBytes: image files larger than this are hashed (SHA-256) as a
 	// stream but not decoded. Default 512 MiB.
 	MaxImageBytes int64
@@ -76,7 +80,7 @@ func Analyze(ctx context.Context, in Input, opt AnalyzeOptions) (Result, error) 
 	if fi, err := os.Stat(in.Path); err == nil {
 		limit += time.Duration(fi.Size()/(50<<20)) * time.Second
 	}
-	return withWatchdog(ctx, limit, func(fileCtx context.Context) (Result, error) {
+	return withWatchdog(ctx, opt.RunClock, limit, func(fileCtx context.Context) (Result, error) {
 		return withRecover(in.Path, func() (Result, error) { return analyze(fileCtx, in, opt) })
 	})
 }

@@ -118,7 +118,7 @@ func TestWatchdogAbandonsAHungFile(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
 	start := time.Now()
-	res, err := withWatchdog(context.Background(), 50*time.Millisecond, func(context.Context) (Result, error) {
+	res, err := withWatchdog(context.Background(), nil, 50*time.Millisecond, func(context.Context) (Result, error) {
 		<-release // a parser stuck in a loop that never checks its context
 		return Result{Status: StatusDone}, nil
 	})
@@ -299,7 +299,7 @@ func TestWatchdogDoesNotCountWaitingForMemory(t *testing.T) {
 func TestFileClockPausesAndRunsOut(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	c := newFileClock(100*time.Millisecond, cancel)
+	c := NewRunClock().start(100*time.Millisecond, cancel)
 	defer c.stop()
 	resume := pauseWatchdog(context.WithValue(ctx, fileClockKey{}, c))
 	select {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/color"
 	_ "image/gif"
 	"image/jpeg"
 	_ "image/png"
@@ -138,9 +137,21 @@ func decodeReduced(ctx context.Context, data []byte, mime string, minSide int, l
 	}
 }
 
-func tooLarge(w, h int, max int64) error {
+func tooLarge(w, h int, max int64) error { return tooLarge64(int64(w), int64(h), max) }
+
+func tooLarge64(w, h int64, max int64) error {
 	return fmt.Errorf("image is %dx%d (%.0f MP), over the %.0f MP limit",
 		w, h, float64(w)*float64(h)/1e6, float64(max)/1e6)
+}
+
+// acquireDecode takes a decode's memory from the budget. A decode that needs
+// more than the whole budget is refused: decoding it alone would still take
+// the process past its memory bound (a 776 KB compressed TIFF can need 3 GB).
+func acquireDecode(ctx context.Context, lim DecodeLimits, c decodeCost) (release func(), err error) {
+	if lim.Budget != nil && c.bytes > lim.Budget.Total() {
+		return nil, overMemoryLimit(c, lim.Budget.Total())
+	}
+	return lim.Budget.Acquire(ctx, c.bytes)
 }
 
 // jpegDCBytes estimates the memory of a DC-only decode: an int16 per block
@@ -170,7 +181,8 @@ func decodeJPEG(ctx context.Context, data []byte, minSide int, lim DecodeLimits,
 		// Small image: the full decode is cheap and more accurate.
 		return decodeStd(ctx, data, fmtJPEG, lim)
 	}
-	release, err := lim.Budget.Acquire(ctx, jpegDCBytes(cfg.Width, cfg.Height))
+	release, err := acquireDecode(ctx, lim, decodeCost{bytes: jpegDCBytes(cfg.Width, cfg.Height),
+		what: fmt.Sprintf("%dx%d JPEG", cfg.Width, cfg.Height)})
 	if err != nil {
 		return decoded{}, err
 	}
@@ -242,25 +254,6 @@ func jpegError(err error) error {
 	return fmt.Errorf("damaged JPEG: %v", err)
 }
 
-// bytesPerPixel estimates what the standard decoders allocate per pixel for
-// a color model (plus slack for the decoder's own buffers).
-func bytesPerPixel(m color.Model) int64 {
-	switch m {
-	case color.GrayModel, color.AlphaModel:
-		return 2
-	case color.Gray16Model, color.Alpha16Model:
-		return 3
-	case color.RGBA64Model, color.NRGBA64Model:
-		return 9
-	case color.YCbCrModel:
-		return 4 // 1.5-3 bytes of planes plus the coefficients' working set
-	}
-	if _, ok := m.(color.Palette); ok {
-		return 2
-	}
-	return 5
-}
-
 // decodeStd decodes with the standard library / x/image decoders, after
 // DecodeConfig, within the pixel limit and the memory budget.
 func decodeStd(ctx context.Context, data []byte, f imageFormat, lim DecodeLimits) (d decoded, err error) {
@@ -273,6 +266,11 @@ func decodeStd(ctx context.Context, data []byte, f imageFormat, lim DecodeLimits
 			release()
 		}
 	}()
+	// The header's own size first: DecodeConfig calls a size it cannot
+	// represent "unsupported", which is not what the person needs to hear.
+	if w, h, ok := headerSize(data, f); ok && (w > lim.maxPixels() || h > lim.maxPixels() || w*h > lim.maxPixels()) {
+		return decoded{}, tooLarge64(w, h, lim.maxPixels())
+	}
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
 		return decoded{}, stdError(f, err)
@@ -283,8 +281,7 @@ func decodeStd(ctx context.Context, data []byte, f imageFormat, lim DecodeLimits
 	if int64(cfg.Width)*int64(cfg.Height) > lim.maxPixels() {
 		return decoded{}, tooLarge(cfg.Width, cfg.Height, lim.maxPixels())
 	}
-	need := int64(cfg.Width) * int64(cfg.Height) * bytesPerPixel(cfg.ColorModel)
-	release, err = lim.Budget.Acquire(ctx, need)
+	release, err = acquireDecode(ctx, lim, estimateDecode(data, f, cfg))
 	if err != nil {
 		release = func() {}
 		return decoded{}, err

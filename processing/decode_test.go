@@ -121,8 +121,7 @@ func TestHostileShapes(t *testing.T) {
 }
 
 // TestBudgetBoundsConcurrentDecodes: with a budget smaller than two decodes,
-// concurrent HashImage calls never hold more than the budget (apart from a
-// lone oversize one).
+// concurrent HashImage calls never hold more than the budget.
 func TestBudgetBoundsConcurrentDecodes(t *testing.T) {
 	var frames [][]byte
 	for _, n := range []string{"c.png", "c.bmp", "c.tiff", "c.gif", "a-420.jpg", "d-420.jpg"} {
@@ -148,10 +147,11 @@ func TestBudgetBoundsConcurrentDecodes(t *testing.T) {
 	if budget.InUse() != 0 {
 		t.Errorf("%d bytes still held", budget.InUse())
 	}
-	// One image larger than the whole budget still decodes.
+	// One image larger than the whole budget is refused: decoding it alone
+	// would still go past the bound.
 	small := NewMemoryBudget(1 << 10)
-	if _, err := HashImage(context.Background(), frames[0], "", 0, DecodeLimits{Budget: small}); err != nil {
-		t.Errorf("oversize image: %v", err)
+	if _, err := HashImage(context.Background(), frames[0], "", 0, DecodeLimits{Budget: small}); !errors.Is(err, errOverMemoryLimit) {
+		t.Errorf("oversize image: %v, want refused over the memory limit", err)
 	}
 }
 

@@ -8,73 +8,152 @@ import (
 )
 
 // The per-file watchdog measures the time a file's analysis runs, not the
-// time it waits: a file queued behind another's memory (MemoryBudget) has
-// done nothing wrong. MemoryBudget.Acquire pauses the watchdog found in its
-// context while it blocks.
+// time it waits:
+//
+//   - a file queued behind another's memory (MemoryBudget) has done nothing
+//     wrong: MemoryBudget.Acquire pauses the watchdog found in its context
+//     while it blocks;
+//   - a whole process that did not run (SIGSTOP, Ctrl-Z, a debugger, a VM
+//     paused) has no stuck file: the RunClock sees the gap and no file clock
+//     counts it.
+//
+// Go's monotonic clock (time.Now, timers) is CLOCK_MONOTONIC on Linux
+// (runtime nanotime) and mach_absolute_time on macOS: both stop while the
+// machine is suspended, so a closed lid is no time at all there. Both keep
+// counting while the process alone is stopped (SIGSTOP), and on Windows the
+// interrupt time Go reads also counts suspend: the RunClock's gap detection
+// covers those cases.
 
-// fileClock runs down while the analysis runs and stops while it waits. When
-// it runs out it cancels the analysis and closes expired.
-type fileClock struct {
-	mu      sync.Mutex
-	left    time.Duration // running time left when paused
-	started time.Time     // when it last started running; zero while paused
-	waits   int           // nested waits in progress
-	timer   *time.Timer
-	expired chan struct{}
-	cancel  context.CancelFunc
-	done    bool
+// RunClock measures how long the process actually runs and runs down the
+// file clocks of all the analyses in flight. It ticks every runTick while a
+// file clock is live; when two ticks are more than runGap apart, the process
+// did not run in between (stopped or suspended) and the excess counts for no
+// file. One RunClock serves every worker of a process: create it where the
+// AnalyzeOptions are made and share it. The zero value is not usable; use
+// NewRunClock.
+type RunClock struct {
+	tick, gap time.Duration
+	now       func() time.Time
+	autoTick  bool // false in tests, which call advance themselves
+
+	mu     sync.Mutex
+	clocks map[*fileClock]struct{}
+	last   time.Time     // the last advance
+	stop   chan struct{} // closes the ticking goroutine; nil when none runs
 }
 
-func newFileClock(limit time.Duration, cancel context.CancelFunc) *fileClock {
-	c := &fileClock{left: limit, started: time.Now(), expired: make(chan struct{}), cancel: cancel}
-	c.timer = time.AfterFunc(limit, c.fire)
+const (
+	runTick = 250 * time.Millisecond
+	// runGap is a tick interval that cannot be a busy process (the ticker is
+	// a timer goroutine; even a loaded machine runs it within a second or
+	// so): the process was not running.
+	runGap = 2 * time.Second
+)
+
+// NewRunClock returns a run clock for one process (or one library).
+func NewRunClock() *RunClock {
+	return &RunClock{tick: runTick, gap: runGap, now: time.Now, autoTick: true, clocks: map[*fileClock]struct{}{}}
+}
+
+// advance runs every live, unpaused file clock down by the running time since
+// the last advance and expires those that ran out. Called with mu held, by
+// the ticker and before every change of a clock's state, so each clock is
+// always up to date as of last.
+func (r *RunClock) advance() {
+	now := r.now()
+	ran := now.Sub(r.last)
+	r.last = now
+	if ran > r.gap {
+		ran = r.tick // the process did not run: count only one tick of it
+	}
+	for c := range r.clocks {
+		if c.waits > 0 {
+			continue
+		}
+		c.left -= ran
+		if c.left <= 0 {
+			c.cancel() // before expired closes: whoever sees expired sees the analysis cancelled
+			close(c.expired)
+			delete(r.clocks, c)
+		}
+	}
+	if len(r.clocks) == 0 && r.stop != nil {
+		close(r.stop)
+		r.stop = nil
+	}
+}
+
+func (r *RunClock) run(stop <-chan struct{}) {
+	t := time.NewTicker(r.tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			r.mu.Lock()
+			r.advance()
+			r.mu.Unlock()
+		case <-stop:
+			return
+		}
+	}
+}
+
+// start registers a new file clock with limit of running time; cancel is
+// called when it runs out.
+func (r *RunClock) start(limit time.Duration, cancel context.CancelFunc) *fileClock {
+	c := &fileClock{run: r, left: limit, expired: make(chan struct{}), cancel: cancel}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.clocks) == 0 {
+		r.last = r.now() // nothing ran down since the last clock stopped
+	} else {
+		r.advance()
+	}
+	r.clocks[c] = struct{}{}
+	if r.autoTick && r.stop == nil {
+		r.stop = make(chan struct{})
+		go r.run(r.stop)
+	}
 	return c
 }
 
-func (c *fileClock) fire() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.done || c.waits > 0 {
-		return // stopped, or paused just as it fired: waitEnd restarts it
-	}
-	if left := c.left - time.Since(c.started); left > 0 {
-		c.timer.Reset(left) // a pause and resume moved the end
-		return
-	}
-	c.done = true
-	c.cancel() // before expired closes: whoever sees expired sees the analysis cancelled
-	close(c.expired)
+// fileClock is the running time one analysis has left. Its RunClock runs it
+// down while the analysis runs; it stops while the analysis waits. When it
+// runs out it cancels the analysis and closes expired.
+type fileClock struct {
+	run     *RunClock
+	left    time.Duration // guarded by run.mu, as are the fields below
+	waits   int           // nested waits in progress
+	expired chan struct{}
+	cancel  context.CancelFunc
 }
 
 // waitBegin pauses the clock (waits may nest).
 func (c *fileClock) waitBegin() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.run.mu.Lock()
+	defer c.run.mu.Unlock()
+	c.run.advance()
 	c.waits++
-	if c.waits == 1 && !c.done {
-		c.left -= time.Since(c.started)
-		c.started = time.Time{}
-		c.timer.Stop()
-	}
 }
 
 // waitEnd resumes the clock with the running time it had left.
 func (c *fileClock) waitEnd() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.run.mu.Lock()
+	defer c.run.mu.Unlock()
+	c.run.advance()
 	c.waits--
-	if c.waits == 0 && !c.done {
-		c.started = time.Now()
-		c.timer.Reset(max(c.left, 0))
-	}
 }
 
-// stop releases the timer once the analysis has returned.
+// stop releases the clock once the analysis has returned.
 func (c *fileClock) stop() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.done = true
-	c.timer.Stop()
+	r := c.run
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.clocks, c)
+	if len(r.clocks) == 0 && r.stop != nil {
+		close(r.stop)
+		r.stop = nil
+	}
 }
 
 type fileClockKey struct{}
@@ -90,14 +169,17 @@ func pauseWatchdog(ctx context.Context) (resume func()) {
 	return c.waitEnd
 }
 
-// withWatchdog runs fn with a running-time limit. A file whose analysis
-// outlives it is marked failed and the caller moves on; the goroutine left
-// behind holds no lock and stops at its next context check. A cancelled ctx
-// returns its error.
-func withWatchdog(ctx context.Context, limit time.Duration, fn func(context.Context) (Result, error)) (Result, error) {
+// withWatchdog runs fn with a limit of running time measured by run (nil: a
+// clock of its own). A file whose analysis outlives it is marked failed and
+// the caller moves on; the goroutine left behind holds no lock and stops at
+// its next context check. A cancelled ctx returns its error.
+func withWatchdog(ctx context.Context, run *RunClock, limit time.Duration, fn func(context.Context) (Result, error)) (Result, error) {
+	if run == nil {
+		run = NewRunClock()
+	}
 	fileCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	clock := newFileClock(limit, cancel)
+	clock := run.start(limit, cancel)
 	defer clock.stop()
 	fileCtx = context.WithValue(fileCtx, fileClockKey{}, clock)
 	type outcome struct {
