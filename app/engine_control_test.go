@@ -377,3 +377,22 @@ func TestRescanRedoesOlderAnalyses(t *testing.T) {
 		t.Errorf("reused %d, want 8", j2.ReusedCount)
 	}
 }
+
+// Thumbnails for the window decode within the scan's memory budget, so the
+// window and a running scan together stay within it.
+func TestThumbnailsShareTheScanBudget(t *testing.T) {
+	dir := t.TempDir()
+	writeJPEGs(t, dir, 1)
+	lib := openTestLibrary(t, nil)
+	rec := store.FileRecord{Root: dir, RelPath: "sub0/IMG_0000.jpg", MIME: "image/jpeg"}
+	if lib.budget.Peak() != 0 {
+		t.Fatal("the budget was used before the test")
+	}
+	img, err := lib.Thumbnail(rec, 32)
+	if err != nil || img == nil {
+		t.Fatal(err)
+	}
+	if lib.budget.Peak() == 0 || lib.budget.InUse() != 0 {
+		t.Errorf("the thumbnail did not go through the library's budget (peak %d, in use %d)", lib.budget.Peak(), lib.budget.InUse())
+	}
+}

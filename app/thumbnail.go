@@ -18,7 +18,7 @@ const maxThumbnailFile = 256 << 20
 // Thumbnail decodes a stored file at reduced scale, orientation applied, to
 // fit in maxSide x maxSide. Videos and formats that cannot be decoded return
 // an error the caller shows as a placeholder.
-func Thumbnail(rec store.FileRecord, maxSide int) (image.Image, error) {
+func (l *Library) Thumbnail(rec store.FileRecord, maxSide int) (image.Image, error) {
 	path := rec.AbsPath()
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -34,8 +34,8 @@ func Thumbnail(rec store.FileRecord, maxSide int) (image.Image, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	meta := processing.ReadMetadata(bytes.NewReader(data), int64(len(data)), rec.MIME)
-	// A budget of its own, the size of the scan's: an image that could not
-	// be decoded within it is refused here too, not decoded whole.
-	lim := processing.DecodeLimits{Budget: processing.NewMemoryBudget(decodeBudget)}
+	// The scan's own budget: thumbnails and analysis together stay within
+	// it, and an image refused there is refused here too.
+	lim := processing.DecodeLimits{Budget: l.budget}
 	return processing.ThumbnailContext(ctx, data, rec.MIME, meta.Orientation, maxSide, lim)
 }

@@ -32,6 +32,8 @@ type AnalyzeOptions struct {
 	MinYear   int           // earliest believable year; default 2000
 	MaxPixels int64         // larger images are refused; default 100 MP
 	Budget    *MemoryBudget // decoded pixels, shared by all workers; nil = unbounded
+	// AloneMax is the most one decode may take alone (DecodeLimits.AloneMax).
+	AloneMax int64
 	// ReadBudget bounds the image files held in memory at once (each is read
 	// whole, to hash, sniff and decode the same bytes); shared by all
 	// workers, nil = unbounded. It is separate from Budget because a file's
@@ -219,7 +221,7 @@ func analyzeContent(ctx context.Context, in Input, opt AnalyzeOptions) (res Resu
 	}
 
 	if data != nil {
-		h, err := HashImage(ctx, data, res.MIME, meta.Orientation, DecodeLimits{MaxPixels: opt.MaxPixels, Budget: opt.Budget})
+		h, err := HashImage(ctx, data, res.MIME, meta.Orientation, DecodeLimits{MaxPixels: opt.MaxPixels, Budget: opt.Budget, AloneMax: opt.AloneMax})
 		switch {
 		case err == nil:
 			res.PHash, res.DHash, res.HasPHash = h.PHash, h.DHash, true

@@ -30,6 +30,23 @@ const DefaultMaxPixels = 100_000_000
 type DecodeLimits struct {
 	MaxPixels int64         // refuse images over this many pixels; 0 = DefaultMaxPixels
 	Budget    *MemoryBudget // shared by all workers; nil = unbounded
+	// AloneMax is the most one decode may take when it needs more than the
+	// whole Budget: it then waits until nothing else is decoding and runs
+	// alone. Larger decodes are refused. 0 = DefaultAloneMax.
+	AloneMax int64
+}
+
+// DefaultAloneMax lets a 12 MP single-strip TIFF (about 190 MB) or a 100 MP
+// 8-bit PNG (about 420 MB) decode alone, and refuses a 16-bit 100 MP image
+// (800 MB and more) or a decompression bomb (a 776 KB TIFF can need 3 GB).
+// With it, the decoded pixels of a scan never exceed max(budget, 512 MB).
+const DefaultAloneMax = 512 << 20
+
+func (l DecodeLimits) aloneMax() int64 {
+	if l.AloneMax <= 0 {
+		return DefaultAloneMax
+	}
+	return l.AloneMax
 }
 
 func (l DecodeLimits) maxPixels() int64 {
@@ -145,11 +162,12 @@ func tooLarge64(w, h int64, max int64) error {
 }
 
 // acquireDecode takes a decode's memory from the budget. A decode that needs
-// more than the whole budget is refused: decoding it alone would still take
-// the process past its memory bound (a 776 KB compressed TIFF can need 3 GB).
+// more than the whole budget waits until it can run alone (MemoryBudget
+// admits it when empty), up to lim.AloneMax; a larger one is refused, since
+// decoding it even alone would take the process past its memory bound.
 func acquireDecode(ctx context.Context, lim DecodeLimits, c decodeCost) (release func(), err error) {
-	if lim.Budget != nil && c.bytes > lim.Budget.Total() {
-		return nil, overMemoryLimit(c, lim.Budget.Total())
+	if lim.Budget != nil && c.bytes > lim.Budget.Total() && c.bytes > lim.aloneMax() {
+		return nil, overMemoryLimit(c, lim.aloneMax())
 	}
 	return lim.Budget.Acquire(ctx, c.bytes)
 }

@@ -147,11 +147,17 @@ func TestBudgetBoundsConcurrentDecodes(t *testing.T) {
 	if budget.InUse() != 0 {
 		t.Errorf("%d bytes still held", budget.InUse())
 	}
-	// One image larger than the whole budget is refused: decoding it alone
-	// would still go past the bound.
+	// One image larger than the whole budget decodes alone, up to AloneMax;
+	// over it, it is refused: decoding it would go past the bound.
 	small := NewMemoryBudget(1 << 10)
-	if _, err := HashImage(context.Background(), frames[0], "", 0, DecodeLimits{Budget: small}); !errors.Is(err, errOverMemoryLimit) {
-		t.Errorf("oversize image: %v, want refused over the memory limit", err)
+	if _, err := HashImage(context.Background(), frames[0], "", 0, DecodeLimits{Budget: small}); err != nil {
+		t.Errorf("oversize image under the alone limit: %v, want decoded alone", err)
+	}
+	if small.InUse() != 0 {
+		t.Errorf("%d bytes still held after the decode alone", small.InUse())
+	}
+	if _, err := HashImage(context.Background(), frames[0], "", 0, DecodeLimits{Budget: small, AloneMax: 2 << 10}); !errors.Is(err, errOverMemoryLimit) {
+		t.Errorf("oversize image over the alone limit: %v, want refused over the memory limit", err)
 	}
 }
 

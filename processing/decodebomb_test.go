@@ -85,7 +85,7 @@ func TestDecompressionBombsStayWithinTheBudget(t *testing.T) {
 		paths = append(paths, p)
 	}
 	const budget = 16 << 20
-	opt := AnalyzeOptions{Budget: NewMemoryBudget(budget)}
+	opt := AnalyzeOptions{Budget: NewMemoryBudget(budget), AloneMax: budget}
 
 	defer debug.SetGCPercent(debug.SetGCPercent(5)) // garbage of finished decodes goes at once
 	runtime.GC()
@@ -212,12 +212,12 @@ func TestFullSizeBombsAreRefusedFromTheirHeader(t *testing.T) {
 	png16 := pngIHDROnly(9990, 9990)
 	png16[24], png16[25], png16[28] = 16, 6, 1 // 16-bit RGBA, interlaced
 	binary.BigEndian.PutUint32(png16[29:], crc32.ChecksumIEEE(png16[12:29]))
-	lim := DecodeLimits{Budget: NewMemoryBudget(160 << 20)}
+	lim := DecodeLimits{Budget: NewMemoryBudget(160 << 20)} // AloneMax: the default 512 MB
 	for name, c := range map[string]struct {
 		data []byte
 		want string
 	}{
-		"tiff": {tif, "9990x9990 16-bit TIFF needs about 2.9 GB, over the 160 MB available for decoding"},
+		"tiff": {tif, "9990x9990 16-bit TIFF needs about 2.9 GB, over the 512 MB one image may take"},
 		"png":  {png16, "9990x9990 16-bit interlaced PNG needs about 1.6 GB"},
 	} {
 		runtime.GC()
@@ -231,5 +231,34 @@ func TestFullSizeBombsAreRefusedFromTheirHeader(t *testing.T) {
 		if a := after.TotalAlloc - before.TotalAlloc; a > 1<<20 {
 			t.Errorf("%s: %d KB allocated before refusing", name, a>>10)
 		}
+	}
+}
+
+// A 12 MP single-strip compressed TIFF, as scanners and editors write them,
+// needs more than the 160 MB decode budget: it waits its turn and decodes
+// alone, rather than being refused.
+func TestALargeTIFFOverTheBudgetDecodesAlone(t *testing.T) {
+	img := image.NewNRGBA(image.Rect(0, 0, 4000, 3000))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i / 4000)
+	}
+	var b bytes.Buffer
+	if err := tiff.Encode(&b, img, &tiff.Options{Compression: tiff.Deflate}); err != nil {
+		t.Fatal(err)
+	}
+	budget := NewMemoryBudget(160 << 20)
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := estimateDecode(b.Bytes(), fmtTIFF, cfg); c.bytes <= budget.Total() {
+		t.Fatalf("the test needs a TIFF over the budget; this one needs %d MB", c.bytes>>20)
+	}
+	h, err := HashImage(context.Background(), b.Bytes(), "image/tiff", 0, DecodeLimits{Budget: budget})
+	if err != nil || h.Width != 4000 {
+		t.Fatalf("%+v %v", h, err)
+	}
+	if budget.InUse() != 0 {
+		t.Errorf("%d bytes still held", budget.InUse())
 	}
 }

@@ -43,15 +43,15 @@ type decodeCost struct {
 	what  string // "9990x9990 16-bit TIFF", for messages
 }
 
-// errOverMemoryLimit marks an image whose decode alone needs more than the
-// whole decode budget: it is refused rather than decoded, so that no file can
-// take the process past its memory bound.
+// errOverMemoryLimit marks an image whose decode needs more than one decode
+// may take (DecodeLimits.AloneMax): it is refused rather than decoded, so
+// that no file can take the process past its memory bound.
 var errOverMemoryLimit = errors.New("image too large to decode within the memory limit")
 
-// overMemoryLimit is the error for a decode that needs more than the budget.
-func overMemoryLimit(c decodeCost, budget int64) error {
-	return fmt.Errorf("%w: %s needs about %s, over the %s available for decoding",
-		errOverMemoryLimit, c.what, humanBytes(c.bytes), humanBytes(budget))
+// overMemoryLimit is the error for a decode that needs more than limit.
+func overMemoryLimit(c decodeCost, limit int64) error {
+	return fmt.Errorf("%w: %s needs about %s, over the %s one image may take",
+		errOverMemoryLimit, c.what, humanBytes(c.bytes), humanBytes(limit))
 }
 
 func humanBytes(n int64) string {

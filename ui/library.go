@@ -1,10 +1,7 @@
 package ui
 
 import (
-	"image"
-
 	"shoebox/app"
-	"shoebox/store"
 )
 
 // libraryEngine adapts *app.Library to Engine.
@@ -25,8 +22,4 @@ func (l libraryEngine) Duplicates(jobID uint64, distance int) (DupGroups, error)
 		out.Near = append(out.Near, DupGroup{Near: true, MaxDistance: g.MaxDistance, Evidence: g.Evidence, Files: g.Files})
 	}
 	return out, nil
-}
-
-func (l libraryEngine) Thumbnail(rec store.FileRecord, maxSide int) (image.Image, error) {
-	return app.Thumbnail(rec, maxSide)
 }
