@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"shoebox/media"
 	"shoebox/processing"
 	"shoebox/store"
 )
@@ -18,7 +19,7 @@ func TestFileRewrittenAfterListingIsAnError(t *testing.T) {
 	mustWrite(t, filepath.Join(dir, "a.txt"), "twelve bytes")
 	mustWrite(t, filepath.Join(dir, "b.txt"), "left alone")
 	lib := openTestLibrary(t, nil)
-	lib.opt.Analyze = func(ctx context.Context, in processing.Input, o processing.AnalyzeOptions) (processing.Result, error) {
+	lib.opt.Analyze = func(ctx context.Context, in processing.Input, o processing.AnalyzeOptions) (media.Result, error) {
 		if in.RelPath == "a.txt" { // listed already: rewrite it now
 			if err := os.WriteFile(in.Path, []byte("now a little longer"), 0o644); err != nil {
 				t.Error(err)
@@ -36,10 +37,10 @@ func TestFileRewrittenAfterListingIsAnError(t *testing.T) {
 	}
 	a, b := files[0], files[1]
 	want := "changed while it was being scanned: size 12 → 19; scan again"
-	if a.Status != processing.StatusError || a.Error != want || a.SHA256 != "" {
+	if a.Status != media.StatusError || a.Error != want || a.SHA256 != "" {
 		t.Errorf("a.txt: %s %q sha %q, want error %q", a.Status, a.Error, a.SHA256, want)
 	}
-	if b.Status != processing.StatusSkipped || b.Error != "" {
+	if b.Status != media.StatusSkipped || b.Error != "" {
 		t.Errorf("b.txt, unchanged: %s %q", b.Status, b.Error)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"shoebox/media"
 	"shoebox/processing"
 	"shoebox/store"
 )
@@ -62,7 +63,7 @@ func TestCrashChildProcess(t *testing.T) {
 		t.Skip("run by TestCrashMidJob in a child process")
 	}
 	var calls atomic.Int64
-	lib, err := OpenLibraryWith(db, LibraryOptions{Analyze: func(ctx context.Context, in processing.Input, o processing.AnalyzeOptions) (processing.Result, error) {
+	lib, err := OpenLibraryWith(db, LibraryOptions{Analyze: func(ctx context.Context, in processing.Input, o processing.AnalyzeOptions) (media.Result, error) {
 		if calls.Add(1) == crashBlockAt {
 			fmt.Println("blocking")
 			select {} // the power goes out here
@@ -118,7 +119,7 @@ func TestCrashMidJob(t *testing.T) {
 	child.Wait()
 
 	var resumed atomic.Int64
-	lib, err := OpenLibraryWith(dbPath, LibraryOptions{Analyze: func(ctx context.Context, in processing.Input, o processing.AnalyzeOptions) (processing.Result, error) {
+	lib, err := OpenLibraryWith(dbPath, LibraryOptions{Analyze: func(ctx context.Context, in processing.Input, o processing.AnalyzeOptions) (media.Result, error) {
 		resumed.Add(1)
 		return processing.Analyze(ctx, in, o)
 	}})

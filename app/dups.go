@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 
+	"shoebox/media"
 	"shoebox/processing"
 	"shoebox/store"
 )
@@ -65,7 +66,7 @@ func nearGroups(files []store.FileRecord, distance int) []NearGroup {
 	var items []processing.NearItem
 	var hashed []int // item index -> file index
 	for i, f := range files {
-		if f.HasPHash && f.Status == processing.StatusDone {
+		if f.HasPHash && f.Status == media.StatusDone {
 			items = append(items, processing.NearItem{ID: uint64(len(items)), PHash: f.PHash, DHash: f.DHash,
 				Width: f.Width, Height: f.Height, LumaMean: f.LumaMean, LumaStdDev: f.LumaStdDev,
 				ChromaCb: f.ChromaCb, ChromaCr: f.ChromaCr, HasStats: f.Analysis >= 2,

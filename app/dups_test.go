@@ -4,16 +4,16 @@ import (
 	"strings"
 	"testing"
 
-	"shoebox/processing"
+	"shoebox/media"
 	"shoebox/store"
 )
 
 func shot(path, mime, camera, when string, phash uint64, hashed bool) store.FileRecord {
 	return store.FileRecord{
-		RelPath: path, MIME: mime, Camera: camera, Status: processing.StatusDone,
+		RelPath: path, MIME: mime, Camera: camera, Status: media.StatusDone,
 		HasPHash: hashed, PHash: phash, DHash: phash, Width: 4000, Height: 3000,
-		Time: processing.Timestamp{Candidates: []processing.Candidate{
-			{Kind: processing.KindEXIFOriginal, Source: processing.SourceEXIF, Value: when, Chosen: true},
+		Time: media.Timestamp{Candidates: []media.Candidate{
+			{Kind: media.KindEXIFOriginal, Source: media.SourceEXIF, Value: when, Chosen: true},
 		}},
 	}
 }
@@ -81,7 +81,7 @@ func TestNearGroupsUseTheStoredColour(t *testing.T) {
 	measured := func(path string, phash uint64, cb, cr float32) store.FileRecord {
 		f := shot(path, "image/jpeg", "", "", phash, true)
 		f.LumaMean, f.LumaStdDev, f.ChromaCb, f.ChromaCr = 120, 40, cb, cr
-		f.Analysis = processing.AnalysisVersion
+		f.Analysis = media.AnalysisVersion
 		return f
 	}
 	files := []store.FileRecord{

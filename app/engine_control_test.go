@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"shoebox/media"
 	"shoebox/processing"
 	"shoebox/store"
 )
@@ -127,11 +128,11 @@ func TestCancelIsPromptAndKeepsCommittedWork(t *testing.T) {
 	f := &fakeAnalyzer{}
 	lib := openTestLibrary(t, f)
 	inHugeFile := make(chan struct{})
-	lib.opt.Analyze = func(ctx context.Context, in processing.Input, o processing.AnalyzeOptions) (processing.Result, error) {
+	lib.opt.Analyze = func(ctx context.Context, in processing.Input, o processing.AnalyzeOptions) (media.Result, error) {
 		if in.RelPath == "020.jpg" { // a large video: hashing takes "minutes" unless cancelled
 			close(inHugeFile)
 			<-ctx.Done()
-			return processing.Result{}, ctx.Err()
+			return media.Result{}, ctx.Err()
 		}
 		return f.analyze(ctx, in, o)
 	}
@@ -332,7 +333,7 @@ func TestSecondOpenIsRefusedQuickly(t *testing.T) {
 }
 
 // TestRescanRedoesOlderAnalyses: an unchanged file whose stored analysis was
-// made by an older processing.AnalysisVersion (before the mean colour was
+// made by an older media.AnalysisVersion (before the mean colour was
 // measured) is analysed again, not reused.
 func TestRescanRedoesOlderAnalyses(t *testing.T) {
 	dir := t.TempDir()
@@ -349,7 +350,7 @@ func TestRescanRedoesOlderAnalyses(t *testing.T) {
 	}
 	var old []store.FileRecord
 	for _, r := range files {
-		if r.Analysis != processing.AnalysisVersion {
+		if r.Analysis != media.AnalysisVersion {
 			t.Fatalf("%s stored with analysis version %d", r.RelPath, r.Analysis)
 		}
 		if r.RelPath == "002.jpg" || r.RelPath == "005.jpg" {

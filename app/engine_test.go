@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"shoebox/media"
 	"shoebox/processing"
 	"shoebox/store"
 )
@@ -25,7 +26,7 @@ type fakeAnalyzer struct {
 	n      int
 }
 
-func (f *fakeAnalyzer) analyze(ctx context.Context, in processing.Input, _ processing.AnalyzeOptions) (processing.Result, error) {
+func (f *fakeAnalyzer) analyze(ctx context.Context, in processing.Input, _ processing.AnalyzeOptions) (media.Result, error) {
 	f.mu.Lock()
 	if f.calls == nil {
 		f.calls = map[string]int{}
@@ -38,19 +39,19 @@ func (f *fakeAnalyzer) analyze(ctx context.Context, in processing.Input, _ proce
 		hook(n, in.RelPath)
 	}
 	if err := ctx.Err(); err != nil {
-		return processing.Result{}, err
+		return media.Result{}, err
 	}
 	switch {
 	case strings.Contains(in.RelPath, "bad"):
-		return processing.Result{Status: processing.StatusError, Error: "damaged JPEG"}, nil
+		return media.Result{Status: media.StatusError, Error: "damaged JPEG"}, nil
 	case strings.HasSuffix(in.RelPath, ".txt"):
-		return processing.Result{Status: processing.StatusSkipped}, nil
+		return media.Result{Status: media.StatusSkipped}, nil
 	}
 	data, err := os.ReadFile(in.Path)
 	if err != nil {
-		return processing.Result{Status: processing.StatusError, Error: err.Error()}, nil
+		return media.Result{Status: media.StatusError, Error: err.Error()}, nil
 	}
-	return processing.Result{Status: processing.StatusDone, SHA256: sha256.Sum256(data), Size: int64(len(data)), MIME: "image/jpeg"}, nil
+	return media.Result{Status: media.StatusDone, SHA256: sha256.Sum256(data), Size: int64(len(data)), MIME: "image/jpeg"}, nil
 }
 
 func (f *fakeAnalyzer) callCounts() map[string]int {

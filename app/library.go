@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"shoebox/media"
 	"shoebox/processing"
 	"shoebox/store"
 )
@@ -25,7 +26,7 @@ var ErrJobRunning = errors.New("the job is already running")
 
 // AnalyzeFunc analyses one file; processing.Analyze is the real one. It returns
 // an error only when ctx was cancelled.
-type AnalyzeFunc func(ctx context.Context, in processing.Input, opt processing.AnalyzeOptions) (processing.Result, error)
+type AnalyzeFunc func(ctx context.Context, in processing.Input, opt processing.AnalyzeOptions) (media.Result, error)
 
 // LibraryOptions tune OpenLibraryWith. Zero values mean the defaults.
 type LibraryOptions struct {

@@ -17,7 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"shoebox/processing"
+	"shoebox/media"
 	"shoebox/store"
 )
 
@@ -105,7 +105,7 @@ func checkLatin1Job(t *testing.T, lib *Library, j store.Job, root string, sums m
 	}
 	for _, f := range files {
 		want, ok := sums[f.RelPath]
-		if !ok || f.Status != processing.StatusDone || f.SHA256 != want || f.Root != root {
+		if !ok || f.Status != media.StatusDone || f.SHA256 != want || f.Root != root {
 			t.Errorf("record %q in %q: %s %s %q, want a done file of sha256 %s", f.RelPath, f.Root, f.Status, f.SHA256, f.Error, want)
 		}
 		data, err := os.ReadFile(f.AbsPath())

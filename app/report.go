@@ -12,7 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"shoebox/processing"
+	"shoebox/media"
 	"shoebox/store"
 )
 
@@ -94,7 +94,7 @@ func NewReportRow(f store.FileRecord) ReportRow {
 		row.PHash = fmt.Sprintf("%016x", f.PHash)
 	}
 	if row.Confidence == "" {
-		row.Confidence = string(processing.ConfidenceNone)
+		row.Confidence = string(media.ConfidenceNone)
 	}
 	for _, c := range f.Time.Candidates {
 		rc := ReportCandidate{Source: string(c.Source), Value: c.Value, Detail: c.Detail, Status: "accepted", Reason: c.Reason}

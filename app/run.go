@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"shoebox/media"
 	"shoebox/processing"
 	"shoebox/store"
 )
@@ -157,7 +158,7 @@ func (r *run) list() error {
 			}
 		}
 		recs[i].JobID = j.ID
-		if !r.settings.Rehash && recs[i].Status == processing.StatusPending {
+		if !r.settings.Rehash && recs[i].Status == media.StatusPending {
 			if err := r.reuse(&recs[i]); err != nil {
 				return err
 			}
@@ -211,7 +212,7 @@ func ignorePause(err error) error {
 // reuse copies the latest analysis of the same path when the file is
 // unchanged: same size and mtime, and same change time and inode where the
 // OS reports them. Failed files are never reused: they are tried again, and
-// neither are analyses of an older processing.AnalysisVersion.
+// neither are analyses of an older media.AnalysisVersion.
 func (r *run) reuse(rec *store.FileRecord) error {
 	prev, ok, err := r.lib.db.Previous(rec.AbsPath())
 	if err != nil || !ok {
@@ -222,10 +223,10 @@ func (r *run) reuse(rec *store.FileRecord) error {
 		(prev.Inode != 0 && rec.Inode != 0 && prev.Inode != rec.Inode) {
 		return nil
 	}
-	if prev.Status != processing.StatusDone && prev.Status != processing.StatusSkipped {
+	if prev.Status != media.StatusDone && prev.Status != media.StatusSkipped {
 		return nil
 	}
-	if prev.Analysis != processing.AnalysisVersion {
+	if prev.Analysis != media.AnalysisVersion {
 		return nil // measured by an older Shoebox: analyse it again
 	}
 	keep := *rec
@@ -238,7 +239,7 @@ func (r *run) reuse(rec *store.FileRecord) error {
 
 type analysed struct {
 	rec store.FileRecord
-	res processing.Result
+	res media.Result
 }
 
 // process hands pending files to the workers in order and commits their
@@ -381,10 +382,10 @@ func (r *run) write(results <-chan analysed) {
 			rec.ApplyResult(a.res, r.now())
 			j.ProgressCurrent++
 			switch rec.Status {
-			case processing.StatusError:
+			case media.StatusError:
 				j.ErrorCount++
 				failedInBatch = append(failedInBatch, rec)
-			case processing.StatusSkipped:
+			case media.StatusSkipped:
 				j.SkippedCount++
 			}
 			j.CurrentFilename = rec.RelPath
@@ -392,7 +393,7 @@ func (r *run) write(results <-chan analysed) {
 			r.errors.Store(int64(j.ErrorCount))
 			r.skipped.Store(int64(j.SkippedCount))
 			var failedPath string
-			if rec.Status == processing.StatusError {
+			if rec.Status == media.StatusError {
 				failedPath = rec.RelPath
 			}
 			th.observe(j.ProgressCurrent, j.ErrorCount, failedPath, rec.Error)

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"shoebox/media"
 	"shoebox/processing"
 	"shoebox/store"
 )
@@ -161,11 +162,11 @@ func joinUnhashed(files []store.FileRecord, g shotGroup, uf *unionFind) (shotLin
 // captureKey is camera + the exact EXIF DateTimeOriginal of a done image, or
 // "" when either is missing.
 func captureKey(f store.FileRecord) (key, what string) {
-	if f.Status != processing.StatusDone || f.Camera == "" || !strings.HasPrefix(f.MIME, "image/") {
+	if f.Status != media.StatusDone || f.Camera == "" || !strings.HasPrefix(f.MIME, "image/") {
 		return "", ""
 	}
 	for _, c := range f.Time.Candidates {
-		if c.Kind == processing.KindEXIFOriginal && !c.Rejected && len(c.Value) >= len("2006-01-02T15:04:05") {
+		if c.Kind == media.KindEXIFOriginal && !c.Rejected && len(c.Value) >= len("2006-01-02T15:04:05") {
 			return "exif\x00" + f.Camera + "\x00" + c.Value, fmt.Sprintf("same camera (%s) and the same EXIF capture time %s", f.Camera, c.Value)
 		}
 	}
@@ -176,11 +177,11 @@ func captureKey(f store.FileRecord) (key, what string) {
 // image whose name carries the time to the second, or "" otherwise. Names
 // like IMG_1234 repeat across cameras and years and are no key.
 func nameKey(f store.FileRecord) (key, what string) {
-	if f.Status != processing.StatusDone || !strings.HasPrefix(f.MIME, "image/") {
+	if f.Status != media.StatusDone || !strings.HasPrefix(f.MIME, "image/") {
 		return "", ""
 	}
 	for _, c := range f.Time.Candidates {
-		if c.Kind == processing.KindFilenameTime && !c.Rejected && len(c.Value) >= len("2006-01-02T15:04:05") {
+		if c.Kind == media.KindFilenameTime && !c.Rejected && len(c.Value) >= len("2006-01-02T15:04:05") {
 			base := path.Base(f.RelPath)
 			stem := strings.ToLower(strings.TrimSuffix(base, path.Ext(base)))
 			return "name\x00" + stem, fmt.Sprintf("the same file name %s with the capture time %s", strings.TrimSuffix(base, path.Ext(base)), c.Value)

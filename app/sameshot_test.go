@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"shoebox/processing"
+	"shoebox/media"
 	"shoebox/store"
 )
 
@@ -15,7 +15,7 @@ func hashedShot(path, camera, when string, phash, dhash uint64, cb, cr float32) 
 	f := shot(path, "image/jpeg", camera, when, phash, true)
 	f.DHash = dhash
 	f.LumaMean, f.LumaStdDev, f.ChromaCb, f.ChromaCr = 120, 45, cb, cr
-	f.Analysis = processing.AnalysisVersion
+	f.Analysis = media.AnalysisVersion
 	return f
 }
 
@@ -56,10 +56,10 @@ func TestSameShotJoinsACropByCameraAndTime(t *testing.T) {
 		"another aspect":       func(f *store.FileRecord) { f.Width = 3000 },
 		"no capture time":      func(f *store.FileRecord) { f.Time.Candidates = nil },
 		"EXIF time rejected":   func(f *store.FileRecord) { f.Time.Candidates[0].Rejected = true },
-		"not analysed (error)": func(f *store.FileRecord) { f.Status = processing.StatusError },
+		"not analysed (error)": func(f *store.FileRecord) { f.Status = media.StatusError },
 	} {
 		fs := append([]store.FileRecord(nil), files...)
-		fs[1].Time.Candidates = append([]processing.Candidate(nil), fs[1].Time.Candidates...)
+		fs[1].Time.Candidates = append([]media.Candidate(nil), fs[1].Time.Candidates...)
 		change(&fs[1])
 		if got := groupPaths(nearGroups(fs, 8)); len(got) != 0 {
 			t.Errorf("%s: grouped %v", name, got)
@@ -70,7 +70,7 @@ func TestSameShotJoinsACropByCameraAndTime(t *testing.T) {
 // named is an image whose time comes from its file name only.
 func named(path, mime, value string, phash uint64, hashed bool) store.FileRecord {
 	f := shot(path, mime, "", "", phash, hashed)
-	f.Time.Candidates = []processing.Candidate{{Kind: processing.KindFilenameTime, Source: processing.SourceFilename, Value: value, Chosen: true}}
+	f.Time.Candidates = []media.Candidate{{Kind: media.KindFilenameTime, Source: media.SourceFilename, Value: value, Chosen: true}}
 	return f
 }
 

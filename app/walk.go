@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"shoebox/processing"
+	"shoebox/media"
 	"shoebox/store"
 )
 
@@ -182,7 +182,7 @@ func (w *walker) link(abs, rel string) {
 		// Listed at its own path (or the library itself): not twice.
 	case info.IsDir():
 		w.out = append(w.out, store.FileRecord{
-			RootIndex: w.index, Root: w.root, RelPath: rel, Status: processing.StatusSkipped,
+			RootIndex: w.index, Root: w.root, RelPath: rel, Status: media.StatusSkipped,
 			Note: "a link to " + target + ", which is outside the scanned folders: not followed (scan that folder too to include it)",
 		})
 	case info.Mode().IsRegular():
@@ -194,7 +194,7 @@ func (w *walker) file(rel string, info fs.FileInfo) {
 	rec := store.FileRecord{
 		RootIndex: w.index, Root: w.root, RelPath: rel,
 		Size: info.Size(), MtimeNS: info.ModTime().UnixNano(),
-		Status: processing.StatusPending,
+		Status: media.StatusPending,
 	}
 	rec.CtimeNS, rec.Inode = changeTimeAndInode(info)
 	w.out = append(w.out, rec)
@@ -211,7 +211,7 @@ func (w *walker) failed(rel, msg string) {
 	}
 	w.out = append(w.out, store.FileRecord{
 		RootIndex: w.index, Root: w.root, RelPath: rel,
-		Status: processing.StatusError, Error: msg,
+		Status: media.StatusError, Error: msg,
 	})
 }
 

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"shoebox/processing"
+	"shoebox/media"
 	"shoebox/store"
 )
 
@@ -73,7 +73,7 @@ func TestListingLinksOutOfTheFoldersAreNotFollowed(t *testing.T) {
 		t.Fatalf("listed %v\nwant   %v", got, want)
 	}
 	for _, r := range recs {
-		if r.Status == processing.StatusSkipped && !strings.Contains(r.Note, "outside the scanned folders") {
+		if r.Status == media.StatusSkipped && !strings.Contains(r.Note, "outside the scanned folders") {
 			t.Errorf("%s: note %q does not say why the link was not followed", r.RelPath, r.Note)
 		}
 		if r.RelPath == "c-link.jpg" && r.Size != 1 {

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"unicode/utf8"
 
-	"shoebox/processing"
+	"shoebox/media"
 )
 
 // A file record is stored as a two-byte header (status, flags) followed by
@@ -16,14 +16,14 @@ import (
 
 const flagReused = 1
 
-var statusCodes = map[processing.Status]byte{
-	processing.StatusPending: 'p',
-	processing.StatusDone:    'd',
-	processing.StatusError:   'e',
-	processing.StatusSkipped: 's',
+var statusCodes = map[media.Status]byte{
+	media.StatusPending: 'p',
+	media.StatusDone:    'd',
+	media.StatusError:   'e',
+	media.StatusSkipped: 's',
 }
 
-var codeStatus = map[byte]processing.Status{'p': processing.StatusPending, 'd': processing.StatusDone, 'e': processing.StatusError, 's': processing.StatusSkipped}
+var codeStatus = map[byte]media.Status{'p': media.StatusPending, 'd': media.StatusDone, 'e': media.StatusError, 's': media.StatusSkipped}
 
 var (
 	errBadHeader = errors.New("bad record header")
@@ -130,7 +130,7 @@ func encodeFile(r *FileRecord) ([]byte, error) {
 	return append([]byte{code, flags}, body...), nil
 }
 
-func fileHeader(v []byte) (processing.Status, bool, error) {
+func fileHeader(v []byte) (media.Status, bool, error) {
 	if len(v) < 2 {
 		return "", false, errBadHeader
 	}

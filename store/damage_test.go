@@ -14,7 +14,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"shoebox/processing"
+	"shoebox/media"
 )
 
 // buildLibrary writes a library of 3 jobs with 150 done files each, large
@@ -35,7 +35,7 @@ func buildLibrary(t *testing.T) string {
 		var recs []FileRecord
 		for i := range 150 {
 			sum := sha256.Sum256(fmt.Appendf(nil, "%d/%d", jn, i))
-			r := rec(j.ID, 0, fmt.Sprintf("folder-%d/IMG_%04d.jpg", i%7, i), processing.StatusDone, hex.EncodeToString(sum[:]))
+			r := rec(j.ID, 0, fmt.Sprintf("folder-%d/IMG_%04d.jpg", i%7, i), media.StatusDone, hex.EncodeToString(sum[:]))
 			r.HasPHash, r.PHash = true, uint64(i)*0x9e3779b97f4a7c15
 			r.Note = strings.Repeat("evidence ", 20)
 			recs = append(recs, r)

@@ -7,7 +7,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"shoebox/processing"
+	"shoebox/media"
 )
 
 // AddFiles stores listed files (pending, or already done when their analysis
@@ -94,7 +94,7 @@ func putFile(tx *bolt.Tx, k []byte, r *FileRecord) error {
 			return err
 		}
 	}
-	if r.Status == processing.StatusDone || r.Status == processing.StatusSkipped {
+	if r.Status == media.StatusDone || r.Status == media.StatusSkipped {
 		if err := tx.Bucket(bucketPaths).Put([]byte(r.AbsPath()), k); err != nil {
 			return err
 		}
@@ -104,13 +104,13 @@ func putFile(tx *bolt.Tx, k []byte, r *FileRecord) error {
 
 // Files lists a job's files in processing order.
 func (db *DB) Files(jobID uint64) ([]FileRecord, error) {
-	recs, _, err := db.scanFiles(jobID, nil, 0, func(processing.Status) bool { return true })
+	recs, _, err := db.scanFiles(jobID, nil, 0, func(media.Status) bool { return true })
 	return recs, err
 }
 
 // FilesWithStatus lists a job's files that have the given status, in order.
-func (db *DB) FilesWithStatus(jobID uint64, st processing.Status) ([]FileRecord, error) {
-	recs, _, err := db.scanFiles(jobID, nil, 0, func(s processing.Status) bool { return s == st })
+func (db *DB) FilesWithStatus(jobID uint64, st media.Status) ([]FileRecord, error) {
+	recs, _, err := db.scanFiles(jobID, nil, 0, func(s media.Status) bool { return s == st })
 	return recs, err
 }
 
@@ -120,14 +120,14 @@ func (db *DB) FilesWithStatus(jobID uint64, st processing.Status) ([]FileRecord,
 // that key, never from one recomputed from a decoded record, so a walk always
 // moves forward.
 func (db *DB) PendingAfter(jobID uint64, after []byte, limit int) (recs []FileRecord, last []byte, err error) {
-	return db.scanFiles(jobID, after, limit, func(s processing.Status) bool { return s == processing.StatusPending })
+	return db.scanFiles(jobID, after, limit, func(s media.Status) bool { return s == media.StatusPending })
 }
 
 // scanFiles decodes the records whose status (read from the value's header,
 // without decoding the rest) passes keep, and returns the key of the last
 // one. A record that cannot be decoded is skipped and counted: the others are
 // returned with a *DamagedRecords error.
-func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(processing.Status) bool) ([]FileRecord, []byte, error) {
+func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(media.Status) bool) ([]FileRecord, []byte, error) {
 	var out []FileRecord
 	var last []byte
 	var bad skipped
@@ -205,7 +205,7 @@ func (db *DB) ResetErrors(j *Job) (int, error) {
 		var keys [][]byte // rewritten under the keys they are stored under
 		c := files.Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			if st, _, err := fileHeader(v); err != nil || st != processing.StatusError {
+			if st, _, err := fileHeader(v); err != nil || st != media.StatusError {
 				continue
 			}
 			var r FileRecord
@@ -217,7 +217,7 @@ func (db *DB) ResetErrors(j *Job) (int, error) {
 		}
 		for i := range failed {
 			r := &failed[i]
-			r.Status, r.Error = processing.StatusPending, ""
+			r.Status, r.Error = media.StatusPending, ""
 			if err := putFile(tx, keys[i], r); err != nil {
 				return err
 			}
@@ -251,13 +251,13 @@ func (db *DB) CountFiles(jobID uint64) (FileCounts, error) {
 			}
 			c.Total++
 			switch st {
-			case processing.StatusPending:
+			case media.StatusPending:
 				c.Pending++
-			case processing.StatusDone:
+			case media.StatusDone:
 				c.Done++
-			case processing.StatusError:
+			case media.StatusError:
 				c.Error++
-			case processing.StatusSkipped:
+			case media.StatusSkipped:
 				c.Skipped++
 			}
 			if reused {

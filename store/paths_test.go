@@ -7,7 +7,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"shoebox/processing"
+	"shoebox/media"
 )
 
 // Names that are not valid UTF-8: a Latin-1 "Fête" from an old Windows disk,
@@ -27,7 +27,7 @@ func TestInvalidUTF8PathsSurviveTheStore(t *testing.T) {
 	names := []string{"D.jpg", latin1Name, wtf8Name, "G.jpg"}
 	var recs []FileRecord
 	for _, n := range names {
-		r := FileRecord{JobID: j.ID, Root: latin1Root, RelPath: n, Status: processing.StatusPending}
+		r := FileRecord{JobID: j.ID, Root: latin1Root, RelPath: n, Status: media.StatusPending}
 		recs = append(recs, r)
 	}
 	if _, err := db.AddFiles(j, recs); err != nil {
@@ -86,7 +86,7 @@ func TestInvalidUTF8PathsSurviveTheStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range files {
-		files[i].Status, files[i].SHA256 = processing.StatusDone, shaA
+		files[i].Status, files[i].SHA256 = media.StatusDone, shaA
 	}
 	if err := db.CommitBatch(j, files); err != nil {
 		t.Fatal(err)
@@ -117,7 +117,7 @@ func TestResetErrorsKeepsInvalidUTF8Names(t *testing.T) {
 	db, _ := openTemp(t)
 	j := &Job{Roots: []string{latin1Root}}
 	db.CreateJob(j)
-	r := FileRecord{JobID: j.ID, Root: latin1Root, RelPath: latin1Name, Status: processing.StatusError, Error: "damaged"}
+	r := FileRecord{JobID: j.ID, Root: latin1Root, RelPath: latin1Name, Status: media.StatusError, Error: "damaged"}
 	if err := db.CommitBatch(j, []FileRecord{r}); err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestRecordWrittenWithAMangledNameIsReadByItsKey(t *testing.T) {
 // Records and jobs with valid names are written exactly as before the
 // optional base64 fields existed, so older libraries and older Shoeboxes agree.
 func TestValidNamesAreEncodedAsBefore(t *testing.T) {
-	r := rec(1, 0, "Fête/a.jpg", processing.StatusDone, shaA)
+	r := rec(1, 0, "Fête/a.jpg", media.StatusDone, shaA)
 	v, err := encodeFile(&r)
 	if err != nil {
 		t.Fatal(err)

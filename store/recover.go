@@ -9,7 +9,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"shoebox/processing"
+	"shoebox/media"
 )
 
 // RecoverReport tells what Recover saved and what it lost.
@@ -216,8 +216,8 @@ func salvage(src string, seen map[string]bool, jobs map[uint64]Job, add func(Fil
 }
 
 func laterFile(a, b FileRecord) bool {
-	if (a.Status == processing.StatusPending) != (b.Status == processing.StatusPending) {
-		return b.Status == processing.StatusPending
+	if (a.Status == media.StatusPending) != (b.Status == media.StatusPending) {
+		return b.Status == media.StatusPending
 	}
 	return a.AnalysedAt.After(b.AnalysedAt)
 }
@@ -240,12 +240,12 @@ func rebuildLostJobs(jobs map[uint64]Job, rep *RecoverReport, dst *DB) {
 			j.Roots[f.RootIndex] = f.Root
 			j.ProgressTotal++
 			switch f.Status {
-			case processing.StatusPending:
+			case media.StatusPending:
 				j.Status, j.Interrupted = StatePaused, true
 				continue
-			case processing.StatusError:
+			case media.StatusError:
 				j.ErrorCount++
-			case processing.StatusSkipped:
+			case media.StatusSkipped:
 				j.SkippedCount++
 			}
 			j.ProgressCurrent++

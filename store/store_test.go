@@ -10,7 +10,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"shoebox/processing"
+	"shoebox/media"
 )
 
 func openTemp(t *testing.T) (*DB, string) {
@@ -50,7 +50,7 @@ func TestSecondOpenTimesOut(t *testing.T) {
 	}
 }
 
-func rec(job uint64, root int, rel string, st processing.Status, sha string) FileRecord {
+func rec(job uint64, root int, rel string, st media.Status, sha string) FileRecord {
 	return FileRecord{JobID: job, RootIndex: root, Root: "/photos" + string(rune('0'+root)), RelPath: rel, Status: st, SHA256: sha}
 }
 
@@ -67,11 +67,11 @@ func TestFilesAreAPrefixScanInPathOrder(t *testing.T) {
 	if j1.ID != 1 || j2.ID != 2 {
 		t.Fatalf("ids %d %d", j1.ID, j2.ID)
 	}
-	db.AddFiles(j2, []FileRecord{rec(2, 0, "z.jpg", processing.StatusPending, "")})
+	db.AddFiles(j2, []FileRecord{rec(2, 0, "z.jpg", media.StatusPending, "")})
 	n, err := db.AddFiles(j1, []FileRecord{
-		rec(1, 1, "a.jpg", processing.StatusPending, ""),
-		rec(1, 0, "b/c.jpg", processing.StatusPending, ""),
-		rec(1, 0, "a.jpg", processing.StatusPending, ""),
+		rec(1, 1, "a.jpg", media.StatusPending, ""),
+		rec(1, 0, "b/c.jpg", media.StatusPending, ""),
+		rec(1, 0, "a.jpg", media.StatusPending, ""),
 	})
 	if err != nil || n != 3 {
 		t.Fatal(n, err)
@@ -85,9 +85,9 @@ func TestFilesAreAPrefixScanInPathOrder(t *testing.T) {
 		t.Errorf("order %v", got)
 	}
 	// Adding again leaves stored records alone (a relisting after a crash).
-	done := rec(1, 0, "a.jpg", processing.StatusDone, shaA)
+	done := rec(1, 0, "a.jpg", media.StatusDone, shaA)
 	db.CommitBatch(j1, []FileRecord{done})
-	n, _ = db.AddFiles(j1, []FileRecord{rec(1, 0, "a.jpg", processing.StatusPending, "")})
+	n, _ = db.AddFiles(j1, []FileRecord{rec(1, 0, "a.jpg", media.StatusPending, "")})
 	if c, _ := db.CountFiles(1); n != 0 || c.Done != 1 || c.Pending != 2 {
 		t.Errorf("relisting overwrote a result: added %d, %+v", n, c)
 	}
@@ -106,9 +106,9 @@ func TestExactDuplicatesAcrossJobsCountAPathOnce(t *testing.T) {
 	j1, j2 := &Job{}, &Job{}
 	db.CreateJob(j1)
 	db.CreateJob(j2)
-	db.CommitBatch(j1, []FileRecord{rec(1, 0, "x.jpg", processing.StatusDone, shaA), rec(1, 0, "y.jpg", processing.StatusDone, shaB)})
+	db.CommitBatch(j1, []FileRecord{rec(1, 0, "x.jpg", media.StatusDone, shaA), rec(1, 0, "y.jpg", media.StatusDone, shaB)})
 	// Job 2 rescans the same folder (x.jpg again) and finds a copy of x elsewhere.
-	db.CommitBatch(j2, []FileRecord{rec(2, 0, "x.jpg", processing.StatusDone, shaA), rec(2, 1, "copy.jpg", processing.StatusDone, shaA)})
+	db.CommitBatch(j2, []FileRecord{rec(2, 0, "x.jpg", media.StatusDone, shaA), rec(2, 1, "copy.jpg", media.StatusDone, shaA)})
 	groups, err := db.ExactDuplicates(2)
 	if err != nil || len(groups) != 1 || len(groups[0].Files) != 2 {
 		t.Fatalf("%v %+v", err, groups)
@@ -124,7 +124,7 @@ func TestExactDuplicatesAcrossJobsCountAPathOnce(t *testing.T) {
 		t.Errorf("job 1: %+v", groups)
 	}
 	// A file whose content changed leaves the index.
-	changed := rec(2, 1, "copy.jpg", processing.StatusDone, shaB)
+	changed := rec(2, 1, "copy.jpg", media.StatusDone, shaB)
 	db.CommitBatch(j2, []FileRecord{changed})
 	if groups, _ = db.ExactDuplicates(2); len(groups) != 1 || groups[0].SHA256 != shaB {
 		t.Errorf("after change: %+v", groups)
@@ -135,15 +135,15 @@ func TestRecordsAreCopiedOutOfTransactions(t *testing.T) {
 	db, _ := openTemp(t)
 	j := &Job{}
 	db.CreateJob(j)
-	r := rec(1, 0, "a.jpg", processing.StatusDone, shaA)
+	r := rec(1, 0, "a.jpg", media.StatusDone, shaA)
 	r.HasPHash, r.PHash = true, 0x0123456789abcdef
-	r.Time = processing.Timestamp{Value: "2019-07-04T15:30:12", Candidates: []processing.Candidate{{Source: processing.SourceEXIF, Value: "2019-07-04T15:30:12"}}}
+	r.Time = media.Timestamp{Value: "2019-07-04T15:30:12", Candidates: []media.Candidate{{Source: media.SourceEXIF, Value: "2019-07-04T15:30:12"}}}
 	db.CommitBatch(j, []FileRecord{r})
 	files, _ := db.Files(1)
 	// Write a lot more so bbolt remaps; the records read before must not change.
 	var more []FileRecord
 	for i := range 5000 {
-		more = append(more, rec(1, 0, fmt.Sprintf("%s/%05d.jpg", strings.Repeat("x", 200), i), processing.StatusPending, ""))
+		more = append(more, rec(1, 0, fmt.Sprintf("%s/%05d.jpg", strings.Repeat("x", 200), i), media.StatusPending, ""))
 	}
 	db.CommitBatch(j, more)
 	if files[0].Time.Candidates[0].Value != "2019-07-04T15:30:12" || files[0].RelPath != "a.jpg" {

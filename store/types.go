@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"time"
 
-	"shoebox/processing"
+	"shoebox/media"
 )
 
 // JobState is where a job is in its life. The engine (package app) owns the
@@ -65,42 +65,42 @@ type FileRecord struct {
 	CtimeNS int64  `json:"ctime_ns,omitempty"`
 	Inode   uint64 `json:"inode,omitempty"`
 
-	Status     processing.Status `json:"status"`
-	Error      string            `json:"error,omitempty"`
-	Note       string            `json:"note,omitempty"`
-	Reused     bool              `json:"reused,omitempty"`
-	MIME       string            `json:"mime,omitempty"`
-	SHA256     string            `json:"sha256,omitempty"` // hex
-	PHash      uint64            `json:"phash,omitempty"`
-	DHash      uint64            `json:"dhash,omitempty"`
-	HasPHash   bool              `json:"has_phash,omitempty"`
-	Width      int               `json:"width,omitempty"`
-	Height     int               `json:"height,omitempty"`
-	LumaMean   float32           `json:"luma_mean,omitempty"`
-	LumaStdDev float32           `json:"luma_stddev,omitempty"`
-	ChromaCb   float32           `json:"chroma_cb,omitempty"`
-	ChromaCr   float32           `json:"chroma_cr,omitempty"`
-	// Analysis is the processing.AnalysisVersion that produced the fields
+	Status     media.Status `json:"status"`
+	Error      string       `json:"error,omitempty"`
+	Note       string       `json:"note,omitempty"`
+	Reused     bool         `json:"reused,omitempty"`
+	MIME       string       `json:"mime,omitempty"`
+	SHA256     string       `json:"sha256,omitempty"` // hex
+	PHash      uint64       `json:"phash,omitempty"`
+	DHash      uint64       `json:"dhash,omitempty"`
+	HasPHash   bool         `json:"has_phash,omitempty"`
+	Width      int          `json:"width,omitempty"`
+	Height     int          `json:"height,omitempty"`
+	LumaMean   float32      `json:"luma_mean,omitempty"`
+	LumaStdDev float32      `json:"luma_stddev,omitempty"`
+	ChromaCb   float32      `json:"chroma_cb,omitempty"`
+	ChromaCr   float32      `json:"chroma_cr,omitempty"`
+	// Analysis is the media.AnalysisVersion that produced the fields
 	// above (0 before versions were recorded). A rescan reuses only analyses
 	// of the current version, and the image statistics (luma and chroma) are
 	// trusted only from version 2 on.
-	Analysis   int                  `json:"analysis,omitempty"`
-	Camera     string               `json:"camera,omitempty"` // EXIF Make and Model
-	Time       processing.Timestamp `json:"time"`
-	AnalysedAt time.Time            `json:"analysed_at,omitempty"`
+	Analysis   int             `json:"analysis,omitempty"`
+	Camera     string          `json:"camera,omitempty"` // EXIF Make and Model
+	Time       media.Timestamp `json:"time"`
+	AnalysedAt time.Time       `json:"analysed_at,omitempty"`
 }
 
 // Mtime is the modification time as listed.
 func (f *FileRecord) Mtime() time.Time { return time.Unix(0, f.MtimeNS) }
 
 // ApplyResult copies an analysis result into the record.
-func (f *FileRecord) ApplyResult(r processing.Result, at time.Time) {
+func (f *FileRecord) ApplyResult(r media.Result, at time.Time) {
 	f.Status = r.Status
 	f.Error = r.Error
 	f.Note = r.Note
 	f.MIME = r.MIME
 	f.SHA256 = ""
-	if r.Status == processing.StatusDone || r.SHA256 != ([32]byte{}) {
+	if r.Status == media.StatusDone || r.SHA256 != ([32]byte{}) {
 		f.SHA256 = hex.EncodeToString(r.SHA256[:])
 	}
 	f.PHash, f.DHash, f.HasPHash = r.PHash, r.DHash, r.HasPHash
@@ -108,7 +108,7 @@ func (f *FileRecord) ApplyResult(r processing.Result, at time.Time) {
 	f.Camera = r.Camera
 	f.LumaMean, f.LumaStdDev = r.LumaMean, r.LumaStdDev
 	f.ChromaCb, f.ChromaCr = r.ChromaCb, r.ChromaCr
-	f.Analysis = processing.AnalysisVersion
+	f.Analysis = media.AnalysisVersion
 	f.Time = r.Time
 	f.Reused = false
 	f.AnalysedAt = at

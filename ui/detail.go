@@ -14,7 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"shoebox/app"
-	"shoebox/processing"
+	"shoebox/media"
 	"shoebox/store"
 )
 
@@ -109,7 +109,7 @@ func (d *fileDetail) show(r store.FileRecord) {
 	d.thumb.Image = nil
 	d.thumb.Refresh()
 	d.note.SetText("")
-	if r.Status != processing.StatusDone {
+	if r.Status != media.StatusDone {
 		d.note.SetText("no preview")
 		return
 	}
@@ -139,18 +139,18 @@ func fileFacts(r store.FileRecord) string {
 	}
 	fmt.Fprintf(&b, "\nIn %s", path.Join(homeShort(r.Root), app.ReadablePath(path.Dir(r.RelPath))))
 	switch r.Status {
-	case processing.StatusDone:
+	case media.StatusDone:
 		if r.Time.Value != "" {
 			fmt.Fprintf(&b, "\nTaken %s (from %s, %s confidence)", strings.Replace(r.Time.Value, "T", " ", 1),
 				r.Time.Source, r.Time.Confidence)
 		} else {
 			b.WriteString("\nNo date could be trusted.")
 		}
-	case processing.StatusError:
+	case media.StatusError:
 		fmt.Fprintf(&b, "\nFailed: %s", app.ReadablePath(r.Error))
-	case processing.StatusSkipped:
+	case media.StatusSkipped:
 		b.WriteString("\nSkipped: not a photo or video.")
-	case processing.StatusPending:
+	case media.StatusPending:
 		b.WriteString("\nNot analysed yet.")
 	}
 	if r.Time.Conflict != "" {
@@ -166,7 +166,7 @@ func fileFacts(r store.FileRecord) string {
 }
 
 // candidateRow shows one timestamp candidate: chosen, rejected or merely considered.
-func candidateRow(c processing.Candidate) fyne.CanvasObject {
+func candidateRow(c media.Candidate) fyne.CanvasObject {
 	icon := theme.RadioButtonIcon()
 	imp := widget.MediumImportance
 	switch {

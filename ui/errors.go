@@ -8,7 +8,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
-	"shoebox/processing"
+	"shoebox/media"
 	"shoebox/store"
 )
 
@@ -33,7 +33,7 @@ func (u *UI) showErrors() {
 func failed(recs []store.FileRecord) []store.FileRecord {
 	var out []store.FileRecord
 	for _, r := range recs {
-		if r.Status == processing.StatusError {
+		if r.Status == media.StatusError {
 			out = append(out, r)
 		}
 	}

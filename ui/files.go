@@ -14,7 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"shoebox/app"
-	"shoebox/processing"
+	"shoebox/media"
 	"shoebox/store"
 )
 
@@ -63,11 +63,11 @@ type filesView struct {
 func newFilesView(u *UI) *filesView {
 	v := &filesView{u: u}
 	v.confSel = widget.NewSelect([]string{confAll, confLowNone,
-		string(processing.ConfidenceHigh), string(processing.ConfidenceMedium),
-		string(processing.ConfidenceLow), string(processing.ConfidenceNone)}, func(string) { v.apply() })
+		string(media.ConfidenceHigh), string(media.ConfidenceMedium),
+		string(media.ConfidenceLow), string(media.ConfidenceNone)}, func(string) { v.apply() })
 	v.confSel.SetSelected(confAll)
-	v.statusSel = widget.NewSelect([]string{statusAll, string(processing.StatusDone), string(processing.StatusError),
-		string(processing.StatusSkipped), string(processing.StatusPending)}, func(string) { v.apply() })
+	v.statusSel = widget.NewSelect([]string{statusAll, string(media.StatusDone), string(media.StatusError),
+		string(media.StatusSkipped), string(media.StatusPending)}, func(string) { v.apply() })
 	v.statusSel.SetSelected(statusAll)
 	v.search = widget.NewEntry()
 	v.search.SetPlaceHolder("Filter by name…")
@@ -138,7 +138,7 @@ func fileCell(r store.FileRecord, col int) string {
 	case 2:
 		return string(r.Time.Source)
 	case 3:
-		if r.Status != processing.StatusDone {
+		if r.Status != media.StatusDone {
 			return ""
 		}
 		return string(r.Time.Confidence)
@@ -174,11 +174,11 @@ func (v *filesView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	r := v.rows[id.Row]
 	imp := widget.MediumImportance
 	switch {
-	case id.Col == 5 && r.Status == processing.StatusError:
+	case id.Col == 5 && r.Status == media.StatusError:
 		imp = widget.DangerImportance
-	case id.Col == 3 && (r.Time.Confidence == processing.ConfidenceLow || r.Time.Confidence == processing.ConfidenceNone):
+	case id.Col == 3 && (r.Time.Confidence == media.ConfidenceLow || r.Time.Confidence == media.ConfidenceNone):
 		imp = widget.WarningImportance
-	case id.Col == 3 && r.Time.Confidence == processing.ConfidenceHigh:
+	case id.Col == 3 && r.Time.Confidence == media.ConfidenceHigh:
 		imp = widget.SuccessImportance
 	}
 	if l.Importance != imp {
@@ -202,11 +202,11 @@ func (v *filesView) keep(r store.FileRecord) bool {
 	switch c := v.confSel.Selected; c {
 	case confAll, "":
 	case confLowNone:
-		if r.Status != processing.StatusDone || (r.Time.Confidence != processing.ConfidenceLow && r.Time.Confidence != processing.ConfidenceNone) {
+		if r.Status != media.StatusDone || (r.Time.Confidence != media.ConfidenceLow && r.Time.Confidence != media.ConfidenceNone) {
 			return false
 		}
 	default:
-		if r.Status != processing.StatusDone || string(r.Time.Confidence) != c {
+		if r.Status != media.StatusDone || string(r.Time.Confidence) != c {
 			return false
 		}
 	}
@@ -219,8 +219,8 @@ func (v *filesView) keep(r store.FileRecord) bool {
 	return true
 }
 
-var confRank = map[processing.Confidence]int{
-	processing.ConfidenceHigh: 0, processing.ConfidenceMedium: 1, processing.ConfidenceLow: 2, processing.ConfidenceNone: 3,
+var confRank = map[media.Confidence]int{
+	media.ConfidenceHigh: 0, media.ConfidenceMedium: 1, media.ConfidenceLow: 2, media.ConfidenceNone: 3,
 }
 
 // apply filters and sorts all into rows and refreshes the table.

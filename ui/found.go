@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"shoebox/processing"
+	"shoebox/media"
 	"shoebox/store"
 )
 
@@ -20,7 +20,7 @@ const latestRows = 5
 
 // found sums up what a job has learned so far, for the Scan view.
 type found struct {
-	byConf map[processing.Confidence]int
+	byConf map[media.Confidence]int
 	done   int
 	latest []store.FileRecord // most recently analysed first
 }
@@ -28,18 +28,18 @@ type found struct {
 // summarize counts the confidences and picks the latest analysed files.
 // It runs off the UI goroutine.
 func summarize(recs []store.FileRecord) found {
-	f := found{byConf: map[processing.Confidence]int{}}
+	f := found{byConf: map[media.Confidence]int{}}
 	var analysed []store.FileRecord
 	for _, r := range recs {
-		if r.Status == processing.StatusDone {
+		if r.Status == media.StatusDone {
 			f.done++
 			c := r.Time.Confidence
 			if c == "" {
-				c = processing.ConfidenceNone
+				c = media.ConfidenceNone
 			}
 			f.byConf[c]++
 		}
-		if r.Status != processing.StatusPending && !r.AnalysedAt.IsZero() {
+		if r.Status != media.StatusPending && !r.AnalysedAt.IsZero() {
 			analysed = append(analysed, r)
 		}
 	}
@@ -55,22 +55,22 @@ func summarize(recs []store.FileRecord) found {
 type foundPanel struct {
 	root  fyne.CanvasObject
 	head  *widget.Label
-	conf  map[processing.Confidence]*stat
+	conf  map[media.Confidence]*stat
 	rows  [latestRows][4]*middleLabel
 	lines [latestRows]fyne.CanvasObject
 }
 
-var confOrder = []processing.Confidence{processing.ConfidenceHigh, processing.ConfidenceMedium, processing.ConfidenceLow, processing.ConfidenceNone}
+var confOrder = []media.Confidence{media.ConfidenceHigh, media.ConfidenceMedium, media.ConfidenceLow, media.ConfidenceNone}
 
-var confCaption = map[processing.Confidence]string{
-	processing.ConfidenceHigh:   "HIGH: the camera said so",
-	processing.ConfidenceMedium: "MEDIUM: good evidence",
-	processing.ConfidenceLow:    "LOW: a guess worth checking",
-	processing.ConfidenceNone:   "NONE: no date found",
+var confCaption = map[media.Confidence]string{
+	media.ConfidenceHigh:   "HIGH: the camera said so",
+	media.ConfidenceMedium: "MEDIUM: good evidence",
+	media.ConfidenceLow:    "LOW: a guess worth checking",
+	media.ConfidenceNone:   "NONE: no date found",
 }
 
 func newFoundPanel() *foundPanel {
-	p := &foundPanel{conf: map[processing.Confidence]*stat{}}
+	p := &foundPanel{conf: map[media.Confidence]*stat{}}
 	var chips []fyne.CanvasObject
 	for _, c := range confOrder {
 		s := newStat(confCaption[c])
@@ -108,9 +108,9 @@ func (p *foundPanel) show(f found, finished bool) {
 	for _, c := range confOrder {
 		imp := widget.MediumImportance
 		switch c {
-		case processing.ConfidenceHigh:
+		case media.ConfidenceHigh:
 			imp = widget.SuccessImportance
-		case processing.ConfidenceLow, processing.ConfidenceNone:
+		case media.ConfidenceLow, media.ConfidenceNone:
 			if f.byConf[c] > 0 {
 				imp = widget.WarningImportance
 			}
@@ -128,9 +128,9 @@ func (p *foundPanel) show(f found, finished bool) {
 		// A failed file may still be dated (from its name or EXIF); here the
 		// failure is the news, and the Files view has its date.
 		switch r.Status {
-		case processing.StatusError:
+		case media.StatusError:
 			date, src, conf = "failed", "", ""
-		case processing.StatusSkipped:
+		case media.StatusSkipped:
 			date, src, conf = "skipped", "", ""
 		}
 		p.rows[i][0].SetFull(r.RelPath)

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"shoebox/processing"
+	"shoebox/media"
 	"shoebox/store"
 )
 
@@ -13,7 +13,7 @@ import (
 // shows a path it must be valid text, with the bad byte as U+FFFD.
 func TestNamesThatAreNotUTF8AreShownReadably(t *testing.T) {
 	r := store.FileRecord{Root: "/mnt/Vacances \xe9t\xe9", RelPath: "DCIM/F\xeate.jpg", MIME: "image/jpeg",
-		Status: processing.StatusError, Error: "cannot read F\xeate.jpg"}
+		Status: media.StatusError, Error: "cannot read F\xeate.jpg"}
 	shown := map[string]string{
 		"file column":  fileCell(r, 0),
 		"facts":        fileFacts(r),

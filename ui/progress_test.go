@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"shoebox/app"
-	"shoebox/processing"
+	"shoebox/media"
 	"shoebox/store"
 )
 
@@ -222,8 +222,8 @@ func TestEscapeDismissesTheQuestion(t *testing.T) {
 func TestHaltedBannerShowsTheMessage(t *testing.T) {
 	u, f := startedUI(t)
 	f.files[1] = []store.FileRecord{
-		{JobID: 1, RelPath: "broken/a.jpg", Status: processing.StatusError, Error: "not a JPEG: invalid header"},
-		{JobID: 1, RelPath: "fine.jpg", Status: processing.StatusDone},
+		{JobID: 1, RelPath: "broken/a.jpg", Status: media.StatusError, Error: "not a JPEG: invalid header"},
+		{JobID: 1, RelPath: "fine.jpg", Status: media.StatusDone},
 	}
 	f.cb.OnFileError(1, "broken/a.jpg", "not a JPEG: invalid header")
 	p := running(1, 20, 100, 3)

@@ -10,36 +10,36 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"shoebox/app"
-	"shoebox/processing"
+	"shoebox/media"
 	"shoebox/store"
 )
 
-func rec(path string, conf processing.Confidence, status processing.Status, when string) store.FileRecord {
+func rec(path string, conf media.Confidence, status media.Status, when string) store.FileRecord {
 	r := store.FileRecord{JobID: 1, Root: "/photos", RelPath: path, Status: status, MIME: "image/jpeg", Size: 2_400_000,
 		Width: 4032, Height: 3024, SHA256: strings.Repeat("ab", 32)}
 	r.Time.Confidence = conf
 	if when != "" {
 		r.Time.Value = when
 		r.Time.Time, _ = time.Parse("2006-01-02T15:04:05", when)
-		r.Time.Source = processing.SourceEXIF
+		r.Time.Source = media.SourceEXIF
 	}
 	return r
 }
 
 func filesFixture() []store.FileRecord {
-	a := rec("2019/a.jpg", processing.ConfidenceHigh, processing.StatusDone, "2019-07-04T15:30:12")
-	a.Time.Candidates = []processing.Candidate{
-		{Kind: processing.KindEXIFOriginal, Source: processing.SourceEXIF, Value: "2019-07-04T15:30:12", Detail: "EXIF DateTimeOriginal", Chosen: true},
-		{Kind: processing.KindMtime, Source: processing.SourceMtime, Value: "2024-01-02T10:00:00", Detail: "file modification time"},
-		{Kind: processing.KindFilenameDate, Source: processing.SourceFilename, Value: "1970-01-01", Detail: "file name", Rejected: true, Reason: "before 2000"},
+	a := rec("2019/a.jpg", media.ConfidenceHigh, media.StatusDone, "2019-07-04T15:30:12")
+	a.Time.Candidates = []media.Candidate{
+		{Kind: media.KindEXIFOriginal, Source: media.SourceEXIF, Value: "2019-07-04T15:30:12", Detail: "EXIF DateTimeOriginal", Chosen: true},
+		{Kind: media.KindMtime, Source: media.SourceMtime, Value: "2024-01-02T10:00:00", Detail: "file modification time"},
+		{Kind: media.KindFilenameDate, Source: media.SourceFilename, Value: "1970-01-01", Detail: "file name", Rejected: true, Reason: "before 2000"},
 	}
 	return []store.FileRecord{
 		a,
-		rec("2018/b.jpg", processing.ConfidenceLow, processing.StatusDone, "2018-01-01T00:00:00"),
-		rec("c.jpg", processing.ConfidenceNone, processing.StatusDone, ""),
-		rec("d.jpg", processing.ConfidenceMedium, processing.StatusDone, "2020-05-05T05:05:05"),
-		rec("e.jpg", processing.ConfidenceLow, processing.StatusError, "2019-07-13T15:30:13"), // a damaged photo, dated by what is left
-		rec("notes.txt", "", processing.StatusSkipped, ""),
+		rec("2018/b.jpg", media.ConfidenceLow, media.StatusDone, "2018-01-01T00:00:00"),
+		rec("c.jpg", media.ConfidenceNone, media.StatusDone, ""),
+		rec("d.jpg", media.ConfidenceMedium, media.StatusDone, "2020-05-05T05:05:05"),
+		rec("e.jpg", media.ConfidenceLow, media.StatusError, "2019-07-13T15:30:13"), // a damaged photo, dated by what is left
+		rec("notes.txt", "", media.StatusSkipped, ""),
 	}
 }
 
@@ -70,7 +70,7 @@ func TestFilesTableFiltersSortsAndShowsCandidates(t *testing.T) {
 		t.Errorf("LOW and NONE: %s", got)
 	}
 	v.confSel.SetSelected(confAll)
-	v.statusSel.SetSelected(string(processing.StatusError))
+	v.statusSel.SetSelected(string(media.StatusError))
 	if got := rowPaths(v); got != "e.jpg" {
 		t.Errorf("errors: %s", got)
 	}
@@ -85,7 +85,7 @@ func TestFilesTableFiltersSortsAndShowsCandidates(t *testing.T) {
 		t.Errorf("by date, newest first: %s", rowPaths(v))
 	}
 	v.sortBy(3) // confidence
-	if v.rows[0].Time.Confidence != processing.ConfidenceHigh {
+	if v.rows[0].Time.Confidence != media.ConfidenceHigh {
 		t.Errorf("by confidence: %s", rowPaths(v))
 	}
 
@@ -137,9 +137,9 @@ func TestFilesViewReloadsWhileRunningAtMostEveryFewSeconds(t *testing.T) {
 
 func TestDuplicatesShowGroupsSideBySide(t *testing.T) {
 	f := newFake()
-	small := rec("copies/IMG_1.jpg", processing.ConfidenceHigh, processing.StatusDone, "2019-07-04T15:30:12")
+	small := rec("copies/IMG_1.jpg", media.ConfidenceHigh, media.StatusDone, "2019-07-04T15:30:12")
 	small.Width, small.Height = 1024, 768
-	big := rec("IMG_1.jpg", processing.ConfidenceHigh, processing.StatusDone, "2019-07-04T15:30:12")
+	big := rec("IMG_1.jpg", media.ConfidenceHigh, media.StatusDone, "2019-07-04T15:30:12")
 	f.dups = DupGroups{
 		Exact: []DupGroup{{SHA256: strings.Repeat("cd", 32), Files: []store.FileRecord{big, big}}},
 		Near:  []DupGroup{{MaxDistance: 4, Evidence: []string{"pHash 4 bits apart"}, Files: []store.FileRecord{small, big}}},
@@ -174,7 +174,7 @@ func TestDuplicatesShowGroupsSideBySide(t *testing.T) {
 
 func TestDuplicateGroupsWastingMostComeFirst(t *testing.T) {
 	f := newFake()
-	small, big := rec("a.jpg", "", processing.StatusDone, ""), rec("b.jpg", "", processing.StatusDone, "")
+	small, big := rec("a.jpg", "", media.StatusDone, ""), rec("b.jpg", "", media.StatusDone, "")
 	small.Size, big.Size = 10, 1000
 	f.dups = DupGroups{Exact: []DupGroup{
 		{SHA256: "small", Files: []store.FileRecord{small, small}},
@@ -190,7 +190,7 @@ func TestDuplicateGroupsWastingMostComeFirst(t *testing.T) {
 
 func TestLikelyOriginal(t *testing.T) {
 	mk := func(w, h int, when string, size int64, path string) store.FileRecord {
-		r := rec(path, processing.ConfidenceHigh, processing.StatusDone, when)
+		r := rec(path, media.ConfidenceHigh, media.StatusDone, when)
 		r.Width, r.Height, r.Size = w, h, size
 		return r
 	}
@@ -351,7 +351,7 @@ func TestScanViewShowsWhatWasFoundSoFar(t *testing.T) {
 	for i := range recs {
 		recs[i].AnalysedAt = base.Add(time.Duration(i) * time.Second)
 	}
-	recs = append(recs, rec("later/pending.jpg", "", processing.StatusPending, ""))
+	recs = append(recs, rec("later/pending.jpg", "", media.StatusPending, ""))
 	f.files[1] = recs
 	u := newTestUI(t, f)
 	now := base
@@ -368,7 +368,7 @@ func TestScanViewShowsWhatWasFoundSoFar(t *testing.T) {
 	if got != "HIGH 1 MEDIUM 1 LOW 1 NONE 1 notes.txt e.jpg d.jpg c.jpg b.jpg" {
 		t.Errorf("summary = %q", got)
 	}
-	if s := u.scan.found.conf[processing.ConfidenceLow].value; s.Text != "1" || s.Importance != widget.WarningImportance {
+	if s := u.scan.found.conf[media.ConfidenceLow].value; s.Text != "1" || s.Importance != widget.WarningImportance {
 		t.Errorf("LOW chip = %q %v", s.Text, s.Importance)
 	}
 	if first := u.scan.found.rows[0][0].Full(); first != "notes.txt" {
