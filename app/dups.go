@@ -12,23 +12,12 @@ import (
 	"shoebox/store"
 )
 
-// Duplicates are a job's exact and near-duplicate groups.
+// Duplicates are a job's exact and near-duplicate groups. Exact groups are
+// files with the same bytes (SHA-256), across all jobs; near groups are
+// connected components of visually near-identical images (Near set).
 type Duplicates struct {
-	Exact []ExactGroup
-	Near  []NearGroup
-}
-
-// ExactGroup is a set of files with the same bytes (SHA-256), across all jobs.
-type ExactGroup struct {
-	SHA256 string
-	Files  []store.FileRecord
-}
-
-// NearGroup is a connected component of visually near-identical images.
-type NearGroup struct {
-	Files       []store.FileRecord
-	MaxDistance int      // the largest pHash distance inside the group
-	Evidence    []string // one line per pair that joined the group
+	Exact []store.DupGroup
+	Near  []store.DupGroup
 }
 
 // Duplicates finds a job's duplicate groups. distance 0 means the job's
@@ -41,9 +30,7 @@ func (l *Library) Duplicates(jobID uint64, distance int) (Duplicates, error) {
 	if damaged != nil && !errors.Is(damaged, store.ErrDamaged) {
 		return out, damaged
 	}
-	for _, g := range exact {
-		out.Exact = append(out.Exact, ExactGroup{SHA256: g.SHA256, Files: g.Files})
-	}
+	out.Exact = exact
 	if distance <= 0 {
 		distance = l.jobSettings(jobID).NearDistance
 	}
@@ -62,7 +49,7 @@ func (l *Library) Duplicates(jobID uint64, distance int) (Duplicates, error) {
 // and then joins the files that their metadata says are one shot (see
 // sameShot): a crop whose hashes moved too far for a look-alike, and images
 // that cannot be hashed (HEIC).
-func nearGroups(files []store.FileRecord, distance int) []NearGroup {
+func nearGroups(files []store.FileRecord, distance int) []store.DupGroup {
 	var items []near.Item
 	var hashed []int // item index -> file index
 	for i, f := range files {
@@ -112,9 +99,9 @@ func nearGroups(files []store.FileRecord, distance int) []NearGroup {
 		}
 	}
 	sort.Slice(roots, func(a, b int) bool { return members[roots[a]][0] < members[roots[b]][0] })
-	var out []NearGroup
+	var out []store.DupGroup
 	for _, r := range roots {
-		var g NearGroup
+		g := store.DupGroup{Near: true}
 		relink := false
 		for _, i := range members[r] {
 			g.Files = append(g.Files, files[i])
