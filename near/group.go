@@ -311,40 +311,7 @@ func groupNear(items []Item, cfg nearConfig, plan nearPlan, workers int) []Group
 	if len(items) < 2 {
 		return nil
 	}
-	// Sort by signature so identical items sit together and the work below does not
-	// depend on the caller's order.
-	// (Sorting 16-byte keys and gathering is much faster than sorting the items.)
-	type sortKey struct {
-		h uint64
-		i int32
-	}
-	keys := make([]sortKey, len(items))
-	for i := range items {
-		keys[i] = sortKey{items[i].PHash, int32(i)}
-	}
-	slices.SortFunc(keys, func(a, b sortKey) int {
-		if a.h != b.h {
-			return cmpU64(a.h, b.h)
-		}
-		return compareSignature(&items[a.i], &items[b.i])
-	})
-	it := make([]Item, len(items))
-	for k, s := range keys {
-		it[k] = items[s.i]
-	}
-	keys = nil
-
-	// Collapse identical signatures into one representative (the first, smallest ID).
-	reps := make([]int32, 0, len(it)) // index into it of each representative
-	repOf := make([]int32, len(it))   // representative number of each item
-	for i := range it {
-		if i > 0 && sameSignature(&it[i-1], &it[i]) {
-			repOf[i] = repOf[i-1]
-			continue
-		}
-		repOf[i] = int32(len(reps))
-		reps = append(reps, int32(i))
-	}
+	it, reps, repOf := collapseSignatures(items)
 
 	hashes := make([]uint64, len(reps))
 	for r, i := range reps {
@@ -400,6 +367,47 @@ func groupNear(items []Item, cfg nearConfig, plan nearPlan, workers int) []Group
 	}
 	sort.Slice(groups, func(i, j int) bool { return groups[i].IDs[0] < groups[j].IDs[0] })
 	return groups
+}
+
+// collapseSignatures sorts a copy of items by signature and collapses
+// identical signatures into one representative (the first, smallest ID):
+// reps holds the index into it of each representative, repOf the
+// representative number of each item.
+func collapseSignatures(items []Item) (it []Item, reps, repOf []int32) {
+	// Sort by signature so identical items sit together and the work below does not
+	// depend on the caller's order.
+	// (Sorting 16-byte keys and gathering is much faster than sorting the items.)
+	type sortKey struct {
+		h uint64
+		i int32
+	}
+	keys := make([]sortKey, len(items))
+	for i := range items {
+		keys[i] = sortKey{items[i].PHash, int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		if a.h != b.h {
+			return cmpU64(a.h, b.h)
+		}
+		return compareSignature(&items[a.i], &items[b.i])
+	})
+	it = make([]Item, len(items))
+	for k, s := range keys {
+		it[k] = items[s.i]
+	}
+
+	// Collapse identical signatures into one representative (the first, smallest ID).
+	reps = make([]int32, 0, len(it))
+	repOf = make([]int32, len(it))
+	for i := range it {
+		if i > 0 && sameSignature(&it[i-1], &it[i]) {
+			repOf[i] = repOf[i-1]
+			continue
+		}
+		repOf[i] = int32(len(reps))
+		reps = append(reps, int32(i))
+	}
+	return it, reps, repOf
 }
 
 type nearRawEdge struct {
