@@ -8,27 +8,16 @@ import (
 	"sort"
 
 	"shoebox/media"
-	"shoebox/processing"
+	"shoebox/near"
 	"shoebox/store"
 )
 
-// Duplicates are a job's exact and near-duplicate groups.
+// Duplicates are a job's exact and near-duplicate groups. Exact groups are
+// files with the same bytes (SHA-256), across all jobs; near groups are
+// connected components of visually near-identical images (Near set).
 type Duplicates struct {
-	Exact []ExactGroup
-	Near  []NearGroup
-}
-
-// ExactGroup is a set of files with the same bytes (SHA-256), across all jobs.
-type ExactGroup struct {
-	SHA256 string
-	Files  []store.FileRecord
-}
-
-// NearGroup is a connected component of visually near-identical images.
-type NearGroup struct {
-	Files       []store.FileRecord
-	MaxDistance int      // the largest pHash distance inside the group
-	Evidence    []string // one line per pair that joined the group
+	Exact []store.DupGroup
+	Near  []store.DupGroup
 }
 
 // Duplicates finds a job's duplicate groups. distance 0 means the job's
@@ -41,9 +30,7 @@ func (l *Library) Duplicates(jobID uint64, distance int) (Duplicates, error) {
 	if damaged != nil && !errors.Is(damaged, store.ErrDamaged) {
 		return out, damaged
 	}
-	for _, g := range exact {
-		out.Exact = append(out.Exact, ExactGroup{SHA256: g.SHA256, Files: g.Files})
-	}
+	out.Exact = exact
 	if distance <= 0 {
 		distance = l.jobSettings(jobID).NearDistance
 	}
@@ -58,30 +45,30 @@ func (l *Library) Duplicates(jobID uint64, distance int) (Duplicates, error) {
 	return out, damaged
 }
 
-// nearGroups groups a job's images by perceptual hash (processing.GroupNear)
+// nearGroups groups a job's images by perceptual hash (near.Find)
 // and then joins the files that their metadata says are one shot (see
 // sameShot): a crop whose hashes moved too far for a look-alike, and images
 // that cannot be hashed (HEIC).
-func nearGroups(files []store.FileRecord, distance int) []NearGroup {
-	var items []processing.NearItem
+func nearGroups(files []store.FileRecord, distance int) []store.DupGroup {
+	var items []near.Item
 	var hashed []int // item index -> file index
 	for i, f := range files {
 		if f.HasPHash && f.Status == media.StatusDone {
-			items = append(items, processing.NearItem{ID: uint64(len(items)), PHash: f.PHash, DHash: f.DHash,
+			items = append(items, near.Item{ID: uint64(len(items)), PHash: f.PHash, DHash: f.DHash,
 				Width: f.Width, Height: f.Height, LumaMean: f.LumaMean, LumaStdDev: f.LumaStdDev,
 				ChromaCb: f.ChromaCb, ChromaCr: f.ChromaCr, HasStats: f.Analysis >= 2,
-				Screen: processing.IsScreenshotName(f.RelPath)})
+				Screen: near.IsScreenshotName(f.RelPath)})
 			hashed = append(hashed, i)
 		}
 	}
-	uf := newUnionFind(len(files))
+	uf := near.NewUnionFind[int](len(files))
 	maxDist := map[int]int{}       // file index of a group's first member -> its largest distance
 	relinked := map[int]bool{}     // a file joined to another hashed group by a shot link
 	evidence := map[int][]string{} // same key: evidence lines
-	for _, g := range processing.GroupNear(items, processing.NearOptions{MaxDistance: distance}) {
+	for _, g := range near.Find(items, near.Options{MaxDistance: distance}) {
 		first := hashed[g.IDs[0]]
 		for _, id := range g.IDs[1:] {
-			uf.union(first, hashed[id])
+			uf.Union(first, hashed[id])
 		}
 		maxDist[first] = g.MaxDistance
 		for _, e := range g.Evidence {
@@ -90,7 +77,7 @@ func nearGroups(files []store.FileRecord, distance int) []NearGroup {
 				a.RelPath, b.RelPath, e.PHashDistance, e.DHashDistance, colourEvidence(a, b), e.Reason))
 		}
 	}
-	itemOf := make(map[int]processing.NearItem, len(items)) // file index -> its item
+	itemOf := make(map[int]near.Item, len(items)) // file index -> its item
 	for id, i := range hashed {
 		itemOf[i] = items[id]
 	}
@@ -103,7 +90,7 @@ func nearGroups(files []store.FileRecord, distance int) []NearGroup {
 
 	members := map[int][]int{}
 	for i := range files {
-		members[uf.find(i)] = append(members[uf.find(i)], i)
+		members[uf.Find(i)] = append(members[uf.Find(i)], i)
 	}
 	var roots []int
 	for r, m := range members {
@@ -112,9 +99,9 @@ func nearGroups(files []store.FileRecord, distance int) []NearGroup {
 		}
 	}
 	sort.Slice(roots, func(a, b int) bool { return members[roots[a]][0] < members[roots[b]][0] })
-	var out []NearGroup
+	var out []store.DupGroup
 	for _, r := range roots {
-		var g NearGroup
+		g := store.DupGroup{Near: true}
 		relink := false
 		for _, i := range members[r] {
 			g.Files = append(g.Files, files[i])
@@ -125,24 +112,22 @@ func nearGroups(files []store.FileRecord, distance int) []NearGroup {
 		if relink {
 			// Hash groups joined by metadata: their members were never
 			// compared across the join, so measure the largest distance.
-			g.MaxDistance = maxPairDistance(g.Files)
+			g.MaxDistance = maxPHashDistance(g.Files)
 		}
 		out = append(out, g)
 	}
 	return out
 }
 
-// maxPairDistance is the largest pHash distance between two hashed files.
-func maxPairDistance(files []store.FileRecord) int {
-	d := 0
-	for i := range files {
-		for j := i + 1; j < len(files); j++ {
-			if files[i].HasPHash && files[j].HasPHash {
-				d = max(d, processing.HammingDistance(files[i].PHash, files[j].PHash))
-			}
+// maxPHashDistance is the largest pHash distance between two hashed files.
+func maxPHashDistance(files []store.FileRecord) int {
+	var hashes []uint64
+	for _, f := range files {
+		if f.HasPHash {
+			hashes = append(hashes, f.PHash)
 		}
 	}
-	return d
+	return near.MaxPairDistance(hashes)
 }
 
 // colourEvidence states how far apart two files' mean colours are (the
@@ -153,36 +138,6 @@ func colourEvidence(a, b *store.FileRecord) string {
 	}
 	d := max(math.Abs(float64(a.ChromaCb-b.ChromaCb)), math.Abs(float64(a.ChromaCr-b.ChromaCr)))
 	return fmt.Sprintf(", mean colour %.1f apart", d)
-}
-
-// unionFind joins file indexes into connected components.
-type unionFind struct{ parent []int }
-
-func newUnionFind(n int) *unionFind {
-	p := make([]int, n)
-	for i := range p {
-		p[i] = i
-	}
-	return &unionFind{p}
-}
-
-func (u *unionFind) find(i int) int {
-	for u.parent[i] != i {
-		u.parent[i] = u.parent[u.parent[i]]
-		i = u.parent[i]
-	}
-	return i
-}
-
-func (u *unionFind) union(a, b int) {
-	ra, rb := u.find(a), u.find(b)
-	if ra == rb {
-		return
-	}
-	if rb < ra {
-		ra, rb = rb, ra
-	}
-	u.parent[rb] = ra // the smaller index is the root: groups come out in path order
 }
 
 // jobSettings reads the settings a job ran with (defaults where unreadable).

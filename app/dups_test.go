@@ -18,7 +18,7 @@ func shot(path, mime, camera, when string, phash uint64, hashed bool) store.File
 	}
 }
 
-func groupPaths(groups []NearGroup) []string {
+func groupPaths(groups []store.DupGroup) []string {
 	var out []string
 	for _, g := range groups {
 		var names []string

@@ -236,7 +236,7 @@ func TestDuplicatesJSONKeepsNamesThatAreNotUTF8(t *testing.T) {
 		{JobID: 1, Root: "/p", RelPath: "F\xeate.jpg"},
 		{JobID: 2, Root: "/old \xe9t\xe9", RelPath: "F\xf6n.jpg"},
 	}
-	d := Duplicates{Exact: []ExactGroup{{SHA256: "ab", Files: files}}, Near: []NearGroup{{Files: files[:2]}}}
+	d := Duplicates{Exact: []store.DupGroup{{SHA256: "ab", Files: files}}, Near: []store.DupGroup{{Near: true, Files: files[:2]}}}
 	var out bytes.Buffer
 	if err := WriteDuplicates(&out, d, 1, "json"); err != nil {
 		t.Fatal(err)
@@ -281,7 +281,7 @@ func TestDuplicatesJSONKeepsNamesThatAreNotUTF8(t *testing.T) {
 
 	// A group of valid names has no files_bytes at all.
 	out.Reset()
-	WriteDuplicates(&out, Duplicates{Exact: []ExactGroup{{SHA256: "ab", Files: files[:1]}}}, 1, "json")
+	WriteDuplicates(&out, Duplicates{Exact: []store.DupGroup{{SHA256: "ab", Files: files[:1]}}}, 1, "json")
 	if strings.Contains(out.String(), "files_bytes") {
 		t.Errorf("files_bytes for valid names: %s", out.String())
 	}

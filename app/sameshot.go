@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"shoebox/media"
-	"shoebox/processing"
+	"shoebox/near"
 	"shoebox/store"
 )
 
@@ -39,11 +39,11 @@ const sameShotFactor = 2
 // sameShot finds the metadata links among files (see above). items holds the
 // near-duplicate item of every hashed file index; uf has the look-alike
 // groups so far and is updated as hashed files are joined.
-func sameShot(files []store.FileRecord, items map[int]processing.NearItem, distance int, uf *unionFind) []shotLink {
+func sameShot(files []store.FileRecord, items map[int]near.Item, distance int, uf *near.UnionFind[int]) []shotLink {
 	var links []shotLink
 	camera := shotGroups(files, captureKey)
-	relaxed := processing.NearOptions{MaxDistance: sameShotFactor * distance,
-		MaxDHashDistance: sameShotFactor * processing.DefaultNearDHashDistance}
+	relaxed := near.Options{MaxDistance: sameShotFactor * distance,
+		MaxDHashDistance: sameShotFactor * near.DefaultDHashDistance}
 	for _, g := range camera {
 		links = append(links, joinHashedShot(files, items, g, relaxed, uf)...)
 	}
@@ -94,20 +94,20 @@ func shotGroups(files []store.FileRecord, key func(store.FileRecord) (string, st
 
 // joinHashedShot joins hashed members of one camera shot that look-alike
 // grouping kept apart, when the hashes agree within the relaxed thresholds.
-func joinHashedShot(files []store.FileRecord, items map[int]processing.NearItem, g shotGroup, relaxed processing.NearOptions, uf *unionFind) []shotLink {
+func joinHashedShot(files []store.FileRecord, items map[int]near.Item, g shotGroup, relaxed near.Options, uf *near.UnionFind[int]) []shotLink {
 	var links []shotLink
 	for x, i := range g.members {
 		for _, j := range g.members[x+1:] {
 			a, okA := items[i]
 			b, okB := items[j]
-			if !okA || !okB || uf.find(i) == uf.find(j) {
+			if !okA || !okB || uf.Find(i) == uf.Find(j) {
 				continue
 			}
-			e, ok := processing.CompareNear(a, b, relaxed)
+			e, ok := near.Compare(a, b, relaxed)
 			if !ok {
 				continue
 			}
-			uf.union(i, j)
+			uf.Union(i, j)
 			links = append(links, shotLink{members: []int{i, j}, distance: e.PHashDistance, why: fmt.Sprintf(
 				"%s ~ %s: %s; pHash distance %d, dHash distance %d%s: further apart than look-alikes may be, as after a crop, but the same shape and colour",
 				files[i].RelPath, files[j].RelPath, g.what, e.PHashDistance, e.DHashDistance, colourEvidence(&files[i], &files[j]))})
@@ -119,7 +119,7 @@ func joinHashedShot(files []store.FileRecord, items map[int]processing.NearItem,
 // joinUnhashed links the members of a shot that have no perceptual hash to
 // the others, unless the hashed members are not all one look-alike group (a
 // burst: the key then says nothing).
-func joinUnhashed(files []store.FileRecord, g shotGroup, uf *unionFind) (shotLink, bool) {
+func joinUnhashed(files []store.FileRecord, g shotGroup, uf *near.UnionFind[int]) (shotLink, bool) {
 	var hashed, unhashed []int
 	for _, i := range g.members {
 		if files[i].HasPHash {
@@ -132,14 +132,14 @@ func joinUnhashed(files []store.FileRecord, g shotGroup, uf *unionFind) (shotLin
 		return shotLink{}, false
 	}
 	for _, i := range hashed[min(1, len(hashed)):] {
-		if uf.find(i) != uf.find(hashed[0]) {
+		if uf.Find(i) != uf.Find(hashed[0]) {
 			return shotLink{}, false
 		}
 	}
 	// Already one group (the other key linked them): nothing to add.
 	joined := true
 	for _, i := range g.members[1:] {
-		joined = joined && uf.find(i) == uf.find(g.members[0])
+		joined = joined && uf.Find(i) == uf.Find(g.members[0])
 	}
 	if joined {
 		return shotLink{}, false
@@ -154,7 +154,7 @@ func joinUnhashed(files []store.FileRecord, g shotGroup, uf *unionFind) (shotLin
 	}
 	members := append(append([]int(nil), hashed...), unhashed...)
 	for _, m := range members[1:] {
-		uf.union(members[0], m)
+		uf.Union(members[0], m)
 	}
 	return shotLink{members: members, why: fmt.Sprintf("%s; %s %s not compared", g.what, strings.Join(names, ", "), verb)}, true
 }

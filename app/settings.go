@@ -7,7 +7,7 @@ import (
 	"runtime"
 	"time"
 
-	"shoebox/processing"
+	"shoebox/near"
 )
 
 // Settings are the knobs of a scan. Each job stores the settings it ran with.
@@ -51,7 +51,7 @@ const (
 	DefaultMaxErrorRate  = 0.10
 	DefaultMinSample     = 10
 	DefaultMinYear       = 2000
-	DefaultNearDistance  = processing.DefaultNearDistance
+	DefaultNearDistance  = near.DefaultDistance
 	DefaultMaxPixels     = 100_000_000
 	DefaultFileTimeout   = 30 * time.Second
 )

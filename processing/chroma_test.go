@@ -10,6 +10,8 @@ import (
 	"math"
 	"slices"
 	"testing"
+
+	neardup "shoebox/near" // the name near is this file's tolerance helper
 )
 
 func near(a, b float32, tol float64) bool { return math.Abs(float64(a-b)) <= tol }
@@ -97,7 +99,7 @@ func tinted(img image.Image) *image.RGBA {
 // fast path agrees with the one from a lossless PNG copy of the full decode,
 // so the colour check keeps a JPEG and its conversions together. A copy with
 // a strong colour cast is an edit when both hashes stay within
-// NearSameStructureBits, and is told apart by colour alone when they moved
+// neardup.SameStructureBits, and is told apart by colour alone when they moved
 // further: both happen on these photographs.
 func TestHashImageChroma(t *testing.T) {
 	ctx := context.Background()
@@ -133,23 +135,23 @@ func TestHashImageChroma(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		item := func(id uint64, h ImageHashes) NearItem {
-			return NearItem{ID: id, PHash: h.PHash, DHash: h.DHash, Width: h.Width, Height: h.Height,
+		item := func(id uint64, h ImageHashes) neardup.Item {
+			return neardup.Item{ID: id, PHash: h.PHash, DHash: h.DHash, Width: h.Width, Height: h.Height,
 				LumaMean: h.LumaMean, LumaStdDev: h.LumaStdDev, ChromaCb: h.ChromaCb, ChromaCr: h.ChromaCr, HasStats: true}
 		}
-		items := []NearItem{item(1, ref), item(2, copyHash), item(3, cast)}
-		blind := GroupNear(items, NearOptions{MaxChromaDiff: -1})
-		guarded := GroupNear(items, NearOptions{})
+		items := []neardup.Item{item(1, ref), item(2, copyHash), item(3, cast)}
+		blind := neardup.Find(items, neardup.Options{MaxChromaDiff: -1})
+		guarded := neardup.Find(items, neardup.Options{})
 		t.Logf("%s: cast copy chroma %.2f %.2f, pHash distance %d", name, cast.ChromaCb, cast.ChromaCr, HammingDistance(ref.PHash, cast.PHash))
 		if len(blind) != 1 || len(blind[0].IDs) != 3 {
 			t.Fatalf("%s: without the colour check the cast copy should match on hashes: %+v", name, blind)
 		}
 		pd := min(HammingDistance(ref.PHash, cast.PHash), HammingDistance(copyHash.PHash, cast.PHash))
 		dd := min(HammingDistance(ref.DHash, cast.DHash), HammingDistance(copyHash.DHash, cast.DHash))
-		if pd <= NearSameStructureBits && dd <= NearSameStructureBits {
+		if pd <= neardup.SameStructureBits && dd <= neardup.SameStructureBits {
 			edits++
 			if len(guarded) != 1 || len(guarded[0].IDs) != 3 || !slices.ContainsFunc(guarded[0].Evidence,
-				func(e NearEdge) bool { return e.Reason == NearReasonColourEdit }) {
+				func(e neardup.Edge) bool { return e.Reason == neardup.ReasonColourEdit }) {
 				t.Errorf("%s: cast copy %d/%d bits away is an edit, got %+v", name, pd, dd, guarded)
 			}
 			continue

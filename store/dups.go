@@ -51,17 +51,24 @@ func (db *DB) FileByKey(k []byte) (FileRecord, error) {
 	return r, err
 }
 
-// ExactGroup is a set of files with the same SHA-256.
-type ExactGroup struct {
-	SHA256 string
-	Files  []FileRecord
+// DupGroup is one set of files that are the same picture: an exact group
+// (the same bytes: SHA256 is set) or a near group (look-alikes: Near is set,
+// with the largest perceptual-hash distance and the evidence). It is the one
+// duplicate-group type: the store finds the exact groups, the engine the near
+// ones (app.Duplicates), and the window and the CLI show both.
+type DupGroup struct {
+	Near        bool
+	SHA256      string   // exact groups: the files' common SHA-256
+	MaxDistance int      // near groups: the largest pHash distance inside the group
+	Evidence    []string // near groups: one line per pair that joined the group
+	Files       []FileRecord
 }
 
 // ExactDuplicates groups the files of a job by SHA-256 with every other file
 // in the library that has the same bytes. A file seen by several jobs (a
 // rescan) counts once, by its latest record, so a rescan is not its own copy.
-func (db *DB) ExactDuplicates(jobID uint64) ([]ExactGroup, error) {
-	var groups []ExactGroup
+func (db *DB) ExactDuplicates(jobID uint64) ([]DupGroup, error) {
+	var groups []DupGroup
 	var bad skipped
 	prefix := jobKey(jobID)
 	err := db.view(func(tx *bolt.Tx) error {
@@ -103,7 +110,7 @@ func (db *DB) ExactDuplicates(jobID uint64) ([]ExactGroup, error) {
 			if len(byPath) < 2 {
 				continue
 			}
-			g := ExactGroup{SHA256: r.SHA256}
+			g := DupGroup{SHA256: r.SHA256}
 			for _, m := range byPath {
 				g.Files = append(g.Files, m)
 			}

@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"shoebox/app"
 	"shoebox/store"
 )
 
@@ -36,8 +37,8 @@ type dupsView struct {
 	jobID   uint64
 	loaded  uint64
 	loading bool
-	all     DupGroups
-	groups  []DupGroup // the ones shown
+	all     app.Duplicates
+	groups  []store.DupGroup // the ones shown
 	kind    *widget.RadioGroup
 	summary *widget.Label
 	list    *widget.List
@@ -59,7 +60,7 @@ func newDupsView(u *UI) *dupsView {
 			}
 		})
 	v.list.OnSelected = func(widget.ListItemID) {} // keyboard focus moves through groups
-	v.kind = widget.NewRadioGroup(dupKinds(DupGroups{}), func(string) { v.filter() })
+	v.kind = widget.NewRadioGroup(dupKinds(app.Duplicates{}), func(string) { v.filter() })
 	v.kind.Horizontal = true
 	v.kind.Required = true
 	v.kind.SetSelected(v.kind.Options[0])
@@ -113,7 +114,7 @@ func (v *dupsView) reload() {
 }
 
 // dupKinds are the choices of which groups to show, with their counts.
-func dupKinds(d DupGroups) []string {
+func dupKinds(d app.Duplicates) []string {
 	return []string{
 		fmt.Sprintf("All groups (%d)", len(d.Exact)+len(d.Near)),
 		fmt.Sprintf("Exact copies (%d)", len(d.Exact)),
@@ -121,7 +122,7 @@ func dupKinds(d DupGroups) []string {
 	}
 }
 
-func (v *dupsView) show(d DupGroups) {
+func (v *dupsView) show(d app.Duplicates) {
 	for i := range d.Exact {
 		d.Exact[i].Near = false
 	}
@@ -129,8 +130,8 @@ func (v *dupsView) show(d DupGroups) {
 		d.Near[i].Near = true
 	}
 	// The groups that waste the most space first.
-	for _, gs := range [][]DupGroup{d.Exact, d.Near} {
-		slices.SortStableFunc(gs, func(a, b DupGroup) int { return cmp.Compare(spareBytes(b), spareBytes(a)) })
+	for _, gs := range [][]store.DupGroup{d.Exact, d.Near} {
+		slices.SortStableFunc(gs, func(a, b store.DupGroup) int { return cmp.Compare(spareBytes(b), spareBytes(a)) })
 	}
 	v.all = d
 	sel := 0
@@ -163,7 +164,7 @@ func (v *dupsView) filter() {
 }
 
 // spareBytes is what a group's copies other than the likely original take.
-func spareBytes(g DupGroup) int64 {
+func spareBytes(g store.DupGroup) int64 {
 	var n int64
 	orig := likelyOriginal(g.Files)
 	for i, f := range g.Files {
@@ -175,7 +176,7 @@ func spareBytes(g DupGroup) int64 {
 }
 
 // dupSummary says what the groups add up to.
-func dupSummary(d DupGroups) string {
+func dupSummary(d app.Duplicates) string {
 	if len(d.Exact) == 0 && len(d.Near) == 0 {
 		return "No duplicates: every photo and video is one of a kind."
 	}
@@ -264,7 +265,7 @@ func newGroupRow() *groupRow {
 func (r *groupRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
 
 // groupTitle is a group's heading and its evidence line.
-func groupTitle(g DupGroup) (string, string) {
+func groupTitle(g store.DupGroup) (string, string) {
 	if !g.Near {
 		h := g.SHA256
 		if len(h) > 10 {
@@ -330,7 +331,7 @@ func upperFirst(s string) string {
 	return string(unicode.ToUpper(r)) + s[n:]
 }
 
-func (r *groupRow) set(u *UI, g DupGroup) {
+func (r *groupRow) set(u *UI, g store.DupGroup) {
 	t, ev := groupTitle(g)
 	r.title.SetText(t)
 	r.evidence.SetText(ev)

@@ -8,7 +8,7 @@ import (
 )
 
 // Engine is what the window needs from the import engine. *app.Library
-// satisfies it through libraryEngine (library.go); tests pass a fake.
+// satisfies it; tests pass a fake.
 //
 // SetCallbacks' functions are called from engine goroutines; every other
 // method may block on disk and is therefore only called off the UI goroutine.
@@ -23,21 +23,8 @@ type Engine interface {
 	Job(id uint64) (store.Job, error)
 	Interrupted() ([]store.Job, error)
 	Files(jobID uint64) ([]store.FileRecord, error)
-	Duplicates(jobID uint64, distance int) (DupGroups, error)
+	Duplicates(jobID uint64, distance int) (app.Duplicates, error)
 	Thumbnail(rec store.FileRecord, maxSide int) (image.Image, error)
 }
 
-// DupGroups are the duplicate groups of one job, as the window shows them.
-type DupGroups struct {
-	Exact []DupGroup
-	Near  []DupGroup
-}
-
-// DupGroup is one set of files that are the same picture.
-type DupGroup struct {
-	Near        bool
-	SHA256      string // exact groups
-	MaxDistance int    // near groups
-	Evidence    []string
-	Files       []store.FileRecord
-}
+var _ Engine = (*app.Library)(nil)

@@ -32,7 +32,7 @@ type fakeEngine struct {
 	jobs        []store.Job
 	interrupted []store.Job
 	files       map[uint64][]store.FileRecord
-	dups        DupGroups
+	dups        app.Duplicates
 	dupDistance int
 }
 
@@ -85,7 +85,7 @@ func (f *fakeEngine) Files(id uint64) ([]store.FileRecord, error) {
 	f.record(fmt.Sprintf("files %d", id))
 	return f.files[id], nil
 }
-func (f *fakeEngine) Duplicates(id uint64, distance int) (DupGroups, error) {
+func (f *fakeEngine) Duplicates(id uint64, distance int) (app.Duplicates, error) {
 	f.record(fmt.Sprintf("dups %d", id))
 	f.dupDistance = distance
 	return f.dups, nil

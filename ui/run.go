@@ -31,7 +31,7 @@ func Run() int {
 	// show opens the main window on an open library.
 	show := func(l *app.Library) *UI {
 		lib = l
-		u := newUI(a, libraryEngine{l})
+		u := newUI(a, l)
 		stop = u.start()
 		u.win.SetMaster()
 		return u

@@ -140,9 +140,9 @@ func TestDuplicatesShowGroupsSideBySide(t *testing.T) {
 	small := rec("copies/IMG_1.jpg", media.ConfidenceHigh, media.StatusDone, "2019-07-04T15:30:12")
 	small.Width, small.Height = 1024, 768
 	big := rec("IMG_1.jpg", media.ConfidenceHigh, media.StatusDone, "2019-07-04T15:30:12")
-	f.dups = DupGroups{
-		Exact: []DupGroup{{SHA256: strings.Repeat("cd", 32), Files: []store.FileRecord{big, big}}},
-		Near:  []DupGroup{{MaxDistance: 4, Evidence: []string{"pHash 4 bits apart"}, Files: []store.FileRecord{small, big}}},
+	f.dups = app.Duplicates{
+		Exact: []store.DupGroup{{SHA256: strings.Repeat("cd", 32), Files: []store.FileRecord{big, big}}},
+		Near:  []store.DupGroup{{MaxDistance: 4, Evidence: []string{"pHash 4 bits apart"}, Files: []store.FileRecord{small, big}}},
 	}
 	u := newTestUI(t, f)
 	u.settings.entries[5].SetText("7")
@@ -176,7 +176,7 @@ func TestDuplicateGroupsWastingMostComeFirst(t *testing.T) {
 	f := newFake()
 	small, big := rec("a.jpg", "", media.StatusDone, ""), rec("b.jpg", "", media.StatusDone, "")
 	small.Size, big.Size = 10, 1000
-	f.dups = DupGroups{Exact: []DupGroup{
+	f.dups = app.Duplicates{Exact: []store.DupGroup{
 		{SHA256: "small", Files: []store.FileRecord{small, small}},
 		{SHA256: "big", Files: []store.FileRecord{big, big, big}},
 	}}
@@ -333,8 +333,8 @@ func TestFormatting(t *testing.T) {
 		{elideMiddle("abcdefghij", 5), "ab…ij"}, {elideMiddle("abc", 5), "abc"},
 		{rootsLabel([]string{"/a", "/b", "/c"}), "/a and 2 more"},
 		{typeName("image/jpeg", "x.jpg"), "JPEG"}, {typeName("video/quicktime", "x.mov"), "MOV"}, {typeName("", "x.heic"), "HEIC"}, {typeName("application/octet-stream", "a.jpg"), "JPG"},
-		{dupSummary(DupGroups{}), "No duplicates: every photo and video is one of a kind."},
-		{strings.SplitN(dupSummary(DupGroups{Near: []DupGroup{{Files: make([]store.FileRecord, 2)}}}), ".", 2)[0], "1 group of look-alikes (2 files)"},
+		{dupSummary(app.Duplicates{}), "No duplicates: every photo and video is one of a kind."},
+		{strings.SplitN(dupSummary(app.Duplicates{Near: []store.DupGroup{{Files: make([]store.FileRecord, 2)}}}), ".", 2)[0], "1 group of look-alikes (2 files)"},
 		{interruptedText(store.Job{Roots: []string{"/p"}, ProgressCurrent: 3412, ProgressTotal: 10000, Interrupted: true}), "A scan of /p stopped at 3,412 of 10,000."},
 		{interruptedText(store.Job{Roots: []string{"/p"}, ProgressCurrent: 5, ProgressTotal: 9}), "A scan of /p is paused at 5 of 9."},
 	} {

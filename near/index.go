@@ -1,4 +1,4 @@
-package processing
+package near
 
 import (
 	"math"
@@ -7,7 +7,7 @@ import (
 	"sync/atomic"
 )
 
-// Candidate search for GroupNear: multi-index hashing (Norouzi, Punjani and Fleet,
+// Candidate search for Find: multi-index hashing (Norouzi, Punjani and Fleet,
 // "Fast search in Hamming space with multi-index hashing", CVPR 2012).
 //
 // The 64-bit pHash is cut into m disjoint blocks. If two hashes are within d bits,
@@ -242,48 +242,27 @@ var (
 // partForest is a union-find over all items that is reset after each part by
 // undoing the links it made, so a part's forest does not depend on earlier parts.
 type partForest struct {
-	parent  []int32
-	touched []int32
-	edges   [][2]int32
+	uf    *UnionFind[int32]
+	edges [][2]int32
 }
 
 func newPartForest(n int) *partForest {
-	f := &partForest{parent: make([]int32, n)}
-	for i := range f.parent {
-		f.parent[i] = int32(i)
-	}
-	return f
-}
-
-func (f *partForest) find(x int32) int32 {
-	for f.parent[x] != x {
-		f.parent[x] = f.parent[f.parent[x]]
-		x = f.parent[x]
-	}
-	return x
+	return &partForest{uf: NewUnionFind[int32](n)}
 }
 
 func (f *partForest) visit(ok func(x, y int32) bool) func(x, y int32) {
 	return func(x, y int32) {
-		rx, ry := f.find(x), f.find(y)
-		if rx == ry || !ok(x, y) {
+		if f.uf.Find(x) == f.uf.Find(y) || !ok(x, y) {
 			return
 		}
-		if ry < rx {
-			rx, ry = ry, rx
-		}
-		f.parent[ry] = rx
-		f.touched = append(f.touched, ry)
+		f.uf.Union(x, y)
 		f.edges = append(f.edges, [2]int32{x, y})
 	}
 }
 
 // take returns the part's forest and resets for the next part.
 func (f *partForest) take() [][2]int32 {
-	for _, x := range f.touched {
-		f.parent[x] = x
-	}
-	f.touched = f.touched[:0]
+	f.uf.Undo()
 	e := f.edges
 	f.edges = nil
 	return e

@@ -1,6 +1,6 @@
 //go:build unix
 
-package processing
+package near
 
 import (
 	"syscall"

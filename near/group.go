@@ -1,4 +1,4 @@
-package processing
+package near
 
 import (
 	"cmp"
@@ -9,39 +9,39 @@ import (
 	"sort"
 )
 
-// Defaults of NearOptions, chosen from measurements on the benchmark corpora
-// (shared/bench make-corpus.sh 1 200 and 2 600): see testdata/near/README.md.
+// Defaults of Options, chosen from measurements on the benchmark corpora
+// (shared/bench make-corpus.sh 1 200 and 2 600): see testdata/README.md.
 const (
-	// DefaultNearDistance is the default largest pHash Hamming distance of a
+	// DefaultDistance is the default largest pHash Hamming distance of a
 	// near-duplicate pair. Real pHashes have as many bits set as clear, so their
 	// distances are even: 8 admits 0, 2, 4, 6 and 8.
-	DefaultNearDistance = 8
-	// DefaultNearDHashDistance is the default largest dHash distance of a pair.
-	DefaultNearDHashDistance = 10
-	// DefaultNearScreenDHashDistance is the default largest dHash distance
+	DefaultDistance = 8
+	// DefaultDHashDistance is the default largest dHash distance of a pair.
+	DefaultDHashDistance = 10
+	// DefaultScreenDHashDistance is the default largest dHash distance
 	// when either image is a screenshot. 54 copies of 18 screenshots
 	// (recompressed at q85 and q75, halved at q60) measured 0 to 3; the two
 	// pairs of distinct screenshots that passed every other check on the
 	// benchmark folders measured 7 and 9.
-	DefaultNearScreenDHashDistance = 4
-	// DefaultNearAspectDiff is the default largest relative difference of the
+	DefaultScreenDHashDistance = 4
+	// DefaultAspectDiff is the default largest relative difference of the
 	// width/height ratios (0.05: 16:9 and 16:10 screens differ by 0.11).
-	DefaultNearAspectDiff = 0.05
-	// DefaultNearChromaDiff and DefaultNearChromaRel make the default largest
+	DefaultAspectDiff = 0.05
+	// DefaultChromaDiff and DefaultChromaRel make the default largest
 	// difference of mean Cb and of mean Cr (0..255 scale) of a pair: 4 plus 15%
 	// of the larger magnitude (WebP and brightness edits scale saturation).
-	DefaultNearChromaDiff = 4
-	DefaultNearChromaRel  = 0.15
-	// DefaultNearFlatStdDev is the luma standard deviation under which an image
+	DefaultChromaDiff = 4
+	DefaultChromaRel  = 0.15
+	// DefaultFlatStdDev is the luma standard deviation under which an image
 	// counts as flat (black frames, blank pages): its hashes are mostly noise.
-	DefaultNearFlatStdDev = 3
-	// DefaultNearFlatMeanDiff is the default largest luma mean difference of two
+	DefaultFlatStdDev = 3
+	// DefaultFlatMeanDiff is the default largest luma mean difference of two
 	// flat images.
-	DefaultNearFlatMeanDiff = 3
+	DefaultFlatMeanDiff = 3
 )
 
-// NearItem is one hashed file offered to near-duplicate grouping.
-type NearItem struct {
+// Item is one hashed file offered to near-duplicate grouping.
+type Item struct {
 	ID            uint64 // caller's identifier (a file key)
 	PHash         uint64
 	DHash         uint64
@@ -62,62 +62,62 @@ type NearItem struct {
 	Screen bool
 }
 
-// NearOptions are the knobs of GroupNear. A zero field means its default; a
+// Options are the knobs of Find. A zero field means its default; a
 // negative tolerance turns its check off.
-type NearOptions struct {
+type Options struct {
 	// MaxDistance is the largest pHash Hamming distance of a near-duplicate pair;
-	// 0 means DefaultNearDistance (identical pHashes alone cannot be asked for:
+	// 0 means DefaultDistance (identical pHashes alone cannot be asked for:
 	// use 1). Values above 64 act as 64; above ~12 a million hashes take minutes.
 	MaxDistance int
 	// MaxDHashDistance is the largest dHash Hamming distance of a pair;
-	// 0 means DefaultNearDHashDistance.
+	// 0 means DefaultDHashDistance.
 	MaxDHashDistance int
 	// MaxAspectDiff is the largest relative difference of the two images'
-	// width/height ratios; 0 means DefaultNearAspectDiff. Items without a size
+	// width/height ratios; 0 means DefaultAspectDiff. Items without a size
 	// (0) skip the check.
 	MaxAspectDiff float64
 	// MaxChromaDiff + ChromaRel * the larger magnitude is the largest difference
-	// of mean Cb and of mean Cr; 0 means DefaultNearChromaDiff and
-	// DefaultNearChromaRel. Needs HasStats on both items.
+	// of mean Cb and of mean Cr; 0 means DefaultChromaDiff and
+	// DefaultChromaRel. Needs HasStats on both items.
 	MaxChromaDiff, ChromaRel float32
 	// MaxScreenDHashDistance is the largest dHash distance of a pair in which
-	// either item is a screenshot; 0 means DefaultNearScreenDHashDistance.
+	// either item is a screenshot; 0 means DefaultScreenDHashDistance.
 	MaxScreenDHashDistance int
 	// FlatStdDev: an item whose LumaStdDev is below it is flat, and a flat item
 	// only joins another flat item whose luma mean is within FlatMeanDiff.
-	// 0 means DefaultNearFlatStdDev / DefaultNearFlatMeanDiff.
+	// 0 means DefaultFlatStdDev / DefaultFlatMeanDiff.
 	FlatStdDev, FlatMeanDiff float32
 }
 
-// NearEdge is one pair that joined a group, with the evidence for it.
-type NearEdge struct {
+// Edge is one pair that joined a group, with the evidence for it.
+type Edge struct {
 	A, B          uint64 // A < B
 	PHashDistance int
 	DHashDistance int
-	Reason        string // why the pair was accepted (one of the NearReason constants)
+	Reason        string // why the pair was accepted (one of the Reason constants)
 }
 
-// NearGroup is a connected component of near-duplicates (size >= 2).
-type NearGroup struct {
-	IDs         []uint64   // sorted
-	MaxDistance int        // the largest pHash distance between any two members
-	Evidence    []NearEdge // the pairs that joined the group (a spanning tree)
+// Group is a connected component of near-duplicates (size >= 2).
+type Group struct {
+	IDs         []uint64 // sorted
+	MaxDistance int      // the largest pHash distance between any two members
+	Evidence    []Edge   // the pairs that joined the group (a spanning tree)
 }
 
-// Reasons given in NearEdge.Reason.
+// Reasons given in Edge.Reason.
 const (
-	NearReasonIdentical  = "identical hashes and statistics"
-	NearReasonHashes     = "pHash and dHash close, same shape and colour"
-	NearReasonFlat       = "flat images: hashes close, same brightness, shape and colour"
-	NearReasonColourEdit = "pHash and dHash almost equal, same shape; the colour differs (an edit)"
+	ReasonIdentical  = "identical hashes and statistics"
+	ReasonHashes     = "pHash and dHash close, same shape and colour"
+	ReasonFlat       = "flat images: hashes close, same brightness, shape and colour"
+	ReasonColourEdit = "pHash and dHash almost equal, same shape; the colour differs (an edit)"
 )
 
-// NearSameStructureBits: two detailed images whose pHash and dHash are both
+// SameStructureBits: two detailed images whose pHash and dHash are both
 // within this many bits are near duplicates even when their mean colours
 // differ. On the benchmark folders a brightness edit (+10%) moved the mean Cr
 // by 5.5 at pHash 2, dHash 0, while every false pair the colour check rejects
 // is at pHash >= 4 and dHash >= 5.
-const NearSameStructureBits = 2
+const SameStructureBits = 2
 
 type nearConfig struct {
 	maxP      int
@@ -130,48 +130,48 @@ type nearConfig struct {
 	flatMean  float32
 }
 
-func (o NearOptions) config() nearConfig {
+func (o Options) config() nearConfig {
 	c := nearConfig{maxP: o.MaxDistance, maxD: o.MaxDHashDistance, maxScreen: o.MaxScreenDHashDistance, maxAspect: o.MaxAspectDiff,
 		maxChroma: o.MaxChromaDiff, chromaRel: o.ChromaRel, flatStd: o.FlatStdDev, flatMean: o.FlatMeanDiff}
 	if c.maxP <= 0 {
-		c.maxP = DefaultNearDistance
+		c.maxP = DefaultDistance
 	}
 	if c.maxP > 64 {
 		c.maxP = 64
 	}
 	if c.maxD == 0 {
-		c.maxD = DefaultNearDHashDistance
+		c.maxD = DefaultDHashDistance
 	}
 	if c.maxScreen == 0 {
-		c.maxScreen = DefaultNearScreenDHashDistance
+		c.maxScreen = DefaultScreenDHashDistance
 	}
 	if c.maxAspect == 0 {
-		c.maxAspect = DefaultNearAspectDiff
+		c.maxAspect = DefaultAspectDiff
 	}
 	if c.maxChroma == 0 {
-		c.maxChroma = DefaultNearChromaDiff
+		c.maxChroma = DefaultChromaDiff
 	}
 	if c.chromaRel <= 0 {
-		c.chromaRel = DefaultNearChromaRel
+		c.chromaRel = DefaultChromaRel
 	}
 	if c.flatStd == 0 {
-		c.flatStd = DefaultNearFlatStdDev
+		c.flatStd = DefaultFlatStdDev
 	}
 	if c.flatMean <= 0 {
-		c.flatMean = DefaultNearFlatMeanDiff
+		c.flatMean = DefaultFlatMeanDiff
 	}
 	return c
 }
 
 // accept decides whether two items are near-duplicates, and says why.
-func (c *nearConfig) accept(a, b *NearItem) (ok bool, pd, dd int, reason string) {
+func (c *nearConfig) accept(a, b *Item) (ok bool, pd, dd int, reason string) {
 	pd = bits.OnesCount64(a.PHash ^ b.PHash)
 	dd = bits.OnesCount64(a.DHash ^ b.DHash)
 	if pd > c.maxP {
 		return false, pd, dd, ""
 	}
 	if sameSignature(a, b) {
-		return true, pd, dd, NearReasonIdentical
+		return true, pd, dd, ReasonIdentical
 	}
 	if c.maxD >= 0 && dd > c.maxD {
 		return false, pd, dd, ""
@@ -190,22 +190,22 @@ func (c *nearConfig) accept(a, b *NearItem) (ok bool, pd, dd int, reason string)
 		}
 	}
 	if !a.HasStats || !b.HasStats {
-		return true, pd, dd, NearReasonHashes
+		return true, pd, dd, ReasonHashes
 	}
 	fa := c.flatStd >= 0 && a.LumaStdDev < c.flatStd
 	fb := c.flatStd >= 0 && b.LumaStdDev < c.flatStd
 	colourClose := c.maxChroma < 0 || (c.chromaClose(a.ChromaCb, b.ChromaCb) && c.chromaClose(a.ChromaCr, b.ChromaCr))
 	if !colourClose {
 		// The colour check exists for pictures whose hashes collide. When both
-		// hashes agree within NearSameStructureBits on detailed images, the
+		// hashes agree within SameStructureBits on detailed images, the
 		// structure is the same at every scale the hashes see: a colour
 		// difference is then an edit (brightness, white balance, a filter),
 		// and an edited copy is a near duplicate.
-		sameStructure := pd <= NearSameStructureBits && dd <= NearSameStructureBits && !fa && !fb
+		sameStructure := pd <= SameStructureBits && dd <= SameStructureBits && !fa && !fb
 		if !sameStructure {
 			return false, pd, dd, ""
 		}
-		return true, pd, dd, NearReasonColourEdit
+		return true, pd, dd, ReasonColourEdit
 	}
 	if c.flatStd >= 0 {
 		if fa != fb {
@@ -215,19 +215,19 @@ func (c *nearConfig) accept(a, b *NearItem) (ok bool, pd, dd int, reason string)
 			if absf(a.LumaMean-b.LumaMean) > c.flatMean {
 				return false, pd, dd, ""
 			}
-			return true, pd, dd, NearReasonFlat
+			return true, pd, dd, ReasonFlat
 		}
 	}
-	return true, pd, dd, NearReasonHashes
+	return true, pd, dd, ReasonHashes
 }
 
-// CompareNear judges one pair exactly as GroupNear does with the same options,
+// Compare judges one pair exactly as Find does with the same options,
 // for callers that have other evidence that two items belong together and
 // want the hashes' verdict on that pair alone.
-func CompareNear(a, b NearItem, opt NearOptions) (NearEdge, bool) {
+func Compare(a, b Item, opt Options) (Edge, bool) {
 	c := opt.config()
 	ok, pd, dd, reason := c.accept(&a, &b)
-	e := NearEdge{A: min(a.ID, b.ID), B: max(a.ID, b.ID), PHashDistance: pd, DHashDistance: dd, Reason: reason}
+	e := Edge{A: min(a.ID, b.ID), B: max(a.ID, b.ID), PHashDistance: pd, DHashDistance: dd, Reason: reason}
 	return e, ok
 }
 
@@ -244,20 +244,20 @@ func absf(x float32) float32 {
 }
 
 // sameSignature reports whether two items carry exactly the same hashes, size and
-// statistics: nothing GroupNear looks at can tell them apart.
-func sameSignature(a, b *NearItem) bool {
+// statistics: nothing Find looks at can tell them apart.
+func sameSignature(a, b *Item) bool {
 	return a.PHash == b.PHash && a.DHash == b.DHash && a.Width == b.Width && a.Height == b.Height &&
 		a.HasStats == b.HasStats && a.Screen == b.Screen && a.statBits() == b.statBits()
 }
 
 // statBits is the statistics as bits (a total order, even with NaNs).
-func (it *NearItem) statBits() [4]uint32 {
+func (it *Item) statBits() [4]uint32 {
 	return [4]uint32{math.Float32bits(it.LumaMean), math.Float32bits(it.LumaStdDev),
 		math.Float32bits(it.ChromaCb), math.Float32bits(it.ChromaCr)}
 }
 
 // compareSignature orders items by everything sameSignature looks at, then by ID.
-func compareSignature(a, b *NearItem) int {
+func compareSignature(a, b *Item) int {
 	switch {
 	case a.PHash != b.PHash:
 		return cmpU64(a.PHash, b.PHash)
@@ -295,22 +295,85 @@ func cmpU64(a, b uint64) int {
 	return 0
 }
 
-// GroupNear groups items into connected components of near-duplicates: two items
+// Find groups items into connected components of near-duplicates: two items
 // are joined when their pHash distance is at most MaxDistance and the second signal
 // agrees. It never compares all pairs: candidates come from a multi-index hash
 // table over blocks of the pHash (pigeonhole), so a million hashes take seconds.
 // The result is deterministic and does not depend on the order of items: groups
 // are sorted by their smallest ID. IDs should be unique; an ID given twice counts
 // as one member.
-func GroupNear(items []NearItem, opt NearOptions) []NearGroup {
+func Find(items []Item, opt Options) []Group {
 	cfg := opt.config()
 	return groupNear(items, cfg, planNear(len(items), cfg.maxP), runtime.GOMAXPROCS(0))
 }
 
-func groupNear(items []NearItem, cfg nearConfig, plan nearPlan, workers int) []NearGroup {
+func groupNear(items []Item, cfg nearConfig, plan nearPlan, workers int) []Group {
 	if len(items) < 2 {
 		return nil
 	}
+	it, reps, repOf := collapseSignatures(items)
+
+	hashes := make([]uint64, len(reps))
+	for r, i := range reps {
+		hashes[r] = it[i].PHash
+	}
+	ok := func(x, y int32) bool {
+		accepted, _, _, _ := cfg.accept(&it[reps[x]], &it[reps[y]])
+		return accepted
+	}
+	uf := NewUnionFind[int32](len(reps))
+	var edges []nearRawEdge
+	for _, part := range plan.forests(hashes, cfg.maxP, ok, workers) {
+		for _, e := range part {
+			if uf.Union(e[0], e[1]) {
+				a, b := &it[reps[e[0]]], &it[reps[e[1]]]
+				_, pd, dd, why := cfg.accept(a, b)
+				edges = append(edges, nearRawEdge{x: reps[e[0]], y: reps[e[1]], pd: pd, dd: dd, why: why})
+			}
+		}
+	}
+
+	// Components: item indices grouped by root representative (CSR layout).
+	count := make([]int32, len(reps)+1)
+	rootOf := make([]int32, len(it))
+	for i := range it {
+		rootOf[i] = uf.Find(repOf[i])
+		count[rootOf[i]+1]++
+	}
+	for r := 1; r <= len(reps); r++ {
+		count[r] += count[r-1]
+	}
+	memberOf := make([]int32, len(it))
+	fill := slices.Clone(count[:len(reps)])
+	for i := range it {
+		memberOf[fill[rootOf[i]]] = int32(i)
+		fill[rootOf[i]]++
+	}
+	edgesByRoot := make(map[int32][]nearRawEdge)
+	for _, e := range edges {
+		root := rootOf[e.x]
+		edgesByRoot[root] = append(edgesByRoot[root], e)
+	}
+	var groups []Group
+	for root := range reps {
+		members := memberOf[count[root]:count[root+1]]
+		if len(members) < 2 {
+			continue
+		}
+		// A repeated ID counts once: a "group" of one ID twice is no group.
+		if g := buildNearGroup(it, members, repOf, reps, edgesByRoot[int32(root)], &cfg); len(g.IDs) >= 2 {
+			groups = append(groups, g)
+		}
+	}
+	sort.Slice(groups, func(i, j int) bool { return groups[i].IDs[0] < groups[j].IDs[0] })
+	return groups
+}
+
+// collapseSignatures sorts a copy of items by signature and collapses
+// identical signatures into one representative (the first, smallest ID):
+// reps holds the index into it of each representative, repOf the
+// representative number of each item.
+func collapseSignatures(items []Item) (it []Item, reps, repOf []int32) {
 	// Sort by signature so identical items sit together and the work below does not
 	// depend on the caller's order.
 	// (Sorting 16-byte keys and gathering is much faster than sorting the items.)
@@ -328,15 +391,14 @@ func groupNear(items []NearItem, cfg nearConfig, plan nearPlan, workers int) []N
 		}
 		return compareSignature(&items[a.i], &items[b.i])
 	})
-	it := make([]NearItem, len(items))
+	it = make([]Item, len(items))
 	for k, s := range keys {
 		it[k] = items[s.i]
 	}
-	keys = nil
 
 	// Collapse identical signatures into one representative (the first, smallest ID).
-	reps := make([]int32, 0, len(it)) // index into it of each representative
-	repOf := make([]int32, len(it))   // representative number of each item
+	reps = make([]int32, 0, len(it))
+	repOf = make([]int32, len(it))
 	for i := range it {
 		if i > 0 && sameSignature(&it[i-1], &it[i]) {
 			repOf[i] = repOf[i-1]
@@ -345,61 +407,7 @@ func groupNear(items []NearItem, cfg nearConfig, plan nearPlan, workers int) []N
 		repOf[i] = int32(len(reps))
 		reps = append(reps, int32(i))
 	}
-
-	hashes := make([]uint64, len(reps))
-	for r, i := range reps {
-		hashes[r] = it[i].PHash
-	}
-	ok := func(x, y int32) bool {
-		accepted, _, _, _ := cfg.accept(&it[reps[x]], &it[reps[y]])
-		return accepted
-	}
-	uf := newUnionFind(len(reps))
-	var edges []nearRawEdge
-	for _, part := range plan.forests(hashes, cfg.maxP, ok, workers) {
-		for _, e := range part {
-			if uf.union(e[0], e[1]) {
-				a, b := &it[reps[e[0]]], &it[reps[e[1]]]
-				_, pd, dd, why := cfg.accept(a, b)
-				edges = append(edges, nearRawEdge{x: reps[e[0]], y: reps[e[1]], pd: pd, dd: dd, why: why})
-			}
-		}
-	}
-
-	// Components: item indices grouped by root representative (CSR layout).
-	count := make([]int32, len(reps)+1)
-	rootOf := make([]int32, len(it))
-	for i := range it {
-		rootOf[i] = uf.find(repOf[i])
-		count[rootOf[i]+1]++
-	}
-	for r := 1; r <= len(reps); r++ {
-		count[r] += count[r-1]
-	}
-	memberOf := make([]int32, len(it))
-	fill := slices.Clone(count[:len(reps)])
-	for i := range it {
-		memberOf[fill[rootOf[i]]] = int32(i)
-		fill[rootOf[i]]++
-	}
-	edgesByRoot := make(map[int32][]nearRawEdge)
-	for _, e := range edges {
-		root := rootOf[e.x]
-		edgesByRoot[root] = append(edgesByRoot[root], e)
-	}
-	var groups []NearGroup
-	for root := range reps {
-		members := memberOf[count[root]:count[root+1]]
-		if len(members) < 2 {
-			continue
-		}
-		// A repeated ID counts once: a "group" of one ID twice is no group.
-		if g := buildNearGroup(it, members, repOf, reps, edgesByRoot[int32(root)], &cfg); len(g.IDs) >= 2 {
-			groups = append(groups, g)
-		}
-	}
-	sort.Slice(groups, func(i, j int) bool { return groups[i].IDs[0] < groups[j].IDs[0] })
-	return groups
+	return it, reps, repOf
 }
 
 type nearRawEdge struct {
@@ -413,8 +421,8 @@ type nearRawEdge struct {
 // groups keep the edges in the order the search found them.
 const nearMSTLimit = 256
 
-func buildNearGroup(it []NearItem, members []int32, repOf, reps []int32, found []nearRawEdge, cfg *nearConfig) NearGroup {
-	g := NearGroup{IDs: make([]uint64, 0, len(members))}
+func buildNearGroup(it []Item, members []int32, repOf, reps []int32, found []nearRawEdge, cfg *nearConfig) Group {
+	g := Group{IDs: make([]uint64, 0, len(members))}
 	for _, m := range members {
 		g.IDs = append(g.IDs, it[m].ID)
 	}
@@ -428,7 +436,7 @@ func buildNearGroup(it []NearItem, members []int32, repOf, reps []int32, found [
 	}
 	slices.Sort(ph)
 	ph = slices.Compact(ph)
-	g.MaxDistance = maxPairDistance(ph)
+	g.MaxDistance = MaxPairDistance(ph)
 
 	var raw []nearRawEdge
 	if len(members) <= nearMSTLimit {
@@ -452,9 +460,9 @@ func buildNearGroup(it []NearItem, members []int32, repOf, reps []int32, found [
 		for k, m := range members {
 			local[m] = int32(k)
 		}
-		uf := newUnionFind(len(members))
+		uf := NewUnionFind[int32](len(members))
 		for _, e := range all {
-			if uf.union(local[e.x], local[e.y]) {
+			if uf.Union(local[e.x], local[e.y]) {
 				raw = append(raw, e)
 			}
 		}
@@ -463,7 +471,7 @@ func buildNearGroup(it []NearItem, members []int32, repOf, reps []int32, found [
 		// Items sharing a representative's signature join it at distance 0.
 		for _, m := range members {
 			if r := reps[repOf[m]]; r != m {
-				raw = append(raw, nearRawEdge{x: r, y: m, why: NearReasonIdentical})
+				raw = append(raw, nearRawEdge{x: r, y: m, why: ReasonIdentical})
 			}
 		}
 	}
@@ -475,9 +483,9 @@ func buildNearGroup(it []NearItem, members []int32, repOf, reps []int32, found [
 		if a > b {
 			a, b = b, a
 		}
-		g.Evidence = append(g.Evidence, NearEdge{A: a, B: b, PHashDistance: e.pd, DHashDistance: e.dd, Reason: e.why})
+		g.Evidence = append(g.Evidence, Edge{A: a, B: b, PHashDistance: e.pd, DHashDistance: e.dd, Reason: e.why})
 	}
-	slices.SortFunc(g.Evidence, func(a, b NearEdge) int {
+	slices.SortFunc(g.Evidence, func(a, b Edge) int {
 		if a.A != b.A {
 			return cmpU64(a.A, b.A)
 		}
@@ -486,8 +494,8 @@ func buildNearGroup(it []NearItem, members []int32, repOf, reps []int32, found [
 	return g
 }
 
-// maxPairDistance is the largest Hamming distance between two of the hashes.
-func maxPairDistance(h []uint64) int {
+// MaxPairDistance is the largest Hamming distance between two of the hashes.
+func MaxPairDistance(h []uint64) int {
 	best := 0
 	for i := 0; i < len(h); i++ {
 		for j := i + 1; j < len(h); j++ {
@@ -500,41 +508,4 @@ func maxPairDistance(h []uint64) int {
 		}
 	}
 	return best
-}
-
-// unionFind is a disjoint-set forest with union by size and path halving.
-type unionFind struct {
-	parent []int32
-	size   []int32
-}
-
-func newUnionFind(n int) *unionFind {
-	u := &unionFind{parent: make([]int32, n), size: make([]int32, n)}
-	for i := range u.parent {
-		u.parent[i] = int32(i)
-		u.size[i] = 1
-	}
-	return u
-}
-
-func (u *unionFind) find(x int32) int32 {
-	for u.parent[x] != x {
-		u.parent[x] = u.parent[u.parent[x]]
-		x = u.parent[x]
-	}
-	return x
-}
-
-// union joins the sets of x and y and reports whether they were apart.
-func (u *unionFind) union(x, y int32) bool {
-	x, y = u.find(x), u.find(y)
-	if x == y {
-		return false
-	}
-	if u.size[x] < u.size[y] || (u.size[x] == u.size[y] && y < x) {
-		x, y = y, x
-	}
-	u.parent[y] = x
-	u.size[x] += u.size[y]
-	return true
 }

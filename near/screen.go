@@ -1,4 +1,4 @@
-package processing
+package near
 
 import "strings"
 
@@ -15,7 +15,7 @@ var screenshotWords = []string{
 // IsScreenshotName reports whether a file's name or the folder it is in
 // (Android keeps them in Pictures/Screenshots) says the image is a
 // screenshot. Near-duplicate grouping holds screenshots to a tighter dHash
-// (NearItem.Screen).
+// (Item.Screen).
 func IsScreenshotName(path string) bool {
 	parts := strings.FieldsFunc(path, func(r rune) bool { return r == '/' || r == '\\' })
 	if len(parts) > 2 {

@@ -1,4 +1,4 @@
-package processing
+package near
 
 import (
 	"fmt"
@@ -21,13 +21,13 @@ func flipBits(r *rand.Rand, h uint64, k int) uint64 {
 // nearCorpus makes n items: random hashes plus clusters of perturbed copies whose
 // members are within spread bits of their centre (pHash and dHash alike), and some
 // byte copies (identical signatures).
-func nearCorpus(seed uint64, n, clusters, spread int) []NearItem {
+func nearCorpus(seed uint64, n, clusters, spread int) []Item {
 	r := rand.New(rand.NewPCG(seed, 7))
-	items := make([]NearItem, 0, n)
+	items := make([]Item, 0, n)
 	id := uint64(1)
 	add := func(p, d uint64, w, h int) {
 		p |= 1 << 63 // as in every real pHash: the DC coefficient is above the median
-		items = append(items, NearItem{ID: id, PHash: p, DHash: d, Width: w, Height: h})
+		items = append(items, Item{ID: id, PHash: p, DHash: d, Width: w, Height: h})
 		id += 1 + uint64(r.IntN(3))
 	}
 	for c := 0; c < clusters && len(items) < n; c++ {
@@ -53,27 +53,27 @@ func nearCorpus(seed uint64, n, clusters, spread int) []NearItem {
 // hashOnlyConfig judges on pHash and dHash distances alone.
 // (maxP 0 means 0 here, not the default.)
 func hashOnlyConfig(maxP, maxD int) nearConfig {
-	c := NearOptions{MaxDHashDistance: maxD, MaxAspectDiff: -1, MaxChromaDiff: -1, FlatStdDev: -1}.config()
+	c := Options{MaxDHashDistance: maxD, MaxAspectDiff: -1, MaxChromaDiff: -1, FlatStdDev: -1}.config()
 	c.maxP = maxP
 	return c
 }
 
 // bruteComponents groups by comparing every pair with the same acceptance rule.
-func bruteComponents(items []NearItem, cfg nearConfig) [][]uint64 {
-	uf := newUnionFind(len(items))
+func bruteComponents(items []Item, cfg nearConfig) [][]uint64 {
+	uf := NewUnionFind[int32](len(items))
 	for i := range items {
 		for j := i + 1; j < len(items); j++ {
 			if bits.OnesCount64(items[i].PHash^items[j].PHash) > cfg.maxP {
 				continue
 			}
 			if ok, _, _, _ := cfg.accept(&items[i], &items[j]); ok {
-				uf.union(int32(i), int32(j))
+				uf.Union(int32(i), int32(j))
 			}
 		}
 	}
 	m := map[int32][]uint64{}
 	for i := range items {
-		r := uf.find(int32(i))
+		r := uf.Find(int32(i))
 		m[r] = append(m[r], items[i].ID)
 	}
 	var out [][]uint64
@@ -87,7 +87,7 @@ func bruteComponents(items []NearItem, cfg nearConfig) [][]uint64 {
 	return out
 }
 
-func groupIDs(gs []NearGroup) [][]uint64 {
+func groupIDs(gs []Group) [][]uint64 {
 	var out [][]uint64
 	for _, g := range gs {
 		out = append(out, g.IDs)
@@ -268,13 +268,13 @@ func TestGroupNearConnectedComponents(t *testing.T) {
 	b := a ^ 0b111111         // 6 bits from a
 	c := b ^ (0b111111 << 6)  // 6 from b, 12 from a
 	far := c ^ (0xFFFF << 20) // 16 from c
-	items := []NearItem{
+	items := []Item{
 		{ID: 30, PHash: c, DHash: c},
 		{ID: 10, PHash: a, DHash: a},
 		{ID: 20, PHash: b, DHash: b},
 		{ID: 40, PHash: far, DHash: far},
 	}
-	gs := GroupNear(items, NearOptions{MaxDistance: 8})
+	gs := Find(items, Options{MaxDistance: 8})
 	if len(gs) != 1 {
 		t.Fatalf("got %d groups, want 1: %+v", len(gs), gs)
 	}
@@ -285,9 +285,9 @@ func TestGroupNearConnectedComponents(t *testing.T) {
 	if g.MaxDistance != 12 {
 		t.Fatalf("MaxDistance %d, want 12", g.MaxDistance)
 	}
-	want := []NearEdge{
-		{A: 10, B: 20, PHashDistance: 6, DHashDistance: 6, Reason: NearReasonHashes},
-		{A: 20, B: 30, PHashDistance: 6, DHashDistance: 6, Reason: NearReasonHashes},
+	want := []Edge{
+		{A: 10, B: 20, PHashDistance: 6, DHashDistance: 6, Reason: ReasonHashes},
+		{A: 20, B: 30, PHashDistance: 6, DHashDistance: 6, Reason: ReasonHashes},
 	}
 	if !reflect.DeepEqual(g.Evidence, want) {
 		t.Fatalf("evidence %+v, want %+v", g.Evidence, want)
@@ -299,13 +299,13 @@ func TestGroupNearThresholdEdges(t *testing.T) {
 		base := uint64(0x0123456789abcdef)
 		at := base ^ (1<<d - 1)         // exactly d bits away
 		beyond := base ^ (1<<(d+1) - 1) // d+1 bits away
-		items := []NearItem{{ID: 1, PHash: base}, {ID: 2, PHash: at}}
-		gs := GroupNear(items, NearOptions{MaxDistance: d})
+		items := []Item{{ID: 1, PHash: base}, {ID: 2, PHash: at}}
+		gs := Find(items, Options{MaxDistance: d})
 		if len(gs) != 1 || gs[0].MaxDistance != d {
 			t.Fatalf("d=%d: pair at distance d not grouped: %+v", d, gs)
 		}
 		items[1].PHash = beyond
-		if gs := GroupNear(items, NearOptions{MaxDistance: d}); len(gs) != 0 {
+		if gs := Find(items, Options{MaxDistance: d}); len(gs) != 0 {
 			t.Fatalf("d=%d: pair at distance d+1 grouped: %+v", d, gs)
 		}
 	}
@@ -313,33 +313,33 @@ func TestGroupNearThresholdEdges(t *testing.T) {
 
 func TestGroupNearDHashSecondSignal(t *testing.T) {
 	// Same pHash, dHashes far apart: not duplicates unless the check is off.
-	items := []NearItem{
+	items := []Item{
 		{ID: 1, PHash: 42, DHash: 0, Width: 100, Height: 100},
 		{ID: 2, PHash: 42, DHash: 1<<40 - 1, Width: 100, Height: 100},
 	}
-	if gs := GroupNear(items, NearOptions{MaxDistance: 8, MaxDHashDistance: 20}); len(gs) != 0 {
+	if gs := Find(items, Options{MaxDistance: 8, MaxDHashDistance: 20}); len(gs) != 0 {
 		t.Fatalf("dHash 40 bits apart grouped: %+v", gs)
 	}
-	gs := GroupNear(items, NearOptions{MaxDistance: 8, MaxDHashDistance: -1})
+	gs := Find(items, Options{MaxDistance: 8, MaxDHashDistance: -1})
 	if len(gs) != 1 || gs[0].Evidence[0].DHashDistance != 40 {
 		t.Fatalf("dHash check off: %+v", gs)
 	}
 	items[1].DHash = 1<<20 - 1
-	if gs := GroupNear(items, NearOptions{MaxDistance: 8, MaxDHashDistance: 20}); len(gs) != 1 {
+	if gs := Find(items, Options{MaxDistance: 8, MaxDHashDistance: 20}); len(gs) != 1 {
 		t.Fatalf("dHash exactly at the limit not grouped: %+v", gs)
 	}
 }
 
 func TestGroupNearIdenticalItemsJoinAtZero(t *testing.T) {
-	it := NearItem{PHash: 0xdeadbeef, DHash: 0xfeed, Width: 640, Height: 480}
-	var items []NearItem
+	it := Item{PHash: 0xdeadbeef, DHash: 0xfeed, Width: 640, Height: 480}
+	var items []Item
 	for _, id := range []uint64{9, 3, 7} {
 		x := it
 		x.ID = id
 		items = append(items, x)
 	}
-	items = append(items, NearItem{ID: 1, PHash: ^it.PHash, DHash: 5})
-	gs := GroupNear(items, NearOptions{})
+	items = append(items, Item{ID: 1, PHash: ^it.PHash, DHash: 5})
+	gs := Find(items, Options{})
 	if len(gs) != 1 || !reflect.DeepEqual(gs[0].IDs, []uint64{3, 7, 9}) || gs[0].MaxDistance != 0 {
 		t.Fatalf("got %+v", gs)
 	}
@@ -347,19 +347,19 @@ func TestGroupNearIdenticalItemsJoinAtZero(t *testing.T) {
 		t.Fatalf("a group of 3 needs 2 evidence edges: %+v", gs[0].Evidence)
 	}
 	for _, e := range gs[0].Evidence {
-		if e.PHashDistance != 0 || e.DHashDistance != 0 || e.Reason != NearReasonIdentical || e.A >= e.B {
+		if e.PHashDistance != 0 || e.DHashDistance != 0 || e.Reason != ReasonIdentical || e.A >= e.B {
 			t.Fatalf("edge %+v", e)
 		}
 	}
 }
 
 func TestGroupNearRepeatedID(t *testing.T) {
-	items := []NearItem{{ID: 5, PHash: 1}, {ID: 5, PHash: 1}, {ID: 5, PHash: 3}}
-	if gs := GroupNear(items, NearOptions{}); len(gs) != 0 {
+	items := []Item{{ID: 5, PHash: 1}, {ID: 5, PHash: 1}, {ID: 5, PHash: 3}}
+	if gs := Find(items, Options{}); len(gs) != 0 {
 		t.Fatalf("one ID thrice made a group: %+v", gs)
 	}
-	items = append(items, NearItem{ID: 6, PHash: 7})
-	gs := GroupNear(items, NearOptions{})
+	items = append(items, Item{ID: 6, PHash: 7})
+	gs := Find(items, Options{})
 	if len(gs) != 1 || !reflect.DeepEqual(gs[0].IDs, []uint64{5, 6}) {
 		t.Fatalf("got %+v", gs)
 	}
@@ -371,35 +371,35 @@ func TestGroupNearRepeatedID(t *testing.T) {
 }
 
 func TestGroupNearDefaultsAndEmpty(t *testing.T) {
-	if gs := GroupNear(nil, NearOptions{}); gs != nil {
+	if gs := Find(nil, Options{}); gs != nil {
 		t.Fatalf("nil input: %+v", gs)
 	}
-	if gs := GroupNear([]NearItem{{ID: 1}}, NearOptions{}); gs != nil {
+	if gs := Find([]Item{{ID: 1}}, Options{}); gs != nil {
 		t.Fatalf("one item: %+v", gs)
 	}
-	c := NearOptions{}.config()
-	if c.maxP != DefaultNearDistance || c.maxD != DefaultNearDHashDistance {
+	c := Options{}.config()
+	if c.maxP != DefaultDistance || c.maxD != DefaultDHashDistance {
 		t.Fatalf("defaults %+v", c)
 	}
-	if c := (NearOptions{MaxDistance: 100}).config(); c.maxP != 64 {
+	if c := (Options{MaxDistance: 100}).config(); c.maxP != 64 {
 		t.Fatalf("MaxDistance 100 -> %d", c.maxP)
 	}
-	// The default distance is what GroupNear uses when the option is zero.
+	// The default distance is what Find uses when the option is zero.
 	base := uint64(0)
-	items := []NearItem{{ID: 1, PHash: base}, {ID: 2, PHash: base ^ (1<<DefaultNearDistance - 1)}}
-	if gs := GroupNear(items, NearOptions{MaxDHashDistance: -1}); len(gs) != 1 {
+	items := []Item{{ID: 1, PHash: base}, {ID: 2, PHash: base ^ (1<<DefaultDistance - 1)}}
+	if gs := Find(items, Options{MaxDHashDistance: -1}); len(gs) != 1 {
 		t.Fatalf("pair at the default distance not grouped")
 	}
-	items[1].PHash = base ^ (1<<(DefaultNearDistance+1) - 1)
-	if gs := GroupNear(items, NearOptions{MaxDHashDistance: -1}); len(gs) != 0 {
+	items[1].PHash = base ^ (1<<(DefaultDistance+1) - 1)
+	if gs := Find(items, Options{MaxDHashDistance: -1}); len(gs) != 0 {
 		t.Fatalf("pair beyond the default distance grouped")
 	}
 }
 
 func TestGroupNearDeterministic(t *testing.T) {
 	items := nearCorpus(3, 20000, 2000, 4)
-	opt := NearOptions{MaxDistance: 8}
-	first := GroupNear(items, opt)
+	opt := Options{MaxDistance: 8}
+	first := Find(items, opt)
 	if len(first) < 1000 {
 		t.Fatalf("only %d groups: corpus too sparse for the test", len(first))
 	}
@@ -407,7 +407,7 @@ func TestGroupNearDeterministic(t *testing.T) {
 	for k := 0; k < 3; k++ {
 		shuffled := slices.Clone(items)
 		r.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
-		if got := GroupNear(shuffled, opt); !reflect.DeepEqual(got, first) {
+		if got := Find(shuffled, opt); !reflect.DeepEqual(got, first) {
 			t.Fatalf("shuffle %d changed the result", k)
 		}
 	}
@@ -456,26 +456,27 @@ func TestGroupNearWorkersDoNotMatter(t *testing.T) {
 // every member, each edge is within the thresholds, and MaxDistance is exact.
 func TestGroupNearEvidenceSpansGroup(t *testing.T) {
 	items := nearCorpus(4, 5000, 600, 5)
-	byID := map[uint64]NearItem{}
+	byID := map[uint64]Item{}
 	for _, it := range items {
 		byID[it.ID] = it
 	}
-	opt := NearOptions{MaxDistance: 9, MaxDHashDistance: 12}
-	for _, g := range GroupNear(items, opt) {
+	opt := Options{MaxDistance: 9, MaxDHashDistance: 12}
+	for _, g := range Find(items, opt) {
 		idx := map[uint64]int32{}
 		for k, id := range g.IDs {
 			idx[id] = int32(k)
 		}
-		uf := newUnionFind(len(g.IDs))
+		uf := NewUnionFind[int32](len(g.IDs))
 		for _, e := range g.Evidence {
 			a, b := byID[e.A], byID[e.B]
 			if e.PHashDistance != bits.OnesCount64(a.PHash^b.PHash) || e.PHashDistance > 9 ||
 				e.DHashDistance != bits.OnesCount64(a.DHash^b.DHash) || e.DHashDistance > 12 {
 				t.Fatalf("edge %+v does not match the items", e)
 			}
-			uf.union(idx[e.A], idx[e.B])
+			uf.Union(idx[e.A], idx[e.B])
 		}
-		if uf.size[uf.find(0)] != int32(len(g.IDs)) {
+		// The root of a set is its smallest index: connected means every root is 0.
+		if slices.ContainsFunc(g.IDs, func(id uint64) bool { return uf.Find(idx[id]) != 0 }) {
 			t.Fatalf("evidence of %v does not connect it", g.IDs)
 		}
 		maxd := 0
@@ -494,7 +495,7 @@ func TestGroupNearEvidenceSpansGroup(t *testing.T) {
 // 100,000 in 16,500 clusters of 2-10 perturbed copies (each member up to 3 bits
 // from its centre in pHash and dHash, so up to 6 apart) with byte copies among
 // them. Like real pHashes, every hash has its top bit set.
-var benchItems []NearItem
+var benchItems []Item
 
 // BenchmarkGroupNear1M groups a million hashes at the default distance and, for
 // comparison, at 6 and 10 (run one with -bench 'GroupNear1M/d=8$').
@@ -502,12 +503,12 @@ func BenchmarkGroupNear1M(b *testing.B) {
 	if benchItems == nil {
 		benchItems = nearCorpus(42, 1_000_000, 16_500, 3)
 	}
-	for _, d := range []int{DefaultNearDistance, 6, 10} {
+	for _, d := range []int{DefaultDistance, 6, 10} {
 		b.Run(fmt.Sprintf("d=%d", d), func(b *testing.B) {
-			var gs []NearGroup
+			var gs []Group
 			cpu0 := processCPU()
 			for b.Loop() {
-				gs = GroupNear(benchItems, NearOptions{MaxDistance: d})
+				gs = Find(benchItems, Options{MaxDistance: d})
 			}
 			if cpu := processCPU() - cpu0; cpu > 0 {
 				b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
