@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func runCLI(t *testing.T, args ...string) (int, string, string) {
@@ -158,6 +159,9 @@ func TestCLIExitStatuses(t *testing.T) {
 	}
 }
 
+// TestElideMiddle holds the one elide function to the cases of both its
+// callers: the CLI progress line (wide, after ReadablePath) and the window's
+// labels, whose fitting loop asks for any width down to 1.
 func TestElideMiddle(t *testing.T) {
 	for _, c := range []struct {
 		in   string
@@ -165,10 +169,22 @@ func TestElideMiddle(t *testing.T) {
 		want string
 	}{
 		{"short.jpg", 20, "short.jpg"},
+		{"short.jpg", 9, "short.jpg"},
 		{"Pictures/2019/Summer holiday in Greece/IMG_20190704_153012.jpg", 24, "Pictures/20…4_153012.jpg"},
 		{"ääääääääää", 5, "ää…ää"},
+		{"abcdefghij", 5, "ab…ij"},
+		{"abcdefghij", 6, "ab…hij"}, // the end gets the odd rune
+		{"abc", 5, "abc"},
+		{"abcdefghij", 4, "a…ij"},
+		{"abcdefghij", 3, "a…j"},
+		{"abcdefghij", 2, "…j"},
+		{"abcdefghij", 1, "…"},
+		{"abcdefghij", 0, ""},
+		{"", 0, ""},
+		{"DCIM/F\xeate.jpg", 100, "DCIM/F\uFFFDte.jpg"}, // not UTF-8: readable
+		{"DCIM/F\xeate-long-name.jpg", 9, "DCIM….jpg"},
 	} {
-		if got := ElideMiddle(c.in, c.max); got != c.want || len([]rune(got)) > c.max {
+		if got := ElideMiddle(c.in, c.max); got != c.want || utf8.RuneCountInString(got) > max(c.max, 0) || !utf8.ValidString(got) {
 			t.Errorf("ElideMiddle(%q, %d) = %q, want %q", c.in, c.max, got, c.want)
 		}
 	}

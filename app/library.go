@@ -305,9 +305,23 @@ func (l *Library) Start(roots []string, s Settings) (uint64, error) {
 }
 
 // Resume continues a paused, halted, failed or interrupted job with the files
-// not yet analysed. With retryErrors the files that failed are analysed again
-// too (this also works on a completed job).
-func (l *Library) Resume(jobID uint64, retryErrors bool) error {
+// not yet analysed.
+func (l *Library) Resume(jobID uint64) error { return l.resume(jobID, pendingOnly) }
+
+// RetryFailed continues a job like Resume and analyses the files that failed
+// again too; this also works on a completed job.
+func (l *Library) RetryFailed(jobID uint64) error { return l.resume(jobID, alsoFailed) }
+
+// resumeScope says which files a resumed job analyses.
+type resumeScope int
+
+const (
+	pendingOnly resumeScope = iota // the files not yet analysed
+	alsoFailed                     // those and the files that failed
+)
+
+func (l *Library) resume(jobID uint64, scope resumeScope) error {
+	retry := scope == alsoFailed
 	if l.running(jobID) != nil {
 		return ErrJobRunning
 	}
@@ -318,17 +332,17 @@ func (l *Library) Resume(jobID uint64, retryErrors bool) error {
 	if !CanTransition(j.Status, store.StateRunning) {
 		return fmt.Errorf("job %d is %s and cannot be resumed", j.ID, j.Status)
 	}
-	if j.Status == store.StateCompleted && !retryErrors {
+	if j.Status == store.StateCompleted && !retry {
 		return fmt.Errorf("job %d is already completed; use --retry-errors to analyse its %d failed files again", j.ID, j.ErrorCount)
 	}
-	if j.Status == store.StateHalted || retryErrors {
+	if j.Status == store.StateHalted || retry {
 		// The person has seen the failures and goes on: the threshold now
 		// judges only what comes after (app/threshold.go). Retried files were
 		// counted when they first failed, so the base is taken before they
 		// are made pending again.
 		j.AcceptedProcessed, j.AcceptedErrors = j.ProgressCurrent, j.ErrorCount
 	}
-	if retryErrors {
+	if retry {
 		if _, err := l.db.ResetErrors(&j); err != nil {
 			return err
 		}

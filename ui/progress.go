@@ -386,7 +386,7 @@ func (v *scanView) tapIfEnabled(b *widget.Button) bool {
 // togglePause pauses a running job or resumes a paused one.
 func (u *UI) togglePause() {
 	if u.prog.State == store.StatePaused || u.prog.State == store.StateFailed {
-		u.request("resume", "Could not resume the scan", func(id uint64) error { return u.eng.Resume(id, false) })
+		u.request("resume", "Could not resume the scan", u.eng.Resume)
 		return
 	}
 	u.request("pause", "Could not pause the scan", u.eng.Pause)
@@ -431,9 +431,9 @@ func (u *UI) askCancel() {
 }
 
 func (u *UI) resumeAnyway() {
-	u.request("resume", "Could not resume the scan", func(id uint64) error { return u.eng.Resume(id, false) })
+	u.request("resume", "Could not resume the scan", u.eng.Resume)
 }
 
 func (u *UI) retryFailed() {
-	u.request("resume", "Could not retry the failed files", func(id uint64) error { return u.eng.Resume(id, true) })
+	u.request("resume", "Could not retry the failed files", u.eng.RetryFailed)
 }
