@@ -65,6 +65,10 @@ type Library struct {
 
 	noteMu sync.Mutex // orders writes of the owner note
 
+	// kinds picks what a job does (scanJobs); the engine's tests run a
+	// fake kind through it.
+	kinds func(l *Library, j store.Job, s Settings) kindStages
+
 	mu          sync.Mutex
 	runs        map[uint64]*run
 	unsaved     map[uint64]store.Job // how runs ended that the library could not store
@@ -139,7 +143,7 @@ func OpenLibraryWith(path string, opt LibraryOptions) (*Library, error) {
 	}
 	l := &Library{db: db, opt: opt, runs: map[uint64]*run{}, unsaved: map[uint64]store.Job{},
 		budget: processing.NewMemoryBudget(decodeBudget), readBudget: processing.NewMemoryBudget(readBudget),
-		runClock: processing.NewRunClock()}
+		runClock: processing.NewRunClock(), kinds: scanJobs}
 	if err := l.recoverInterrupted(); err != nil {
 		db.Close()
 		return nil, err
@@ -301,7 +305,7 @@ func (l *Library) Start(roots []string, s Settings) (uint64, error) {
 	if err := l.db.CreateJob(&j); err != nil {
 		return 0, err
 	}
-	return j.ID, l.launch(j, s)
+	return j.ID, l.launch(j, s, l.kindOf(j, s))
 }
 
 // Resume continues a paused, halted, failed or interrupted job with the files
@@ -342,19 +346,21 @@ func (l *Library) resume(jobID uint64, scope resumeScope) error {
 		// are made pending again.
 		j.AcceptedProcessed, j.AcceptedErrors = j.ProgressCurrent, j.ErrorCount
 	}
-	if retry {
-		if _, err := l.db.ResetErrors(&j); err != nil {
-			return err
-		}
-	}
 	var s Settings
 	if len(j.Settings) > 0 {
 		if err := json.Unmarshal(j.Settings, &s); err != nil {
 			return fmt.Errorf("job %d has damaged settings: %w", j.ID, err)
 		}
 	}
+	s = s.WithDefaults()
+	k := l.kindOf(j, s)
+	if retry {
+		if err := k.resetFailed(&j); err != nil {
+			return err
+		}
+	}
 	j.Interrupted = false
-	return l.launch(j, s.WithDefaults())
+	return l.launch(j, s, k)
 }
 
 // Pause asks a running job to stop after the files in flight; it becomes PAUSED.
@@ -406,13 +412,22 @@ func (l *Library) Wait(jobID uint64) store.JobState {
 	return j.Status
 }
 
+func (l *Library) kindOf(j store.Job, s Settings) kindStages { return l.kinds(l, j, s) }
+
 func (l *Library) running(id uint64) *run {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.runs[id]
 }
 
-func (l *Library) launch(j store.Job, s Settings) error {
+// scanJobs is the kind of every job today: a scan (scan.go). The next kinds
+// (applying duplicate decisions, copying into a dated library, writing dates
+// back) will be chosen here by a kind stored with the job.
+func scanJobs(l *Library, _ store.Job, s Settings) kindStages {
+	return stagesOf(scanKind{lib: l, settings: s})
+}
+
+func (l *Library) launch(j store.Job, s Settings, k kindStages) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
@@ -421,7 +436,7 @@ func (l *Library) launch(j store.Job, s Settings) error {
 	if l.runs[j.ID] != nil {
 		return ErrJobRunning
 	}
-	r := newRun(l, j, s)
+	r := newRun(l, j, s, k)
 	l.runs[j.ID] = r
 	delete(l.unsaved, j.ID)
 	go func() {
