@@ -66,7 +66,6 @@ func humanBytes(n int64) string {
 	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
 }
 
-
 // homeShort writes a folder with the home directory as "~", readably
 // (app.ReadablePath).
 func homeShort(path string) string {
