@@ -41,6 +41,15 @@ func TestCLIScanReportJobsDups(t *testing.T) {
 		t.Errorf("summary: %s", stderr)
 	}
 
+	checkJSONLReport(t, db, sums)
+	checkCSVReport(t, db)
+	checkJobsJSON(t, db)
+	checkDupsJSON(t, db, sums)
+}
+
+// checkJSONLReport checks the keys of every JSONL report row and the status of a few.
+func checkJSONLReport(t *testing.T, db string, sums map[string]string) {
+	t.Helper()
 	code, out, stderr := runCLI(t, "report", "--db", db, "--format", "jsonl")
 	if code != 0 {
 		t.Fatalf("report exit %d: %s", code, stderr)
@@ -83,14 +92,21 @@ func TestCLIScanReportJobsDups(t *testing.T) {
 			t.Errorf("%s is %q, want %q", path, statuses[path], want)
 		}
 	}
+}
 
-	code, out, _ = runCLI(t, "report", "--db", db, "--format", "csv")
+func checkCSVReport(t *testing.T, db string) {
+	t.Helper()
+	code, out, _ := runCLI(t, "report", "--db", db, "--format", "csv")
 	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	if code != 0 || err != nil || len(rows) != 39 || strings.Join(rows[0], ",") != strings.Join(reportColumns, ",") {
 		t.Fatalf("csv: exit %d, %v, %d rows, header %v", code, err, len(rows), rows[0])
 	}
+}
 
-	code, out, _ = runCLI(t, "jobs", "--db", db, "--json")
+// checkJobsJSON checks the keys of `shoebox jobs --json`, the JSON contract.
+func checkJobsJSON(t *testing.T, db string) {
+	t.Helper()
+	code, out, _ := runCLI(t, "jobs", "--db", db, "--json")
 	var jobs []map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &jobs) != nil || len(jobs) != 1 {
 		t.Fatalf("jobs --json: exit %d: %s", code, out)
@@ -104,8 +120,12 @@ func TestCLIScanReportJobsDups(t *testing.T) {
 	if !reflect.DeepEqual(jk, wantJobKeys) || jobs[0]["status"] != "COMPLETED" || jobs[0]["progress_total"].(float64) != 38 {
 		t.Errorf("jobs --json: %v", jobs[0])
 	}
+}
 
-	code, out, _ = runCLI(t, "dups", "--db", db)
+// checkDupsJSON checks that the one copy is found as an exact duplicate.
+func checkDupsJSON(t *testing.T, db string, sums map[string]string) {
+	t.Helper()
+	code, out, _ := runCLI(t, "dups", "--db", db)
 	var d struct {
 		Exact []struct {
 			SHA256 string   `json:"sha256"`
