@@ -242,6 +242,14 @@ func leaveOrClose(lib *Library, err *error) {
 // a second Ctrl-C leaves at once (errLeaveNow: the job is then found
 // interrupted and can still be resumed).
 func followJob(lib *Library, id uint64, stderr io.Writer) (int, error) {
+	interrupts := make(chan os.Signal, 2)
+	signal.Notify(interrupts, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(interrupts)
+	return follow(lib, id, stderr, interrupts)
+}
+
+// follow is followJob with the interrupts it hears given (tests send their own).
+func follow(lib *Library, id uint64, stderr io.Writer, interrupts <-chan os.Signal) (int, error) {
 	view := newProgressView(stderr)
 	updates := make(chan Progress, 16)
 	lib.SetCallbacks(Callbacks{OnProgress: func(p Progress) {
@@ -250,10 +258,6 @@ func followJob(lib *Library, id uint64, stderr io.Writer) (int, error) {
 		default: // the terminal is slow: drop a snapshot, never block the engine
 		}
 	}})
-	interrupts := make(chan os.Signal, 2)
-	signal.Notify(interrupts, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(interrupts)
-
 	before, err := lib.Job(id)
 	if err != nil {
 		return ExitFailure, err

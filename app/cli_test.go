@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 )
@@ -207,5 +209,43 @@ func TestElideMiddle(t *testing.T) {
 		if got := ElideMiddle(c.in, c.max); got != c.want || utf8.RuneCountInString(got) > max(c.max, 0) || !utf8.ValidString(got) {
 			t.Errorf("ElideMiddle(%q, %d) = %q, want %q", c.in, c.max, got, c.want)
 		}
+	}
+}
+
+// A second Ctrl-C leaves at once: follow returns errLeaveNow with
+// ExitStopped, RunCLI's code, and leaveOrClose leaves the library open
+// (closing would wait for the files in flight, which the person refused).
+func TestSecondInterruptLeavesAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	makeFiles(t, dir, 20, func(i int) string { return fmt.Sprintf("%02d.jpg", i) })
+	inFlight, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	lib := openTestLibrary(t, &fakeAnalyzer{before: func(int, string) {
+		once.Do(func() { close(inFlight) })
+		<-release // the files in flight take "forever"
+	}})
+	defer close(release)
+	id, err := lib.Start([]string{dir}, Settings{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-inFlight
+	interrupts := make(chan os.Signal, 2)
+	interrupts <- os.Interrupt
+	interrupts <- os.Interrupt
+	var stderr bytes.Buffer
+	code, err := follow(lib, id, &stderr, interrupts)
+	if code != ExitStopped || !errors.Is(err, errLeaveNow) || !strings.Contains(stderr.String(), "Stopped at once") {
+		t.Fatalf("follow: %d, %v, %q", code, err, stderr.String())
+	}
+	leaveOrClose(lib, &err)
+	lib.mu.Lock()
+	closed := lib.closed
+	lib.mu.Unlock()
+	if closed {
+		t.Error("the library was closed after a second Ctrl-C")
+	}
+	if lib.running(id) == nil {
+		t.Error("the job no longer runs: leaving waited for it")
 	}
 }
