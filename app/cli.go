@@ -75,6 +75,9 @@ func RunCLI(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "shoebox: unknown command %q\n\n%s", cmd, usage)
 		return ExitFailure
 	}
+	if errors.Is(err, errLeaveNow) {
+		return ExitStopped // at once: the library is left open on purpose (leaveOrClose)
+	}
 	if err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintf(stderr, "shoebox %s: %v\n", cmd, err)
@@ -122,7 +125,7 @@ func openForCLI(db, cmd string) (*Library, error) {
 	return lib, err
 }
 
-func cmdScan(args []string, stderr io.Writer) (int, error) {
+func cmdScan(args []string, stderr io.Writer) (code int, err error) {
 	fs, db := newFlags("scan", stderr)
 	d := DefaultSettings()
 	s := d // every field explicit: a flag given as 0 means 0
@@ -155,7 +158,7 @@ func cmdScan(args []string, stderr io.Writer) (int, error) {
 	if err != nil {
 		return ExitFailure, err
 	}
-	defer lib.Close()
+	defer leaveOrClose(lib, &err)
 	id, err := lib.Start(dirs, s)
 	if err != nil {
 		return ExitFailure, err
@@ -163,7 +166,7 @@ func cmdScan(args []string, stderr io.Writer) (int, error) {
 	return followJob(lib, id, stderr)
 }
 
-func cmdResume(args []string, stderr io.Writer) (int, error) {
+func cmdResume(args []string, stderr io.Writer) (code int, err error) {
 	fs, db := newFlags("resume", stderr)
 	retry := fs.Bool("retry-errors", false, "analyse the files that failed again")
 	pos, err := parseInterspersed(fs, args)
@@ -177,12 +180,16 @@ func cmdResume(args []string, stderr io.Writer) (int, error) {
 	if err != nil {
 		return ExitFailure, err
 	}
-	defer lib.Close()
+	defer leaveOrClose(lib, &err)
 	j, err := pickJob(lib, pos)
 	if err != nil {
 		return ExitFailure, err
 	}
-	if err := lib.Resume(j.ID, *retry); err != nil {
+	resume := lib.Resume
+	if *retry {
+		resume = lib.RetryFailed
+	}
+	if err := resume(j.ID); err != nil {
 		return ExitFailure, err
 	}
 	return followJob(lib, j.ID, stderr)
@@ -214,10 +221,35 @@ func pickJob(lib *Library, pos []string) (store.Job, error) {
 	return lib.Job(id)
 }
 
+// errLeaveNow is what followJob returns on a second Ctrl-C: the person wants
+// out at once. The command returns without closing the library (see
+// leaveOrClose) and RunCLI exits with ExitStopped.
+var errLeaveNow = errors.New("stopped at once")
+
+// leaveOrClose closes the library when a command that followed a job ends,
+// except after a second Ctrl-C. Closing pauses the job and waits for the
+// files in flight, which is exactly what the person refused by pressing
+// Ctrl-C again; the process exits right after instead, the lock goes with
+// it, and the next open finds the job RUNNING with no owner: interrupted,
+// and resumable from its last committed batch.
+func leaveOrClose(lib *Library, err *error) {
+	if !errors.Is(*err, errLeaveNow) {
+		lib.Close()
+	}
+}
+
 // followJob shows a job's progress until it stops. Ctrl-C pauses it cleanly;
-// a second Ctrl-C leaves at once (the job is then found interrupted and can
-// still be resumed).
+// a second Ctrl-C leaves at once (errLeaveNow: the job is then found
+// interrupted and can still be resumed).
 func followJob(lib *Library, id uint64, stderr io.Writer) (int, error) {
+	interrupts := make(chan os.Signal, 2)
+	signal.Notify(interrupts, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(interrupts)
+	return follow(lib, id, stderr, interrupts)
+}
+
+// follow is followJob with the interrupts it hears given (tests send their own).
+func follow(lib *Library, id uint64, stderr io.Writer, interrupts <-chan os.Signal) (int, error) {
 	view := newProgressView(stderr)
 	updates := make(chan Progress, 16)
 	lib.SetCallbacks(Callbacks{OnProgress: func(p Progress) {
@@ -226,10 +258,6 @@ func followJob(lib *Library, id uint64, stderr io.Writer) (int, error) {
 		default: // the terminal is slow: drop a snapshot, never block the engine
 		}
 	}})
-	interrupts := make(chan os.Signal, 2)
-	signal.Notify(interrupts, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(interrupts)
-
 	before, err := lib.Job(id)
 	if err != nil {
 		return ExitFailure, err
@@ -246,7 +274,7 @@ func followJob(lib *Library, id uint64, stderr io.Writer) (int, error) {
 			if paused {
 				view.clear()
 				fmt.Fprintf(stderr, "Stopped at once. `shoebox resume %d` continues the job.\n", id)
-				os.Exit(ExitStopped)
+				return ExitStopped, errLeaveNow
 			}
 			paused = true
 			view.clear()

@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
+	"unicode/utf8"
 )
 
 func runCLI(t *testing.T, args ...string) (int, string, string) {
@@ -40,6 +43,15 @@ func TestCLIScanReportJobsDups(t *testing.T) {
 		t.Errorf("summary: %s", stderr)
 	}
 
+	checkJSONLReport(t, db, sums)
+	checkCSVReport(t, db)
+	checkJobsJSON(t, db)
+	checkDupsJSON(t, db, sums)
+}
+
+// checkJSONLReport checks the keys of every JSONL report row and the status of a few.
+func checkJSONLReport(t *testing.T, db string, sums map[string]string) {
+	t.Helper()
 	code, out, stderr := runCLI(t, "report", "--db", db, "--format", "jsonl")
 	if code != 0 {
 		t.Fatalf("report exit %d: %s", code, stderr)
@@ -82,14 +94,21 @@ func TestCLIScanReportJobsDups(t *testing.T) {
 			t.Errorf("%s is %q, want %q", path, statuses[path], want)
 		}
 	}
+}
 
-	code, out, _ = runCLI(t, "report", "--db", db, "--format", "csv")
+func checkCSVReport(t *testing.T, db string) {
+	t.Helper()
+	code, out, _ := runCLI(t, "report", "--db", db, "--format", "csv")
 	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	if code != 0 || err != nil || len(rows) != 39 || strings.Join(rows[0], ",") != strings.Join(reportColumns, ",") {
 		t.Fatalf("csv: exit %d, %v, %d rows, header %v", code, err, len(rows), rows[0])
 	}
+}
 
-	code, out, _ = runCLI(t, "jobs", "--db", db, "--json")
+// checkJobsJSON checks the keys of `shoebox jobs --json`, the JSON contract.
+func checkJobsJSON(t *testing.T, db string) {
+	t.Helper()
+	code, out, _ := runCLI(t, "jobs", "--db", db, "--json")
 	var jobs []map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &jobs) != nil || len(jobs) != 1 {
 		t.Fatalf("jobs --json: exit %d: %s", code, out)
@@ -103,8 +122,12 @@ func TestCLIScanReportJobsDups(t *testing.T) {
 	if !reflect.DeepEqual(jk, wantJobKeys) || jobs[0]["status"] != "COMPLETED" || jobs[0]["progress_total"].(float64) != 38 {
 		t.Errorf("jobs --json: %v", jobs[0])
 	}
+}
 
-	code, out, _ = runCLI(t, "dups", "--db", db)
+// checkDupsJSON checks that the one copy is found as an exact duplicate.
+func checkDupsJSON(t *testing.T, db string, sums map[string]string) {
+	t.Helper()
+	code, out, _ := runCLI(t, "dups", "--db", db)
 	var d struct {
 		Exact []struct {
 			SHA256 string   `json:"sha256"`
@@ -158,6 +181,9 @@ func TestCLIExitStatuses(t *testing.T) {
 	}
 }
 
+// TestElideMiddle holds the one elide function to the cases of both its
+// callers: the CLI progress line (wide, after ReadablePath) and the window's
+// labels, whose fitting loop asks for any width down to 1.
 func TestElideMiddle(t *testing.T) {
 	for _, c := range []struct {
 		in   string
@@ -165,11 +191,61 @@ func TestElideMiddle(t *testing.T) {
 		want string
 	}{
 		{"short.jpg", 20, "short.jpg"},
+		{"short.jpg", 9, "short.jpg"},
 		{"Pictures/2019/Summer holiday in Greece/IMG_20190704_153012.jpg", 24, "Pictures/20…4_153012.jpg"},
 		{"ääääääääää", 5, "ää…ää"},
+		{"abcdefghij", 5, "ab…ij"},
+		{"abcdefghij", 6, "ab…hij"}, // the end gets the odd rune
+		{"abc", 5, "abc"},
+		{"abcdefghij", 4, "a…ij"},
+		{"abcdefghij", 3, "a…j"},
+		{"abcdefghij", 2, "…j"},
+		{"abcdefghij", 1, "…"},
+		{"abcdefghij", 0, ""},
+		{"", 0, ""},
+		{"DCIM/F\xeate.jpg", 100, "DCIM/F\uFFFDte.jpg"}, // not UTF-8: readable
+		{"DCIM/F\xeate-long-name.jpg", 9, "DCIM….jpg"},
 	} {
-		if got := ElideMiddle(c.in, c.max); got != c.want || len([]rune(got)) > c.max {
+		if got := ElideMiddle(c.in, c.max); got != c.want || utf8.RuneCountInString(got) > max(c.max, 0) || !utf8.ValidString(got) {
 			t.Errorf("ElideMiddle(%q, %d) = %q, want %q", c.in, c.max, got, c.want)
 		}
+	}
+}
+
+// A second Ctrl-C leaves at once: follow returns errLeaveNow with
+// ExitStopped, RunCLI's code, and leaveOrClose leaves the library open
+// (closing would wait for the files in flight, which the person refused).
+func TestSecondInterruptLeavesAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	makeFiles(t, dir, 20, func(i int) string { return fmt.Sprintf("%02d.jpg", i) })
+	inFlight, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	lib := openTestLibrary(t, &fakeAnalyzer{before: func(int, string) {
+		once.Do(func() { close(inFlight) })
+		<-release // the files in flight take "forever"
+	}})
+	defer close(release)
+	id, err := lib.Start([]string{dir}, Settings{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-inFlight
+	interrupts := make(chan os.Signal, 2)
+	interrupts <- os.Interrupt
+	interrupts <- os.Interrupt
+	var stderr bytes.Buffer
+	code, err := follow(lib, id, &stderr, interrupts)
+	if code != ExitStopped || !errors.Is(err, errLeaveNow) || !strings.Contains(stderr.String(), "Stopped at once") {
+		t.Fatalf("follow: %d, %v, %q", code, err, stderr.String())
+	}
+	leaveOrClose(lib, &err)
+	lib.mu.Lock()
+	closed := lib.closed
+	lib.mu.Unlock()
+	if closed {
+		t.Error("the library was closed after a second Ctrl-C")
+	}
+	if lib.running(id) == nil {
+		t.Error("the job no longer runs: leaving waited for it")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/term"
 )
@@ -63,7 +64,7 @@ func (v *progressView) show(p Progress) {
 	bar := "[" + strings.Repeat("#", filled) + strings.Repeat("-", barWidth-filled) + "] "
 	line := bar + stats
 	if room := v.width - len(line) - 2; room > 10 {
-		line += " " + ElideMiddle(ReadablePath(p.CurrentFile), room)
+		line += " " + ElideMiddle(p.CurrentFile, room)
 	}
 	v.print(line)
 }
@@ -89,14 +90,24 @@ func (v *progressView) clear() {
 }
 
 // ElideMiddle shortens s to at most max runes by replacing its middle with
-// "…", so both the folder and the file name stay readable.
+// "…", so both the start of a path and the file name stay readable; the end
+// gets the odd rune, as the file name matters most. A name that is not valid
+// UTF-8 shows each bad byte as U+FFFD (ReadablePath). Even a tiny width is
+// honoured: 1 gives "…", 0 or less gives "".
 func ElideMiddle(s string, max int) string {
-	r := []rune(s)
-	if len(r) <= max || max < 5 {
+	s = ReadablePath(s)
+	n := utf8.RuneCountInString(s)
+	switch {
+	case n <= max:
 		return s
+	case max <= 0:
+		return ""
+	case max == 1:
+		return "…"
 	}
+	r := []rune(s)
 	keep := max - 1
-	head := keep / 2
-	tail := keep - head
-	return string(r[:head]) + "…" + string(r[len(r)-tail:])
+	tail := (keep + 1) / 2
+	head := keep - tail
+	return string(r[:head]) + "…" + string(r[n-tail:])
 }

@@ -139,7 +139,7 @@ func TestCrashMidJob(t *testing.T) {
 	if before.Done == 0 || before.Pending == 0 {
 		t.Fatalf("the crash should fall mid-job: %+v", before)
 	}
-	if err := lib.Resume(j.ID, false); err != nil {
+	if err := lib.Resume(j.ID); err != nil {
 		t.Fatal(err)
 	}
 	if st := lib.Wait(j.ID); st != store.StateCompleted {

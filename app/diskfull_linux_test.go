@@ -80,7 +80,7 @@ func TestRealFullDisk(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer lib.Close()
-			if err := lib.Resume(id, false); err != nil {
+			if err := lib.Resume(id); err != nil {
 				t.Fatal(err)
 			}
 			if st := lib.Wait(id); st != store.StateCompleted {

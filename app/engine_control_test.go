@@ -100,7 +100,7 @@ func TestPauseResumeLosesAndRepeatsNothing(t *testing.T) {
 		t.Fatalf("pause did not stop the job midway: %+v", c)
 	}
 	f.before = nil
-	if err := lib.Resume(id, false); err != nil {
+	if err := lib.Resume(id); err != nil {
 		t.Fatal(err)
 	}
 	if st := lib.Wait(id); st != store.StateCompleted {
@@ -117,7 +117,7 @@ func TestPauseResumeLosesAndRepeatsNothing(t *testing.T) {
 			t.Errorf("%s analysed %d times", n, calls[n])
 		}
 	}
-	if err := lib.Resume(id, false); err == nil {
+	if err := lib.Resume(id); err == nil {
 		t.Error("resuming a completed job without --retry-errors should be refused")
 	}
 }
@@ -160,7 +160,7 @@ func TestCancelIsPromptAndKeepsCommittedWork(t *testing.T) {
 	if j.CompletedAt.IsZero() {
 		t.Error("completed_at not recorded on cancel")
 	}
-	if err := lib.Resume(id, false); err == nil {
+	if err := lib.Resume(id); err == nil {
 		t.Error("a cancelled job must not resume")
 	}
 }
@@ -233,7 +233,7 @@ func TestRetryErrorsAnalysesOnlyTheFailedFiles(t *testing.T) {
 		t.Fatalf("%s with %d errors", st, j.ErrorCount)
 	}
 	// The person fixes nothing: the retry analyses exactly the 3 failed files again.
-	if err := lib.Resume(j.ID, true); err != nil {
+	if err := lib.RetryFailed(j.ID); err != nil {
 		t.Fatal(err)
 	}
 	if st := lib.Wait(j.ID); st != store.StateCompleted {
@@ -267,7 +267,7 @@ func TestHaltedJobResumesWhenThePersonDecides(t *testing.T) {
 	if st != store.StateHalted {
 		t.Fatalf("%s", st)
 	}
-	if err := lib.Resume(j.ID, false); err != nil {
+	if err := lib.Resume(j.ID); err != nil {
 		t.Fatal(err)
 	}
 	if st := lib.Wait(j.ID); st != store.StateCompleted {

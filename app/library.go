@@ -65,6 +65,10 @@ type Library struct {
 
 	noteMu sync.Mutex // orders writes of the owner note
 
+	// kinds picks what a job does (scanJobs); the engine's tests run a
+	// fake kind through it.
+	kinds func(l *Library, j store.Job, s Settings) kindStages
+
 	mu          sync.Mutex
 	runs        map[uint64]*run
 	unsaved     map[uint64]store.Job // how runs ended that the library could not store
@@ -139,7 +143,7 @@ func OpenLibraryWith(path string, opt LibraryOptions) (*Library, error) {
 	}
 	l := &Library{db: db, opt: opt, runs: map[uint64]*run{}, unsaved: map[uint64]store.Job{},
 		budget: processing.NewMemoryBudget(decodeBudget), readBudget: processing.NewMemoryBudget(readBudget),
-		runClock: processing.NewRunClock()}
+		runClock: processing.NewRunClock(), kinds: scanJobs}
 	if err := l.recoverInterrupted(); err != nil {
 		db.Close()
 		return nil, err
@@ -301,13 +305,27 @@ func (l *Library) Start(roots []string, s Settings) (uint64, error) {
 	if err := l.db.CreateJob(&j); err != nil {
 		return 0, err
 	}
-	return j.ID, l.launch(j, s)
+	return j.ID, l.launch(j, s, l.kindOf(j, s))
 }
 
 // Resume continues a paused, halted, failed or interrupted job with the files
-// not yet analysed. With retryErrors the files that failed are analysed again
-// too (this also works on a completed job).
-func (l *Library) Resume(jobID uint64, retryErrors bool) error {
+// not yet analysed.
+func (l *Library) Resume(jobID uint64) error { return l.resume(jobID, pendingOnly) }
+
+// RetryFailed continues a job like Resume and analyses the files that failed
+// again too; this also works on a completed job.
+func (l *Library) RetryFailed(jobID uint64) error { return l.resume(jobID, alsoFailed) }
+
+// resumeScope says which files a resumed job analyses.
+type resumeScope int
+
+const (
+	pendingOnly resumeScope = iota // the files not yet analysed
+	alsoFailed                     // those and the files that failed
+)
+
+func (l *Library) resume(jobID uint64, scope resumeScope) error {
+	retry := scope == alsoFailed
 	if l.running(jobID) != nil {
 		return ErrJobRunning
 	}
@@ -318,20 +336,15 @@ func (l *Library) Resume(jobID uint64, retryErrors bool) error {
 	if !CanTransition(j.Status, store.StateRunning) {
 		return fmt.Errorf("job %d is %s and cannot be resumed", j.ID, j.Status)
 	}
-	if j.Status == store.StateCompleted && !retryErrors {
+	if j.Status == store.StateCompleted && !retry {
 		return fmt.Errorf("job %d is already completed; use --retry-errors to analyse its %d failed files again", j.ID, j.ErrorCount)
 	}
-	if j.Status == store.StateHalted || retryErrors {
+	if j.Status == store.StateHalted || retry {
 		// The person has seen the failures and goes on: the threshold now
 		// judges only what comes after (app/threshold.go). Retried files were
 		// counted when they first failed, so the base is taken before they
 		// are made pending again.
 		j.AcceptedProcessed, j.AcceptedErrors = j.ProgressCurrent, j.ErrorCount
-	}
-	if retryErrors {
-		if _, err := l.db.ResetErrors(&j); err != nil {
-			return err
-		}
 	}
 	var s Settings
 	if len(j.Settings) > 0 {
@@ -339,8 +352,15 @@ func (l *Library) Resume(jobID uint64, retryErrors bool) error {
 			return fmt.Errorf("job %d has damaged settings: %w", j.ID, err)
 		}
 	}
+	s = s.WithDefaults()
+	k := l.kindOf(j, s)
+	if retry {
+		if err := k.resetFailed(&j); err != nil {
+			return err
+		}
+	}
 	j.Interrupted = false
-	return l.launch(j, s.WithDefaults())
+	return l.launch(j, s, k)
 }
 
 // Pause asks a running job to stop after the files in flight; it becomes PAUSED.
@@ -392,13 +412,22 @@ func (l *Library) Wait(jobID uint64) store.JobState {
 	return j.Status
 }
 
+func (l *Library) kindOf(j store.Job, s Settings) kindStages { return l.kinds(l, j, s) }
+
 func (l *Library) running(id uint64) *run {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.runs[id]
 }
 
-func (l *Library) launch(j store.Job, s Settings) error {
+// scanJobs is the kind of every job today: a scan (scan.go). The next kinds
+// (applying duplicate decisions, copying into a dated library, writing dates
+// back) will be chosen here by a kind stored with the job.
+func scanJobs(l *Library, _ store.Job, s Settings) kindStages {
+	return stagesOf(scanKind{lib: l, settings: s})
+}
+
+func (l *Library) launch(j store.Job, s Settings, k kindStages) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
@@ -407,7 +436,7 @@ func (l *Library) launch(j store.Job, s Settings) error {
 	if l.runs[j.ID] != nil {
 		return ErrJobRunning
 	}
-	r := newRun(l, j, s)
+	r := newRun(l, j, s, k)
 	l.runs[j.ID] = r
 	delete(l.unsaved, j.ID)
 	go func() {

@@ -1,7 +1,3 @@
-// Package app is Shoebox's job engine and everything a person can do without
-// a window: walking folders, the worker pool, the job state machine with
-// pause/resume/cancel and the error threshold, settings, and the command line.
-// It reports through callbacks and never imports Fyne.
 package app
 
 import (

@@ -85,7 +85,7 @@ func TestResumedJobKeepsCountingTheWholeJob(t *testing.T) {
 				}
 			}
 			defer lib.Close()
-			if err := lib.Resume(id, false); err != nil {
+			if err := lib.Resume(id); err != nil {
 				t.Fatal(err)
 			}
 			if st := lib.Wait(id); st != store.StateCompleted {
@@ -116,7 +116,7 @@ func TestRetryOfKnownBadFilesNeverHaltsAndCountsStay(t *testing.T) {
 	if st != store.StateCompleted || j.ErrorCount != 30 {
 		t.Fatalf("%s with %d errors: %s", st, j.ErrorCount, j.ErrorMessage)
 	}
-	if err := lib.Resume(j.ID, true); err != nil {
+	if err := lib.RetryFailed(j.ID); err != nil {
 		t.Fatal(err)
 	}
 	if st := lib.Wait(j.ID); st != store.StateCompleted {
@@ -129,7 +129,7 @@ func TestRetryOfKnownBadFilesNeverHaltsAndCountsStay(t *testing.T) {
 		t.Errorf("after retry: %d of %d files, %d errors", j.ProgressCurrent, j.ProgressTotal, j.ErrorCount)
 	}
 	// A second retry is the same again.
-	if err := lib.Resume(j.ID, true); err != nil {
+	if err := lib.RetryFailed(j.ID); err != nil {
 		t.Fatal(err)
 	}
 	if st := lib.Wait(j.ID); st != store.StateCompleted {
@@ -156,7 +156,7 @@ func TestHaltedJobResumedHaltsAgainOnNewFailures(t *testing.T) {
 	if st != store.StateHalted {
 		t.Fatalf("%s", st)
 	}
-	if err := lib.Resume(j.ID, false); err != nil {
+	if err := lib.Resume(j.ID); err != nil {
 		t.Fatal(err)
 	}
 	if st := lib.Wait(j.ID); st != store.StateHalted {

@@ -32,7 +32,7 @@ func isClutter(name string) bool {
 type walkOptions struct {
 	exclude string // the library file: never listed, nor its lock or temp files
 	// stop, when set, is asked between folder entries; an error it returns
-	// ends the listing with that error (a pause: see run.list).
+	// ends the listing with that error (a pause: see engineOf.list).
 	stop func() error
 }
 

@@ -174,7 +174,7 @@ func TestPauseDuringListingResumesToEveryFileOnce(t *testing.T) {
 	if len(f.callCounts()) == len(names) {
 		t.Fatal("every file was analysed although the job was paused while listing")
 	}
-	if err := lib.Resume(id, false); err != nil {
+	if err := lib.Resume(id); err != nil {
 		t.Fatal(err)
 	}
 	if st := lib.Wait(id); st != store.StateCompleted {

@@ -85,7 +85,7 @@ func TestAnyFailedCommitResumesToTheCleanReport(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer lib.Close()
-			if err := lib.Resume(id, false); err != nil {
+			if err := lib.Resume(id); err != nil {
 				t.Fatal(err)
 			}
 			if st := lib.Wait(id); st != store.StateCompleted {
@@ -139,7 +139,7 @@ func TestFailedCommitResumesInTheSameProcess(t *testing.T) {
 		t.Errorf("the failed job shows %d files done, the library holds %d (whole batches of 5)", j.ProgressCurrent, stored.ProgressCurrent)
 	}
 	full = false
-	if err := lib.Resume(id, false); err != nil {
+	if err := lib.Resume(id); err != nil {
 		t.Fatal(err)
 	}
 	if st := lib.Wait(id); st != store.StateCompleted {
@@ -184,7 +184,7 @@ func TestCLISaysTheDiskIsFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lib.Close()
-	if err := lib.Resume(id, false); err != nil {
+	if err := lib.Resume(id); err != nil {
 		t.Fatal(err)
 	}
 	if st := lib.Wait(id); st != store.StateCompleted {
@@ -228,7 +228,7 @@ func TestInterruptedJobOnAFullDiskStillOpens(t *testing.T) {
 		t.Fatalf("interrupted: %+v %v", ints, err)
 	}
 	full = false
-	if err := lib.Resume(j.ID, false); err != nil {
+	if err := lib.Resume(j.ID); err != nil {
 		t.Fatal(err)
 	}
 	if st := lib.Wait(j.ID); st != store.StateCompleted {

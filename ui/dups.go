@@ -287,7 +287,7 @@ func groupTitle(g store.DupGroup) (string, string) {
 	if len(g.Evidence) > 0 {
 		ev = evidenceSummary(g.Evidence)
 	}
-	return t, elideMiddle(ev0+ev, 200)
+	return t, app.ElideMiddle(ev0+ev, 200)
 }
 
 // evidenceSummary shortens the engine's evidence lines for the narrow side

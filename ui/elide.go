@@ -60,7 +60,7 @@ func (l *middleLabel) fit(width float32) {
 			size = theme.Size(l.SizeName)
 		}
 		fits := func(n int) bool {
-			return fyne.MeasureText(elideMiddle(l.full, n), size, l.TextStyle).Width <= avail
+			return fyne.MeasureText(app.ElideMiddle(l.full, n), size, l.TextStyle).Width <= avail
 		}
 		if n := utf8.RuneCountInString(l.full); !fits(n) {
 			lo, hi := 1, n // fits(lo) assumed, hi does not fit
@@ -72,7 +72,7 @@ func (l *middleLabel) fit(width float32) {
 					hi = mid
 				}
 			}
-			text = elideMiddle(l.full, lo)
+			text = app.ElideMiddle(l.full, lo)
 		}
 	}
 	if text != l.Text {

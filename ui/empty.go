@@ -94,7 +94,7 @@ func (v *scanView) interruptedBanner(j store.Job) fyne.CanvasObject {
 		remove()
 		v.u.setJob(progressFromJob(j))
 		id := j.ID
-		v.u.call("Could not resume the scan", func() error { return v.u.eng.Resume(id, false) }, nil)
+		v.u.call("Could not resume the scan", func() error { return v.u.eng.Resume(id) }, nil)
 	})
 	resume.Importance = widget.HighImportance
 	discard := widget.NewButtonWithIcon("Discard", theme.DeleteIcon(), func() {

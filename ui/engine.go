@@ -16,7 +16,8 @@ type Engine interface {
 	SetCallbacks(cb app.Callbacks)
 	Start(roots []string, s app.Settings) (jobID uint64, err error)
 	Pause(jobID uint64) error
-	Resume(jobID uint64, retryErrors bool) error
+	Resume(jobID uint64) error
+	RetryFailed(jobID uint64) error // Resume, analysing the failed files again too
 	Cancel(jobID uint64) error
 	Discard(jobID uint64) error
 	Jobs() ([]store.Job, error)

@@ -63,8 +63,12 @@ func (f *fakeEngine) Start(roots []string, s app.Settings) (uint64, error) {
 	return id, nil
 }
 func (f *fakeEngine) Pause(id uint64) error { f.record(fmt.Sprintf("pause %d", id)); return nil }
-func (f *fakeEngine) Resume(id uint64, retry bool) error {
-	f.record(fmt.Sprintf("resume %d %v", id, retry))
+func (f *fakeEngine) Resume(id uint64) error {
+	f.record(fmt.Sprintf("resume %d", id))
+	return nil
+}
+func (f *fakeEngine) RetryFailed(id uint64) error {
+	f.record(fmt.Sprintf("retry-failed %d", id))
 	return nil
 }
 func (f *fakeEngine) Cancel(id uint64) error  { f.record(fmt.Sprintf("cancel %d", id)); return nil }

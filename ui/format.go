@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"shoebox/app"
 	"shoebox/store"
@@ -65,25 +64,6 @@ func humanBytes(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
-}
-
-// elideMiddle shortens s to at most max runes by replacing its middle with
-// "…", so both the start of a path and the file name stay readable. A name
-// that is not valid UTF-8 shows each bad byte as U+FFFD (app.ReadablePath).
-func elideMiddle(s string, max int) string {
-	s = app.ReadablePath(s)
-	n := utf8.RuneCountInString(s)
-	if n <= max {
-		return s
-	}
-	if max <= 1 {
-		return "…"
-	}
-	r := []rune(s)
-	keep := max - 1
-	tail := (keep + 1) / 2 // the file name end matters most
-	head := keep - tail
-	return string(r[:head]) + "…" + string(r[n-tail:])
 }
 
 // homeShort writes a folder with the home directory as "~", readably

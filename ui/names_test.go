@@ -5,6 +5,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"shoebox/app"
 	"shoebox/media"
 	"shoebox/store"
 )
@@ -19,7 +20,7 @@ func TestNamesThatAreNotUTF8AreShownReadably(t *testing.T) {
 		"facts":        fileFacts(r),
 		"roots":        rootsLabel([]string{r.Root, "/ok"}),
 		"folder":       homeShort(r.Root),
-		"elided":       elideMiddle(r.RelPath, 100),
+		"elided":       app.ElideMiddle(r.RelPath, 100),
 		"middle label": newMiddleLabel(r.RelPath).Full(),
 	}
 	l := newMiddleLabel("")

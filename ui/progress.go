@@ -204,6 +204,19 @@ func (v *scanView) show(p app.Progress) {
 		v.empty.Hide()
 		v.job.Show()
 	}
+	v.showState(p)
+	v.showBar(p)
+	v.showStats(p)
+	v.showBanner(p)
+	v.showButtons(p)
+	v.setTitle(windowTitle(p))
+	v.summary.SetText(summaryText(p))
+	showIf(v.summary, v.summary.Text != "")
+}
+
+// showState shows the folders and the state word, which tells when a pause
+// or resume was asked and not yet answered.
+func (v *scanView) showState(p app.Progress) {
 	setLabel(v.title, rootsLabel(p.Roots), widget.MediumImportance)
 	stateImp := stateImportance(p.State, widget.HighImportance)
 	if p.State == store.StateCancelled {
@@ -217,7 +230,11 @@ func (v *scanView) show(p app.Progress) {
 		word = "Resuming…"
 	}
 	setLabel(v.state, word, stateImp)
+}
 
+// showBar shows the listing (count of files found so far) or the progress
+// through the files listed.
+func (v *scanView) showBar(p app.Progress) {
 	listing := p.Listing && !p.Finished()
 	showIf(v.barListing, listing)
 	showIf(v.bar, !listing)
@@ -243,7 +260,11 @@ func (v *scanView) show(p app.Progress) {
 	}
 	v.current.SetFull(p.CurrentFile)
 	showIf(v.now, !p.Finished() && p.State != store.StatePaused && p.CurrentFile != "")
+}
 
+// showStats shows speed, time left, errors (with a warning as the rate
+// nears the threshold) and skipped files.
+func (v *scanView) showStats(p app.Progress) {
 	active := p.State == store.StateRunning
 	if active && p.FilesPerSec > 0 {
 		v.speed.set(fmt.Sprintf("%.1f", p.FilesPerSec), widget.MediumImportance)
@@ -273,7 +294,10 @@ func (v *scanView) show(p app.Progress) {
 	setLabel(v.rateWarn, warn, widget.WarningImportance)
 	showIf(v.rateWarn, warn != "")
 	v.skipped.set(thousands(p.Skipped), widget.MediumImportance)
+}
 
+// showBanner explains a halted or failed job.
+func (v *scanView) showBanner(p app.Progress) {
 	halted := p.State == store.StateHalted || p.State == store.StateFailed
 	if halted {
 		if p.State == store.StateHalted {
@@ -289,7 +313,11 @@ func (v *scanView) show(p app.Progress) {
 	}
 	showIf(v.banner, halted)
 	showIf(v.bannerErrorsBtn, p.Errors > 0)
+}
 
+// showButtons shows the controls that make sense in p's state (controlsFor).
+func (v *scanView) showButtons(p app.Progress) {
+	halted := p.State == store.StateHalted || p.State == store.StateFailed
 	c := controlsFor(p, v.u.asked)
 	v.pauseBtn.SetText(c.pauseLabel)
 	if c.pauseLabel == "Resume" {
@@ -315,10 +343,6 @@ func (v *scanView) show(p app.Progress) {
 	showIf(v.newScanBtn, c.finished)
 	showIf(v.viewFilesBtn, c.finished)
 	showIf(v.viewDupsBtn, c.finished)
-
-	v.setTitle(windowTitle(p))
-	v.summary.SetText(summaryText(p))
-	showIf(v.summary, v.summary.Text != "")
 }
 
 // windowTitle tells how the scan goes in the title bar and task bar.
@@ -386,7 +410,7 @@ func (v *scanView) tapIfEnabled(b *widget.Button) bool {
 // togglePause pauses a running job or resumes a paused one.
 func (u *UI) togglePause() {
 	if u.prog.State == store.StatePaused || u.prog.State == store.StateFailed {
-		u.request("resume", "Could not resume the scan", func(id uint64) error { return u.eng.Resume(id, false) })
+		u.request("resume", "Could not resume the scan", u.eng.Resume)
 		return
 	}
 	u.request("pause", "Could not pause the scan", u.eng.Pause)
@@ -431,9 +455,9 @@ func (u *UI) askCancel() {
 }
 
 func (u *UI) resumeAnyway() {
-	u.request("resume", "Could not resume the scan", func(id uint64) error { return u.eng.Resume(id, false) })
+	u.request("resume", "Could not resume the scan", u.eng.Resume)
 }
 
 func (u *UI) retryFailed() {
-	u.request("resume", "Could not retry the failed files", func(id uint64) error { return u.eng.Resume(id, true) })
+	u.request("resume", "Could not retry the failed files", u.eng.RetryFailed)
 }

@@ -142,7 +142,7 @@ func TestPauseResumeCancelDriveTheEngine(t *testing.T) {
 	}
 	test.Tap(pause)
 	test.Tap(pause) // a second tap before the engine answers asks nothing more
-	if n := count(f.Calls(), "resume 1 false"); n != 1 {
+	if n := count(f.Calls(), "resume 1"); n != 1 {
 		t.Fatalf("resumed %d times: %v", n, f.Calls())
 	}
 	if pause.Text != "Resuming…" || !pause.Disabled() {
@@ -253,7 +253,7 @@ func TestHaltedBannerShowsTheMessage(t *testing.T) {
 	u.win.Canvas().Overlays().Top().Hide()
 
 	test.Tap(u.scan.resumeAnywayBtn)
-	if !contains(f.Calls(), "resume 1 false") {
+	if !contains(f.Calls(), "resume 1") {
 		t.Fatalf("calls = %v", f.Calls())
 	}
 }
@@ -271,7 +271,7 @@ func TestRetryFailedFilesOnceFinished(t *testing.T) {
 		t.Errorf("summary = %q", u.scan.summary.Text)
 	}
 	test.Tap(u.scan.retryBtn)
-	if !contains(f.Calls(), "resume 1 true") {
+	if !contains(f.Calls(), "retry-failed 1") {
 		t.Fatalf("calls = %v", f.Calls())
 	}
 	if !u.scan.retryBtn.Disabled() {

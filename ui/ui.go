@@ -135,7 +135,10 @@ func (u *UI) flush() {
 		}
 	}
 	fe, feOK := u.lastErr[u.jobID]
-	moved := u.moved[u.jobID]
+	seen := compareState
+	if u.moved[u.jobID] {
+		seen = stateMoved
+	}
 	clear(u.moved)
 	clear(u.pending)
 	clear(u.lastErr)
@@ -146,7 +149,7 @@ func (u *UI) flush() {
 		u.scan.showLastError(fe)
 	}
 	if ok && u.jobID != 0 {
-		u.applyProgress(p, moved)
+		u.applyProgress(p, seen)
 	}
 	if others {
 		u.history.reload()
@@ -156,10 +159,16 @@ func (u *UI) flush() {
 	}
 }
 
-// applyProgress shows a snapshot of the current job; moved says its state
-// changed since the last one shown, even if it is the same again. UI
-// goroutine only.
-func (u *UI) applyProgress(p app.Progress, moved bool) {
+// stateNews says how applyProgress learns whether a job's state moved.
+type stateNews int
+
+const (
+	compareState stateNews = iota // moved if it differs from the snapshot shown
+	stateMoved                    // moved since the last one shown, even if it is the same again
+)
+
+// applyProgress shows a snapshot of the current job. UI goroutine only.
+func (u *UI) applyProgress(p app.Progress, news stateNews) {
 	prev := u.prog
 	if p.MaxErrorRate == 0 {
 		p.MaxErrorRate = prev.MaxErrorRate
@@ -168,7 +177,7 @@ func (u *UI) applyProgress(p app.Progress, moved bool) {
 		p.Roots = prev.Roots
 	}
 	u.prog = p
-	if moved || p.State != prev.State {
+	if news == stateMoved || p.State != prev.State {
 		// A request is answered once the state moves (listing turning into
 		// analysing is no answer to Pause).
 		running := p.State == store.StateRunning || p.State == store.StatePending
@@ -191,7 +200,7 @@ func (u *UI) setJob(p app.Progress) {
 	u.asked = ""
 	u.scan.clearLastError()
 	u.scan.found.root.Hide()
-	u.applyProgress(p, false)
+	u.applyProgress(p, compareState)
 	u.files.load(p.JobID)
 	u.dups.load(p.JobID)
 }

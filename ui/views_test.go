@@ -330,7 +330,7 @@ func TestFormatting(t *testing.T) {
 		{humanDuration(45 * time.Second), "45 s"}, {humanDuration(156 * time.Second), "2 min 36 s"},
 		{humanDuration(2*time.Hour + 5*time.Minute), "2 h 5 min"},
 		{humanBytes(999), "999 B"}, {humanBytes(2_400_000), "2.4 MB"},
-		{elideMiddle("abcdefghij", 5), "ab…ij"}, {elideMiddle("abc", 5), "abc"},
+		{app.ElideMiddle("abcdefghij", 5), "ab…ij"}, {app.ElideMiddle("abc", 5), "abc"},
 		{rootsLabel([]string{"/a", "/b", "/c"}), "/a and 2 more"},
 		{typeName("image/jpeg", "x.jpg"), "JPEG"}, {typeName("video/quicktime", "x.mov"), "MOV"}, {typeName("", "x.heic"), "HEIC"}, {typeName("application/octet-stream", "a.jpg"), "JPG"},
 		{dupSummary(app.Duplicates{}), "No duplicates: every photo and video is one of a kind."},

@@ -162,7 +162,7 @@ func TestInterruptedJobIsOffered(t *testing.T) {
 			calls := strings.Join(f.Calls(), ";")
 			switch button {
 			case "Resume":
-				if !strings.Contains(calls, "resume 7 false") || u.jobID != 7 || !u.scan.job.Visible() {
+				if !strings.Contains(calls, "resume 7") || u.jobID != 7 || !u.scan.job.Visible() {
 					t.Fatalf("calls %q, jobID %d", calls, u.jobID)
 				}
 			case "Discard":

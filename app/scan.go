@@ -1,0 +1,154 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"shoebox/media"
+	"shoebox/processing"
+	"shoebox/store"
+)
+
+// scanKind is the job kind that analyses every file under a job's folders:
+// its items are the job's file records, doing one is processing.Analyze.
+type scanKind struct {
+	lib      *Library
+	settings Settings
+}
+
+var _ jobKind[store.FileRecord, media.Result] = scanKind{}
+
+// list walks the roots and stores every file as pending (or as done, when an
+// unchanged file's analysis can be reused), so the total is known and a
+// resumed job continues exactly where it was.
+//
+// A pause stops the listing too (see engineOf.list): nothing more is stored,
+// and resuming lists again (AddFiles keeps the records already stored).
+func (k scanKind) list(ctx context.Context, j *store.Job, stop func() error) error {
+	db := k.lib.db
+	recs, err := listFiles(ctx, j.Roots, walkOptions{exclude: db.Path(), stop: stop})
+	if err != nil {
+		return err
+	}
+	for i := range recs {
+		if i%256 == 0 {
+			if err := stop(); err != nil {
+				return err
+			}
+		}
+		recs[i].JobID = j.ID
+		if !k.settings.Rehash && recs[i].Status == media.StatusPending {
+			if err := k.reuse(&recs[i]); err != nil {
+				return err
+			}
+		}
+	}
+	if err := k.store(j, recs, stop); err != nil {
+		return err
+	}
+	// Count from the store: after a crash during listing some files were
+	// already there, perhaps already analysed.
+	counts, err := db.CountFiles(j.ID)
+	if err != nil {
+		return err
+	}
+	j.ProgressTotal = counts.Total
+	j.ProgressCurrent = counts.Total - counts.Pending
+	j.ErrorCount, j.SkippedCount, j.ReusedCount = counts.Error, counts.Skipped, counts.Reused
+	return db.PutJob(j)
+}
+
+// store adds the listed files in chunks; the last chunk marks the job
+// listed. A pause between chunks keeps what was stored, so the paused job
+// agrees with its files once counted.
+func (k scanKind) store(j *store.Job, recs []store.FileRecord, stop func() error) error {
+	const chunk = 5000
+	for start := 0; start < len(recs); start += chunk {
+		if err := stop(); err != nil {
+			if !errors.Is(err, errListingPaused) {
+				return err
+			}
+			return nil // count what was stored, so the paused job agrees with its files
+		}
+		end := min(start+chunk, len(recs))
+		// The last chunk is stored with the job marked listed, in one
+		// transaction. If it fails the job must not claim to be listed, or a
+		// resume would find nothing left to do.
+		j.Listed = end == len(recs)
+		if _, err := k.lib.db.AddFiles(j, recs[start:end]); err != nil {
+			j.Listed = false
+			return err
+		}
+	}
+	if len(recs) == 0 {
+		j.Listed = true
+	}
+	return nil
+}
+
+// reuse copies the latest analysis of the same path when the file is
+// unchanged: same size and mtime, and same change time and inode where the
+// OS reports them. Failed files are never reused: they are tried again, and
+// neither are analyses of an older media.AnalysisVersion.
+func (k scanKind) reuse(rec *store.FileRecord) error {
+	prev, ok, err := k.lib.db.Previous(rec.AbsPath())
+	if err != nil || !ok {
+		return err
+	}
+	if prev.Size != rec.Size || prev.MtimeNS != rec.MtimeNS ||
+		(prev.CtimeNS != 0 && rec.CtimeNS != 0 && prev.CtimeNS != rec.CtimeNS) ||
+		(prev.Inode != 0 && rec.Inode != 0 && prev.Inode != rec.Inode) {
+		return nil
+	}
+	if prev.Status != media.StatusDone && prev.Status != media.StatusSkipped {
+		return nil
+	}
+	if prev.Analysis != media.AnalysisVersion {
+		return nil // measured by an older Shoebox: analyse it again
+	}
+	keep := *rec
+	*rec = prev
+	rec.JobID, rec.RootIndex, rec.Root, rec.RelPath = keep.JobID, keep.RootIndex, keep.Root, keep.RelPath
+	rec.CtimeNS, rec.Inode = keep.CtimeNS, keep.Inode
+	rec.Reused = true
+	return nil
+}
+
+func (k scanKind) pendingAfter(jobID uint64, after []byte, n int) ([]store.FileRecord, []byte, error) {
+	return k.lib.db.PendingAfter(jobID, after, n)
+}
+
+// describeKey is the path in a file key (job ID and root index come first).
+func (k scanKind) describeKey(key []byte) string { return ReadablePath(string(key[10:])) }
+
+func (k scanKind) name(rec store.FileRecord) string { return rec.RelPath }
+
+func (k scanKind) do(ctx context.Context, rec store.FileRecord) (media.Result, error) {
+	opt := processing.AnalyzeOptions{
+		MinYear:    k.settings.MinYear,
+		MaxPixels:  k.settings.MaxPixels,
+		Budget:     k.lib.budget,
+		ReadBudget: k.lib.readBudget,
+		Timeout:    time.Duration(k.settings.FileTimeout),
+		RunClock:   k.lib.runClock,
+		Now:        k.lib.opt.Now(),
+	}
+	return k.lib.opt.Analyze(ctx, processing.Input{
+		Path: rec.AbsPath(), RelPath: rec.RelPath, ModTime: rec.Mtime(), Size: rec.Size,
+	}, opt)
+}
+
+func (k scanKind) apply(rec store.FileRecord, res media.Result) (store.FileRecord, outcome) {
+	rec.ApplyResult(res, k.lib.opt.Now())
+	return rec, outcome{name: rec.RelPath, status: rec.Status, err: rec.Error}
+}
+
+func (k scanKind) commit(j *store.Job, done []store.FileRecord) error {
+	return k.lib.db.CommitBatch(j, done)
+}
+
+func (k scanKind) resetFailed(j *store.Job) error {
+	_, err := k.lib.db.ResetErrors(j)
+	return err
+}
