@@ -42,12 +42,7 @@ func TestRealFullDisk(t *testing.T) {
 	writeJPEGs(t, src, 12)
 	makeFiles(t, src, 1500, func(i int) string { return fmt.Sprintf("many/%04d-some-long-folder-name/IMG_%04d.jpg", i/50, i) })
 	s := Settings{Workers: 2, BatchSize: 10, MaxErrorRate: 1}
-	clean := openTestLibrary(t, &fakeAnalyzer{})
-	cj, st := runToEnd(t, clean, []string{src}, s)
-	if st != store.StateCompleted {
-		t.Fatal(st)
-	}
-	want := reportOf(t, clean, cj.ID)
+	want, _ := cleanRun(t, src, s)
 
 	for _, c := range []struct {
 		size, when string
@@ -75,19 +70,7 @@ func TestRealFullDisk(t *testing.T) {
 				t.Fatalf("the disk filled at the wrong moment for this case: listed=%v, %d of %d stored", listed, stored.ProgressCurrent, stored.ProgressTotal)
 			}
 			growTmpfs(t, mnt, "64m")
-			lib, err = OpenLibraryWith(path, LibraryOptions{Analyze: (&fakeAnalyzer{}).analyze})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer lib.Close()
-			if err := lib.Resume(id); err != nil {
-				t.Fatal(err)
-			}
-			if st := lib.Wait(id); st != store.StateCompleted {
-				t.Fatal(st)
-			}
-			j, _ = lib.Job(id)
-			checkConsistent(t, lib, j)
+			lib, _ = reopenAndResume(t, path, id)
 			if got := reportOf(t, lib, id); got != want {
 				t.Errorf("report after a full disk and a resume differs from a clean run's")
 			}

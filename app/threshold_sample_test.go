@@ -85,15 +85,7 @@ func TestResumedJobKeepsCountingTheWholeJob(t *testing.T) {
 				}
 			}
 			defer lib.Close()
-			if err := lib.Resume(id); err != nil {
-				t.Fatal(err)
-			}
-			if st := lib.Wait(id); st != store.StateCompleted {
-				j, _ := lib.Job(id)
-				t.Fatalf("resumed job %s: %s", st, j.ErrorMessage)
-			}
-			j, _ = lib.Job(id)
-			if c := checkConsistent(t, lib, j); c.Error != 7 || c.Done != 193 {
+			if c := resumeToCompleted(t, lib, id); c.Error != 7 || c.Done != 193 {
 				t.Errorf("%+v", c)
 			}
 		})

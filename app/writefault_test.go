@@ -25,6 +25,45 @@ func reportOf(t *testing.T, lib *Library, id uint64) string {
 	return b.String()
 }
 
+// cleanRun scans src once with nothing failing, and returns its report and
+// how many writes the scan made.
+func cleanRun(t *testing.T, src string, s Settings) (report string, writes int64) {
+	t.Helper()
+	clean := openTestLibrary(t, &fakeAnalyzer{})
+	j, st := runToEnd(t, clean, []string{src}, s)
+	if st != store.StateCompleted {
+		t.Fatalf("clean run: %s", st)
+	}
+	return reportOf(t, clean, j.ID), clean.Store().Writes()
+}
+
+// resumeToCompleted resumes the job, waits for it and checks that it
+// completed with counts that agree with its files, which it returns.
+func resumeToCompleted(t *testing.T, lib *Library, id uint64) store.FileCounts {
+	t.Helper()
+	if err := lib.Resume(id); err != nil {
+		t.Fatal(err)
+	}
+	if st := lib.Wait(id); st != store.StateCompleted {
+		j, _ := lib.Job(id)
+		t.Fatalf("resumed job %d ended %s: %q", id, st, j.ErrorMessage)
+	}
+	j, _ := lib.Job(id)
+	return checkConsistent(t, lib, j)
+}
+
+// reopenAndResume opens the library again, as the next process does once
+// the disk has room, and resumes the job to completion.
+func reopenAndResume(t *testing.T, path string, id uint64) (*Library, store.FileCounts) {
+	t.Helper()
+	lib, err := OpenLibraryWith(path, LibraryOptions{Analyze: (&fakeAnalyzer{}).analyze})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lib.Close() })
+	return lib, resumeToCompleted(t, lib, id)
+}
+
 // failWrite makes the n-th write transaction after open fail as a full disk does.
 func failWrite(n int64) func(int64) error {
 	return func(i int64) error {
@@ -46,13 +85,7 @@ func TestAnyFailedCommitResumesToTheCleanReport(t *testing.T) {
 	makeFiles(t, src, 2, func(i int) string { return fmt.Sprintf("notes%d.txt", i) })
 	s := Settings{Workers: 2, BatchSize: 4, MaxErrorRate: 1}
 
-	clean := openTestLibrary(t, &fakeAnalyzer{})
-	j, st := runToEnd(t, clean, []string{src}, s)
-	if st != store.StateCompleted {
-		t.Fatal(st)
-	}
-	want := reportOf(t, clean, j.ID)
-	writes := clean.Store().Writes()
+	want, writes := cleanRun(t, src, s)
 	if writes < 8 {
 		t.Fatalf("a clean scan made only %d writes", writes)
 	}
@@ -79,21 +112,7 @@ func TestAnyFailedCommitResumesToTheCleanReport(t *testing.T) {
 				t.Fatalf("after a failed write: %s %q", st, j.ErrorMessage)
 			}
 			lib.Close()
-
-			lib, err = OpenLibraryWith(path, LibraryOptions{Analyze: (&fakeAnalyzer{}).analyze})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer lib.Close()
-			if err := lib.Resume(id); err != nil {
-				t.Fatal(err)
-			}
-			if st := lib.Wait(id); st != store.StateCompleted {
-				j, _ := lib.Job(id)
-				t.Fatalf("resumed: %s %q", st, j.ErrorMessage)
-			}
-			j, _ = lib.Job(id)
-			checkConsistent(t, lib, j)
+			lib, _ = reopenAndResume(t, path, id)
 			if got := reportOf(t, lib, id); got != want {
 				t.Errorf("report after the failed write %d and a resume differs from a clean run's:\n%s\nwant\n%s", n, got, want)
 			}
@@ -179,19 +198,7 @@ func TestCLISaysTheDiskIsFull(t *testing.T) {
 		t.Fatalf("exit %d, last line %q", code, last)
 	}
 	// Space is freed: the resume lists and finishes the whole folder.
-	lib, err = OpenLibraryWith(path, LibraryOptions{Analyze: (&fakeAnalyzer{}).analyze})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lib.Close()
-	if err := lib.Resume(id); err != nil {
-		t.Fatal(err)
-	}
-	if st := lib.Wait(id); st != store.StateCompleted {
-		t.Fatal(st)
-	}
-	j, _ := lib.Job(id)
-	if c := checkConsistent(t, lib, j); c.Done != 30 || c.Total != 30 {
+	if _, c := reopenAndResume(t, path, id); c.Done != 30 || c.Total != 30 {
 		t.Errorf("after resume: %+v", c)
 	}
 }

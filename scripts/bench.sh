@@ -3,6 +3,7 @@
 # on it beside ceilings timed in the same run:
 #   - SHA-256 alone over the same bytes (sha256sum, 1 and 2 processes)
 #   - djpeg -scale 1/8 over the JPEGs, 2 processes (libjpeg-turbo's reduced decode)
+#   - cp -r of the folder (the ceiling for jobs that copy photos)
 #   - Shoebox: a full scan, then a rescan of the unchanged folder
 #   - per-stage timings of the analysis (scripts/stagebench)
 #   - duplicate precision/recall and timestamp accuracy against the ground truth, when shared/bench is there
@@ -50,6 +51,11 @@ list0() { find "$CORPUS" -type f ! -name ground-truth.json -print0; }
 printf '%-36s %10s %17s %14s %10s\n' "what" "wall" "files/s" "MB/s" "peak RSS"
 row "sha256sum, 1 process (ceiling)" "$(secs bash -c "$(declare -f list0); CORPUS='$CORPUS'; list0 | xargs -0 cat | sha256sum")"
 row "sha256sum, 2 processes (ceiling)" "$(secs bash -c "$(declare -f list0); CORPUS='$CORPUS'; list0 | xargs -0 -P2 -n 20 sha256sum")"
+# Copying the folder: the ceiling for the jobs that copy or move photos.
+copydir="$OUT/cp-ceiling"
+rm -rf "$copydir"
+row "cp -r of the folder (ceiling)" "$(secs cp -r "$CORPUS" "$copydir")"
+rm -rf "$copydir"
 if command -v djpeg >/dev/null; then
   jpegs=$(find "$CORPUS" -type f \( -iname '*.jpg' -o -iname '*.jpeg' \) | wc -l)
   t=$(secs bash -c "find '$CORPUS' -type f \( -iname '*.jpg' -o -iname '*.jpeg' \) -print0 | xargs -0 -P2 -n1 sh -c 'djpeg -scale 1/8 \"\$0\" >/dev/null 2>&1; true'")

@@ -4,7 +4,7 @@
 # for the optional libjpeg-turbo decoder that make test checks. Extra groups:
 #   --gui-check  Xvfb, xauth, ImageMagick and xdotool, to look at the window headless
 #   --windows    the mingw-w64 cross compiler for the Windows .exe
-#   --bench      exiftool, ImageMagick, heif-enc and djpeg, to build and measure the benchmark folder
+#   --bench      exiftool, ImageMagick (with Ghostscript fonts for its text), heif-enc and djpeg, to build and measure the benchmark folder
 # Packages already installed are not touched; nothing runs apt when nothing is missing.
 set -euo pipefail
 
@@ -13,7 +13,7 @@ for arg in "$@"; do
   case "$arg" in
     --gui-check) pkgs+=(xvfb xauth imagemagick xdotool) ;;
     --windows) pkgs+=(gcc-mingw-w64-x86-64) ;;
-    --bench) pkgs+=(imagemagick libimage-exiftool-perl libheif-examples libjpeg-turbo-progs python3 time) ;;
+    --bench) pkgs+=(imagemagick ghostscript gsfonts libimage-exiftool-perl libheif-examples libjpeg-turbo-progs python3 time) ;;
     *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
   esac
 done

@@ -194,6 +194,13 @@ func TestRecoverCopiesEveryReadableRecord(t *testing.T) {
 					t.Fatal(err)
 				}
 				n += len(files)
+				// Each saved job's counts agree with the files it kept.
+				j, err := db.Job(id)
+				c, cerr := db.CountFiles(id)
+				if err != nil || cerr != nil || j.ProgressTotal != c.Total || j.ProgressCurrent != c.Total-c.Pending ||
+					j.ErrorCount != c.Error || j.SkippedCount != c.Skipped {
+					t.Errorf("job %d says %d/%d files, %d errors; it holds %+v", id, j.ProgressCurrent, j.ProgressTotal, j.ErrorCount, c)
+				}
 			}
 			if n != rep.Files {
 				t.Errorf("the new library lists %d files, recover saved %d", n, rep.Files)

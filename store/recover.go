@@ -143,18 +143,32 @@ func writeRecoveredJobs(dst *DB, byID map[uint64]Job, rep *RecoverReport) error 
 		jobs = append(jobs, j)
 	}
 	sort.Slice(jobs, func(a, b int) bool { return jobs[a].ID < jobs[b].ID })
+	counts := make([]FileCounts, len(jobs))
+	for i := range jobs {
+		c, err := dst.CountFiles(jobs[i].ID)
+		if err != nil {
+			return err
+		}
+		counts[i] = c
+	}
 	return dst.update(func(tx *bolt.Tx) error {
 		var maxID uint64
 		for i := range jobs {
 			j := &jobs[i]
-			if err := putJob(tx, j); err != nil {
-				return err
-			}
 			maxID = max(maxID, j.ID)
 			rep.Jobs++
 			rep.SavedJobIDs = append(rep.SavedJobIDs, j.ID)
 			if miss := j.ProgressTotal - rep.JobsWithFiles[j.ID]; j.Listed && miss > 0 {
 				rep.MissingByJob[j.ID] = miss
+			}
+			// The job's counts say what the new library holds, so that the
+			// job and its files agree (a lost file is not counted as done).
+			c := counts[i]
+			j.ProgressTotal, j.ProgressCurrent = c.Total, c.Total-c.Pending
+			j.ErrorCount, j.SkippedCount, j.ReusedCount = c.Error, c.Skipped, c.Reused
+			j.AcceptedProcessed, j.AcceptedErrors = min(j.AcceptedProcessed, j.ProgressCurrent), min(j.AcceptedErrors, j.ErrorCount)
+			if err := putJob(tx, j); err != nil {
+				return err
 			}
 		}
 		return tx.Bucket(bucketJobs).SetSequence(maxID)
