@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"shoebox/limits"
 )
 
 func analyzeBytes(t *testing.T, name string, data []byte, opt AnalyzeOptions) Result {
@@ -118,7 +120,7 @@ func TestWatchdogAbandonsAHungFile(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
 	start := time.Now()
-	res, err := withWatchdog(context.Background(), nil, 50*time.Millisecond, func(context.Context) (Result, error) {
+	res, err := withWatchdog(context.Background(), nil, 50*time.Millisecond, func(context.Context, *limits.FileClock) (Result, error) {
 		<-release // a parser stuck in a loop that never checks its context
 		return Result{Status: StatusDone}, nil
 	})
@@ -212,7 +214,7 @@ func TestAnalyzeDatesDamagedPhotos(t *testing.T) {
 // streamed and takes nothing.
 func TestAnalyzeHoldsImageBytesWithinTheReadBudget(t *testing.T) {
 	jpg := fixture(t, "images/d-420.jpg")
-	rb := NewMemoryBudget(int64(len(jpg)) * 3 / 2)
+	rb := limits.NewMemoryBudget(int64(len(jpg)) * 3 / 2)
 	opt := AnalyzeOptions{ReadBudget: rb}
 	if res := analyzeBytes(t, "a.jpg", jpg, opt); res.Status != StatusDone || !res.HasPHash {
 		t.Fatalf("a.jpg: %+v", res)
@@ -220,17 +222,17 @@ func TestAnalyzeHoldsImageBytesWithinTheReadBudget(t *testing.T) {
 	if rb.Peak() != int64(len(jpg)) || rb.InUse() != 0 {
 		t.Errorf("peak %d (want the file's %d bytes), in use %d after", rb.Peak(), len(jpg), rb.InUse())
 	}
-	big := NewMemoryBudget(int64(len(jpg)) / 2)
+	big := limits.NewMemoryBudget(int64(len(jpg)) / 2)
 	if res := analyzeBytes(t, "b.jpg", jpg, AnalyzeOptions{ReadBudget: big}); res.Status != StatusDone || big.InUse() != 0 {
 		t.Errorf("a file over the whole budget: %s %q, in use %d", res.Status, res.Error, big.InUse())
 	}
-	video := NewMemoryBudget(1 << 20)
+	video := limits.NewMemoryBudget(1 << 20)
 	if res := analyzeBytes(t, "v.mp4", fixture(t, "meta/sample.mp4"), AnalyzeOptions{ReadBudget: video}); res.Status != StatusDone || video.Peak() != 0 {
 		t.Errorf("video: %s, read budget peak %d", res.Status, video.Peak())
 	}
 
 	// Workers sharing the budget never hold more than it at once.
-	shared := NewMemoryBudget(int64(len(jpg)) * 3 / 2)
+	shared := limits.NewMemoryBudget(int64(len(jpg)) * 3 / 2)
 	dir := t.TempDir()
 	var wg sync.WaitGroup
 	for i := 0; i < 6; i++ {
@@ -257,13 +259,13 @@ func TestAnalyzeHoldsImageBytesWithinTheReadBudget(t *testing.T) {
 // running time still counts.
 func TestWatchdogDoesNotCountWaitingForMemory(t *testing.T) {
 	jpg := fixture(t, "images/d-420.jpg")
-	for name, budgets := range map[string]func(b *MemoryBudget) AnalyzeOptions{
-		"read budget":   func(b *MemoryBudget) AnalyzeOptions { return AnalyzeOptions{ReadBudget: b} },
-		"decode budget": func(b *MemoryBudget) AnalyzeOptions { return AnalyzeOptions{Budget: b} },
+	for name, budgets := range map[string]func(b *limits.MemoryBudget) AnalyzeOptions{
+		"read budget":   func(b *limits.MemoryBudget) AnalyzeOptions { return AnalyzeOptions{ReadBudget: b} },
+		"decode budget": func(b *limits.MemoryBudget) AnalyzeOptions { return AnalyzeOptions{Budget: b} },
 	} {
 		t.Run(name, func(t *testing.T) {
-			b := NewMemoryBudget(1 << 30)
-			hold, err := b.Acquire(context.Background(), 1<<30) // another file holds it all
+			b := limits.NewMemoryBudget(1 << 30)
+			hold, err := b.Acquire(context.Background(), 1<<30, nil) // another file holds it all
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -293,27 +295,5 @@ func TestWatchdogDoesNotCountWaitingForMemory(t *testing.T) {
 				t.Fatalf("after the wait: %v %s %q", o.err, o.res.Status, o.res.Error)
 			}
 		})
-	}
-}
-
-func TestFileClockPausesAndRunsOut(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	c := NewRunClock().start(100*time.Millisecond, cancel)
-	defer c.stop()
-	resume := pauseWatchdog(context.WithValue(ctx, fileClockKey{}, c))
-	select {
-	case <-c.expired:
-		t.Fatal("expired while paused")
-	case <-time.After(250 * time.Millisecond):
-	}
-	resume()
-	select {
-	case <-c.expired:
-	case <-time.After(5 * time.Second):
-		t.Fatal("never expired after resuming")
-	}
-	if ctx.Err() == nil {
-		t.Error("running out did not cancel the analysis")
 	}
 }

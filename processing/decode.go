@@ -15,6 +15,7 @@ import (
 	_ "golang.org/x/image/tiff"
 	_ "golang.org/x/image/webp"
 
+	"shoebox/limits"
 	"shoebox/processing/jpegdc"
 )
 
@@ -28,8 +29,12 @@ const DefaultMaxPixels = 100_000_000
 
 // DecodeLimits bounds what one decode may cost.
 type DecodeLimits struct {
-	MaxPixels int64         // refuse images over this many pixels; 0 = DefaultMaxPixels
-	Budget    *MemoryBudget // shared by all workers; nil = unbounded
+	MaxPixels int64                // refuse images over this many pixels; 0 = DefaultMaxPixels
+	Budget    *limits.MemoryBudget // shared by all workers; nil = unbounded
+	// Clock is the running-time clock of the file being decoded: it stops
+	// while the decode waits for Budget (memory other files hold), so that
+	// the wait does not count against the file's watchdog. nil = none.
+	Clock limits.Waiter
 	// AloneMax is the most one decode may take when it needs more than the
 	// whole Budget: it then waits until nothing else is decoding and runs
 	// alone. Larger decodes are refused. 0 = DefaultAloneMax.
@@ -169,7 +174,7 @@ func acquireDecode(ctx context.Context, lim DecodeLimits, c decodeCost) (release
 	if lim.Budget != nil && c.bytes > lim.Budget.Total() && c.bytes > lim.aloneMax() {
 		return nil, overMemoryLimit(c, lim.aloneMax())
 	}
-	return lim.Budget.Acquire(ctx, c.bytes)
+	return lim.Budget.Acquire(ctx, c.bytes, lim.Clock)
 }
 
 // jpegDCBytes estimates the memory of a DC-only decode: an int16 per block

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"shoebox/limits"
 )
 
 func hostilePNGChunk(typ string, data []byte) []byte {
@@ -90,7 +92,7 @@ func TestHostileShapes(t *testing.T) {
 			lim := DecodeLimits{}
 			if strings.Contains(tc.name, "300 MP") {
 				lim.MaxPixels = 300e6
-				lim.Budget = NewMemoryBudget(64 << 20)
+				lim.Budget = limits.NewMemoryBudget(64 << 20)
 			}
 			var before, after runtime.MemStats
 			runtime.GC()
@@ -127,7 +129,7 @@ func TestBudgetBoundsConcurrentDecodes(t *testing.T) {
 	for _, n := range []string{"c.png", "c.bmp", "c.tiff", "c.gif", "a-420.jpg", "d-420.jpg"} {
 		frames = append(frames, readFixture(t, n))
 	}
-	budget := NewMemoryBudget(600 << 10) // c.png alone needs ~480 KB
+	budget := limits.NewMemoryBudget(600 << 10) // c.png alone needs ~480 KB
 	lim := DecodeLimits{Budget: budget}
 	done := make(chan error)
 	for i := 0; i < 24; i++ {
@@ -149,7 +151,7 @@ func TestBudgetBoundsConcurrentDecodes(t *testing.T) {
 	}
 	// One image larger than the whole budget decodes alone, up to AloneMax;
 	// over it, it is refused: decoding it would go past the bound.
-	small := NewMemoryBudget(1 << 10)
+	small := limits.NewMemoryBudget(1 << 10)
 	if _, err := HashImage(context.Background(), frames[0], "", 0, DecodeLimits{Budget: small}); err != nil {
 		t.Errorf("oversize image under the alone limit: %v, want decoded alone", err)
 	}

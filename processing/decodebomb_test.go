@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"golang.org/x/image/tiff"
+
+	"shoebox/limits"
 )
 
 // flat16 is a w x h 16-bit RGBA image of one colour: it compresses to almost
@@ -85,7 +87,7 @@ func TestDecompressionBombsStayWithinTheBudget(t *testing.T) {
 		paths = append(paths, p)
 	}
 	const budget = 16 << 20
-	opt := AnalyzeOptions{Budget: NewMemoryBudget(budget), AloneMax: budget}
+	opt := AnalyzeOptions{Budget: limits.NewMemoryBudget(budget), AloneMax: budget}
 
 	defer debug.SetGCPercent(debug.SetGCPercent(5)) // garbage of finished decodes goes at once
 	runtime.GC()
@@ -212,7 +214,7 @@ func TestFullSizeBombsAreRefusedFromTheirHeader(t *testing.T) {
 	png16 := pngIHDROnly(9990, 9990)
 	png16[24], png16[25], png16[28] = 16, 6, 1 // 16-bit RGBA, interlaced
 	binary.BigEndian.PutUint32(png16[29:], crc32.ChecksumIEEE(png16[12:29]))
-	lim := DecodeLimits{Budget: NewMemoryBudget(160 << 20)} // AloneMax: the default 512 MB
+	lim := DecodeLimits{Budget: limits.NewMemoryBudget(160 << 20)} // AloneMax: the default 512 MB
 	for name, c := range map[string]struct {
 		data []byte
 		want string
@@ -246,7 +248,7 @@ func TestALargeTIFFOverTheBudgetDecodesAlone(t *testing.T) {
 	if err := tiff.Encode(&b, img, &tiff.Options{Compression: tiff.Deflate}); err != nil {
 		t.Fatal(err)
 	}
-	budget := NewMemoryBudget(160 << 20)
+	budget := limits.NewMemoryBudget(160 << 20)
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(b.Bytes()))
 	if err != nil {
 		t.Fatal(err)

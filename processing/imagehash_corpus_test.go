@@ -20,6 +20,7 @@ import (
 
 	"github.com/gabriel-vasile/mimetype"
 
+	"shoebox/limits"
 	"shoebox/processing/jpegdc"
 )
 
@@ -75,7 +76,7 @@ func TestCorpusThroughput(t *testing.T) {
 		defer func() { useTurbo = jpegdc.TurboAvailable }()
 	}
 	t.Logf("JPEG luma decoder: libjpeg-turbo (cgo) %v", useTurbo)
-	lim := DecodeLimits{Budget: NewMemoryBudget(192 << 20)}
+	lim := DecodeLimits{Budget: limits.NewMemoryBudget(192 << 20)}
 	var next atomic.Int64
 	var mu sync.Mutex
 	outcome := map[string]int{}

@@ -8,6 +8,8 @@ import (
 	"image"
 	"image/jpeg"
 	"testing"
+
+	"shoebox/limits"
 )
 
 // FuzzHashImage: HashImage never panics or hangs on any bytes; with a 4 MP
@@ -37,7 +39,7 @@ func FuzzHashImage(f *testing.F) {
 	})
 }
 
-var fuzzBudget = NewMemoryBudget(64 << 20)
+var fuzzBudget = limits.NewMemoryBudget(64 << 20)
 
 // fuzzRawSeed is a CR2-like TIFF whose IFD0 strip is a small JPEG.
 func fuzzRawSeed() []byte {

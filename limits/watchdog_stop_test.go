@@ -1,6 +1,6 @@
 //go:build unix
 
-package processing
+package limits
 
 import (
 	"bufio"
@@ -26,13 +26,13 @@ func TestWatchdogStoppedChild(t *testing.T) {
 	if os.Getenv(stopChildEnv) == "" {
 		t.Skip("run by TestWatchdogIgnoresAStoppedProcess in a child process")
 	}
-	res, err := withWatchdog(context.Background(), NewRunClock(), time.Second, func(ctx context.Context) (Result, error) {
+	res, err := Watch(context.Background(), NewRunClock(), time.Second, func(ctx context.Context, _ *FileClock) (string, error) {
 		last := time.Now()
 		fmt.Println("working")
 		stopped := false
 		for after := 0; after < 10; {
 			if err := ctx.Err(); err != nil {
-				return Result{}, err
+				return "", err
 			}
 			time.Sleep(10 * time.Millisecond)
 			stopped = stopped || time.Since(last) > 2*time.Second
@@ -41,9 +41,9 @@ func TestWatchdogStoppedChild(t *testing.T) {
 				after++
 			}
 		}
-		return Result{Status: StatusDone}, nil
+		return "done", nil
 	})
-	fmt.Printf("result: %v %s %q\n", err, res.Status, res.Error)
+	fmt.Printf("result: %v %s\n", err, res)
 }
 
 // A process stopped (SIGSTOP, Ctrl-Z) for longer than the file timeout did
@@ -96,7 +96,7 @@ func TestWatchdogIgnoresAStoppedProcess(t *testing.T) {
 	if err := child.Process.Signal(syscall.SIGCONT); err != nil {
 		t.Fatal(err)
 	}
-	if got := next("result:"); got != `result: <nil> done ""` {
+	if got := next("result:"); got != `result: <nil> done` {
 		t.Errorf("after a 3 s stop under a 1 s limit: %s, want the file done", got)
 	}
 }

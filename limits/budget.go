@@ -1,4 +1,4 @@
-package processing
+package limits
 
 import (
 	"context"
@@ -38,6 +38,13 @@ func (b *MemoryBudget) InUse() int64 {
 	return b.used
 }
 
+// Waiting is how many requests are queued for memory.
+func (b *MemoryBudget) Waiting() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.waiters)
+}
+
 // Peak is the largest amount ever acquired at once.
 func (b *MemoryBudget) Peak() int64 {
 	b.mu.Lock()
@@ -50,11 +57,21 @@ func (b *MemoryBudget) clamp(n int64) int64 {
 	return min(max(n, 0), b.total)
 }
 
+// Waiter is the running-time clock of the file that asks for memory
+// (*FileClock is one). Acquire stops it for as long as the request is queued
+// behind memory other files hold: waiting for another file is not this
+// file's running time, and must not make its watchdog abandon it.
+type Waiter interface {
+	WaitBegin() // the file stops running: its clock stops
+	WaitEnd()   // the file runs again: its clock restarts
+}
+
 // Acquire blocks until n bytes are available (a request over the whole budget
-// waits until the budget is empty) or ctx is done. On success it returns a
+// waits until the budget is empty) or ctx is done. While it blocks, the
+// waiting file's clock is stopped (nil: no clock). On success it returns a
 // function that releases the bytes; call it exactly once. A nil budget admits
 // everything.
-func (b *MemoryBudget) Acquire(ctx context.Context, n int64) (release func(), err error) {
+func (b *MemoryBudget) Acquire(ctx context.Context, n int64, clock Waiter) (release func(), err error) {
 	if b == nil {
 		return func() {}, nil
 	}
@@ -69,7 +86,10 @@ func (b *MemoryBudget) Acquire(ctx context.Context, n int64) (release func(), er
 	b.waiters = append(b.waiters, w)
 	b.mu.Unlock()
 	// Waiting for memory another file holds is not this file's running time.
-	defer pauseWatchdog(ctx)()
+	if clock != nil {
+		clock.WaitBegin()
+		defer clock.WaitEnd()
+	}
 
 	select {
 	case <-w.ready:

@@ -1,4 +1,4 @@
-package processing
+package limits
 
 import (
 	"context"
@@ -11,10 +11,10 @@ import (
 func TestMemoryBudgetBlocksUntilFreed(t *testing.T) {
 	b := NewMemoryBudget(100)
 	ctx := context.Background()
-	r1, _ := b.Acquire(ctx, 60)
+	r1, _ := b.Acquire(ctx, 60, nil)
 	got := make(chan struct{})
 	go func() {
-		r2, err := b.Acquire(ctx, 50)
+		r2, err := b.Acquire(ctx, 50, nil)
 		if err != nil {
 			t.Error(err)
 			return
@@ -38,10 +38,10 @@ func TestMemoryBudgetBlocksUntilFreed(t *testing.T) {
 func TestMemoryBudgetOversizeAlone(t *testing.T) {
 	b := NewMemoryBudget(100)
 	ctx := context.Background()
-	r1, _ := b.Acquire(ctx, 10)
+	r1, _ := b.Acquire(ctx, 10, nil)
 	got := make(chan func())
 	go func() {
-		r, _ := b.Acquire(ctx, 1000) // more than the whole budget
+		r, _ := b.Acquire(ctx, 1000, nil) // more than the whole budget
 		got <- r
 	}()
 	select {
@@ -63,10 +63,10 @@ func TestMemoryBudgetOversizeAlone(t *testing.T) {
 
 func TestMemoryBudgetCancel(t *testing.T) {
 	b := NewMemoryBudget(100)
-	r1, _ := b.Acquire(context.Background(), 100)
+	r1, _ := b.Acquire(context.Background(), 100, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 	defer cancel()
-	if _, err := b.Acquire(ctx, 1); err == nil {
+	if _, err := b.Acquire(ctx, 1, nil); err == nil {
 		t.Fatal("acquired from a full budget")
 	}
 	r1()
@@ -74,13 +74,13 @@ func TestMemoryBudgetCancel(t *testing.T) {
 		t.Errorf("in use %d after cancel and release", b.InUse())
 	}
 	// A cancelled waiter at the head must not block those behind it.
-	r2, _ := b.Acquire(context.Background(), 90)
+	r2, _ := b.Acquire(context.Background(), 90, nil)
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	errc := make(chan error)
-	go func() { _, err := b.Acquire(ctx2, 50); errc <- err }()
+	go func() { _, err := b.Acquire(ctx2, 50, nil); errc <- err }()
 	time.Sleep(20 * time.Millisecond)
 	okc := make(chan struct{})
-	go func() { r, _ := b.Acquire(context.Background(), 10); close(okc); r() }()
+	go func() { r, _ := b.Acquire(context.Background(), 10, nil); close(okc); r() }()
 	time.Sleep(20 * time.Millisecond)
 	cancel2()
 	if err := <-errc; err == nil {
@@ -104,7 +104,7 @@ func TestMemoryBudgetStress(t *testing.T) {
 			defer wg.Done()
 			for j := 0; j < 200; j++ {
 				n := int64((i*37+j*11)%400 + 1)
-				r, err := b.Acquire(context.Background(), n)
+				r, err := b.Acquire(context.Background(), n, nil)
 				if err != nil {
 					t.Error(err)
 					return
@@ -132,7 +132,7 @@ func TestMemoryBudgetStress(t *testing.T) {
 
 func TestMemoryBudgetNil(t *testing.T) {
 	var b *MemoryBudget
-	r, err := b.Acquire(context.Background(), 1<<40)
+	r, err := b.Acquire(context.Background(), 1<<40, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

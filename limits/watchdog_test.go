@@ -1,4 +1,4 @@
-package processing
+package limits
 
 import (
 	"context"
@@ -14,7 +14,7 @@ type fakeRunClock struct {
 
 func newFakeRunClock() *fakeRunClock {
 	f := &fakeRunClock{t: time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)}
-	f.RunClock = &RunClock{tick: runTick, gap: runGap, now: func() time.Time { return f.t }, clocks: map[*fileClock]struct{}{}}
+	f.RunClock = &RunClock{tick: runTick, gap: runGap, now: func() time.Time { return f.t }, clocks: map[*FileClock]struct{}{}}
 	return f
 }
 
@@ -36,7 +36,7 @@ func (f *fakeRunClock) jump(d time.Duration) {
 	f.advance()
 }
 
-func expired(c *fileClock) bool { return isExpired(c) }
+func expired(c *FileClock) bool { return isExpired(c) }
 
 func TestRunClockSkipsAWholeProcessGap(t *testing.T) {
 	f := newFakeRunClock()
@@ -81,7 +81,7 @@ func TestRunClockPausedWhileWaitingForMemory(t *testing.T) {
 	other := f.start(time.Second, func() {})
 	defer other.stop()
 	f.pass(500 * time.Millisecond)
-	c.waitBegin()
+	c.WaitBegin()
 	f.pass(5 * time.Second)
 	if expired(c) {
 		t.Fatal("time queued for memory counted")
@@ -89,7 +89,7 @@ func TestRunClockPausedWhileWaitingForMemory(t *testing.T) {
 	if !expired(other) {
 		t.Fatal("the clock of a file that did not wait stopped too")
 	}
-	c.waitEnd()
+	c.WaitEnd()
 	f.pass(500 * time.Millisecond)
 	if !expired(c) {
 		t.Fatal("the clock did not run again after the wait")
@@ -112,5 +112,69 @@ func TestRunClockTicksOnlyWhileFilesAreLive(t *testing.T) {
 	defer r.mu.Unlock()
 	if r.stop != nil || len(r.clocks) != 0 {
 		t.Fatalf("ticker left running after the last file: %d clocks", len(r.clocks))
+	}
+}
+
+func TestFileClockPausesAndRunsOut(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := NewRunClock().start(100*time.Millisecond, cancel)
+	defer c.stop()
+	c.WaitBegin()
+	select {
+	case <-c.expired:
+		t.Fatal("expired while paused")
+	case <-time.After(250 * time.Millisecond):
+	}
+	c.WaitEnd()
+	select {
+	case <-c.expired:
+	case <-time.After(5 * time.Second):
+		t.Fatal("never expired after resuming")
+	}
+	if ctx.Err() == nil {
+		t.Error("running out did not cancel the analysis")
+	}
+}
+
+// The clock a file hands to MemoryBudget.Acquire stops while its request is
+// queued behind another file's memory, and runs again once it is granted.
+func TestAcquireStopsTheWaitingFilesClock(t *testing.T) {
+	f := newFakeRunClock()
+	_, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := f.start(time.Second, cancel)
+	defer c.stop()
+	waits := func() int {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return c.waits
+	}
+	until := func(want int) {
+		for deadline := time.Now().Add(5 * time.Second); waits() != want; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("the clock's waits stayed %d, want %d", waits(), want)
+			}
+		}
+	}
+	b := NewMemoryBudget(100)
+	hold, _ := b.Acquire(context.Background(), 100, nil) // another file holds it all
+	got := make(chan func())
+	go func() {
+		r, _ := b.Acquire(context.Background(), 50, c)
+		got <- r
+	}()
+	until(1)
+	f.pass(5 * time.Second)
+	if expired(c) {
+		t.Fatal("time queued for memory counted")
+	}
+	hold()
+	release := <-got
+	defer release()
+	until(0)
+	f.pass(1500 * time.Millisecond)
+	if !expired(c) {
+		t.Fatal("the clock did not run again once the memory was granted")
 	}
 }
