@@ -16,7 +16,7 @@ import (
 	_ "golang.org/x/image/webp"
 
 	"shoebox/limits"
-	"shoebox/processing/jpegdc"
+	"shoebox/imagehash/jpegdc"
 )
 
 // ErrNotHashable says the file's format cannot be decoded for a perceptual

@@ -21,7 +21,7 @@ import (
 	"github.com/gabriel-vasile/mimetype"
 
 	"shoebox/limits"
-	"shoebox/processing/jpegdc"
+	"shoebox/imagehash/jpegdc"
 )
 
 // corpusFiles lists $SHOEBOX_CORPUS (e.g. /tmp/corpus200 from

@@ -15,7 +15,7 @@ import (
 
 	"github.com/corona10/goimagehash"
 
-	"shoebox/processing/jpegdc"
+	"shoebox/imagehash/jpegdc"
 )
 
 const imgFixtures = "testdata/images"

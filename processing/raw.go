@@ -3,7 +3,7 @@ package processing
 import (
 	"encoding/binary"
 
-	"shoebox/processing/jpegdc"
+	"shoebox/imagehash/jpegdc"
 )
 
 // RAW preview extraction. TIFF-based camera RAW files (CR2, NEF, ARW, DNG,

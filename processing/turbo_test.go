@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"shoebox/processing/jpegdc"
+	"shoebox/imagehash/jpegdc"
 )
 
 // TestTurboHashesAgree: built with -tags libjpegturbo (make test runs it
