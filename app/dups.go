@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 
+	"shoebox/imagehash"
 	"shoebox/media"
 	"shoebox/processing"
 	"shoebox/store"
@@ -138,7 +139,7 @@ func maxPairDistance(files []store.FileRecord) int {
 	for i := range files {
 		for j := i + 1; j < len(files); j++ {
 			if files[i].HasPHash && files[j].HasPHash {
-				d = max(d, processing.HammingDistance(files[i].PHash, files[j].PHash))
+				d = max(d, imagehash.HammingDistance(files[i].PHash, files[j].PHash))
 			}
 		}
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gabriel-vasile/mimetype"
 
+	"shoebox/imagehash"
 	"shoebox/limits"
 )
 
@@ -223,7 +224,7 @@ func analyzeContent(ctx context.Context, in Input, opt AnalyzeOptions, clock *li
 	}
 
 	if data != nil {
-		h, err := HashImage(ctx, data, res.MIME, meta.Orientation, DecodeLimits{MaxPixels: opt.MaxPixels, Budget: opt.Budget, AloneMax: opt.AloneMax, Clock: clock})
+		h, err := imagehash.HashImage(ctx, data, res.MIME, meta.Orientation, imagehash.DecodeLimits{MaxPixels: opt.MaxPixels, Budget: opt.Budget, AloneMax: opt.AloneMax, Clock: clock})
 		switch {
 		case err == nil:
 			res.PHash, res.DHash, res.HasPHash = h.PHash, h.DHash, true
@@ -232,7 +233,7 @@ func analyzeContent(ctx context.Context, in Input, opt AnalyzeOptions, clock *li
 			res.ChromaCb, res.ChromaCr = h.ChromaCb, h.ChromaCr
 		case ctx.Err() != nil:
 			return Result{}, meta, ctx.Err()
-		case errors.Is(err, ErrNotHashable):
+		case errors.Is(err, imagehash.ErrNotHashable):
 			res.Note = "no perceptual hash: " + err.Error()
 		default:
 			res.Status, res.Error = StatusError, err.Error()

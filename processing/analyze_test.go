@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"shoebox/internal/testimg"
 	"shoebox/limits"
 )
 
@@ -57,7 +58,7 @@ func pngHeader(w, h uint32) []byte {
 }
 
 func TestAnalyzeClassifiesSkippedAndErrors(t *testing.T) {
-	jpg := fixture(t, "images/a-420.jpg")
+	jpg := testimg.Photo(t, "a-420.jpg")
 	random := make([]byte, 5000)
 	rand.New(rand.NewSource(1)).Read(random)
 	cases := []struct {
@@ -171,7 +172,7 @@ func withAPP1(t *testing.T, jpg, exifJPG []byte) []byte {
 // mislabelled is an error, and still gets the time it was taken from what is
 // left (EXIF, name, mtime); a file that is not media gets none.
 func TestAnalyzeDatesDamagedPhotos(t *testing.T) {
-	photo := withAPP1(t, fixture(t, "images/d-420.jpg"), fixture(t, "meta/camera_le.jpg"))
+	photo := withAPP1(t, testimg.Photo(t, "d-420.jpg"), fixture(t, "meta/camera_le.jpg"))
 	if res := analyzeBytes(t, "whole.jpg", photo, AnalyzeOptions{}); res.Status != StatusDone || res.Time.Value != "2019-07-04T15:30:12.123+02:00" {
 		t.Fatalf("the spliced fixture itself: %s %q %q", res.Status, res.Error, res.Time.Value)
 	}
@@ -213,7 +214,7 @@ func TestAnalyzeDatesDamagedPhotos(t *testing.T) {
 // a file larger than the whole budget is still analysed (alone); a video is
 // streamed and takes nothing.
 func TestAnalyzeHoldsImageBytesWithinTheReadBudget(t *testing.T) {
-	jpg := fixture(t, "images/d-420.jpg")
+	jpg := testimg.Photo(t, "d-420.jpg")
 	rb := limits.NewMemoryBudget(int64(len(jpg)) * 3 / 2)
 	opt := AnalyzeOptions{ReadBudget: rb}
 	if res := analyzeBytes(t, "a.jpg", jpg, opt); res.Status != StatusDone || !res.HasPHash {
@@ -258,7 +259,7 @@ func TestAnalyzeHoldsImageBytesWithinTheReadBudget(t *testing.T) {
 // memory for longer than its time limit is analysed, not failed; its own
 // running time still counts.
 func TestWatchdogDoesNotCountWaitingForMemory(t *testing.T) {
-	jpg := fixture(t, "images/d-420.jpg")
+	jpg := testimg.Photo(t, "d-420.jpg")
 	for name, budgets := range map[string]func(b *limits.MemoryBudget) AnalyzeOptions{
 		"read budget":   func(b *limits.MemoryBudget) AnalyzeOptions { return AnalyzeOptions{ReadBudget: b} },
 		"decode budget": func(b *limits.MemoryBudget) AnalyzeOptions { return AnalyzeOptions{Budget: b} },

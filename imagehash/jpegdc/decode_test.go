@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"shoebox/internal/testimg"
 	"strings"
 	"testing"
 )
@@ -257,7 +258,7 @@ func TestConfig(t *testing.T) {
 
 func TestHostileHeaders(t *testing.T) {
 	// SOF declaring 65535x65535, no scan data.
-	big := sofJPEG(65535, 65535)
+	big := testimg.JPEGHeader(65535, 65535)
 	if _, _, err := DecodeDC(big, &Options{MaxPixels: 100e6}); err == nil || !strings.Contains(err.Error(), "over the 100 MP limit") {
 		t.Errorf("65535x65535: %v", err)
 	}
@@ -266,7 +267,7 @@ func TestHostileHeaders(t *testing.T) {
 		t.Errorf("config: %+v %v", cfg, err)
 	}
 	// Without a limit it must still fail fast: the data is missing.
-	if _, _, err := DecodeDC(sofJPEG(20000, 20000), nil); err == nil {
+	if _, _, err := DecodeDC(testimg.JPEGHeader(20000, 20000), nil); err == nil {
 		t.Error("no error for a JPEG without scan data")
 	}
 	for _, b := range [][]byte{nil, {0xFF}, {0xFF, 0xD8}, {0xFF, 0xD8, 0xFF}, {0xFF, 0xD8, 0xFF, 0xD9}, []byte("<html>")} {
@@ -274,22 +275,6 @@ func TestHostileHeaders(t *testing.T) {
 			t.Errorf("%q: no error", b)
 		}
 	}
-}
-
-// sofJPEG builds SOI, a DQT, DHTs, an SOF0 of the given size, an SOS with a
-// few bytes of data and no EOI.
-func sofJPEG(w, h int) []byte {
-	var b bytes.Buffer
-	b.Write([]byte{0xFF, 0xD8})
-	b.Write([]byte{0xFF, 0xDB, 0, 67, 0})
-	b.Write(bytes.Repeat([]byte{1}, 64))
-	// DC table 0: one code of length 1 for symbol 0; AC table 0: one code, EOB.
-	b.Write([]byte{0xFF, 0xC4, 0, 20, 0x00, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
-	b.Write([]byte{0xFF, 0xC4, 0, 20, 0x10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
-	b.Write([]byte{0xFF, 0xC0, 0, 11, 8, byte(h >> 8), byte(h), byte(w >> 8), byte(w), 1, 1, 0x11, 0})
-	b.Write([]byte{0xFF, 0xDA, 0, 8, 1, 1, 0x00, 0, 63, 0})
-	b.Write([]byte{0x00, 0x00, 0x00})
-	return b.Bytes()
 }
 
 func TestCancel(t *testing.T) {

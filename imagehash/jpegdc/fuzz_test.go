@@ -3,6 +3,7 @@ package jpegdc
 import (
 	"bytes"
 	"image/jpeg"
+	"shoebox/internal/testimg"
 	"testing"
 )
 
@@ -10,7 +11,7 @@ import (
 // a successful decode has the size its header declares and agrees with
 // image/jpeg about it.
 func FuzzDecodeDC(f *testing.F) {
-	f.Add(sofJPEG(16, 16))
+	f.Add(testimg.JPEGHeader(16, 16))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg, cerr := DecodeConfig(data)
 		img, dcfg, err := DecodeDC(data, &Options{MaxPixels: 1 << 22})

@@ -1,4 +1,4 @@
-package processing
+package imagehash
 
 import (
 	"encoding/binary"

@@ -1,4 +1,4 @@
-package processing
+package imagehash
 
 import (
 	"bytes"
@@ -20,8 +20,8 @@ import (
 
 	"github.com/gabriel-vasile/mimetype"
 
-	"shoebox/limits"
 	"shoebox/imagehash/jpegdc"
+	"shoebox/limits"
 )
 
 // corpusFiles lists $SHOEBOX_CORPUS (e.g. /tmp/corpus200 from

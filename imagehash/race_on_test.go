@@ -1,7 +1,7 @@
-//go:build !race
+//go:build race
 
-package processing
+package imagehash
 
 // raceBuild: the race detector is on (go test -race), which changes what
 // some code allocates.
-const raceBuild = false
+const raceBuild = true

@@ -1,4 +1,4 @@
-package processing
+package imagehash
 
 import (
 	"bytes"
@@ -15,8 +15,8 @@ import (
 	_ "golang.org/x/image/tiff"
 	_ "golang.org/x/image/webp"
 
-	"shoebox/limits"
 	"shoebox/imagehash/jpegdc"
+	"shoebox/limits"
 )
 
 // ErrNotHashable says the file's format cannot be decoded for a perceptual

@@ -1,4 +1,4 @@
-package processing
+package imagehash
 
 import (
 	"bytes"
@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"hash/crc32"
 	"image"
 	"image/png"
 	"runtime"
@@ -14,17 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"shoebox/internal/testimg"
 	"shoebox/limits"
 )
-
-func hostilePNGChunk(typ string, data []byte) []byte {
-	var b bytes.Buffer
-	binary.Write(&b, binary.BigEndian, uint32(len(data)))
-	b.WriteString(typ)
-	b.Write(data)
-	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(typ), data...)))
-	return b.Bytes()
-}
 
 // pngHeaderOnly is a PNG declaring w x h 1-bit gray pixels with a few rows of
 // zlib data: small on disk, enormous when decoded.
@@ -35,28 +26,13 @@ func pngDeclaring(w, h uint32) []byte {
 	binary.BigEndian.PutUint32(ihdr, w)
 	binary.BigEndian.PutUint32(ihdr[4:], h)
 	ihdr[8], ihdr[9] = 1, 0 // 1-bit grayscale
-	b.Write(hostilePNGChunk("IHDR", ihdr))
+	b.Write(testimg.PNGChunk("IHDR", ihdr))
 	var z bytes.Buffer
 	zw := zlib.NewWriter(&z)
 	zw.Write(make([]byte, 1+int(w+7)/8*4))
 	zw.Close()
-	b.Write(hostilePNGChunk("IDAT", z.Bytes()))
-	b.Write(hostilePNGChunk("IEND", nil))
-	return b.Bytes()
-}
-
-// jpegSOF is SOI + tables + an SOF0 declaring w x h + an SOS with a little
-// data, no EOI.
-func jpegSOF(w, h int) []byte {
-	var b bytes.Buffer
-	b.Write([]byte{0xFF, 0xD8})
-	b.Write([]byte{0xFF, 0xDB, 0, 67, 0})
-	b.Write(bytes.Repeat([]byte{1}, 64))
-	b.Write([]byte{0xFF, 0xC4, 0, 20, 0x00, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
-	b.Write([]byte{0xFF, 0xC4, 0, 20, 0x10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
-	b.Write([]byte{0xFF, 0xC0, 0, 11, 8, byte(h >> 8), byte(h), byte(w >> 8), byte(w), 1, 1, 0x11, 0})
-	b.Write([]byte{0xFF, 0xDA, 0, 8, 1, 1, 0x00, 0, 63, 0})
-	b.Write(make([]byte, 64))
+	b.Write(testimg.PNGChunk("IDAT", z.Bytes()))
+	b.Write(testimg.PNGChunk("IEND", nil))
 	return b.Bytes()
 }
 
@@ -77,9 +53,9 @@ func TestHostileShapes(t *testing.T) {
 	}{
 		{"png 100000x100000", pngDeclaring(100000, 100000), "image/png", "over the 100 MP limit", false},
 		{"png 15000x15000 under a 300 MP limit", pngDeclaring(15000, 15000), "image/png", "PNG", false},
-		{"jpeg SOF 65535x65535", jpegSOF(65535, 65535), "image/jpeg", "over the 100 MP limit", false},
-		{"jpeg SOF 9000x9000 no data", jpegSOF(9000, 9000), "image/jpeg", "truncated JPEG", false},
-		{"jpeg zero width", jpegSOF(0, 100), "image/jpeg", "JPEG", false},
+		{"jpeg SOF 65535x65535", testimg.JPEGHeader(65535, 65535), "image/jpeg", "over the 100 MP limit", false},
+		{"jpeg SOF 9000x9000 no data", testimg.JPEGHeader(9000, 9000), "image/jpeg", "truncated JPEG", false},
+		{"jpeg zero width", testimg.JPEGHeader(0, 100), "image/jpeg", "JPEG", false},
 		{"png 7x7", tinyPNG.Bytes(), "image/png", "too small", true},
 		{"png 0x5 declared", pngDeclaring(0, 5), "image/png", "PNG", false},
 		{"png 0x0 declared", pngDeclaring(0, 0), "image/png", "PNG", false},

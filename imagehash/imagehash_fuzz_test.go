@@ -1,4 +1,4 @@
-package processing
+package imagehash
 
 import (
 	"bytes"
@@ -9,13 +9,14 @@ import (
 	"image/jpeg"
 	"testing"
 
+	"shoebox/internal/testimg"
 	"shoebox/limits"
 )
 
 // FuzzHashImage: HashImage never panics or hangs on any bytes; with a 4 MP
 // limit and a 64 MB budget it stays small; a result has a plausible size.
 func FuzzHashImage(f *testing.F) {
-	f.Add(jpegSOF(16, 16), 0)
+	f.Add(testimg.JPEGHeader(16, 16), 0)
 	f.Add(pngDeclaring(64, 64), 3)
 	f.Add(fuzzRawSeed(), 8)
 	f.Fuzz(func(t *testing.T, data []byte, orientation int) {

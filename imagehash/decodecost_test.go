@@ -1,17 +1,15 @@
-package processing
+package imagehash
 
 import (
 	"bytes"
-	"compress/zlib"
 	"context"
-	"encoding/binary"
-	"fmt"
 	"image"
 	"image/color"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
 	"runtime"
+	"shoebox/internal/testimg"
 	"testing"
 
 	"golang.org/x/image/bmp"
@@ -63,47 +61,6 @@ func testPattern(kind string, w, h int) image.Image {
 		return m
 	}
 	panic(kind)
-}
-
-// interlacedPNG encodes m (*image.Gray or *image.NRGBA64) as an Adam7
-// interlaced PNG, which image/png cannot write.
-func interlacedPNG(m image.Image) []byte {
-	var pix []uint8
-	var stride, bpp int
-	var ctype, depth byte
-	switch m := m.(type) {
-	case *image.Gray:
-		pix, stride, bpp, ctype, depth = m.Pix, m.Stride, 1, 0, 8
-	case *image.NRGBA64: // big-endian RGBA, as PNG color type 6 stores it
-		pix, stride, bpp, ctype, depth = m.Pix, m.Stride, 8, 6, 16
-	default:
-		panic(fmt.Sprintf("%T", m))
-	}
-	w, h := m.Bounds().Dx(), m.Bounds().Dy()
-	var raw bytes.Buffer
-	for _, p := range [7][4]int{{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}} {
-		if p[0] >= w || p[1] >= h {
-			continue
-		}
-		for y := p[1]; y < h; y += p[3] {
-			raw.WriteByte(0) // filter: none
-			for x := p[0]; x < w; x += p[2] {
-				raw.Write(pix[y*stride+x*bpp : y*stride+x*bpp+bpp])
-			}
-		}
-	}
-	var z bytes.Buffer
-	zw := zlib.NewWriter(&z)
-	zw.Write(raw.Bytes())
-	zw.Close()
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr, uint32(w))
-	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
-	ihdr[8], ihdr[9], ihdr[12] = depth, ctype, 1
-	out := []byte("\x89PNG\r\n\x1a\n")
-	out = append(out, pngChunk("IHDR", ihdr)...)
-	out = append(out, pngChunk("IDAT", z.Bytes())...)
-	return append(out, pngChunk("IEND", nil)...)
 }
 
 func encodeAs(t testing.TB, enc func(*bytes.Buffer) error) []byte {
@@ -158,8 +115,8 @@ func TestDecodeCostCoversTheDecoders(t *testing.T) {
 			})})
 	}
 	cases = append(cases,
-		tc{"interlaced png gray8", fmtPNG, interlacedPNG(testPattern("gray8", w, h))},
-		tc{"interlaced png rgba16", fmtPNG, interlacedPNG(testPattern("rgba16", w, h))},
+		tc{"interlaced png gray8", fmtPNG, testimg.InterlacedPNG(testPattern("gray8", w, h))},
+		tc{"interlaced png rgba16", fmtPNG, testimg.InterlacedPNG(testPattern("rgba16", w, h))},
 		tc{"bmp rgb8", fmtBMP, encodeAs(t, func(b *bytes.Buffer) error { return bmp.Encode(b, testPattern("rgb8", w, h)) })},
 		tc{"bmp paletted", fmtBMP, encodeAs(t, func(b *bytes.Buffer) error { return bmp.Encode(b, testPattern("paletted", w, h)) })},
 		tc{"gif", fmtGIF, encodeAs(t, func(b *bytes.Buffer) error { return gif.Encode(b, testPattern("paletted", w, h), nil) })},
@@ -224,7 +181,7 @@ func TestDecodeCostHeadersSurviveTruncation(t *testing.T) {
 	for _, n := range []string{"c.png", "c.bmp", "c.tiff", "c.gif", "c.webp", "a-prog.jpg", "a-cmyk.jpg"} {
 		files = append(files, readFixture(t, n))
 	}
-	files = append(files, interlacedPNG(testPattern("gray8", 40, 30)), tiffDeclaring(1<<32-1, 1<<32-1),
+	files = append(files, testimg.InterlacedPNG(testPattern("gray8", 40, 30)), testimg.TIFFDeclaring(1<<32-1, 1<<32-1),
 		[]byte("\xff\xd8\xff\xc0\x00\x00"), []byte("\xff\xd8\xff\xc0\x00\x01\x08"), []byte("RIFF\x00\x00\x00\x00WEBPALPH\xff\xff\xff\xff"))
 	cfg := image.Config{Width: 40, Height: 30, ColorModel: color.RGBAModel}
 	for _, data := range files {

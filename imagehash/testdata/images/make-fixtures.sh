@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the JPEG fixtures of processing/jpegdc and processing tests from
+# Regenerates the JPEG fixtures of imagehash/jpegdc and imagehash tests from
 # Debian wallpapers (mate-backgrounds 1.26.0-1, lomiri-wallpapers-20.04), e.g.
 #   SRC=~/.cache/photo-corpus-src/usr/share/backgrounds bash make-fixtures.sh
 # Needs ImageMagick 6 convert and libjpeg-turbo cjpeg/djpeg/jpegtran.
