@@ -79,9 +79,48 @@ var formatNames = [...]string{"unknown", "JPEG", "PNG", "GIF", "WebP", "TIFF", "
 
 func (f imageFormat) String() string { return formatNames[f] }
 
-// sniffImage recognises the image formats by their magic numbers; mime (from
-// mimetype) decides only when the magic is not recognised.
-func sniffImage(data []byte, mime string) imageFormat {
+// formatOfMIME maps the MIME types mimetype gives image files to the
+// formats decoded here. mimetype has no type of its own for TIFF-based camera
+// RAW (CR2, NEF, ARW, DNG): they are image/tiff.
+var formatOfMIME = map[string]imageFormat{
+	"image/jpeg":             fmtJPEG,
+	"image/png":              fmtPNG,
+	"image/vnd.mozilla.apng": fmtPNG, // hashed from its first (default) image
+	"image/gif":              fmtGIF,
+	"image/webp":             fmtWebP,
+	"image/tiff":             fmtTIFF,
+	"image/bmp":              fmtBMP,
+	"image/x-bmp":            fmtBMP,
+	"image/x-ms-bmp":         fmtBMP,
+	"image/heic":             fmtHEIF,
+	"image/heic-sequence":    fmtHEIF,
+	"image/heif":             fmtHEIF,
+	"image/heif-sequence":    fmtHEIF,
+	"image/avif":             fmtHEIF,
+}
+
+// formatOf says what data is. The MIME type the caller detected with
+// mimetype decides: mimetype read the same magic numbers. The magic numbers
+// are read here (sniffMagic) only where mimetype cannot tell: the caller has
+// no MIME type (the fuzz targets and tests pass "", a thumbnail of a record
+// stored without one) or one that names no image format (a generic
+// application/octet-stream).
+func formatOf(data []byte, mime string) imageFormat {
+	f, ok := formatOfMIME[mime]
+	if !ok {
+		return sniffMagic(data)
+	}
+	if f == fmtBMP && len(data) < 26 {
+		return fmtUnknown // too short to hold its size: nothing to decode
+	}
+	return f
+}
+
+// sniffMagic recognises the image formats by their magic numbers, for data
+// whose MIME type is not known (see formatOf). HEIF is not among them: its
+// ftyp box is shared with video, and only mimetype's brand list tells them
+// apart.
+func sniffMagic(data []byte) imageFormat {
 	switch {
 	case len(data) >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF:
 		return fmtJPEG
@@ -95,10 +134,6 @@ func sniffImage(data []byte, mime string) imageFormat {
 		return fmtTIFF
 	case bytes.HasPrefix(data, []byte("BM")) && len(data) >= 26:
 		return fmtBMP
-	case len(data) >= 12 && string(data[4:8]) == "ftyp":
-		if strings.HasPrefix(mime, "image/hei") || strings.HasPrefix(mime, "image/avif") {
-			return fmtHEIF
-		}
 	}
 	return fmtUnknown
 }
@@ -130,7 +165,7 @@ func decodeReduced(ctx context.Context, data []byte, mime string, minSide int, l
 	if err := ctx.Err(); err != nil {
 		return decoded{}, err
 	}
-	switch f := sniffImage(data, mime); f {
+	switch f := formatOf(data, mime); f {
 	case fmtJPEG:
 		return decodeJPEG(ctx, data, minSide, lim, lumaOnly)
 	case fmtTIFF:

@@ -166,3 +166,29 @@ func TestThumbnail(t *testing.T) {
 		t.Errorf("text: %v", err)
 	}
 }
+
+// The caller's MIME type decides the format; the magic numbers decide only
+// when it has none or a generic one, and never make an ISO-BMFF file HEIF.
+func TestFormatOfTrustsTheMIMEType(t *testing.T) {
+	jpg := readFixture(t, "a-420.jpg")
+	ftyp := []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic")
+	for _, tc := range []struct {
+		data []byte
+		mime string
+		want imageFormat
+	}{
+		{jpg, "image/jpeg", fmtJPEG},
+		{jpg, "", fmtJPEG},
+		{jpg, "application/octet-stream", fmtJPEG},
+		{testimg.TIFFDeclaring(10, 10), "image/tiff", fmtTIFF},
+		{testimg.TIFFDeclaring(10, 10), "", fmtTIFF},
+		{ftyp, "image/heic", fmtHEIF},
+		{ftyp, "", fmtUnknown},
+		{ftyp, "video/mp4", fmtUnknown},
+		{[]byte("BM"), "image/bmp", fmtUnknown},
+	} {
+		if got := formatOf(tc.data, tc.mime); got != tc.want {
+			t.Errorf("%q as %q: %s, want %s", tc.data[:min(8, len(tc.data))], tc.mime, got, tc.want)
+		}
+	}
+}

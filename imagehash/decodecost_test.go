@@ -187,7 +187,7 @@ func TestDecodeCostHeadersSurviveTruncation(t *testing.T) {
 	for _, data := range files {
 		for n := 0; n <= len(data); n += max(1, len(data)/500) {
 			p := data[:n]
-			f := sniffImage(p, "")
+			f := formatOf(p, "")
 			headerSize(p, f)
 			estimateDecode(p, f, cfg)
 			for _, g := range []imageFormat{fmtPNG, fmtTIFF, fmtJPEG, fmtWebP, fmtBMP} {

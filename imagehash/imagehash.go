@@ -37,8 +37,8 @@ type ImageHashes struct {
 const hashSide = 64
 
 // HashImage decodes data (the whole file) at the smallest scale that serves
-// the hash and returns its signature. mime is from mimetype (the content
-// decides; mime only separates HEIF from other ISO-BMFF files). orientation is
+// the hash and returns its signature. mime is from mimetype and decides the
+// format; with "" or a generic type the magic numbers do (formatOf). orientation is
 // the EXIF orientation 1..8 (0 = none) and is applied before hashing. Files
 // whose format cannot be hashed return an error wrapping ErrNotHashable.
 func HashImage(ctx context.Context, data []byte, mime string, orientation int, lim DecodeLimits) (ImageHashes, error) {
