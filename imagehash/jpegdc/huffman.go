@@ -28,7 +28,10 @@ type huffTable struct {
 	nVals   int
 }
 
-// build prepares t from the DHT counts (codes of length 1..16) and symbols.
+// build prepares t from the DHT counts (codes of length 1..16) and symbols:
+// the canonical codes of Annex C (Figures C.1 and C.2, assigned in order of
+// length), with the MAXCODE and VALPTR tables of the DECODE procedure
+// (F.2.2.3, Figure F.15) for the codes the lookahead tables do not hold.
 func (t *huffTable) build(counts *[16]byte, vals []byte) error {
 	*t = huffTable{}
 	var one [1 << lookBits]uint16 // single-symbol skip entries
@@ -93,7 +96,7 @@ func (t *huffTable) build(counts *[16]byte, vals []byte) error {
 }
 
 // bitReader reads the entropy-coded segment of a scan through a 64-bit
-// buffer. Byte stuffing (FF 00) is removed; at a marker or at the end of the
+// buffer (B.1.1.5). Byte stuffing (FF 00, F.1.2.3) is removed; at a marker or at the end of the
 // data it feeds zero bits and counts them in pad, so that a decoder can tell
 // afterwards whether it consumed bits the file does not have.
 type bitReader struct {
@@ -146,7 +149,8 @@ func (b *bitReader) refillSlow() {
 // overrun reports whether bits beyond the end of the segment were consumed.
 func (b *bitReader) overrun() bool { return b.pad > b.n }
 
-// decode returns the next Huffman symbol. The caller guarantees n >= 16.
+// decode returns the next Huffman symbol (DECODE, F.2.2.3). The caller
+// guarantees n >= 16.
 func (b *bitReader) decode(t *huffTable) (byte, error) {
 	e := t.lut[b.acc>>(64-lookBits)]
 	if e != 0 {
@@ -175,7 +179,8 @@ func (b *bitReader) decodeSlow(t *huffTable) (byte, error) {
 }
 
 // receiveExtend reads s bits (s <= 16, n >= s) and sign-extends them as JPEG
-// magnitude categories do.
+// magnitude categories do: RECEIVE (F.2.2.4) then EXTEND (F.2.2.1, Figure
+// F.12).
 func (b *bitReader) receiveExtend(s uint) int32 {
 	if s == 0 {
 		return 0
@@ -187,4 +192,36 @@ func (b *bitReader) receiveExtend(s uint) int32 {
 		v += (-1 << s) + 1
 	}
 	return v
+}
+
+// parseDHT reads Huffman tables (B.2.4.2): class (DC or AC), destination,
+// the number of codes of each length and the symbols.
+func (d *decoder) parseDHT(seg []byte) error {
+	for len(seg) > 0 {
+		if len(seg) < 17 {
+			return formatError("short DHT segment")
+		}
+		tc, th := seg[0]>>4, seg[0]&15
+		if tc > 1 || th > 3 {
+			return formatError("bad DHT table class or id")
+		}
+		var counts [16]byte
+		copy(counts[:], seg[1:17])
+		total := 0
+		for _, c := range counts {
+			total += int(c)
+		}
+		if total == 0 || total > 256 || len(seg) < 17+total {
+			return formatError("bad DHT symbol count")
+		}
+		t := &d.dcTables[th]
+		if tc == 1 {
+			t = &d.acTables[th]
+		}
+		if err := t.build(&counts, seg[17:17+total]); err != nil {
+			return err
+		}
+		seg = seg[17+total:]
+	}
+	return nil
 }
