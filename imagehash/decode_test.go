@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/zlib"
 	"context"
-	"encoding/binary"
 	"errors"
 	"image"
 	"image/png"
@@ -21,12 +20,8 @@ import (
 // zlib data: small on disk, enormous when decoded.
 func pngDeclaring(w, h uint32) []byte {
 	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr, w)
-	binary.BigEndian.PutUint32(ihdr[4:], h)
-	ihdr[8], ihdr[9] = 1, 0 // 1-bit grayscale
-	b.Write(testimg.PNGChunk("IHDR", ihdr))
+	b.WriteString(testimg.PNGSignature)
+	b.Write(testimg.PNGChunk("IHDR", testimg.PNGIHDR(w, h, 1, 0))) // 1-bit grayscale
 	var z bytes.Buffer
 	zw := zlib.NewWriter(&z)
 	zw.Write(make([]byte, 1+int(w+7)/8*4))

@@ -1,11 +1,9 @@
 package processing
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
-	"hash/crc32"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -43,18 +41,8 @@ func fixture(t *testing.T, rel string) []byte {
 // pngHeader is a real PNG signature and IHDR chunk declaring w x h pixels,
 // followed by nothing: the classic decompression bomb shape.
 func pngHeader(w, h uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr, w)
-	binary.BigEndian.PutUint32(ihdr[4:], h)
-	ihdr[8], ihdr[9] = 8, 2
-	binary.Write(&b, binary.BigEndian, uint32(13))
-	chunk := append([]byte("IHDR"), ihdr...)
-	b.Write(chunk)
-	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(chunk))
-	b.Write(make([]byte, 1200))
-	return b.Bytes()
+	b := append([]byte(testimg.PNGSignature), testimg.PNGChunk("IHDR", testimg.PNGIHDR(w, h, 8, 2))...)
+	return append(b, make([]byte, 1200)...)
 }
 
 func TestAnalyzeClassifiesSkippedAndErrors(t *testing.T) {

@@ -369,14 +369,8 @@ func TestExactAgainstLibjpeg(t *testing.T) {
 			t.Errorf("%s: %v", path, err)
 			continue
 		}
-		var pix []byte
-		var stride int
-		switch m := img.(type) {
-		case *image.YCbCr:
-			pix, stride = m.Y, m.YStride
-		case *image.Gray:
-			pix, stride = m.Pix, m.Stride
-		default:
+		pix, stride, ok := lumaOf(img)
+		if !ok {
 			continue // RGB / CMYK: djpeg -grayscale converts colours
 		}
 		out, err := exec.Command(bin, "-scale", "1/8", "-grayscale", "-pnm", path).Output()
@@ -401,4 +395,16 @@ func TestExactAgainstLibjpeg(t *testing.T) {
 			t.Errorf("%s: %d of %d rows differ from libjpeg's 1/8 decode", filepath.Base(path), diff, h)
 		}
 	}
+}
+
+// lumaOf is the luma plane of a gray or YCbCr DC image; ok is false for RGB
+// and CMYK ones.
+func lumaOf(img image.Image) (pix []byte, stride int, ok bool) {
+	switch m := img.(type) {
+	case *image.YCbCr:
+		return m.Y, m.YStride, true
+	case *image.Gray:
+		return m.Pix, m.Stride, true
+	}
+	return nil, 0, false
 }

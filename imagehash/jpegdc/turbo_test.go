@@ -2,7 +2,6 @@ package jpegdc
 
 import (
 	"errors"
-	"image"
 	"os"
 	"testing"
 )
@@ -24,14 +23,8 @@ func TestTurboMatches(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var pix []byte
-		var stride int
-		switch m := img.(type) {
-		case *image.YCbCr:
-			pix, stride = m.Y, m.YStride
-		case *image.Gray:
-			pix, stride = m.Pix, m.Stride
-		default:
+		pix, stride, ok := lumaOf(img)
+		if !ok {
 			continue
 		}
 		tp, fw, fh, err := DecodeDCLumaTurbo(data)

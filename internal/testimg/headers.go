@@ -18,12 +18,20 @@ func PNGChunk(typ string, data []byte) []byte {
 	return binary.BigEndian.AppendUint32(c, crc32.ChecksumIEEE(append([]byte(typ), data...)))
 }
 
-// PNGIHDROnly is a PNG of nothing but a header declaring w x h RGB pixels.
-func PNGIHDROnly(w, h uint32) []byte {
+// PNGSignature starts every PNG file.
+const PNGSignature = "\x89PNG\r\n\x1a\n"
+
+// PNGIHDR is the payload of an IHDR chunk declaring w x h pixels of the given
+// bit depth and colour type (0 gray, 2 RGB, 6 RGBA), not interlaced.
+func PNGIHDR(w, h uint32, depth, colorType byte) []byte {
 	ihdr := binary.BigEndian.AppendUint32(nil, w)
 	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
-	ihdr = append(ihdr, 8, 2, 0, 0, 0)
-	out := append([]byte("\x89PNG\r\n\x1a\n"), PNGChunk("IHDR", ihdr)...)
+	return append(ihdr, depth, colorType, 0, 0, 0)
+}
+
+// PNGIHDROnly is a PNG of nothing but a header declaring w x h RGB pixels.
+func PNGIHDROnly(w, h uint32) []byte {
+	out := append([]byte(PNGSignature), PNGChunk("IHDR", PNGIHDR(w, h, 8, 2))...)
 	return append(out, PNGChunk("IEND", nil)...)
 }
 
@@ -96,11 +104,9 @@ func InterlacedPNG(m image.Image) []byte {
 	zw := zlib.NewWriter(&z)
 	zw.Write(raw.Bytes())
 	zw.Close()
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr, uint32(w))
-	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
-	ihdr[8], ihdr[9], ihdr[12] = depth, ctype, 1
-	out := []byte("\x89PNG\r\n\x1a\n")
+	ihdr := PNGIHDR(uint32(w), uint32(h), depth, ctype)
+	ihdr[12] = 1 // Adam7
+	out := []byte(PNGSignature)
 	out = append(out, PNGChunk("IHDR", ihdr)...)
 	out = append(out, PNGChunk("IDAT", z.Bytes())...)
 	return append(out, PNGChunk("IEND", nil)...)
