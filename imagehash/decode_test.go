@@ -143,21 +143,21 @@ func TestDecodeCancelled(t *testing.T) {
 }
 
 func TestThumbnail(t *testing.T) {
-	img, err := Thumbnail(readFixture(t, "d-420.jpg"), "image/jpeg", 6, 100, DecodeLimits{})
+	img, err := ThumbnailContext(context.Background(), readFixture(t, "d-420.jpg"), "image/jpeg", 6, 100, DecodeLimits{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if b := img.Bounds(); b.Dx() != 63 || b.Dy() != 100 {
 		t.Errorf("thumbnail of a 1024x640 photo, orientation 6, max 100: %v", b)
 	}
-	img, err = Thumbnail(readFixture(t, "c.png"), "image/png", 1, 1000, DecodeLimits{})
+	img, err = ThumbnailContext(context.Background(), readFixture(t, "c.png"), "image/png", 1, 1000, DecodeLimits{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if b := img.Bounds(); b.Dx() != 384 || b.Dy() != 256 {
 		t.Errorf("thumbnail never upscales: %v", b)
 	}
-	if _, err := Thumbnail([]byte("nope"), "text/plain", 1, 100, DecodeLimits{}); !errors.Is(err, ErrNotHashable) {
+	if _, err := ThumbnailContext(context.Background(), []byte("nope"), "text/plain", 1, 100, DecodeLimits{}); !errors.Is(err, ErrNotHashable) {
 		t.Errorf("text: %v", err)
 	}
 }

@@ -290,15 +290,10 @@ func orient(p []float64, s, o int) []float64 {
 	return out
 }
 
-// Thumbnail decodes data at the smallest scale that gives maxSide pixels on
-// the longer side, applies the EXIF orientation and scales it to fit in
-// maxSide x maxSide. The result is an *image.RGBA.
-func Thumbnail(data []byte, mime string, orientation, maxSide int, lim DecodeLimits) (image.Image, error) {
-	return ThumbnailContext(context.Background(), data, mime, orientation, maxSide, lim)
-}
-
-// ThumbnailContext is Thumbnail with a context that cancels the decode (where
-// practical) and the wait for the memory budget.
+// ThumbnailContext decodes data at the smallest scale that gives maxSide
+// pixels on the longer side, applies the EXIF orientation and scales it to
+// fit in maxSide x maxSide. The result is an *image.RGBA. ctx cancels the
+// decode (where practical) and the wait for the memory budget.
 func ThumbnailContext(ctx context.Context, data []byte, mime string, orientation, maxSide int, lim DecodeLimits) (image.Image, error) {
 	if maxSide < 1 {
 		return nil, fmt.Errorf("thumbnail size %d", maxSide)

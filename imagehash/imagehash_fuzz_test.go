@@ -34,7 +34,7 @@ func FuzzHashImage(f *testing.F) {
 		if h.LumaMean < 0 || h.LumaMean > 255.5 || h.LumaStdDev < 0 {
 			t.Fatalf("luma stats %v %v", h.LumaMean, h.LumaStdDev)
 		}
-		if _, err := Thumbnail(data, "", orientation, 32, lim); err != nil {
+		if _, err := ThumbnailContext(context.Background(), data, "", orientation, 32, lim); err != nil {
 			t.Fatalf("hashable but no thumbnail: %v", err)
 		}
 	})
