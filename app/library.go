@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"shoebox/limits"
 	"shoebox/media"
 	"shoebox/processing"
 	"shoebox/store"
@@ -58,10 +59,10 @@ type Library struct {
 	cb  atomic.Pointer[Callbacks]
 	// budget bounds the memory that the decodes of all workers take together;
 	// readBudget the image files they hold in memory.
-	budget, readBudget *processing.MemoryBudget
+	budget, readBudget *limits.MemoryBudget
 	// runClock counts the running time of every file in flight for the
 	// per-file timeout, without the times the process was stopped.
-	runClock *processing.RunClock
+	runClock *limits.RunClock
 
 	noteMu sync.Mutex // orders writes of the owner note
 
@@ -142,8 +143,8 @@ func OpenLibraryWith(path string, opt LibraryOptions) (*Library, error) {
 		return nil, err
 	}
 	l := &Library{db: db, opt: opt, runs: map[uint64]*run{}, unsaved: map[uint64]store.Job{},
-		budget: processing.NewMemoryBudget(decodeBudget), readBudget: processing.NewMemoryBudget(readBudget),
-		runClock: processing.NewRunClock(), kinds: scanJobs}
+		budget: limits.NewMemoryBudget(decodeBudget), readBudget: limits.NewMemoryBudget(readBudget),
+		runClock: limits.NewRunClock(), kinds: scanJobs}
 	if err := l.recoverInterrupted(); err != nil {
 		db.Close()
 		return nil, err

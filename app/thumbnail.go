@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"shoebox/imagehash"
 	"shoebox/processing"
 	"shoebox/store"
 )
@@ -36,6 +37,6 @@ func (l *Library) Thumbnail(rec store.FileRecord, maxSide int) (image.Image, err
 	meta := processing.ReadMetadata(bytes.NewReader(data), int64(len(data)), rec.MIME)
 	// The scan's own budget: thumbnails and analysis together stay within
 	// it, and an image refused there is refused here too.
-	lim := processing.DecodeLimits{Budget: l.budget}
-	return processing.ThumbnailContext(ctx, data, rec.MIME, meta.Orientation, maxSide, lim)
+	lim := imagehash.DecodeLimits{Budget: l.budget}
+	return imagehash.ThumbnailContext(ctx, data, rec.MIME, meta.Orientation, maxSide, lim)
 }

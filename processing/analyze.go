@@ -14,6 +14,9 @@ import (
 	"time"
 
 	"github.com/gabriel-vasile/mimetype"
+
+	"shoebox/imagehash"
+	"shoebox/limits"
 )
 
 // Input names one file to analyse.
@@ -29,9 +32,9 @@ type Input struct {
 
 // AnalyzeOptions tune the analysis. Zero values mean the documented defaults.
 type AnalyzeOptions struct {
-	MinYear   int           // earliest believable year; default 2000
-	MaxPixels int64         // larger images are refused; default 100 MP
-	Budget    *MemoryBudget // decoded pixels, shared by all workers; nil = unbounded
+	MinYear   int                  // earliest believable year; default 2000
+	MaxPixels int64                // larger images are refused; default 100 MP
+	Budget    *limits.MemoryBudget // decoded pixels, shared by all workers; nil = unbounded
 	// AloneMax is the most one decode may take alone (DecodeLimits.AloneMax).
 	AloneMax int64
 	// ReadBudget bounds the image files held in memory at once (each is read
@@ -39,14 +42,14 @@ type AnalyzeOptions struct {
 	// workers, nil = unbounded. It is separate from Budget because a file's
 	// bytes are held while its decode waits for Budget: one budget for both
 	// could deadlock two workers each holding a file.
-	ReadBudget *MemoryBudget
+	ReadBudget *limits.MemoryBudget
 	// Timeout is the per-file watchdog: a file that takes longer than this
 	// plus one second per 50 MB is marked failed. Default 30s.
 	Timeout time.Duration
 	// RunClock measures the running time the Timeout counts, without the
 	// times the whole process did not run. Share one across the workers;
 	// nil = one per file.
-	RunClock *RunClock
+	RunClock *limits.RunClock
 	// MaxImageBytes: image files larger than this are hashed (SHA-256) as a
 	// stream but not decoded. Default 512 MiB.
 	MaxImageBytes int64
@@ -82,8 +85,8 @@ func Analyze(ctx context.Context, in Input, opt AnalyzeOptions) (Result, error) 
 	if fi, err := os.Stat(in.Path); err == nil {
 		limit += time.Duration(fi.Size()/(50<<20)) * time.Second
 	}
-	return withWatchdog(ctx, opt.RunClock, limit, func(fileCtx context.Context) (Result, error) {
-		return withRecover(in.Path, func() (Result, error) { return analyze(fileCtx, in, opt) })
+	return withWatchdog(ctx, opt.RunClock, limit, func(fileCtx context.Context, clock *limits.FileClock) (Result, error) {
+		return withRecover(in.Path, func() (Result, error) { return analyze(fileCtx, in, opt, clock) })
 	})
 }
 
@@ -109,8 +112,8 @@ func withRecover(path string, fn func() (Result, error)) (res Result, err error)
 // sniffLen is how much of a file is read to tell its type.
 const sniffLen = 3072
 
-func analyze(ctx context.Context, in Input, opt AnalyzeOptions) (Result, error) {
-	res, meta, err := analyzeContent(ctx, in, opt)
+func analyze(ctx context.Context, in Input, opt AnalyzeOptions, clock *limits.FileClock) (Result, error) {
+	res, meta, err := analyzeContent(ctx, in, opt, clock)
 	if err != nil || res.Status == StatusSkipped {
 		return res, err
 	}
@@ -129,7 +132,7 @@ func analyze(ctx context.Context, in Input, opt AnalyzeOptions) (Result, error) 
 	return res, nil
 }
 
-func analyzeContent(ctx context.Context, in Input, opt AnalyzeOptions) (res Result, meta Metadata, err error) {
+func analyzeContent(ctx context.Context, in Input, opt AnalyzeOptions, clock *limits.FileClock) (res Result, meta Metadata, err error) {
 	f, err := os.Open(in.Path)
 	if err != nil {
 		return errorResult(openError(err)), meta, nil
@@ -180,7 +183,7 @@ func analyzeContent(ctx context.Context, in Input, opt AnalyzeOptions) (res Resu
 
 	var data []byte
 	if kind == kindImage && size <= opt.MaxImageBytes {
-		release, err := opt.ReadBudget.Acquire(ctx, size)
+		release, err := opt.ReadBudget.Acquire(ctx, size, clock)
 		if err != nil {
 			return Result{}, meta, err
 		}
@@ -221,7 +224,7 @@ func analyzeContent(ctx context.Context, in Input, opt AnalyzeOptions) (res Resu
 	}
 
 	if data != nil {
-		h, err := HashImage(ctx, data, res.MIME, meta.Orientation, DecodeLimits{MaxPixels: opt.MaxPixels, Budget: opt.Budget, AloneMax: opt.AloneMax})
+		h, err := imagehash.HashImage(ctx, data, res.MIME, meta.Orientation, imagehash.DecodeLimits{MaxPixels: opt.MaxPixels, Budget: opt.Budget, AloneMax: opt.AloneMax, Clock: clock})
 		switch {
 		case err == nil:
 			res.PHash, res.DHash, res.HasPHash = h.PHash, h.DHash, true
@@ -230,7 +233,7 @@ func analyzeContent(ctx context.Context, in Input, opt AnalyzeOptions) (res Resu
 			res.ChromaCb, res.ChromaCr = h.ChromaCb, h.ChromaCr
 		case ctx.Err() != nil:
 			return Result{}, meta, ctx.Err()
-		case errors.Is(err, ErrNotHashable):
+		case errors.Is(err, imagehash.ErrNotHashable):
 			res.Note = "no perceptual hash: " + err.Error()
 		default:
 			res.Status, res.Error = StatusError, err.Error()

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"shoebox/limits"
 )
 
 // listedInput lists a file the way the job engine does: its size and mtime.
@@ -83,8 +85,8 @@ func TestAnalyzeNoticesAWriteDuringTheRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := listedInput(t, p)
-	budget := NewMemoryBudget(1 << 20)
-	release, err := budget.Acquire(context.Background(), 1<<20) // hold all of it: the read must wait
+	budget := limits.NewMemoryBudget(1 << 20)
+	release, err := budget.Acquire(context.Background(), 1<<20, nil) // hold all of it: the read must wait
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,10 +101,7 @@ func TestAnalyzeNoticesAWriteDuringTheRead(t *testing.T) {
 	}()
 	// Wait (bounded) until the analysis has looked at the file and queues for memory.
 	for deadline := time.Now().Add(10 * time.Second); ; {
-		budget.mu.Lock()
-		waiting := len(budget.waiters)
-		budget.mu.Unlock()
-		if waiting > 0 {
+		if budget.Waiting() > 0 {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -1,11 +1,9 @@
 package processing
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
-	"hash/crc32"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -13,6 +11,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"shoebox/internal/testimg"
+	"shoebox/limits"
 )
 
 func analyzeBytes(t *testing.T, name string, data []byte, opt AnalyzeOptions) Result {
@@ -40,22 +41,12 @@ func fixture(t *testing.T, rel string) []byte {
 // pngHeader is a real PNG signature and IHDR chunk declaring w x h pixels,
 // followed by nothing: the classic decompression bomb shape.
 func pngHeader(w, h uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr, w)
-	binary.BigEndian.PutUint32(ihdr[4:], h)
-	ihdr[8], ihdr[9] = 8, 2
-	binary.Write(&b, binary.BigEndian, uint32(13))
-	chunk := append([]byte("IHDR"), ihdr...)
-	b.Write(chunk)
-	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(chunk))
-	b.Write(make([]byte, 1200))
-	return b.Bytes()
+	b := append([]byte(testimg.PNGSignature), testimg.PNGChunk("IHDR", testimg.PNGIHDR(w, h, 8, 2))...)
+	return append(b, make([]byte, 1200)...)
 }
 
 func TestAnalyzeClassifiesSkippedAndErrors(t *testing.T) {
-	jpg := fixture(t, "images/a-420.jpg")
+	jpg := testimg.Photo(t, "a-420.jpg")
 	random := make([]byte, 5000)
 	rand.New(rand.NewSource(1)).Read(random)
 	cases := []struct {
@@ -118,7 +109,7 @@ func TestWatchdogAbandonsAHungFile(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
 	start := time.Now()
-	res, err := withWatchdog(context.Background(), nil, 50*time.Millisecond, func(context.Context) (Result, error) {
+	res, err := withWatchdog(context.Background(), nil, 50*time.Millisecond, func(context.Context, *limits.FileClock) (Result, error) {
 		<-release // a parser stuck in a loop that never checks its context
 		return Result{Status: StatusDone}, nil
 	})
@@ -169,7 +160,7 @@ func withAPP1(t *testing.T, jpg, exifJPG []byte) []byte {
 // mislabelled is an error, and still gets the time it was taken from what is
 // left (EXIF, name, mtime); a file that is not media gets none.
 func TestAnalyzeDatesDamagedPhotos(t *testing.T) {
-	photo := withAPP1(t, fixture(t, "images/d-420.jpg"), fixture(t, "meta/camera_le.jpg"))
+	photo := withAPP1(t, testimg.Photo(t, "d-420.jpg"), fixture(t, "meta/camera_le.jpg"))
 	if res := analyzeBytes(t, "whole.jpg", photo, AnalyzeOptions{}); res.Status != StatusDone || res.Time.Value != "2019-07-04T15:30:12.123+02:00" {
 		t.Fatalf("the spliced fixture itself: %s %q %q", res.Status, res.Error, res.Time.Value)
 	}
@@ -211,8 +202,8 @@ func TestAnalyzeDatesDamagedPhotos(t *testing.T) {
 // a file larger than the whole budget is still analysed (alone); a video is
 // streamed and takes nothing.
 func TestAnalyzeHoldsImageBytesWithinTheReadBudget(t *testing.T) {
-	jpg := fixture(t, "images/d-420.jpg")
-	rb := NewMemoryBudget(int64(len(jpg)) * 3 / 2)
+	jpg := testimg.Photo(t, "d-420.jpg")
+	rb := limits.NewMemoryBudget(int64(len(jpg)) * 3 / 2)
 	opt := AnalyzeOptions{ReadBudget: rb}
 	if res := analyzeBytes(t, "a.jpg", jpg, opt); res.Status != StatusDone || !res.HasPHash {
 		t.Fatalf("a.jpg: %+v", res)
@@ -220,17 +211,17 @@ func TestAnalyzeHoldsImageBytesWithinTheReadBudget(t *testing.T) {
 	if rb.Peak() != int64(len(jpg)) || rb.InUse() != 0 {
 		t.Errorf("peak %d (want the file's %d bytes), in use %d after", rb.Peak(), len(jpg), rb.InUse())
 	}
-	big := NewMemoryBudget(int64(len(jpg)) / 2)
+	big := limits.NewMemoryBudget(int64(len(jpg)) / 2)
 	if res := analyzeBytes(t, "b.jpg", jpg, AnalyzeOptions{ReadBudget: big}); res.Status != StatusDone || big.InUse() != 0 {
 		t.Errorf("a file over the whole budget: %s %q, in use %d", res.Status, res.Error, big.InUse())
 	}
-	video := NewMemoryBudget(1 << 20)
+	video := limits.NewMemoryBudget(1 << 20)
 	if res := analyzeBytes(t, "v.mp4", fixture(t, "meta/sample.mp4"), AnalyzeOptions{ReadBudget: video}); res.Status != StatusDone || video.Peak() != 0 {
 		t.Errorf("video: %s, read budget peak %d", res.Status, video.Peak())
 	}
 
 	// Workers sharing the budget never hold more than it at once.
-	shared := NewMemoryBudget(int64(len(jpg)) * 3 / 2)
+	shared := limits.NewMemoryBudget(int64(len(jpg)) * 3 / 2)
 	dir := t.TempDir()
 	var wg sync.WaitGroup
 	for i := 0; i < 6; i++ {
@@ -256,14 +247,14 @@ func TestAnalyzeHoldsImageBytesWithinTheReadBudget(t *testing.T) {
 // memory for longer than its time limit is analysed, not failed; its own
 // running time still counts.
 func TestWatchdogDoesNotCountWaitingForMemory(t *testing.T) {
-	jpg := fixture(t, "images/d-420.jpg")
-	for name, budgets := range map[string]func(b *MemoryBudget) AnalyzeOptions{
-		"read budget":   func(b *MemoryBudget) AnalyzeOptions { return AnalyzeOptions{ReadBudget: b} },
-		"decode budget": func(b *MemoryBudget) AnalyzeOptions { return AnalyzeOptions{Budget: b} },
+	jpg := testimg.Photo(t, "d-420.jpg")
+	for name, budgets := range map[string]func(b *limits.MemoryBudget) AnalyzeOptions{
+		"read budget":   func(b *limits.MemoryBudget) AnalyzeOptions { return AnalyzeOptions{ReadBudget: b} },
+		"decode budget": func(b *limits.MemoryBudget) AnalyzeOptions { return AnalyzeOptions{Budget: b} },
 	} {
 		t.Run(name, func(t *testing.T) {
-			b := NewMemoryBudget(1 << 30)
-			hold, err := b.Acquire(context.Background(), 1<<30) // another file holds it all
+			b := limits.NewMemoryBudget(1 << 30)
+			hold, err := b.Acquire(context.Background(), 1<<30, nil) // another file holds it all
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -293,27 +284,5 @@ func TestWatchdogDoesNotCountWaitingForMemory(t *testing.T) {
 				t.Fatalf("after the wait: %v %s %q", o.err, o.res.Status, o.res.Error)
 			}
 		})
-	}
-}
-
-func TestFileClockPausesAndRunsOut(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	c := NewRunClock().start(100*time.Millisecond, cancel)
-	defer c.stop()
-	resume := pauseWatchdog(context.WithValue(ctx, fileClockKey{}, c))
-	select {
-	case <-c.expired:
-		t.Fatal("expired while paused")
-	case <-time.After(250 * time.Millisecond):
-	}
-	resume()
-	select {
-	case <-c.expired:
-	case <-time.After(5 * time.Second):
-		t.Fatal("never expired after resuming")
-	}
-	if ctx.Err() == nil {
-		t.Error("running out did not cancel the analysis")
 	}
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gabriel-vasile/mimetype"
 
+	"shoebox/imagehash"
 	"shoebox/processing"
 )
 
@@ -75,7 +76,7 @@ func main() {
 		timeIt("metadata", size, func() { meta = processing.ReadMetadata(bytes.NewReader(data), size, mime) })
 		if strings.HasPrefix(mime, "image/") {
 			timeIt("image hash", size, func() {
-				processing.HashImage(ctx, data, mime, meta.Orientation, processing.DecodeLimits{})
+				imagehash.HashImage(ctx, data, mime, meta.Orientation, imagehash.DecodeLimits{})
 			})
 		}
 		timeIt("timestamp", size, func() {

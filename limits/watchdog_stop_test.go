@@ -1,0 +1,102 @@
+//go:build unix
+
+package limits
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// stopChildEnv makes the test binary run TestWatchdogStoppedChild as the
+// child of TestWatchdogIgnoresAStoppedProcess.
+const stopChildEnv = "SHOEBOX_WATCHDOG_STOP_CHILD"
+
+// TestWatchdogStoppedChild analyses a slow but healthy file under a 1 s
+// limit: it works in 10 ms steps until it notices that its parent stopped it
+// (a step that took over 2 s), then 100 ms more. It runs a few hundred ms.
+func TestWatchdogStoppedChild(t *testing.T) {
+	if os.Getenv(stopChildEnv) == "" {
+		t.Skip("run by TestWatchdogIgnoresAStoppedProcess in a child process")
+	}
+	res, err := Watch(context.Background(), NewRunClock(), time.Second, func(ctx context.Context, _ *FileClock) (string, error) {
+		last := time.Now()
+		fmt.Println("working")
+		stopped := false
+		for after := 0; after < 10; {
+			if err := ctx.Err(); err != nil {
+				return "", err
+			}
+			time.Sleep(10 * time.Millisecond)
+			stopped = stopped || time.Since(last) > 2*time.Second
+			last = time.Now()
+			if stopped {
+				after++
+			}
+		}
+		return "done", nil
+	})
+	fmt.Printf("result: %v %s\n", err, res)
+}
+
+// A process stopped (SIGSTOP, Ctrl-Z) for longer than the file timeout did
+// not run during the stop: its files in flight are healthy and must finish.
+func TestWatchdogIgnoresAStoppedProcess(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("stops a child process with SIGSTOP; the signal semantics are only checked on Linux")
+	}
+	child := exec.Command(os.Args[0], "-test.run=^TestWatchdogStoppedChild$", "-test.v")
+	child.Env = append(os.Environ(), stopChildEnv+"=1")
+	out, err := child.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	child.Stderr = os.Stderr
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer child.Wait()
+	defer child.Process.Kill()
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	next := func(prefix string) string {
+		deadline := time.After(60 * time.Second)
+		for {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					t.Fatalf("the child ended before printing %q", prefix)
+				}
+				if strings.HasPrefix(l, prefix) {
+					return l
+				}
+			case <-deadline:
+				t.Fatalf("no %q from the child within 60 s", prefix)
+			}
+		}
+	}
+	next("working")
+	if err := child.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * time.Second) // the lid is closed: three times the file's limit
+	if err := child.Process.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	if got := next("result:"); got != `result: <nil> done` {
+		t.Errorf("after a 3 s stop under a 1 s limit: %s, want the file done", got)
+	}
+}

@@ -1,7 +1,0 @@
-//go:build race
-
-package processing
-
-// raceBuild: the race detector is on (go test -race), which changes what
-// some code allocates.
-const raceBuild = true
