@@ -10,6 +10,7 @@ import (
 
 	"github.com/rwcarlsen/goexif/exif"
 	"github.com/rwcarlsen/goexif/tiff"
+	"shoebox/datetime"
 )
 
 // EXIF reading: walkTIFF validates the structure and keeps the wanted tags;
@@ -133,10 +134,10 @@ func readEXIF(r io.ReaderAt, base, size int64, where string, md *Metadata) {
 		return s, err == nil
 	}
 	if s, ok := str(exif.Make); ok {
-		md.Make = cleanText(s)
+		md.Make = datetime.CleanText(s)
 	}
 	if s, ok := str(exif.Model); ok {
-		md.Model = cleanText(s)
+		md.Model = datetime.CleanText(s)
 	}
 	if tg, err := x.Get(exif.Orientation); err == nil {
 		if o, err := tg.Int(0); err == nil && o >= 1 && o <= 8 {
@@ -150,28 +151,28 @@ func readEXIF(r io.ReaderAt, base, size int64, where string, md *Metadata) {
 		if !ok {
 			continue
 		}
-		c, st := parseEXIFDateTime(raw)
+		c, st := datetime.ParseEXIF(raw)
 		switch st {
-		case exifDateEmpty:
+		case datetime.EXIFEmpty:
 			continue
-		case exifDateGarbage:
-			md.Problems = append(md.Problems, fmt.Sprintf("EXIF: %s is not a date: %q", d.label, cleanText(raw)))
+		case datetime.EXIFGarbage:
+			md.Problems = append(md.Problems, fmt.Sprintf("EXIF: %s is not a date: %q", d.label, datetime.CleanText(raw)))
 			continue
 		}
 		detail := "EXIF " + d.label
 		if ss, ok := str(d.subSec); ok {
-			if f := subSecDigits(ss); f != "" && c.Frac == "" {
+			if f := datetime.SubSecDigits(ss); f != "" && c.Frac == "" {
 				c.Frac = f
 				detail += " + " + string(d.subSec)
 			}
 		}
 		if f, ok := tags.Exif[d.offset]; ok && !c.ZoneKnown {
 			if s, ok := tiffASCII(f); ok {
-				if off, ok := parseOffset(s); ok {
+				if off, ok := datetime.ParseOffset(s); ok {
 					c.ZoneKnown, c.Offset = true, off
 					detail += fmt.Sprintf(" + OffsetTime 0x%04X %q", d.offset, strings.TrimSpace(s))
 				} else if strings.Trim(s, " :\x00") != "" {
-					md.Problems = append(md.Problems, fmt.Sprintf("EXIF: offset 0x%04X is not a time zone offset: %q", d.offset, cleanText(s)))
+					md.Problems = append(md.Problems, fmt.Sprintf("EXIF: offset 0x%04X is not a time zone offset: %q", d.offset, datetime.CleanText(s)))
 				}
 			}
 		}
@@ -180,97 +181,4 @@ func readEXIF(r io.ReaderAt, base, size int64, where string, md *Metadata) {
 			Detail: detail + ", in " + where + fmt.Sprintf(" (raw %q)", strings.TrimRight(raw, "\x00 ")),
 		})
 	}
-}
-
-// cleanText trims spaces and NULs and drops control characters.
-func cleanText(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7F {
-			return -1
-		}
-		return r
-	}, s)
-	return strings.TrimSpace(s)
-}
-
-type exifDateStatus int
-
-const (
-	exifDateOK exifDateStatus = iota
-	exifDateEmpty
-	exifDateGarbage
-)
-
-// parseEXIFDateTime parses "YYYY:MM:DD HH:MM:SS" and the variants cameras and
-// software write ("-" or "/" date separators, "T", a fraction, a zone). All
-// zeros and blanks (the EXIF spelling of "unknown") are exifDateEmpty. The
-// result is not calendar-validated: 30 February comes back as written.
-func parseEXIFDateTime(raw string) (civil, exifDateStatus) {
-	s := strings.TrimSpace(strings.TrimRight(raw, "\x00"))
-	if strings.Trim(s, " :0-/T") == "" {
-		return civil{}, exifDateEmpty
-	}
-	var c civil
-	if len(s) < 19 {
-		// A date alone ("2019:07:04") is still a date.
-		if len(s) == 10 && isDigits(s[:4]) && isDigits(s[5:7]) && isDigits(s[8:10]) && isSep(s[4]) && s[4] == s[7] {
-			c.Year, c.Month, c.Day = atoi(s[:4]), atoi(s[5:7]), atoi(s[8:10])
-			c.Prec = precDate
-			return c, exifDateOK
-		}
-		return c, exifDateGarbage
-	}
-	if !(isDigits(s[:4]) && isSep(s[4]) && isDigits(s[5:7]) && isSep(s[7]) && isDigits(s[8:10]) &&
-		(s[10] == ' ' || s[10] == 'T') && isDigits(s[11:13]) && s[13] == ':' && isDigits(s[14:16]) &&
-		s[16] == ':' && isDigits(s[17:19])) {
-		return c, exifDateGarbage
-	}
-	c = civil{Year: atoi(s[:4]), Month: atoi(s[5:7]), Day: atoi(s[8:10]),
-		Hour: atoi(s[11:13]), Min: atoi(s[14:16]), Sec: atoi(s[17:19]), Prec: precTime}
-	rest := strings.TrimSpace(s[19:])
-	if strings.HasPrefix(rest, ".") {
-		i := 1
-		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
-			i++
-		}
-		c.Frac, rest = subSecDigits(rest[1:i]), strings.TrimSpace(rest[i:])
-	}
-	if rest != "" {
-		if off, ok := parseOffset(rest); ok {
-			c.ZoneKnown, c.Offset = true, off
-		}
-	}
-	return c, exifDateOK
-}
-
-// subSecDigits keeps the leading decimal digits of a SubSecTime value (at most 9).
-func subSecDigits(s string) string {
-	s = strings.TrimSpace(strings.TrimRight(s, "\x00"))
-	i := 0
-	for i < len(s) && i < 9 && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	return s[:i]
-}
-
-func isSep(b byte) bool { return b == ':' || b == '-' || b == '/' || b == '.' }
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-func atoi(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		n = n*10 + int(s[i]-'0')
-	}
-	return n
 }

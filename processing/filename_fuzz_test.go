@@ -1,6 +1,10 @@
 package processing
 
-import "testing"
+import (
+	"testing"
+
+	"shoebox/datetime"
+)
 
 func FuzzParseFilenameTime(f *testing.F) {
 	for _, p := range namePatterns {
@@ -17,11 +21,11 @@ func FuzzParseFilenameTime(f *testing.F) {
 			}
 			return
 		}
-		v, vok := parseValue(c.Value)
-		if !vok || !v.calendarOK() {
+		v, vok := datetime.ParseValue(c.Value)
+		if !vok || !v.CalendarOK() {
 			t.Fatalf("%q gave an invalid value %q", name, c.Value)
 		}
-		if (v.Prec == precTime) != (c.Kind == KindFilenameTime) || c.Source != SourceFilename {
+		if (v.Prec == datetime.PrecTime) != (c.Kind == KindFilenameTime) || c.Source != SourceFilename {
 			t.Fatalf("%q: kind %s for value %q", name, c.Kind, c.Value)
 		}
 		if v.String() != c.Value {

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"shoebox/datetime"
 )
 
 // Fuzz targets for every container parser. Invariants: no panic, every
@@ -18,7 +20,7 @@ func checkMeta(t *testing.T, md Metadata) {
 		if c.Source == "" || c.Detail == "" {
 			t.Fatalf("candidate without source/detail: %+v", c)
 		}
-		if _, ok := parseValue(c.Value); !ok {
+		if _, ok := datetime.ParseValue(c.Value); !ok {
 			t.Fatalf("candidate value %q does not parse", c.Value)
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"shoebox/datetime"
 )
 
 // ISOBMFF (HEIF/HEIC images, MP4 and QuickTime MOV videos): a bounded box walker.
@@ -381,7 +383,7 @@ func parseMvhd(r io.ReaderAt, b isoBox, md *Metadata) (Candidate, bool) {
 		return Candidate{}, false
 	}
 	t := mp4Epoch.Add(time.Duration(secs) * time.Second)
-	return Candidate{Kind: KindVideoCreation, Source: SourceVideo, Value: civilFromTime(t, true).String(),
+	return Candidate{Kind: KindVideoCreation, Source: SourceVideo, Value: datetime.FromTime(t, true).String(),
 		Detail: fmt.Sprintf("mvhd creation_time %d s since 1904-01-01 (UTC)", secs)}, true
 }
 
@@ -434,13 +436,13 @@ func parseQuickTimeMeta(r io.ReaderAt, b isoBox, md *Metadata) []Candidate {
 		if !ok {
 			continue
 		}
-		c, ok := parseISO(val)
-		if !ok || c.Prec != precTime {
-			md.Problems = append(md.Problems, fmt.Sprintf("video: %s is not a date-time: %q", name, cleanText(val)))
+		c, ok := datetime.ParseISO(val)
+		if !ok || c.Prec != datetime.PrecTime {
+			md.Problems = append(md.Problems, fmt.Sprintf("video: %s is not a date-time: %q", name, datetime.CleanText(val)))
 			continue
 		}
 		out = append(out, Candidate{Kind: KindVideoCreation, Source: SourceVideo, Value: c.String(),
-			Detail: fmt.Sprintf("QuickTime metadata %s %q", name, cleanText(val))})
+			Detail: fmt.Sprintf("QuickTime metadata %s %q", name, datetime.CleanText(val))})
 	}
 	return out
 }

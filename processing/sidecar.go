@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"shoebox/datetime"
 )
 
 // Sidecar files next to a media file: Google Takeout JSON and XMP.
@@ -132,7 +134,7 @@ func takeoutCandidate(path string, problems *[]sidecarProblem) (Candidate, bool)
 			detail += fmt.Sprintf("; its title %q differs from the file name", j.Title)
 		}
 		return Candidate{Kind: KindTakeout, Source: SourceSidecar,
-			Value: civilFromTime(time.Unix(secs, 0).UTC(), true).String(), Detail: detail}, true
+			Value: datetime.FromTime(time.Unix(secs, 0).UTC(), true).String(), Detail: detail}, true
 	}
 	return Candidate{}, false
 }
@@ -175,18 +177,18 @@ func xmpCandidate(path string, problems *[]sidecarProblem) (Candidate, bool) {
 		if !ok {
 			return Candidate{}, false
 		}
-		c, ok := parseISO(val)
+		c, ok := datetime.ParseISO(val)
 		if !ok {
-			if c2, st := parseEXIFDateTime(val); st == exifDateOK {
+			if c2, st := datetime.ParseEXIF(val); st == datetime.EXIFOK {
 				c, ok = c2, true
 			}
 		}
 		if !ok {
-			*problems = append(*problems, xmpProblem(fmt.Sprintf("XMP sidecar %q: %s %q is not a date", name, field, cleanText(val))))
+			*problems = append(*problems, xmpProblem(fmt.Sprintf("XMP sidecar %q: %s %q is not a date", name, field, datetime.CleanText(val))))
 			return Candidate{}, false
 		}
 		return Candidate{Kind: KindXMP, Source: SourceSidecar, Value: c.String(),
-			Detail: fmt.Sprintf("XMP sidecar %q %s %q", name, field, cleanText(val))}, true
+			Detail: fmt.Sprintf("XMP sidecar %q %s %q", name, field, datetime.CleanText(val))}, true
 	}
 	return Candidate{}, false
 }

@@ -179,31 +179,6 @@ func TestEXIFPayloadIsSmallAndWellFormed(t *testing.T) {
 	}
 }
 
-func TestParseEXIFDateTime(t *testing.T) {
-	for _, tc := range []struct {
-		raw, want string
-		st        exifDateStatus
-	}{
-		{"2019:07:04 15:30:12", "2019-07-04T15:30:12", exifDateOK},
-		{"2019:07:04 15:30:12\x00", "2019-07-04T15:30:12", exifDateOK},
-		{"2019-07-04 15:30:12", "2019-07-04T15:30:12", exifDateOK},
-		{"2019:07:04 15:30:12.5+01:00", "2019-07-04T15:30:12.5+01:00", exifDateOK},
-		{"2019:02:30 10:00:00", "2019-02-30T10:00:00", exifDateOK}, // not a calendar time: validation rejects it
-		{"2019:07:04", "2019-07-04", exifDateOK},
-		{"0000:00:00 00:00:00", "", exifDateEmpty},
-		{"    :  :     :  :  ", "", exifDateEmpty},
-		{"", "", exifDateEmpty},
-		{"\x00\x00\x00", "", exifDateEmpty},
-		{"garbage!", "", exifDateGarbage},
-		{"2019:07:04 1x:30:12", "", exifDateGarbage},
-	} {
-		c, st := parseEXIFDateTime(tc.raw)
-		if st != tc.st || (st == exifDateOK && c.String() != tc.want) {
-			t.Errorf("parseEXIFDateTime(%q) = %q, %v; want %q, %v", tc.raw, c.String(), st, tc.want, tc.st)
-		}
-	}
-}
-
 // TestDateTimeOriginalInIFD0: some software writes Exif-IFD tags into IFD0.
 func TestDateTimeOriginalInIFD0(t *testing.T) {
 	b := buildTIFF(binary.LittleEndian, nil, []tEnt{asciiEnt(tagMake, "X"), asciiEnt(tagDateTimeOriginal, "2019:07:04 15:30:12"), asciiEnt(tagOffsetTimeOriginal, "-05:00")}, nil)

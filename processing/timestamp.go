@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"shoebox/datetime"
 )
 
 // TimestampInput is everything DetermineTimestamp looks at.
@@ -95,7 +97,7 @@ var factoryDefaultYears = map[int]bool{2000: true, 2001: true, 2002: true, 2003:
 // eval is a candidate under evaluation.
 type eval struct {
 	c       *Candidate
-	v       civil
+	v       datetime.Civil
 	valid   bool
 	rank    int
 	str     strength
@@ -175,7 +177,7 @@ func DetermineTimestamp(in TimestampInput, opts TimestampOptions) Timestamp {
 	}
 	if !in.ModTime.IsZero() {
 		cands = append(cands, Candidate{Kind: KindMtime, Source: SourceMtime,
-			Value: civilFromTime(in.ModTime.UTC().Truncate(time.Second), true).String(), Detail: "file modification time (UTC)"})
+			Value: datetime.FromTime(in.ModTime.UTC().Truncate(time.Second), true).String(), Detail: "file modification time (UTC)"})
 	}
 
 	// Validate.
@@ -184,12 +186,12 @@ func DetermineTimestamp(in TimestampInput, opts TimestampOptions) Timestamp {
 		e := &eval{c: &cands[i]}
 		e.rank, e.str = ruleOf(cands[i].Kind)
 		evs[i] = e
-		v, ok := parseValue(cands[i].Value)
+		v, ok := datetime.ParseValue(cands[i].Value)
 		switch {
 		case cands[i].Rejected:
 		case !ok:
 			e.c.Rejected, e.c.Reason = true, "unreadable value"
-		case !v.calendarOK():
+		case !v.CalendarOK():
 			e.c.Rejected, e.c.Reason = true, "not a calendar time"
 		case v.Year < minYear:
 			e.c.Rejected, e.c.Reason = true, fmt.Sprintf("before the minimum valid year %d", minYear)
@@ -219,7 +221,7 @@ func DetermineTimestamp(in TimestampInput, opts TimestampOptions) Timestamp {
 	best.c.Chosen = true
 	ts.Value = best.c.Value
 	ts.Time = best.v.Time()
-	ts.ZoneKnown = best.v.ZoneKnown && best.v.Prec == precTime
+	ts.ZoneKnown = best.v.ZoneKnown && best.v.Prec == datetime.PrecTime
 	ts.Source = best.c.Source
 	ts.Confidence, ts.Conflict = grade(best, evs, in.Meta, namePat)
 	if local, ok := localWallClock(best, evs); ok {
@@ -236,13 +238,13 @@ func DetermineTimestamp(in TimestampInput, opts TimestampOptions) Timestamp {
 // picture was taken. The person then sees the local time they remember
 // (12:47 in New York, not 17:47Z), with the offset and the chosen source's
 // fraction of a second. The chosen candidate's Detail says so.
-func localWallClock(best *eval, evs []*eval) (civil, bool) {
-	if best.v.Prec != precTime || !best.v.ZoneKnown || best.v.Offset != 0 {
-		return civil{}, false
+func localWallClock(best *eval, evs []*eval) (datetime.Civil, bool) {
+	if best.v.Prec != datetime.PrecTime || !best.v.ZoneKnown || best.v.Offset != 0 {
+		return datetime.Civil{}, false
 	}
 	var wall *eval
 	for _, o := range evs {
-		if o == best || !o.valid || o.demoted || o.v.Prec != precTime || o.v.ZoneKnown ||
+		if o == best || !o.valid || o.demoted || o.v.Prec != datetime.PrecTime || o.v.ZoneKnown ||
 			(o.c.Source != SourceEXIF && o.c.Source != SourceFilename && o.c.Kind != KindXMP) {
 			continue
 		}
@@ -251,7 +253,7 @@ func localWallClock(best *eval, evs []*eval) (civil, bool) {
 		}
 	}
 	if wall == nil {
-		return civil{}, false
+		return datetime.Civil{}, false
 	}
 	utc := best.v.Time()
 	w := wall.v
@@ -259,9 +261,9 @@ func localWallClock(best *eval, evs []*eval) (civil, bool) {
 	d := w.Time().Sub(utc.Truncate(time.Second))
 	off := d.Round(zoneStep)
 	if off == 0 || off < -14*time.Hour || off > 14*time.Hour || (d-off).Abs() > time.Second {
-		return civil{}, false
+		return datetime.Civil{}, false
 	}
-	local := civilFromTime(utc.In(time.FixedZone("", int(off/time.Second))), true)
+	local := datetime.FromTime(utc.In(time.FixedZone("", int(off/time.Second))), true)
 	best.c.Detail += fmt.Sprintf("; local time %s: the %s %s reads the same instant at UTC%s",
 		local.String(), wall.c.Kind, wall.c.Value, formatOffsetSigned(int(off/time.Second)))
 	return local, true
@@ -272,7 +274,7 @@ func formatOffsetSigned(off int) string {
 	if off == 0 {
 		return "+00:00"
 	}
-	return formatOffset(off)
+	return datetime.FormatOffset(off)
 }
 
 func firstNonEmpty(ss ...string) string {
@@ -300,12 +302,12 @@ func (e *eval) effStrength() strength {
 
 // inFuture reports whether v is later than now plus one day. A wall clock
 // without a zone is compared as if it were UTC: the day of margin covers zones.
-func inFuture(v civil, now time.Time) bool {
+func inFuture(v datetime.Civil, now time.Time) bool {
 	limit := now.Add(24 * time.Hour)
 	switch v.Prec {
-	case precYear:
+	case datetime.PrecYear:
 		return v.Year > limit.UTC().Year()
-	case precDate:
+	case datetime.PrecDate:
 		l := limit.UTC()
 		return v.Time().After(time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC))
 	}
@@ -320,7 +322,7 @@ func detectTraps(evs []*eval, namePat *namePattern) {
 	// A camera clock never set: EXIF at 1 January of a factory-default year
 	// while an independent source (name, folder, sidecar, video) says another day.
 	for _, e := range evs {
-		if !e.valid || e.c.Source != SourceEXIF || e.v.Prec != precTime || e.v.Month != 1 || e.v.Day != 1 {
+		if !e.valid || e.c.Source != SourceEXIF || e.v.Prec != datetime.PrecTime || e.v.Month != 1 || e.v.Day != 1 {
 			continue
 		}
 		for _, o := range evs {
@@ -393,14 +395,14 @@ func grade(best *eval, evs []*eval, md Metadata, namePat *namePattern) (Confiden
 		if o == best || !o.valid || o.effStrength() != strengthStrong {
 			continue
 		}
-		if o.v.Prec == precTime && !agree(best.v, o.v) {
+		if o.v.Prec == datetime.PrecTime && !agree(best.v, o.v) {
 			o.c.Detail += "; disagrees with the chosen " + string(best.c.Kind)
 			return ConfidenceLow, fmt.Sprintf("%s %s disagrees with %s %s", best.c.Kind, best.c.Value, o.c.Kind, o.c.Value)
 		}
 	}
 	// Confirmed by an independent source.
 	for _, o := range evs {
-		if o == best || !o.valid || o.noVote || o.demoted || o.c.Source == best.c.Source || o.v.Prec != precTime {
+		if o == best || !o.valid || o.noVote || o.demoted || o.c.Source == best.c.Source || o.v.Prec != datetime.PrecTime {
 			continue
 		}
 		if agree(best.v, o.v) {
@@ -429,7 +431,7 @@ func grade(best *eval, evs []*eval, md Metadata, namePat *namePattern) (Confiden
 
 // wallOrInstant returns the two times to compare: instants when both zones
 // are known, wall clocks otherwise.
-func wallOrInstant(a, b civil) (time.Time, time.Time) {
+func wallOrInstant(a, b datetime.Civil) (time.Time, time.Time) {
 	if a.ZoneKnown && b.ZoneKnown {
 		return a.Time(), b.Time()
 	}
@@ -441,7 +443,7 @@ func wallOrInstant(a, b civil) (time.Time, time.Time) {
 // agree: two full times are the same minute, or differ by a whole number of
 // quarter hours up to 14 hours that a time zone explains (India is UTC+5:30,
 // Nepal UTC+5:45).
-func agree(a, b civil) bool {
+func agree(a, b datetime.Civil) bool {
 	ta, tb := wallOrInstant(a, b)
 	d := ta.Sub(tb)
 	if d < 0 {
@@ -462,8 +464,8 @@ func agree(a, b civil) bool {
 const zoneStep = 15 * time.Minute
 
 // sameDay: a and b can be the same day (one day of slack for time zones).
-func sameDay(a, b civil) bool {
-	if a.Prec == precYear || b.Prec == precYear {
+func sameDay(a, b datetime.Civil) bool {
+	if a.Prec == datetime.PrecYear || b.Prec == datetime.PrecYear {
 		return consistent(a, b)
 	}
 	da := time.Date(a.Year, time.Month(a.Month), a.Day, 0, 0, 0, 0, time.UTC)
@@ -473,11 +475,11 @@ func sameDay(a, b civil) bool {
 }
 
 // consistent: b does not contradict a at b's precision.
-func consistent(a, b civil) bool {
+func consistent(a, b datetime.Civil) bool {
 	switch {
-	case a.Prec == precTime && b.Prec == precTime:
+	case a.Prec == datetime.PrecTime && b.Prec == datetime.PrecTime:
 		return agree(a, b)
-	case a.Prec == precYear || b.Prec == precYear:
+	case a.Prec == datetime.PrecYear || b.Prec == datetime.PrecYear:
 		// allow a zone to move a time across New Year
 		ay, by := a.Year, b.Year
 		if ay == by {
@@ -487,8 +489,8 @@ func consistent(a, b civil) bool {
 		if hi-lo != 1 {
 			return false
 		}
-		for _, c := range []civil{a, b} {
-			if c.Prec != precYear && ((c.Month == 12 && c.Day == 31) || (c.Month == 1 && c.Day == 1)) {
+		for _, c := range []datetime.Civil{a, b} {
+			if c.Prec != datetime.PrecYear && ((c.Month == 12 && c.Day == 31) || (c.Month == 1 && c.Day == 1)) {
 				return true
 			}
 		}

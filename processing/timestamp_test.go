@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"shoebox/datetime"
 )
 
 var testNow = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
@@ -181,7 +183,7 @@ func TestDetermineTimestampScenarios(t *testing.T) {
 					chosen++
 					// The value is the candidate's, or the same instant in
 					// the local time the other candidates revealed.
-					v, _ := parseValue(c.Value)
+					v, _ := datetime.ParseValue(c.Value)
 					if (c.Value != ts.Value && !(v.ZoneKnown && ts.ZoneKnown && v.Time().Equal(ts.Time))) || c.Rejected {
 						t.Errorf("chosen candidate %+v does not match", c)
 					}
