@@ -15,6 +15,7 @@ import (
 	_ "golang.org/x/image/tiff"
 	_ "golang.org/x/image/webp"
 
+	"shoebox/meta"
 	"shoebox/processing/jpegdc"
 )
 
@@ -129,7 +130,7 @@ func decodeReduced(ctx context.Context, data []byte, mime string, minSide int, l
 	case fmtJPEG:
 		return decodeJPEG(ctx, data, minSide, lim, lumaOnly)
 	case fmtTIFF:
-		if prev, ok := findRawPreview(data); ok {
+		if prev, ok := meta.RawPreview(data); ok {
 			d, err := decodeJPEG(ctx, prev, minSide, lim, lumaOnly)
 			if err != nil && !errors.Is(err, ErrNotHashable) && ctx.Err() == nil {
 				err = fmt.Errorf("embedded preview: %w", err)

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"golang.org/x/image/tiff"
+	"shoebox/internal/testimg"
 )
 
 // flat16 is a w x h 16-bit RGBA image of one colour: it compresses to almost
@@ -142,8 +143,8 @@ func pngIHDROnly(w, h uint32) []byte {
 	ihdr := binary.BigEndian.AppendUint32(nil, w)
 	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
 	ihdr = append(ihdr, 8, 2, 0, 0, 0)
-	out := append([]byte("\x89PNG\r\n\x1a\n"), pngChunk("IHDR", ihdr)...)
-	return append(out, pngChunk("IEND", nil)...)
+	out := append([]byte("\x89PNG\r\n\x1a\n"), testimg.PNGChunk("IHDR", ihdr)...)
+	return append(out, testimg.PNGChunk("IEND", nil)...)
 }
 
 // bmpDeclaring is a BMP header declaring w x h 24-bit pixels and no data.

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/image/bmp"
 	"golang.org/x/image/tiff"
+	"shoebox/internal/testimg"
 )
 
 // testPattern is a w x h image of the given kind with busy pixels (so that
@@ -101,9 +102,9 @@ func interlacedPNG(m image.Image) []byte {
 	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
 	ihdr[8], ihdr[9], ihdr[12] = depth, ctype, 1
 	out := []byte("\x89PNG\r\n\x1a\n")
-	out = append(out, pngChunk("IHDR", ihdr)...)
-	out = append(out, pngChunk("IDAT", z.Bytes())...)
-	return append(out, pngChunk("IEND", nil)...)
+	out = append(out, testimg.PNGChunk("IHDR", ihdr)...)
+	out = append(out, testimg.PNGChunk("IDAT", z.Bytes())...)
+	return append(out, testimg.PNGChunk("IEND", nil)...)
 }
 
 func encodeAs(t testing.TB, enc func(*bytes.Buffer) error) []byte {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"shoebox/datetime"
+	"shoebox/meta"
 )
 
 // TimestampInput is everything DetermineTimestamp looks at.
@@ -14,7 +15,7 @@ type TimestampInput struct {
 	Path    string // absolute path on disk: file name candidates, sidecar lookup next to it
 	RelPath string // path relative to the scan root, '/' separators: folder-name candidates come from its directories only
 	ModTime time.Time
-	Meta    Metadata
+	Meta    meta.Metadata
 }
 
 // TimestampOptions are the settings of the timestamp analysis.
@@ -379,7 +380,7 @@ func describeSource(c *Candidate) string {
 
 // grade decides the confidence of the chosen candidate and any conflict
 // between strong sources.
-func grade(best *eval, evs []*eval, md Metadata, namePat *namePattern) (Confidence, string) {
+func grade(best *eval, evs []*eval, md meta.Metadata, namePat *namePattern) (Confidence, string) {
 	switch best.effStrength() {
 	case strengthStrong:
 	case strengthGood, strengthName:

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"shoebox/meta"
 )
 
 func BenchmarkReadMetadataJPEG(b *testing.B) {
@@ -15,7 +17,7 @@ func BenchmarkReadMetadataJPEG(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		ReadMetadata(bytes.NewReader(data), int64(len(data)), "image/jpeg")
+		meta.Read(bytes.NewReader(data), int64(len(data)), "image/jpeg")
 	}
 }
 
@@ -26,7 +28,7 @@ func BenchmarkReadMetadataHEIC(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		ReadMetadata(bytes.NewReader(data), int64(len(data)), "image/heic")
+		meta.Read(bytes.NewReader(data), int64(len(data)), "image/heic")
 	}
 }
 
@@ -44,7 +46,7 @@ func BenchmarkParseFilenameTime(b *testing.B) {
 func BenchmarkDetermineTimestamp(b *testing.B) {
 	dir := b.TempDir()
 	in := TimestampInput{Path: filepath.Join(dir, "IMG_20190704_153012.jpg"), RelPath: "2019/07/IMG_20190704_153012.jpg",
-		ModTime: time.Unix(1562247012, 0), Meta: Metadata{Make: "Canon", Candidates: []Candidate{
+		ModTime: time.Unix(1562247012, 0), Meta: meta.Metadata{Make: "Canon", Candidates: []Candidate{
 			{Kind: KindEXIFOriginal, Source: SourceEXIF, Value: "2019-07-04T15:30:12.123+02:00", Detail: "x"}}}}
 	b.ReportAllocs()
 	for b.Loop() {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"shoebox/datetime"
+	"shoebox/meta"
 )
 
 var testNow = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
@@ -39,13 +40,13 @@ func TestDetermineTimestampScenarios(t *testing.T) {
 		check    func(t *testing.T, ts Timestamp)
 	}{
 		{name: "camera EXIF alone is HIGH",
-			in:    TimestampInput{Path: "/x/DSC_0042.JPG", Meta: Metadata{Make: "NIKON", Candidates: []Candidate{exifCand(KindEXIFOriginal, "2019-07-04T15:30:12")}}},
+			in:    TimestampInput{Path: "/x/DSC_0042.JPG", Meta: meta.Metadata{Make: "NIKON", Candidates: []Candidate{exifCand(KindEXIFOriginal, "2019-07-04T15:30:12")}}},
 			value: "2019-07-04T15:30:12", source: SourceEXIF, conf: ConfidenceHigh},
 		{name: "EXIF without camera make is MEDIUM",
-			in:    TimestampInput{Path: "/x/a.jpg", Meta: Metadata{Candidates: []Candidate{exifCand(KindEXIFOriginal, "2019-07-04T15:30:12")}}},
+			in:    TimestampInput{Path: "/x/a.jpg", Meta: meta.Metadata{Candidates: []Candidate{exifCand(KindEXIFOriginal, "2019-07-04T15:30:12")}}},
 			value: "2019-07-04T15:30:12", source: SourceEXIF, conf: ConfidenceMedium},
 		{name: "EXIF confirmed by a UTC file name two hours off",
-			in:    TimestampInput{Path: "/x/PXL_20190704_133012123.jpg", Meta: Metadata{Candidates: []Candidate{exifCand(KindEXIFOriginal, "2019-07-04T15:30:12.123")}}},
+			in:    TimestampInput{Path: "/x/PXL_20190704_133012123.jpg", Meta: meta.Metadata{Candidates: []Candidate{exifCand(KindEXIFOriginal, "2019-07-04T15:30:12.123")}}},
 			value: "2019-07-04T15:30:12.123", source: SourceEXIF, conf: ConfidenceHigh,
 			check: func(t *testing.T, ts Timestamp) {
 				if c := findKind(ts, KindEXIFOriginal); !strings.Contains(c.Detail, "confirmed by filename_datetime") {
@@ -53,7 +54,7 @@ func TestDetermineTimestampScenarios(t *testing.T) {
 				}
 			}},
 		{name: "Pixel name in UTC with only EXIF ModifyDate: local time with the offset they imply",
-			in: TimestampInput{Path: "/x/PXL_20170226_174753153.jpg", Meta: Metadata{Candidates: []Candidate{
+			in: TimestampInput{Path: "/x/PXL_20170226_174753153.jpg", Meta: meta.Metadata{Candidates: []Candidate{
 				exifCand(KindEXIFModify, "2017-02-26T12:47:53")}}},
 			value: "2017-02-26T12:47:53.153-05:00", source: SourceFilename, conf: ConfidenceMedium,
 			check: func(t *testing.T, ts Timestamp) {
@@ -66,28 +67,28 @@ func TestDetermineTimestampScenarios(t *testing.T) {
 				}
 			}},
 		{name: "Takeout UTC and a local name half an hour off the hour: India",
-			in: TimestampInput{Path: "/x/IMG_20190704_213012.jpg", Meta: Metadata{Candidates: []Candidate{
+			in: TimestampInput{Path: "/x/IMG_20190704_213012.jpg", Meta: meta.Metadata{Candidates: []Candidate{
 				{Kind: KindTakeout, Source: SourceSidecar, Value: "2019-07-04T16:00:12Z"}}}},
 			value: "2019-07-04T21:30:12+05:30", source: SourceSidecar, conf: ConfidenceHigh},
 		{name: "UTC name and an EXIF time that no zone explains: UTC stays",
-			in: TimestampInput{Path: "/x/PXL_20170226_174753153.jpg", Meta: Metadata{Candidates: []Candidate{
+			in: TimestampInput{Path: "/x/PXL_20170226_174753153.jpg", Meta: meta.Metadata{Candidates: []Candidate{
 				exifCand(KindEXIFModify, "2017-02-26T12:49:10")}}},
 			value: "2017-02-26T17:47:53.153Z", source: SourceFilename, conf: ConfidenceMedium},
 		{name: "camera EXIF contradicted by the name is MEDIUM",
-			in:    TimestampInput{Path: "/x/IMG_20180101_101010.jpg", Meta: Metadata{Make: "Canon", Candidates: []Candidate{exifCand(KindEXIFOriginal, "2019-07-04T15:30:12")}}},
+			in:    TimestampInput{Path: "/x/IMG_20180101_101010.jpg", Meta: meta.Metadata{Make: "Canon", Candidates: []Candidate{exifCand(KindEXIFOriginal, "2019-07-04T15:30:12")}}},
 			value: "2019-07-04T15:30:12", source: SourceEXIF, conf: ConfidenceMedium},
 		{name: "strong sources that disagree: LOW and a conflict",
-			in: TimestampInput{Path: "/x/a.mp4", Meta: Metadata{Candidates: []Candidate{
+			in: TimestampInput{Path: "/x/a.mp4", Meta: meta.Metadata{Candidates: []Candidate{
 				{Kind: KindVideoCreation, Source: SourceVideo, Value: "2019-07-04T15:30:12+02:00"},
 				{Kind: KindVideoCreation, Source: SourceVideo, Value: "2019-07-09T13:30:12Z"}}}},
 			value: "2019-07-04T15:30:12+02:00", source: SourceVideo, conf: ConfidenceLow, conflict: true},
 		{name: "video creation: Apple offset and mvhd UTC agree (same source: MEDIUM)",
-			in: TimestampInput{Path: "/x/IMG_0001.MOV", Meta: Metadata{Candidates: []Candidate{
+			in: TimestampInput{Path: "/x/IMG_0001.MOV", Meta: meta.Metadata{Candidates: []Candidate{
 				{Kind: KindVideoCreation, Source: SourceVideo, Value: "2019-07-04T15:30:12+02:00"},
 				{Kind: KindVideoCreation, Source: SourceVideo, Value: "2019-07-04T13:30:12Z"}}}},
 			value: "2019-07-04T15:30:12+02:00", source: SourceVideo, conf: ConfidenceMedium},
 		{name: "video confirmed by mtime",
-			in: TimestampInput{Path: "/x/clip.mp4", ModTime: time.Date(2019, 7, 4, 13, 30, 40, 0, time.UTC), Meta: Metadata{Candidates: []Candidate{
+			in: TimestampInput{Path: "/x/clip.mp4", ModTime: time.Date(2019, 7, 4, 13, 30, 40, 0, time.UTC), Meta: meta.Metadata{Candidates: []Candidate{
 				{Kind: KindVideoCreation, Source: SourceVideo, Value: "2019-07-04T13:30:12Z"}}}},
 			value: "2019-07-04T13:30:12Z", source: SourceVideo, conf: ConfidenceHigh},
 		{name: "WhatsApp date-only name: LOW, date-only value, mtime flagged",
@@ -111,7 +112,7 @@ func TestDetermineTimestampScenarios(t *testing.T) {
 			in:    TimestampInput{Path: "/x/IMG_20190704_153012.jpg"},
 			value: "2019-07-04T15:30:12", source: SourceFilename, conf: ConfidenceMedium},
 		{name: "camera clock never set: the name wins",
-			in: TimestampInput{Path: "/x/IMG_20190704_153012.jpg", Meta: Metadata{Make: "SONY", Candidates: []Candidate{
+			in: TimestampInput{Path: "/x/IMG_20190704_153012.jpg", Meta: meta.Metadata{Make: "SONY", Candidates: []Candidate{
 				exifCand(KindEXIFOriginal, "2005-01-01T00:12:40")}}},
 			value: "2019-07-04T15:30:12", source: SourceFilename, conf: ConfidenceMedium,
 			check: func(t *testing.T, ts Timestamp) {
@@ -121,10 +122,10 @@ func TestDetermineTimestampScenarios(t *testing.T) {
 				}
 			}},
 		{name: "New Year's photo with a matching name is not a trap",
-			in:    TimestampInput{Path: "/x/IMG_20190101_001240.jpg", Meta: Metadata{Make: "SONY", Candidates: []Candidate{exifCand(KindEXIFOriginal, "2019-01-01T00:12:40")}}},
+			in:    TimestampInput{Path: "/x/IMG_20190101_001240.jpg", Meta: meta.Metadata{Make: "SONY", Candidates: []Candidate{exifCand(KindEXIFOriginal, "2019-01-01T00:12:40")}}},
 			value: "2019-01-01T00:12:40", source: SourceEXIF, conf: ConfidenceHigh},
 		{name: "factory-default date without other evidence is not HIGH",
-			in:    TimestampInput{Path: "/x/DSC_0001.JPG", Meta: Metadata{Make: "SONY", Candidates: []Candidate{exifCand(KindEXIFOriginal, "2005-01-01T00:00:07")}}},
+			in:    TimestampInput{Path: "/x/DSC_0001.JPG", Meta: meta.Metadata{Make: "SONY", Candidates: []Candidate{exifCand(KindEXIFOriginal, "2005-01-01T00:00:07")}}},
 			value: "2005-01-01T00:00:07", source: SourceEXIF, conf: ConfidenceMedium},
 		{name: "folder only",
 			in:    TimestampInput{Path: "/r/2019/05/21/scan.jpg", RelPath: "2019/05/21/scan.jpg"},
@@ -134,13 +135,13 @@ func TestDetermineTimestampScenarios(t *testing.T) {
 			value: "2002-08-03", source: SourceFilename, conf: ConfidenceLow},
 		{name: "EXIF ModifyDate beats only mtime",
 			in: TimestampInput{Path: "/x/a.jpg", ModTime: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC),
-				Meta: Metadata{Candidates: []Candidate{exifCand(KindEXIFModify, "2012-11-04T05:42:02")}}},
+				Meta: meta.Metadata{Candidates: []Candidate{exifCand(KindEXIFModify, "2012-11-04T05:42:02")}}},
 			value: "2012-11-04T05:42:02", source: SourceEXIF, conf: ConfidenceLow},
 		{name: "mtime of last resort, in UTC",
 			in:    TimestampInput{Path: "/x/a.jpg", ModTime: time.Date(2020, 3, 4, 5, 6, 7, 0, time.FixedZone("X", 9*3600))},
 			value: "2020-03-03T20:06:07Z", source: SourceMtime, conf: ConfidenceLow},
 		{name: "nothing valid: NONE, all kept with reasons",
-			in: TimestampInput{Path: "/x/a.jpg", ModTime: testNow.Add(72 * time.Hour), Meta: Metadata{Candidates: []Candidate{
+			in: TimestampInput{Path: "/x/a.jpg", ModTime: testNow.Add(72 * time.Hour), Meta: meta.Metadata{Candidates: []Candidate{
 				exifCand(KindEXIFOriginal, "1999-12-31T23:00:00"), exifCand(KindEXIFDigitized, "2019-02-30T10:00:00"),
 				exifCand(KindEXIFModify, "2099-01-01T00:00:00")}}},
 			value: "", source: SourceNone, conf: ConfidenceNone,
@@ -157,10 +158,10 @@ func TestDetermineTimestampScenarios(t *testing.T) {
 				}
 			}},
 		{name: "MinYear is a setting",
-			in:  TimestampInput{Path: "/x/a.jpg", Meta: Metadata{Candidates: []Candidate{exifCand(KindEXIFOriginal, "1995-06-01T10:00:00")}}},
+			in:  TimestampInput{Path: "/x/a.jpg", Meta: meta.Metadata{Candidates: []Candidate{exifCand(KindEXIFOriginal, "1995-06-01T10:00:00")}}},
 			min: 1990, value: "1995-06-01T10:00:00", source: SourceEXIF, conf: ConfidenceMedium},
 		{name: "EXIF digitized when the original is missing",
-			in:    TimestampInput{Path: "/x/scan.jpg", Meta: Metadata{Candidates: []Candidate{exifCand(KindEXIFDigitized, "2010-02-03T04:05:06+01:00"), exifCand(KindEXIFModify, "2011-01-01T00:00:00")}}},
+			in:    TimestampInput{Path: "/x/scan.jpg", Meta: meta.Metadata{Candidates: []Candidate{exifCand(KindEXIFDigitized, "2010-02-03T04:05:06+01:00"), exifCand(KindEXIFModify, "2011-01-01T00:00:00")}}},
 			value: "2010-02-03T04:05:06+01:00", source: SourceEXIF, conf: ConfidenceMedium,
 			check: func(t *testing.T, ts Timestamp) {
 				if !ts.ZoneKnown || !ts.Time.Equal(time.Date(2010, 2, 3, 3, 5, 6, 0, time.UTC)) {
@@ -325,7 +326,7 @@ func TestEndToEndHEICWithTakeout(t *testing.T) {
 		path := filepath.Join(dir, "IMG_0001.HEIC")
 		writeFile(t, path, string(src))
 		writeFile(t, path+".supplemental-metadata.json", `{"title":"IMG_0001.HEIC","photoTakenTime":{"timestamp":"`+itoa(tc.secs)+`"}}`)
-		md := ReadMetadata(bytes.NewReader(src), int64(len(src)), "image/heic")
+		md := meta.Read(bytes.NewReader(src), int64(len(src)), "image/heic")
 		ts := DetermineTimestamp(TimestampInput{Path: path, RelPath: "Photos from 2019/IMG_0001.HEIC", ModTime: testNow, Meta: md}, TimestampOptions{Now: testNow})
 		if ts.Value != "2019-07-04T15:30:12.123+02:00" || ts.Source != SourceEXIF || ts.Confidence != tc.conf || (ts.Conflict != "") != tc.conflict {
 			t.Errorf("secs %d: %q %s %s conflict %q", tc.secs, ts.Value, ts.Source, ts.Confidence, ts.Conflict)

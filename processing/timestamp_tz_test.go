@@ -1,6 +1,7 @@
 package processing
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"shoebox/meta"
 )
 
 // tzReport is what one process computes from the fixtures; it must not depend
@@ -19,7 +22,11 @@ func tzReport(t *testing.T) string {
 		if strings.HasSuffix(f, ".md") {
 			continue
 		}
-		md := readMetaFile(t, f, "")
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		md := meta.Read(bytes.NewReader(data), int64(len(data)), "")
 		ts := DetermineTimestamp(TimestampInput{Path: "/nonexistent/" + filepath.Base(f), RelPath: "2019/07/04/" + filepath.Base(f),
 			ModTime: time.Unix(1562247012, 0), Meta: md}, TimestampOptions{Now: testNow})
 		b, _ := json.Marshal(struct {

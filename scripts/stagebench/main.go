@@ -18,6 +18,7 @@ import (
 
 	"github.com/gabriel-vasile/mimetype"
 
+	"shoebox/meta"
 	"shoebox/processing"
 )
 
@@ -71,15 +72,15 @@ func main() {
 		timeIt("sha256", size, func() { sha256.Sum256(data) })
 		var mime string
 		timeIt("mime", size, func() { mime = mimetype.Detect(data).String() })
-		var meta processing.Metadata
-		timeIt("metadata", size, func() { meta = processing.ReadMetadata(bytes.NewReader(data), size, mime) })
+		var md meta.Metadata
+		timeIt("metadata", size, func() { md = meta.Read(bytes.NewReader(data), size, mime) })
 		if strings.HasPrefix(mime, "image/") {
 			timeIt("image hash", size, func() {
-				processing.HashImage(ctx, data, mime, meta.Orientation, processing.DecodeLimits{})
+				processing.HashImage(ctx, data, mime, md.Orientation, processing.DecodeLimits{})
 			})
 		}
 		timeIt("timestamp", size, func() {
-			processing.DetermineTimestamp(processing.TimestampInput{Path: p, RelPath: strings.TrimPrefix(p, root+"/"), Meta: meta},
+			processing.DetermineTimestamp(processing.TimestampInput{Path: p, RelPath: strings.TrimPrefix(p, root+"/"), Meta: md},
 				processing.TimestampOptions{Now: now})
 		})
 	}

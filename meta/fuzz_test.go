@@ -1,4 +1,4 @@
-package processing
+package meta
 
 import (
 	"bytes"
@@ -31,7 +31,7 @@ func checkMeta(t *testing.T, md Metadata) {
 
 func addFixtureSeeds(f *testing.F, names ...string) {
 	for _, n := range names {
-		if b, err := os.ReadFile(filepath.Join("testdata", "meta", n)); err == nil {
+		if b, err := os.ReadFile(filepath.Join(fixtureDir, n)); err == nil {
 			f.Add(b)
 		}
 	}
@@ -46,7 +46,7 @@ func fuzzContainer(f *testing.F, read func(r io.ReaderAt, size int64, md *Metada
 		read(bytes.NewReader(b), int64(len(b)), &md)
 		checkMeta(t, md)
 		// ReadMetadata on the same bytes must not panic either.
-		checkMeta(t, ReadMetadata(bytes.NewReader(b), int64(len(b)), "application/octet-stream"))
+		checkMeta(t, Read(bytes.NewReader(b), int64(len(b)), "application/octet-stream"))
 	})
 }
 

@@ -1,4 +1,4 @@
-package processing
+package meta
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"github.com/rwcarlsen/goexif/exif"
 	"github.com/rwcarlsen/goexif/tiff"
 	"shoebox/datetime"
+	"shoebox/media"
 )
 
 // EXIF reading: walkTIFF validates the structure and keeps the wanted tags;
@@ -20,7 +21,7 @@ import (
 
 // exifDateTag describes one of the three EXIF dates and its companions.
 type exifDateTag struct {
-	kind   CandidateKind
+	kind   media.CandidateKind
 	field  exif.FieldName
 	tag    uint16
 	subSec exif.FieldName
@@ -29,9 +30,9 @@ type exifDateTag struct {
 }
 
 var exifDateTags = []exifDateTag{
-	{KindEXIFOriginal, exif.DateTimeOriginal, tagDateTimeOriginal, exif.SubSecTimeOriginal, tagOffsetTimeOriginal, "DateTimeOriginal (0x9003)"},
-	{KindEXIFDigitized, exif.DateTimeDigitized, tagDateTimeDigitized, exif.SubSecTimeDigitized, tagOffsetTimeDigit, "DateTimeDigitized/CreateDate (0x9004)"},
-	{KindEXIFModify, exif.DateTime, tagDateTime, exif.SubSecTime, tagOffsetTime, "DateTime/ModifyDate (0x0132)"},
+	{media.KindEXIFOriginal, exif.DateTimeOriginal, tagDateTimeOriginal, exif.SubSecTimeOriginal, tagOffsetTimeOriginal, "DateTimeOriginal (0x9003)"},
+	{media.KindEXIFDigitized, exif.DateTimeDigitized, tagDateTimeDigitized, exif.SubSecTimeDigitized, tagOffsetTimeDigit, "DateTimeDigitized/CreateDate (0x9004)"},
+	{media.KindEXIFModify, exif.DateTime, tagDateTime, exif.SubSecTime, tagOffsetTime, "DateTime/ModifyDate (0x0132)"},
 }
 
 // exifPayload writes the validated tags as a little-endian TIFF: IFD0 (Make,
@@ -176,8 +177,8 @@ func readEXIF(r io.ReaderAt, base, size int64, where string, md *Metadata) {
 				}
 			}
 		}
-		md.Candidates = append(md.Candidates, Candidate{
-			Kind: d.kind, Source: SourceEXIF, Value: c.String(),
+		md.Candidates = append(md.Candidates, media.Candidate{
+			Kind: d.kind, Source: media.SourceEXIF, Value: c.String(),
 			Detail: detail + ", in " + where + fmt.Sprintf(" (raw %q)", strings.TrimRight(raw, "\x00 ")),
 		})
 	}

@@ -1,4 +1,4 @@
-package processing
+package meta
 
 import (
 	"encoding/binary"
@@ -35,11 +35,11 @@ type rawWalker struct {
 	ifds    []rawIFDInfo
 }
 
-// findRawPreview returns the largest JPEG (decodable by the fast decoder)
+// RawPreview returns the largest JPEG (decodable by the fast decoder)
 // embedded in the TIFF structure of data, if it has at least as many pixels
 // as the main (IFD0) image or if the main image is not something the TIFF
 // decoder handles (camera RAW compression).
-func findRawPreview(data []byte) ([]byte, bool) {
+func RawPreview(data []byte) ([]byte, bool) {
 	if len(data) < 8 {
 		return nil, false
 	}

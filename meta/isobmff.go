@@ -1,4 +1,4 @@
-package processing
+package meta
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"shoebox/datetime"
+	"shoebox/media"
 )
 
 // ISOBMFF (HEIF/HEIC images, MP4 and QuickTime MOV videos): a bounded box walker.
@@ -320,7 +321,7 @@ func readVideoMeta(r io.ReaderAt, size int64, md *Metadata) {
 	if moov == nil {
 		return
 	}
-	var apple, mvhd []Candidate
+	var apple, mvhd []media.Candidate
 	var visit func(b isoBox, depth int)
 	visit = func(b isoBox, depth int) {
 		if depth > maxBoxDepth {
@@ -351,15 +352,15 @@ func readVideoMeta(r io.ReaderAt, size int64, md *Metadata) {
 // mp4Epoch is the QuickTime/MP4 time origin.
 var mp4Epoch = time.Date(1904, 1, 1, 0, 0, 0, 0, time.UTC)
 
-func parseMvhd(r io.ReaderAt, b isoBox, md *Metadata) (Candidate, bool) {
+func parseMvhd(r io.ReaderAt, b isoBox, md *Metadata) (media.Candidate, bool) {
 	if b.bodyLen() < 12 {
 		md.Problems = append(md.Problems, "video: mvhd box too short")
-		return Candidate{}, false
+		return media.Candidate{}, false
 	}
 	p, err := readFull(r, b.bodyOff(), min(b.bodyLen(), 32), 32)
 	if err != nil {
 		md.Problems = append(md.Problems, "video: mvhd: "+err.Error())
-		return Candidate{}, false
+		return media.Candidate{}, false
 	}
 	var secs uint64
 	switch p[0] {
@@ -368,28 +369,28 @@ func parseMvhd(r io.ReaderAt, b isoBox, md *Metadata) (Candidate, bool) {
 	case 1:
 		if len(p) < 20 {
 			md.Problems = append(md.Problems, "video: mvhd box too short")
-			return Candidate{}, false
+			return media.Candidate{}, false
 		}
 		secs = uint64(beU32(p[4:8]))<<32 | uint64(beU32(p[8:12]))
 	default:
 		md.Problems = append(md.Problems, fmt.Sprintf("video: mvhd version %d unknown", p[0]))
-		return Candidate{}, false
+		return media.Candidate{}, false
 	}
 	if secs == 0 {
-		return Candidate{}, false // "not set"
+		return media.Candidate{}, false // "not set"
 	}
 	if secs > 300*366*86400 { // beyond the year 2200: garbage
 		md.Problems = append(md.Problems, fmt.Sprintf("video: mvhd creation time %d out of range", secs))
-		return Candidate{}, false
+		return media.Candidate{}, false
 	}
 	t := mp4Epoch.Add(time.Duration(secs) * time.Second)
-	return Candidate{Kind: KindVideoCreation, Source: SourceVideo, Value: datetime.FromTime(t, true).String(),
+	return media.Candidate{Kind: media.KindVideoCreation, Source: media.SourceVideo, Value: datetime.FromTime(t, true).String(),
 		Detail: fmt.Sprintf("mvhd creation_time %d s since 1904-01-01 (UTC)", secs)}, true
 }
 
 // parseQuickTimeMeta reads a meta box with keys/ilst (QuickTime metadata) and
 // returns com.apple.quicktime.creationdate.
-func parseQuickTimeMeta(r io.ReaderAt, b isoBox, md *Metadata) []Candidate {
+func parseQuickTimeMeta(r io.ReaderAt, b isoBox, md *Metadata) []media.Candidate {
 	if b.bodyLen() > maxMetaBoxRead {
 		md.Problems = append(md.Problems, "video: meta box too large")
 		return nil
@@ -422,7 +423,7 @@ func parseQuickTimeMeta(r io.ReaderAt, b isoBox, md *Metadata) []Candidate {
 	}); err != nil {
 		md.Problems = append(md.Problems, "video: meta: "+err.Error())
 	}
-	var out []Candidate
+	var out []media.Candidate
 	for _, it := range items {
 		idx := beU32([]byte(it.Type))
 		name := keys[idx]
@@ -441,7 +442,7 @@ func parseQuickTimeMeta(r io.ReaderAt, b isoBox, md *Metadata) []Candidate {
 			md.Problems = append(md.Problems, fmt.Sprintf("video: %s is not a date-time: %q", name, datetime.CleanText(val)))
 			continue
 		}
-		out = append(out, Candidate{Kind: KindVideoCreation, Source: SourceVideo, Value: c.String(),
+		out = append(out, media.Candidate{Kind: media.KindVideoCreation, Source: media.SourceVideo, Value: c.String(),
 			Detail: fmt.Sprintf("QuickTime metadata %s %q", name, datetime.CleanText(val))})
 	}
 	return out

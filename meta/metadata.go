@@ -1,18 +1,20 @@
-package processing
+package meta
 
 import (
 	"bytes"
 	"fmt"
 	"io"
 	"strings"
+
+	"shoebox/media"
 )
 
 // Metadata is what the embedded metadata of a file says.
 type Metadata struct {
-	Orientation int         // EXIF orientation 1..8; 0 when absent
-	Make, Model string      // EXIF camera make/model, trimmed; "" when absent
-	Candidates  []Candidate // from EXIF / video atoms, not yet validated
-	Problems    []string    // metadata that was present but malformed; informational, never a file error
+	Orientation int               // EXIF orientation 1..8; 0 when absent
+	Make, Model string            // EXIF camera make/model, trimmed; "" when absent
+	Candidates  []media.Candidate // from EXIF / video atoms, not yet validated
+	Problems    []string          // metadata that was present but malformed; informational, never a file error
 }
 
 // Limits shared by the container parsers. Nothing is allocated from a length
@@ -113,11 +115,11 @@ func isHEIFBrand(head []byte) bool {
 	return false
 }
 
-// ReadMetadata reads the embedded metadata of one file. r gives the file's
+// Read reads the embedded metadata of one file. r gives the file's
 // bytes, size is the file size, mime is the detected MIME type. It reads only
 // the parts it needs, never allocates from an unchecked length, and reports
 // malformed metadata in Problems instead of failing.
-func ReadMetadata(r io.ReaderAt, size int64, mime string) Metadata {
+func Read(r io.ReaderAt, size int64, mime string) Metadata {
 	var md Metadata
 	if r == nil || size <= 0 {
 		return md
