@@ -15,7 +15,7 @@ import (
 )
 
 // EXIF reading: walkTIFF validates the structure and keeps the wanted tags;
-// exifPayload writes them into a small well-formed TIFF; goexif decodes that
+// exifPayload copies them into a small well-formed TIFF; goexif decodes that
 // payload (it never sees the file, a maker note or a thumbnail); OffsetTime*
 // (0x9010-0x9012), which goexif has no names for, come from the walker.
 
@@ -35,9 +35,14 @@ var exifDateTags = []exifDateTag{
 	{media.KindEXIFModify, exif.DateTime, tagDateTime, exif.SubSecTime, tagOffsetTime, "DateTime/ModifyDate (0x0132)"},
 }
 
-// exifPayload writes the validated tags as a little-endian TIFF: IFD0 (Make,
-// Model, Orientation, DateTime, Exif pointer) and an Exif IFD. Every value is
-// bounded by tiffMaxStringLen, so the payload is at most a few KiB.
+// exifPayload copies the validated tags into a TIFF of their own, in the
+// file's byte order: IFD0 (Make, Model, Orientation, DateTime, Exif pointer)
+// and an Exif IFD. The values are copied as they are, not decoded: goexif
+// decodes each of them once. Text-like values (BYTE, UNDEFINED) are marked
+// ASCII so that goexif reads them as strings, as it cuts at the first NUL.
+// OffsetTime* are left out: goexif has no names for them, and readEXIF takes
+// them from the walker. Every value is bounded by tiffMaxStringLen, so the
+// payload is at most a few KiB.
 func exifPayload(t *tiffTags) []byte {
 	type ent struct {
 		tag, typ uint16
@@ -47,18 +52,14 @@ func exifPayload(t *tiffTags) []byte {
 	convert := func(m map[uint16]tiffField) []ent {
 		var out []ent
 		for tag, f := range m {
+			if tag == tagOffsetTime || tag == tagOffsetTimeOriginal || tag == tagOffsetTimeDigit {
+				continue
+			}
 			switch f.Type {
-			case 2, 7, 1: // text-like: copy bytes as ASCII, NUL-terminated
-				s, _ := tiffASCII(f)
-				v := append([]byte(s), 0)
-				out = append(out, ent{tag, 2, uint32(len(v)), v})
-			case 3, 4:
-				n, _ := tiffUint(f, t.Order)
-				if n > 0xFFFF {
-					continue
-				}
-				v := binary.LittleEndian.AppendUint16(nil, uint16(n))
-				out = append(out, ent{tag, 3, 1, v})
+			case 2, 7, 1: // text-like
+				out = append(out, ent{tag, 2, f.Count, f.Value})
+			case 3, 4: // SHORT, LONG
+				out = append(out, ent{tag, f.Type, f.Count, f.Value})
 			}
 		}
 		sort.Slice(out, func(i, j int) bool { return out[i].tag < out[j].tag })
@@ -69,10 +70,12 @@ func exifPayload(t *tiffTags) []byte {
 	if len(ex) > 0 {
 		ifd0 = append(ifd0, ent{tag: tagExifIFD, typ: 4, count: 1})
 	}
-	le := binary.LittleEndian
+	bo, mark := binary.AppendByteOrder(binary.LittleEndian), "II"
+	if t.Order == binary.BigEndian {
+		bo, mark = binary.BigEndian, "MM"
+	}
 	ifdSize := func(n int) int { return 2 + 12*n + 4 }
-	var buf []byte
-	buf = append(buf, 'I', 'I', 42, 0, 8, 0, 0, 0)
+	buf := bo.AppendUint32(bo.AppendUint16([]byte(mark), 42), 8)
 	exifOff := 8 + ifdSize(len(ifd0))
 	dataOff := exifOff
 	if len(ex) > 0 {
@@ -80,27 +83,27 @@ func exifPayload(t *tiffTags) []byte {
 	}
 	var data []byte
 	writeIFD := func(es []ent) {
-		buf = le.AppendUint16(buf, uint16(len(es)))
+		buf = bo.AppendUint16(buf, uint16(len(es)))
 		for _, e := range es {
-			buf = le.AppendUint16(buf, e.tag)
-			buf = le.AppendUint16(buf, e.typ)
-			buf = le.AppendUint32(buf, e.count)
+			buf = bo.AppendUint16(buf, e.tag)
+			buf = bo.AppendUint16(buf, e.typ)
+			buf = bo.AppendUint32(buf, e.count)
 			switch {
 			case e.tag == tagExifIFD:
-				buf = le.AppendUint32(buf, uint32(exifOff))
+				buf = bo.AppendUint32(buf, uint32(exifOff))
 			case len(e.val) <= 4:
 				var v [4]byte
 				copy(v[:], e.val)
 				buf = append(buf, v[:]...)
 			default:
-				buf = le.AppendUint32(buf, uint32(dataOff+len(data)))
+				buf = bo.AppendUint32(buf, uint32(dataOff+len(data)))
 				data = append(data, e.val...)
 				if len(data)%2 == 1 {
 					data = append(data, 0)
 				}
 			}
 		}
-		buf = le.AppendUint32(buf, 0)
+		buf = bo.AppendUint32(buf, 0)
 	}
 	writeIFD(ifd0)
 	if len(ex) > 0 {

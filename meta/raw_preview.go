@@ -1,7 +1,7 @@
 package meta
 
 import (
-	"encoding/binary"
+	"bytes"
 
 	"shoebox/processing/jpegdc"
 )
@@ -10,13 +10,11 @@ import (
 // and most others) carry one or more JPEG renditions of the picture next to
 // the sensor data: IFD0's strips in a CR2, JPEGInterchangeFormat of IFD0/IFD1
 // or of SubIFDs in NEF/ARW, SubIFD preview strips in a DNG. We hash the
-// largest of them. The walk is bounded: a fixed number of IFDs and entries,
-// every offset checked against the data, no IFD visited twice.
+// largest of them. The walk is tiff.go's bounded walker: a fixed number of
+// IFDs and entries, every offset checked against the data, no IFD visited
+// twice.
 
-const (
-	rawMaxIFDs    = 64
-	rawMaxEntries = 1024
-)
+const rawMaxIFDs = 64
 
 type rawIFDInfo struct {
 	width, height int64
@@ -27,41 +25,13 @@ type rawIFDInfo struct {
 	jifLen        int64
 }
 
-type rawWalker struct {
-	data    []byte
-	bo      binary.ByteOrder
-	visited map[int64]bool
-	queue   []int64
-	ifds    []rawIFDInfo
-}
-
 // RawPreview returns the largest JPEG (decodable by the fast decoder)
 // embedded in the TIFF structure of data, if it has at least as many pixels
 // as the main (IFD0) image or if the main image is not something the TIFF
 // decoder handles (camera RAW compression).
 func RawPreview(data []byte) ([]byte, bool) {
-	if len(data) < 8 {
-		return nil, false
-	}
-	w := rawWalker{data: data, visited: map[int64]bool{}}
-	switch string(data[:2]) {
-	case "II":
-		w.bo = binary.LittleEndian
-	case "MM":
-		w.bo = binary.BigEndian
-	default:
-		return nil, false
-	}
-	if w.bo.Uint16(data[2:]) != 42 {
-		return nil, false
-	}
-	w.queue = append(w.queue, int64(w.bo.Uint32(data[4:])))
-	for len(w.queue) > 0 && len(w.ifds) < rawMaxIFDs {
-		off := w.queue[0]
-		w.queue = w.queue[1:]
-		w.readIFD(off)
-	}
-	if len(w.ifds) == 0 {
+	ifds := rawIFDs(data)
+	if len(ifds) == 0 {
 		return nil, false
 	}
 	var best []byte
@@ -82,7 +52,7 @@ func RawPreview(data []byte) ([]byte, bool) {
 			best, bestPx = j, px
 		}
 	}
-	for _, d := range w.ifds {
+	for _, d := range ifds {
 		if d.jifOff > 0 {
 			consider(d.jifOff, d.jifLen)
 		}
@@ -101,7 +71,7 @@ func RawPreview(data []byte) ([]byte, bool) {
 	if best == nil {
 		return nil, false
 	}
-	main := w.ifds[0]
+	main := ifds[0]
 	switch main.compression {
 	case 0, 1, 5, 8, 32773, 32946: // uncompressed, LZW, deflate, PackBits: x/image/tiff decodes these
 		if main.width*main.height > bestPx {
@@ -111,107 +81,99 @@ func RawPreview(data []byte) ([]byte, bool) {
 	return best, true
 }
 
-func (w *rawWalker) readIFD(off int64) {
-	d := w.data
-	if off < 8 || off+2 > int64(len(d)) || w.visited[off] {
-		return
+// rawIFDs walks IFD0, its chain and the SubIFDs (breadth first, IFD0 first)
+// and returns what each says about the images it describes. IFDs the walker
+// refuses are left out.
+func rawIFDs(data []byte) []rawIFDInfo {
+	src, magic, ifd0, err := openTIFF(bytes.NewReader(data), 0, int64(len(data)))
+	if err != nil || magic != 42 {
+		return nil
 	}
-	w.visited[off] = true
-	n := int64(w.bo.Uint16(d[off:]))
-	if n == 0 || n > rawMaxEntries || off+2+12*n > int64(len(d)) {
-		return
-	}
-	var info rawIFDInfo
-	for i := int64(0); i < n; i++ {
-		e := d[off+2+12*i : off+14+12*i]
-		tag := w.bo.Uint16(e)
-		switch tag {
-		case 0x0100:
-			info.width = w.first(e)
-		case 0x0101:
-			info.height = w.first(e)
-		case 0x0103:
-			info.compression = w.first(e)
-		case 0x0111:
-			info.stripOffsets = w.values(e, 64)
-		case 0x0117:
-			info.stripCounts = w.values(e, 64)
-		case 0x0201:
-			info.jifOff = w.first(e)
-		case 0x0202:
-			info.jifLen = w.first(e)
-		case 0x014A: // SubIFDs
-			w.queue = append(w.queue, w.values(e, 16)...)
+	var ifds []rawIFDInfo
+	visited := map[uint32]bool{}
+	queue := []uint32{ifd0}
+	for len(queue) > 0 && len(ifds) < rawMaxIFDs {
+		off := queue[0]
+		queue = queue[1:]
+		var info rawIFDInfo
+		next, err := src.readIFD(off, visited, func(e ifdEntry) {
+			switch e.Tag {
+			case 0x0100:
+				info.width = src.first(e)
+			case 0x0101:
+				info.height = src.first(e)
+			case 0x0103:
+				info.compression = src.first(e)
+			case 0x0111:
+				info.stripOffsets = src.values(e, 64)
+			case 0x0117:
+				info.stripCounts = src.values(e, 64)
+			case 0x0201:
+				info.jifOff = src.first(e)
+			case 0x0202:
+				info.jifLen = src.first(e)
+			case 0x014A: // SubIFDs
+				for _, o := range src.values(e, 16) {
+					queue = append(queue, uint32(o))
+				}
+			}
+		})
+		if err != nil {
+			continue
+		}
+		ifds = append(ifds, info)
+		if next != 0 {
+			queue = append(queue, next)
 		}
 	}
-	w.ifds = append(w.ifds, info)
-	next := off + 2 + 12*n
-	if next+4 <= int64(len(d)) {
-		if o := int64(w.bo.Uint32(d[next:])); o != 0 {
-			w.queue = append(w.queue, o)
-		}
+	return ifds
+}
+
+// intSize is the byte size of the unsigned integer types a RAW walk reads
+// (SHORT, LONG, IFD); 0 for the others.
+func intSize(typ uint16) uint64 {
+	switch typ {
+	case 3:
+		return 2
+	case 4, 13:
+		return 4
 	}
+	return 0
 }
 
 // values reads up to limit SHORT/LONG (or IFD) values of entry e.
-func (w *rawWalker) values(e []byte, limit int) []int64 {
-	typ := w.bo.Uint16(e[2:])
-	cnt := int64(w.bo.Uint32(e[4:]))
-	var size int64
-	switch typ {
-	case 3:
-		size = 2
-	case 4, 13:
-		size = 4
-	default:
+func (s *tiffSource) values(e ifdEntry, limit uint32) []int64 {
+	size := intSize(e.Type)
+	if size == 0 || e.Count > limit {
 		return nil
 	}
-	if cnt <= 0 || cnt > int64(limit) {
+	p, err := s.value(e, 0, e.Size)
+	if err != nil {
 		return nil
 	}
-	var p []byte
-	if cnt*size <= 4 {
-		p = e[8:12]
-	} else {
-		o := int64(w.bo.Uint32(e[8:]))
-		if o < 0 || o+cnt*size > int64(len(w.data)) {
-			return nil
-		}
-		p = w.data[o : o+cnt*size]
-	}
-	out := make([]int64, cnt)
+	out := make([]int64, e.Count)
 	for i := range out {
-		if size == 2 {
-			out[i] = int64(w.bo.Uint16(p[2*i:]))
-		} else {
-			out[i] = int64(w.bo.Uint32(p[4*i:]))
-		}
+		out[i] = s.uint(p[uint64(i)*size:], size)
 	}
 	return out
 }
 
-func (w *rawWalker) first(e []byte) int64 {
-	cnt := w.bo.Uint32(e[4:])
-	if cnt == 0 {
+// first reads the first SHORT/LONG (or IFD) value of entry e.
+func (s *tiffSource) first(e ifdEntry) int64 {
+	size := intSize(e.Type)
+	if size == 0 {
 		return 0
 	}
-	switch w.bo.Uint16(e[2:]) {
-	case 3:
-		if cnt <= 2 {
-			return int64(w.bo.Uint16(e[8:]))
-		}
-		o := int64(w.bo.Uint32(e[8:]))
-		if o+2 <= int64(len(w.data)) {
-			return int64(w.bo.Uint16(w.data[o:]))
-		}
-	case 4, 13:
-		if cnt == 1 {
-			return int64(w.bo.Uint32(e[8:]))
-		}
-		o := int64(w.bo.Uint32(e[8:]))
-		if o+4 <= int64(len(w.data)) {
-			return int64(w.bo.Uint32(w.data[o:]))
-		}
+	p, err := s.value(e, 0, size)
+	if err != nil {
+		return 0
 	}
-	return 0
+	return s.uint(p, size)
+}
+
+func (s *tiffSource) uint(p []byte, size uint64) int64 {
+	if size == 2 {
+		return int64(s.order.Uint16(p))
+	}
+	return int64(s.order.Uint32(p))
 }

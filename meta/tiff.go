@@ -14,9 +14,12 @@ import (
 // So no untrusted byte reaches goexif. This walker reads the IFDs through an
 // io.ReaderAt, checks every entry (known type, count × size in bounds, offsets
 // in bounds, no IFD visited twice, caps on entries and directories) and keeps
-// only the few tags the timestamp analysis needs. exifPayload then writes those
+// only the few tags the timestamp analysis needs. exifPayload then copies those
 // validated tags into a small, well-formed TIFF of its own, and that payload is
 // what goexif decodes (see exif.go).
+//
+// It is the one TIFF walker of the code base: RawPreview (raw_preview.go)
+// walks the IFDs of camera RAW files with it too.
 
 const (
 	tiffMaxEntries   = 1000 // entries in one IFD; real IFD0/Exif IFDs have < 100
@@ -67,11 +70,13 @@ type tiffTags struct {
 }
 
 // tiffSource is a bounded window [base, base+size) of a reader holding a TIFF.
+// Malformations found while walking it are collected in problems.
 type tiffSource struct {
-	r     io.ReaderAt
-	base  int64
-	size  int64
-	order binary.ByteOrder
+	r        io.ReaderAt
+	base     int64
+	size     int64
+	order    binary.ByteOrder
+	problems []string
 }
 
 func (s *tiffSource) read(off, n uint64) ([]byte, error) {
@@ -85,17 +90,20 @@ func (s *tiffSource) read(off, n uint64) ([]byte, error) {
 	return b, nil
 }
 
-// walkTIFF validates the TIFF at [base, base+size) of r and returns the wanted
-// tags. Problems are malformations worth telling (informational); err is set
-// when nothing usable could be read at all.
-func walkTIFF(r io.ReaderAt, base, size int64) (t *tiffTags, problems []string, err error) {
+func (s *tiffSource) problem(format string, args ...any) {
+	s.problems = append(s.problems, fmt.Sprintf(format, args...))
+}
+
+// openTIFF reads the TIFF header at [base, base+size) of r: the byte order,
+// the magic number and the offset of IFD0.
+func openTIFF(r io.ReaderAt, base, size int64) (src *tiffSource, magic uint16, ifd0 uint32, err error) {
 	if size < 8 {
-		return nil, nil, fmt.Errorf("EXIF: TIFF header truncated")
+		return nil, 0, 0, fmt.Errorf("TIFF header truncated")
 	}
-	src := &tiffSource{r: r, base: base, size: size}
+	src = &tiffSource{r: r, base: base, size: size}
 	hdr, err := src.read(0, 8)
 	if err != nil {
-		return nil, nil, fmt.Errorf("EXIF: %v", err)
+		return nil, 0, 0, err
 	}
 	switch string(hdr[:2]) {
 	case "II":
@@ -103,16 +111,26 @@ func walkTIFF(r io.ReaderAt, base, size int64) (t *tiffTags, problems []string, 
 	case "MM":
 		src.order = binary.BigEndian
 	default:
-		return nil, nil, fmt.Errorf("EXIF: not a TIFF byte order mark")
+		return nil, 0, 0, fmt.Errorf("not a TIFF byte order mark")
 	}
-	switch src.order.Uint16(hdr[2:]) {
+	return src, src.order.Uint16(hdr[2:]), src.order.Uint32(hdr[4:]), nil
+}
+
+// walkTIFF validates the TIFF at [base, base+size) of r and returns the wanted
+// tags. Problems are malformations worth telling (informational); err is set
+// when nothing usable could be read at all.
+func walkTIFF(r io.ReaderAt, base, size int64) (t *tiffTags, problems []string, err error) {
+	src, magic, ifd0, err := openTIFF(r, base, size)
+	if err != nil {
+		return nil, nil, fmt.Errorf("EXIF: %v", err)
+	}
+	switch magic {
 	case 42, 0x4F52, 0x5352, 0x55: // TIFF, Olympus ORF (two forms), Panasonic RW2
 	default:
 		return nil, nil, fmt.Errorf("EXIF: bad TIFF magic number")
 	}
 	t = &tiffTags{Order: src.order, IFD0: map[uint16]tiffField{}, Exif: map[uint16]tiffField{}}
 	visited := map[uint32]bool{}
-	ifd0 := src.order.Uint32(hdr[4:])
 	want0 := map[uint16]bool{}
 	for k := range tiffWantedIFD0 {
 		want0[k] = true
@@ -120,30 +138,27 @@ func walkTIFF(r io.ReaderAt, base, size int64) (t *tiffTags, problems []string, 
 	for k := range tiffWantedExif {
 		want0[k] = true
 	}
-	next, exifPtr, probs, err := src.readIFD(ifd0, visited, want0, t.IFD0, true)
-	problems = append(problems, probs...)
+	var exifPtr uint32
+	next, err := src.readIFD(ifd0, visited, src.keep(want0, t.IFD0, &exifPtr))
 	if err != nil {
-		return nil, problems, fmt.Errorf("EXIF: IFD0: %v", err)
+		return nil, src.problems, fmt.Errorf("EXIF: IFD0: %v", err)
 	}
 	// Follow the IFD chain only to validate it (goexif would, and loop on a cycle).
 	for n := 1; next != 0; n++ {
 		if n >= tiffMaxChainIFDs {
-			problems = append(problems, fmt.Sprintf("EXIF: more than %d IFDs in the chain, rest ignored", tiffMaxChainIFDs))
+			src.problem("EXIF: more than %d IFDs in the chain, rest ignored", tiffMaxChainIFDs)
 			break
 		}
 		var e error
-		next, _, probs, e = src.readIFD(next, visited, nil, nil, false)
-		problems = append(problems, probs...)
+		next, e = src.readIFD(next, visited, func(ifdEntry) {})
 		if e != nil {
-			problems = append(problems, fmt.Sprintf("EXIF: IFD%d: %v", n, e))
+			src.problem("EXIF: IFD%d: %v", n, e)
 			break
 		}
 	}
 	if exifPtr != 0 {
-		_, _, probs, e := src.readIFD(exifPtr, visited, tiffWantedExif, t.Exif, false)
-		problems = append(problems, probs...)
-		if e != nil {
-			problems = append(problems, fmt.Sprintf("EXIF: Exif IFD: %v", e))
+		if _, e := src.readIFD(exifPtr, visited, src.keep(tiffWantedExif, t.Exif, nil)); e != nil {
+			src.problem("EXIF: Exif IFD: %v", e)
 		}
 	}
 	// Some writers put Exif-IFD tags (DateTimeOriginal, …) in IFD0: use them
@@ -156,94 +171,116 @@ func walkTIFF(r io.ReaderAt, base, size int64) (t *tiffTags, problems []string, 
 			delete(t.IFD0, tag)
 		}
 	}
-	return t, problems, nil
+	return t, src.problems, nil
 }
 
-// readIFD validates one IFD at off and stores the wanted fields into keep.
-// It returns the offset of the next IFD and, when findExif, the Exif IFD pointer.
-func (s *tiffSource) readIFD(off uint32, visited map[uint32]bool, want map[uint16]bool, keep map[uint16]tiffField, findExif bool) (next, exifPtr uint32, problems []string, err error) {
+// keep returns the visitor that stores the wanted entries of an IFD into
+// into; with exifPtr set it also takes the Exif IFD pointer.
+func (s *tiffSource) keep(want map[uint16]bool, into map[uint16]tiffField, exifPtr *uint32) func(ifdEntry) {
+	return func(e ifdEntry) {
+		if exifPtr != nil && e.Tag == tagExifIFD {
+			if (e.Type == 4 || e.Type == 13) && e.Count == 1 {
+				*exifPtr = s.order.Uint32(e.Field[:])
+			} else {
+				s.problem("EXIF: Exif IFD pointer has a bad type")
+			}
+			return
+		}
+		if !want[e.Tag] {
+			return
+		}
+		if e.Size > tiffMaxStringLen {
+			s.problem("EXIF: tag 0x%04X value too long (%d bytes)", e.Tag, e.Size)
+			return
+		}
+		val, err := s.value(e, 0, e.Size)
+		if err != nil {
+			s.problem("EXIF: tag 0x%04X: %v", e.Tag, err)
+			return
+		}
+		into[e.Tag] = tiffField{Tag: e.Tag, Type: e.Type, Count: e.Count, Value: val}
+	}
+}
+
+// ifdEntry is one IFD entry whose type is known, whose count is not zero and
+// whose value lies inside the data: Size bytes, in Field itself when Size <= 4,
+// else at the offset Field holds.
+type ifdEntry struct {
+	Tag, Type uint16
+	Count     uint32
+	Size      uint64 // count × type size
+	Field     [4]byte
+}
+
+// readIFD validates one IFD at off and calls visit for each of its entries
+// that is usable (see ifdEntry); the others are told in s.problems. It
+// returns the offset of the next IFD, 0 at the end of the chain.
+func (s *tiffSource) readIFD(off uint32, visited map[uint32]bool, visit func(ifdEntry)) (next uint32, err error) {
 	if off < 8 {
-		return 0, 0, nil, fmt.Errorf("IFD offset %d inside the header", off)
+		return 0, fmt.Errorf("IFD offset %d inside the header", off)
 	}
 	if uint64(off)+2 > uint64(s.size) {
-		return 0, 0, nil, fmt.Errorf("IFD offset out of range")
+		return 0, fmt.Errorf("IFD offset out of range")
 	}
 	if visited[off] {
-		return 0, 0, nil, fmt.Errorf("IFD at %d visited twice (cycle)", off)
+		return 0, fmt.Errorf("IFD at %d visited twice (cycle)", off)
 	}
 	visited[off] = true
 	nb, err := s.read(uint64(off), 2)
 	if err != nil {
-		return 0, 0, nil, err
+		return 0, err
 	}
 	n := uint64(s.order.Uint16(nb))
 	if n == 0 {
-		return 0, 0, nil, fmt.Errorf("empty IFD")
+		return 0, fmt.Errorf("empty IFD")
 	}
 	if n > tiffMaxEntries {
-		return 0, 0, nil, fmt.Errorf("IFD has %d entries (more than %d)", n, tiffMaxEntries)
+		return 0, fmt.Errorf("IFD has %d entries (more than %d)", n, tiffMaxEntries)
 	}
 	start := uint64(off) + 2
 	if start+12*n > uint64(s.size) {
-		return 0, 0, nil, fmt.Errorf("IFD entries run past the end of the data")
+		return 0, fmt.Errorf("IFD entries run past the end of the data")
 	}
 	ents, err := s.read(start, 12*n)
 	if err != nil {
-		return 0, 0, nil, err
+		return 0, err
 	}
 	if nx, e := s.read(start+12*n, 4); e == nil {
 		next = s.order.Uint32(nx)
 	} // a missing next-IFD pointer is treated as the end of the chain
 	for i := uint64(0); i < n; i++ {
-		e := ents[12*i : 12*i+12]
-		tag := s.order.Uint16(e[0:])
-		typ := s.order.Uint16(e[2:])
-		count := s.order.Uint32(e[4:])
-		if int(typ) >= len(tiffTypeSize) || tiffTypeSize[typ] == 0 {
-			problems = append(problems, fmt.Sprintf("EXIF: tag 0x%04X has unknown type %d", tag, typ))
+		b := ents[12*i : 12*i+12]
+		e := ifdEntry{Tag: s.order.Uint16(b[0:]), Type: s.order.Uint16(b[2:]), Count: s.order.Uint32(b[4:])}
+		copy(e.Field[:], b[8:12])
+		if int(e.Type) >= len(tiffTypeSize) || tiffTypeSize[e.Type] == 0 {
+			s.problem("EXIF: tag 0x%04X has unknown type %d", e.Tag, e.Type)
 			continue
 		}
-		if count == 0 {
+		if e.Count == 0 {
 			continue
 		}
-		total := uint64(count) * tiffTypeSize[typ] // cannot overflow: < 2^36
-		var valOff uint64
-		inline := total <= 4
-		if !inline {
-			valOff = uint64(s.order.Uint32(e[8:]))
-			if valOff+total > uint64(s.size) {
-				problems = append(problems, fmt.Sprintf("EXIF: tag 0x%04X value (%d bytes at %d) out of range", tag, total, valOff))
+		e.Size = uint64(e.Count) * tiffTypeSize[e.Type] // cannot overflow: < 2^36
+		if e.Size > 4 {
+			if valOff := uint64(s.order.Uint32(e.Field[:])); valOff+e.Size > uint64(s.size) {
+				s.problem("EXIF: tag 0x%04X value (%d bytes at %d) out of range", e.Tag, e.Size, valOff)
 				continue
 			}
 		}
-		if findExif && tag == tagExifIFD {
-			if (typ == 4 || typ == 13) && count == 1 {
-				exifPtr = s.order.Uint32(e[8:])
-			} else {
-				problems = append(problems, "EXIF: Exif IFD pointer has a bad type")
-			}
-			continue
-		}
-		if !want[tag] {
-			continue
-		}
-		if total > tiffMaxStringLen {
-			problems = append(problems, fmt.Sprintf("EXIF: tag 0x%04X value too long (%d bytes)", tag, total))
-			continue
-		}
-		var val []byte
-		if inline {
-			val = append([]byte(nil), e[8:8+total]...)
-		} else {
-			val, err = s.read(valOff, total)
-			if err != nil {
-				problems = append(problems, fmt.Sprintf("EXIF: tag 0x%04X: %v", tag, err))
-				continue
-			}
-		}
-		keep[tag] = tiffField{Tag: tag, Type: typ, Count: count, Value: val}
+		visit(e)
 	}
-	return next, exifPtr, problems, nil
+	return next, nil
+}
+
+// value reads n bytes of an entry's value from byte from on; readIFD checked
+// that the whole value lies inside the data.
+func (s *tiffSource) value(e ifdEntry, from, n uint64) ([]byte, error) {
+	if from+n > e.Size {
+		return nil, fmt.Errorf("tag 0x%04X: %d bytes at %d beyond its %d-byte value", e.Tag, n, from, e.Size)
+	}
+	if e.Size <= 4 {
+		return append([]byte(nil), e.Field[from:from+n]...), nil
+	}
+	return s.read(uint64(s.order.Uint32(e.Field[:]))+from, n)
 }
 
 // tiffASCII returns an ASCII/UNDEFINED field as a string cut at the first NUL.
@@ -259,17 +296,4 @@ func tiffASCII(f tiffField) (string, bool) {
 		}
 	}
 	return string(b), true
-}
-
-// tiffUint returns the first value of a BYTE/SHORT/LONG field.
-func tiffUint(f tiffField, order binary.ByteOrder) (uint32, bool) {
-	switch f.Type {
-	case 1:
-		return uint32(f.Value[0]), true
-	case 3:
-		return uint32(order.Uint16(f.Value)), true
-	case 4:
-		return order.Uint32(f.Value), true
-	}
-	return 0, false
 }
