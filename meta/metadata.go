@@ -18,6 +18,10 @@ type Metadata struct {
 	Problems    []string          // metadata that was present but malformed; informational, never a file error
 }
 
+// Camera is the make and model as one name ("Canon Canon EOS 5D Mark IV":
+// as the camera wrote them), "" when neither is known.
+func (m Metadata) Camera() string { return strings.TrimSpace(m.Make + " " + m.Model) }
+
 // Limits shared by the container parsers. Nothing is allocated from a length
 // read in a file without checking it against these and against the file size.
 const (

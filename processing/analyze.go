@@ -15,6 +15,7 @@ import (
 
 	"github.com/gabriel-vasile/mimetype"
 	"shoebox/meta"
+	"shoebox/timestamp"
 )
 
 // Input names one file to analyse.
@@ -124,9 +125,9 @@ func analyze(ctx context.Context, in Input, opt AnalyzeOptions) (Result, error) 
 			modTime = fi.ModTime()
 		}
 	}
-	res.Camera = strings.TrimSpace(md.Make + " " + md.Model)
-	res.Time = DetermineTimestamp(TimestampInput{Path: in.Path, RelPath: in.RelPath, ModTime: modTime, Meta: md},
-		TimestampOptions{MinYear: opt.MinYear, Now: opt.Now})
+	res.Camera = md.Camera()
+	res.Time = timestamp.Determine(timestamp.Input{Path: in.Path, RelPath: in.RelPath, ModTime: modTime,
+		Camera: res.Camera, Embedded: md.Candidates}, timestamp.Options{MinYear: opt.MinYear, Now: opt.Now})
 	return res, nil
 }
 

@@ -20,6 +20,7 @@ import (
 
 	"shoebox/meta"
 	"shoebox/processing"
+	"shoebox/timestamp"
 )
 
 type stage struct {
@@ -80,8 +81,8 @@ func main() {
 			})
 		}
 		timeIt("timestamp", size, func() {
-			processing.DetermineTimestamp(processing.TimestampInput{Path: p, RelPath: strings.TrimPrefix(p, root+"/"), Meta: md},
-				processing.TimestampOptions{Now: now})
+			timestamp.Determine(timestamp.Input{Path: p, RelPath: strings.TrimPrefix(p, root+"/"), Camera: md.Camera(), Embedded: md.Candidates},
+				timestamp.Options{Now: now})
 		})
 	}
 	fmt.Printf("%-11s %8s %10s %10s %12s %10s\n", "stage", "files", "seconds", "files/s", "MB/s", "heap MB")

@@ -1,4 +1,4 @@
-package processing
+package timestamp
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"shoebox/media"
 	"shoebox/meta"
 )
 
@@ -17,7 +18,7 @@ import (
 // on the machine's time zone.
 func tzReport(t *testing.T) string {
 	var out []string
-	files, _ := filepath.Glob(filepath.Join("testdata", "meta", "*"))
+	files, _ := filepath.Glob(filepath.Join(fixtureDir, "*"))
 	for _, f := range files {
 		if strings.HasSuffix(f, ".md") {
 			continue
@@ -27,16 +28,16 @@ func tzReport(t *testing.T) string {
 			t.Fatal(err)
 		}
 		md := meta.Read(bytes.NewReader(data), int64(len(data)), "")
-		ts := DetermineTimestamp(TimestampInput{Path: "/nonexistent/" + filepath.Base(f), RelPath: "2019/07/04/" + filepath.Base(f),
-			ModTime: time.Unix(1562247012, 0), Meta: md}, TimestampOptions{Now: testNow})
+		ts := Determine(Input{Path: "/nonexistent/" + filepath.Base(f), RelPath: "2019/07/04/" + filepath.Base(f),
+			ModTime: time.Unix(1562247012, 0), Camera: md.Camera(), Embedded: md.Candidates}, Options{Now: testNow})
 		b, _ := json.Marshal(struct {
 			F  string
-			TS Timestamp
+			TS media.Timestamp
 			T  string
 		}{filepath.Base(f), ts, ts.Time.Format(time.RFC3339Nano)})
 		out = append(out, string(b))
 	}
-	c, _ := ParseFilenameTime("FB_IMG_1491937645123.jpg")
+	c, _ := parseFilenameTime("FB_IMG_1491937645123.jpg")
 	out = append(out, c.Value)
 	return strings.Join(out, "\n")
 }

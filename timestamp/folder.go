@@ -1,4 +1,4 @@
-package processing
+package timestamp
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"shoebox/datetime"
+	"shoebox/media"
 )
 
 // Folder-name dates, weaker than the file name: …/2019/05/21/…,
@@ -23,10 +24,10 @@ var (
 // folderCandidate returns the most specific date the directories of relPath
 // (relative to the scan root, '/' separators, file name last) give, nearest
 // directory first among equals.
-func folderCandidate(relPath string) (Candidate, bool) {
+func folderCandidate(relPath string) (media.Candidate, bool) {
 	parts := strings.Split(strings.Trim(relPath, "/"), "/")
 	if len(parts) < 2 {
-		return Candidate{}, false
+		return media.Candidate{}, false
 	}
 	dirs := parts[:len(parts)-1]
 	var best datetime.Civil
@@ -59,8 +60,8 @@ func folderCandidate(relPath string) (Candidate, bool) {
 		}
 	}
 	if best.Prec == datetime.PrecNone {
-		return Candidate{}, false
+		return media.Candidate{}, false
 	}
-	return Candidate{Kind: KindFolder, Source: SourceFolder, Value: best.String(),
+	return media.Candidate{Kind: media.KindFolder, Source: media.SourceFolder, Value: best.String(),
 		Detail: fmt.Sprintf("folder name %q", bestWhere)}, true
 }

@@ -1,4 +1,4 @@
-package processing
+package timestamp
 
 import (
 	"fmt"
@@ -7,24 +7,29 @@ import (
 	"time"
 
 	"shoebox/datetime"
-	"shoebox/meta"
+	"shoebox/media"
 )
 
-// TimestampInput is everything DetermineTimestamp looks at.
-type TimestampInput struct {
+// Input is everything Determine looks at.
+type Input struct {
 	Path    string // absolute path on disk: file name candidates, sidecar lookup next to it
 	RelPath string // path relative to the scan root, '/' separators: folder-name candidates come from its directories only
 	ModTime time.Time
-	Meta    meta.Metadata
+	// Camera is the camera make and model the file names, "" when none: a
+	// camera's own clock with nothing contradicting it is HIGH confidence.
+	Camera string
+	// Embedded are the dates the file itself holds (EXIF, video atoms),
+	// not yet validated.
+	Embedded []media.Candidate
 }
 
-// TimestampOptions are the settings of the timestamp analysis.
-type TimestampOptions struct {
+// Options are the settings of the timestamp analysis.
+type Options struct {
 	MinYear int       // candidates before this year are rejected; 0 means DefaultMinYear
 	Now     time.Time // the scan time; candidates after Now + 1 day are rejected (zero: time.Now())
 }
 
-// DefaultMinYear is the minimum valid year when TimestampOptions.MinYear is 0.
+// DefaultMinYear is the minimum valid year when Options.MinYear is 0.
 const DefaultMinYear = 2000
 
 // strength is the class of a candidate kind, which decides the confidence.
@@ -41,7 +46,7 @@ const (
 
 // choiceRule is one row of the choice table.
 type choiceRule struct {
-	Kind     CandidateKind
+	Kind     media.CandidateKind
 	Strength strength
 	Why      string
 }
@@ -50,16 +55,16 @@ type choiceRule struct {
 // wins (among candidates of one kind, the first found). It is printed in the
 // README (see TestChoiceTableText).
 var choiceRules = []choiceRule{
-	{KindEXIFOriginal, strengthStrong, "EXIF DateTimeOriginal (+SubSecTimeOriginal, OffsetTimeOriginal): when the shutter fired"},
-	{KindVideoCreation, strengthStrong, "QuickTime com.apple.quicktime.creationdate (with offset), then mvhd creation time (UTC)"},
-	{KindTakeout, strengthStrong, "Google Takeout JSON photoTakenTime (UTC)"},
-	{KindEXIFDigitized, strengthGood, "EXIF DateTimeDigitized/CreateDate: when it was digitised (scans: the scan)"},
-	{KindXMP, strengthGood, "XMP sidecar exif:DateTimeOriginal / photoshop:DateCreated"},
-	{KindFilenameTime, strengthName, "date and time in the file name (camera/app patterns)"},
-	{KindFilenameDate, strengthDateOnly, "date only in the file name (e.g. WhatsApp IMG-20180312-WA0007)"},
-	{KindFolder, strengthDateOnly, "folder names: …/2019/05/21/…, 2019-05-21 Trip, Photos from 2002"},
-	{KindEXIFModify, strengthWeak, "EXIF DateTime/ModifyDate: often the last edit"},
-	{KindMtime, strengthLast, "file modification time (UTC): copies and downloads reset it"},
+	{media.KindEXIFOriginal, strengthStrong, "EXIF DateTimeOriginal (+SubSecTimeOriginal, OffsetTimeOriginal): when the shutter fired"},
+	{media.KindVideoCreation, strengthStrong, "QuickTime com.apple.quicktime.creationdate (with offset), then mvhd creation time (UTC)"},
+	{media.KindTakeout, strengthStrong, "Google Takeout JSON photoTakenTime (UTC)"},
+	{media.KindEXIFDigitized, strengthGood, "EXIF DateTimeDigitized/CreateDate: when it was digitised (scans: the scan)"},
+	{media.KindXMP, strengthGood, "XMP sidecar exif:DateTimeOriginal / photoshop:DateCreated"},
+	{media.KindFilenameTime, strengthName, "date and time in the file name (camera/app patterns)"},
+	{media.KindFilenameDate, strengthDateOnly, "date only in the file name (e.g. WhatsApp IMG-20180312-WA0007)"},
+	{media.KindFolder, strengthDateOnly, "folder names: …/2019/05/21/…, 2019-05-21 Trip, Photos from 2002"},
+	{media.KindEXIFModify, strengthWeak, "EXIF DateTime/ModifyDate: often the last edit"},
+	{media.KindMtime, strengthLast, "file modification time (UTC): copies and downloads reset it"},
 }
 
 // choiceTableMarkdown renders choiceRules for the README.
@@ -75,13 +80,13 @@ func choiceTableMarkdown() string {
 }
 
 // kindSource is the report-level source of each kind.
-var kindSource = map[CandidateKind]Source{
-	KindEXIFOriginal: SourceEXIF, KindEXIFDigitized: SourceEXIF, KindEXIFModify: SourceEXIF,
-	KindVideoCreation: SourceVideo, KindTakeout: SourceSidecar, KindXMP: SourceSidecar,
-	KindFilenameTime: SourceFilename, KindFilenameDate: SourceFilename, KindFolder: SourceFolder, KindMtime: SourceMtime,
+var kindSource = map[media.CandidateKind]media.Source{
+	media.KindEXIFOriginal: media.SourceEXIF, media.KindEXIFDigitized: media.SourceEXIF, media.KindEXIFModify: media.SourceEXIF,
+	media.KindVideoCreation: media.SourceVideo, media.KindTakeout: media.SourceSidecar, media.KindXMP: media.SourceSidecar,
+	media.KindFilenameTime: media.SourceFilename, media.KindFilenameDate: media.SourceFilename, media.KindFolder: media.SourceFolder, media.KindMtime: media.SourceMtime,
 }
 
-func ruleOf(k CandidateKind) (rank int, s strength) {
+func ruleOf(k media.CandidateKind) (rank int, s strength) {
 	for i, r := range choiceRules {
 		if r.Kind == k {
 			return len(choiceRules) - i, r.Strength
@@ -97,7 +102,7 @@ var factoryDefaultYears = map[int]bool{2000: true, 2001: true, 2002: true, 2003:
 
 // eval is a candidate under evaluation.
 type eval struct {
-	c       *Candidate
+	c       *media.Candidate
 	v       datetime.Civil
 	valid   bool
 	rank    int
@@ -106,7 +111,7 @@ type eval struct {
 	noVote  bool // may neither confirm nor contradict (mtime of a messenger copy)
 }
 
-// DetermineTimestamp gathers all candidates (embedded, file name, folders,
+// Determine gathers all candidates (embedded, file name, folders,
 // sidecars, mtime), validates them, chooses one, grades confidence and
 // records conflicts. It opens at most six sidecar names next to Path.
 //
@@ -134,7 +139,7 @@ type eval struct {
 // demoted below mtime, with the reason in their Detail. A messenger copy
 // (WhatsApp, Signal, Telegram, …) without an embedded date has its mtime
 // flagged as the download time; it neither confirms nor contradicts.
-func DetermineTimestamp(in TimestampInput, opts TimestampOptions) Timestamp {
+func Determine(in Input, opts Options) media.Timestamp {
 	minYear := opts.MinYear
 	if minYear == 0 {
 		minYear = DefaultMinYear
@@ -144,10 +149,10 @@ func DetermineTimestamp(in TimestampInput, opts TimestampOptions) Timestamp {
 		now = time.Now()
 	}
 	var problems []sidecarProblem
-	cands := make([]Candidate, 0, len(in.Meta.Candidates)+6)
-	for _, c := range in.Meta.Candidates {
+	cands := make([]media.Candidate, 0, len(in.Embedded)+6)
+	for _, c := range in.Embedded {
 		c.Rejected, c.Reason, c.Chosen = false, "", false
-		if c.Source == SourceNone {
+		if c.Source == media.SourceNone {
 			c.Source = kindSource[c.Kind]
 		}
 		cands = append(cands, c)
@@ -157,7 +162,7 @@ func DetermineTimestamp(in TimestampInput, opts TimestampOptions) Timestamp {
 		base := filepath.Base(filepath.FromSlash(name))
 		if _, p, ok := parseFilename(base); ok {
 			namePat = p
-			c, _ := ParseFilenameTime(base)
+			c, _ := parseFilenameTime(base)
 			cands = append(cands, c)
 		}
 	}
@@ -174,10 +179,10 @@ func DetermineTimestamp(in TimestampInput, opts TimestampOptions) Timestamp {
 	}
 	// A sidecar that exists but cannot be read stays visible as evidence.
 	for _, p := range problems {
-		cands = append(cands, Candidate{Kind: p.kind, Source: SourceSidecar, Detail: p.msg, Rejected: true, Reason: "malformed sidecar"})
+		cands = append(cands, media.Candidate{Kind: p.kind, Source: media.SourceSidecar, Detail: p.msg, Rejected: true, Reason: "malformed sidecar"})
 	}
 	if !in.ModTime.IsZero() {
-		cands = append(cands, Candidate{Kind: KindMtime, Source: SourceMtime,
+		cands = append(cands, media.Candidate{Kind: media.KindMtime, Source: media.SourceMtime,
 			Value: datetime.FromTime(in.ModTime.UTC().Truncate(time.Second), true).String(), Detail: "file modification time (UTC)"})
 	}
 
@@ -214,7 +219,7 @@ func DetermineTimestamp(in TimestampInput, opts TimestampOptions) Timestamp {
 			best = e
 		}
 	}
-	ts := Timestamp{Confidence: ConfidenceNone}
+	ts := media.Timestamp{Confidence: media.ConfidenceNone}
 	if best == nil {
 		ts.Candidates = cands
 		return ts
@@ -224,7 +229,7 @@ func DetermineTimestamp(in TimestampInput, opts TimestampOptions) Timestamp {
 	ts.Time = best.v.Time()
 	ts.ZoneKnown = best.v.ZoneKnown && best.v.Prec == datetime.PrecTime
 	ts.Source = best.c.Source
-	ts.Confidence, ts.Conflict = grade(best, evs, in.Meta, namePat)
+	ts.Confidence, ts.Conflict = grade(best, evs, in.Camera != "", namePat)
 	if local, ok := localWallClock(best, evs); ok {
 		ts.Value, ts.Time = local.String(), local.Time()
 	}
@@ -246,7 +251,7 @@ func localWallClock(best *eval, evs []*eval) (datetime.Civil, bool) {
 	var wall *eval
 	for _, o := range evs {
 		if o == best || !o.valid || o.demoted || o.v.Prec != datetime.PrecTime || o.v.ZoneKnown ||
-			(o.c.Source != SourceEXIF && o.c.Source != SourceFilename && o.c.Kind != KindXMP) {
+			(o.c.Source != media.SourceEXIF && o.c.Source != media.SourceFilename && o.c.Kind != media.KindXMP) {
 			continue
 		}
 		if wall == nil || o.effRank() > wall.effRank() {
@@ -323,11 +328,11 @@ func detectTraps(evs []*eval, namePat *namePattern) {
 	// A camera clock never set: EXIF at 1 January of a factory-default year
 	// while an independent source (name, folder, sidecar, video) says another day.
 	for _, e := range evs {
-		if !e.valid || e.c.Source != SourceEXIF || e.v.Prec != datetime.PrecTime || e.v.Month != 1 || e.v.Day != 1 {
+		if !e.valid || e.c.Source != media.SourceEXIF || e.v.Prec != datetime.PrecTime || e.v.Month != 1 || e.v.Day != 1 {
 			continue
 		}
 		for _, o := range evs {
-			if !o.valid || o.c.Source == SourceEXIF || o.c.Source == SourceMtime || o.str < strengthDateOnly {
+			if !o.valid || o.c.Source == media.SourceEXIF || o.c.Source == media.SourceMtime || o.str < strengthDateOnly {
 				continue
 			}
 			if !sameDay(e.v, o.v) {
@@ -346,17 +351,17 @@ func detectTraps(evs []*eval, namePat *namePattern) {
 	if namePat != nil && namePat.Messenger {
 		embedded := false
 		for _, e := range evs {
-			if e.valid && (e.c.Kind == KindEXIFOriginal || e.c.Kind == KindEXIFDigitized || e.c.Kind == KindVideoCreation) {
+			if e.valid && (e.c.Kind == media.KindEXIFOriginal || e.c.Kind == media.KindEXIFDigitized || e.c.Kind == media.KindVideoCreation) {
 				embedded = true
 			}
 		}
 		if !embedded {
 			for _, e := range evs {
 				switch e.c.Kind {
-				case KindMtime:
+				case media.KindMtime:
 					e.noVote = true
 					e.c.Detail += "; messenger copy without EXIF date: the mtime is probably the download time, not when it was taken"
-				case KindFilenameTime, KindFilenameDate:
+				case media.KindFilenameTime, media.KindFilenameDate:
 					e.c.Detail += "; messenger name: when the picture was sent or saved, not necessarily taken"
 				}
 			}
@@ -364,15 +369,15 @@ func detectTraps(evs []*eval, namePat *namePattern) {
 	}
 }
 
-func describeSource(c *Candidate) string {
+func describeSource(c *media.Candidate) string {
 	switch c.Source {
-	case SourceFilename:
+	case media.SourceFilename:
 		return "file name"
-	case SourceFolder:
+	case media.SourceFolder:
 		return "folder"
-	case SourceSidecar:
+	case media.SourceSidecar:
 		return "sidecar"
-	case SourceVideo:
+	case media.SourceVideo:
 		return "video metadata"
 	}
 	return string(c.Source)
@@ -380,16 +385,16 @@ func describeSource(c *Candidate) string {
 
 // grade decides the confidence of the chosen candidate and any conflict
 // between strong sources.
-func grade(best *eval, evs []*eval, md meta.Metadata, namePat *namePattern) (Confidence, string) {
+func grade(best *eval, evs []*eval, fromCamera bool, namePat *namePattern) (media.Confidence, string) {
 	switch best.effStrength() {
 	case strengthStrong:
 	case strengthGood, strengthName:
-		if namePat != nil && namePat.Messenger && best.c.Source == SourceFilename {
-			return ConfidenceLow, ""
+		if namePat != nil && namePat.Messenger && best.c.Source == media.SourceFilename {
+			return media.ConfidenceLow, ""
 		}
-		return ConfidenceMedium, ""
+		return media.ConfidenceMedium, ""
 	default:
-		return ConfidenceLow, ""
+		return media.ConfidenceLow, ""
 	}
 	// Strong sources that disagree: the choice stands, the conflict is recorded.
 	for _, o := range evs {
@@ -398,7 +403,7 @@ func grade(best *eval, evs []*eval, md meta.Metadata, namePat *namePattern) (Con
 		}
 		if o.v.Prec == datetime.PrecTime && !agree(best.v, o.v) {
 			o.c.Detail += "; disagrees with the chosen " + string(best.c.Kind)
-			return ConfidenceLow, fmt.Sprintf("%s %s disagrees with %s %s", best.c.Kind, best.c.Value, o.c.Kind, o.c.Value)
+			return media.ConfidenceLow, fmt.Sprintf("%s %s disagrees with %s %s", best.c.Kind, best.c.Value, o.c.Kind, o.c.Value)
 		}
 	}
 	// Confirmed by an independent source.
@@ -408,14 +413,14 @@ func grade(best *eval, evs []*eval, md meta.Metadata, namePat *namePattern) (Con
 		}
 		if agree(best.v, o.v) {
 			best.c.Detail += fmt.Sprintf("; confirmed by %s %s", o.c.Kind, o.c.Value)
-			return ConfidenceHigh, ""
+			return media.ConfidenceHigh, ""
 		}
 	}
 	// A camera's own clock with nothing contradicting it.
 	contradicted := false
 	for _, o := range evs {
 		if o == best || !o.valid || o.noVote || o.demoted || o.c.Source == best.c.Source ||
-			o.str < strengthDateOnly || o.c.Kind == KindEXIFDigitized {
+			o.str < strengthDateOnly || o.c.Kind == media.KindEXIFDigitized {
 			continue
 		}
 		if !consistent(best.v, o.v) {
@@ -424,10 +429,10 @@ func grade(best *eval, evs []*eval, md meta.Metadata, namePat *namePattern) (Con
 		}
 	}
 	factoryLike := best.v.Month == 1 && best.v.Day == 1 && factoryDefaultYears[best.v.Year] && best.v.Hour == 0
-	if best.c.Source == SourceEXIF && (md.Make != "" || md.Model != "") && !contradicted && !factoryLike {
-		return ConfidenceHigh, ""
+	if best.c.Source == media.SourceEXIF && fromCamera && !contradicted && !factoryLike {
+		return media.ConfidenceHigh, ""
 	}
-	return ConfidenceMedium, ""
+	return media.ConfidenceMedium, ""
 }
 
 // wallOrInstant returns the two times to compare: instants when both zones

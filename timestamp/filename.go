@@ -1,4 +1,4 @@
-package processing
+package timestamp
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"shoebox/datetime"
+	"shoebox/media"
 )
 
 // File-name dates. namePatterns is the one table of every pattern: camera- and
@@ -172,18 +173,18 @@ func init() {
 	}
 }
 
-// ParseFilenameTime returns the best date in a base file name, as a candidate
+// parseFilenameTime returns the best date in a base file name, as a candidate
 // of kind filename_datetime or filename_date, and whether one was found.
-func ParseFilenameTime(name string) (Candidate, bool) {
+func parseFilenameTime(name string) (media.Candidate, bool) {
 	c, p, ok := parseFilename(name)
 	if !ok {
-		return Candidate{}, false
+		return media.Candidate{}, false
 	}
-	kind := KindFilenameTime
+	kind := media.KindFilenameTime
 	if c.Prec != datetime.PrecTime {
-		kind = KindFilenameDate
+		kind = media.KindFilenameDate
 	}
-	return Candidate{Kind: kind, Source: SourceFilename, Value: c.String(),
+	return media.Candidate{Kind: kind, Source: media.SourceFilename, Value: c.String(),
 		Detail: fmt.Sprintf("file name %q matches the %s pattern", name, p.Name)}, true
 }
 
