@@ -213,26 +213,34 @@ func heifFindExifID(b []byte, budget *int) (uint32, error) {
 	return id, err
 }
 
+// ilocReader reads the big-endian fields of an iloc box body in order.
+type ilocReader struct {
+	b []byte
+	p int
+}
+
+func (r *ilocReader) need(n int) bool { return r.p+n <= len(r.b) }
+
+func (r *ilocReader) rd(n int) uint64 {
+	var v uint64
+	for i := 0; i < n; i++ {
+		v = v<<8 | uint64(r.b[r.p+i])
+	}
+	r.p += n
+	return v
+}
+
 // heifItemExtents parses an iloc box body and returns the extents of item id.
 func heifItemExtents(b []byte, id uint32) ([]heifExtent, error) {
-	p := 0
-	need := func(n int) bool { return p+n <= len(b) }
-	rd := func(n int) uint64 {
-		var v uint64
-		for i := 0; i < n; i++ {
-			v = v<<8 | uint64(b[p+i])
-		}
-		p += n
-		return v
-	}
-	if !need(8) {
+	r := &ilocReader{b: b}
+	if !r.need(8) {
 		return nil, fmt.Errorf("iloc box too short")
 	}
 	version := b[0]
-	p = 4
-	offSize, lenSize := int(b[p]>>4), int(b[p]&15)
-	baseSize, idxSize := int(b[p+1]>>4), int(b[p+1]&15)
-	p += 2
+	r.p = 4
+	offSize, lenSize := int(b[r.p]>>4), int(b[r.p]&15)
+	baseSize, idxSize := int(b[r.p+1]>>4), int(b[r.p+1]&15)
+	r.p += 2
 	for _, s := range []int{offSize, lenSize, baseSize} {
 		if s != 0 && s != 4 && s != 8 {
 			return nil, fmt.Errorf("iloc: bad field size %d", s)
@@ -243,12 +251,12 @@ func heifItemExtents(b []byte, id uint32) ([]heifExtent, error) {
 	}
 	var count uint64
 	if version < 2 {
-		count = rd(2)
+		count = r.rd(2)
 	} else {
-		if !need(4) {
+		if !r.need(4) {
 			return nil, fmt.Errorf("iloc truncated")
 		}
-		count = rd(4)
+		count = r.rd(4)
 	}
 	if version > 2 {
 		return nil, fmt.Errorf("iloc version %d unknown", version)
@@ -262,44 +270,49 @@ func heifItemExtents(b []byte, id uint32) ([]heifExtent, error) {
 		if version >= 1 {
 			hdr += 2
 		}
-		if !need(hdr) {
+		if !r.need(hdr) {
 			return nil, fmt.Errorf("iloc truncated")
 		}
-		itemID := uint32(rd(idLen))
+		itemID := uint32(r.rd(idLen))
 		method := 0
 		if version >= 1 {
-			method = int(rd(2) & 15)
+			method = int(r.rd(2) & 15)
 		}
-		p += 2 // data_reference_index
-		base := rd(baseSize)
-		n := int(rd(2))
+		r.p += 2 // data_reference_index
+		base := r.rd(baseSize)
+		n := int(r.rd(2))
 		per := idxSize + offSize + lenSize
-		if !need(n * per) {
+		if !r.need(n * per) {
 			return nil, fmt.Errorf("iloc truncated")
 		}
 		if itemID != id {
-			p += n * per
+			r.p += n * per
 			continue
 		}
 		if method > 1 {
 			return nil, fmt.Errorf("the HEIC Exif item uses construction method %d", method)
 		}
-		var out []heifExtent
-		for j := 0; j < n; j++ {
-			p += idxSize
-			off := rd(offSize)
-			l := rd(lenSize)
-			if base > 1<<62 || off > 1<<62 || l > 1<<40 || base+off > 1<<62 {
-				return nil, fmt.Errorf("iloc: extent out of range")
-			}
-			if l == 0 {
-				return nil, fmt.Errorf("a HEIC Exif extent of length 0 (to the end of the file) is not supported")
-			}
-			out = append(out, heifExtent{offset: int64(base + off), length: int64(l), idat: method == 1})
-		}
-		return out, nil
+		return r.extents(n, idxSize, offSize, lenSize, base, method == 1)
 	}
 	return nil, nil
+}
+
+// extents reads the n extents of the item found, each at base plus its offset.
+func (r *ilocReader) extents(n, idxSize, offSize, lenSize int, base uint64, idat bool) ([]heifExtent, error) {
+	var out []heifExtent
+	for j := 0; j < n; j++ {
+		r.p += idxSize
+		off := r.rd(offSize)
+		l := r.rd(lenSize)
+		if base > 1<<62 || off > 1<<62 || l > 1<<40 || base+off > 1<<62 {
+			return nil, fmt.Errorf("iloc: extent out of range")
+		}
+		if l == 0 {
+			return nil, fmt.Errorf("a HEIC Exif extent of length 0 (to the end of the file) is not supported")
+		}
+		out = append(out, heifExtent{offset: int64(base + off), length: int64(l), idat: idat})
+	}
+	return out, nil
 }
 
 // readVideoMeta reads the creation times of an MP4/MOV file: Apple's

@@ -180,12 +180,17 @@ func parseFilenameTime(name string) (media.Candidate, bool) {
 	if !ok {
 		return media.Candidate{}, false
 	}
+	return nameCandidate(name, c, p), true
+}
+
+// nameCandidate is the candidate of the date c that pattern p found in name.
+func nameCandidate(name string, c datetime.Civil, p *namePattern) media.Candidate {
 	kind := media.KindFilenameTime
 	if c.Prec != datetime.PrecTime {
 		kind = media.KindFilenameDate
 	}
 	return media.Candidate{Kind: kind, Source: media.SourceFilename, Value: c.String(),
-		Detail: fmt.Sprintf("file name %q matches the %s pattern", name, p.Name)}, true
+		Detail: fmt.Sprintf("file name %q matches the %s pattern", name, p.Name)}
 }
 
 // parseFilename finds the first pattern whose expression matches and returns

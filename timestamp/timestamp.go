@@ -148,65 +148,8 @@ func Determine(in Input, opts Options) media.Timestamp {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	var problems []sidecarProblem
-	cands := make([]media.Candidate, 0, len(in.Embedded)+6)
-	for _, c := range in.Embedded {
-		c.Rejected, c.Reason, c.Chosen = false, "", false
-		if c.Source == media.SourceNone {
-			c.Source = kindSource[c.Kind]
-		}
-		cands = append(cands, c)
-	}
-	var namePat *namePattern
-	if name := firstNonEmpty(in.Path, in.RelPath); name != "" {
-		base := filepath.Base(filepath.FromSlash(name))
-		if _, p, ok := parseFilename(base); ok {
-			namePat = p
-			c, _ := parseFilenameTime(base)
-			cands = append(cands, c)
-		}
-	}
-	if c, ok := folderCandidate(in.RelPath); ok {
-		cands = append(cands, c)
-	}
-	if in.Path != "" {
-		if c, ok := takeoutCandidate(in.Path, &problems); ok {
-			cands = append(cands, c)
-		}
-		if c, ok := xmpCandidate(in.Path, &problems); ok {
-			cands = append(cands, c)
-		}
-	}
-	// A sidecar that exists but cannot be read stays visible as evidence.
-	for _, p := range problems {
-		cands = append(cands, media.Candidate{Kind: p.kind, Source: media.SourceSidecar, Detail: p.msg, Rejected: true, Reason: "malformed sidecar"})
-	}
-	if !in.ModTime.IsZero() {
-		cands = append(cands, media.Candidate{Kind: media.KindMtime, Source: media.SourceMtime,
-			Value: datetime.FromTime(in.ModTime.UTC().Truncate(time.Second), true).String(), Detail: "file modification time (UTC)"})
-	}
-
-	// Validate.
-	evs := make([]*eval, len(cands))
-	for i := range cands {
-		e := &eval{c: &cands[i]}
-		e.rank, e.str = ruleOf(cands[i].Kind)
-		evs[i] = e
-		v, ok := datetime.ParseValue(cands[i].Value)
-		switch {
-		case cands[i].Rejected:
-		case !ok:
-			e.c.Rejected, e.c.Reason = true, "unreadable value"
-		case !v.CalendarOK():
-			e.c.Rejected, e.c.Reason = true, "not a calendar time"
-		case v.Year < minYear:
-			e.c.Rejected, e.c.Reason = true, fmt.Sprintf("before the minimum valid year %d", minYear)
-		case inFuture(v, now):
-			e.c.Rejected, e.c.Reason = true, "later than the scan time plus one day"
-		default:
-			e.v, e.valid = v, true
-		}
-	}
+	cands, namePat := gather(in)
+	evs := validate(cands, minYear, now)
 	detectTraps(evs, namePat)
 
 	// Choose.
@@ -235,6 +178,74 @@ func Determine(in Input, opts Options) media.Timestamp {
 	}
 	ts.Candidates = cands
 	return ts
+}
+
+// gather lists every candidate: the embedded ones (reset, as they may come
+// from an earlier analysis), the file name, the folders, the sidecars and
+// the mtime. namePat is the file-name pattern that matched, if any.
+func gather(in Input) (cands []media.Candidate, namePat *namePattern) {
+	var problems []sidecarProblem
+	cands = make([]media.Candidate, 0, len(in.Embedded)+6)
+	for _, c := range in.Embedded {
+		c.Rejected, c.Reason, c.Chosen = false, "", false
+		if c.Source == media.SourceNone {
+			c.Source = kindSource[c.Kind]
+		}
+		cands = append(cands, c)
+	}
+	if name := firstNonEmpty(in.Path, in.RelPath); name != "" {
+		base := filepath.Base(filepath.FromSlash(name))
+		if c, p, ok := parseFilename(base); ok {
+			namePat = p
+			cands = append(cands, nameCandidate(base, c, p))
+		}
+	}
+	if c, ok := folderCandidate(in.RelPath); ok {
+		cands = append(cands, c)
+	}
+	if in.Path != "" {
+		if c, ok := takeoutCandidate(in.Path, &problems); ok {
+			cands = append(cands, c)
+		}
+		if c, ok := xmpCandidate(in.Path, &problems); ok {
+			cands = append(cands, c)
+		}
+	}
+	// A sidecar that exists but cannot be read stays visible as evidence.
+	for _, p := range problems {
+		cands = append(cands, media.Candidate{Kind: p.kind, Source: media.SourceSidecar, Detail: p.msg, Rejected: true, Reason: "malformed sidecar"})
+	}
+	if !in.ModTime.IsZero() {
+		cands = append(cands, media.Candidate{Kind: media.KindMtime, Source: media.SourceMtime,
+			Value: datetime.FromTime(in.ModTime.UTC().Truncate(time.Second), true).String(), Detail: "file modification time (UTC)"})
+	}
+	return cands, namePat
+}
+
+// validate rejects, with the reason, each candidate that is not a real
+// calendar time, is before minYear or is later than now plus one day.
+func validate(cands []media.Candidate, minYear int, now time.Time) []*eval {
+	evs := make([]*eval, len(cands))
+	for i := range cands {
+		e := &eval{c: &cands[i]}
+		e.rank, e.str = ruleOf(cands[i].Kind)
+		evs[i] = e
+		v, ok := datetime.ParseValue(cands[i].Value)
+		switch {
+		case cands[i].Rejected:
+		case !ok:
+			e.c.Rejected, e.c.Reason = true, "unreadable value"
+		case !v.CalendarOK():
+			e.c.Rejected, e.c.Reason = true, "not a calendar time"
+		case v.Year < minYear:
+			e.c.Rejected, e.c.Reason = true, fmt.Sprintf("before the minimum valid year %d", minYear)
+		case inFuture(v, now):
+			e.c.Rejected, e.c.Reason = true, "later than the scan time plus one day"
+		default:
+			e.v, e.valid = v, true
+		}
+	}
+	return evs
 }
 
 // localWallClock: when the chosen time is a UTC instant (a Pixel file name,
