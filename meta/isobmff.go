@@ -63,17 +63,24 @@ func walkBoxes(r io.ReaderAt, start, end int64, budget *int, fn func(isoBox) boo
 	return nil
 }
 
-// readHEIFMeta finds the Exif item of a HEIF/HEIC/AVIF image and reads it.
-func readHEIFMeta(r io.ReaderAt, size int64, md *Metadata) {
-	budget := maxBoxes
-	var meta *isoBox
-	err := walkBoxes(r, 0, size, &budget, func(b isoBox) bool {
-		if b.Type == "meta" {
-			meta = &b
+// findTopBox returns the first top-level box of type typ, nil when there is
+// none; err says why the walk stopped early.
+func findTopBox(r io.ReaderAt, size int64, budget *int, typ string) (*isoBox, error) {
+	var found *isoBox
+	err := walkBoxes(r, 0, size, budget, func(b isoBox) bool {
+		if b.Type == typ {
+			found = &b
 			return false
 		}
 		return true
 	})
+	return found, err
+}
+
+// readHEIFMeta finds the Exif item of a HEIF/HEIC/AVIF image and reads it.
+func readHEIFMeta(r io.ReaderAt, size int64, md *Metadata) {
+	budget := maxBoxes
+	meta, err := findTopBox(r, size, &budget, "meta")
 	if err != nil {
 		md.Problems = append(md.Problems, "HEIF: "+err.Error())
 	}
@@ -320,14 +327,7 @@ func (r *ilocReader) extents(n, idxSize, offSize, lenSize int, base uint64, idat
 // time (UTC). Only the moov box is visited; mdat is skipped by offset.
 func readVideoMeta(r io.ReaderAt, size int64, md *Metadata) {
 	budget := maxBoxes
-	var moov *isoBox
-	err := walkBoxes(r, 0, size, &budget, func(b isoBox) bool {
-		if b.Type == "moov" {
-			moov = &b
-			return false
-		}
-		return true
-	})
+	moov, err := findTopBox(r, size, &budget, "moov")
 	if err != nil {
 		md.Problems = append(md.Problems, "video: "+err.Error())
 	}
