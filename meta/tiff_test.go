@@ -113,7 +113,7 @@ func hostileInputs() map[string][]byte {
 	return in
 }
 
-// TestHostileShapesAreBounded feeds every hostile shape to ReadMetadata (with
+// TestHostileShapesAreBounded feeds every hostile shape to Read (with
 // the matching and a generic MIME type) and checks time and memory.
 func TestHostileShapesAreBounded(t *testing.T) {
 	for name, b := range hostileInputs() {

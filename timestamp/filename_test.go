@@ -48,7 +48,7 @@ func TestFilenameRealWorld(t *testing.T) {
 	for _, tc := range cases {
 		c, ok := parseFilenameTime(tc.name)
 		if !ok || c.Value != tc.want || c.Kind != tc.kind || c.Source != media.SourceFilename {
-			t.Errorf("ParseFilenameTime(%q) = %+v, %v; want %s (%s)", tc.name, c, ok, tc.want, tc.kind)
+			t.Errorf("parseFilenameTime(%q) = %+v, %v; want %s (%s)", tc.name, c, ok, tc.want, tc.kind)
 		}
 	}
 }
@@ -70,7 +70,7 @@ func TestFilenameNoDate(t *testing.T) {
 		"FB_IMG_99.jpg", "IMG_E1234.HEIC", "DJI_0001.JPG", "IMG5678.jpg", "2019_1332_153012_001.MP4",
 	} {
 		if c, ok := parseFilenameTime(name); ok {
-			t.Errorf("ParseFilenameTime(%q) = %s (%s), want no date", name, c.Value, c.Detail)
+			t.Errorf("parseFilenameTime(%q) = %s (%s), want no date", name, c.Value, c.Detail)
 		}
 	}
 }
