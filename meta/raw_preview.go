@@ -9,10 +9,10 @@ import (
 // RAW preview extraction. TIFF-based camera RAW files (CR2, NEF, ARW, DNG,
 // and most others) carry one or more JPEG renditions of the picture next to
 // the sensor data: IFD0's strips in a CR2, JPEGInterchangeFormat of IFD0/IFD1
-// or of SubIFDs in NEF/ARW, SubIFD preview strips in a DNG. We hash the
-// largest of them. The walk is tiff.go's bounded walker: a fixed number of
-// IFDs and entries, every offset checked against the data, no IFD visited
-// twice.
+// or of SubIFDs in NEF/ARW, SubIFD preview strips in a DNG. The decoder
+// hashes the largest of them, which RawPreview finds. The walk is tiff.go's
+// bounded walker: a fixed number of IFDs and entries, every offset checked
+// against the data, no IFD visited twice.
 
 const rawMaxIFDs = 64
 
