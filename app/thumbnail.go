@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"shoebox/imagehash"
-	"shoebox/processing"
+	"shoebox/meta"
 	"shoebox/store"
 )
 
@@ -34,9 +34,9 @@ func (l *Library) Thumbnail(rec store.FileRecord, maxSide int) (image.Image, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	meta := processing.ReadMetadata(bytes.NewReader(data), int64(len(data)), rec.MIME)
+	md := meta.Read(bytes.NewReader(data), int64(len(data)), rec.MIME)
 	// The scan's own budget: thumbnails and analysis together stay within
 	// it, and an image refused there is refused here too.
 	lim := imagehash.DecodeLimits{Budget: l.budget}
-	return imagehash.ThumbnailContext(ctx, data, rec.MIME, meta.Orientation, maxSide, lim)
+	return imagehash.ThumbnailContext(ctx, data, rec.MIME, md.Orientation, maxSide, lim)
 }

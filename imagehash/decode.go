@@ -17,6 +17,7 @@ import (
 
 	"shoebox/imagehash/jpegdc"
 	"shoebox/limits"
+	"shoebox/meta"
 )
 
 // ErrNotHashable says the file's format cannot be decoded for a perceptual
@@ -169,7 +170,7 @@ func decodeReduced(ctx context.Context, data []byte, mime string, minSide int, l
 	case fmtJPEG:
 		return decodeJPEG(ctx, data, minSide, lim, lumaOnly)
 	case fmtTIFF:
-		if prev, ok := findRawPreview(data); ok {
+		if prev, ok := meta.RawPreview(data); ok {
 			d, err := decodeJPEG(ctx, prev, minSide, lim, lumaOnly)
 			if err != nil && !errors.Is(err, ErrNotHashable) && ctx.Err() == nil {
 				err = fmt.Errorf("embedded preview: %w", err)

@@ -9,11 +9,12 @@ import (
 	"image/jpeg"
 	"image/png"
 	"runtime"
-	"shoebox/internal/testimg"
 	"testing"
 
 	"golang.org/x/image/bmp"
 	"golang.org/x/image/tiff"
+
+	"shoebox/internal/testimg"
 )
 
 // testPattern is a w x h image of the given kind with busy pixels (so that

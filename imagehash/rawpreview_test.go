@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"slices"
 	"testing"
+
+	"shoebox/meta"
 )
 
 // tiffBuilder lays out a TIFF: IFDs and blobs appended in order, offsets
@@ -147,7 +149,7 @@ func TestRawPreviewDNGStrips(t *testing.T) {
 
 func checkPreview(t *testing.T, file, preview []byte) {
 	t.Helper()
-	got, ok := findRawPreview(file)
+	got, ok := meta.RawPreview(file)
 	if !ok || !bytes.Equal(got, preview) {
 		t.Fatalf("preview not found (ok=%v, %d bytes)", ok, len(got))
 	}
@@ -176,7 +178,7 @@ func TestRawPreviewNotForRealTIFF(t *testing.T) {
 	ifd0 := b.ifd([]tiffEntry{short(0x0100, 800), short(0x0101, 600), short(0x0103, 1), short(0x0106, 1),
 		short(0x0102, 8), long(0x0111, pix), long(0x0117, 800*600), short(0x0116, 600)}, ifd1)
 	b.setFirstIFD(ifd0)
-	if _, ok := findRawPreview(b.buf); ok {
+	if _, ok := meta.RawPreview(b.buf); ok {
 		t.Error("thumbnail chosen over the main image")
 	}
 	h, err := HashImage(context.Background(), b.buf, "image/tiff", 0, DecodeLimits{})
@@ -194,10 +196,10 @@ func TestRawPreviewHostile(t *testing.T) {
 	ifd0 := b.ifd([]tiffEntry{long(0x0201, 0xFFFFFF00), long(0x0202, 0xFFFF), long(0x014A, 8, 8, 8)}, 8)
 	b.setFirstIFD(ifd0)
 	b.bo.PutUint32(b.buf[len(b.buf)-4:], ifd0) // next IFD = itself
-	if _, ok := findRawPreview(b.buf); ok {
+	if _, ok := meta.RawPreview(b.buf); ok {
 		t.Error("preview found in garbage")
 	}
 	for i := 0; i < len(b.buf); i++ {
-		findRawPreview(b.buf[:i])
+		meta.RawPreview(b.buf[:i])
 	}
 }

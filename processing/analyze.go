@@ -17,6 +17,8 @@ import (
 
 	"shoebox/imagehash"
 	"shoebox/limits"
+	"shoebox/meta"
+	"shoebox/timestamp"
 )
 
 // Input names one file to analyse.
@@ -113,7 +115,7 @@ func withRecover(path string, fn func() (Result, error)) (res Result, err error)
 const sniffLen = 3072
 
 func analyze(ctx context.Context, in Input, opt AnalyzeOptions, clock *limits.FileClock) (Result, error) {
-	res, meta, err := analyzeContent(ctx, in, opt, clock)
+	res, md, err := analyzeContent(ctx, in, opt, clock)
 	if err != nil || res.Status == StatusSkipped {
 		return res, err
 	}
@@ -126,42 +128,42 @@ func analyze(ctx context.Context, in Input, opt AnalyzeOptions, clock *limits.Fi
 			modTime = fi.ModTime()
 		}
 	}
-	res.Camera = strings.TrimSpace(meta.Make + " " + meta.Model)
-	res.Time = DetermineTimestamp(TimestampInput{Path: in.Path, RelPath: in.RelPath, ModTime: modTime, Meta: meta},
-		TimestampOptions{MinYear: opt.MinYear, Now: opt.Now})
+	res.Camera = md.Camera()
+	res.Time = timestamp.Determine(timestamp.Input{Path: in.Path, RelPath: in.RelPath, ModTime: modTime,
+		Camera: res.Camera, Embedded: md.Candidates}, timestamp.Options{MinYear: opt.MinYear, Now: opt.Now})
 	return res, nil
 }
 
-func analyzeContent(ctx context.Context, in Input, opt AnalyzeOptions, clock *limits.FileClock) (res Result, meta Metadata, err error) {
+func analyzeContent(ctx context.Context, in Input, opt AnalyzeOptions, clock *limits.FileClock) (res Result, md meta.Metadata, err error) {
 	f, err := os.Open(in.Path)
 	if err != nil {
-		return errorResult(openError(err)), meta, nil
+		return errorResult(openError(err)), md, nil
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return errorResult(openError(err)), meta, nil
+		return errorResult(openError(err)), md, nil
 	}
 	if fi.IsDir() {
-		return errorResult("is a folder, not a file"), meta, nil
+		return errorResult("is a folder, not a file"), md, nil
 	}
 	if !in.ModTime.IsZero() {
 		if msg := changed(in.Size, in.ModTime, fi); msg != "" {
-			return Result{Status: StatusError, Size: fi.Size(), Error: msg}, meta, nil
+			return Result{Status: StatusError, Size: fi.Size(), Error: msg}, md, nil
 		}
 	}
 	size := fi.Size()
 	ext := strings.ToLower(filepath.Ext(in.Path))
 	if size == 0 {
 		if IsMediaExtension(ext) {
-			return Result{Status: StatusError, Error: "empty file (0 bytes)"}, meta, nil
+			return Result{Status: StatusError, Error: "empty file (0 bytes)"}, md, nil
 		}
-		return Result{Status: StatusSkipped, Note: "empty file"}, meta, nil
+		return Result{Status: StatusSkipped, Note: "empty file"}, md, nil
 	}
 
 	head := make([]byte, min(size, sniffLen))
 	if _, err := io.ReadFull(f, head); err != nil {
-		return Result{Status: StatusError, Size: size, Error: readError(err)}, meta, nil
+		return Result{Status: StatusError, Size: size, Error: readError(err)}, md, nil
 	}
 	mt := mimetype.Detect(head)
 	kind := classify(mt, ext, head)
@@ -174,42 +176,42 @@ func analyzeContent(ctx context.Context, in Input, opt AnalyzeOptions, clock *li
 	case kindNotMedia:
 		res.Status = StatusSkipped
 		res.Note = "not a photo or video (" + describeMIME(mt) + ")"
-		return res, meta, nil
+		return res, md, nil
 	case kindMislabelled:
 		res.Status = StatusError
 		res.Error = fmt.Sprintf("named %s but contains %s: the file is damaged or mislabelled", ext, describeMIME(mt))
-		return res, meta, nil
+		return res, md, nil
 	}
 
 	var data []byte
 	if kind == kindImage && size <= opt.MaxImageBytes {
 		release, err := opt.ReadBudget.Acquire(ctx, size, clock)
 		if err != nil {
-			return Result{}, meta, err
+			return Result{}, md, err
 		}
 		defer release()
 		data = make([]byte, size)
 		copy(data, head)
 		if err := readFullCtx(ctx, f, data[len(head):]); err != nil {
 			if ctx.Err() != nil {
-				return Result{}, meta, ctx.Err()
+				return Result{}, md, ctx.Err()
 			}
 			res.Status, res.Error = StatusError, readError(err)
-			return res, meta, nil
+			return res, md, nil
 		}
 		res.SHA256 = sha256.Sum256(data)
-		meta = ReadMetadata(bytes.NewReader(data), size, res.MIME)
+		md = meta.Read(bytes.NewReader(data), size, res.MIME)
 	} else {
 		sum, err := streamSHA256(ctx, f, head)
 		if err != nil {
 			if ctx.Err() != nil {
-				return Result{}, meta, ctx.Err()
+				return Result{}, md, ctx.Err()
 			}
 			res.Status, res.Error = StatusError, readError(err)
-			return res, meta, nil
+			return res, md, nil
 		}
 		res.SHA256 = sum
-		meta = ReadMetadata(f, size, res.MIME)
+		md = meta.Read(f, size, res.MIME)
 		if kind == kindImage {
 			res.Note = fmt.Sprintf("no perceptual hash: the file is over the %d MiB decoding limit", opt.MaxImageBytes>>20)
 		}
@@ -219,12 +221,12 @@ func analyzeContent(ctx context.Context, in Input, opt AnalyzeOptions, clock *li
 	// a hash of neither the old nor the new file.
 	if after, err := f.Stat(); err == nil {
 		if msg := changed(size, fi.ModTime(), after); msg != "" {
-			return Result{Status: StatusError, Size: after.Size(), Error: msg}, meta, nil
+			return Result{Status: StatusError, Size: after.Size(), Error: msg}, md, nil
 		}
 	}
 
 	if data != nil {
-		h, err := imagehash.HashImage(ctx, data, res.MIME, meta.Orientation, imagehash.DecodeLimits{MaxPixels: opt.MaxPixels, Budget: opt.Budget, AloneMax: opt.AloneMax, Clock: clock})
+		h, err := imagehash.HashImage(ctx, data, res.MIME, md.Orientation, imagehash.DecodeLimits{MaxPixels: opt.MaxPixels, Budget: opt.Budget, AloneMax: opt.AloneMax, Clock: clock})
 		switch {
 		case err == nil:
 			res.PHash, res.DHash, res.HasPHash = h.PHash, h.DHash, true
@@ -232,17 +234,17 @@ func analyzeContent(ctx context.Context, in Input, opt AnalyzeOptions, clock *li
 			res.LumaMean, res.LumaStdDev = h.LumaMean, h.LumaStdDev
 			res.ChromaCb, res.ChromaCr = h.ChromaCb, h.ChromaCr
 		case ctx.Err() != nil:
-			return Result{}, meta, ctx.Err()
+			return Result{}, md, ctx.Err()
 		case errors.Is(err, imagehash.ErrNotHashable):
 			res.Note = "no perceptual hash: " + err.Error()
 		default:
 			res.Status, res.Error = StatusError, err.Error()
-			return res, meta, nil
+			return res, md, nil
 		}
 	}
 
 	res.Status = StatusDone
-	return res, meta, nil
+	return res, md, nil
 }
 
 // changed says how the file now differs from the size and mtime it had, or

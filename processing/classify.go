@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/gabriel-vasile/mimetype"
+
+	"shoebox/meta"
 )
 
 type fileKind int
@@ -53,20 +55,17 @@ func classify(mt *mimetype.MIME, ext string, head []byte) fileKind {
 	}
 	if k, ok := mediaExtensions[ext]; ok {
 		// RAW formats mimetype does not know are TIFF-like: trust the name when
-		// the bytes start like TIFF or an ISO BMFF box.
-		if k == kindImage && looksLikeTIFFOrBMFF(head) {
-			return kindImage
+		// meta.Sniff (which knows them) reads the bytes as TIFF or an ISO BMFF
+		// box. RAF is not trusted here, as before the packages were split.
+		if k == kindImage {
+			switch meta.Sniff(head, mt.String()) {
+			case meta.TIFF, meta.HEIF, meta.Video, meta.CR3:
+				return kindImage
+			}
 		}
 		return kindMislabelled
 	}
 	return kindNotMedia
-}
-
-func looksLikeTIFFOrBMFF(b []byte) bool {
-	if len(b) >= 4 && (string(b[:4]) == "II*\x00" || string(b[:4]) == "MM\x00*" || string(b[:4]) == "IIRO" || string(b[:4]) == "IIU\x00") {
-		return true
-	}
-	return len(b) >= 12 && string(b[4:8]) == "ftyp"
 }
 
 func describeMIME(mt *mimetype.MIME) string {

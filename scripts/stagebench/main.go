@@ -19,7 +19,8 @@ import (
 	"github.com/gabriel-vasile/mimetype"
 
 	"shoebox/imagehash"
-	"shoebox/processing"
+	"shoebox/meta"
+	"shoebox/timestamp"
 )
 
 type stage struct {
@@ -72,16 +73,16 @@ func main() {
 		timeIt("sha256", size, func() { sha256.Sum256(data) })
 		var mime string
 		timeIt("mime", size, func() { mime = mimetype.Detect(data).String() })
-		var meta processing.Metadata
-		timeIt("metadata", size, func() { meta = processing.ReadMetadata(bytes.NewReader(data), size, mime) })
+		var md meta.Metadata
+		timeIt("metadata", size, func() { md = meta.Read(bytes.NewReader(data), size, mime) })
 		if strings.HasPrefix(mime, "image/") {
 			timeIt("image hash", size, func() {
-				imagehash.HashImage(ctx, data, mime, meta.Orientation, imagehash.DecodeLimits{})
+				imagehash.HashImage(ctx, data, mime, md.Orientation, imagehash.DecodeLimits{})
 			})
 		}
 		timeIt("timestamp", size, func() {
-			processing.DetermineTimestamp(processing.TimestampInput{Path: p, RelPath: strings.TrimPrefix(p, root+"/"), Meta: meta},
-				processing.TimestampOptions{Now: now})
+			timestamp.Determine(timestamp.Input{Path: p, RelPath: strings.TrimPrefix(p, root+"/"), Camera: md.Camera(), Embedded: md.Candidates},
+				timestamp.Options{Now: now})
 		})
 	}
 	fmt.Printf("%-11s %8s %10s %10s %12s %10s\n", "stage", "files", "seconds", "files/s", "MB/s", "heap MB")

@@ -1,11 +1,10 @@
-package processing
+package meta
 
 import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
 	"fmt"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -14,11 +13,17 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"shoebox/internal/testimg"
 )
 
 // Fixture builders. The committed files under testdata/meta/ are made by
-// TestGenerateMetaFixtures (SHOEBOX_GEN_FIXTURES=1 go test ./processing/ -run TestGenerateMetaFixtures);
+// TestGenerateMetaFixtures (SHOEBOX_GEN_FIXTURES=1 go test ./meta/ -run TestGenerateMetaFixtures);
 // the HEIC one also needs heif-enc and exiftool (see testdata/meta/README).
+
+// fixtureDir holds the committed fixtures. They stay beside the analysis
+// tests because those (and the timestamp tests) read them too.
+const fixtureDir = "../processing/testdata/meta"
 
 type tEnt struct {
 	tag, typ uint16
@@ -135,13 +140,6 @@ func jpegWithEXIF(t testing.TB, tiffData []byte) []byte {
 	return append(out, j[2:]...)
 }
 
-func pngChunk(typ string, data []byte) []byte {
-	c := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
-	c = append(c, typ...)
-	c = append(c, data...)
-	return binary.BigEndian.AppendUint32(c, crc32.ChecksumIEEE(append([]byte(typ), data...)))
-}
-
 // pngWithEXIF encodes a tiny PNG and puts an eXIf chunk after IHDR.
 func pngWithEXIF(t testing.TB, tiffData []byte) []byte {
 	var buf bytes.Buffer
@@ -151,7 +149,7 @@ func pngWithEXIF(t testing.TB, tiffData []byte) []byte {
 	p := buf.Bytes()
 	ihdrEnd := 8 + 8 + 13 + 4
 	out := append([]byte{}, p[:ihdrEnd]...)
-	out = append(out, pngChunk("eXIf", tiffData)...)
+	out = append(out, testimg.PNGChunk("eXIf", tiffData)...)
 	return append(out, p[ihdrEnd:]...)
 }
 
@@ -193,8 +191,8 @@ func pngWithRawProfile(t testing.TB, tiffData []byte, typ string) []byte {
 	}
 	ihdrEnd := 8 + 8 + 13 + 4
 	out := append([]byte{}, p[:ihdrEnd]...)
-	out = append(out, pngChunk("tEXt", []byte("Software\x00shoebox test"))...)
-	out = append(out, pngChunk(typ, data)...)
+	out = append(out, testimg.PNGChunk("tEXt", []byte("Software\x00shoebox test"))...)
+	out = append(out, testimg.PNGChunk(typ, data)...)
 	return append(out, p[ihdrEnd:]...)
 }
 
@@ -328,7 +326,7 @@ func TestGenerateMetaFixtures(t *testing.T) {
 	if os.Getenv("SHOEBOX_GEN_FIXTURES") == "" {
 		t.Skip("set SHOEBOX_GEN_FIXTURES=1 to regenerate testdata/meta")
 	}
-	dir := filepath.Join("testdata", "meta")
+	dir := filepath.Join(fixtureDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package processing
+package meta
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"shoebox/media"
 )
 
 // goexifSamples returns the directory of the sample photographs that ship with goexif.
@@ -29,14 +31,14 @@ func readMetaFile(t testing.TB, path, mime string) Metadata {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ReadMetadata(bytes.NewReader(b), int64(len(b)), mime)
+	return Read(bytes.NewReader(b), int64(len(b)), mime)
 }
 
-func candidate(md Metadata, k CandidateKind) (Candidate, bool) {
+func candidate(md Metadata, k media.CandidateKind) (media.Candidate, bool) {
 	for _, c := range md.Candidates {
 		if c.Kind == k {
 			return c, true
 		}
 	}
-	return Candidate{}, false
+	return media.Candidate{}, false
 }

@@ -1,19 +1,26 @@
-package processing
+package meta
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/gabriel-vasile/mimetype"
+
+	"shoebox/media"
 )
 
 // Metadata is what the embedded metadata of a file says.
 type Metadata struct {
-	Orientation int         // EXIF orientation 1..8; 0 when absent
-	Make, Model string      // EXIF camera make/model, trimmed; "" when absent
-	Candidates  []Candidate // from EXIF / video atoms, not yet validated
-	Problems    []string    // metadata that was present but malformed; informational, never a file error
+	Orientation int               // EXIF orientation 1..8; 0 when absent
+	Make, Model string            // EXIF camera make/model, trimmed; "" when absent
+	Candidates  []media.Candidate // from EXIF / video atoms, not yet validated
+	Problems    []string          // metadata that was present but malformed; informational, never a file error
 }
+
+// Camera is the make and model as one name ("Canon Canon EOS 5D Mark IV":
+// as the camera wrote them), "" when neither is known.
+func (m Metadata) Camera() string { return strings.TrimSpace(m.Make + " " + m.Model) }
 
 // Limits shared by the container parsers. Nothing is allocated from a length
 // read in a file without checking it against these and against the file size.
@@ -22,52 +29,48 @@ const (
 	maxBoxDepth    = 8       // ISOBMFF nesting followed
 	maxBoxes       = 4096    // boxes/chunks/segments visited per file
 	maxMetaBoxRead = 1 << 20 // a HEIF meta / QuickTime meta box read whole
+	sniffLen       = 3072    // the first bytes read to tell the container, as the analysis reads to detect the MIME type
 )
 
-// containerKind is what the magic bytes (or, failing them, the MIME type) say.
-type containerKind int
+// Container is the kind of file the metadata is read from.
+type Container int
 
+// The containers Read knows.
 const (
-	ckUnknown containerKind = iota
-	ckJPEG
-	ckPNG
-	ckWebP
-	ckTIFF
-	ckHEIF
-	ckVideo
-	ckRAF
-	ckCR3
+	Unknown Container = iota
+	JPEG
+	PNG
+	WebP
+	TIFF // TIFF and the TIFF-based camera RAW files
+	HEIF // HEIC, HEIF, AVIF
+	Video
+	RAF // Fujifilm RAW
+	CR3 // Canon RAW (ISO BMFF)
 )
 
-// sniffContainer decides how to read a file from its first bytes, the MIME
-// type being only a fallback for generic or unrecognised magic.
-func sniffContainer(head []byte, mime string) containerKind {
+// Sniff decides how to read a file. mime is the type mimetype
+// (github.com/gabriel-vasile/mimetype) detected from the file's first bytes,
+// head; at least the first 64 bytes. The MIME type decides, except where
+// mimetype cannot tell, and only there are the bytes looked at:
+//   - Fujifilm RAF, and the TIFF variants of Olympus ORF ("IIRO", "IIRS") and
+//     Panasonic RW2 ("IIU\0"): mimetype does not know them
+//     (application/octet-stream);
+//   - ISO BMFF ("ftyp" box): mimetype calls Canon CR3 and many HEIF brands
+//     video/mp4, so the brands decide between CR3, HEIF and video.
+func Sniff(head []byte, mime string) Container {
 	switch {
-	case len(head) >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF:
-		return ckJPEG
-	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")):
-		return ckPNG
-	case len(head) >= 12 && string(head[:4]) == "RIFF" && string(head[8:12]) == "WEBP":
-		return ckWebP
-	case len(head) >= 4 && (string(head[:4]) == "II*\x00" || string(head[:4]) == "MM\x00*" ||
-		string(head[:4]) == "IIRO" || string(head[:4]) == "IIRS" || string(head[:4]) == "IIU\x00"):
-		return ckTIFF
 	case len(head) >= 16 && string(head[:16]) == "FUJIFILMCCD-RAW ":
-		return ckRAF
+		return RAF
+	case len(head) >= 4 && (string(head[:4]) == "IIRO" || string(head[:4]) == "IIRS" || string(head[:4]) == "IIU\x00"):
+		return TIFF
 	case len(head) >= 12 && string(head[4:8]) == "ftyp":
 		if string(head[8:12]) == "crx " {
-			return ckCR3
+			return CR3
 		}
 		if isHEIFBrand(head) {
-			return ckHEIF
+			return HEIF
 		}
-		return ckVideo
-	}
-	if len(head) >= 8 {
-		switch string(head[4:8]) {
-		case "moov", "mdat", "wide", "free", "skip", "pnot": // QuickTime without ftyp
-			return ckVideo
-		}
+		return Video
 	}
 	m := strings.ToLower(mime)
 	if i := strings.IndexByte(m, ';'); i >= 0 {
@@ -75,21 +78,21 @@ func sniffContainer(head []byte, mime string) containerKind {
 	}
 	switch {
 	case m == "image/jpeg":
-		return ckJPEG
+		return JPEG
 	case m == "image/png":
-		return ckPNG
+		return PNG
 	case m == "image/webp":
-		return ckWebP
+		return WebP
 	case m == "image/heic" || m == "image/heif" || m == "image/heic-sequence" || m == "image/heif-sequence" || m == "image/avif":
-		return ckHEIF
+		return HEIF
 	case strings.HasPrefix(m, "video/") || m == "audio/mp4":
-		return ckVideo
+		return Video
 	case m == "image/tiff" || strings.HasPrefix(m, "image/x-") && (strings.Contains(m, "cr2") ||
 		strings.Contains(m, "nef") || strings.Contains(m, "arw") || strings.Contains(m, "dng") ||
 		strings.Contains(m, "orf") || strings.Contains(m, "rw2") || strings.Contains(m, "pef")):
-		return ckTIFF
+		return TIFF
 	}
-	return ckUnknown
+	return Unknown
 }
 
 // isHEIFBrand reports whether an ftyp box (at head[0:]) names a HEIF image brand.
@@ -113,34 +116,40 @@ func isHEIFBrand(head []byte) bool {
 	return false
 }
 
-// ReadMetadata reads the embedded metadata of one file. r gives the file's
-// bytes, size is the file size, mime is the detected MIME type. It reads only
+// Read reads the embedded metadata of one file. r gives the file's
+// bytes, size is the file size, mime is the MIME type mimetype detected
+// ("" or the generic application/octet-stream to have Read detect it; see
+// Sniff). It reads only
 // the parts it needs, never allocates from an unchecked length, and reports
 // malformed metadata in Problems instead of failing.
-func ReadMetadata(r io.ReaderAt, size int64, mime string) Metadata {
+func Read(r io.ReaderAt, size int64, mime string) Metadata {
 	var md Metadata
 	if r == nil || size <= 0 {
 		return md
 	}
-	head := make([]byte, 64)
+	head := make([]byte, sniffLen)
 	n, _ := r.ReadAt(head, 0)
 	head = head[:n]
-	switch sniffContainer(head, mime) {
-	case ckJPEG:
+	if mime == "" || mime == "application/octet-stream" {
+		// Not told, or told nothing: ask mimetype as the analysis would.
+		mime = mimetype.Detect(head).String()
+	}
+	switch Sniff(head, mime) {
+	case JPEG:
 		readJPEGMeta(r, size, &md)
-	case ckPNG:
+	case PNG:
 		readPNGMeta(r, size, &md)
-	case ckWebP:
+	case WebP:
 		readWebPMeta(r, size, &md)
-	case ckTIFF:
+	case TIFF:
 		readEXIF(r, 0, size, "TIFF header", &md)
-	case ckHEIF:
+	case HEIF:
 		readHEIFMeta(r, size, &md)
-	case ckVideo:
+	case Video:
 		readVideoMeta(r, size, &md)
-	case ckRAF:
+	case RAF:
 		readRAFMeta(r, size, &md)
-	case ckCR3:
+	case CR3:
 		readCR3Meta(r, size, &md)
 	}
 	return md

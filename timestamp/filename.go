@@ -1,4 +1,4 @@
-package processing
+package timestamp
 
 import (
 	"fmt"
@@ -6,6 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"shoebox/datetime"
+	"shoebox/media"
 )
 
 // File-name dates. namePatterns is the one table of every pattern: camera- and
@@ -170,24 +173,29 @@ func init() {
 	}
 }
 
-// ParseFilenameTime returns the best date in a base file name, as a candidate
+// parseFilenameTime returns the best date in a base file name, as a candidate
 // of kind filename_datetime or filename_date, and whether one was found.
-func ParseFilenameTime(name string) (Candidate, bool) {
+func parseFilenameTime(name string) (media.Candidate, bool) {
 	c, p, ok := parseFilename(name)
 	if !ok {
-		return Candidate{}, false
+		return media.Candidate{}, false
 	}
-	kind := KindFilenameTime
-	if c.Prec != precTime {
-		kind = KindFilenameDate
+	return nameCandidate(name, c, p), true
+}
+
+// nameCandidate is the candidate of the date c that pattern p found in name.
+func nameCandidate(name string, c datetime.Civil, p *namePattern) media.Candidate {
+	kind := media.KindFilenameTime
+	if c.Prec != datetime.PrecTime {
+		kind = media.KindFilenameDate
 	}
-	return Candidate{Kind: kind, Source: SourceFilename, Value: c.String(),
-		Detail: fmt.Sprintf("file name %q matches the %s pattern", name, p.Name)}, true
+	return media.Candidate{Kind: kind, Source: media.SourceFilename, Value: c.String(),
+		Detail: fmt.Sprintf("file name %q matches the %s pattern", name, p.Name)}
 }
 
 // parseFilename finds the first pattern whose expression matches and returns
 // its calendar-checked value.
-func parseFilename(name string) (civil, *namePattern, bool) {
+func parseFilename(name string) (datetime.Civil, *namePattern, bool) {
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]
 	}
@@ -202,16 +210,16 @@ func parseFilename(name string) (civil, *namePattern, bool) {
 			continue
 		}
 		c, ok := p.value(m)
-		if !ok || !c.calendarOK() {
-			return civil{}, nil, false
+		if !ok || !c.CalendarOK() {
+			return datetime.Civil{}, nil, false
 		}
 		return c, p, true
 	}
-	return civil{}, nil, false
+	return datetime.Civil{}, nil, false
 }
 
 // value builds the civil time from a match of p.
-func (p *namePattern) value(m []string) (civil, bool) {
+func (p *namePattern) value(m []string) (datetime.Civil, bool) {
 	g := func(name string) string {
 		if i := p.re.SubexpIndex(name); i >= 0 {
 			return m[i]
@@ -221,25 +229,25 @@ func (p *namePattern) value(m []string) (civil, bool) {
 	if e := g("e"); e != "" {
 		ms, err := strconv.ParseInt(e, 10, 64)
 		if err != nil {
-			return civil{}, false
+			return datetime.Civil{}, false
 		}
-		return civilFromTime(time.UnixMilli(ms).UTC(), true), true
+		return datetime.FromTime(time.UnixMilli(ms).UTC(), true), true
 	}
-	c := civil{Year: atoi(g("Y")), Month: atoi(g("M")), Day: atoi(g("D")), Prec: precDate}
+	c := datetime.Civil{Year: datetime.Atoi(g("Y")), Month: datetime.Atoi(g("M")), Day: datetime.Atoi(g("D")), Prec: datetime.PrecDate}
 	if h := g("h"); h != "" {
-		c.Hour, c.Min, c.Sec, c.Prec = atoi(h), atoi(g("m")), atoi(g("s")), precTime
+		c.Hour, c.Min, c.Sec, c.Prec = datetime.Atoi(h), datetime.Atoi(g("m")), datetime.Atoi(g("s")), datetime.PrecTime
 		c.Frac = g("f")
 		switch strings.ToUpper(g("ap")) {
 		case "AM":
 			if c.Hour < 1 || c.Hour > 12 {
-				return civil{}, false
+				return datetime.Civil{}, false
 			}
 			if c.Hour == 12 {
 				c.Hour = 0
 			}
 		case "PM":
 			if c.Hour < 1 || c.Hour > 12 {
-				return civil{}, false
+				return datetime.Civil{}, false
 			}
 			if c.Hour != 12 {
 				c.Hour += 12

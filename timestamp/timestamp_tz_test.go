@@ -1,6 +1,7 @@
-package processing
+package timestamp
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -8,28 +9,35 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"shoebox/media"
+	"shoebox/meta"
 )
 
 // tzReport is what one process computes from the fixtures; it must not depend
 // on the machine's time zone.
 func tzReport(t *testing.T) string {
 	var out []string
-	files, _ := filepath.Glob(filepath.Join("testdata", "meta", "*"))
+	files, _ := filepath.Glob(filepath.Join(fixtureDir, "*"))
 	for _, f := range files {
 		if strings.HasSuffix(f, ".md") {
 			continue
 		}
-		md := readMetaFile(t, f, "")
-		ts := DetermineTimestamp(TimestampInput{Path: "/nonexistent/" + filepath.Base(f), RelPath: "2019/07/04/" + filepath.Base(f),
-			ModTime: time.Unix(1562247012, 0), Meta: md}, TimestampOptions{Now: testNow})
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		md := meta.Read(bytes.NewReader(data), int64(len(data)), "")
+		ts := Determine(Input{Path: "/nonexistent/" + filepath.Base(f), RelPath: "2019/07/04/" + filepath.Base(f),
+			ModTime: time.Unix(1562247012, 0), Camera: md.Camera(), Embedded: md.Candidates}, Options{Now: testNow})
 		b, _ := json.Marshal(struct {
 			F  string
-			TS Timestamp
+			TS media.Timestamp
 			T  string
 		}{filepath.Base(f), ts, ts.Time.Format(time.RFC3339Nano)})
 		out = append(out, string(b))
 	}
-	c, _ := ParseFilenameTime("FB_IMG_1491937645123.jpg")
+	c, _ := parseFilenameTime("FB_IMG_1491937645123.jpg")
 	out = append(out, c.Value)
 	return strings.Join(out, "\n")
 }

@@ -1,6 +1,10 @@
-package processing
+package timestamp
 
-import "testing"
+import (
+	"testing"
+
+	"shoebox/media"
+)
 
 // TestFilenamePatternTable runs the example of every row of namePatterns: each
 // must give its value, through its own row (specific matchers before generic).
@@ -26,25 +30,25 @@ func TestFilenamePatternTable(t *testing.T) {
 func TestFilenameRealWorld(t *testing.T) {
 	cases := []struct {
 		name, want string
-		kind       CandidateKind
+		kind       media.CandidateKind
 	}{
-		{"IMG_20190704_153012.jpg", "2019-07-04T15:30:12", KindFilenameTime},
-		{"PXL_20210923_184501123.MP.jpg", "2021-09-23T18:45:01.123Z", KindFilenameTime},
-		{"IMG-20180312-WA0007.jpg", "2018-03-12", KindFilenameDate},
-		{"Screen Shot 2019-07-04 at 12.05.09 AM.png", "2019-07-04T00:05:09", KindFilenameTime},
-		{"Screen Shot 2019-07-04 at 12.05.09 PM.png", "2019-07-04T12:05:09", KindFilenameTime},
-		{"FB_IMG_1491937645123.jpg", "2017-04-11T19:07:25.123Z", KindFilenameTime},
-		{"/some/dir/2017-08-26 12.59.11.jpg", "2017-08-26T12:59:11", KindFilenameTime},
-		{"Holiday 2019-07-04.jpg", "2019-07-04", KindFilenameDate},
-		{"IMG_20240229_120000.jpg", "2024-02-29T12:00:00", KindFilenameTime}, // leap day
-		{"Copy of mmexport1642769067688.jpg", "2022-01-21T12:44:27.688Z", KindFilenameTime},
-		{"Copy of IMG_20190704_153012.jpg", "2019-07-04T15:30:12", KindFilenameTime},
-		{"1457078564694.jpg", "2016-03-04T08:02:44.694Z", KindFilenameTime},
+		{"IMG_20190704_153012.jpg", "2019-07-04T15:30:12", media.KindFilenameTime},
+		{"PXL_20210923_184501123.MP.jpg", "2021-09-23T18:45:01.123Z", media.KindFilenameTime},
+		{"IMG-20180312-WA0007.jpg", "2018-03-12", media.KindFilenameDate},
+		{"Screen Shot 2019-07-04 at 12.05.09 AM.png", "2019-07-04T00:05:09", media.KindFilenameTime},
+		{"Screen Shot 2019-07-04 at 12.05.09 PM.png", "2019-07-04T12:05:09", media.KindFilenameTime},
+		{"FB_IMG_1491937645123.jpg", "2017-04-11T19:07:25.123Z", media.KindFilenameTime},
+		{"/some/dir/2017-08-26 12.59.11.jpg", "2017-08-26T12:59:11", media.KindFilenameTime},
+		{"Holiday 2019-07-04.jpg", "2019-07-04", media.KindFilenameDate},
+		{"IMG_20240229_120000.jpg", "2024-02-29T12:00:00", media.KindFilenameTime},
+		{"Copy of mmexport1642769067688.jpg", "2022-01-21T12:44:27.688Z", media.KindFilenameTime},
+		{"Copy of IMG_20190704_153012.jpg", "2019-07-04T15:30:12", media.KindFilenameTime},
+		{"1457078564694.jpg", "2016-03-04T08:02:44.694Z", media.KindFilenameTime},
 	}
 	for _, tc := range cases {
-		c, ok := ParseFilenameTime(tc.name)
-		if !ok || c.Value != tc.want || c.Kind != tc.kind || c.Source != SourceFilename {
-			t.Errorf("ParseFilenameTime(%q) = %+v, %v; want %s (%s)", tc.name, c, ok, tc.want, tc.kind)
+		c, ok := parseFilenameTime(tc.name)
+		if !ok || c.Value != tc.want || c.Kind != tc.kind || c.Source != media.SourceFilename {
+			t.Errorf("parseFilenameTime(%q) = %+v, %v; want %s (%s)", tc.name, c, ok, tc.want, tc.kind)
 		}
 	}
 }
@@ -65,8 +69,8 @@ func TestFilenameNoDate(t *testing.T) {
 		"12345678.jpg", "99991231.jpg", "201907041530121234.jpg",
 		"FB_IMG_99.jpg", "IMG_E1234.HEIC", "DJI_0001.JPG", "IMG5678.jpg", "2019_1332_153012_001.MP4",
 	} {
-		if c, ok := ParseFilenameTime(name); ok {
-			t.Errorf("ParseFilenameTime(%q) = %s (%s), want no date", name, c.Value, c.Detail)
+		if c, ok := parseFilenameTime(name); ok {
+			t.Errorf("parseFilenameTime(%q) = %s (%s), want no date", name, c.Value, c.Detail)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package processing
+package meta
 
 import (
 	"bytes"
@@ -9,20 +9,22 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"shoebox/media"
 )
 
-func candValues(md Metadata) map[CandidateKind][]string {
-	out := map[CandidateKind][]string{}
+func candValues(md Metadata) map[media.CandidateKind][]string {
+	out := map[media.CandidateKind][]string{}
 	for _, c := range md.Candidates {
 		out[c.Kind] = append(out[c.Kind], c.Value)
 	}
 	return out
 }
 
-var cameraWant = map[CandidateKind][]string{
-	KindEXIFOriginal:  {"2019-07-04T15:30:12.123+02:00"},
-	KindEXIFDigitized: {"2019-07-04T15:30:12.123+02:00"},
-	KindEXIFModify:    {"2019-07-05T09:00:00.00+02:00"},
+var cameraWant = map[media.CandidateKind][]string{
+	media.KindEXIFOriginal:  {"2019-07-04T15:30:12.123+02:00"},
+	media.KindEXIFDigitized: {"2019-07-04T15:30:12.123+02:00"},
+	media.KindEXIFModify:    {"2019-07-05T09:00:00.00+02:00"},
 }
 
 func TestReadMetadataFixtures(t *testing.T) {
@@ -30,7 +32,7 @@ func TestReadMetadataFixtures(t *testing.T) {
 		file, mime   string
 		make, model  string
 		orientation  int
-		want         map[CandidateKind][]string
+		want         map[media.CandidateKind][]string
 		problemMatch string
 	}{
 		{"camera_le.jpg", "image/jpeg", "Canon", "Canon EOS 5D Mark IV", 6, cameraWant, ""},
@@ -41,21 +43,21 @@ func TestReadMetadataFixtures(t *testing.T) {
 		{"sample.png", "image/png", "Canon", "Canon EOS 5D Mark IV", 6, cameraWant, ""},
 		{"rawprofile.png", "image/png", "Canon", "Canon EOS 5D Mark IV", 6, cameraWant, ""},
 		{"sample.webp", "image/webp", "Canon", "Canon EOS 5D Mark IV", 6, cameraWant, ""},
-		{"sample.heic", "image/heic", "Apple", "iPhone 12", 6, map[CandidateKind][]string{
-			KindEXIFOriginal: {"2019-07-04T15:30:12.123+02:00"}, KindEXIFDigitized: {"2019-07-04T15:30:12"},
-			KindEXIFModify: {"2019-07-05T09:00:00"}}, ""},
-		{"sample.mp4", "video/mp4", "", "", 0, map[CandidateKind][]string{KindVideoCreation: {"2019-07-04T13:30:12Z"}}, ""},
-		{"sample.mov", "video/quicktime", "", "", 0, map[CandidateKind][]string{
-			KindVideoCreation: {"2019-07-04T15:30:12+02:00", "2019-07-04T13:30:12Z"}}, ""},
+		{"sample.heic", "image/heic", "Apple", "iPhone 12", 6, map[media.CandidateKind][]string{
+			media.KindEXIFOriginal: {"2019-07-04T15:30:12.123+02:00"}, media.KindEXIFDigitized: {"2019-07-04T15:30:12"},
+			media.KindEXIFModify: {"2019-07-05T09:00:00"}}, ""},
+		{"sample.mp4", "video/mp4", "", "", 0, map[media.CandidateKind][]string{media.KindVideoCreation: {"2019-07-04T13:30:12Z"}}, ""},
+		{"sample.mov", "video/quicktime", "", "", 0, map[media.CandidateKind][]string{
+			media.KindVideoCreation: {"2019-07-04T15:30:12+02:00", "2019-07-04T13:30:12Z"}}, ""},
 		{"sample.raf", "image/x-fuji-raf", "Canon", "Canon EOS 5D Mark IV", 6, cameraWant, ""},
-		{"sample.cr3", "application/octet-stream", "Canon", "Canon EOS R5", 1, map[CandidateKind][]string{
-			KindEXIFModify: {"2021-09-23T20:45:01"}, KindEXIFOriginal: {"2021-09-23T20:45:01.42+02:00"},
-			KindEXIFDigitized: {"2021-09-23T20:45:01"}}, ""},
-		{"zero_dates.jpg", "image/jpeg", "NIKON", "", 0, map[CandidateKind][]string{}, "DateTime/ModifyDate (0x0132) is not a date"},
+		{"sample.cr3", "application/octet-stream", "Canon", "Canon EOS R5", 1, map[media.CandidateKind][]string{
+			media.KindEXIFModify: {"2021-09-23T20:45:01"}, media.KindEXIFOriginal: {"2021-09-23T20:45:01.42+02:00"},
+			media.KindEXIFDigitized: {"2021-09-23T20:45:01"}}, ""},
+		{"zero_dates.jpg", "image/jpeg", "NIKON", "", 0, map[media.CandidateKind][]string{}, "DateTime/ModifyDate (0x0132) is not a date"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {
-			md := readMetaFile(t, filepath.Join("testdata", "meta", tc.file), tc.mime)
+			md := readMetaFile(t, filepath.Join(fixtureDir, tc.file), tc.mime)
 			if md.Make != tc.make || md.Model != tc.model || md.Orientation != tc.orientation {
 				t.Errorf("make/model/orientation = %q %q %d, want %q %q %d", md.Make, md.Model, md.Orientation, tc.make, tc.model, tc.orientation)
 			}
@@ -79,7 +81,7 @@ func TestReadMetadataFixtures(t *testing.T) {
 func TestPNGRawProfileVariants(t *testing.T) {
 	for _, typ := range []string{"iTXt", "tEXt", "zTXt"} {
 		b := pngWithRawProfile(t, cameraTIFF(binary.BigEndian, nil), typ)
-		md := ReadMetadata(bytes.NewReader(b), int64(len(b)), "image/png")
+		md := Read(bytes.NewReader(b), int64(len(b)), "image/png")
 		if got := candValues(md); !reflect.DeepEqual(got, cameraWant) || len(md.Problems) > 0 {
 			t.Errorf("%s: candidates = %v, problems %v", typ, got, md.Problems)
 		}
@@ -89,7 +91,7 @@ func TestPNGRawProfileVariants(t *testing.T) {
 // TestWebPWithExifPrefix: some writers put "Exif\0\0" before the TIFF in the EXIF chunk.
 func TestWebPWithExifPrefix(t *testing.T) {
 	b := webpWithEXIF(append([]byte("Exif\x00\x00"), cameraTIFF(binary.LittleEndian, nil)...))
-	md := ReadMetadata(bytes.NewReader(b), int64(len(b)), "image/webp")
+	md := Read(bytes.NewReader(b), int64(len(b)), "image/webp")
 	if got := candValues(md); !reflect.DeepEqual(got, cameraWant) {
 		t.Errorf("candidates = %v", got)
 	}
@@ -109,9 +111,9 @@ func TestGoexifSamples(t *testing.T) {
 			continue
 		}
 		want := fmt.Sprintf("%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi, s)
-		c, ok := candidate(md, KindEXIFOriginal)
+		c, ok := candidate(md, media.KindEXIFOriginal)
 		if !ok {
-			c, ok = candidate(md, KindEXIFModify)
+			c, ok = candidate(md, media.KindEXIFModify)
 		}
 		if !ok || !strings.HasPrefix(c.Value, want) {
 			t.Errorf("%s: %+v, want %s", base, c, want)
@@ -122,7 +124,7 @@ func TestGoexifSamples(t *testing.T) {
 		t.Errorf("only %d samples checked", checked)
 	}
 	md := readMetaFile(t, filepath.Join(dir, "has-lens-info.jpg"), "image/jpeg")
-	if c, _ := candidate(md, KindEXIFOriginal); c.Value != "2014-09-01T15:03:47.880" || md.Make != "Apple" || md.Model != "iPhone 4S" || md.Orientation != 6 {
+	if c, _ := candidate(md, media.KindEXIFOriginal); c.Value != "2014-09-01T15:03:47.880" || md.Make != "Apple" || md.Model != "iPhone 4S" || md.Orientation != 6 {
 		t.Errorf("has-lens-info.jpg: %+v", md)
 	}
 }
@@ -141,8 +143,8 @@ func TestVideoReadsOnlyTheBoxesItNeeds(t *testing.T) {
 	copy(data, head)
 	moovOff := int64(len(ftyp)) + mdatSize
 	r := &sparseReader{parts: map[int64][]byte{0: data, moovOff: moov}, size: moovOff + int64(len(moov))}
-	md := ReadMetadata(r, r.size, "video/quicktime")
-	if got := candValues(md)[KindVideoCreation]; len(got) != 2 {
+	md := Read(r, r.size, "video/quicktime")
+	if got := candValues(md)[media.KindVideoCreation]; len(got) != 2 {
 		t.Fatalf("candidates %v problems %v", md.Candidates, md.Problems)
 	}
 	if r.read > 8<<10 {

@@ -1,4 +1,4 @@
-package processing
+package timestamp
 
 import (
 	"encoding/json"
@@ -11,6 +11,9 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"shoebox/datetime"
+	"shoebox/media"
 )
 
 // Sidecar files next to a media file: Google Takeout JSON and XMP.
@@ -107,7 +110,7 @@ type takeoutJSON struct {
 
 // takeoutCandidate finds and reads the Takeout JSON of the file at path.
 // problems collects sidecars that exist but are malformed.
-func takeoutCandidate(path string, problems *[]sidecarProblem) (Candidate, bool) {
+func takeoutCandidate(path string, problems *[]sidecarProblem) (media.Candidate, bool) {
 	dir, base := filepath.Split(path)
 	for _, name := range takeoutSidecarNames(base) {
 		b, ok := readSmall(filepath.Join(dir, name))
@@ -117,7 +120,7 @@ func takeoutCandidate(path string, problems *[]sidecarProblem) (Candidate, bool)
 		var j takeoutJSON
 		if err := json.Unmarshal(b, &j); err != nil {
 			*problems = append(*problems, takeoutProblem(fmt.Sprintf("Takeout sidecar %q: %v", name, err)))
-			return Candidate{}, false
+			return media.Candidate{}, false
 		}
 		ts := strings.Trim(string(j.PhotoTakenTime.Timestamp), `"`)
 		secs, err := strconv.ParseInt(ts, 10, 64)
@@ -125,26 +128,26 @@ func takeoutCandidate(path string, problems *[]sidecarProblem) (Candidate, bool)
 			if ts != "" && ts != "0" {
 				*problems = append(*problems, takeoutProblem(fmt.Sprintf("Takeout sidecar %q: photoTakenTime %q is not a time", name, ts)))
 			}
-			return Candidate{}, false
+			return media.Candidate{}, false
 		}
 		detail := fmt.Sprintf("Google Takeout sidecar %q photoTakenTime %d (UTC)", name, secs)
 		if j.Title != "" && j.Title != base && !strings.HasPrefix(base, strings.TrimSuffix(j.Title, filepath.Ext(j.Title))) {
 			detail += fmt.Sprintf("; its title %q differs from the file name", j.Title)
 		}
-		return Candidate{Kind: KindTakeout, Source: SourceSidecar,
-			Value: civilFromTime(time.Unix(secs, 0).UTC(), true).String(), Detail: detail}, true
+		return media.Candidate{Kind: media.KindTakeout, Source: media.SourceSidecar,
+			Value: datetime.FromTime(time.Unix(secs, 0).UTC(), true).String(), Detail: detail}, true
 	}
-	return Candidate{}, false
+	return media.Candidate{}, false
 }
 
 // sidecarProblem is a sidecar that exists but could not be used.
 type sidecarProblem struct {
-	kind CandidateKind
+	kind media.CandidateKind
 	msg  string
 }
 
-func takeoutProblem(msg string) sidecarProblem { return sidecarProblem{KindTakeout, msg} }
-func xmpProblem(msg string) sidecarProblem     { return sidecarProblem{KindXMP, msg} }
+func takeoutProblem(msg string) sidecarProblem { return sidecarProblem{media.KindTakeout, msg} }
+func xmpProblem(msg string) sidecarProblem     { return sidecarProblem{media.KindXMP, msg} }
 
 // xmpDateFields are read in this order; the first present one is the candidate.
 var xmpDateFields = []string{"exif:DateTimeOriginal", "photoshop:DateCreated", "xmp:CreateDate"}
@@ -164,7 +167,7 @@ func xmpSidecarNames(base string) []string {
 }
 
 // xmpCandidate finds and reads an XMP sidecar of the file at path.
-func xmpCandidate(path string, problems *[]sidecarProblem) (Candidate, bool) {
+func xmpCandidate(path string, problems *[]sidecarProblem) (media.Candidate, bool) {
 	dir, base := filepath.Split(path)
 	for _, name := range xmpSidecarNames(base) {
 		b, ok := readSmall(filepath.Join(dir, name))
@@ -173,22 +176,22 @@ func xmpCandidate(path string, problems *[]sidecarProblem) (Candidate, bool) {
 		}
 		field, val, ok := xmpDate(string(b))
 		if !ok {
-			return Candidate{}, false
+			return media.Candidate{}, false
 		}
-		c, ok := parseISO(val)
+		c, ok := datetime.ParseISO(val)
 		if !ok {
-			if c2, st := parseEXIFDateTime(val); st == exifDateOK {
+			if c2, st := datetime.ParseEXIF(val); st == datetime.EXIFOK {
 				c, ok = c2, true
 			}
 		}
 		if !ok {
-			*problems = append(*problems, xmpProblem(fmt.Sprintf("XMP sidecar %q: %s %q is not a date", name, field, cleanText(val))))
-			return Candidate{}, false
+			*problems = append(*problems, xmpProblem(fmt.Sprintf("XMP sidecar %q: %s %q is not a date", name, field, datetime.CleanText(val))))
+			return media.Candidate{}, false
 		}
-		return Candidate{Kind: KindXMP, Source: SourceSidecar, Value: c.String(),
-			Detail: fmt.Sprintf("XMP sidecar %q %s %q", name, field, cleanText(val))}, true
+		return media.Candidate{Kind: media.KindXMP, Source: media.SourceSidecar, Value: c.String(),
+			Detail: fmt.Sprintf("XMP sidecar %q %s %q", name, field, datetime.CleanText(val))}, true
 	}
-	return Candidate{}, false
+	return media.Candidate{}, false
 }
 
 // xmpDate finds the first date field in an XMP packet, written either as an

@@ -1,27 +1,35 @@
-package processing
+package timestamp
 
 import (
 	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"shoebox/datetime"
+	"shoebox/media"
 )
 
-// TimestampInput is everything DetermineTimestamp looks at.
-type TimestampInput struct {
+// Input is everything Determine looks at.
+type Input struct {
 	Path    string // absolute path on disk: file name candidates, sidecar lookup next to it
 	RelPath string // path relative to the scan root, '/' separators: folder-name candidates come from its directories only
 	ModTime time.Time
-	Meta    Metadata
+	// Camera is the camera make and model the file names, "" when none: a
+	// camera's own clock with nothing contradicting it is HIGH confidence.
+	Camera string
+	// Embedded are the dates the file itself holds (EXIF, video atoms),
+	// not yet validated.
+	Embedded []media.Candidate
 }
 
-// TimestampOptions are the settings of the timestamp analysis.
-type TimestampOptions struct {
+// Options are the settings of the timestamp analysis.
+type Options struct {
 	MinYear int       // candidates before this year are rejected; 0 means DefaultMinYear
 	Now     time.Time // the scan time; candidates after Now + 1 day are rejected (zero: time.Now())
 }
 
-// DefaultMinYear is the minimum valid year when TimestampOptions.MinYear is 0.
+// DefaultMinYear is the minimum valid year when Options.MinYear is 0.
 const DefaultMinYear = 2000
 
 // strength is the class of a candidate kind, which decides the confidence.
@@ -38,7 +46,7 @@ const (
 
 // choiceRule is one row of the choice table.
 type choiceRule struct {
-	Kind     CandidateKind
+	Kind     media.CandidateKind
 	Strength strength
 	Why      string
 }
@@ -47,16 +55,16 @@ type choiceRule struct {
 // wins (among candidates of one kind, the first found). It is printed in the
 // README (see TestChoiceTableText).
 var choiceRules = []choiceRule{
-	{KindEXIFOriginal, strengthStrong, "EXIF DateTimeOriginal (+SubSecTimeOriginal, OffsetTimeOriginal): when the shutter fired"},
-	{KindVideoCreation, strengthStrong, "QuickTime com.apple.quicktime.creationdate (with offset), then mvhd creation time (UTC)"},
-	{KindTakeout, strengthStrong, "Google Takeout JSON photoTakenTime (UTC)"},
-	{KindEXIFDigitized, strengthGood, "EXIF DateTimeDigitized/CreateDate: when it was digitised (scans: the scan)"},
-	{KindXMP, strengthGood, "XMP sidecar exif:DateTimeOriginal / photoshop:DateCreated"},
-	{KindFilenameTime, strengthName, "date and time in the file name (camera/app patterns)"},
-	{KindFilenameDate, strengthDateOnly, "date only in the file name (e.g. WhatsApp IMG-20180312-WA0007)"},
-	{KindFolder, strengthDateOnly, "folder names: …/2019/05/21/…, 2019-05-21 Trip, Photos from 2002"},
-	{KindEXIFModify, strengthWeak, "EXIF DateTime/ModifyDate: often the last edit"},
-	{KindMtime, strengthLast, "file modification time (UTC): copies and downloads reset it"},
+	{media.KindEXIFOriginal, strengthStrong, "EXIF DateTimeOriginal (+SubSecTimeOriginal, OffsetTimeOriginal): when the shutter fired"},
+	{media.KindVideoCreation, strengthStrong, "QuickTime com.apple.quicktime.creationdate (with offset), then mvhd creation time (UTC)"},
+	{media.KindTakeout, strengthStrong, "Google Takeout JSON photoTakenTime (UTC)"},
+	{media.KindEXIFDigitized, strengthGood, "EXIF DateTimeDigitized/CreateDate: when it was digitised (scans: the scan)"},
+	{media.KindXMP, strengthGood, "XMP sidecar exif:DateTimeOriginal / photoshop:DateCreated"},
+	{media.KindFilenameTime, strengthName, "date and time in the file name (camera/app patterns)"},
+	{media.KindFilenameDate, strengthDateOnly, "date only in the file name (e.g. WhatsApp IMG-20180312-WA0007)"},
+	{media.KindFolder, strengthDateOnly, "folder names: …/2019/05/21/…, 2019-05-21 Trip, Photos from 2002"},
+	{media.KindEXIFModify, strengthWeak, "EXIF DateTime/ModifyDate: often the last edit"},
+	{media.KindMtime, strengthLast, "file modification time (UTC): copies and downloads reset it"},
 }
 
 // choiceTableMarkdown renders choiceRules for the README.
@@ -72,13 +80,13 @@ func choiceTableMarkdown() string {
 }
 
 // kindSource is the report-level source of each kind.
-var kindSource = map[CandidateKind]Source{
-	KindEXIFOriginal: SourceEXIF, KindEXIFDigitized: SourceEXIF, KindEXIFModify: SourceEXIF,
-	KindVideoCreation: SourceVideo, KindTakeout: SourceSidecar, KindXMP: SourceSidecar,
-	KindFilenameTime: SourceFilename, KindFilenameDate: SourceFilename, KindFolder: SourceFolder, KindMtime: SourceMtime,
+var kindSource = map[media.CandidateKind]media.Source{
+	media.KindEXIFOriginal: media.SourceEXIF, media.KindEXIFDigitized: media.SourceEXIF, media.KindEXIFModify: media.SourceEXIF,
+	media.KindVideoCreation: media.SourceVideo, media.KindTakeout: media.SourceSidecar, media.KindXMP: media.SourceSidecar,
+	media.KindFilenameTime: media.SourceFilename, media.KindFilenameDate: media.SourceFilename, media.KindFolder: media.SourceFolder, media.KindMtime: media.SourceMtime,
 }
 
-func ruleOf(k CandidateKind) (rank int, s strength) {
+func ruleOf(k media.CandidateKind) (rank int, s strength) {
 	for i, r := range choiceRules {
 		if r.Kind == k {
 			return len(choiceRules) - i, r.Strength
@@ -94,8 +102,8 @@ var factoryDefaultYears = map[int]bool{2000: true, 2001: true, 2002: true, 2003:
 
 // eval is a candidate under evaluation.
 type eval struct {
-	c       *Candidate
-	v       civil
+	c       *media.Candidate
+	v       datetime.Civil
 	valid   bool
 	rank    int
 	str     strength
@@ -103,7 +111,7 @@ type eval struct {
 	noVote  bool // may neither confirm nor contradict (mtime of a messenger copy)
 }
 
-// DetermineTimestamp gathers all candidates (embedded, file name, folders,
+// Determine gathers all candidates (embedded, file name, folders,
 // sidecars, mtime), validates them, chooses one, grades confidence and
 // records conflicts. It opens at most six sidecar names next to Path.
 //
@@ -131,7 +139,7 @@ type eval struct {
 // demoted below mtime, with the reason in their Detail. A messenger copy
 // (WhatsApp, Signal, Telegram, …) without an embedded date has its mtime
 // flagged as the download time; it neither confirms nor contradicts.
-func DetermineTimestamp(in TimestampInput, opts TimestampOptions) Timestamp {
+func Determine(in Input, opts Options) media.Timestamp {
 	minYear := opts.MinYear
 	if minYear == 0 {
 		minYear = DefaultMinYear
@@ -140,22 +148,56 @@ func DetermineTimestamp(in TimestampInput, opts TimestampOptions) Timestamp {
 	if now.IsZero() {
 		now = time.Now()
 	}
+	cands, namePat := gather(in)
+	evs := validate(cands, minYear, now)
+	detectTraps(evs, namePat)
+
+	// Choose.
+	var best *eval
+	for _, e := range evs {
+		if !e.valid {
+			continue
+		}
+		if best == nil || e.effRank() > best.effRank() {
+			best = e
+		}
+	}
+	ts := media.Timestamp{Confidence: media.ConfidenceNone}
+	if best == nil {
+		ts.Candidates = cands
+		return ts
+	}
+	best.c.Chosen = true
+	ts.Value = best.c.Value
+	ts.Time = best.v.Time()
+	ts.ZoneKnown = best.v.ZoneKnown && best.v.Prec == datetime.PrecTime
+	ts.Source = best.c.Source
+	ts.Confidence, ts.Conflict = grade(best, evs, in.Camera != "", namePat)
+	if local, ok := localWallClock(best, evs); ok {
+		ts.Value, ts.Time = local.String(), local.Time()
+	}
+	ts.Candidates = cands
+	return ts
+}
+
+// gather lists every candidate: the embedded ones (reset, as they may come
+// from an earlier analysis), the file name, the folders, the sidecars and
+// the mtime. namePat is the file-name pattern that matched, if any.
+func gather(in Input) (cands []media.Candidate, namePat *namePattern) {
 	var problems []sidecarProblem
-	cands := make([]Candidate, 0, len(in.Meta.Candidates)+6)
-	for _, c := range in.Meta.Candidates {
+	cands = make([]media.Candidate, 0, len(in.Embedded)+6)
+	for _, c := range in.Embedded {
 		c.Rejected, c.Reason, c.Chosen = false, "", false
-		if c.Source == SourceNone {
+		if c.Source == media.SourceNone {
 			c.Source = kindSource[c.Kind]
 		}
 		cands = append(cands, c)
 	}
-	var namePat *namePattern
 	if name := firstNonEmpty(in.Path, in.RelPath); name != "" {
 		base := filepath.Base(filepath.FromSlash(name))
-		if _, p, ok := parseFilename(base); ok {
+		if c, p, ok := parseFilename(base); ok {
 			namePat = p
-			c, _ := ParseFilenameTime(base)
-			cands = append(cands, c)
+			cands = append(cands, nameCandidate(base, c, p))
 		}
 	}
 	if c, ok := folderCandidate(in.RelPath); ok {
@@ -171,25 +213,29 @@ func DetermineTimestamp(in TimestampInput, opts TimestampOptions) Timestamp {
 	}
 	// A sidecar that exists but cannot be read stays visible as evidence.
 	for _, p := range problems {
-		cands = append(cands, Candidate{Kind: p.kind, Source: SourceSidecar, Detail: p.msg, Rejected: true, Reason: "malformed sidecar"})
+		cands = append(cands, media.Candidate{Kind: p.kind, Source: media.SourceSidecar, Detail: p.msg, Rejected: true, Reason: "malformed sidecar"})
 	}
 	if !in.ModTime.IsZero() {
-		cands = append(cands, Candidate{Kind: KindMtime, Source: SourceMtime,
-			Value: civilFromTime(in.ModTime.UTC().Truncate(time.Second), true).String(), Detail: "file modification time (UTC)"})
+		cands = append(cands, media.Candidate{Kind: media.KindMtime, Source: media.SourceMtime,
+			Value: datetime.FromTime(in.ModTime.UTC().Truncate(time.Second), true).String(), Detail: "file modification time (UTC)"})
 	}
+	return cands, namePat
+}
 
-	// Validate.
+// validate rejects, with the reason, each candidate that is not a real
+// calendar time, is before minYear or is later than now plus one day.
+func validate(cands []media.Candidate, minYear int, now time.Time) []*eval {
 	evs := make([]*eval, len(cands))
 	for i := range cands {
 		e := &eval{c: &cands[i]}
 		e.rank, e.str = ruleOf(cands[i].Kind)
 		evs[i] = e
-		v, ok := parseValue(cands[i].Value)
+		v, ok := datetime.ParseValue(cands[i].Value)
 		switch {
 		case cands[i].Rejected:
 		case !ok:
 			e.c.Rejected, e.c.Reason = true, "unreadable value"
-		case !v.calendarOK():
+		case !v.CalendarOK():
 			e.c.Rejected, e.c.Reason = true, "not a calendar time"
 		case v.Year < minYear:
 			e.c.Rejected, e.c.Reason = true, fmt.Sprintf("before the minimum valid year %d", minYear)
@@ -199,34 +245,7 @@ func DetermineTimestamp(in TimestampInput, opts TimestampOptions) Timestamp {
 			e.v, e.valid = v, true
 		}
 	}
-	detectTraps(evs, namePat)
-
-	// Choose.
-	var best *eval
-	for _, e := range evs {
-		if !e.valid {
-			continue
-		}
-		if best == nil || e.effRank() > best.effRank() {
-			best = e
-		}
-	}
-	ts := Timestamp{Confidence: ConfidenceNone}
-	if best == nil {
-		ts.Candidates = cands
-		return ts
-	}
-	best.c.Chosen = true
-	ts.Value = best.c.Value
-	ts.Time = best.v.Time()
-	ts.ZoneKnown = best.v.ZoneKnown && best.v.Prec == precTime
-	ts.Source = best.c.Source
-	ts.Confidence, ts.Conflict = grade(best, evs, in.Meta, namePat)
-	if local, ok := localWallClock(best, evs); ok {
-		ts.Value, ts.Time = local.String(), local.Time()
-	}
-	ts.Candidates = cands
-	return ts
+	return evs
 }
 
 // localWallClock: when the chosen time is a UTC instant (a Pixel file name,
@@ -236,14 +255,14 @@ func DetermineTimestamp(in TimestampInput, opts TimestampOptions) Timestamp {
 // picture was taken. The person then sees the local time they remember
 // (12:47 in New York, not 17:47Z), with the offset and the chosen source's
 // fraction of a second. The chosen candidate's Detail says so.
-func localWallClock(best *eval, evs []*eval) (civil, bool) {
-	if best.v.Prec != precTime || !best.v.ZoneKnown || best.v.Offset != 0 {
-		return civil{}, false
+func localWallClock(best *eval, evs []*eval) (datetime.Civil, bool) {
+	if best.v.Prec != datetime.PrecTime || !best.v.ZoneKnown || best.v.Offset != 0 {
+		return datetime.Civil{}, false
 	}
 	var wall *eval
 	for _, o := range evs {
-		if o == best || !o.valid || o.demoted || o.v.Prec != precTime || o.v.ZoneKnown ||
-			(o.c.Source != SourceEXIF && o.c.Source != SourceFilename && o.c.Kind != KindXMP) {
+		if o == best || !o.valid || o.demoted || o.v.Prec != datetime.PrecTime || o.v.ZoneKnown ||
+			(o.c.Source != media.SourceEXIF && o.c.Source != media.SourceFilename && o.c.Kind != media.KindXMP) {
 			continue
 		}
 		if wall == nil || o.effRank() > wall.effRank() {
@@ -251,7 +270,7 @@ func localWallClock(best *eval, evs []*eval) (civil, bool) {
 		}
 	}
 	if wall == nil {
-		return civil{}, false
+		return datetime.Civil{}, false
 	}
 	utc := best.v.Time()
 	w := wall.v
@@ -259,9 +278,9 @@ func localWallClock(best *eval, evs []*eval) (civil, bool) {
 	d := w.Time().Sub(utc.Truncate(time.Second))
 	off := d.Round(zoneStep)
 	if off == 0 || off < -14*time.Hour || off > 14*time.Hour || (d-off).Abs() > time.Second {
-		return civil{}, false
+		return datetime.Civil{}, false
 	}
-	local := civilFromTime(utc.In(time.FixedZone("", int(off/time.Second))), true)
+	local := datetime.FromTime(utc.In(time.FixedZone("", int(off/time.Second))), true)
 	best.c.Detail += fmt.Sprintf("; local time %s: the %s %s reads the same instant at UTC%s",
 		local.String(), wall.c.Kind, wall.c.Value, formatOffsetSigned(int(off/time.Second)))
 	return local, true
@@ -272,7 +291,7 @@ func formatOffsetSigned(off int) string {
 	if off == 0 {
 		return "+00:00"
 	}
-	return formatOffset(off)
+	return datetime.FormatOffset(off)
 }
 
 func firstNonEmpty(ss ...string) string {
@@ -300,12 +319,12 @@ func (e *eval) effStrength() strength {
 
 // inFuture reports whether v is later than now plus one day. A wall clock
 // without a zone is compared as if it were UTC: the day of margin covers zones.
-func inFuture(v civil, now time.Time) bool {
+func inFuture(v datetime.Civil, now time.Time) bool {
 	limit := now.Add(24 * time.Hour)
 	switch v.Prec {
-	case precYear:
+	case datetime.PrecYear:
 		return v.Year > limit.UTC().Year()
-	case precDate:
+	case datetime.PrecDate:
 		l := limit.UTC()
 		return v.Time().After(time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC))
 	}
@@ -320,11 +339,11 @@ func detectTraps(evs []*eval, namePat *namePattern) {
 	// A camera clock never set: EXIF at 1 January of a factory-default year
 	// while an independent source (name, folder, sidecar, video) says another day.
 	for _, e := range evs {
-		if !e.valid || e.c.Source != SourceEXIF || e.v.Prec != precTime || e.v.Month != 1 || e.v.Day != 1 {
+		if !e.valid || e.c.Source != media.SourceEXIF || e.v.Prec != datetime.PrecTime || e.v.Month != 1 || e.v.Day != 1 {
 			continue
 		}
 		for _, o := range evs {
-			if !o.valid || o.c.Source == SourceEXIF || o.c.Source == SourceMtime || o.str < strengthDateOnly {
+			if !o.valid || o.c.Source == media.SourceEXIF || o.c.Source == media.SourceMtime || o.str < strengthDateOnly {
 				continue
 			}
 			if !sameDay(e.v, o.v) {
@@ -343,17 +362,17 @@ func detectTraps(evs []*eval, namePat *namePattern) {
 	if namePat != nil && namePat.Messenger {
 		embedded := false
 		for _, e := range evs {
-			if e.valid && (e.c.Kind == KindEXIFOriginal || e.c.Kind == KindEXIFDigitized || e.c.Kind == KindVideoCreation) {
+			if e.valid && (e.c.Kind == media.KindEXIFOriginal || e.c.Kind == media.KindEXIFDigitized || e.c.Kind == media.KindVideoCreation) {
 				embedded = true
 			}
 		}
 		if !embedded {
 			for _, e := range evs {
 				switch e.c.Kind {
-				case KindMtime:
+				case media.KindMtime:
 					e.noVote = true
 					e.c.Detail += "; messenger copy without EXIF date: the mtime is probably the download time, not when it was taken"
-				case KindFilenameTime, KindFilenameDate:
+				case media.KindFilenameTime, media.KindFilenameDate:
 					e.c.Detail += "; messenger name: when the picture was sent or saved, not necessarily taken"
 				}
 			}
@@ -361,15 +380,15 @@ func detectTraps(evs []*eval, namePat *namePattern) {
 	}
 }
 
-func describeSource(c *Candidate) string {
+func describeSource(c *media.Candidate) string {
 	switch c.Source {
-	case SourceFilename:
+	case media.SourceFilename:
 		return "file name"
-	case SourceFolder:
+	case media.SourceFolder:
 		return "folder"
-	case SourceSidecar:
+	case media.SourceSidecar:
 		return "sidecar"
-	case SourceVideo:
+	case media.SourceVideo:
 		return "video metadata"
 	}
 	return string(c.Source)
@@ -377,42 +396,42 @@ func describeSource(c *Candidate) string {
 
 // grade decides the confidence of the chosen candidate and any conflict
 // between strong sources.
-func grade(best *eval, evs []*eval, md Metadata, namePat *namePattern) (Confidence, string) {
+func grade(best *eval, evs []*eval, fromCamera bool, namePat *namePattern) (media.Confidence, string) {
 	switch best.effStrength() {
 	case strengthStrong:
 	case strengthGood, strengthName:
-		if namePat != nil && namePat.Messenger && best.c.Source == SourceFilename {
-			return ConfidenceLow, ""
+		if namePat != nil && namePat.Messenger && best.c.Source == media.SourceFilename {
+			return media.ConfidenceLow, ""
 		}
-		return ConfidenceMedium, ""
+		return media.ConfidenceMedium, ""
 	default:
-		return ConfidenceLow, ""
+		return media.ConfidenceLow, ""
 	}
 	// Strong sources that disagree: the choice stands, the conflict is recorded.
 	for _, o := range evs {
 		if o == best || !o.valid || o.effStrength() != strengthStrong {
 			continue
 		}
-		if o.v.Prec == precTime && !agree(best.v, o.v) {
+		if o.v.Prec == datetime.PrecTime && !agree(best.v, o.v) {
 			o.c.Detail += "; disagrees with the chosen " + string(best.c.Kind)
-			return ConfidenceLow, fmt.Sprintf("%s %s disagrees with %s %s", best.c.Kind, best.c.Value, o.c.Kind, o.c.Value)
+			return media.ConfidenceLow, fmt.Sprintf("%s %s disagrees with %s %s", best.c.Kind, best.c.Value, o.c.Kind, o.c.Value)
 		}
 	}
 	// Confirmed by an independent source.
 	for _, o := range evs {
-		if o == best || !o.valid || o.noVote || o.demoted || o.c.Source == best.c.Source || o.v.Prec != precTime {
+		if o == best || !o.valid || o.noVote || o.demoted || o.c.Source == best.c.Source || o.v.Prec != datetime.PrecTime {
 			continue
 		}
 		if agree(best.v, o.v) {
 			best.c.Detail += fmt.Sprintf("; confirmed by %s %s", o.c.Kind, o.c.Value)
-			return ConfidenceHigh, ""
+			return media.ConfidenceHigh, ""
 		}
 	}
 	// A camera's own clock with nothing contradicting it.
 	contradicted := false
 	for _, o := range evs {
 		if o == best || !o.valid || o.noVote || o.demoted || o.c.Source == best.c.Source ||
-			o.str < strengthDateOnly || o.c.Kind == KindEXIFDigitized {
+			o.str < strengthDateOnly || o.c.Kind == media.KindEXIFDigitized {
 			continue
 		}
 		if !consistent(best.v, o.v) {
@@ -421,15 +440,15 @@ func grade(best *eval, evs []*eval, md Metadata, namePat *namePattern) (Confiden
 		}
 	}
 	factoryLike := best.v.Month == 1 && best.v.Day == 1 && factoryDefaultYears[best.v.Year] && best.v.Hour == 0
-	if best.c.Source == SourceEXIF && (md.Make != "" || md.Model != "") && !contradicted && !factoryLike {
-		return ConfidenceHigh, ""
+	if best.c.Source == media.SourceEXIF && fromCamera && !contradicted && !factoryLike {
+		return media.ConfidenceHigh, ""
 	}
-	return ConfidenceMedium, ""
+	return media.ConfidenceMedium, ""
 }
 
 // wallOrInstant returns the two times to compare: instants when both zones
 // are known, wall clocks otherwise.
-func wallOrInstant(a, b civil) (time.Time, time.Time) {
+func wallOrInstant(a, b datetime.Civil) (time.Time, time.Time) {
 	if a.ZoneKnown && b.ZoneKnown {
 		return a.Time(), b.Time()
 	}
@@ -441,7 +460,7 @@ func wallOrInstant(a, b civil) (time.Time, time.Time) {
 // agree: two full times are the same minute, or differ by a whole number of
 // quarter hours up to 14 hours that a time zone explains (India is UTC+5:30,
 // Nepal UTC+5:45).
-func agree(a, b civil) bool {
+func agree(a, b datetime.Civil) bool {
 	ta, tb := wallOrInstant(a, b)
 	d := ta.Sub(tb)
 	if d < 0 {
@@ -462,8 +481,8 @@ func agree(a, b civil) bool {
 const zoneStep = 15 * time.Minute
 
 // sameDay: a and b can be the same day (one day of slack for time zones).
-func sameDay(a, b civil) bool {
-	if a.Prec == precYear || b.Prec == precYear {
+func sameDay(a, b datetime.Civil) bool {
+	if a.Prec == datetime.PrecYear || b.Prec == datetime.PrecYear {
 		return consistent(a, b)
 	}
 	da := time.Date(a.Year, time.Month(a.Month), a.Day, 0, 0, 0, 0, time.UTC)
@@ -473,11 +492,11 @@ func sameDay(a, b civil) bool {
 }
 
 // consistent: b does not contradict a at b's precision.
-func consistent(a, b civil) bool {
+func consistent(a, b datetime.Civil) bool {
 	switch {
-	case a.Prec == precTime && b.Prec == precTime:
+	case a.Prec == datetime.PrecTime && b.Prec == datetime.PrecTime:
 		return agree(a, b)
-	case a.Prec == precYear || b.Prec == precYear:
+	case a.Prec == datetime.PrecYear || b.Prec == datetime.PrecYear:
 		// allow a zone to move a time across New Year
 		ay, by := a.Year, b.Year
 		if ay == by {
@@ -487,8 +506,8 @@ func consistent(a, b civil) bool {
 		if hi-lo != 1 {
 			return false
 		}
-		for _, c := range []civil{a, b} {
-			if c.Prec != precYear && ((c.Month == 12 && c.Day == 31) || (c.Month == 1 && c.Day == 1)) {
+		for _, c := range []datetime.Civil{a, b} {
+			if c.Prec != datetime.PrecYear && ((c.Month == 12 && c.Day == 31) || (c.Month == 1 && c.Day == 1)) {
 				return true
 			}
 		}

@@ -1,9 +1,12 @@
-package processing
+package timestamp
 
 import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"shoebox/datetime"
+	"shoebox/media"
 )
 
 // Folder-name dates, weaker than the file name: …/2019/05/21/…,
@@ -21,44 +24,44 @@ var (
 // folderCandidate returns the most specific date the directories of relPath
 // (relative to the scan root, '/' separators, file name last) give, nearest
 // directory first among equals.
-func folderCandidate(relPath string) (Candidate, bool) {
+func folderCandidate(relPath string) (media.Candidate, bool) {
 	parts := strings.Split(strings.Trim(relPath, "/"), "/")
 	if len(parts) < 2 {
-		return Candidate{}, false
+		return media.Candidate{}, false
 	}
 	dirs := parts[:len(parts)-1]
-	var best civil
+	var best datetime.Civil
 	var bestWhere string
-	consider := func(c civil, where string) {
-		if !c.calendarOK() {
+	consider := func(c datetime.Civil, where string) {
+		if !c.CalendarOK() {
 			return
 		}
-		if c.Prec > best.Prec || (c.Prec == best.Prec && c.Prec != precNone) {
+		if c.Prec > best.Prec || (c.Prec == best.Prec && c.Prec != datetime.PrecNone) {
 			best, bestWhere = c, where
 		}
 	}
 	for i, d := range dirs {
 		switch {
 		case folderYear.MatchString(d):
-			y := atoi(d)
+			y := datetime.Atoi(d)
 			// …/2019/05/21/… or …/2019/05/…
 			if i+2 < len(dirs) && folderMonth.MatchString(dirs[i+1]) && folderDay.MatchString(dirs[i+2]) {
-				mo := atoi(folderMonth.FindStringSubmatch(dirs[i+1])[1])
-				dd := atoi(folderDay.FindStringSubmatch(dirs[i+2])[1])
-				consider(civil{Year: y, Month: mo, Day: dd, Prec: precDate}, strings.Join(dirs[i:i+3], "/"))
+				mo := datetime.Atoi(folderMonth.FindStringSubmatch(dirs[i+1])[1])
+				dd := datetime.Atoi(folderDay.FindStringSubmatch(dirs[i+2])[1])
+				consider(datetime.Civil{Year: y, Month: mo, Day: dd, Prec: datetime.PrecDate}, strings.Join(dirs[i:i+3], "/"))
 			} else {
-				consider(civil{Year: y, Prec: precYear}, d)
+				consider(datetime.Civil{Year: y, Prec: datetime.PrecYear}, d)
 			}
 		case folderDate.MatchString(d):
 			m := folderDate.FindStringSubmatch(d)
-			consider(civil{Year: atoi(m[1]), Month: atoi(m[2]), Day: atoi(m[3]), Prec: precDate}, d)
+			consider(datetime.Civil{Year: datetime.Atoi(m[1]), Month: datetime.Atoi(m[2]), Day: datetime.Atoi(m[3]), Prec: datetime.PrecDate}, d)
 		case folderYearWords.MatchString(d):
-			consider(civil{Year: atoi(folderYearWords.FindStringSubmatch(d)[1]), Prec: precYear}, d)
+			consider(datetime.Civil{Year: datetime.Atoi(folderYearWords.FindStringSubmatch(d)[1]), Prec: datetime.PrecYear}, d)
 		}
 	}
-	if best.Prec == precNone {
-		return Candidate{}, false
+	if best.Prec == datetime.PrecNone {
+		return media.Candidate{}, false
 	}
-	return Candidate{Kind: KindFolder, Source: SourceFolder, Value: best.String(),
+	return media.Candidate{Kind: media.KindFolder, Source: media.SourceFolder, Value: best.String(),
 		Detail: fmt.Sprintf("folder name %q", bestWhere)}, true
 }

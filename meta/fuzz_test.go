@@ -1,4 +1,4 @@
-package processing
+package meta
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"shoebox/datetime"
 )
 
 // Fuzz targets for every container parser. Invariants: no panic, every
@@ -18,7 +20,7 @@ func checkMeta(t *testing.T, md Metadata) {
 		if c.Source == "" || c.Detail == "" {
 			t.Fatalf("candidate without source/detail: %+v", c)
 		}
-		if _, ok := parseValue(c.Value); !ok {
+		if _, ok := datetime.ParseValue(c.Value); !ok {
 			t.Fatalf("candidate value %q does not parse", c.Value)
 		}
 	}
@@ -29,7 +31,7 @@ func checkMeta(t *testing.T, md Metadata) {
 
 func addFixtureSeeds(f *testing.F, names ...string) {
 	for _, n := range names {
-		if b, err := os.ReadFile(filepath.Join("testdata", "meta", n)); err == nil {
+		if b, err := os.ReadFile(filepath.Join(fixtureDir, n)); err == nil {
 			f.Add(b)
 		}
 	}
@@ -43,8 +45,8 @@ func fuzzContainer(f *testing.F, read func(r io.ReaderAt, size int64, md *Metada
 		var md Metadata
 		read(bytes.NewReader(b), int64(len(b)), &md)
 		checkMeta(t, md)
-		// ReadMetadata on the same bytes must not panic either.
-		checkMeta(t, ReadMetadata(bytes.NewReader(b), int64(len(b)), "application/octet-stream"))
+		// Read (detecting the MIME type) on the same bytes must not panic either.
+		checkMeta(t, Read(bytes.NewReader(b), int64(len(b)), ""))
 	})
 }
 

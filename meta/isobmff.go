@@ -1,4 +1,4 @@
-package processing
+package meta
 
 import (
 	"bytes"
@@ -6,6 +6,9 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"shoebox/datetime"
+	"shoebox/media"
 )
 
 // ISOBMFF (HEIF/HEIC images, MP4 and QuickTime MOV videos): a bounded box walker.
@@ -60,17 +63,24 @@ func walkBoxes(r io.ReaderAt, start, end int64, budget *int, fn func(isoBox) boo
 	return nil
 }
 
-// readHEIFMeta finds the Exif item of a HEIF/HEIC/AVIF image and reads it.
-func readHEIFMeta(r io.ReaderAt, size int64, md *Metadata) {
-	budget := maxBoxes
-	var meta *isoBox
-	err := walkBoxes(r, 0, size, &budget, func(b isoBox) bool {
-		if b.Type == "meta" {
-			meta = &b
+// findTopBox returns the first top-level box of type typ, nil when there is
+// none; err says why the walk stopped early.
+func findTopBox(r io.ReaderAt, size int64, budget *int, typ string) (*isoBox, error) {
+	var found *isoBox
+	err := walkBoxes(r, 0, size, budget, func(b isoBox) bool {
+		if b.Type == typ {
+			found = &b
 			return false
 		}
 		return true
 	})
+	return found, err
+}
+
+// readHEIFMeta finds the Exif item of a HEIF/HEIC/AVIF image and reads it.
+func readHEIFMeta(r io.ReaderAt, size int64, md *Metadata) {
+	budget := maxBoxes
+	meta, err := findTopBox(r, size, &budget, "meta")
 	if err != nil {
 		md.Problems = append(md.Problems, "HEIF: "+err.Error())
 	}
@@ -210,26 +220,34 @@ func heifFindExifID(b []byte, budget *int) (uint32, error) {
 	return id, err
 }
 
+// ilocReader reads the big-endian fields of an iloc box body in order.
+type ilocReader struct {
+	b []byte
+	p int
+}
+
+func (r *ilocReader) need(n int) bool { return r.p+n <= len(r.b) }
+
+func (r *ilocReader) rd(n int) uint64 {
+	var v uint64
+	for i := 0; i < n; i++ {
+		v = v<<8 | uint64(r.b[r.p+i])
+	}
+	r.p += n
+	return v
+}
+
 // heifItemExtents parses an iloc box body and returns the extents of item id.
 func heifItemExtents(b []byte, id uint32) ([]heifExtent, error) {
-	p := 0
-	need := func(n int) bool { return p+n <= len(b) }
-	rd := func(n int) uint64 {
-		var v uint64
-		for i := 0; i < n; i++ {
-			v = v<<8 | uint64(b[p+i])
-		}
-		p += n
-		return v
-	}
-	if !need(8) {
+	r := &ilocReader{b: b}
+	if !r.need(8) {
 		return nil, fmt.Errorf("iloc box too short")
 	}
 	version := b[0]
-	p = 4
-	offSize, lenSize := int(b[p]>>4), int(b[p]&15)
-	baseSize, idxSize := int(b[p+1]>>4), int(b[p+1]&15)
-	p += 2
+	r.p = 4
+	offSize, lenSize := int(b[r.p]>>4), int(b[r.p]&15)
+	baseSize, idxSize := int(b[r.p+1]>>4), int(b[r.p+1]&15)
+	r.p += 2
 	for _, s := range []int{offSize, lenSize, baseSize} {
 		if s != 0 && s != 4 && s != 8 {
 			return nil, fmt.Errorf("iloc: bad field size %d", s)
@@ -240,12 +258,12 @@ func heifItemExtents(b []byte, id uint32) ([]heifExtent, error) {
 	}
 	var count uint64
 	if version < 2 {
-		count = rd(2)
+		count = r.rd(2)
 	} else {
-		if !need(4) {
+		if !r.need(4) {
 			return nil, fmt.Errorf("iloc truncated")
 		}
-		count = rd(4)
+		count = r.rd(4)
 	}
 	if version > 2 {
 		return nil, fmt.Errorf("iloc version %d unknown", version)
@@ -259,44 +277,49 @@ func heifItemExtents(b []byte, id uint32) ([]heifExtent, error) {
 		if version >= 1 {
 			hdr += 2
 		}
-		if !need(hdr) {
+		if !r.need(hdr) {
 			return nil, fmt.Errorf("iloc truncated")
 		}
-		itemID := uint32(rd(idLen))
+		itemID := uint32(r.rd(idLen))
 		method := 0
 		if version >= 1 {
-			method = int(rd(2) & 15)
+			method = int(r.rd(2) & 15)
 		}
-		p += 2 // data_reference_index
-		base := rd(baseSize)
-		n := int(rd(2))
+		r.p += 2 // data_reference_index
+		base := r.rd(baseSize)
+		n := int(r.rd(2))
 		per := idxSize + offSize + lenSize
-		if !need(n * per) {
+		if !r.need(n * per) {
 			return nil, fmt.Errorf("iloc truncated")
 		}
 		if itemID != id {
-			p += n * per
+			r.p += n * per
 			continue
 		}
 		if method > 1 {
 			return nil, fmt.Errorf("the HEIC Exif item uses construction method %d", method)
 		}
-		var out []heifExtent
-		for j := 0; j < n; j++ {
-			p += idxSize
-			off := rd(offSize)
-			l := rd(lenSize)
-			if base > 1<<62 || off > 1<<62 || l > 1<<40 || base+off > 1<<62 {
-				return nil, fmt.Errorf("iloc: extent out of range")
-			}
-			if l == 0 {
-				return nil, fmt.Errorf("a HEIC Exif extent of length 0 (to the end of the file) is not supported")
-			}
-			out = append(out, heifExtent{offset: int64(base + off), length: int64(l), idat: method == 1})
-		}
-		return out, nil
+		return r.extents(n, idxSize, offSize, lenSize, base, method == 1)
 	}
 	return nil, nil
+}
+
+// extents reads the n extents of the item found, each at base plus its offset.
+func (r *ilocReader) extents(n, idxSize, offSize, lenSize int, base uint64, idat bool) ([]heifExtent, error) {
+	var out []heifExtent
+	for j := 0; j < n; j++ {
+		r.p += idxSize
+		off := r.rd(offSize)
+		l := r.rd(lenSize)
+		if base > 1<<62 || off > 1<<62 || l > 1<<40 || base+off > 1<<62 {
+			return nil, fmt.Errorf("iloc: extent out of range")
+		}
+		if l == 0 {
+			return nil, fmt.Errorf("a HEIC Exif extent of length 0 (to the end of the file) is not supported")
+		}
+		out = append(out, heifExtent{offset: int64(base + off), length: int64(l), idat: idat})
+	}
+	return out, nil
 }
 
 // readVideoMeta reads the creation times of an MP4/MOV file: Apple's
@@ -304,21 +327,14 @@ func heifItemExtents(b []byte, id uint32) ([]heifExtent, error) {
 // time (UTC). Only the moov box is visited; mdat is skipped by offset.
 func readVideoMeta(r io.ReaderAt, size int64, md *Metadata) {
 	budget := maxBoxes
-	var moov *isoBox
-	err := walkBoxes(r, 0, size, &budget, func(b isoBox) bool {
-		if b.Type == "moov" {
-			moov = &b
-			return false
-		}
-		return true
-	})
+	moov, err := findTopBox(r, size, &budget, "moov")
 	if err != nil {
 		md.Problems = append(md.Problems, "video: "+err.Error())
 	}
 	if moov == nil {
 		return
 	}
-	var apple, mvhd []Candidate
+	var apple, mvhd []media.Candidate
 	var visit func(b isoBox, depth int)
 	visit = func(b isoBox, depth int) {
 		if depth > maxBoxDepth {
@@ -349,15 +365,15 @@ func readVideoMeta(r io.ReaderAt, size int64, md *Metadata) {
 // mp4Epoch is the QuickTime/MP4 time origin.
 var mp4Epoch = time.Date(1904, 1, 1, 0, 0, 0, 0, time.UTC)
 
-func parseMvhd(r io.ReaderAt, b isoBox, md *Metadata) (Candidate, bool) {
+func parseMvhd(r io.ReaderAt, b isoBox, md *Metadata) (media.Candidate, bool) {
 	if b.bodyLen() < 12 {
 		md.Problems = append(md.Problems, "video: mvhd box too short")
-		return Candidate{}, false
+		return media.Candidate{}, false
 	}
 	p, err := readFull(r, b.bodyOff(), min(b.bodyLen(), 32), 32)
 	if err != nil {
 		md.Problems = append(md.Problems, "video: mvhd: "+err.Error())
-		return Candidate{}, false
+		return media.Candidate{}, false
 	}
 	var secs uint64
 	switch p[0] {
@@ -366,28 +382,28 @@ func parseMvhd(r io.ReaderAt, b isoBox, md *Metadata) (Candidate, bool) {
 	case 1:
 		if len(p) < 20 {
 			md.Problems = append(md.Problems, "video: mvhd box too short")
-			return Candidate{}, false
+			return media.Candidate{}, false
 		}
 		secs = uint64(beU32(p[4:8]))<<32 | uint64(beU32(p[8:12]))
 	default:
 		md.Problems = append(md.Problems, fmt.Sprintf("video: mvhd version %d unknown", p[0]))
-		return Candidate{}, false
+		return media.Candidate{}, false
 	}
 	if secs == 0 {
-		return Candidate{}, false // "not set"
+		return media.Candidate{}, false // "not set"
 	}
 	if secs > 300*366*86400 { // beyond the year 2200: garbage
 		md.Problems = append(md.Problems, fmt.Sprintf("video: mvhd creation time %d out of range", secs))
-		return Candidate{}, false
+		return media.Candidate{}, false
 	}
 	t := mp4Epoch.Add(time.Duration(secs) * time.Second)
-	return Candidate{Kind: KindVideoCreation, Source: SourceVideo, Value: civilFromTime(t, true).String(),
+	return media.Candidate{Kind: media.KindVideoCreation, Source: media.SourceVideo, Value: datetime.FromTime(t, true).String(),
 		Detail: fmt.Sprintf("mvhd creation_time %d s since 1904-01-01 (UTC)", secs)}, true
 }
 
 // parseQuickTimeMeta reads a meta box with keys/ilst (QuickTime metadata) and
 // returns com.apple.quicktime.creationdate.
-func parseQuickTimeMeta(r io.ReaderAt, b isoBox, md *Metadata) []Candidate {
+func parseQuickTimeMeta(r io.ReaderAt, b isoBox, md *Metadata) []media.Candidate {
 	if b.bodyLen() > maxMetaBoxRead {
 		md.Problems = append(md.Problems, "video: meta box too large")
 		return nil
@@ -420,7 +436,7 @@ func parseQuickTimeMeta(r io.ReaderAt, b isoBox, md *Metadata) []Candidate {
 	}); err != nil {
 		md.Problems = append(md.Problems, "video: meta: "+err.Error())
 	}
-	var out []Candidate
+	var out []media.Candidate
 	for _, it := range items {
 		idx := beU32([]byte(it.Type))
 		name := keys[idx]
@@ -434,13 +450,13 @@ func parseQuickTimeMeta(r io.ReaderAt, b isoBox, md *Metadata) []Candidate {
 		if !ok {
 			continue
 		}
-		c, ok := parseISO(val)
-		if !ok || c.Prec != precTime {
-			md.Problems = append(md.Problems, fmt.Sprintf("video: %s is not a date-time: %q", name, cleanText(val)))
+		c, ok := datetime.ParseISO(val)
+		if !ok || c.Prec != datetime.PrecTime {
+			md.Problems = append(md.Problems, fmt.Sprintf("video: %s is not a date-time: %q", name, datetime.CleanText(val)))
 			continue
 		}
-		out = append(out, Candidate{Kind: KindVideoCreation, Source: SourceVideo, Value: c.String(),
-			Detail: fmt.Sprintf("QuickTime metadata %s %q", name, cleanText(val))})
+		out = append(out, media.Candidate{Kind: media.KindVideoCreation, Source: media.SourceVideo, Value: c.String(),
+			Detail: fmt.Sprintf("QuickTime metadata %s %q", name, datetime.CleanText(val))})
 	}
 	return out
 }

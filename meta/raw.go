@@ -1,4 +1,4 @@
-package processing
+package meta
 
 import (
 	"fmt"
@@ -37,21 +37,15 @@ const cr3UUID = "\x85\xc0\xb6\x87\x82\x0f\x11\xe0\x81\x11\xf4\xce\x46\x2b\x6a\x4
 // the Exif IFD: the dates). Videos' mvhd is read as well.
 func readCR3Meta(r io.ReaderAt, size int64, md *Metadata) {
 	budget := maxBoxes
-	var moov *isoBox
-	if err := walkBoxes(r, 0, size, &budget, func(b isoBox) bool {
-		if b.Type == "moov" {
-			moov = &b
-			return false
-		}
-		return true
-	}); err != nil {
+	moov, err := findTopBox(r, size, &budget, "moov")
+	if err != nil {
 		md.Problems = append(md.Problems, "CR3: "+err.Error())
 	}
 	if moov == nil {
 		return
 	}
 	found := false
-	err := walkBoxes(r, moov.bodyOff(), moov.Off+moov.Size, &budget, func(b isoBox) bool {
+	err = walkBoxes(r, moov.bodyOff(), moov.Off+moov.Size, &budget, func(b isoBox) bool {
 		if b.Type != "uuid" || b.bodyLen() < 16 {
 			return true
 		}

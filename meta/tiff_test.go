@@ -1,4 +1,4 @@
-package processing
+package meta
 
 import (
 	"bytes"
@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"shoebox/internal/testimg"
+	"shoebox/media"
 )
 
 // rawTIFF builds a little-endian TIFF from raw IFDs: each IFD is a list of
@@ -96,21 +99,21 @@ func hostileInputs() map[string][]byte {
 		box("iloc", fullBoxHdr(2), []byte{0x44, 0x00}, []byte{0xFF, 0xFF, 0xFF, 0xFF}))...)
 	in["heic meta larger than file"] = append(heifHead, binary.BigEndian.AppendUint32(nil, 0x7FFFFFFF)...)
 	in["png chunk length lies"] = append([]byte("\x89PNG\r\n\x1a\n"), 0xFF, 0xFF, 0xFF, 0xF0, 'e', 'X', 'I', 'f', 0, 0, 0, 0)
-	in["png eXIf with cyclic TIFF"] = append([]byte("\x89PNG\r\n\x1a\n"), pngChunk("eXIf", in["cyclic IFD chain"])...)
+	in["png eXIf with cyclic TIFF"] = append([]byte("\x89PNG\r\n\x1a\n"), testimg.PNGChunk("eXIf", in["cyclic IFD chain"])...)
 	var z bytes.Buffer
 	zw := zlib.NewWriter(&z)
 	zw.Write([]byte("\nexif\n 1000000\n"))
 	zw.Write(make([]byte, 16<<20)) // a zlib bomb: 16 MiB of zeros, 8 times the cap
 	zw.Close()
-	in["png raw profile zlib bomb"] = append([]byte("\x89PNG\r\n\x1a\n"), pngChunk("zTXt", append([]byte("Raw profile type exif\x00\x00"), z.Bytes()...))...)
-	in["png raw profile huge length"] = append([]byte("\x89PNG\r\n\x1a\n"), pngChunk("tEXt", []byte("Raw profile type exif\x00\nexif\n 99999999999\n4578"))...)
+	in["png raw profile zlib bomb"] = append([]byte("\x89PNG\r\n\x1a\n"), testimg.PNGChunk("zTXt", append([]byte("Raw profile type exif\x00\x00"), z.Bytes()...))...)
+	in["png raw profile huge length"] = append([]byte("\x89PNG\r\n\x1a\n"), testimg.PNGChunk("tEXt", []byte("Raw profile type exif\x00\nexif\n 99999999999\n4578"))...)
 	in["webp chunk length lies"] = []byte("RIFF\xff\xff\xff\x7fWEBPEXIF\xf0\xff\xff\xffII*\x00")
 	in["jpeg segment length lies"] = []byte{0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xFF, 'E', 'x', 'i', 'f', 0, 0}
 	in["jpeg only fill bytes"] = append([]byte{0xFF, 0xD8}, bytes.Repeat([]byte{0xFF}, 1<<16)...)
 	return in
 }
 
-// TestHostileShapesAreBounded feeds every hostile shape to ReadMetadata (with
+// TestHostileShapesAreBounded feeds every hostile shape to Read (with
 // the matching and a generic MIME type) and checks time and memory.
 func TestHostileShapesAreBounded(t *testing.T) {
 	for name, b := range hostileInputs() {
@@ -118,7 +121,7 @@ func TestHostileShapesAreBounded(t *testing.T) {
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
 			start := time.Now()
-			md := ReadMetadata(bytes.NewReader(b), int64(len(b)), mime)
+			md := Read(bytes.NewReader(b), int64(len(b)), mime)
 			el := time.Since(start)
 			runtime.ReadMemStats(&after)
 			alloc := after.TotalAlloc - before.TotalAlloc
@@ -148,7 +151,7 @@ func TestHostileTIFFProblemsReported(t *testing.T) {
 		"unknown type":      "unknown type",
 	} {
 		b := in[name]
-		md := ReadMetadata(bytes.NewReader(b), int64(len(b)), "image/tiff")
+		md := Read(bytes.NewReader(b), int64(len(b)), "image/tiff")
 		if p := strings.Join(md.Problems, "|"); !strings.Contains(p, want) {
 			t.Errorf("%s: problems %q, want %q", name, p, want)
 		}
@@ -156,13 +159,15 @@ func TestHostileTIFFProblemsReported(t *testing.T) {
 	// The valid tag next to the huge one is still read.
 	b := rawTIFF(140, 8, rawIFD{at: 8, entries: [][4]uint32{{0x0112, 4, 0x40000001, 1}, {0x0132, 2, 20, 60}}})
 	copy(b[60:], "2019:07:04 15:30:12\x00")
-	md := ReadMetadata(bytes.NewReader(b), int64(len(b)), "image/tiff")
-	if c, ok := candidate(md, KindEXIFModify); !ok || c.Value != "2019-07-04T15:30:12" {
+	md := Read(bytes.NewReader(b), int64(len(b)), "image/tiff")
+	if c, ok := candidate(md, media.KindEXIFModify); !ok || c.Value != "2019-07-04T15:30:12" {
 		t.Errorf("valid tag beside a hostile one: %+v %v", md.Candidates, md.Problems)
 	}
 }
 
-// TestEXIFPayloadIsSmallAndWellFormed: what goexif sees is our own compact TIFF.
+// TestEXIFPayloadIsSmallAndWellFormed: what goexif sees is our own compact
+// TIFF, in the file's byte order, without the OffsetTime tags it has no names
+// for (3 dates and 2 SubSecTimes are left in the Exif IFD).
 func TestEXIFPayloadIsSmallAndWellFormed(t *testing.T) {
 	b := cameraTIFF(binary.BigEndian, nil)
 	tags, probs, err := walkTIFF(bytes.NewReader(b), 0, int64(len(b)))
@@ -170,45 +175,20 @@ func TestEXIFPayloadIsSmallAndWellFormed(t *testing.T) {
 		t.Fatal(err, probs)
 	}
 	p := exifPayload(tags)
-	if len(p) > 4096 || string(p[:4]) != "II*\x00" {
+	if len(p) > 4096 || string(p[:4]) != "MM\x00*" {
 		t.Fatalf("payload %d bytes %q", len(p), p[:4])
 	}
 	again, probs, err := walkTIFF(bytes.NewReader(p), 0, int64(len(p)))
-	if err != nil || len(probs) > 0 || len(again.IFD0) != 4 || len(again.Exif) != 8 {
+	if err != nil || len(probs) > 0 || len(again.IFD0) != 4 || len(again.Exif) != 5 {
 		t.Errorf("payload does not re-validate: %v %v %d %d", err, probs, len(again.IFD0), len(again.Exif))
-	}
-}
-
-func TestParseEXIFDateTime(t *testing.T) {
-	for _, tc := range []struct {
-		raw, want string
-		st        exifDateStatus
-	}{
-		{"2019:07:04 15:30:12", "2019-07-04T15:30:12", exifDateOK},
-		{"2019:07:04 15:30:12\x00", "2019-07-04T15:30:12", exifDateOK},
-		{"2019-07-04 15:30:12", "2019-07-04T15:30:12", exifDateOK},
-		{"2019:07:04 15:30:12.5+01:00", "2019-07-04T15:30:12.5+01:00", exifDateOK},
-		{"2019:02:30 10:00:00", "2019-02-30T10:00:00", exifDateOK}, // not a calendar time: validation rejects it
-		{"2019:07:04", "2019-07-04", exifDateOK},
-		{"0000:00:00 00:00:00", "", exifDateEmpty},
-		{"    :  :     :  :  ", "", exifDateEmpty},
-		{"", "", exifDateEmpty},
-		{"\x00\x00\x00", "", exifDateEmpty},
-		{"garbage!", "", exifDateGarbage},
-		{"2019:07:04 1x:30:12", "", exifDateGarbage},
-	} {
-		c, st := parseEXIFDateTime(tc.raw)
-		if st != tc.st || (st == exifDateOK && c.String() != tc.want) {
-			t.Errorf("parseEXIFDateTime(%q) = %q, %v; want %q, %v", tc.raw, c.String(), st, tc.want, tc.st)
-		}
 	}
 }
 
 // TestDateTimeOriginalInIFD0: some software writes Exif-IFD tags into IFD0.
 func TestDateTimeOriginalInIFD0(t *testing.T) {
 	b := buildTIFF(binary.LittleEndian, nil, []tEnt{asciiEnt(tagMake, "X"), asciiEnt(tagDateTimeOriginal, "2019:07:04 15:30:12"), asciiEnt(tagOffsetTimeOriginal, "-05:00")}, nil)
-	md := ReadMetadata(bytes.NewReader(b), int64(len(b)), "image/tiff")
-	if c, ok := candidate(md, KindEXIFOriginal); !ok || c.Value != "2019-07-04T15:30:12-05:00" {
+	md := Read(bytes.NewReader(b), int64(len(b)), "image/tiff")
+	if c, ok := candidate(md, media.KindEXIFOriginal); !ok || c.Value != "2019-07-04T15:30:12-05:00" {
 		t.Errorf("%+v %v", md.Candidates, md.Problems)
 	}
 }

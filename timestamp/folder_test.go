@@ -1,6 +1,10 @@
-package processing
+package timestamp
 
-import "testing"
+import (
+	"testing"
+
+	"shoebox/media"
+)
 
 func TestFolderCandidate(t *testing.T) {
 	for _, tc := range []struct{ rel, want string }{
@@ -23,7 +27,7 @@ func TestFolderCandidate(t *testing.T) {
 		if got := c.Value; (tc.want == "") == ok || got != tc.want {
 			t.Errorf("folderCandidate(%q) = %q, %v; want %q", tc.rel, got, ok, tc.want)
 		}
-		if ok && (c.Kind != KindFolder || c.Source != SourceFolder || c.Detail == "") {
+		if ok && (c.Kind != media.KindFolder || c.Source != media.SourceFolder || c.Detail == "") {
 			t.Errorf("%q: %+v", tc.rel, c)
 		}
 	}

@@ -1,6 +1,11 @@
-package processing
+package timestamp
 
-import "testing"
+import (
+	"testing"
+
+	"shoebox/datetime"
+	"shoebox/media"
+)
 
 func FuzzParseFilenameTime(f *testing.F) {
 	for _, p := range namePatterns {
@@ -10,24 +15,24 @@ func FuzzParseFilenameTime(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, name string) {
-		c, ok := ParseFilenameTime(name)
+		c, ok := parseFilenameTime(name)
 		if !ok {
-			if c != (Candidate{}) {
+			if c != (media.Candidate{}) {
 				t.Fatalf("no date but a candidate: %+v", c)
 			}
 			return
 		}
-		v, vok := parseValue(c.Value)
-		if !vok || !v.calendarOK() {
+		v, vok := datetime.ParseValue(c.Value)
+		if !vok || !v.CalendarOK() {
 			t.Fatalf("%q gave an invalid value %q", name, c.Value)
 		}
-		if (v.Prec == precTime) != (c.Kind == KindFilenameTime) || c.Source != SourceFilename {
+		if (v.Prec == datetime.PrecTime) != (c.Kind == media.KindFilenameTime) || c.Source != media.SourceFilename {
 			t.Fatalf("%q: kind %s for value %q", name, c.Kind, c.Value)
 		}
 		if v.String() != c.Value {
 			t.Fatalf("%q: value %q does not round-trip (%q)", name, c.Value, v.String())
 		}
-		if c2, _ := ParseFilenameTime(name); c2 != c {
+		if c2, _ := parseFilenameTime(name); c2 != c {
 			t.Fatalf("not deterministic: %+v vs %+v", c, c2)
 		}
 	})

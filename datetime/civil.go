@@ -1,4 +1,4 @@
-package processing
+package datetime
 
 import (
 	"fmt"
@@ -7,36 +7,36 @@ import (
 	"time"
 )
 
-// precision says how much of a civil time is known.
-type precision int
+// Precision says how much of a civil time is known.
+type Precision int
 
 const (
-	precNone precision = iota
-	precYear
-	precDate
-	precTime // to the second (minutes-only sources get :00)
+	PrecNone Precision = iota
+	PrecYear
+	PrecDate
+	PrecTime // to the second (minutes-only sources get :00)
 )
 
-// civil is a wall-clock reading as a source wrote it, before any validation:
+// Civil is a wall-clock reading as a source wrote it, before any validation:
 // the fields may describe an impossible date (30 February), which validation
 // rejects. It never depends on the machine's time zone.
-type civil struct {
+type Civil struct {
 	Year, Month, Day int
 	Hour, Min, Sec   int
 	Frac             string // decimal digits of the second fraction, "" when none
-	Prec             precision
+	Prec             Precision
 	ZoneKnown        bool
 	Offset           int // seconds east of UTC when ZoneKnown
 }
 
 // String formats c as a Candidate.Value.
-func (c civil) String() string {
+func (c Civil) String() string {
 	switch c.Prec {
-	case precYear:
+	case PrecYear:
 		return fmt.Sprintf("%04d", c.Year)
-	case precDate:
+	case PrecDate:
 		return fmt.Sprintf("%04d-%02d-%02d", c.Year, c.Month, c.Day)
-	case precTime:
+	case PrecTime:
 	default:
 		return ""
 	}
@@ -45,12 +45,12 @@ func (c civil) String() string {
 		s += "." + c.Frac
 	}
 	if c.ZoneKnown {
-		s += formatOffset(c.Offset)
+		s += FormatOffset(c.Offset)
 	}
 	return s
 }
 
-func formatOffset(off int) string {
+func FormatOffset(off int) string {
 	if off == 0 {
 		return "Z"
 	}
@@ -62,13 +62,13 @@ func formatOffset(off int) string {
 	return fmt.Sprintf("%c%02d:%02d", sign, off/3600, off/60%60)
 }
 
-// calendarOK reports whether c is a real calendar time (round trip through time.Date).
-func (c civil) calendarOK() bool {
-	if c.Prec == precNone || c.Year < 1 || c.Year > 9999 {
+// CalendarOK reports whether c is a real calendar time (round trip through time.Date).
+func (c Civil) CalendarOK() bool {
+	if c.Prec == PrecNone || c.Year < 1 || c.Year > 9999 {
 		return false
 	}
 	mo, d := c.Month, c.Day
-	if c.Prec == precYear {
+	if c.Prec == PrecYear {
 		mo, d = 1, 1
 	}
 	t := time.Date(c.Year, time.Month(mo), d, c.Hour, c.Min, c.Sec, 0, time.UTC)
@@ -77,7 +77,7 @@ func (c civil) calendarOK() bool {
 }
 
 // nanos is the fraction as nanoseconds.
-func (c civil) nanos() int {
+func (c Civil) nanos() int {
 	if c.Frac == "" {
 		return 0
 	}
@@ -92,21 +92,21 @@ func (c civil) nanos() int {
 
 // Time is the civil time as a time.Time: in its fixed zone when known, else
 // the wall clock read in UTC. Date-only values are midnight, year-only 1 January.
-func (c civil) Time() time.Time {
+func (c Civil) Time() time.Time {
 	loc := time.UTC
 	if c.ZoneKnown && c.Offset != 0 {
-		loc = time.FixedZone(formatOffset(c.Offset), c.Offset)
+		loc = time.FixedZone(FormatOffset(c.Offset), c.Offset)
 	}
 	mo, d := c.Month, c.Day
-	if c.Prec == precYear {
+	if c.Prec == PrecYear {
 		mo, d = 1, 1
 	}
 	return time.Date(c.Year, time.Month(mo), d, c.Hour, c.Min, c.Sec, c.nanos(), loc)
 }
 
-// civilFromTime takes the wall clock of t; zoneKnown says whether t's zone is meaningful.
-func civilFromTime(t time.Time, zoneKnown bool) civil {
-	c := civil{Year: t.Year(), Month: int(t.Month()), Day: t.Day(), Hour: t.Hour(), Min: t.Minute(), Sec: t.Second(), Prec: precTime}
+// FromTime takes the wall clock of t; zoneKnown says whether t's zone is meaningful.
+func FromTime(t time.Time, zoneKnown bool) Civil {
+	c := Civil{Year: t.Year(), Month: int(t.Month()), Day: t.Day(), Hour: t.Hour(), Min: t.Minute(), Sec: t.Second(), Prec: PrecTime}
 	if ns := t.Nanosecond(); ns != 0 {
 		c.Frac = strings.TrimRight(fmt.Sprintf("%09d", ns), "0")
 	}
@@ -117,10 +117,10 @@ func civilFromTime(t time.Time, zoneKnown bool) civil {
 	return c
 }
 
-// parseValue parses a Candidate.Value back into a civil time, without calendar
+// ParseValue parses a Candidate.Value back into a civil time, without calendar
 // validation: "2006", "2006-01-02", "2006-01-02T15:04:05[.f][Z|±hh:mm]".
-func parseValue(s string) (civil, bool) {
-	var c civil
+func ParseValue(s string) (Civil, bool) {
+	var c Civil
 	num := func(s string) (int, bool) {
 		if s == "" {
 			return 0, false
@@ -137,7 +137,7 @@ func parseValue(s string) (civil, bool) {
 	switch {
 	case len(s) == 4:
 		c.Year, ok = num(s)
-		c.Prec = precYear
+		c.Prec = PrecYear
 		return c, ok
 	case len(s) == 10:
 		if s[4] != '-' || s[7] != '-' {
@@ -146,7 +146,7 @@ func parseValue(s string) (civil, bool) {
 		y, ok1 := num(s[:4])
 		m, ok2 := num(s[5:7])
 		d, ok3 := num(s[8:10])
-		c.Year, c.Month, c.Day, c.Prec = y, m, d, precDate
+		c.Year, c.Month, c.Day, c.Prec = y, m, d, PrecDate
 		return c, ok1 && ok2 && ok3
 	case len(s) >= 19:
 		if s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
@@ -159,7 +159,7 @@ func parseValue(s string) (civil, bool) {
 			}
 		}
 		c.Year, c.Month, c.Day, c.Hour, c.Min, c.Sec = vals[0], vals[1], vals[2], vals[3], vals[4], vals[5]
-		c.Prec = precTime
+		c.Prec = PrecTime
 		rest := s[19:]
 		if strings.HasPrefix(rest, ".") {
 			i := 1
@@ -176,7 +176,7 @@ func parseValue(s string) (civil, bool) {
 		case rest == "Z":
 			c.ZoneKnown = true
 		default:
-			off, ok := parseOffset(rest)
+			off, ok := ParseOffset(rest)
 			if !ok {
 				return c, false
 			}
@@ -187,9 +187,9 @@ func parseValue(s string) (civil, bool) {
 	return c, false
 }
 
-// parseOffset parses "Z", "±hh:mm", "±hhmm" or "±hh" into seconds east of UTC.
+// ParseOffset parses "Z", "±hh:mm", "±hhmm" or "±hh" into seconds east of UTC.
 // Offsets beyond ±14:00 or with minutes ≥ 60 are refused.
-func parseOffset(s string) (int, bool) {
+func ParseOffset(s string) (int, bool) {
 	s = strings.TrimSpace(s)
 	if s == "Z" || s == "z" {
 		return 0, true
@@ -221,16 +221,16 @@ func parseOffset(s string) (int, bool) {
 	return off, true
 }
 
-// parseISO parses the ISO 8601 forms XMP and QuickTime use: "YYYY",
+// ParseISO parses the ISO 8601 forms XMP and QuickTime use: "YYYY",
 // "YYYY-MM", "YYYY-MM-DD", "YYYY-MM-DDThh:mm[:ss[.f]][Z|±hh:mm|±hhmm]"
 // (a space may stand for the T). A month-only date keeps only its year.
-func parseISO(raw string) (civil, bool) {
+func ParseISO(raw string) (Civil, bool) {
 	s := strings.TrimSpace(strings.TrimRight(raw, "\x00"))
-	var c civil
+	var c Civil
 	if len(s) < 4 || !isDigits(s[:4]) {
 		return c, false
 	}
-	c.Year, c.Prec = atoi(s[:4]), precYear
+	c.Year, c.Prec = Atoi(s[:4]), PrecYear
 	if len(s) == 4 {
 		return c, true
 	}
@@ -240,17 +240,17 @@ func parseISO(raw string) (civil, bool) {
 	if len(s) < 10 || s[4] != '-' || s[7] != '-' || !isDigits(s[5:7]) || !isDigits(s[8:10]) {
 		return c, false
 	}
-	c.Month, c.Day, c.Prec = atoi(s[5:7]), atoi(s[8:10]), precDate
+	c.Month, c.Day, c.Prec = Atoi(s[5:7]), Atoi(s[8:10]), PrecDate
 	if len(s) == 10 {
 		return c, true
 	}
 	if len(s) < 16 || (s[10] != 'T' && s[10] != ' ') || !isDigits(s[11:13]) || s[13] != ':' || !isDigits(s[14:16]) {
 		return c, false
 	}
-	c.Hour, c.Min, c.Prec = atoi(s[11:13]), atoi(s[14:16]), precTime
+	c.Hour, c.Min, c.Prec = Atoi(s[11:13]), Atoi(s[14:16]), PrecTime
 	rest := s[16:]
 	if len(rest) >= 3 && rest[0] == ':' && isDigits(rest[1:3]) {
-		c.Sec, rest = atoi(rest[1:3]), rest[3:]
+		c.Sec, rest = Atoi(rest[1:3]), rest[3:]
 		if strings.HasPrefix(rest, ".") || strings.HasPrefix(rest, ",") {
 			i := 1
 			for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
@@ -259,11 +259,11 @@ func parseISO(raw string) (civil, bool) {
 			if i == 1 {
 				return c, false
 			}
-			c.Frac, rest = subSecDigits(rest[1:i]), rest[i:]
+			c.Frac, rest = SubSecDigits(rest[1:i]), rest[i:]
 		}
 	}
 	if rest = strings.TrimSpace(rest); rest != "" {
-		off, ok := parseOffset(rest)
+		off, ok := ParseOffset(rest)
 		if !ok {
 			return c, false
 		}
