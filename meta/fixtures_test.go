@@ -19,11 +19,11 @@ import (
 
 // Fixture builders. The committed files under testdata/meta/ are made by
 // TestGenerateMetaFixtures (SHOEBOX_GEN_FIXTURES=1 go test ./meta/ -run TestGenerateMetaFixtures);
-// the HEIC one also needs heif-enc and exiftool (see testdata/meta/README).
+// the HEIC one also needs heif-enc and exiftool (see testdata/README).
 
 // fixtureDir holds the committed fixtures. They stay beside the analysis
 // tests because those (and the timestamp tests) read them too.
-const fixtureDir = "../processing/testdata/meta"
+const fixtureDir = "testdata" // the container samples; see testdata/README
 
 type tEnt struct {
 	tag, typ uint16
@@ -324,7 +324,7 @@ var cr2Extra = []byte{'C', 'R', 2, 0, 0, 0, 0, 0}
 
 func TestGenerateMetaFixtures(t *testing.T) {
 	if os.Getenv("SHOEBOX_GEN_FIXTURES") == "" {
-		t.Skip("set SHOEBOX_GEN_FIXTURES=1 to regenerate testdata/meta")
+		t.Skip("set SHOEBOX_GEN_FIXTURES=1 to regenerate testdata")
 	}
 	dir := filepath.Join(fixtureDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -17,6 +17,7 @@ import (
 
 	"shoebox/imagehash"
 	"shoebox/limits"
+	"shoebox/media"
 	"shoebox/meta"
 	"shoebox/timestamp"
 )
@@ -81,27 +82,27 @@ func (o AnalyzeOptions) withDefaults() AnalyzeOptions {
 // watchdog: a decoder panic or a hang becomes a per-file error. It returns a
 // non-nil error only when ctx was cancelled, in which case the Result means
 // nothing and the file must be analysed again later.
-func Analyze(ctx context.Context, in Input, opt AnalyzeOptions) (Result, error) {
+func Analyze(ctx context.Context, in Input, opt AnalyzeOptions) (media.Result, error) {
 	opt = opt.withDefaults()
 	limit := opt.Timeout
 	if fi, err := os.Stat(in.Path); err == nil {
 		limit += time.Duration(fi.Size()/(50<<20)) * time.Second
 	}
-	return withWatchdog(ctx, opt.RunClock, limit, func(fileCtx context.Context, clock *limits.FileClock) (Result, error) {
-		return withRecover(in.Path, func() (Result, error) { return analyze(fileCtx, in, opt, clock) })
+	return withWatchdog(ctx, opt.RunClock, limit, func(fileCtx context.Context, clock *limits.FileClock) (media.Result, error) {
+		return withRecover(in.Path, func() (media.Result, error) { return analyze(fileCtx, in, opt, clock) })
 	})
 }
 
-func errorResult(msg string) Result { return Result{Status: StatusError, Error: msg} }
+func errorResult(msg string) media.Result { return media.Result{Status: media.StatusError, Error: msg} }
 
 // withRecover turns a panic anywhere below fn (a decoder bug) into a per-file
 // error naming the file, with the stack kept in Note for a bug report. It
 // does not hide the bug: the person sees the message and the file.
-func withRecover(path string, fn func() (Result, error)) (res Result, err error) {
+func withRecover(path string, fn func() (media.Result, error)) (res media.Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			res = Result{
-				Status: StatusError,
+			res = media.Result{
+				Status: media.StatusError,
 				Error:  fmt.Sprintf("internal error while analysing %s: %v (please report this file)", filepath.Base(path), p),
 				Note:   string(debug.Stack()),
 			}
@@ -114,9 +115,9 @@ func withRecover(path string, fn func() (Result, error)) (res Result, err error)
 // sniffLen is how much of a file is read to tell its type.
 const sniffLen = 3072
 
-func analyze(ctx context.Context, in Input, opt AnalyzeOptions, clock *limits.FileClock) (Result, error) {
+func analyze(ctx context.Context, in Input, opt AnalyzeOptions, clock *limits.FileClock) (media.Result, error) {
 	res, md, err := analyzeContent(ctx, in, opt, clock)
-	if err != nil || res.Status == StatusSkipped {
+	if err != nil || res.Status == media.StatusSkipped {
 		return res, err
 	}
 	// A damaged, truncated, empty or unreadable photo still has a name, a
@@ -134,117 +135,145 @@ func analyze(ctx context.Context, in Input, opt AnalyzeOptions, clock *limits.Fi
 	return res, nil
 }
 
-func analyzeContent(ctx context.Context, in Input, opt AnalyzeOptions, clock *limits.FileClock) (res Result, md meta.Metadata, err error) {
-	f, err := os.Open(in.Path)
-	if err != nil {
-		return errorResult(openError(err)), md, nil
+func analyzeContent(ctx context.Context, in Input, opt AnalyzeOptions, clock *limits.FileClock) (res media.Result, md meta.Metadata, err error) {
+	f, fi, ended := openListed(in)
+	if ended != nil {
+		return *ended, md, nil
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return errorResult(openError(err)), md, nil
-	}
-	if fi.IsDir() {
-		return errorResult("is a folder, not a file"), md, nil
-	}
-	if !in.ModTime.IsZero() {
-		if msg := changed(in.Size, in.ModTime, fi); msg != "" {
-			return Result{Status: StatusError, Size: fi.Size(), Error: msg}, md, nil
-		}
-	}
 	size := fi.Size()
 	ext := strings.ToLower(filepath.Ext(in.Path))
-	if size == 0 {
-		if IsMediaExtension(ext) {
-			return Result{Status: StatusError, Error: "empty file (0 bytes)"}, md, nil
-		}
-		return Result{Status: StatusSkipped, Note: "empty file"}, md, nil
-	}
-
 	head := make([]byte, min(size, sniffLen))
 	if _, err := io.ReadFull(f, head); err != nil {
-		return Result{Status: StatusError, Size: size, Error: readError(err)}, md, nil
+		return media.Result{Status: media.StatusError, Size: size, Error: readError(err)}, md, nil
 	}
 	mt := mimetype.Detect(head)
 	kind := classify(mt, ext, head)
-	res = Result{Size: size, MIME: mt.String()}
+	res = media.Result{Size: size, MIME: mt.String()}
 	if i := strings.IndexByte(res.MIME, ';'); i >= 0 {
 		res.MIME = res.MIME[:i]
 	}
-
 	switch kind {
 	case kindNotMedia:
-		res.Status = StatusSkipped
+		res.Status = media.StatusSkipped
 		res.Note = "not a photo or video (" + describeMIME(mt) + ")"
 		return res, md, nil
 	case kindMislabelled:
-		res.Status = StatusError
+		res.Status = media.StatusError
 		res.Error = fmt.Sprintf("named %s but contains %s: the file is damaged or mislabelled", ext, describeMIME(mt))
 		return res, md, nil
 	}
 
-	var data []byte
-	if kind == kindImage && size <= opt.MaxImageBytes {
-		release, err := opt.ReadBudget.Acquire(ctx, size, clock)
-		if err != nil {
-			return Result{}, md, err
-		}
-		defer release()
-		data = make([]byte, size)
-		copy(data, head)
-		if err := readFullCtx(ctx, f, data[len(head):]); err != nil {
-			if ctx.Err() != nil {
-				return Result{}, md, ctx.Err()
-			}
-			res.Status, res.Error = StatusError, readError(err)
-			return res, md, nil
-		}
-		res.SHA256 = sha256.Sum256(data)
-		md = meta.Read(bytes.NewReader(data), size, res.MIME)
-	} else {
-		sum, err := streamSHA256(ctx, f, head)
-		if err != nil {
-			if ctx.Err() != nil {
-				return Result{}, md, ctx.Err()
-			}
-			res.Status, res.Error = StatusError, readError(err)
-			return res, md, nil
-		}
-		res.SHA256 = sum
-		md = meta.Read(f, size, res.MIME)
-		if kind == kindImage {
-			res.Note = fmt.Sprintf("no perceptual hash: the file is over the %d MiB decoding limit", opt.MaxImageBytes>>20)
-		}
+	data, md, release, err := readContent(ctx, f, head, kind == kindImage, opt, clock, &res)
+	defer release()
+	if err != nil || res.Status == media.StatusError {
+		return res, md, err
 	}
-
 	// Look again now that every byte was read: a write during the read leaves
 	// a hash of neither the old nor the new file.
 	if after, err := f.Stat(); err == nil {
 		if msg := changed(size, fi.ModTime(), after); msg != "" {
-			return Result{Status: StatusError, Size: after.Size(), Error: msg}, md, nil
+			return media.Result{Status: media.StatusError, Size: after.Size(), Error: msg}, md, nil
 		}
 	}
-
 	if data != nil {
-		h, err := imagehash.HashImage(ctx, data, res.MIME, md.Orientation, imagehash.DecodeLimits{MaxPixels: opt.MaxPixels, Budget: opt.Budget, AloneMax: opt.AloneMax, Clock: clock})
-		switch {
-		case err == nil:
-			res.PHash, res.DHash, res.HasPHash = h.PHash, h.DHash, true
-			res.Width, res.Height = h.Width, h.Height
-			res.LumaMean, res.LumaStdDev = h.LumaMean, h.LumaStdDev
-			res.ChromaCb, res.ChromaCr = h.ChromaCb, h.ChromaCr
-		case ctx.Err() != nil:
-			return Result{}, md, ctx.Err()
-		case errors.Is(err, imagehash.ErrNotHashable):
-			res.Note = "no perceptual hash: " + err.Error()
-		default:
-			res.Status, res.Error = StatusError, err.Error()
-			return res, md, nil
+		if err := hashPixels(ctx, data, md, opt, clock, &res); err != nil || res.Status == media.StatusError {
+			return res, md, err
 		}
 	}
-
-	res.Status = StatusDone
+	res.Status = media.StatusDone
 	return res, md, nil
+}
+
+// openListed opens the file and checks it is the one that was listed. When
+// the analysis ends there (it cannot be opened, it is a folder, it changed
+// since the listing, it is empty), ended is the result.
+func openListed(in Input) (f *os.File, fi os.FileInfo, ended *media.Result) {
+	end := func(r media.Result) (*os.File, os.FileInfo, *media.Result) { return nil, nil, &r }
+	f, err := os.Open(in.Path)
+	if err != nil {
+		return end(errorResult(openError(err)))
+	}
+	if fi, err = f.Stat(); err != nil || fi.IsDir() {
+		f.Close()
+		if err != nil {
+			return end(errorResult(openError(err)))
+		}
+		return end(errorResult("is a folder, not a file"))
+	}
+	if !in.ModTime.IsZero() {
+		if msg := changed(in.Size, in.ModTime, fi); msg != "" {
+			f.Close()
+			return end(media.Result{Status: media.StatusError, Size: fi.Size(), Error: msg})
+		}
+	}
+	if fi.Size() == 0 {
+		f.Close()
+		if IsMediaExtension(strings.ToLower(filepath.Ext(in.Path))) {
+			return end(media.Result{Status: media.StatusError, Error: "empty file (0 bytes)"})
+		}
+		return end(media.Result{Status: media.StatusSkipped, Note: "empty file"})
+	}
+	return f, fi, nil
+}
+
+// readContent reads the rest of the file after head, hashing it and reading
+// its metadata. An image within the decoding limit is held in memory (data,
+// under the read budget until release is called) for its pixels; anything
+// else is streamed. A read error becomes res's error; err is only ctx's.
+func readContent(ctx context.Context, f *os.File, head []byte, image bool, opt AnalyzeOptions, clock *limits.FileClock,
+	res *media.Result) (data []byte, md meta.Metadata, release func(), err error) {
+	release = func() {}
+	fail := func(err error) ([]byte, meta.Metadata, func(), error) {
+		if ctx.Err() != nil {
+			return nil, md, release, ctx.Err()
+		}
+		res.Status, res.Error = media.StatusError, readError(err)
+		return nil, md, release, nil
+	}
+	size := res.Size
+	if image && size <= opt.MaxImageBytes {
+		if release, err = opt.ReadBudget.Acquire(ctx, size, clock); err != nil {
+			return nil, md, func() {}, err
+		}
+		data = make([]byte, size)
+		copy(data, head)
+		if err := readFullCtx(ctx, f, data[len(head):]); err != nil {
+			return fail(err)
+		}
+		res.SHA256 = sha256.Sum256(data)
+		return data, meta.Read(bytes.NewReader(data), size, res.MIME), release, nil
+	}
+	sum, err := streamSHA256(ctx, f, head)
+	if err != nil {
+		return fail(err)
+	}
+	res.SHA256 = sum
+	if image {
+		res.Note = fmt.Sprintf("no perceptual hash: the file is over the %d MiB decoding limit", opt.MaxImageBytes>>20)
+	}
+	return nil, meta.Read(f, size, res.MIME), release, nil
+}
+
+// hashPixels decodes the image for its perceptual hashes, dimensions and
+// colour. A format that cannot be decoded leaves a note, not an error.
+func hashPixels(ctx context.Context, data []byte, md meta.Metadata, opt AnalyzeOptions, clock *limits.FileClock, res *media.Result) error {
+	lim := imagehash.DecodeLimits{MaxPixels: opt.MaxPixels, Budget: opt.Budget, AloneMax: opt.AloneMax, Clock: clock}
+	h, err := imagehash.HashImage(ctx, data, res.MIME, md.Orientation, lim)
+	switch {
+	case err == nil:
+		res.PHash, res.DHash, res.HasPHash = h.PHash, h.DHash, true
+		res.Width, res.Height = h.Width, h.Height
+		res.LumaMean, res.LumaStdDev = h.LumaMean, h.LumaStdDev
+		res.ChromaCb, res.ChromaCr = h.ChromaCb, h.ChromaCr
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case errors.Is(err, imagehash.ErrNotHashable):
+		res.Note = "no perceptual hash: " + err.Error()
+	default:
+		res.Status, res.Error = media.StatusError, err.Error()
+	}
+	return nil
 }
 
 // changed says how the file now differs from the size and mtime it had, or

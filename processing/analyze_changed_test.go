@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"shoebox/limits"
+	"shoebox/media"
 )
 
 // listedInput lists a file the way the job engine does: its size and mtime.
@@ -32,7 +33,7 @@ func TestAnalyzeRefusesAFileChangedSinceListing(t *testing.T) {
 	in := listedInput(t, p)
 
 	res, err := Analyze(context.Background(), in, AnalyzeOptions{})
-	if err != nil || res.Status != StatusSkipped {
+	if err != nil || res.Status != media.StatusSkipped {
 		t.Fatalf("unchanged file: %+v %v", res, err)
 	}
 
@@ -44,7 +45,7 @@ func TestAnalyzeRefusesAFileChangedSinceListing(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "changed while it was being scanned: size 12 → 19; scan again"
-	if res.Status != StatusError || res.Error != want || res.SHA256 != ([32]byte{}) {
+	if res.Status != media.StatusError || res.Error != want || res.SHA256 != ([32]byte{}) {
 		t.Errorf("rewritten file: status %s, error %q, sha %x; want error %q and no hash", res.Status, res.Error, res.SHA256, want)
 	}
 }
@@ -69,7 +70,7 @@ func TestAnalyzeRefusesAFileTouchedSinceListing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != StatusError || !strings.HasPrefix(res.Error, "changed while it was being scanned: modified ") ||
+	if res.Status != media.StatusError || !strings.HasPrefix(res.Error, "changed while it was being scanned: modified ") ||
 		!strings.HasSuffix(res.Error, "; scan again") {
 		t.Errorf("touched file: status %s, error %q", res.Status, res.Error)
 	}
@@ -91,7 +92,7 @@ func TestAnalyzeNoticesAWriteDuringTheRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	type out struct {
-		res Result
+		res media.Result
 		err error
 	}
 	done := make(chan out, 1)
@@ -118,7 +119,7 @@ func TestAnalyzeNoticesAWriteDuringTheRead(t *testing.T) {
 		t.Fatal(o.err)
 	}
 	want := "changed while it was being scanned: size 8004 → 8007; scan again"
-	if o.res.Status != StatusError || o.res.Error != want || o.res.SHA256 != ([32]byte{}) {
+	if o.res.Status != media.StatusError || o.res.Error != want || o.res.SHA256 != ([32]byte{}) {
 		t.Errorf("status %s, error %q, sha %x; want error %q and no hash", o.res.Status, o.res.Error, o.res.SHA256, want)
 	}
 }

@@ -14,9 +14,10 @@ import (
 
 	"shoebox/internal/testimg"
 	"shoebox/limits"
+	"shoebox/media"
 )
 
-func analyzeBytes(t *testing.T, name string, data []byte, opt AnalyzeOptions) Result {
+func analyzeBytes(t *testing.T, name string, data []byte, opt AnalyzeOptions) media.Result {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(p, data, 0o644); err != nil {
@@ -29,9 +30,10 @@ func analyzeBytes(t *testing.T, name string, data []byte, opt AnalyzeOptions) Re
 	return res
 }
 
+// fixture reads a committed sample file by its path from the repository root.
 func fixture(t *testing.T, rel string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", rel))
+	b, err := os.ReadFile(filepath.Join("..", rel))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,23 +54,23 @@ func TestAnalyzeClassifiesSkippedAndErrors(t *testing.T) {
 	cases := []struct {
 		name    string
 		data    []byte
-		status  Status
+		status  media.Status
 		errPart string
 	}{
-		{"photo.jpg", jpg, StatusDone, ""},
-		{"photo-without-extension", jpg, StatusDone, ""},
-		{"clip.mp4", fixture(t, "meta/sample.mp4"), StatusDone, ""},
-		{"empty.jpg", nil, StatusError, "empty file"},
-		{"empty.txt", nil, StatusSkipped, ""},
-		{"truncated.jpg", jpg[:len(jpg)/2], StatusError, ""},
-		{"noise.jpg", random, StatusError, "unrecognised binary data"},
-		{"page.jpg", []byte("<!DOCTYPE html><html><head><title>x</title></head><body>Not found</body></html>"), StatusError, "web page"},
-		{"notes.mp4", []byte("just some notes, not a film at all"), StatusError, "named .mp4"},
-		{"bomb.png", pngHeader(100000, 100000), StatusError, "limit"},
-		{"report.pdf", []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF"), StatusSkipped, ""},
-		{"archive.zip", []byte("PK\x03\x04\x14\x00\x00\x00\x00\x00" + strings.Repeat("\x00", 40)), StatusSkipped, ""},
-		{"noise.bin", random, StatusSkipped, ""},
-		{"readme.txt", []byte("hello"), StatusSkipped, ""},
+		{"photo.jpg", jpg, media.StatusDone, ""},
+		{"photo-without-extension", jpg, media.StatusDone, ""},
+		{"clip.mp4", fixture(t, "meta/testdata/sample.mp4"), media.StatusDone, ""},
+		{"empty.jpg", nil, media.StatusError, "empty file"},
+		{"empty.txt", nil, media.StatusSkipped, ""},
+		{"truncated.jpg", jpg[:len(jpg)/2], media.StatusError, ""},
+		{"noise.jpg", random, media.StatusError, "unrecognised binary data"},
+		{"page.jpg", []byte("<!DOCTYPE html><html><head><title>x</title></head><body>Not found</body></html>"), media.StatusError, "web page"},
+		{"notes.mp4", []byte("just some notes, not a film at all"), media.StatusError, "named .mp4"},
+		{"bomb.png", pngHeader(100000, 100000), media.StatusError, "limit"},
+		{"report.pdf", []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF"), media.StatusSkipped, ""},
+		{"archive.zip", []byte("PK\x03\x04\x14\x00\x00\x00\x00\x00" + strings.Repeat("\x00", 40)), media.StatusSkipped, ""},
+		{"noise.bin", random, media.StatusSkipped, ""},
+		{"readme.txt", []byte("hello"), media.StatusSkipped, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -76,10 +78,10 @@ func TestAnalyzeClassifiesSkippedAndErrors(t *testing.T) {
 			if res.Status != c.status {
 				t.Fatalf("status %s (%q), want %s", res.Status, res.Error, c.status)
 			}
-			if c.status == StatusError && (res.Error == "" || !strings.Contains(res.Error, c.errPart)) {
+			if c.status == media.StatusError && (res.Error == "" || !strings.Contains(res.Error, c.errPart)) {
 				t.Errorf("error %q lacks %q", res.Error, c.errPart)
 			}
-			if c.status == StatusDone && res.SHA256 == ([32]byte{}) {
+			if c.status == media.StatusDone && res.SHA256 == ([32]byte{}) {
 				t.Error("done without a SHA-256")
 			}
 		})
@@ -88,19 +90,19 @@ func TestAnalyzeClassifiesSkippedAndErrors(t *testing.T) {
 	if res := analyzeBytes(t, "p.jpg", jpg, AnalyzeOptions{}); !res.HasPHash || res.Width == 0 || res.MIME != "image/jpeg" {
 		t.Errorf("jpeg: %+v", res)
 	}
-	if res := analyzeBytes(t, "v.mp4", fixture(t, "meta/sample.mp4"), AnalyzeOptions{}); res.HasPHash || !strings.HasPrefix(res.MIME, "video/") {
+	if res := analyzeBytes(t, "v.mp4", fixture(t, "meta/testdata/sample.mp4"), AnalyzeOptions{}); res.HasPHash || !strings.HasPrefix(res.MIME, "video/") {
 		t.Errorf("mp4: has phash %v, mime %s", res.HasPHash, res.MIME)
 	}
 }
 
 func TestAnalyzeRecoversAPanicAtTheFile(t *testing.T) {
-	res, err := withRecover("/photos/IMG_0001.jpg", func() (Result, error) {
+	res, err := withRecover("/photos/IMG_0001.jpg", func() (media.Result, error) {
 		var m map[string]int
 		//lint:ignore SA5000 the panic is the point: it stands for a decoder bug
 		m["boom"]++
-		return Result{}, nil
+		return media.Result{}, nil
 	})
-	if err != nil || res.Status != StatusError || !strings.Contains(res.Error, "IMG_0001.jpg") || !strings.Contains(res.Note, "goroutine") {
+	if err != nil || res.Status != media.StatusError || !strings.Contains(res.Error, "IMG_0001.jpg") || !strings.Contains(res.Note, "goroutine") {
 		t.Fatalf("%v %+v", err, res)
 	}
 }
@@ -109,11 +111,11 @@ func TestWatchdogAbandonsAHungFile(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
 	start := time.Now()
-	res, err := withWatchdog(context.Background(), nil, 50*time.Millisecond, func(context.Context, *limits.FileClock) (Result, error) {
+	res, err := withWatchdog(context.Background(), nil, 50*time.Millisecond, func(context.Context, *limits.FileClock) (media.Result, error) {
 		<-release // a parser stuck in a loop that never checks its context
-		return Result{Status: StatusDone}, nil
+		return media.Result{Status: media.StatusDone}, nil
 	})
-	if err != nil || res.Status != StatusError || !strings.Contains(res.Error, "longer than") {
+	if err != nil || res.Status != media.StatusError || !strings.Contains(res.Error, "longer than") {
 		t.Fatalf("%v %+v", err, res)
 	}
 	if time.Since(start) > 2*time.Second {
@@ -123,7 +125,7 @@ func TestWatchdogAbandonsAHungFile(t *testing.T) {
 
 func TestAnalyzeStopsWhenCancelled(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "big.mov")
-	data := append(fixture(t, "meta/sample.mov"), make([]byte, 64<<20)...)
+	data := append(fixture(t, "meta/testdata/sample.mov"), make([]byte, 64<<20)...)
 	os.WriteFile(p, data, 0o644)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -139,7 +141,7 @@ func TestAnalyzeUnreadableFile(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "locked.jpg")
 	os.WriteFile(p, []byte("x"), 0)
 	res, err := Analyze(context.Background(), Input{Path: p}, AnalyzeOptions{})
-	if err != nil || res.Status != StatusError || !strings.Contains(res.Error, "permission denied") {
+	if err != nil || res.Status != media.StatusError || !strings.Contains(res.Error, "permission denied") {
 		t.Fatalf("%v %+v", err, res)
 	}
 }
@@ -160,8 +162,8 @@ func withAPP1(t *testing.T, jpg, exifJPG []byte) []byte {
 // mislabelled is an error, and still gets the time it was taken from what is
 // left (EXIF, name, mtime); a file that is not media gets none.
 func TestAnalyzeDatesDamagedPhotos(t *testing.T) {
-	photo := withAPP1(t, testimg.Photo(t, "d-420.jpg"), fixture(t, "meta/camera_le.jpg"))
-	if res := analyzeBytes(t, "whole.jpg", photo, AnalyzeOptions{}); res.Status != StatusDone || res.Time.Value != "2019-07-04T15:30:12.123+02:00" {
+	photo := withAPP1(t, testimg.Photo(t, "d-420.jpg"), fixture(t, "meta/testdata/camera_le.jpg"))
+	if res := analyzeBytes(t, "whole.jpg", photo, AnalyzeOptions{}); res.Status != media.StatusDone || res.Time.Value != "2019-07-04T15:30:12.123+02:00" {
 		t.Fatalf("the spliced fixture itself: %s %q %q", res.Status, res.Error, res.Time.Value)
 	}
 	random := make([]byte, 5000)
@@ -170,14 +172,14 @@ func TestAnalyzeDatesDamagedPhotos(t *testing.T) {
 	for _, c := range []struct {
 		name   string
 		data   []byte
-		status Status
+		status media.Status
 		value  string
-		source Source
+		source media.Source
 	}{
-		{"truncated.jpg", photo[:len(photo)*6/10], StatusError, "2019-07-04T15:30:12.123+02:00", SourceEXIF},
-		{"IMG_20211116_220008.jpg", nil, StatusError, "2021-11-16T22:00:08", SourceFilename},
-		{"DSC01155.JPG", random, StatusError, "2022-01-04T18:24:48Z", SourceMtime},
-		{"notes.txt", []byte("shopping list"), StatusSkipped, "", SourceNone},
+		{"truncated.jpg", photo[:len(photo)*6/10], media.StatusError, "2019-07-04T15:30:12.123+02:00", media.SourceEXIF},
+		{"IMG_20211116_220008.jpg", nil, media.StatusError, "2021-11-16T22:00:08", media.SourceFilename},
+		{"DSC01155.JPG", random, media.StatusError, "2022-01-04T18:24:48Z", media.SourceMtime},
+		{"notes.txt", []byte("shopping list"), media.StatusSkipped, "", media.SourceNone},
 	} {
 		p := filepath.Join(t.TempDir(), c.name)
 		if err := os.WriteFile(p, c.data, 0o644); err != nil {
@@ -205,18 +207,18 @@ func TestAnalyzeHoldsImageBytesWithinTheReadBudget(t *testing.T) {
 	jpg := testimg.Photo(t, "d-420.jpg")
 	rb := limits.NewMemoryBudget(int64(len(jpg)) * 3 / 2)
 	opt := AnalyzeOptions{ReadBudget: rb}
-	if res := analyzeBytes(t, "a.jpg", jpg, opt); res.Status != StatusDone || !res.HasPHash {
+	if res := analyzeBytes(t, "a.jpg", jpg, opt); res.Status != media.StatusDone || !res.HasPHash {
 		t.Fatalf("a.jpg: %+v", res)
 	}
 	if rb.Peak() != int64(len(jpg)) || rb.InUse() != 0 {
 		t.Errorf("peak %d (want the file's %d bytes), in use %d after", rb.Peak(), len(jpg), rb.InUse())
 	}
 	big := limits.NewMemoryBudget(int64(len(jpg)) / 2)
-	if res := analyzeBytes(t, "b.jpg", jpg, AnalyzeOptions{ReadBudget: big}); res.Status != StatusDone || big.InUse() != 0 {
+	if res := analyzeBytes(t, "b.jpg", jpg, AnalyzeOptions{ReadBudget: big}); res.Status != media.StatusDone || big.InUse() != 0 {
 		t.Errorf("a file over the whole budget: %s %q, in use %d", res.Status, res.Error, big.InUse())
 	}
 	video := limits.NewMemoryBudget(1 << 20)
-	if res := analyzeBytes(t, "v.mp4", fixture(t, "meta/sample.mp4"), AnalyzeOptions{ReadBudget: video}); res.Status != StatusDone || video.Peak() != 0 {
+	if res := analyzeBytes(t, "v.mp4", fixture(t, "meta/testdata/sample.mp4"), AnalyzeOptions{ReadBudget: video}); res.Status != media.StatusDone || video.Peak() != 0 {
 		t.Errorf("video: %s, read budget peak %d", res.Status, video.Peak())
 	}
 
@@ -232,7 +234,7 @@ func TestAnalyzeHoldsImageBytesWithinTheReadBudget(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if res, err := Analyze(context.Background(), Input{Path: p, RelPath: filepath.Base(p)}, AnalyzeOptions{ReadBudget: shared}); err != nil || res.Status != StatusDone {
+			if res, err := Analyze(context.Background(), Input{Path: p, RelPath: filepath.Base(p)}, AnalyzeOptions{ReadBudget: shared}); err != nil || res.Status != media.StatusDone {
 				t.Errorf("%s: %v %s", p, err, res.Status)
 			}
 		}()
@@ -265,7 +267,7 @@ func TestWatchdogDoesNotCountWaitingForMemory(t *testing.T) {
 				t.Fatal(err)
 			}
 			type outcome struct {
-				res Result
+				res media.Result
 				err error
 			}
 			got := make(chan outcome, 1)
@@ -280,7 +282,7 @@ func TestWatchdogDoesNotCountWaitingForMemory(t *testing.T) {
 			}
 			hold()
 			o := <-got
-			if o.err != nil || o.res.Status != StatusDone {
+			if o.err != nil || o.res.Status != media.StatusDone {
 				t.Fatalf("after the wait: %v %s %q", o.err, o.res.Status, o.res.Error)
 			}
 		})

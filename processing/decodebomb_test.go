@@ -17,6 +17,7 @@ import (
 
 	"shoebox/internal/testimg"
 	"shoebox/limits"
+	"shoebox/media"
 )
 
 // heapSampler records the largest HeapAlloc seen until stop is called.
@@ -80,7 +81,7 @@ func TestDecompressionBombsStayWithinTheBudget(t *testing.T) {
 	var base runtime.MemStats
 	runtime.ReadMemStats(&base)
 	stop := heapSampler()
-	results := make([]Result, len(paths))
+	results := make([]media.Result, len(paths))
 	var wg sync.WaitGroup
 	for i, p := range paths {
 		wg.Go(func() {
@@ -97,10 +98,10 @@ func TestDecompressionBombsStayWithinTheBudget(t *testing.T) {
 	for i, res := range results {
 		name := filepath.Base(paths[i])
 		if name == "large.tif" {
-			if res.Status != StatusError || !strings.Contains(res.Error, "too large to decode within the memory limit: 1000x1000 16-bit TIFF needs about") {
+			if res.Status != media.StatusError || !strings.Contains(res.Error, "too large to decode within the memory limit: 1000x1000 16-bit TIFF needs about") {
 				t.Errorf("%s: %s %q, want an error naming the memory limit", name, res.Status, res.Error)
 			}
-		} else if res.Status != StatusDone || !res.HasPHash || res.Width != 700 {
+		} else if res.Status != media.StatusDone || !res.HasPHash || res.Width != 700 {
 			t.Errorf("%s: %s %q, want done with a hash", name, res.Status, res.Error)
 		}
 	}
@@ -122,7 +123,7 @@ func TestHugeDeclaredSizesAreOverThePixelLimit(t *testing.T) {
 		"huge.bmp":  testimg.BMPDeclaring(huge, huge),
 	} {
 		res := analyzeBytes(t, name, data, AnalyzeOptions{})
-		if res.Status != StatusError || !strings.Contains(res.Error, "over the 100 MP limit") {
+		if res.Status != media.StatusError || !strings.Contains(res.Error, "over the 100 MP limit") {
 			t.Errorf("%s: %s %q %q, want an error naming the pixel limit", name, res.Status, res.Error, res.Note)
 		}
 	}

@@ -16,7 +16,7 @@ import (
 
 // fixtureDir holds the metadata fixtures, kept beside the analysis tests
 // that read them too.
-const fixtureDir = "../processing/testdata/meta"
+const fixtureDir = "../meta/testdata" // the container samples belong to meta
 
 var testNow = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 

@@ -1,4 +1,3 @@
-// Package ui is Shoebox's Fyne window. It is the only package that calls fyne.Do.
 package ui
 
 import (
