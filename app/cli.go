@@ -305,9 +305,8 @@ func follow(lib *Library, id uint64, stderr io.Writer, interrupts <-chan os.Sign
 func summary(j, before store.Job, took time.Duration) string {
 	analysed := (j.ProgressCurrent - before.ProgressCurrent) - (j.ReusedCount - before.ReusedCount)
 	rate := float64(analysed) / max(took.Seconds(), 1e-9)
-	done := j.ProgressCurrent - j.ErrorCount - j.SkippedCount
-	base := fmt.Sprintf("%d of %d files (%d analysed, %d unchanged since an earlier scan; %d errors, %d skipped) in %s, %.1f files/s",
-		j.ProgressCurrent, j.ProgressTotal, done, j.ReusedCount, j.ErrorCount, j.SkippedCount, took.Round(100*time.Millisecond), rate)
+	base := fmt.Sprintf("%d of %d files (%d analysed in this run, %d unchanged since an earlier scan; %d errors, %d skipped) in %s, %.1f files/s",
+		j.ProgressCurrent, j.ProgressTotal, analysed, j.ReusedCount, j.ErrorCount, j.SkippedCount, took.Round(100*time.Millisecond), rate)
 	switch j.Status {
 	case store.StateCompleted:
 		return fmt.Sprintf("Job %d completed: %s. See `shoebox report` and `shoebox dups`.", j.ID, base)

@@ -13,7 +13,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	"shoebox/store"
 )
 
 func runCLI(t *testing.T, args ...string) (int, string, string) {
@@ -247,5 +250,17 @@ func TestSecondInterruptLeavesAtOnce(t *testing.T) {
 	}
 	if lib.running(id) == nil {
 		t.Error("the job no longer runs: leaving waited for it")
+	}
+}
+
+// A rescan that reuses 190 files and analyses 8 again says so; it used to
+// call the 188 done files "analysed".
+func TestSummaryCountsWhatThisRunAnalysed(t *testing.T) {
+	before := store.Job{ID: 2}
+	after := store.Job{ID: 2, Status: store.StateCompleted, ProgressCurrent: 198, ProgressTotal: 198,
+		ReusedCount: 190, ErrorCount: 8, SkippedCount: 2}
+	got := summary(after, before, time.Second)
+	if !strings.Contains(got, "198 of 198 files (8 analysed in this run, 190 unchanged since an earlier scan; 8 errors, 2 skipped)") {
+		t.Errorf("%s", got)
 	}
 }
