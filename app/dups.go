@@ -20,8 +20,8 @@ type Duplicates struct {
 	Near  []store.DupGroup
 }
 
-// Duplicates finds a job's duplicate groups. distance 0 means the job's
-// near-duplicate setting.
+// Duplicates finds a job's duplicate groups. A negative distance means the
+// job's near-duplicate setting; 0 means identical perceptual hashes only.
 func (l *Library) Duplicates(jobID uint64, distance int) (Duplicates, error) {
 	var out Duplicates
 	// A damaged record is left out of the groups (store.DamagedRecords);
@@ -31,7 +31,7 @@ func (l *Library) Duplicates(jobID uint64, distance int) (Duplicates, error) {
 		return out, damaged
 	}
 	out.Exact = exact
-	if distance <= 0 {
+	if distance < 0 {
 		distance = l.jobSettings(jobID).NearDistance
 	}
 	files, err := l.db.Files(jobID)
@@ -43,6 +43,15 @@ func (l *Library) Duplicates(jobID uint64, distance int) (Duplicates, error) {
 		damaged = err
 	}
 	return out, damaged
+}
+
+// nearDistance is the near package's MaxDistance for a distance a person
+// chose: 0 means identical hashes only, which near's zero value cannot say.
+func nearDistance(d int) int {
+	if d == 0 {
+		return near.ExactPHashOnly
+	}
+	return d
 }
 
 // nearGroups groups a job's images by perceptual hash (near.Find)
@@ -65,7 +74,7 @@ func nearGroups(files []store.FileRecord, distance int) []store.DupGroup {
 	maxDist := map[int]int{}       // file index of a group's first member -> its largest distance
 	relinked := map[int]bool{}     // a file joined to another hashed group by a shot link
 	evidence := map[int][]string{} // same key: evidence lines
-	for _, g := range near.Find(items, near.Options{MaxDistance: distance}) {
+	for _, g := range near.Find(items, near.Options{MaxDistance: nearDistance(distance)}) {
 		first := hashed[g.IDs[0]]
 		for _, id := range g.IDs[1:] {
 			uf.Union(first, hashed[id])

@@ -103,7 +103,7 @@ func WriteDuplicates(w io.Writer, d Duplicates, jobID uint64, format string) err
 func cmdDups(args []string, stdout, stderr io.Writer) error {
 	fs, db := newFlags("dups", stderr)
 	jobFlag := fs.String("job", "", "job ID (default: the latest)")
-	distance := fs.Int("distance", 0, "largest perceptual-hash distance of a near duplicate (default: the job's setting)")
+	distance := fs.Int("distance", -1, "largest perceptual-hash distance of a near duplicate, 0 for identical hashes only (default: the job's setting)")
 	format := fs.String("format", "json", "json or text")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
@@ -111,7 +111,7 @@ func cmdDups(args []string, stdout, stderr io.Writer) error {
 	if *format != "json" && *format != "text" {
 		return fmt.Errorf("unknown format %q (json or text)", *format)
 	}
-	if *distance < 0 || *distance > 32 {
+	if *distance < -1 || *distance > 32 {
 		return fmt.Errorf("--distance must be between 0 and 32")
 	}
 	lib, j, err := openJob(*db, *jobFlag)

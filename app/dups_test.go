@@ -104,3 +104,23 @@ func TestNearGroupsUseTheStoredColour(t *testing.T) {
 		t.Fatalf("old records: groups %v, want all three on hashes", got)
 	}
 }
+
+// A near distance of 0 joins identical perceptual hashes only; the default
+// joins the pair one bit apart too.
+func TestNearDistanceZeroMeansIdenticalHashes(t *testing.T) {
+	const h = uint64(0x0f0f_3c3c_5a5a_9669)
+	files := []store.FileRecord{
+		shot("a.jpg", "image/jpeg", "", "", h, true),
+		shot("b.jpg", "image/jpeg", "", "", h, true),
+		shot("c.jpg", "image/jpeg", "", "", h^1, true),
+	}
+	for i := range files {
+		files[i].DHash = h
+	}
+	if got := groupPaths(nearGroups(files, 0)); len(got) != 1 || got[0] != "a.jpg+b.jpg" {
+		t.Errorf("distance 0: %v", got)
+	}
+	if got := groupPaths(nearGroups(files, DefaultNearDistance)); len(got) != 1 || got[0] != "a.jpg+b.jpg+c.jpg" {
+		t.Errorf("default distance: %v", got)
+	}
+}

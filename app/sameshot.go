@@ -42,7 +42,7 @@ const sameShotFactor = 2
 func sameShot(files []store.FileRecord, items map[int]near.Item, distance int, uf *near.UnionFind[int]) []shotLink {
 	var links []shotLink
 	camera := shotGroups(files, captureKey)
-	relaxed := near.Options{MaxDistance: sameShotFactor * distance,
+	relaxed := near.Options{MaxDistance: nearDistance(sameShotFactor * distance),
 		MaxDHashDistance: sameShotFactor * near.DefaultDHashDistance}
 	for _, g := range camera {
 		links = append(links, joinHashedShot(files, items, g, relaxed, uf)...)

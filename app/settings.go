@@ -85,7 +85,7 @@ func (s Settings) WithDefaults() Settings {
 	if s.MinYear <= 0 {
 		s.MinYear = DefaultMinYear
 	}
-	if s.NearDistance <= 0 {
+	if s.NearDistance <= 0 && !s.explicit {
 		s.NearDistance = DefaultNearDistance
 	}
 	if s.MaxPixels <= 0 {
@@ -115,9 +115,9 @@ func (s Settings) Validate() error {
 		return fmt.Errorf("the minimum sample cannot be negative, not %d", s.MinSample)
 	case (s.MinYear != 0 || s.explicit) && (s.MinYear < 1826 || s.MinYear > 2100):
 		return fmt.Errorf("the minimum valid year must be between 1826 and 2100, not %d", s.MinYear)
-	case s.NearDistance < least || s.NearDistance > 32:
-		// 0 cannot be honoured: near-duplicate grouping reads 0 as its default.
-		return fmt.Errorf("the near-duplicate distance must be between 1 and 32, not %d", s.NearDistance)
+	case s.NearDistance < 0 || s.NearDistance > 32:
+		// 0 is honoured: identical perceptual hashes only (near.ExactPHashOnly).
+		return fmt.Errorf("the near-duplicate distance must be between 0 and 32, not %d", s.NearDistance)
 	case s.MaxPixels < int64(least):
 		return fmt.Errorf("the pixel limit must be at least 1, not %d", s.MaxPixels)
 	case s.FlushInterval < Duration(least) || s.FileTimeout < Duration(least):

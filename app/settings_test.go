@@ -12,15 +12,15 @@ import (
 	"shoebox/store"
 )
 
-// --max-error-rate 0 and --min-sample 0 mean zero: they are stored as zero
-// and the job halts at its first failed file.
+// --max-error-rate 0, --min-sample 0 and --distance 0 mean zero: they are
+// stored as zero and the job halts at its first failed file.
 func TestCLIZeroMeansZero(t *testing.T) {
 	dir := t.TempDir()
 	mustWrite(t, filepath.Join(dir, "a.txt"), "not a photo")
 	mustWrite(t, filepath.Join(dir, "b.jpg"), "<!DOCTYPE html><html><body>not a photo</body></html>")
 	mustWrite(t, filepath.Join(dir, "c.txt"), "not a photo either")
 	db := filepath.Join(t.TempDir(), "lib.db")
-	code, _, stderr := runCLI(t, "scan", "--db", db, "--max-error-rate", "0", "--min-sample", "0", "--workers", "1", dir)
+	code, _, stderr := runCLI(t, "scan", "--db", db, "--max-error-rate", "0", "--min-sample", "0", "--distance", "0", "--workers", "1", dir)
 	if code != ExitHalted {
 		t.Errorf("scan exit %d, want %d (halted at the first failure): %s", code, ExitHalted, stderr)
 	}
@@ -35,8 +35,8 @@ func TestCLIZeroMeansZero(t *testing.T) {
 		t.Fatalf("%v: %s", err, out)
 	}
 	s := jobs[0].Settings
-	if s["max_error_rate"] != 0.0 || s["min_sample"] != 0.0 {
-		t.Errorf("stored settings %v, want max_error_rate 0 and min_sample 0", s)
+	if s["max_error_rate"] != 0.0 || s["min_sample"] != 0.0 || s["near_distance"] != 0.0 {
+		t.Errorf("stored settings %v, want max_error_rate, min_sample and near_distance 0", s)
 	}
 	var keys []string
 	for k := range s {
@@ -57,8 +57,8 @@ func TestCLIRefusesSettingsItCannotHonour(t *testing.T) {
 		{"--max-error-rate", "inf", "error threshold"},
 		{"--max-error-rate", "-0.1", "error threshold"},
 		{"--max-error-rate", "1.5", "error threshold"},
-		{"--distance", "0", "between 1 and 32"},
-		{"--distance", "33", "between 1 and 32"},
+		{"--distance", "-1", "between 0 and 32"},
+		{"--distance", "33", "between 0 and 32"},
 		{"--min-sample", "-1", "minimum sample"},
 		{"--workers", "0", "workers must be between 1 and 256"},
 		{"--batch", "0", "batch size"},

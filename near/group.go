@@ -64,10 +64,15 @@ type Item struct {
 
 // Options are the knobs of Find. A zero field means its default; a
 // negative tolerance turns its check off.
+// ExactPHashOnly, as Options.MaxDistance, asks for pairs whose pHashes are
+// identical: a distance of 0, which the zero value cannot say (it means
+// DefaultDistance).
+const ExactPHashOnly = -1
+
 type Options struct {
 	// MaxDistance is the largest pHash Hamming distance of a near-duplicate pair;
-	// 0 means DefaultDistance (identical pHashes alone cannot be asked for:
-	// use 1). Values above 64 act as 64; above ~12 a million hashes take minutes.
+	// 0 means DefaultDistance, ExactPHashOnly identical pHashes alone.
+	// Values above 64 act as 64; above ~12 a million hashes take minutes.
 	MaxDistance int
 	// MaxDHashDistance is the largest dHash Hamming distance of a pair;
 	// 0 means DefaultDHashDistance.
@@ -133,7 +138,10 @@ type nearConfig struct {
 func (o Options) config() nearConfig {
 	c := nearConfig{maxP: o.MaxDistance, maxD: o.MaxDHashDistance, maxScreen: o.MaxScreenDHashDistance, maxAspect: o.MaxAspectDiff,
 		maxChroma: o.MaxChromaDiff, chromaRel: o.ChromaRel, flatStd: o.FlatStdDev, flatMean: o.FlatMeanDiff}
-	if c.maxP <= 0 {
+	switch {
+	case c.maxP == ExactPHashOnly:
+		c.maxP = 0
+	case c.maxP <= 0:
 		c.maxP = DefaultDistance
 	}
 	if c.maxP > 64 {

@@ -520,3 +520,21 @@ func BenchmarkGroupNear1M(b *testing.B) {
 		})
 	}
 }
+
+// A distance of 0 (ExactPHashOnly) joins identical pHashes and nothing a bit
+// away, through the index as well as on few items.
+func TestExactPHashOnly(t *testing.T) {
+	base := uint64(0x9f3c_51a2_77e0_0b64)
+	items := []Item{{ID: 1, PHash: base, DHash: base}, {ID: 2, PHash: base, DHash: base}, {ID: 3, PHash: base ^ 1, DHash: base}}
+	for i := range 3000 { // enough to go through the index
+		h := base*uint64(i+7) ^ uint64(i)<<17
+		items = append(items, Item{ID: uint64(100 + i), PHash: h, DHash: ^h})
+	}
+	gs := Find(items, Options{MaxDistance: ExactPHashOnly})
+	if len(gs) != 1 || len(gs[0].IDs) != 2 || gs[0].IDs[0] != 1 || gs[0].IDs[1] != 2 {
+		t.Fatalf("identical pHashes only: %+v", gs)
+	}
+	if gs := Find(items[:3], Options{MaxDistance: ExactPHashOnly}); len(gs) != 1 || len(gs[0].IDs) != 2 {
+		t.Fatalf("few items: %+v", gs)
+	}
+}

@@ -91,7 +91,7 @@ func (v *dupsView) reload() {
 	}
 	s, err := v.u.settings.current()
 	if err != nil {
-		s.NearDistance = 0
+		s.NearDistance = -1 // the job's own setting
 	}
 	dist := s.NearDistance
 	v.loading = true
