@@ -47,6 +47,7 @@ func x11Display(display, socketDir string) error {
 
 // noDisplayMessage is what a person reads when the window cannot open.
 func noDisplayMessage(err error) string {
-	return fmt.Sprintf("Shoebox found no display to open its window on (%v). "+
-		"To use Shoebox without a window, run `shoebox scan DIR` (see `shoebox help`).", err)
+	why := strings.TrimPrefix(err.Error(), errNoDisplay.Error()+": ")
+	return fmt.Sprintf("Shoebox found no display to open its window on (%s). "+
+		"To use Shoebox without a window, run `shoebox scan DIR` (see `shoebox help`).", why)
 }
