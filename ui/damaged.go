@@ -38,20 +38,38 @@ func repairFor(path string, open func(string) error) libraryRepair {
 		return filepath.Join(filepath.Dir(path), stem+"-"+what+"-"+time.Now().UTC().Format("20060102T150405Z")+".db")
 	}
 	r := libraryRepair{open: open, do: fyne.Do, spawn: func(f func()) { go f() }}
+	// The repaired library takes the damaged one's place, so the next start
+	// opens it too; the damaged file stays beside it (PutRepairedInPlace).
+	inPlace := func(out string) (string, error) {
+		kept, err := app.PutRepairedInPlace(path, out, time.Now())
+		if err != nil {
+			return "", err
+		}
+		return kept, nil
+	}
 	r.recover = func() (string, string, error) {
 		out := beside("recovered")
 		rep, err := store.Recover(path, out)
 		if err != nil {
 			return "", "", err
 		}
-		return out, fmt.Sprintf("%d jobs and %d files saved; %d records could not be read.",
-			rep.Jobs, rep.Files, rep.LostFiles+rep.LostJobs), nil
+		kept, err := inPlace(out)
+		if err != nil {
+			return "", "", err
+		}
+		return path, fmt.Sprintf("%d jobs and %d files saved; %d records could not be read. The damaged file is kept as %s.",
+			rep.Jobs, rep.Files, rep.LostFiles+rep.LostJobs, kept), nil
 	}
 	if list, err := store.Backups(path); err == nil && len(list) > 0 {
 		r.restore = func() (string, error) {
 			out := beside("restored")
-			_, err := app.RestoreBackup(path, "latest", out)
-			return out, err
+			if _, err := app.RestoreBackup(path, "latest", out); err != nil {
+				return "", err
+			}
+			if _, err := inPlace(out); err != nil {
+				return "", err
+			}
+			return path, nil
 		}
 	}
 	return r
@@ -64,7 +82,7 @@ func damagedWindow(a fyne.App, err error, r libraryRepair) fyne.Window {
 	w.SetIcon(assets.Icon())
 	msg := widget.NewLabel("Part of the library file is damaged (a disk fault or an interrupted copy), so Shoebox " +
 		"cannot use it as it is. Nothing has been changed in it. Shoebox can copy everything still readable into a " +
-		"new library beside it, or go back to the latest backup, and open that.")
+		"new library, or go back to the latest backup, and use that from now on; the damaged file is kept beside it.")
 	msg.Wrapping = fyne.TextWrapWord
 	detail := caption(err.Error())
 	detail.Wrapping = fyne.TextWrapWord

@@ -2,11 +2,15 @@ package ui
 
 import (
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
 
+	"shoebox/app"
 	"shoebox/store"
 )
 
@@ -69,5 +73,52 @@ func TestDamagedLibraryWithoutBackupOrWhenRecoveryFails(t *testing.T) {
 	test.Tap(rec)
 	if text := joined(w.Content()); !strings.Contains(text, "the disk is full") || rec.Disabled() {
 		t.Errorf("after a failed recovery: disabled %v\n%s", rec.Disabled(), text)
+	}
+}
+
+// Recovering for real: the recovered library takes the damaged one's place
+// (so the next start opens it) and the damaged file is kept beside it.
+func TestRecoveryPutsTheLibraryInPlace(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "library.db")
+	lib, err := app.OpenLibrary(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	photos := t.TempDir()
+	for i := range 300 {
+		if err := os.WriteFile(filepath.Join(photos, fmt.Sprintf("note%03d.txt", i)), []byte("not a photo"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	id, err := lib.Start([]string{photos}, app.Settings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib.Wait(id)
+	lib.Close()
+	fi, _ := os.Stat(path)
+	if err := os.Truncate(path, fi.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.OpenLibrary(path); err == nil {
+		t.Fatal("the truncated library opened")
+	}
+	r := repairFor(path, func(string) error { return nil })
+	got, summary, err := r.recover()
+	if err != nil || got != path || !strings.Contains(summary, "library-damaged-") {
+		t.Fatalf("recover: %q %q %v", got, summary, err)
+	}
+	l, err := app.OpenLibrary(path)
+	if err != nil {
+		t.Fatalf("the recovered library in place does not open: %v", err)
+	}
+	l.Close()
+	kept, _ := filepath.Glob(filepath.Join(dir, "library-damaged-*.db"))
+	if len(kept) != 1 {
+		t.Fatalf("damaged file kept: %v", kept)
+	}
+	if k, _ := os.Stat(kept[0]); k.Size() != fi.Size()/2 {
+		t.Errorf("the kept damaged file is %d bytes, want %d", k.Size(), fi.Size()/2)
 	}
 }
