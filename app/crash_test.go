@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -11,14 +10,12 @@ import (
 	"image/color"
 	"image/jpeg"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
-	"time"
 
+	"shoebox/internal/testproc"
 	"shoebox/media"
 	"shoebox/processing"
 	"shoebox/store"
@@ -83,40 +80,12 @@ func TestCrashMidJob(t *testing.T) {
 	dir, dbPath := t.TempDir(), filepath.Join(t.TempDir(), "lib.db")
 	sums := writeJPEGs(t, dir, 100)
 
-	child := exec.Command(os.Args[0], "-test.run=^TestCrashChildProcess$", "-test.v")
-	child.Env = append(os.Environ(), "SHOEBOX_CRASH_DB="+dbPath, "SHOEBOX_CRASH_DIR="+dir)
-	out, err := child.StdoutPipe()
-	if err != nil {
+	child := testproc.Start(t, "TestCrashChildProcess", "SHOEBOX_CRASH_DB="+dbPath, "SHOEBOX_CRASH_DIR="+dir)
+	child.WaitFor("blocking") // the crash point
+	if err := child.Cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	child.Stderr = os.Stderr
-	if err := child.Start(); err != nil {
-		t.Fatal(err)
-	}
-	ready := make(chan bool, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if strings.Contains(sc.Text(), "blocking") {
-				ready <- true
-				return
-			}
-		}
-		ready <- false
-	}()
-	select {
-	case ok := <-ready:
-		if !ok {
-			t.Fatal("child ended before it reached the crash point")
-		}
-	case <-time.After(60 * time.Second):
-		child.Process.Kill()
-		t.Fatal("child never reached the crash point")
-	}
-	if err := child.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	child.Wait()
+	child.Cmd.Wait()
 
 	var resumed atomic.Int64
 	lib, err := OpenLibraryWith(dbPath, LibraryOptions{Analyze: func(ctx context.Context, in processing.Input, o processing.AnalyzeOptions) (media.Result, error) {

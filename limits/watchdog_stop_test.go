@@ -3,16 +3,15 @@
 package limits
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"runtime"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"shoebox/internal/testproc"
 )
 
 // stopChildEnv makes the test binary run TestWatchdogStoppedChild as the
@@ -52,51 +51,16 @@ func TestWatchdogIgnoresAStoppedProcess(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("stops a child process with SIGSTOP; the signal semantics are only checked on Linux")
 	}
-	child := exec.Command(os.Args[0], "-test.run=^TestWatchdogStoppedChild$", "-test.v")
-	child.Env = append(os.Environ(), stopChildEnv+"=1")
-	out, err := child.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	child.Stderr = os.Stderr
-	if err := child.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer child.Wait()
-	defer child.Process.Kill()
-	lines := make(chan string)
-	go func() {
-		defer close(lines)
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-	}()
-	next := func(prefix string) string {
-		deadline := time.After(60 * time.Second)
-		for {
-			select {
-			case l, ok := <-lines:
-				if !ok {
-					t.Fatalf("the child ended before printing %q", prefix)
-				}
-				if strings.HasPrefix(l, prefix) {
-					return l
-				}
-			case <-deadline:
-				t.Fatalf("no %q from the child within 60 s", prefix)
-			}
-		}
-	}
-	next("working")
-	if err := child.Process.Signal(syscall.SIGSTOP); err != nil {
+	child := testproc.Start(t, "TestWatchdogStoppedChild", stopChildEnv+"=1")
+	child.WaitFor("working")
+	if err := child.Cmd.Process.Signal(syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(3 * time.Second) // the lid is closed: three times the file's limit
-	if err := child.Process.Signal(syscall.SIGCONT); err != nil {
+	if err := child.Cmd.Process.Signal(syscall.SIGCONT); err != nil {
 		t.Fatal(err)
 	}
-	if got := next("result:"); got != `result: <nil> done` {
+	if got := child.WaitFor("result:"); got != `result: <nil> done` {
 		t.Errorf("after a 3 s stop under a 1 s limit: %s, want the file done", got)
 	}
 }
