@@ -37,6 +37,9 @@ Usage:
   shoebox recover --out NEW.db [--from-backup N|latest]
                               copy what is readable (or a backup) into a new library
   shoebox backups             list the library's automatic backups
+  shoebox unique [--json] [--rehash] DIR
+                              the files under DIR with no verified copy elsewhere
+                              in the library: what to save before wiping DIR
 
 Every command takes --db PATH (or the SHOEBOX_DB environment variable) to use
 another library than the default. Run "shoebox COMMAND -h" for its flags.
@@ -68,6 +71,8 @@ func RunCLI(args []string, stdout, stderr io.Writer) int {
 		err = cmdRecover(rest, stdout, stderr)
 	case "backups":
 		err = cmdBackups(rest, stdout, stderr)
+	case "unique":
+		err = cmdUnique(rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return ExitCompleted

@@ -1,0 +1,242 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"shoebox/media"
+	"shoebox/store"
+)
+
+// UniqueOptions tune Library.Unique.
+type UniqueOptions struct {
+	// Rehash reads a copy that passed the size, time and same-file checks and
+	// compares its SHA-256 with the library's before trusting it. Slower (it
+	// reads the copies), and the only proof against a copy whose bytes
+	// changed while its size and modification time stayed the same.
+	Rehash bool
+}
+
+// UniqueFile is one file under the folder with no verified copy elsewhere.
+type UniqueFile struct {
+	Path   string // absolute, under the folder as the person named it
+	Reason string // why it has no verified copy, in a sentence
+	// Unknown is set when the library has no record of the file at all.
+	Unknown bool
+}
+
+// UniqueReport answers "is this folder safe to wipe?".
+type UniqueReport struct {
+	Dir   string       // the folder, absolute and clean, as the person named it
+	Files []UniqueFile // the files that must be saved first, by path
+	// Total is how many files (and unreadable entries) are under Dir on disk.
+	Total int
+	// Unknown is how many of Files the library does not know (scan Dir first).
+	Unknown int
+	// Gone is how many files the library knows under Dir that are no longer on
+	// disk: nothing to save, so they are only counted.
+	Gone int
+	// Warning is set when some library records could not be read: a file
+	// they described is reported as unknown, never as safe.
+	Warning string
+}
+
+// Unique lists the files under dir whose content has no verified copy outside
+// dir in the library. It only reads: the library, dir's listing, and (with
+// Rehash) the copies.
+//
+// A file's record is its latest across jobs (store.LatestFiles). Paths are
+// compared by their real form (links resolved, by path components), so dir
+// named through a link, or scanned through one, still matches. A copy counts
+// when it is outside dir, has the same SHA-256, still has on disk the size and
+// modification time its record has, and is not the same file (a hard link or
+// a second path to one inode would vanish with the original).
+func (l *Library) Unique(ctx context.Context, dir string, opt UniqueOptions) (UniqueReport, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return UniqueReport{}, fmt.Errorf("%s: %w", dir, err)
+	}
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return UniqueReport{}, fmt.Errorf("%s: %s", dir, describeFSError(err))
+	}
+	if !fi.IsDir() {
+		return UniqueReport{}, fmt.Errorf("%s is a file, not a folder", dir)
+	}
+	rep := UniqueReport{Dir: abs}
+	recs, err := l.db.LatestFiles()
+	var damaged *store.DamagedRecords
+	switch {
+	case errors.As(err, &damaged):
+		rep.Warning = fmt.Sprintf("%v; the files they described are reported as not in the library", err)
+	case err != nil:
+		return UniqueReport{}, err
+	}
+	idx := indexUnder(recs, realPath(abs))
+	onDisk, err := listFiles(ctx, []string{abs}, walkOptions{exclude: l.Path()})
+	if err != nil {
+		return UniqueReport{}, fmt.Errorf("listing %s: %w", abs, err)
+	}
+	seen := map[string]bool{}
+	for _, f := range onDisk {
+		if f.Status == media.StatusSkipped {
+			continue // a link to a folder elsewhere: wiping dir loses the link, not the files
+		}
+		seen[f.RelPath] = true
+		rep.Total++
+		if u, ok := idx.judge(f, opt); ok {
+			rep.Files = append(rep.Files, u)
+		}
+	}
+	for rel := range idx.inside {
+		if !seen[rel] {
+			rep.Gone++
+		}
+	}
+	sort.Slice(rep.Files, func(a, b int) bool { return rep.Files[a].Path < rep.Files[b].Path })
+	for _, u := range rep.Files {
+		if u.Unknown {
+			rep.Unknown++
+		}
+	}
+	return rep, nil
+}
+
+// uniqueIndex is the library split by the folder: the latest records inside
+// it by path relative to it, and the ones outside by SHA-256 (the candidate copies).
+type uniqueIndex struct {
+	inside  map[string]store.FileRecord
+	outside map[string][]store.FileRecord
+}
+
+func indexUnder(recs []store.FileRecord, dirReal string) uniqueIndex {
+	idx := uniqueIndex{inside: map[string]store.FileRecord{}, outside: map[string][]store.FileRecord{}}
+	reals := map[string]string{} // a root as recorded -> its real path, resolved once
+	for _, r := range recs {
+		root, ok := reals[r.Root]
+		if !ok {
+			root = realPath(r.Root)
+			reals[r.Root] = root
+		}
+		real := filepath.Join(root, filepath.FromSlash(r.RelPath))
+		if within(real, dirReal) {
+			if rel, err := filepath.Rel(dirReal, real); err == nil {
+				idx.inside[filepath.ToSlash(rel)] = r
+			}
+			continue
+		}
+		if r.SHA256 != "" {
+			idx.outside[r.SHA256] = append(idx.outside[r.SHA256], r)
+		}
+	}
+	return idx
+}
+
+// judge says why the file f, listed under the folder just now, has no
+// verified copy, or false when it has one.
+func (idx uniqueIndex) judge(f store.FileRecord, opt UniqueOptions) (UniqueFile, bool) {
+	u := UniqueFile{Path: f.AbsPath()}
+	if f.Status == media.StatusError {
+		u.Reason = f.Error + ": look at it before wiping"
+		return u, true
+	}
+	r, known := idx.inside[f.RelPath]
+	switch {
+	case !known:
+		u.Unknown, u.Reason = true, "not in the library: scan the folder first"
+		return u, true
+	case r.Status == media.StatusError:
+		u.Reason = "Shoebox could not analyse it (" + r.Error + ")"
+		return u, true
+	case r.Status == media.StatusPending:
+		u.Reason = fmt.Sprintf("not analysed yet: job %d did not reach it (`shoebox resume %d`)", r.JobID, r.JobID)
+		return u, true
+	case r.SHA256 == "":
+		u.Reason = "the library has no SHA-256 of it"
+		return u, true
+	case r.Size != f.Size || r.MtimeNS != f.MtimeNS:
+		u.Reason = "changed since the library analysed it: scan the folder again"
+		return u, true
+	}
+	mine, err := os.Stat(u.Path)
+	if err != nil {
+		u.Reason = "cannot be read: " + describeFSError(err)
+		return u, true
+	}
+	copies := idx.outside[r.SHA256]
+	if len(copies) == 0 {
+		u.Reason = "no copy outside the folder in the library"
+		return u, true
+	}
+	var why []string
+	for _, c := range copies {
+		problem := verifyCopy(c, mine, opt)
+		if problem == "" {
+			return UniqueFile{}, false
+		}
+		why = append(why, problem)
+	}
+	u.Reason = "no verified copy: " + summarise(why)
+	return u, true
+}
+
+// verifyCopy says what is wrong with the copy c of the file whose Stat is
+// mine, or "" when it is a verified copy.
+func verifyCopy(c store.FileRecord, mine fs.FileInfo, opt UniqueOptions) string {
+	p := ReadablePath(c.AbsPath())
+	info, err := os.Stat(c.AbsPath())
+	switch {
+	case os.IsNotExist(err):
+		return p + " is gone"
+	case err != nil:
+		return p + " cannot be checked (" + describeFSError(err) + ")"
+	case !info.Mode().IsRegular():
+		return p + " is no longer a file"
+	case info.Size() != c.Size || info.ModTime().UnixNano() != c.MtimeNS:
+		return p + " has changed since the library analysed it"
+	case os.SameFile(info, mine):
+		return p + " is the same file (a hard link or another path to it), not a copy"
+	}
+	if opt.Rehash {
+		sum, err := hashFile(c.AbsPath())
+		if err != nil {
+			return p + " cannot be read (" + describeFSError(err) + ")"
+		}
+		if sum != c.SHA256 {
+			return p + " no longer has the same bytes"
+		}
+	}
+	return ""
+}
+
+// summarise joins the first reasons and counts the rest.
+func summarise(why []string) string {
+	const shown = 2
+	if len(why) <= shown {
+		return strings.Join(why, "; ")
+	}
+	return fmt.Sprintf("%s; and %d more", strings.Join(why[:shown], "; "), len(why)-shown)
+}
+
+// hashFile is the hex SHA-256 of a file's bytes, read without changing it.
+func hashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
