@@ -226,3 +226,53 @@ func snapshotFiles(t *testing.T, dirs ...string) map[string]string {
 	}
 	return snap
 }
+
+// TestUniqueTrustsOnlyTheLatestRecord: a copy rewritten and rescanned is no
+// longer a copy, a card file changed since its scan has no known content,
+// and a card scanned through a link is found by its real path.
+func TestUniqueTrustsOnlyTheLatestRecord(t *testing.T) {
+	root := t.TempDir()
+	card, backup := filepath.Join(root, "card"), filepath.Join(root, "backup")
+	db := filepath.Join(t.TempDir(), "lib.db")
+	for _, d := range []string{card, backup} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, name := range []string{"rescanned.jpg", "edited.jpg", "kept.jpg"} {
+		data := jpegBytes(t, i+1)
+		os.WriteFile(filepath.Join(card, name), data, 0o644)
+		os.WriteFile(filepath.Join(backup, name), data, 0o644)
+	}
+	link := filepath.Join(root, "card-link")
+	if err := os.Symlink(card, link); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	if code, _, stderr := runCLI(t, "scan", "--db", db, link, backup); code != ExitCompleted {
+		t.Fatalf("scan: exit %d: %s", code, stderr)
+	}
+	os.WriteFile(filepath.Join(backup, "rescanned.jpg"), jpegBytes(t, 10), 0o644)
+	if code, _, stderr := runCLI(t, "scan", "--db", db, backup); code != ExitCompleted {
+		t.Fatalf("rescan: exit %d: %s", code, stderr)
+	}
+	edited := filepath.Join(card, "edited.jpg")
+	os.WriteFile(edited, jpegBytes(t, 11), 0o644)
+	later := time.Now().Add(time.Hour)
+	os.Chtimes(edited, later, later)
+
+	code, out, stderr := runCLI(t, "unique", "--db", db, card)
+	if code != ExitCompleted {
+		t.Fatalf("unique: exit %d: %s", code, stderr)
+	}
+	for name, why := range map[string]string{
+		"rescanned.jpg": "no copy outside the folder in the library",
+		"edited.jpg":    "changed since the library analysed it: scan the folder again",
+	} {
+		if line := lineOf(out, filepath.Join(card, name)+": "); !strings.HasSuffix(line, why) {
+			t.Errorf("%s: want %q, got %q\n%s", name, why, line, out)
+		}
+	}
+	if strings.Contains(out, "kept.jpg") || !strings.Contains(out, "2 of 3 files have no copy elsewhere; 0 files are not in the library") {
+		t.Errorf("unique:\n%s", out)
+	}
+}

@@ -4,16 +4,21 @@ import (
 	"sort"
 
 	bolt "go.etcd.io/bbolt"
+
+	"shoebox/media"
 )
 
-// LatestFiles returns, for every absolute path the library knows, its latest
-// record: the one of the newest job that listed the path, whatever its
-// status (pending, error, skipped or done). A file rescanned by several jobs
-// counts once, as in ExactDuplicates, and a later failure or a later change
-// of its bytes wins over an older analysis, so a caller that asks "is this
-// still true?" never trusts a stale answer. The records come sorted by
-// absolute path. A record that cannot be decoded is skipped and counted: the
-// others are returned with a *DamagedRecords error.
+// LatestFiles returns, for every absolute path the library knows, the record
+// that stands for it: its latest analysis (done or skipped) from the newest
+// job that analysed it, as the paths bucket and ExactDuplicates pick it; a
+// path never analysed is represented by its newest record (pending or
+// error), so a caller can say why it has no analysis. A file rescanned by
+// several jobs counts once, so a rescan is not its own copy. An older
+// analysis is only as true as the file is unchanged: a caller compares the
+// record's size and modification time with the disk before trusting it, as
+// a rescan does before reusing it. The records come sorted by absolute path.
+// A record that cannot be decoded is skipped and counted: the others are
+// returned with a *DamagedRecords error.
 func (db *DB) LatestFiles() ([]FileRecord, error) {
 	var out []FileRecord
 	var bad skipped
@@ -22,14 +27,17 @@ func (db *DB) LatestFiles() ([]FileRecord, error) {
 		byPath := map[string]FileRecord{}
 		c := tx.Bucket(bucketFiles).Cursor()
 		// Keys start with the big-endian job ID, so a later job's record
-		// comes after (and replaces) an earlier one's.
+		// comes after an earlier one's.
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			var r FileRecord
 			if err := decodeFile(k, v, &r); err != nil {
 				bad.add("file record", k, err)
 				continue
 			}
-			byPath[r.AbsPath()] = r
+			abs := r.AbsPath()
+			if cur, ok := byPath[abs]; !ok || analysed(r) || !analysed(cur) {
+				byPath[abs] = r
+			}
 		}
 		out = make([]FileRecord, 0, len(byPath))
 		for _, r := range byPath {
@@ -42,4 +50,10 @@ func (db *DB) LatestFiles() ([]FileRecord, error) {
 		return out, err
 	}
 	return out, bad.err(db.path)
+}
+
+// analysed says whether a record holds an analysis (what the paths bucket
+// points to), rather than a file listed but not reached, or one that failed.
+func analysed(r FileRecord) bool {
+	return r.Status == media.StatusDone || r.Status == media.StatusSkipped
 }
