@@ -177,8 +177,8 @@ func (g *PlanGroup) counts() bool {
 func planGroup(recs []store.FileRecord, rules []keeperRule, protect []string, earlier planned) (PlanGroup, bool) {
 	g := PlanGroup{Keep: []string{}, Remove: []string{}, Files: map[string]PlanFile{}}
 	files := distinctFiles(recs, protect, earlier.removed, &g)
-	if len(files) < 2 {
-		return g, false
+	if len(files) < 2 || sameBytes(files) && earlier.kept != nil {
+		return g, false // a look-alike group of one exact group's files adds nothing
 	}
 	var candidates []*planFile
 	for _, f := range files {
@@ -267,6 +267,15 @@ func distinctFiles(recs []store.FileRecord, protect []string, skip map[string]bo
 		files = append(files, f)
 	}
 	return files
+}
+
+func sameBytes(files []*planFile) bool {
+	for _, f := range files[1:] {
+		if f.rec.SHA256 != files[0].rec.SHA256 {
+			return false
+		}
+	}
+	return true
 }
 
 func sameFileIn(files []*planFile, info os.FileInfo) *planFile {
