@@ -6,6 +6,7 @@ import (
 	"os"
 	"sort"
 	"time"
+	"unicode/utf8"
 
 	"shoebox/store"
 )
@@ -248,6 +249,11 @@ func distinctFiles(recs []store.FileRecord, protect []string, skip map[string]bo
 		path := rec.AbsPath()
 		if skip[path] {
 			g.LeftOut = append(g.LeftOut, PlanLeftOut{path, "removed by its exact-duplicate group"})
+			continue
+		}
+		if !utf8.ValidString(path) {
+			// JSON cannot carry these bytes exactly: apply would look for another name.
+			g.LeftOut = append(g.LeftOut, PlanLeftOut{ReadablePath(path), "its name is not valid UTF-8, which a plan cannot name exactly yet"})
 			continue
 		}
 		info, err := os.Stat(path)

@@ -177,7 +177,7 @@ func inProtected(path string, protect []string) bool {
 // cleanProtect makes the protected folders absolute, adding each one's
 // resolved form when a link leads to it, so a file reached either way counts.
 func cleanProtect(dirs []string) ([]string, error) {
-	var out []string
+	out := []string{}
 	for _, d := range dirs {
 		abs, err := filepath.Abs(d)
 		if err != nil {

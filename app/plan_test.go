@@ -193,3 +193,35 @@ func TestPlanLeavesOutMissingAndChangedFiles(t *testing.T) {
 		t.Errorf("keep %v remove %v", g.Keep, g.Remove)
 	}
 }
+
+// Two names of one file (a hard link) are one file: never a keep/remove
+// pair, and a group of nothing else is no group.
+func TestPlanTwoNamesOfOneFileAreOneFile(t *testing.T) {
+	root := t.TempDir()
+	a := onDisk(t, root, "a.jpg", nil)
+	os.MkdirAll(filepath.Join(root, "WhatsApp"), 0o755)
+	if err := os.Link(filepath.Join(root, "a.jpg"), filepath.Join(root, "WhatsApp", "a.jpg")); err != nil {
+		t.Skip("no hard links here:", err)
+	}
+	link := a
+	link.RelPath = "WhatsApp/a.jpg"
+	rules, _ := orderRules(nil)
+	if g, ok := planGroup([]store.FileRecord{link, a}, rules, nil, planned{}); ok {
+		t.Errorf("one file under two names was planned as a group: %+v", g)
+	}
+	g := mustPlanGroup(t, []store.FileRecord{link, a, onDisk(t, root, "b/a.jpg", nil)}, nil, []string{filepath.Join(root, "WhatsApp")})
+	// The protected name stands for the file; the other name is listed as the same file.
+	if !reflect.DeepEqual(rels(root, g.Keep), []string{"WhatsApp/a.jpg"}) || !reflect.DeepEqual(rels(root, g.Remove), []string{"b/a.jpg"}) ||
+		g.SameFile[filepath.Join(root, "a.jpg")] != filepath.Join(root, "WhatsApp", "a.jpg") {
+		t.Errorf("keep %v remove %v same %v", rels(root, g.Keep), rels(root, g.Remove), g.SameFile)
+	}
+}
+
+func TestPlanLeavesOutNamesJSONCannotCarry(t *testing.T) {
+	root := t.TempDir()
+	recs := []store.FileRecord{onDisk(t, root, "a.jpg", nil), onDisk(t, root, "b.jpg", nil), onDisk(t, root, "F\xf6n.jpg", nil)}
+	g := mustPlanGroup(t, recs, nil, nil)
+	if len(g.Keep)+len(g.Remove) != 2 || len(g.LeftOut) != 1 || !strings.Contains(g.LeftOut[0].Reason, "UTF-8") {
+		t.Errorf("keep %v remove %v left out %+v", g.Keep, g.Remove, g.LeftOut)
+	}
+}
