@@ -179,7 +179,9 @@ func planGroup(recs []store.FileRecord, rules []keeperRule, protect []string, ea
 	g := PlanGroup{Keep: []string{}, Remove: []string{}, Files: map[string]PlanFile{}}
 	files := distinctFiles(recs, protect, earlier.removed, &g)
 	if len(files) < 2 || sameBytes(files) && earlier.kept != nil {
-		return g, false // a look-alike group of one exact group's files adds nothing
+		// (earlier.kept is set for look-alike groups only: a look-alike
+		// group of one exact group's files adds nothing to it.)
+		return g, false
 	}
 	var candidates []*planFile
 	for _, f := range files {
