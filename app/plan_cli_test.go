@@ -90,10 +90,13 @@ func runPlan(t *testing.T, args ...string) Plan {
 
 func TestPlanDupsCommand(t *testing.T) {
 	db, dir := planFolder(t)
-	before := snapshot(t, dir)
+	before, libBefore := snapshot(t, dir), snapshot(t, filepath.Dir(db))
 	p := runPlan(t, "--db", db, "--protect", filepath.Join(dir, "Keep"))
 	if after := snapshot(t, dir); !reflect.DeepEqual(before, after) {
 		t.Fatal("planning changed a scanned file")
+	}
+	if !reflect.DeepEqual(libBefore, snapshot(t, filepath.Dir(db))) {
+		t.Error("planning wrote beside or into the library")
 	}
 	byKeep := map[string]PlanGroup{}
 	for _, g := range p.Groups {
