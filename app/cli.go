@@ -33,6 +33,9 @@ Usage:
   shoebox jobs [--json]       list the jobs in the library
   shoebox report [--job ID] [--format jsonl|csv]   every file of a job
   shoebox dups [--job ID] [--distance N] [--format json|text]   duplicate groups of a job
+  shoebox plan dups [--keep RULES] [--protect DIR]... [--action quarantine|trash|hardlink]
+                    [--include-near] [--out FILE]
+                              a dry-run plan of which duplicates to keep and remove (JSON)
   shoebox check               verify the library; exit 1 when it is damaged
   shoebox recover --out NEW.db [--from-backup N|latest]
                               copy what is readable (or a backup) into a new library
@@ -65,6 +68,8 @@ func RunCLI(args []string, stdout, stderr io.Writer) int {
 		err = cmdReport(rest, stdout, stderr)
 	case "dups":
 		err = cmdDups(rest, stdout, stderr)
+	case "plan":
+		err = cmdPlan(rest, stdout, stderr)
 	case "check":
 		code, err = cmdCheck(rest, stdout, stderr)
 	case "recover":
