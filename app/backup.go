@@ -21,8 +21,13 @@ func (l *Library) Backup(reason string) (string, error) {
 func (l *Library) Backups() ([]string, error) { return store.Backups(l.Path()) }
 
 // backupAfterJob is the backup taken when a job completes. It does not fail
-// the job: the job's results are committed; the backup only guards them
-// against a later fault, and `shoebox backups` shows when one is missing.
-func (l *Library) backupAfterJob(id uint64) {
-	_, _ = l.Backup(fmt.Sprintf("after-job-%d", id))
+// the job (its results are committed; the backup only guards them against a
+// later fault), but a backup that could not be written is said in the job's
+// message, so the person knows the newest backup is older than the job.
+func (l *Library) backupAfterJob(j *store.Job) {
+	if _, err := l.Backup(fmt.Sprintf("after-job-%d", j.ID)); err != nil {
+		j.ErrorMessage = fmt.Sprintf("The job completed, but the library's backup after it could not be written (%v). "+
+			"The library itself is fine; `shoebox backups` lists the backups there are.", err)
+		_ = l.db.PutJob(j) // a message only: the job's results are already stored
+	}
 }

@@ -319,6 +319,9 @@ func summary(j, before store.Job, took time.Duration) string {
 		j.ProgressCurrent, j.ProgressTotal, analysed, j.ReusedCount, j.ErrorCount, j.SkippedCount, took.Round(100*time.Millisecond), rate)
 	switch j.Status {
 	case store.StateCompleted:
+		if j.ErrorMessage != "" {
+			return fmt.Sprintf("Job %d completed: %s. %s", j.ID, base, j.ErrorMessage)
+		}
 		return fmt.Sprintf("Job %d completed: %s. See `shoebox report` and `shoebox dups`.", j.ID, base)
 	case store.StateHalted:
 		return fmt.Sprintf("Job %d halted: %s.\n%s\n`shoebox resume %d` goes on anyway.", j.ID, base, j.ErrorMessage, j.ID)

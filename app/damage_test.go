@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
+
+	"shoebox/store"
 )
 
 // TestCLIChildProcess runs one command line in a child process for the
@@ -264,5 +266,29 @@ func TestLibraryBackupAPI(t *testing.T) {
 	list, _ := lib.Backups()
 	if len(list) != 3 || list[0] != p {
 		t.Errorf("backups %v", list)
+	}
+}
+
+// A backup that cannot be written does not fail the job, but the job says so,
+// and so does the scan's last line.
+func TestAFailedBackupIsSaid(t *testing.T) {
+	src := t.TempDir()
+	mustWrite(t, filepath.Join(src, "a.txt"), "not a photo")
+	dir := t.TempDir()
+	db := filepath.Join(dir, "library.db")
+	mustWrite(t, filepath.Join(dir, "backups"), "a file where the backups folder would go")
+	code, _, stderr := runCLI(t, "scan", "--db", db, src)
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if last := lines[len(lines)-1]; code != ExitCompleted || !strings.Contains(last, "completed") || !strings.Contains(last, "backup after it could not be written") {
+		t.Fatalf("exit %d, last line %q", code, last)
+	}
+	lib, err := OpenLibraryWith(db, LibraryOptions{Mode: store.ReadOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	j, _ := lib.LatestJob()
+	if j.Status != store.StateCompleted || !strings.Contains(j.ErrorMessage, "backup") {
+		t.Errorf("job %s %q", j.Status, j.ErrorMessage)
 	}
 }

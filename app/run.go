@@ -196,12 +196,12 @@ func (r *run) finishWith(st store.JobState, msg string, commit func(*store.Job) 
 	} else {
 		r.tellFailures(failed)
 	}
+	if err == nil && j.Status == store.StateCompleted {
+		r.lib.backupAfterJob(j)
+	}
 	r.message.Store(ptr(j.ErrorMessage))
 	r.setCounters()
 	r.report()
-	if err == nil && j.Status == store.StateCompleted {
-		r.lib.backupAfterJob(j.ID)
-	}
 }
 
 func ptr[T any](v T) *T { return &v }
