@@ -1,12 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"os"
-	"os/exec"
 	"runtime"
 	"strings"
 	"testing"
+
+	"shoebox/internal/testproc"
 )
 
 // TestMain lets a test run this very binary as the shoebox command: with
@@ -29,17 +29,8 @@ func TestMain(m *testing.M) {
 // shoebox runs the command with the given environment changes.
 func shoebox(t *testing.T, env []string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^$", "--"}, args...)...)
-	cmd.Env = append(append(os.Environ(), "SHOEBOX_AS_MAIN=1", "SHOEBOX_DB="+t.TempDir()+"/lib.db"), env...)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return code, out.String(), errOut.String()
+	env = append([]string{"SHOEBOX_AS_MAIN=1", "SHOEBOX_DB=" + t.TempDir() + "/lib.db"}, env...)
+	return testproc.Run(t, "", append([]string{"--"}, args...), env...)
 }
 
 // Under LANG=C.UTF-8 (containers, SSH) Fyne's init used to print three lines

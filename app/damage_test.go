@@ -2,15 +2,14 @@ package app
 
 import (
 	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
 
+	"shoebox/internal/testproc"
 	"shoebox/store"
 )
 
@@ -33,20 +32,11 @@ func TestCLIChildProcess(t *testing.T) {
 func childCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	raw, _ := json.Marshal(args)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCLIChildProcess$")
-	cmd.Env = append(os.Environ(), "SHOEBOX_CLI_ARGS="+string(raw))
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if err != nil && !errors.As(err, &exit) {
-		t.Fatal(err)
+	code, stdout, stderr = testproc.Run(t, "TestCLIChildProcess", nil, "SHOEBOX_CLI_ARGS="+string(raw))
+	if strings.Contains(stderr, "panic") || strings.Contains(stderr, "fatal error") || strings.Contains(stderr, "goroutine ") {
+		t.Fatalf("shoebox %s crashed (exit %d):\n%s", args[0], code, stderr)
 	}
-	code = cmd.ProcessState.ExitCode()
-	if s := errb.String(); strings.Contains(s, "panic") || strings.Contains(s, "fatal error") || strings.Contains(s, "goroutine ") {
-		t.Fatalf("shoebox %s crashed (exit %d):\n%s", args[0], code, s)
-	}
-	return code, out.String(), errb.String()
+	return code, stdout, stderr
 }
 
 // buildCLILibrary scans two folders (three jobs: one folder twice) into a

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"shoebox/internal/testproc"
 	"shoebox/media"
 	"shoebox/meta"
 )
@@ -53,13 +53,10 @@ func TestTimezoneIndependence(t *testing.T) {
 		t.Skip("re-executes the test binary")
 	}
 	run := func(tz string) string {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestTimezoneIndependence$", "-test.count=1")
-		cmd.Env = append(os.Environ(), "SHOEBOX_TZ_CHILD=1", "TZ="+tz)
-		b, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("child TZ=%s: %v\n%s", tz, err, b)
+		code, s, stderr := testproc.Run(t, "TestTimezoneIndependence", nil, "SHOEBOX_TZ_CHILD=1", "TZ="+tz)
+		if code != 0 {
+			t.Fatalf("child TZ=%s: exit %d\n%s%s", tz, code, s, stderr)
 		}
-		s := string(b)
 		i, j := strings.Index(s, "TZREPORT-BEGIN\n"), strings.Index(s, "\nTZREPORT-END")
 		if i < 0 || j < i {
 			t.Fatalf("child TZ=%s printed no report:\n%s", tz, s)

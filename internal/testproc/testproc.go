@@ -71,3 +71,21 @@ func (c *Child) WaitFor(s string) string {
 		}
 	}
 }
+
+// Run runs the test named test (an exact name; "" runs none, for a TestMain
+// that acts on env) of the current test binary in a child process to its
+// end, with args after the test flags and env added to this process's
+// environment, and returns its exit code and output.
+func Run(t *testing.T, test string, args []string, env ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^" + test + "$", "-test.count=1"}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		if _, exited := err.(*exec.ExitError); !exited {
+			t.Fatal(err)
+		}
+	}
+	return cmd.ProcessState.ExitCode(), out.String(), errb.String()
+}
