@@ -188,8 +188,8 @@ func (l *Library) recoverInterrupted() error {
 				return err
 			}
 			// A full disk must not lock the person out of the library:
-			// the job is shown interrupted, and stored so once there is room.
-			l.unsaved[j.ID] = *j
+			// the job is shown interrupted, and stored so when it is resumed.
+			l.rememberUnsaved(*j)
 		}
 		l.interrupted = append(l.interrupted, j.ID)
 	}
