@@ -29,7 +29,7 @@ whether it is a duplicate and when it was really taken.
 Usage:
   shoebox                     open the window
   shoebox scan [flags] DIR... analyse the folders as one new job
-  shoebox resume [flags] [JOB] continue a paused, halted or interrupted job (default: the latest)
+  shoebox resume [flags] [JOB] continue a paused, halted or interrupted job or run (default: the latest scan)
   shoebox jobs [--json]       list the jobs in the library
   shoebox report [--job ID] [--format jsonl|csv]   every file of a job
   shoebox dups [--job ID] [--distance N] [--format json|text]   duplicate groups of a job
@@ -40,6 +40,10 @@ Usage:
   shoebox recover --out NEW.db [--from-backup N|latest]
                               copy what is readable (or a backup) into a new library
   shoebox backups             list the library's automatic backups
+  shoebox apply PLANFILE      act on a plan: move the copies it removes (checked,
+                              journaled, verified; undoable)
+  shoebox undo [RUN]          put back what the latest change run (or RUN) changed
+  shoebox runs [--json]       list the change runs (apply, undo)
   shoebox unique [--json] [--rehash] DIR
                               the files under DIR with no verified copy elsewhere
                               in the library: what to save before wiping DIR
@@ -78,6 +82,12 @@ func RunCLI(args []string, stdout, stderr io.Writer) int {
 		err = cmdBackups(rest, stdout, stderr)
 	case "unique":
 		err = cmdUnique(rest, stdout, stderr)
+	case "apply":
+		code, err = cmdApply(rest, stderr)
+	case "undo":
+		code, err = cmdUndo(rest, stderr)
+	case "runs":
+		err = cmdRuns(rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return ExitCompleted
@@ -296,7 +306,11 @@ func follow(lib *Library, id uint64, stderr io.Writer, interrupts <-chan os.Sign
 			if err != nil {
 				return ExitFailure, err
 			}
-			fmt.Fprintln(stderr, summary(j, before, time.Since(start)))
+			if j.Change != nil {
+				fmt.Fprintln(stderr, changeSummary(j, time.Since(start)))
+			} else {
+				fmt.Fprintln(stderr, summary(j, before, time.Since(start)))
+			}
 			switch st {
 			case store.StateCompleted:
 				return ExitCompleted, nil

@@ -116,13 +116,13 @@ func checkJobsJSON(t *testing.T, db string) {
 	if code != 0 || json.Unmarshal([]byte(out), &jobs) != nil || len(jobs) != 1 {
 		t.Fatalf("jobs --json: exit %d: %s", code, out)
 	}
-	wantJobKeys := []string{"completed_at", "current_filename", "error_count", "error_message", "id", "progress_current", "progress_total", "roots", "settings", "skipped_count", "started_at", "status"}
+	wantJobKeys := []string{"completed_at", "current_filename", "error_count", "error_message", "id", "kind", "progress_current", "progress_total", "roots", "settings", "skipped_count", "started_at", "status"}
 	var jk []string
 	for k := range jobs[0] {
 		jk = append(jk, k)
 	}
 	sort.Strings(jk)
-	if !reflect.DeepEqual(jk, wantJobKeys) || jobs[0]["status"] != "COMPLETED" || jobs[0]["progress_total"].(float64) != 38 {
+	if !reflect.DeepEqual(jk, wantJobKeys) || jobs[0]["kind"] != "scan" || jobs[0]["status"] != "COMPLETED" || jobs[0]["progress_total"].(float64) != 38 {
 		t.Errorf("jobs --json: %v", jobs[0])
 	}
 }

@@ -66,7 +66,7 @@ type Library struct {
 
 	noteMu sync.Mutex // orders writes of the owner note
 
-	// kinds picks what a job does (scanJobs); the engine's tests run a
+	// kinds picks what a job does (jobKinds); the engine's tests run a
 	// fake kind through it.
 	kinds func(l *Library, j store.Job, s Settings) kindStages
 
@@ -144,7 +144,7 @@ func OpenLibraryWith(path string, opt LibraryOptions) (*Library, error) {
 	}
 	l := &Library{db: db, opt: opt, runs: map[uint64]*run{}, unsaved: map[uint64]store.Job{},
 		budget: limits.NewMemoryBudget(decodeBudget), readBudget: limits.NewMemoryBudget(readBudget),
-		runClock: limits.NewRunClock(), kinds: scanJobs}
+		runClock: limits.NewRunClock(), kinds: jobKinds}
 	if err := l.recoverInterrupted(); err != nil {
 		db.Close()
 		return nil, err
@@ -273,16 +273,19 @@ func (l *Library) Job(id uint64) (store.Job, error) {
 	return l.withUnsaved(j), err
 }
 
-// LatestJob is the newest job, for commands whose JOB argument is left out.
+// LatestJob is the newest scan, for commands whose JOB argument is left
+// out (change runs have their own commands: runs, undo).
 func (l *Library) LatestJob() (store.Job, error) {
 	jobs, err := l.Jobs()
 	if err != nil && (!errors.Is(err, store.ErrDamaged) || len(jobs) == 0) {
 		return store.Job{}, err
 	}
-	if len(jobs) == 0 {
-		return store.Job{}, fmt.Errorf("the library has no jobs yet: run `shoebox scan DIR` first")
+	for _, j := range jobs {
+		if j.Kind == store.KindScan {
+			return j, nil
+		}
 	}
-	return jobs[0], nil
+	return store.Job{}, fmt.Errorf("the library has no scans yet: run `shoebox scan DIR` first")
 }
 
 // Files lists a job's files in path order.
@@ -302,7 +305,7 @@ func (l *Library) Start(roots []string, s Settings) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	j := store.Job{Roots: abs, Status: store.StatePending, CreatedAt: l.opt.Now(), Settings: settings}
+	j := store.Job{Kind: store.KindScan, Roots: abs, Status: store.StatePending, CreatedAt: l.opt.Now(), Settings: settings}
 	if err := l.db.CreateJob(&j); err != nil {
 		return 0, err
 	}
@@ -421,10 +424,13 @@ func (l *Library) running(id uint64) *run {
 	return l.runs[id]
 }
 
-// scanJobs is the kind of every job today: a scan (scan.go). The next kinds
-// (applying duplicate decisions, copying into a dated library, writing dates
-// back) will be chosen here by a kind stored with the job.
-func scanJobs(l *Library, _ store.Job, s Settings) kindStages {
+// jobKinds picks what a job does by the kind stored with it: a scan
+// (scan.go) or a change run (change.go).
+func jobKinds(l *Library, j store.Job, s Settings) kindStages {
+	switch j.Kind {
+	case store.KindDups, store.KindUndo:
+		return stagesOf(newChangeKind(l, j))
+	}
 	return stagesOf(scanKind{lib: l, settings: s})
 }
 

@@ -83,6 +83,20 @@ type planFile struct {
 // PlanDuplicates makes a plan for a job's duplicate groups. It only reads:
 // the library (already open) and the files' metadata on disk.
 func (l *Library) PlanDuplicates(jobID uint64, opt PlanOptions) (Plan, error) {
+	// The library's own choices (the window's Settings) come first: its
+	// protected folders are always protected, its rules and action apply
+	// when none are given.
+	prefs, err := l.db.ChangePreferences()
+	if err != nil {
+		return Plan{}, err
+	}
+	opt.Protect = append(append([]string(nil), opt.Protect...), prefs.Protect...)
+	if opt.KeepRules == nil {
+		opt.KeepRules = prefs.KeepRules
+	}
+	if opt.Action == "" {
+		opt.Action = prefs.Action
+	}
 	if opt.Action == "" {
 		opt.Action = "quarantine"
 	}

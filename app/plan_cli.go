@@ -34,7 +34,7 @@ func cmdPlanDups(args []string, stdout, stderr io.Writer) error {
 	keep := fs.String("keep", "", "keeper rules in order, comma-separated (default: "+strings.Join(DefaultKeepRules(), ",")+")")
 	var protect stringList
 	fs.Var(&protect, "protect", "a folder whose files are never removed (repeatable)")
-	action := fs.String("action", "quarantine", "what apply will do with the removed files: quarantine, trash or hardlink")
+	action := fs.String("action", "", "what apply will do with the removed files: quarantine, trash or hardlink (default: the library's setting, else quarantine)")
 	includeNear := fs.Bool("include-near", false, "add the look-alike groups, unapproved")
 	distance := fs.Int("distance", -1, "largest perceptual-hash distance of a look-alike (default: the job's setting)")
 	out := fs.String("out", "", "write the plan to this file instead of stdout")

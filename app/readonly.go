@@ -7,6 +7,7 @@ import "shoebox/store"
 // RUNNING or PENDING has no live owner (the shared lock we hold proves no
 // writer has the file), so it is interrupted.
 func (l *Library) present(j *store.Job) {
+	j.Kind = kindName(*j)
 	if !l.db.ReadOnly() || (j.Status != store.StateRunning && j.Status != store.StatePending) {
 		return
 	}

@@ -191,6 +191,7 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 // jobJSON is one job in `jobs --json`, with exactly the documented keys.
 type jobJSON struct {
 	ID              uint64          `json:"id"`
+	Kind            store.JobKind   `json:"kind"`
 	Roots           []string        `json:"roots"`
 	Status          store.JobState  `json:"status"`
 	ProgressCurrent int             `json:"progress_current"`
@@ -241,7 +242,7 @@ func writeJobs(stdout io.Writer, jobs []store.Job, asJSON bool) error {
 				settings = json.RawMessage("{}")
 			}
 			out = append(out, jobJSON{
-				ID: j.ID, Roots: j.Roots, Status: j.Status,
+				ID: j.ID, Kind: kindName(j), Roots: j.Roots, Status: j.Status,
 				ProgressCurrent: j.ProgressCurrent, ProgressTotal: j.ProgressTotal,
 				ErrorCount: j.ErrorCount, SkippedCount: j.SkippedCount,
 				CurrentFilename: j.CurrentFilename, ErrorMessage: j.ErrorMessage,
@@ -254,13 +255,13 @@ func writeJobs(stdout io.Writer, jobs []store.Job, asJSON bool) error {
 		return enc.Encode(out)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATUS\tFILES\tERRORS\tSKIPPED\tSTARTED\tFOLDERS")
+	fmt.Fprintln(tw, "ID\tKIND\tSTATUS\tFILES\tERRORS\tSKIPPED\tSTARTED\tFOLDERS")
 	for _, j := range jobs {
 		status := string(j.Status)
 		if j.Interrupted {
 			status += " (interrupted)"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%d/%d\t%d\t%d\t%s\t%s\n", j.ID, status, j.ProgressCurrent, j.ProgressTotal,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d/%d\t%d\t%d\t%s\t%s\n", j.ID, kindName(j), status, j.ProgressCurrent, j.ProgressTotal,
 			j.ErrorCount, j.SkippedCount, j.StartedAt.Local().Format("2006-01-02 15:04"), joinRoots(j.Roots))
 	}
 	return tw.Flush()

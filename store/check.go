@@ -82,7 +82,7 @@ func checkTx(tx *bolt.Tx, rep *CheckReport) error {
 	for err := range tx.Check() {
 		rep.problem("bbolt: %v", err)
 	}
-	for _, name := range allBuckets {
+	for _, name := range requiredBuckets {
 		if tx.Bucket(name) == nil {
 			rep.problem("the %s bucket is missing", name)
 			return nil

@@ -27,15 +27,22 @@ var ErrNewerSchema = errors.New("the library was written by a newer version of S
 var ErrNotFound = errors.New("not found")
 
 var (
-	bucketMeta   = []byte("meta")
-	bucketJobs   = []byte("jobs")   // jobKey(id) -> JSON Job
-	bucketFiles  = []byte("files")  // fileKey(job, root, rel) -> JSON FileRecord
-	bucketSHA    = []byte("sha256") // sha256(32) + fileKey -> nothing
-	bucketPHash  = []byte("phash")  // fileKey -> phash(8) dhash(8) width(4) height(4)
-	bucketPaths  = []byte("paths")  // absolute path -> fileKey of its latest analysis
-	keySchema    = []byte("schema_version")
-	allBuckets   = [][]byte{bucketMeta, bucketJobs, bucketFiles, bucketSHA, bucketPHash, bucketPaths}
-	defaultLockT = 2 * time.Second
+	bucketMeta  = []byte("meta")
+	bucketJobs  = []byte("jobs")   // jobKey(id) -> JSON Job
+	bucketFiles = []byte("files")  // fileKey(job, root, rel) -> JSON FileRecord
+	bucketSHA   = []byte("sha256") // sha256(32) + fileKey -> nothing
+	bucketPHash = []byte("phash")  // fileKey -> phash(8) dhash(8) width(4) height(4)
+	bucketPaths = []byte("paths")  // absolute path -> fileKey of its latest analysis
+	// bucketChanges is the change runs' journal: changeKey(job, seq) -> JSON
+	// ChangeItem. Libraries written before change runs lack it; it is created
+	// when they are next opened to write, and read as empty until then.
+	bucketChanges = []byte("changes")
+	keySchema     = []byte("schema_version")
+	keyPrefs      = []byte("change_preferences") // in meta: JSON, see ChangePreferences
+	// requiredBuckets are those every library has had since schema 1.
+	requiredBuckets = [][]byte{bucketMeta, bucketJobs, bucketFiles, bucketSHA, bucketPHash, bucketPaths}
+	allBuckets      = append(append([][]byte(nil), requiredBuckets...), bucketChanges)
+	defaultLockT    = 2 * time.Second
 )
 
 // Mode says whether a library is opened to change it or only to read it.
@@ -166,7 +173,7 @@ func verifyPages(path string) error {
 func (db *DB) init() error {
 	if db.mode == ReadOnly {
 		return db.view(func(tx *bolt.Tx) error {
-			for _, name := range allBuckets {
+			for _, name := range requiredBuckets {
 				if tx.Bucket(name) == nil {
 					return &DamagedError{Path: db.path, Detail: fmt.Sprintf("the %s bucket is missing", name)}
 				}

@@ -22,9 +22,13 @@ const (
 	StateCancelled JobState = "CANCELLED" // stopped for good; what was committed stays
 )
 
-// Job is one scan over one or more root folders.
+// Job is one run of the job engine: a scan over one or more root folders, or
+// a change run (Kind and Change say which; see changes.go).
 type Job struct {
-	ID     uint64   `json:"id"`
+	ID uint64 `json:"id"`
+	// Kind is what the job does: KindScan ("" in libraries written before
+	// change runs), KindDups or KindUndo.
+	Kind   JobKind  `json:"kind,omitempty"`
 	Roots  []string `json:"roots"`
 	Status JobState `json:"status"`
 	// Listed is true once every file of the roots has been stored as pending.
@@ -51,6 +55,8 @@ type Job struct {
 	AcceptedErrors    int `json:"accepted_errors,omitempty"`
 	// Settings is the engine's settings as JSON, as the job ran with them.
 	Settings json.RawMessage `json:"settings,omitempty"`
+	// Change describes a change run; nil for a scan.
+	Change *ChangeRun `json:"change,omitempty"`
 }
 
 // FileRecord is one file of one job, with its analysis once it has one.

@@ -133,7 +133,7 @@ func (d *fileDetail) show(r store.FileRecord) {
 // fileFacts is the detail panel's facts about one file.
 func fileFacts(r store.FileRecord) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s · %s", typeName(r.MIME, r.RelPath), humanBytes(r.Size))
+	fmt.Fprintf(&b, "%s · %s", typeName(r.MIME, r.RelPath), media.SizeText(r.Size))
 	if r.Width > 0 {
 		fmt.Fprintf(&b, " · %d × %d", r.Width, r.Height)
 	}

@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"shoebox/app"
+	"shoebox/media"
 	"shoebox/store"
 )
 
@@ -190,7 +191,7 @@ func dupSummary(d app.Duplicates) string {
 			}
 		}
 		parts = append(parts, fmt.Sprintf("%s of exact copies (%s; the extra copies take %s)",
-			plural(len(d.Exact), "group"), plural(files, "file"), humanBytes(spare)))
+			plural(len(d.Exact), "group"), plural(files, "file"), media.SizeText(spare)))
 	}
 	if len(d.Near) > 0 {
 		near := 0
@@ -276,7 +277,7 @@ func groupTitle(g store.DupGroup) (string, string) {
 			spare += f.Size
 		}
 		return fmt.Sprintf("Exact copies · %d files", len(g.Files)),
-			fmt.Sprintf("Identical bytes (SHA-256 %s…). Keeping one loses nothing and frees %s.", h, humanBytes(spare))
+			fmt.Sprintf("Identical bytes (SHA-256 %s…). Keeping one loses nothing and frees %s.", h, media.SizeText(spare))
 	}
 	t := fmt.Sprintf("Look-alikes · %d files", len(g.Files))
 	ev0 := fmt.Sprintf("Differ by up to %d of 64 bits. ", g.MaxDistance)
@@ -364,7 +365,7 @@ func dupCard(u *UI, f store.FileRecord, original bool, wanted func() bool) fyne.
 	if f.Width > 0 {
 		dims = fmt.Sprintf("%d × %d", f.Width, f.Height)
 	}
-	facts := caption(fmt.Sprintf("%s · %s\n%s", humanBytes(f.Size), dims, dateOrNone(f)))
+	facts := caption(fmt.Sprintf("%s · %s\n%s", media.SizeText(f.Size), dims, dateOrNone(f)))
 	var pic fyne.CanvasObject = img
 	if original {
 		pill := canvas.NewRectangle(theme.Color(theme.ColorNameSuccess))

@@ -52,20 +52,6 @@ func humanDuration(d time.Duration) string {
 	}
 }
 
-// humanBytes writes a size in B, KB, MB or GB.
-func humanBytes(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
-}
-
 // homeShort writes a folder with the home directory as "~", readably
 // (app.ReadablePath).
 func homeShort(path string) string {

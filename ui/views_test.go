@@ -329,7 +329,7 @@ func TestFormatting(t *testing.T) {
 		{thousands(-1000), "-1,000"}, {plural(1, "scan"), "1 scan"}, {plural(1200, "file"), "1,200 files"},
 		{humanDuration(45 * time.Second), "45 s"}, {humanDuration(156 * time.Second), "2 min 36 s"},
 		{humanDuration(2*time.Hour + 5*time.Minute), "2 h 5 min"},
-		{humanBytes(999), "999 B"}, {humanBytes(2_400_000), "2.4 MB"},
+		{media.SizeText(999), "999 B"}, {media.SizeText(2_400_000), "2.4 MB"},
 		{app.ElideMiddle("abcdefghij", 5), "ab…ij"}, {app.ElideMiddle("abc", 5), "abc"},
 		{rootsLabel([]string{"/a", "/b", "/c"}), "/a and 2 more"},
 		{typeName("image/jpeg", "x.jpg"), "JPEG"}, {typeName("video/quicktime", "x.mov"), "MOV"}, {typeName("", "x.heic"), "HEIC"}, {typeName("application/octet-stream", "a.jpg"), "JPG"},
