@@ -116,12 +116,16 @@ func (k *changeKind) do(ctx context.Context, it store.ChangeItem) (store.ChangeI
 	if err != nil || !ready {
 		return it, err
 	}
+	k.step("checked")
 	it.State, it.StartedAt = store.ChangeStarted, k.lib.opt.Now()
 	if err := k.lib.db.PutChange(&it); err != nil {
 		it.State, it.StartedAt = store.ChangePending, timeZero
 		return finish(it, store.ChangeError, "the library could not record the change first, so the file was left alone: "+err.Error()), nil
 	}
-	return op.act(it), nil
+	k.step("intent stored")
+	it = op.act(it)
+	k.step("done")
+	return it, nil
 }
 
 // changeOp is one of the operations a change run may do. check looks at the
@@ -164,6 +168,13 @@ func (k *changeKind) apply(_ store.ChangeItem, res store.ChangeItem) (store.Chan
 	return res, out
 }
 
+// step tells LibraryOptions.ChangeStep (crash tests) where a run is.
+func (k *changeKind) step(name string) {
+	if f := k.lib.opt.ChangeStep; f != nil {
+		f(name)
+	}
+}
+
 func (k *changeKind) commit(j *store.Job, done []store.ChangeItem) error {
 	if j.Change == nil {
 		j.Change = &store.ChangeRun{}
@@ -178,7 +189,10 @@ func (k *changeKind) commit(j *store.Job, done []store.ChangeItem) error {
 			also = append(also, &orig)
 		}
 	}
-	return k.lib.db.CommitChanges(j, done, also...)
+	k.step("commit")
+	err := k.lib.db.CommitChanges(j, done, also...)
+	k.step("committed")
+	return err
 }
 
 // resetFailed makes failed items pending again, for RetryFailed: only items

@@ -47,6 +47,7 @@ func (o hardlinkOp) act(it store.ChangeItem) store.ChangeItem {
 	if err := os.Link(it.Keep, it.Dest); err != nil {
 		return finish(it, store.ChangeError, "could not make the link; the copy was left as it was: "+describeFSError(err))
 	}
+	o.k.step("linked")
 	if id, err := safefs.IDOf(it.Dest); err != nil || id != keepID {
 		os.Remove(it.Dest)
 		return finish(it, store.ChangeError, "the link made is not the kept file; the copy was left as it was")
@@ -61,6 +62,7 @@ func (o hardlinkOp) act(it store.ChangeItem) store.ChangeItem {
 		os.Remove(it.Dest)
 		return finish(it, store.ChangeError, "could not put the link in its place; the copy was left as it was: "+describeFSError(err))
 	}
+	o.k.step("replaced")
 	_ = safefs.SyncDir(filepath.Dir(it.Path))
 	return linkDone(it, keepID)
 }
@@ -104,7 +106,7 @@ func linkDone(it store.ChangeItem, keepID safefs.FileID) store.ChangeItem {
 // a temporary file beside Path, flushed, checked, given the copy's mode and
 // mtime, and renamed over the link. Path must still be the kept file's link
 // (or be missing); anything else standing there is left alone.
-func restoreLink(it store.ChangeItem) store.ChangeItem {
+func (k *changeKind) restoreLink(it store.ChangeItem) store.ChangeItem {
 	keepID, err := safefs.IDOf(it.Keep)
 	if err != nil {
 		return finish(it, store.ChangeError, "the kept file, whose bytes it shares, cannot be read now: "+describeFSError(err))
@@ -125,6 +127,7 @@ func restoreLink(it store.ChangeItem) store.ChangeItem {
 		os.Remove(tmp)
 		return finish(it, store.ChangeError, "could not write its bytes back: "+describeFSError(err))
 	}
+	k.step("copied back")
 	if err := verify(tmp, it.SHA256); err != nil {
 		os.Remove(tmp)
 		return finish(it, store.ChangeError, err.Error())
@@ -135,6 +138,7 @@ func restoreLink(it store.ChangeItem) store.ChangeItem {
 		os.Remove(tmp)
 		return finish(it, store.ChangeError, "could not put it back: "+describeFSError(err))
 	}
+	k.step("put back")
 	_ = safefs.SyncDir(filepath.Dir(it.Path))
 	if err := verify(it.Path, it.SHA256); err != nil {
 		return finish(it, store.ChangeError, err.Error())

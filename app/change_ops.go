@@ -102,7 +102,7 @@ func look(path, dest string) where {
 // moveOut finishes moving the item's file from Path to Dest with move, from
 // wherever it got to, and verifies it. A crash inside a fallback rename can
 // leave both names on one file: the extra name at Path is dropped.
-func moveOut(it store.ChangeItem, move func() error) store.ChangeItem {
+func (k *changeKind) moveOut(it store.ChangeItem, move func() error) store.ChangeItem {
 	w := look(it.Path, it.Dest)
 	switch {
 	case w.same:
@@ -121,6 +121,7 @@ func moveOut(it store.ChangeItem, move func() error) store.ChangeItem {
 			}
 			return finish(it, store.ChangeError, "the move failed: "+moveError(err))
 		}
+		k.step("moved")
 		_ = safefs.SyncDir(filepath.Dir(it.Path))
 		_ = safefs.SyncDir(filepath.Dir(it.Dest))
 	case w.atDest:
@@ -169,7 +170,7 @@ func (o quarantineOp) check(ctx context.Context, it store.ChangeItem) (store.Cha
 }
 
 func (o quarantineOp) act(it store.ChangeItem) store.ChangeItem {
-	return moveOut(it, func() error { return safefs.RenameNoReplace(it.Path, it.Dest) })
+	return o.k.moveOut(it, func() error { return safefs.RenameNoReplace(it.Path, it.Dest) })
 }
 
 func (o quarantineOp) resume(it store.ChangeItem) store.ChangeItem { return o.act(it) }

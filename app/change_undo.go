@@ -24,9 +24,9 @@ func (o restoreOp) check(_ context.Context, it store.ChangeItem) (store.ChangeIt
 func (o restoreOp) act(it store.ChangeItem) store.ChangeItem {
 	switch it.Undoes {
 	case "hardlink":
-		return restoreLink(it)
+		return o.k.restoreLink(it)
 	case "quarantine", "trash":
-		return moveBack(it)
+		return o.k.moveBack(it)
 	}
 	return finish(it, store.ChangeError, fmt.Sprintf("cannot undo the operation %q", it.Undoes))
 }
@@ -35,7 +35,7 @@ func (o restoreOp) resume(it store.ChangeItem) store.ChangeItem { return o.act(i
 
 // moveBack moves a file from the quarantine or the trash back to its path,
 // from wherever an earlier attempt got to, and verifies it.
-func moveBack(it store.ChangeItem) store.ChangeItem {
+func (k *changeKind) moveBack(it store.ChangeItem) store.ChangeItem {
 	if it.Dest == "" {
 		return finish(it, store.ChangeError, "the run did not record where the file went")
 	}
@@ -59,6 +59,7 @@ func moveBack(it store.ChangeItem) store.ChangeItem {
 		if err := putBack(it); err != nil {
 			return finish(it, store.ChangeError, "could not put it back: "+moveError(err))
 		}
+		k.step("put back")
 		_ = safefs.SyncDir(filepath.Dir(it.Path))
 	case w.atPath:
 		// Never moved, or already put back: the bytes tell.

@@ -50,6 +50,11 @@ type LibraryOptions struct {
 	// WriteFault makes library writes fail (fault-injection tests); see
 	// store.Options.WriteFault. Default nil.
 	WriteFault func(n int64) error
+	// ChangeStep is called at each step of a change run's operations (the
+	// intent stored, the file moved, the result verified, a batch about to
+	// be committed...), named by step, so crash tests can kill the process
+	// at every one of them. Default nil.
+	ChangeStep func(step string)
 }
 
 // Library is an open Shoebox library and the jobs running on it.
