@@ -111,6 +111,9 @@ func (k *changeKind) restoreLink(it store.ChangeItem) store.ChangeItem {
 	if err != nil {
 		return finish(it, store.ChangeError, "the kept file, whose bytes it shares, cannot be read now: "+describeFSError(err))
 	}
+	if id, err := safefs.IDOf(it.Dest); err == nil && id == keepID {
+		os.Remove(it.Dest) // the temporary link of an apply that stopped before using it
+	}
 	id, err := safefs.IDOf(it.Path)
 	switch {
 	case err == nil && id != keepID:
