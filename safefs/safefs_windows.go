@@ -38,6 +38,8 @@ func RenameNoReplace(from, to string) error {
 
 // IDOf identifies the file at path by its volume serial number and file
 // index, without following a final symlink or junction.
+// The 64-bit index is unique on NTFS; ReFS has 128-bit IDs, of which this is
+// the low half.
 func IDOf(path string) (FileID, error) {
 	p, err := windows.UTF16PtrFromString(path)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -477,5 +478,44 @@ func TestRestoreOfAMissingFileChangesNothing(t *testing.T) {
 	assertGone(t, filepath.Dir(src))
 	if _, err := os.Stat(e.Info); err != nil {
 		t.Errorf("the trashinfo of a failed Restore was removed: %v", err)
+	}
+}
+
+// Many files with one name trashed at once each get their own name: the
+// O_EXCL reservation, not a look before, decides.
+func TestConcurrentPreparesReserveDistinctNames(t *testing.T) {
+	opt := homeOptions(t)
+	root := t.TempDir()
+	const n = 8
+	srcs := make([]string, n)
+	for i := range srcs {
+		srcs[i] = photo(t, filepath.Join(root, strconv.Itoa(i)), "IMG.jpg", strconv.Itoa(i))
+	}
+	entries := make([]Entry, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range srcs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			entries[i], errs[i] = Prepare(srcs[i], opt)
+		}()
+	}
+	wg.Wait()
+	seen := map[string]bool{}
+	for i, e := range entries {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if seen[e.File] {
+			t.Fatalf("two files reserved %s", e.File)
+		}
+		seen[e.File] = true
+		if err := Commit(e); err != nil {
+			t.Fatal(err)
+		}
+		if got := readFile(t, e.File); got != strconv.Itoa(i) {
+			t.Errorf("%s holds %q, want %q", e.File, got, strconv.Itoa(i))
+		}
 	}
 }

@@ -27,6 +27,10 @@ const (
 	fofAllowUndo      = 0x40
 	fofNoConfirmMkdir = 0x200
 	fofNoErrorUI      = 0x400
+	// fofWantNukeWarning asks before deleting for good a file the bin
+	// cannot take (too big for it): without it FOF_NOCONFIRMATION deletes
+	// such a file silently. Refusing the question aborts, and Commit fails.
+	fofWantNukeWarning = 0x4000
 )
 
 // shFileOpStruct is SHFILEOPSTRUCTW as laid out on 64-bit Windows (shellapi.h
@@ -101,7 +105,7 @@ func Commit(e Entry) error {
 	op := shFileOpStruct{
 		wFunc:  foDelete,
 		pFrom:  &from[0],
-		fFlags: fofAllowUndo | fofNoConfirmation | fofSilent | fofNoErrorUI | fofNoConfirmMkdir,
+		fFlags: fofAllowUndo | fofNoConfirmation | fofSilent | fofNoErrorUI | fofNoConfirmMkdir | fofWantNukeWarning,
 	}
 	r, _, _ := procSHFileOpertn.Call(uintptr(unsafe.Pointer(&op)))
 	if r != 0 {
