@@ -34,6 +34,9 @@ func TestDependenciesPointOneWay(t *testing.T) {
 		{"shoebox/store", decoders, "the store keeps records; it never decodes"},
 		{"shoebox/media", append([]string{"shoebox/"}, decoders...), "the plain types are the leaf"},
 		{"shoebox/near", decoders, "near-duplicate grouping works on hashes, not on files"},
+		{"shoebox/safefs", []string{"shoebox/"}, "safefs is a leaf: the standard library and golang.org/x/sys only"},
+		{"shoebox/trash", append([]string{"shoebox/app", "shoebox/store", "shoebox/ui", "fyne.io/"}, decoders...),
+			"the trash is a leaf beside safefs: the change-run engine calls it"},
 	} {
 		out, err := exec.Command("go", "list", "-deps", rule.pkg).CombinedOutput()
 		if err != nil {

@@ -1,0 +1,179 @@
+//go:build unix && !darwin
+
+package trash
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"unicode/utf8"
+
+	"shoebox/safefs"
+)
+
+// Prepare chooses the trash for path and reserves a name in it by creating
+// its .trashinfo file, touching nothing but the trash folder. path must
+// exist; a symlink is trashed as itself.
+func Prepare(path string, opt Options) (Entry, error) {
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return Entry{}, fmt.Errorf("find the trash for %s: %w", path, err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return Entry{}, fmt.Errorf("find the trash for %s: %w", path, err)
+	}
+	id, err := safefs.IDOf(abs)
+	if err != nil {
+		return Entry{}, fmt.Errorf("find the trash for %s: %w", path, err)
+	}
+	trashDir, infoPath, err := chooseTrash(abs, id.Dev, opt)
+	if err != nil {
+		return Entry{}, fmt.Errorf("find the trash for %s: %w", path, err)
+	}
+	for _, sub := range []string{"files", "info"} {
+		if err := ensureOwnedDir(filepath.Join(trashDir, sub), opt.UID); err != nil {
+			return Entry{}, fmt.Errorf("prepare the trash for %s: %w", path, err)
+		}
+	}
+	name, err := reserve(trashDir, filepath.Base(abs), formatInfo(infoPath, opt.Now()))
+	if err != nil {
+		return Entry{}, fmt.Errorf("reserve a name in %s for %s: %w", trashDir, path, err)
+	}
+	return Entry{
+		Original: abs,
+		File:     filepath.Join(trashDir, "files", name),
+		Info:     filepath.Join(trashDir, "info", name+".trashinfo"),
+		Trash:    trashDir,
+	}, nil
+}
+
+// chooseTrash returns the trash folder for abs (on device dev) and the Path
+// its .trashinfo records: the home trash with an absolute Path when abs is on
+// its volume, else the volume's own trash with a Path relative to $topdir.
+func chooseTrash(abs string, dev uint64, opt Options) (trashDir, infoPath string, err error) {
+	home := filepath.Join(opt.DataHome, "Trash")
+	homeDev, err := nearestDev(home)
+	if err != nil {
+		return "", "", err
+	}
+	if homeDev == dev {
+		if err := os.MkdirAll(home, 0o700); err != nil {
+			return "", "", err
+		}
+		return home, abs, nil
+	}
+	real, err := resolveParent(abs)
+	if err != nil {
+		return "", "", err
+	}
+	top, err := safefs.VolumeTop(real)
+	if err != nil {
+		return "", "", err
+	}
+	rel, err := filepath.Rel(top, real)
+	if err != nil {
+		return "", "", err
+	}
+	trashDir, err = topdirTrash(top, opt.UID)
+	if err != nil {
+		return "", "", err
+	}
+	return trashDir, rel, nil
+}
+
+// topdirTrash is the specification's trash on a volume other than home's:
+// $topdir/.Trash/$uid when $topdir/.Trash is a real folder with the sticky
+// bit (an administrator made it, and nobody can remove another's files), else
+// $topdir/.Trash-$uid, created if needed and refused unless it is a real
+// folder of ours.
+func topdirTrash(top string, uid int) (string, error) {
+	shared := filepath.Join(top, ".Trash")
+	if fi, err := os.Lstat(shared); err == nil && fi.IsDir() && fi.Mode()&fs.ModeSticky != 0 {
+		mine := filepath.Join(shared, strconv.Itoa(uid))
+		if ensureOwnedDir(mine, uid) == nil {
+			return mine, nil
+		}
+		// The specification: when $topdir/.Trash/$uid cannot be used, use
+		// $topdir/.Trash-$uid.
+	}
+	own := filepath.Join(top, ".Trash-"+strconv.Itoa(uid))
+	if err := ensureOwnedDir(own, uid); err != nil {
+		return "", errors.Join(ErrNoTrash, err)
+	}
+	return own, nil
+}
+
+// maxName is the longest name that still leaves room for ".trashinfo" within
+// the 255-byte name limit of common filesystems.
+const maxName = 255 - len(".trashinfo")
+
+// reserve creates info/NAME.trashinfo with O_EXCL for the first NAME, from
+// base then "stem.2.ext", "stem.3.ext"…, that is free in both files/ and
+// info/, writes content into it and makes it durable.
+func reserve(trashDir, base string, content []byte) (string, error) {
+	files, info := filepath.Join(trashDir, "files"), filepath.Join(trashDir, "info")
+	for n := 1; n <= 10000; n++ {
+		name := candidate(base, n)
+		if _, err := os.Lstat(filepath.Join(files, name)); err == nil {
+			continue
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return "", err
+		}
+		ip := filepath.Join(info, name+".trashinfo")
+		f, err := os.OpenFile(ip, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		if err := writeAndSync(f, content); err != nil {
+			_ = os.Remove(ip)
+			return "", fmt.Errorf("write %s: %w", ip, err)
+		}
+		if err := safefs.SyncDir(info); err != nil {
+			_ = os.Remove(ip)
+			return "", err
+		}
+		return name, nil
+	}
+	return "", fmt.Errorf("no free name for %s after 10000 tries", base)
+}
+
+func writeAndSync(f *os.File, content []byte) error {
+	_, err := f.Write(content)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// candidate is the n-th name tried for base: base itself, then
+// "stem.n.ext". A name too long to take ".trashinfo" has its stem shortened
+// at a character boundary.
+func candidate(base string, n int) string {
+	ext := filepath.Ext(base)
+	if ext == base { // ".hidden": the dot starts the name, it is no extension
+		ext = ""
+	}
+	stem := base[:len(base)-len(ext)]
+	suffix := ext
+	if n > 1 {
+		suffix = "." + strconv.Itoa(n) + ext
+	}
+	if len(stem)+len(suffix) > maxName {
+		cut := min(max(maxName-len(suffix), 1), len(stem))
+		for cut > 1 && cut < len(stem) && !utf8.RuneStart(stem[cut]) {
+			cut--
+		}
+		stem = stem[:cut]
+	}
+	return stem + suffix
+}
