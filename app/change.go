@@ -119,6 +119,7 @@ func (k *changeKind) do(ctx context.Context, it store.ChangeItem) (store.ChangeI
 	k.step("checked")
 	it.State, it.StartedAt = store.ChangeStarted, k.lib.opt.Now()
 	if err := k.lib.db.PutChange(&it); err != nil {
+		op.abandon(it)
 		it.State, it.StartedAt = store.ChangePending, timeZero
 		return finish(it, store.ChangeError, "the library could not record the change first, so the file was left alone: "+err.Error()), nil
 	}
@@ -138,6 +139,8 @@ type changeOp interface {
 	check(ctx context.Context, it store.ChangeItem) (store.ChangeItem, bool, error)
 	act(it store.ChangeItem) store.ChangeItem
 	resume(it store.ChangeItem) store.ChangeItem
+	// abandon drops what check reserved when the intent cannot be stored.
+	abandon(it store.ChangeItem)
 }
 
 // refused is the core's last word on an item, whatever made it: nothing

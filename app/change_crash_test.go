@@ -15,6 +15,7 @@ import (
 
 	"shoebox/internal/testproc"
 	"shoebox/store"
+	"shoebox/trash"
 )
 
 // crashOrder tells the child what to run and at which step to die.
@@ -23,6 +24,8 @@ type crashOrder struct {
 	Plan string `json:"plan,omitempty"` // apply this plan file
 	Undo uint64 `json:"undo,omitempty"` // or undo this run
 	At   int64  `json:"at"`             // SIGKILL itself at this ChangeStep (0: never)
+	// Trash is the base of the home trash (trash.Options.DataHome).
+	Trash string `json:"trash"`
 }
 
 // TestChangeRunCrashChild applies a plan or undoes a run in a child process
@@ -37,7 +40,7 @@ func TestChangeRunCrashChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	var steps atomic.Int64
-	lib, err := OpenLibraryWith(c.DB, LibraryOptions{ChangeStep: func(string) {
+	lib, err := OpenLibraryWith(c.DB, LibraryOptions{Trash: trash.Options{DataHome: c.Trash}, ChangeStep: func(string) {
 		if steps.Add(1) == c.At {
 			syscall.Kill(os.Getpid(), syscall.SIGKILL)
 			select {} // the signal is on its way: take no further step
@@ -82,8 +85,17 @@ func crashChild(t *testing.T, c crashOrder) (killed bool, steps int) {
 // crashFixture is a scanned folder and a plan file for it.
 type crashFixture struct {
 	db, dir, planFile string
+	trash             string // the home trash's base folder
 	plan              Plan
 	before            map[string]string
+}
+
+func (f crashFixture) order(at int64) crashOrder {
+	return crashOrder{DB: f.db, Plan: f.planFile, Trash: f.trash, At: at}
+}
+
+func (f crashFixture) options() LibraryOptions {
+	return LibraryOptions{Trash: trash.Options{DataHome: f.trash}}
 }
 
 func newCrashFixture(t *testing.T, action string) crashFixture {
@@ -92,7 +104,8 @@ func newCrashFixture(t *testing.T, action string) crashFixture {
 	lib := openChangeLibrary(t, db, LibraryOptions{})
 	p := planFor(t, lib, PlanOptions{Action: action})
 	lib.Close()
-	f := crashFixture{db: db, dir: dir, plan: p, planFile: filepath.Join(t.TempDir(), "plan.json"), before: snapshot(t, dir)}
+	f := crashFixture{db: db, dir: dir, plan: p, planFile: filepath.Join(t.TempDir(), "plan.json"), before: snapshot(t, dir),
+		trash: t.TempDir()}
 	var buf bytes.Buffer
 	if err := writePlan(p, "", &buf); err != nil {
 		t.Fatal(err)
@@ -108,7 +121,11 @@ func newCrashFixture(t *testing.T, action string) crashFixture {
 func (f crashFixture) nothingLost(t *testing.T, run uint64) {
 	t.Helper()
 	now := snapshot(t, f.dir)
+	inTrash := trashedFiles(t, f.trash)
 	for path, was := range f.before {
+		if inTrash[path] == was {
+			continue
+		}
 		if now[path] == was || contentOf(now[path]) == contentOf(was) {
 			continue // in place (a hard link shows the kept file's mtime)
 		}
@@ -149,20 +166,20 @@ func theRun(t *testing.T, lib *Library, kind store.JobKind) store.Job {
 // the quarantine; then resuming completes the run and undo restores every
 // path byte for byte, or undo straight away does.
 func TestChangeRunsSurviveKill9(t *testing.T) {
-	for _, action := range []string{"quarantine", "hardlink"} {
+	for _, action := range []string{"quarantine", "hardlink", "trash"} {
 		t.Run(action, func(t *testing.T) {
 			f := newCrashFixture(t, action)
-			_, steps := crashChild(t, crashOrder{DB: f.db, Plan: f.planFile})
+			_, steps := crashChild(t, f.order(0))
 			if steps < 10 {
 				t.Fatalf("only %d steps in a whole apply", steps)
 			}
 			for at := int64(1); at <= int64(steps); at++ {
 				f := newCrashFixture(t, action)
-				killed, _ := crashChild(t, crashOrder{DB: f.db, Plan: f.planFile, At: at})
+				killed, _ := crashChild(t, f.order(at))
 				if !killed {
 					continue // fewer steps this time (batches commit by timing)
 				}
-				lib := openChangeLibrary(t, f.db, LibraryOptions{})
+				lib := openChangeLibrary(t, f.db, f.options())
 				run := theRun(t, lib, store.KindDups)
 				f.nothingLost(t, run.ID)
 				if at%2 == 0 && run.Status != store.StateCompleted {
@@ -192,12 +209,12 @@ func TestChangeRunsSurviveKill9(t *testing.T) {
 // A kill -9 at every step of an undo leaves every file at its path or in
 // the quarantine; undo again finishes the interrupted undo run.
 func TestUndoSurvivesKill9(t *testing.T) {
-	for _, action := range []string{"quarantine", "hardlink"} {
+	for _, action := range []string{"quarantine", "hardlink", "trash"} {
 		t.Run(action, func(t *testing.T) {
 			steps := 0
 			for at := int64(1); steps == 0 || at <= int64(steps); at++ {
 				f := newCrashFixture(t, action)
-				lib := openChangeLibrary(t, f.db, LibraryOptions{})
+				lib := openChangeLibrary(t, f.db, f.options())
 				id, err := lib.ApplyPlan(f.plan)
 				if err != nil {
 					t.Fatal(err)
@@ -205,17 +222,17 @@ func TestUndoSurvivesKill9(t *testing.T) {
 				runToState(t, lib, id, store.StateCompleted)
 				lib.Close()
 				if steps == 0 {
-					_, steps = crashChild(t, crashOrder{DB: f.db, Undo: id})
+					_, steps = crashChild(t, crashOrder{DB: f.db, Undo: id, Trash: f.trash})
 					if steps < 8 {
 						t.Fatalf("only %d steps in a whole undo", steps)
 					}
 					at--
 					continue
 				}
-				if killed, _ := crashChild(t, crashOrder{DB: f.db, Undo: id, At: at}); !killed {
+				if killed, _ := crashChild(t, crashOrder{DB: f.db, Undo: id, At: at, Trash: f.trash}); !killed {
 					continue
 				}
-				lib = openChangeLibrary(t, f.db, LibraryOptions{})
+				lib = openChangeLibrary(t, f.db, f.options())
 				f.nothingLost(t, id)
 				if orig, _ := lib.Job(id); !orig.Change.Undone { // killed after the undo's last commit: done
 					undo, err := lib.Undo(id)
@@ -231,4 +248,27 @@ func TestUndoSurvivesKill9(t *testing.T) {
 			}
 		})
 	}
+}
+
+// trashedFiles reads the home trash under dataHome as a desktop would:
+// original path -> snapshot entry of the file in files/.
+func trashedFiles(t *testing.T, dataHome string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	infos, _ := filepath.Glob(filepath.Join(dataHome, "Trash", "info", "*.trashinfo"))
+	for _, info := range infos {
+		raw, err := os.ReadFile(info)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parsed, err := trash.ParseInfo(raw)
+		if err != nil {
+			t.Fatalf("%s: %v", info, err)
+		}
+		file := filepath.Join(dataHome, "Trash", "files", strings.TrimSuffix(filepath.Base(info), ".trashinfo"))
+		if snap := snapshot(t, filepath.Dir(file))[file]; snap != "" {
+			out[parsed.Path] = snap
+		}
+	}
+	return out
 }

@@ -91,6 +91,8 @@ func (o hardlinkOp) resume(it store.ChangeItem) store.ChangeItem {
 	return o.act(it)
 }
 
+func (hardlinkOp) abandon(store.ChangeItem) {}
+
 func linkDone(it store.ChangeItem, keepID safefs.FileID) store.ChangeItem {
 	if id, err := safefs.IDOf(it.Path); err != nil || id != keepID {
 		return finish(it, store.ChangeError, "the link in its place is not the kept file")

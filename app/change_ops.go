@@ -175,6 +175,8 @@ func (o quarantineOp) act(it store.ChangeItem) store.ChangeItem {
 
 func (o quarantineOp) resume(it store.ChangeItem) store.ChangeItem { return o.act(it) }
 
+func (quarantineOp) abandon(store.ChangeItem) {}
+
 // quarantinePath is where path goes in this run's quarantine: beside the
 // library when it is on the same volume, else .shoebox-quarantine at the
 // top of the file's volume (as the trash specification does with $topdir),

@@ -33,6 +33,8 @@ func (o restoreOp) act(it store.ChangeItem) store.ChangeItem {
 
 func (o restoreOp) resume(it store.ChangeItem) store.ChangeItem { return o.act(it) }
 
+func (restoreOp) abandon(store.ChangeItem) {}
+
 // moveBack moves a file from the quarantine or the trash back to its path,
 // from wherever an earlier attempt got to, and verifies it.
 func (k *changeKind) moveBack(it store.ChangeItem) store.ChangeItem {
@@ -69,8 +71,7 @@ func (k *changeKind) moveBack(it store.ChangeItem) store.ChangeItem {
 	if err := verify(it.Path, it.SHA256); err != nil {
 		return finish(it, store.ChangeError, err.Error())
 	}
+	dropTrashInfo(it)
 	it.DoneAt = time.Now()
 	return finish(it, store.ChangeDone, "")
 }
-
-func safefsRenameBack(it store.ChangeItem) error { return safefs.RenameNoReplace(it.Dest, it.Path) }

@@ -16,6 +16,7 @@ import (
 	"shoebox/media"
 	"shoebox/processing"
 	"shoebox/store"
+	"shoebox/trash"
 )
 
 // ErrLibraryLocked is wrapped by OpenLibrary when another process has the
@@ -55,6 +56,10 @@ type LibraryOptions struct {
 	// be committed...), named by step, so crash tests can kill the process
 	// at every one of them. Default nil.
 	ChangeStep func(step string)
+	// Trash says where the operating system's trash is (tests point it into
+	// a temporary folder). Default: the trash package's defaults, which
+	// follow $XDG_DATA_HOME as the specification says.
+	Trash trash.Options
 }
 
 // Library is an open Shoebox library and the jobs running on it.

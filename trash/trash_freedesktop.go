@@ -111,11 +111,21 @@ func topdirTrash(top string, uid int) (string, error) {
 // the 255-byte name limit of common filesystems.
 const maxName = 255 - len(".trashinfo")
 
-// reserve creates info/NAME.trashinfo with O_EXCL for the first NAME, from
-// base then "stem.2.ext", "stem.3.ext"…, that is free in both files/ and
-// info/, writes content into it and makes it durable.
+// reserve creates info/NAME.trashinfo for the first NAME, from base then
+// "stem.2.ext", "stem.3.ext"…, that is free in both files/ and info/, with
+// content in it, durably. The content is written and flushed under a
+// temporary name first (one a desktop never reads: it does not end in
+// .trashinfo) and then linked to NAME.trashinfo, which fails when the name
+// is taken: a process killed at any instant leaves either no info file or a
+// complete one, never an empty one. Where links are not supported (a trash
+// on a FAT stick) the file is created with O_EXCL and written in place.
 func reserve(trashDir, base string, content []byte) (string, error) {
 	files, info := filepath.Join(trashDir, "files"), filepath.Join(trashDir, "info")
+	tmp, err := writeTemp(info, content)
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(tmp)
 	for n := 1; n <= 10000; n++ {
 		name := candidate(base, n)
 		if _, err := os.Lstat(filepath.Join(files, name)); err == nil {
@@ -124,16 +134,18 @@ func reserve(trashDir, base string, content []byte) (string, error) {
 			return "", err
 		}
 		ip := filepath.Join(info, name+".trashinfo")
-		f, err := os.OpenFile(ip, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		err := os.Link(tmp, ip)
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}
 		if err != nil {
-			return "", err
+			err = createExcl(ip, content)
+			if errors.Is(err, fs.ErrExist) {
+				continue
+			}
 		}
-		if err := writeAndSync(f, content); err != nil {
-			_ = os.Remove(ip)
-			return "", fmt.Errorf("write %s: %w", ip, err)
+		if err != nil {
+			return "", err
 		}
 		if err := safefs.SyncDir(info); err != nil {
 			_ = os.Remove(ip)
@@ -142,6 +154,32 @@ func reserve(trashDir, base string, content []byte) (string, error) {
 		return name, nil
 	}
 	return "", fmt.Errorf("no free name for %s after 10000 tries", base)
+}
+
+// writeTemp writes content to a new temporary file in dir and flushes it.
+func writeTemp(dir string, content []byte) (string, error) {
+	f, err := os.CreateTemp(dir, ".shoebox-reserve-*.tmp")
+	if err != nil {
+		return "", err
+	}
+	if err := writeAndSync(f, content); err != nil {
+		_ = os.Remove(f.Name())
+		return "", fmt.Errorf("write %s: %w", f.Name(), err)
+	}
+	return f.Name(), nil
+}
+
+// createExcl creates path with O_EXCL and writes content into it.
+func createExcl(path string, content []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := writeAndSync(f, content); err != nil {
+		_ = os.Remove(path)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
 }
 
 func writeAndSync(f *os.File, content []byte) error {
