@@ -67,7 +67,9 @@ func TestCheckPlanRefusesUnsafeEdits(t *testing.T) {
 		}, CheckOptions{}},
 		{"a keeper in the trash", "trash", func(p *Plan) {
 			g := &p.Groups[groupKeeping(t, *p, filepath.Join(dir, "Pictures", "IMG_0001.jpg"))]
-			g.Keep, g.Remove = g.Remove[:1], append(g.Remove[1:], g.Keep...)
+			binned := filepath.Join(dir, ".Trash-1000", "a.jpg")
+			g.Files[binned] = g.Files[g.Keep[0]]
+			g.Keep, g.Remove = []string{binned}, append(g.Remove, g.Keep...)
 		}, CheckOptions{}},
 		{"a kept file removed under another name", "same file as a kept one", func(p *Plan) {
 			g := &p.Groups[groupKeeping(t, *p, filepath.Join(dir, "C-link.jpg"))]

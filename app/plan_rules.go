@@ -150,9 +150,7 @@ func copyName(path string) bool {
 // is on its way out or a by-product, never the copy to keep.
 func inNeverKeeperFolder(path string) bool {
 	for _, part := range strings.FieldsFunc(filepath.Dir(path), isSeparator) {
-		switch {
-		case strings.HasPrefix(part, ".Trash"), strings.EqualFold(part, "$RECYCLE.BIN"),
-			part == "@eaDir", part == ".thumbnails":
+		if isBinFolder(part) {
 			return true
 		}
 	}

@@ -2,11 +2,8 @@ package app
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -207,7 +204,7 @@ func verifyCopy(c store.FileRecord, mine fs.FileInfo, opt UniqueOptions) string 
 		return p + " is the same file (a hard link or another path to it), not a copy"
 	}
 	if opt.Rehash {
-		sum, err := hashFile(c.AbsPath())
+		sum, err := sha256File(context.Background(), c.AbsPath())
 		if err != nil {
 			return p + " cannot be read (" + describeFSError(err) + ")"
 		}
@@ -225,18 +222,4 @@ func summarise(why []string) string {
 		return strings.Join(why, "; ")
 	}
 	return fmt.Sprintf("%s; and %d more", strings.Join(why[:shown], "; "), len(why)-shown)
-}
-
-// hashFile is the hex SHA-256 of a file's bytes, read without changing it.
-func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

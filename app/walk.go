@@ -16,7 +16,8 @@ import (
 )
 
 // clutterNames are files and folders that operating systems, NAS boxes and
-// photo tools leave behind; they are never photos and are not listed.
+// photo tools leave behind; they are never photos and are not listed (nor
+// are trash and thumbnail folders: isBinFolder).
 var clutterNames = map[string]bool{
 	".DS_Store": true, "Thumbs.db": true, "ehthumbs.db": true, "desktop.ini": true, "Desktop.ini": true,
 	"@eaDir": true, ".thumbnails": true, ".Trashes": true, ".Spotlight-V100": true, ".fseventsd": true,
@@ -25,7 +26,22 @@ var clutterNames = map[string]bool{
 }
 
 func isClutter(name string) bool {
-	return clutterNames[name] || strings.HasPrefix(name, "._")
+	return clutterNames[name] || strings.HasPrefix(name, "._") || isBinFolder(name) ||
+		strings.HasPrefix(name, ".shoebox-link-") || strings.HasPrefix(name, ".shoebox-restore-")
+}
+
+// isBinFolder says whether a folder name is a trash, recycle bin, NAS
+// thumbnail folder or Shoebox's own quarantine. Files there are on their
+// way out or by-products: scans leave them out, and a plan never keeps one
+// (inNeverKeeperFolder).
+func isBinFolder(name string) bool {
+	switch {
+	case strings.HasPrefix(name, ".Trash"), // .Trash, .Trash-1000, .Trashes
+		strings.EqualFold(name, "$RECYCLE.BIN"), strings.EqualFold(name, "RECYCLER"),
+		name == "@eaDir", name == ".thumbnails", name == VolumeQuarantineName:
+		return true
+	}
+	return false
 }
 
 // walkOptions tune listFiles.
@@ -200,9 +216,11 @@ func (w *walker) file(rel string, info fs.FileInfo) {
 	w.out = append(w.out, rec)
 }
 
-// excluded says whether a real path is the library (or its lock or temp files).
+// excluded says whether a real path is the library (or its lock or temp
+// files), or the quarantine beside it.
 func (w *walker) excluded(real string) bool {
-	return w.exclude != "" && (real == w.exclude || strings.HasPrefix(real, w.exclude+"-"))
+	return w.exclude != "" && (real == w.exclude || strings.HasPrefix(real, w.exclude+"-") ||
+		real == QuarantineDir(w.exclude))
 }
 
 func (w *walker) failed(rel, msg string) {

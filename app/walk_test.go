@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -264,5 +265,29 @@ func TestLibraryInsideTheFolderIsNotListed(t *testing.T) {
 	code, out, _ = runCLI(t, "report", "--db", "lib.db", "--format", "csv")
 	if code != 0 || strings.Contains(out, "lib.db") {
 		t.Errorf("the library is listed through the linked folder (exit %d):\n%s", code, out)
+	}
+}
+
+// Trash and recycle-bin folders, NAS thumbnail folders, Shoebox's own
+// quarantines and its temporary files are left out of a scan: their files
+// are on their way out, and a scan of a home that holds the library must not
+// find the quarantined copies as new duplicates.
+func TestListingLeavesOutBinsAndQuarantines(t *testing.T) {
+	root := t.TempDir()
+	lib := filepath.Join(root, "shoebox", "library.db")
+	for _, rel := range []string{
+		"keep.jpg", ".Trash-1000/files/a.jpg", ".Trash/b.jpg", "$RECYCLE.BIN/S-1-5/c.jpg", "@eaDir/keep.jpg/SYNOFILE_THUMB_M.jpg",
+		".thumbnails/normal/d.png", ".shoebox-quarantine/run-3/e.jpg", "shoebox/quarantine/run-2/f.jpg",
+		"Pictures/.shoebox-link-4-1", "Pictures/g.jpg", "Pictures/quarantine/h.jpg",
+	} {
+		mustWrite(t, filepath.Join(root, filepath.FromSlash(rel)), "x")
+	}
+	recs, err := listFiles(context.Background(), []string{root}, walkOptions{exclude: lib})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Pictures/g.jpg=pending", "Pictures/quarantine/h.jpg=pending", "keep.jpg=pending"}
+	if got := listed(recs); !reflect.DeepEqual(got, want) {
+		t.Fatalf("listed %v, want %v", got, want)
 	}
 }
