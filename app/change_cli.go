@@ -111,8 +111,8 @@ func cmdRuns(args []string, stdout, stderr io.Writer) error {
 		for _, r := range runs {
 			out = append(out, runJSON{ID: r.ID, Kind: r.Kind, Status: r.Status,
 				StartedAt: rfc3339OrEmpty(r.StartedAt), CompletedAt: rfc3339OrEmpty(r.CompletedAt),
-				Items: r.Items, Done: r.Done, Errors: r.Errors, Skipped: r.Skipped, Bytes: r.Bytes,
-				Undoable: r.Undoable, Undone: r.Undone, Action: r.Action, UndoOf: r.UndoOf})
+				Items: r.Items, Done: r.Done, Errors: r.Errors, Bytes: r.Bytes,
+				Undoable: r.Undoable, Undone: r.Undone})
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -142,8 +142,8 @@ func cmdRuns(args []string, stdout, stderr io.Writer) error {
 	return damaged
 }
 
-// runJSON is one line of `shoebox runs --json`; the first eleven keys are
-// the contract of issue 11.
+// runJSON is one element of `shoebox runs --json`: exactly the keys its
+// contract names (the table shows the action and the skipped files too).
 type runJSON struct {
 	ID          uint64         `json:"id"`
 	Kind        store.JobKind  `json:"kind"`
@@ -156,9 +156,6 @@ type runJSON struct {
 	Bytes       int64          `json:"bytes"`
 	Undoable    bool           `json:"undoable"`
 	Undone      bool           `json:"undone"`
-	Skipped     int            `json:"skipped"`
-	Action      string         `json:"action"`
-	UndoOf      uint64         `json:"undo_of,omitempty"`
 }
 
 // changeSummary tells how a change run ended, for the CLI's last line.
