@@ -5,6 +5,7 @@
 #   - djpeg -scale 1/8 over the JPEGs, 2 processes (libjpeg-turbo's reduced decode)
 #   - cp -r of the folder (the ceiling for jobs that copy photos)
 #   - Shoebox: a full scan, then a rescan of the unchanged folder
+#   - plan, apply and undo on a copy of the folder, for each action (scripts/bench-apply.sh)
 #   - per-stage timings of the analysis (scripts/stagebench)
 #   - duplicate precision/recall and timestamp accuracy against the ground truth, when shared/bench is there
 # Environment: CORPUS (folder to use), N (files to generate, default 200), OUT (default bench-out).
@@ -111,5 +112,8 @@ PY
   echo "Timestamps against the ground truth:"
   python3 scripts/score_timestamps.py "$CORPUS/ground-truth.json" "$OUT/report.jsonl" || true
 fi
+echo
+echo "Acting on the duplicates of a copy of the folder (dry run against apply, undo checked):"
+bash scripts/bench-apply.sh "$OUT/shoebox" "$CORPUS" "$OUT"
 echo
 echo "bench: report in $OUT/report.jsonl, groups in $OUT/dups.json"
