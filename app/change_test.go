@@ -490,3 +490,43 @@ func TestUndoNeverOverwrites(t *testing.T) {
 		t.Errorf("the moved file left the quarantine: %v", err)
 	}
 }
+
+// A library recovered by `shoebox recover` keeps the change runs' journal
+// and the protected folders: a run applied before the damage can still be
+// undone from the new library.
+func TestRecoveredLibraryCanStillUndo(t *testing.T) {
+	db, dir := changeFolder(t)
+	before := snapshot(t, dir)
+	lib := openChangeLibrary(t, db, LibraryOptions{})
+	protect := filepath.Join(dir, "Pictures")
+	if err := lib.SetChangePreferences(ChangePreferences{Protect: []string{protect}}); err != nil {
+		t.Fatal(err)
+	}
+	id, err := lib.ApplyPlan(planFor(t, lib, PlanOptions{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runToState(t, lib, id, store.StateCompleted)
+	lib.Close()
+	out := filepath.Join(t.TempDir(), "recovered.db")
+	rep, err := store.Recover(db, out)
+	if err != nil || rep.Changes != 4 || len(rep.MissingByJob) != 0 {
+		t.Fatalf("recover: %+v, %v", rep, err)
+	}
+	rlib := openChangeLibrary(t, out, LibraryOptions{})
+	if p, _ := rlib.ChangePreferences(); len(p.Protect) != 1 || p.Protect[0] != protect {
+		t.Errorf("protected folders after recovery: %v", p.Protect)
+	}
+	runs := mustRuns(t, rlib)
+	if len(runs) != 1 || runs[0].Done != 4 || !runs[0].Undoable {
+		t.Fatalf("runs after recovery: %+v", runs)
+	}
+	undo, err := rlib.Undo(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runToState(t, rlib, undo, store.StateCompleted)
+	if got := snapshot(t, dir); !equalSnapshots(got, before) {
+		t.Fatalf("after undo from the recovered library: %v", diffSnapshots(before, got))
+	}
+}

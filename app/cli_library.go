@@ -169,12 +169,16 @@ func RestoreBackup(libraryPath, which, out string) (string, error) {
 // describeRecovery says what was saved and what was lost.
 func describeRecovery(src string, rep *store.RecoverReport) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Recovered %s into %s: %d jobs and %d files saved.\n", src, rep.Out, rep.Jobs, rep.Files)
-	if rep.ProblemCount == 0 && rep.LostFiles == 0 && rep.LostJobs == 0 {
+	fmt.Fprintf(&b, "Recovered %s into %s: %d jobs and %d files saved", src, rep.Out, rep.Jobs, rep.Files)
+	if rep.Changes > 0 {
+		fmt.Fprintf(&b, ", and %d entries of the change runs' journal (undo works from them)", rep.Changes)
+	}
+	b.WriteString(".\n")
+	if rep.ProblemCount == 0 && rep.LostFiles == 0 && rep.LostJobs == 0 && rep.LostChanges == 0 {
 		b.WriteString("Nothing was lost.\n")
 		return b.String()
 	}
-	fmt.Fprintf(&b, "Lost: %d file records and %d job records that could not be decoded", rep.LostFiles, rep.LostJobs)
+	fmt.Fprintf(&b, "Lost: %d file records, %d job records and %d journal entries that could not be decoded", rep.LostFiles, rep.LostJobs, rep.LostChanges)
 	if rep.ProblemCount > 0 {
 		fmt.Fprintf(&b, ", and whatever the damaged parts of the file held (%s)", count(rep.ProblemCount, "problem"))
 	}

@@ -18,6 +18,8 @@ type RecoverReport struct {
 	Jobs, Files   int            // records copied
 	LostJobs      int            // job records that could not be read
 	LostFiles     int            // file records that could not be read
+	Changes       int            // change-run journal items copied (undo needs them)
+	LostChanges   int            // journal items that could not be read
 	Problems      []string       // damage met in the file, in words
 	ProblemCount  int            // all of it (a damaged page may hold many records)
 	MissingByJob  map[uint64]int // files a job lists that were not saved
@@ -54,6 +56,7 @@ func Recover(src, out string) (*RecoverReport, error) {
 	wr := &recoverWriter{dst: dst, rep: rep}
 	jobs := map[uint64]Job{}
 	seen := map[string]bool{}
+	rc := recoveredChanges{items: map[string]ChangeItem{}}
 	problems, n, werr := walkFile(src, func(bucket, k, v []byte) {
 		switch string(bucket) {
 		case string(bucketFiles):
@@ -71,6 +74,12 @@ func Recover(src, out string) (*RecoverReport, error) {
 				return
 			}
 			jobs[j.ID] = j
+		case string(bucketChanges):
+			rc.add(k, v, false)
+		case string(bucketMeta):
+			if string(k) == string(keyPrefs) {
+				rc.prefs = append([]byte(nil), v...)
+			}
 		}
 	})
 	wr.flush()
@@ -78,9 +87,14 @@ func Recover(src, out string) (*RecoverReport, error) {
 		// The tree is damaged: records on pages cut off from it are still
 		// in the file.
 		rep.Salvaged = salvage(src, seen, jobs, wr.add)
+		rep.Salvaged += rc.salvage(src)
 		wr.flush()
 	}
 	writeErr := wr.err
+	if werr == nil && writeErr == nil {
+		writeErr = rc.write(dst)
+		rep.Changes, rep.LostChanges = len(rc.items), rc.lost
+	}
 	if werr == nil && writeErr == nil {
 		rebuildLostJobs(jobs, rep, dst)
 		writeErr = writeRecoveredJobs(dst, jobs, rep)
@@ -158,12 +172,17 @@ func writeRecoveredJobs(dst *DB, byID map[uint64]Job, rep *RecoverReport) error 
 			maxID = max(maxID, j.ID)
 			rep.Jobs++
 			rep.SavedJobIDs = append(rep.SavedJobIDs, j.ID)
-			if miss := j.ProgressTotal - rep.JobsWithFiles[j.ID]; j.Listed && miss > 0 {
+			// The job's counts say what the new library holds, so that the
+			// job and its files (or a change run's items) agree: a lost
+			// file is not counted as done.
+			c, saved := counts[i], rep.JobsWithFiles[j.ID]
+			if j.Change != nil {
+				c = changeCounts(tx, j.ID)
+				saved = c.Total
+			}
+			if miss := j.ProgressTotal - saved; j.Listed && miss > 0 {
 				rep.MissingByJob[j.ID] = miss
 			}
-			// The job's counts say what the new library holds, so that the
-			// job and its files agree (a lost file is not counted as done).
-			c := counts[i]
 			j.ProgressTotal, j.ProgressCurrent = c.Total, c.Total-c.Pending
 			j.ErrorCount, j.SkippedCount, j.ReusedCount = c.Error, c.Skipped, c.Reused
 			j.AcceptedProcessed, j.AcceptedErrors = min(j.AcceptedProcessed, j.ProgressCurrent), min(j.AcceptedErrors, j.ErrorCount)
