@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -528,5 +529,60 @@ func TestRecoveredLibraryCanStillUndo(t *testing.T) {
 	runToState(t, rlib, undo, store.StateCompleted)
 	if got := snapshot(t, dir); !equalSnapshots(got, before) {
 		t.Fatalf("after undo from the recovered library: %v", diffSnapshots(before, got))
+	}
+}
+
+// A change run pauses and resumes, and is cancelled, like a scan: a paused
+// run resumes to every file once; a cancelled one keeps what it did, which
+// undo puts back.
+func TestChangeRunPauseResumeCancel(t *testing.T) {
+	for _, stop := range []string{"pause", "cancel"} {
+		t.Run(stop, func(t *testing.T) {
+			db, dir := changeFolder(t)
+			before := snapshot(t, dir)
+			var lib *Library
+			var steps atomic.Int32
+			lib = openChangeLibrary(t, db, LibraryOptions{ChangeStep: func(step string) {
+				if step != "done" || steps.Add(1) != 2 {
+					return
+				}
+				runs, _ := lib.Runs() // on a worker: no t.Fatal here
+				for _, r := range runs {
+					if r.Status == store.StateRunning && stop == "pause" {
+						lib.Pause(r.ID)
+					} else if r.Status == store.StateRunning {
+						lib.Cancel(r.ID)
+					}
+				}
+			}})
+			plan := planFor(t, lib, PlanOptions{})
+			runID, err := lib.ApplyPlan(plan)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]store.JobState{"pause": store.StatePaused, "cancel": store.StateCancelled}[stop]
+			j := runToState(t, lib, runID, want)
+			if j.ProgressCurrent < 1 || j.ProgressCurrent >= plan.RemoveCount {
+				t.Fatalf("%s after %d of %d items", stop, j.ProgressCurrent, plan.RemoveCount)
+			}
+			if stop == "pause" {
+				if err := lib.Resume(runID); err != nil {
+					t.Fatal(err)
+				}
+				j = runToState(t, lib, runID, store.StateCompleted)
+				if j.ProgressCurrent != plan.RemoveCount || j.ErrorCount+j.SkippedCount != 0 {
+					n, reasons := itemsByState(t, lib, runID)
+					t.Fatalf("resumed: %d of %d: %v %v", j.ProgressCurrent, plan.RemoveCount, n, reasons)
+				}
+			}
+			undo, err := lib.Undo(runID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			runToState(t, lib, undo, store.StateCompleted)
+			if got := snapshot(t, dir); !equalSnapshots(got, before) {
+				t.Fatalf("after undo: %v", diffSnapshots(before, got))
+			}
+		})
 	}
 }
