@@ -182,6 +182,9 @@ func TestApplyQuarantineThenUndo(t *testing.T) {
 	if got := snapshot(t, dir); !equalSnapshots(got, before) {
 		t.Fatalf("after undo the folder differs from before: %v", diffSnapshots(before, got))
 	}
+	if left, err := os.ReadDir(QuarantineDir(db)); err != nil || len(left) != 0 {
+		t.Errorf("undo left %d entries in the quarantine (%v)", len(left), err)
+	}
 	orig, _ := lib.Job(id)
 	if !orig.Change.Undone || orig.Change.UndoneBy != undo {
 		t.Errorf("the run undone is not marked so: %+v", orig.Change)

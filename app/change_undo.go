@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"shoebox/safefs"
@@ -72,6 +73,30 @@ func (k *changeKind) moveBack(it store.ChangeItem) store.ChangeItem {
 		return finish(it, store.ChangeError, err.Error())
 	}
 	dropTrashInfo(it)
+	if it.Undoes == "quarantine" {
+		removeEmptyParents(it.Dest)
+	}
 	it.DoneAt = time.Now()
 	return finish(it, store.ChangeDone, "")
+}
+
+// removeEmptyParents removes the folders a quarantined file was in, up to
+// and including its run's folder, as long as they are empty: undo leaves no
+// empty tree behind. os.Remove never removes a folder that holds anything.
+func removeEmptyParents(dest string) {
+	sep := string(filepath.Separator)
+	i := strings.LastIndex(dest, sep+"run-")
+	if i < 0 {
+		return
+	}
+	j := strings.Index(dest[i+1:], sep)
+	if j < 0 {
+		return
+	}
+	runDir := dest[:i+1+j]
+	for dir := filepath.Dir(dest); len(dir) >= len(runDir); dir = filepath.Dir(dir) {
+		if os.Remove(dir) != nil {
+			return
+		}
+	}
 }
