@@ -589,3 +589,37 @@ func TestChangeRunPauseResumeCancel(t *testing.T) {
 		})
 	}
 }
+
+// After a run, the duplicate groups no longer show the copies it moved (the
+// library still holds their scan records); after undo they show again.
+func TestDuplicatesLeaveOutWhatARunMoved(t *testing.T) {
+	db, _ := changeFolder(t)
+	lib := openChangeLibrary(t, db, LibraryOptions{})
+	scan, _ := lib.LatestJob()
+	count := func() (groups, files int) {
+		d, err := lib.Duplicates(scan.ID, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range d.Exact {
+			groups++
+			files += len(g.Files)
+		}
+		return
+	}
+	g0, f0 := count()
+	plan := planFor(t, lib, PlanOptions{})
+	id, err := lib.ApplyPlan(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runToState(t, lib, id, store.StateCompleted)
+	if g, f := count(); g != 1 || f != 2 { // only the tie is left
+		t.Fatalf("after the run: %d groups of %d files; before %d of %d", g, f, g0, f0)
+	}
+	undo, _ := lib.Undo(id)
+	runToState(t, lib, undo, store.StateCompleted)
+	if g, f := count(); g != g0 || f != f0 {
+		t.Fatalf("after undo: %d groups of %d files, want %d of %d", g, f, g0, f0)
+	}
+}

@@ -42,7 +42,59 @@ func (l *Library) Duplicates(jobID uint64, distance int) (Duplicates, error) {
 	if damaged == nil {
 		damaged = err
 	}
+	moved, merr := l.movedAway()
+	if merr != nil {
+		return out, merr
+	}
+	out.Exact, out.Near = withoutMoved(out.Exact, moved), withoutMoved(out.Near, moved)
 	return out, damaged
+}
+
+// movedAway is the paths whose copies change runs acted on and that were
+// not put back: the groups no longer show them, until a rescan.
+func (l *Library) movedAway() (map[string]bool, error) {
+	runs, err := l.Runs()
+	if err != nil && !errors.Is(err, store.ErrDamaged) {
+		return nil, err
+	}
+	moved := map[string]bool{}
+	for _, r := range runs {
+		if r.Kind != store.KindDups || r.Undone || r.Done == 0 {
+			continue
+		}
+		items, err := l.db.Changes(r.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			if it.State == store.ChangeDone {
+				moved[it.Path] = true
+			}
+		}
+	}
+	return moved, nil
+}
+
+// withoutMoved drops the moved files from groups, and the groups left with
+// fewer than two files.
+func withoutMoved(groups []store.DupGroup, moved map[string]bool) []store.DupGroup {
+	if len(moved) == 0 {
+		return groups
+	}
+	out := groups[:0]
+	for _, g := range groups {
+		files := g.Files[:0:0]
+		for _, f := range g.Files {
+			if !moved[f.AbsPath()] {
+				files = append(files, f)
+			}
+		}
+		if len(files) >= 2 {
+			g.Files = files
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // nearDistance is the near package's MaxDistance for a distance a person
