@@ -262,9 +262,20 @@ func writeJobs(stdout io.Writer, jobs []store.Job, asJSON bool) error {
 			status += " (interrupted)"
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%d/%d\t%d\t%d\t%s\t%s\n", j.ID, kindName(j), status, j.ProgressCurrent, j.ProgressTotal,
-			j.ErrorCount, j.SkippedCount, j.StartedAt.Local().Format("2006-01-02 15:04"), joinRoots(j.Roots))
+			j.ErrorCount, j.SkippedCount, j.StartedAt.Local().Format("2006-01-02 15:04"), jobWhat(j))
 	}
 	return tw.Flush()
+}
+
+// jobWhat is the last column of `jobs`: a scan's folders, what a change run does.
+func jobWhat(j store.Job) string {
+	if j.Change == nil {
+		return joinRoots(j.Roots)
+	}
+	if j.Change.UndoOf != 0 {
+		return fmt.Sprintf("undo of run %d (see `shoebox runs`)", j.Change.UndoOf)
+	}
+	return fmt.Sprintf("%s of duplicate copies (see `shoebox runs`)", j.Change.Action)
 }
 
 func joinRoots(roots []string) string {
