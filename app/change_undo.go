@@ -39,6 +39,9 @@ func (restoreOp) abandon(store.ChangeItem) {}
 // moveBack moves a file from the quarantine or the trash back to its path,
 // from wherever an earlier attempt got to, and verifies it.
 func (k *changeKind) moveBack(it store.ChangeItem) store.ChangeItem {
+	if it.Dest == "" && it.Undoes == "trash" {
+		return k.restoreFromBin(it)
+	}
 	if it.Dest == "" {
 		return finish(it, store.ChangeError, "the run did not record where the file went")
 	}
@@ -99,4 +102,20 @@ func removeEmptyParents(dest string) {
 			return
 		}
 	}
+}
+
+// restoreFromBin undoes a move to the Windows Recycle Bin, where the shell
+// chose the name: the trash package finds the file by its original path.
+func (k *changeKind) restoreFromBin(it store.ChangeItem) store.ChangeItem {
+	if _, err := os.Lstat(it.Path); err != nil {
+		if err := putBack(it); err != nil {
+			return finish(it, store.ChangeError, "could not take it out of the Recycle Bin: "+moveError(err))
+		}
+		k.step("put back")
+	}
+	if err := verify(it.Path, it.SHA256); err != nil {
+		return finish(it, store.ChangeError, err.Error())
+	}
+	it.DoneAt = time.Now()
+	return finish(it, store.ChangeDone, "")
 }
