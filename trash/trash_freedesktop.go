@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"shoebox/safefs"
@@ -136,6 +137,9 @@ func reserve(trashDir, base string, content []byte) (string, error) {
 		ip := filepath.Join(info, name+".trashinfo")
 		err := os.Link(tmp, ip)
 		if errors.Is(err, fs.ErrExist) {
+			if ownStaleReservation(ip, content) {
+				return name, nil // ours, from a process killed before it journaled it
+			}
 			continue
 		}
 		if err != nil {
@@ -154,6 +158,30 @@ func reserve(trashDir, base string, content []byte) (string, error) {
 		return name, nil
 	}
 	return "", fmt.Errorf("no free name for %s after 10000 tries", base)
+}
+
+// ownStaleReservation says whether the info file at ip reserves the same
+// original path as content and its file never went into the trash: a
+// reservation a killed process made and never used. Reusing it keeps the
+// trash free of info files that name no file.
+func ownStaleReservation(ip string, content []byte) bool {
+	old, err := os.ReadFile(ip)
+	if err != nil || pathLine(old) == "" || pathLine(old) != pathLine(content) {
+		return false
+	}
+	name := strings.TrimSuffix(filepath.Base(ip), ".trashinfo")
+	_, err = os.Lstat(filepath.Join(filepath.Dir(filepath.Dir(ip)), "files", name))
+	return errors.Is(err, fs.ErrNotExist)
+}
+
+// pathLine is the Path= line of a .trashinfo's content.
+func pathLine(content []byte) string {
+	for _, line := range strings.Split(string(content), "\n") {
+		if strings.HasPrefix(line, "Path=") {
+			return line
+		}
+	}
+	return ""
 }
 
 // writeTemp writes content to a new temporary file in dir and flushes it.

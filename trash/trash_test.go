@@ -519,3 +519,38 @@ func TestConcurrentPreparesReserveDistinctNames(t *testing.T) {
 		}
 	}
 }
+
+// A reservation whose file never went in (its process was killed before it
+// could journal it) is reused by the next Prepare of the same path, so the
+// trash never keeps an info file that names no file; a reservation of
+// another path, or one whose file is in, is never reused.
+func TestPrepareReusesItsOwnStaleReservation(t *testing.T) {
+	opt := homeOptions(t)
+	dir := t.TempDir()
+	p := photo(t, dir, "IMG.jpg", "one")
+	first, err := Prepare(p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Prepare(p, opt)
+	if err != nil || again != first {
+		t.Fatalf("second Prepare: %+v, %v; want the stale reservation %+v", again, err, first)
+	}
+	other := photo(t, filepath.Join(dir, "other"), "IMG.jpg", "two")
+	o, err := Prepare(other, opt)
+	if err != nil || o.File == first.File {
+		t.Fatalf("another path took the reservation: %+v, %v", o, err)
+	}
+	if err := Commit(first); err != nil {
+		t.Fatal(err)
+	}
+	p2 := photo(t, dir, "IMG.jpg", "a new file at the same path")
+	next, err := Prepare(p2, opt)
+	if err != nil || next.File == first.File || next.File == o.File {
+		t.Fatalf("a used reservation was reused: %+v, %v", next, err)
+	}
+	infos, _ := filepath.Glob(filepath.Join(first.Trash, "info", "*.trashinfo"))
+	if len(infos) != 3 {
+		t.Fatalf("%d info files, want 3 (first, other, next): %v", len(infos), infos)
+	}
+}
