@@ -1,0 +1,171 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+
+	"shoebox/app"
+	"shoebox/media"
+	"shoebox/store"
+)
+
+// actFixture is a scan with an exact group of three (a keeper chosen by a
+// rule), a look-alike group of two and an exact group whose rules tied.
+func actFixture(t *testing.T) (*fakeEngine, *UI) {
+	t.Helper()
+	f := newFake()
+	r := func(p string, size int64) store.FileRecord {
+		x := rec(p, media.ConfidenceHigh, media.StatusDone, "2019-07-04T15:30:12")
+		x.Size = size
+		return x
+	}
+	a, b, c := r("a.jpg", 1000), r("b.jpg", 1000), r("c.jpg", 1000)
+	n1, n2 := r("n1.jpg", 5000), r("n2.png", 7000)
+	t1, t2 := r("t1.jpg", 300), r("t2.jpg", 300)
+	f.dups = app.Duplicates{
+		Exact: []store.DupGroup{{SHA256: "aa", Files: []store.FileRecord{a, b, c}}, {SHA256: "bb", Files: []store.FileRecord{t1, t2}}},
+		Near:  []store.DupGroup{{MaxDistance: 3, Files: []store.FileRecord{n1, n2}}},
+	}
+	files := func(rs ...store.FileRecord) map[string]app.PlanFile {
+		m := map[string]app.PlanFile{}
+		for _, x := range rs {
+			m[x.AbsPath()] = app.PlanFile{Size: x.Size}
+		}
+		return m
+	}
+	f.ch.plan = app.Plan{Action: "quarantine", Job: 1, Groups: []app.PlanGroup{
+		{Kind: "exact", Keep: []string{"/photos/a.jpg"}, Remove: []string{"/photos/b.jpg", "/photos/c.jpg"},
+			Rule: "original-format", Files: files(a, b, c)},
+		{Kind: "exact", Keep: []string{"/photos/t1.jpg", "/photos/t2.jpg"}, Remove: []string{}, Tie: true, Files: files(t1, t2)},
+		{Kind: "near", Keep: []string{"/photos/n2.png"}, Remove: []string{"/photos/n1.jpg"}, Rule: "pixels",
+			Approved: new(bool), Files: files(n1, n2)},
+	}}
+	f.ch.plan.Recount()
+	u := newTestUI(t, f)
+	u.startJob([]string{t.TempDir()})
+	f.emit(app.Progress{JobID: 1, State: store.StateCompleted, Current: 7, Total: 7})
+	u.flush()
+	u.tabs.SelectIndex(tabDuplicates)
+	return f, u
+}
+
+// rowFor shows the group that holds path, as the list would.
+func rowFor(t *testing.T, u *UI, path string) *groupRow {
+	t.Helper()
+	for _, g := range u.dups.groups {
+		for _, x := range g.Files {
+			if x.AbsPath() == path {
+				r := newGroupRow()
+				r.set(u.dups, g)
+				return r
+			}
+		}
+	}
+	t.Fatalf("no group holds %s", path)
+	return nil
+}
+
+func TestDuplicatesPreselectTheKeeperWithItsRule(t *testing.T) {
+	f, u := actFixture(t)
+	if len(f.ch.planOpts) != 1 || !f.ch.planOpts[0].IncludeNear {
+		t.Fatalf("plan asked with %+v, want look-alikes included", f.ch.planOpts)
+	}
+	r := rowFor(t, u, "/photos/a.jpg")
+	if text := joined(r.box); !strings.Contains(text, "Kept: original camera format") || !strings.Contains(text, "★ Keeper") {
+		t.Errorf("exact group does not say why it keeps a.jpg:\n%s", text)
+	}
+	want := map[string]string{"/photos/a.jpg": choiceKeep, "/photos/b.jpg": choiceRemove, "/photos/c.jpg": choiceRemove}
+	for p, w := range want {
+		if got := r.choices[p].Selected; got != w {
+			t.Errorf("%s preselected %q, want %q", p, got, w)
+		}
+	}
+	if !r.choices["/photos/a.jpg"].Disabled() || r.choices["/photos/b.jpg"].Disabled() {
+		t.Error("only the last kept file's choice is disabled")
+	}
+	tie := rowFor(t, u, "/photos/t1.jpg")
+	if text := joined(tie.box); !strings.Contains(text, "Tie: choose one") {
+		t.Errorf("tie group:\n%s", text)
+	}
+	for p, c := range tie.choices {
+		if c.Selected != choiceKeep {
+			t.Errorf("tie preselects %s to %q; nothing is removed in a tie", p, c.Selected)
+		}
+	}
+	near := rowFor(t, u, "/photos/n1.jpg")
+	if !near.approve.Visible() || near.approve.Checked || rowFor(t, u, "/photos/a.jpg").approve.Visible() {
+		t.Error("only look-alike groups offer Approve, unchecked at first")
+	}
+	if got := u.dups.act.applyBtn.Text; got != "Move 2 copies (2.0 kB) to the quarantine" {
+		t.Errorf("apply button %q: the unapproved look-alike group must not count", got)
+	}
+}
+
+func TestDuplicatesNeverLeaveAGroupWithNothingKept(t *testing.T) {
+	_, u := actFixture(t)
+	r := rowFor(t, u, "/photos/a.jpg")
+	r.choices["/photos/a.jpg"].SetSelected(choiceRemove)
+	if !strings.Contains(overlayText(u.win), "every group keeps at least one file") {
+		t.Errorf("removing the last kept file was not refused in words: %q", overlayText(u.win))
+	}
+	if g := u.dups.act.plan.Groups[0]; len(g.Keep) != 1 || g.Keep[0] != "/photos/a.jpg" {
+		t.Fatalf("the keeper moved: %+v", g)
+	}
+	if r.choices["/photos/a.jpg"].Selected != choiceKeep {
+		t.Error("the refused card does not show Keep again")
+	}
+	u.dismissTop()
+
+	// Keep b instead of a: first b to Keep, then a may go.
+	r.choices["/photos/b.jpg"].SetSelected(choiceKeep)
+	if r.choices["/photos/a.jpg"].Disabled() {
+		t.Error("a is no longer the only file kept, yet cannot be removed")
+	}
+	r.choices["/photos/a.jpg"].SetSelected(choiceRemove)
+	g := u.dups.act.plan.Groups[0]
+	if len(g.Keep) != 1 || g.Keep[0] != "/photos/b.jpg" || len(g.Remove) != 2 {
+		t.Fatalf("after flipping: keep %v remove %v", g.Keep, g.Remove)
+	}
+	if text := joined(r.box); !strings.Contains(text, "Kept: your choice") {
+		t.Errorf("an edited group still claims its rule:\n%s", text)
+	}
+	if !r.choices["/photos/b.jpg"].Disabled() {
+		t.Error("b is now the last kept file and must not be removable")
+	}
+}
+
+func TestApprovingALookAlikeGroupCountsIt(t *testing.T) {
+	_, u := actFixture(t)
+	near := rowFor(t, u, "/photos/n1.jpg")
+	near.approve.SetChecked(true)
+	if got := u.dups.act.applyBtn.Text; got != "Move 3 copies (7.0 kB) to the quarantine" {
+		t.Errorf("after approving: %q", got)
+	}
+	near.approve.SetChecked(false)
+	if got := u.dups.act.applyBtn.Text; !strings.HasPrefix(got, "Move 2 copies") {
+		t.Errorf("after withdrawing: %q", got)
+	}
+}
+
+func TestApplyButtonIsDisabledWithNothingToRemove(t *testing.T) {
+	_, u := actFixture(t)
+	r := rowFor(t, u, "/photos/a.jpg")
+	r.choices["/photos/b.jpg"].SetSelected(choiceKeep)
+	r.choices["/photos/c.jpg"].SetSelected(choiceKeep)
+	if b := u.dups.act.applyBtn; !b.Disabled() || b.Text != "Move 0 copies (0 B) to the quarantine" {
+		t.Errorf("button %q disabled=%v", b.Text, b.Disabled())
+	}
+}
+
+func TestApplyButtonNamesTheAction(t *testing.T) {
+	for action, want := range map[string]string{
+		"trash":    "Move 2 copies (2.0 kB) to the Trash",
+		"hardlink": "Replace 2 copies (2.0 kB) with hard links",
+	} {
+		p := app.Plan{Action: action, RemoveCount: 2, BytesFreed: 2000}
+		if got := applyLabel(p); got != want {
+			t.Errorf("%s: %q, want %q", action, got, want)
+		}
+	}
+}
