@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/test"
 
 	"shoebox/app"
 	"shoebox/media"
@@ -166,6 +167,154 @@ func TestApplyButtonNamesTheAction(t *testing.T) {
 		p := app.Plan{Action: action, RemoveCount: 2, BytesFreed: 2000}
 		if got := applyLabel(p); got != want {
 			t.Errorf("%s: %q, want %q", action, got, want)
+		}
+	}
+}
+
+func TestApplyConfirmsTheCountsThenStartsARunWithUndo(t *testing.T) {
+	f, u := actFixture(t)
+	rowFor(t, u, "/photos/n1.jpg").approve.SetChecked(true)
+	test.Tap(u.dups.act.applyBtn)
+	confirm := overlayText(u.win)
+	for _, want := range []string{"Move 3 copies (7.0 kB) to the quarantine?", "3 copies of 2 groups (7.0 kB)", "undo"} {
+		if !strings.Contains(confirm, want) {
+			t.Errorf("confirmation lacks %q:\n%s", want, confirm)
+		}
+	}
+	if len(f.ch.applied) != 0 {
+		t.Fatal("applied before the person confirmed")
+	}
+	test.Tap(findButton(u.win.Canvas().Overlays().Top(), "Move to the quarantine"))
+	if len(f.ch.applied) != 1 {
+		t.Fatalf("ApplyPlan called %d times", len(f.ch.applied))
+	}
+	p := f.ch.applied[0]
+	q := p
+	q.Recount()
+	if p.RemoveCount != 3 || q.RemoveCount != p.RemoveCount || q.BytesFreed != p.BytesFreed {
+		t.Errorf("the plan sent counts %d/%d, its groups %d/%d", p.RemoveCount, p.BytesFreed, q.RemoveCount, q.BytesFreed)
+	}
+	if g := p.Groups[2]; g.Approved == nil || !*g.Approved {
+		t.Error("the approval did not reach the plan")
+	}
+	runID := uint64(2)
+	if u.jobID != runID || u.tabs.SelectedIndex() != tabScan || u.dups.jobID != 1 {
+		t.Fatalf("shown job %d tab %d, duplicates of %d: want the run in Scan and the scan kept in Duplicates", u.jobID, u.tabs.SelectedIndex(), u.dups.jobID)
+	}
+
+	f.emit(app.Progress{JobID: runID, State: store.StateRunning, Current: 1, Total: 3, CurrentFile: "/photos/b.jpg"})
+	u.flush()
+	if !u.scan.pauseBtn.Visible() || u.scan.pauseBtn.Disabled() || !u.scan.cancelBtn.Visible() {
+		t.Error("a running run can be paused and cancelled")
+	}
+	if !strings.Contains(u.scan.title.Text, "moved to the quarantine") || u.scan.undoBtn.Visible() {
+		t.Errorf("running: title %q, undo shown %v", u.scan.title.Text, u.scan.undoBtn.Visible())
+	}
+	test.Tap(u.scan.pauseBtn)
+	if c := f.Calls(); c[len(c)-1] != "pause 2" {
+		t.Errorf("pause asked %v", c)
+	}
+
+	f.ch.runs = []app.RunSummary{{ID: runID, Kind: store.KindDups, Status: store.StateCompleted, Items: 3, Done: 2,
+		Skipped: 1, Bytes: 2000, Undoable: true, Action: "quarantine"}}
+	f.emit(app.Progress{JobID: runID, State: store.StateCompleted, Current: 3, Total: 3, Skipped: 1})
+	u.flush()
+	want := "Done: 2 copies moved to the quarantine (2.0 kB), 1 file left alone, 0 errors."
+	if !strings.HasPrefix(u.scan.summary.Text, want) {
+		t.Errorf("summary %q, want %q", u.scan.summary.Text, want)
+	}
+	if !u.scan.undoBtn.Visible() || !u.scan.detailsBtn.Visible() {
+		t.Fatal("a finished run offers Undo and Details")
+	}
+	u.tabs.SelectIndex(tabDuplicates)
+	if n := strings.Count(strings.Join(f.Calls(), "\n"), "plan 1"); n != 2 {
+		t.Errorf("planned %d times: the duplicates must be planned again after the run", n)
+	}
+	u.tabs.SelectIndex(tabScan)
+	// The summary stays through another snapshot of the same finished run.
+	u.applyProgress(app.Progress{JobID: runID, State: store.StateCompleted, Current: 3, Total: 3, Skipped: 1}, stateMoved)
+	if !strings.HasPrefix(u.scan.summary.Text, "Done: 2 copies") {
+		t.Errorf("summary lost: %q", u.scan.summary.Text)
+	}
+
+	test.Tap(u.scan.undoBtn)
+	if !strings.Contains(overlayText(u.win), "Undo run 2?") {
+		t.Fatalf("Undo did not ask: %q", overlayText(u.win))
+	}
+	test.Tap(findButton(u.win.Canvas().Overlays().Top(), "Undo"))
+	if len(f.ch.undone) != 1 || f.ch.undone[0] != runID || u.jobID != 3 {
+		t.Fatalf("undone %v, shown job %d", f.ch.undone, u.jobID)
+	}
+	if !strings.Contains(u.scan.title.Text, "Undoing run 2") {
+		t.Errorf("undo run title %q", u.scan.title.Text)
+	}
+}
+
+func TestARefusedPlanIsExplainedAndNothingRuns(t *testing.T) {
+	f, u := actFixture(t)
+	f.ch.applyErr = &app.PlanRefusedError{Problems: []app.PlanProblem{
+		{Group: 0, Path: "/photos/b.jpg", Problem: "is in a protected folder and cannot be removed"}}}
+	test.Tap(u.dups.act.applyBtn)
+	test.Tap(findButton(u.win.Canvas().Overlays().Top(), "Move to the quarantine"))
+	text := overlayText(u.win)
+	if !strings.Contains(text, "The plan was refused") || !strings.Contains(text, "group 1: /photos/b.jpg: is in a protected folder") {
+		t.Errorf("refusal:\n%s", text)
+	}
+	if u.jobID != 1 || len(u.runs) != 0 {
+		t.Errorf("a refused plan started a run: job %d", u.jobID)
+	}
+	if u.dups.act.applyBtn.Disabled() {
+		t.Error("the apply button stays disabled after a refusal")
+	}
+}
+
+func TestRunDetailsListEachFileWithItsReason(t *testing.T) {
+	f, u := actFixture(t)
+	f.ch.items = map[uint64][]store.ChangeItem{5: {
+		{Path: "/photos/b.jpg", State: store.ChangeDone},
+		{Path: "/photos/c.jpg", State: store.ChangeSkipped, Reason: "changed since the scan"},
+	}}
+	u.showRunItems(5)
+	text := overlayText(u.win)
+	for _, want := range []string{"Run 5: 2 files", "Done · /photos/b.jpg", "Left alone · /photos/c.jpg — changed since the scan"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("details lack %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestOpenAndShowInFolderAskTheSystem(t *testing.T) {
+	_, u := actFixture(t)
+	type call struct {
+		how  openHow
+		path string
+	}
+	var calls []call
+	u.system = func(how openHow, path string) error {
+		calls = append(calls, call{how, path})
+		return nil
+	}
+	r := rowFor(t, u, "/photos/b.jpg")
+	test.Tap(findButton(r.cards.Objects[1], "Open"))
+	test.Tap(findButton(r.cards.Objects[1], "Show in folder"))
+	want := []call{{openInViewer, "/photos/b.jpg"}, {showInFolder, "/photos/b.jpg"}}
+	if len(calls) != 2 || calls[0] != want[0] || calls[1] != want[1] {
+		t.Errorf("system asked %v, want %v", calls, want)
+	}
+}
+
+func TestOSCommandsNameTheFile(t *testing.T) {
+	for _, how := range []openHow{openInViewer, showInFolder} {
+		cmds := osCommands(how, "/photos/a b.jpg")
+		if len(cmds) == 0 {
+			t.Fatalf("no command for %v", how)
+		}
+		last := cmds[len(cmds)-1].args
+		if how == openInViewer && last[len(last)-1] != "/photos/a b.jpg" {
+			t.Errorf("open: %v", last)
+		}
+		if how == showInFolder && !strings.Contains(strings.Join(cmds[0].args, " "), "a%20b.jpg") && last[len(last)-1] != "/photos" {
+			t.Errorf("reveal: %v", cmds)
 		}
 	}
 }

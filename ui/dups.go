@@ -25,8 +25,8 @@ import (
 )
 
 const (
-	dupThumbSide  = 176 // thumbnail box width
-	dupThumbH     = 132 // thumbnail box height (4:3)
+	dupThumbSide  = 176                  // thumbnail box width
+	dupThumbH     = 132                  // thumbnail box height (4:3)
 	dupCardHeight = dupThumbH + 134 + 84 // and the keep/remove choice and open/show buttons
 	dupCardWidth  = dupThumbSide + 40
 	dupInfoWidth  = 250

@@ -49,7 +49,7 @@ type UI struct {
 	asked    string       // "pause" or "resume" was asked and the job's state has not changed yet
 	starting bool         // Start was asked and has not returned yet
 	thumbs   map[string]image.Image
-	dialogs  []dialog.Dialog // open dialogs, newest last
+	dialogs  []dialog.Dialog    // open dialogs, newest last
 	runs     map[uint64]runInfo // change runs the window has shown (runs.go)
 
 	tabs     *container.AppTabs
