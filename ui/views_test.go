@@ -227,16 +227,16 @@ func TestHistoryListsJobsAndOpensOne(t *testing.T) {
 	if len(v.jobs) != 2 {
 		t.Fatalf("%d jobs", len(v.jobs))
 	}
-	if got := v.historyCell(f.jobs[0], 2); got != "Stopped: too many errors" {
+	if got := v.historyCell(f.jobs[0], 3); got != "Stopped: too many errors" {
 		t.Errorf("status = %q", got)
 	}
-	if got := v.historyCell(f.jobs[0], 6); got != "1 min 30 s" {
+	if got := v.historyCell(f.jobs[0], 7); got != "1 min 30 s" {
 		t.Errorf("duration = %q", got)
 	}
-	if got := v.historyCell(f.jobs[1], 6); got != "1 h 5 min" {
+	if got := v.historyCell(f.jobs[1], 7); got != "1 h 5 min" {
 		t.Errorf("duration = %q", got)
 	}
-	if got := v.historyCell(f.jobs[0], 3); got != "20 / 100" {
+	if got := v.historyCell(f.jobs[0], 4); got != "20 / 100" {
 		t.Errorf("files = %q", got)
 	}
 
