@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -393,5 +394,61 @@ func TestUnfinishedRunsAreNotOfferedAsScans(t *testing.T) {
 	got := unfinished([]store.Job{run}, []store.Job{run, scan})
 	if len(got) != 1 || got[0].ID != 1 {
 		t.Errorf("unfinished = %v, want only the scan", got)
+	}
+}
+
+func TestSettingsOrderTheKeeperRulesAndProtectFolders(t *testing.T) {
+	f := newFake()
+	f.ch.prefs = app.ChangePreferences{KeepRules: []string{"pixels"}, Action: "trash"}
+	u := newTestUI(t, f)
+	c := u.settings.change
+	if !c.up[0].Disabled() || !c.action.Disabled() {
+		t.Error("the choices can be changed before the library's are read")
+	}
+	c.load()
+	text := joined(c.root)
+	if !strings.Contains(text, "1. Most pixels\n") || !strings.Contains(text, "2. In a protected folder") {
+		t.Errorf("rules not listed in the library's order:\n%s", text)
+	}
+	if c.action.Selected != actionChoices[1].label {
+		t.Errorf("action shown %q, want the trash", c.action.Selected)
+	}
+	if !c.up[0].Disabled() || !c.down[len(c.down)-1].Disabled() {
+		t.Error("the first rule cannot go up, the last cannot go down")
+	}
+
+	test.Tap(c.down[0]) // pixels below protected
+	saved := f.ch.setPrefs[len(f.ch.setPrefs)-1]
+	if saved.KeepRules[0] != "protected" || saved.KeepRules[1] != "pixels" || len(saved.KeepRules) != len(app.DefaultKeepRules()) {
+		t.Errorf("after moving down: %v", saved.KeepRules)
+	}
+	test.Tap(findButton(c.root, "Reset to default"))
+	if got := f.ch.setPrefs[len(f.ch.setPrefs)-1].KeepRules; !slices.Equal(got, app.DefaultKeepRules()) {
+		t.Errorf("reset saved %v", got)
+	}
+
+	c.addProtect("/photos/Originals")
+	c.addProtect("/photos/Scans")
+	if got := f.ch.setPrefs[len(f.ch.setPrefs)-1].Protect; !slices.Equal(got, []string{"/photos/Originals", "/photos/Scans"}) {
+		t.Errorf("protected %v", got)
+	}
+	test.Tap(findButton(c.protect, "Remove"))
+	if got := f.ch.setPrefs[len(f.ch.setPrefs)-1].Protect; !slices.Equal(got, []string{"/photos/Scans"}) {
+		t.Errorf("after Remove: %v", got)
+	}
+	c.action.SetSelected(actionChoices[2].label)
+	if got := f.ch.setPrefs[len(f.ch.setPrefs)-1]; got.Action != "hardlink" || got.Protect[0] != "/photos/Scans" {
+		t.Errorf("action saved %+v", got)
+	}
+	if !strings.Contains(c.status.Text, "Saved") {
+		t.Errorf("status %q", c.status.Text)
+	}
+}
+
+func TestEmptyStateSaysWhenFilesMove(t *testing.T) {
+	u := newTestUI(t, newFake())
+	text := joined(u.scan.empty)
+	if strings.Contains(text, "never moved") || !strings.Contains(text, "every run can be undone") {
+		t.Errorf("empty state:\n%s", text)
 	}
 }

@@ -242,6 +242,7 @@ func (u *UI) start() (stop func()) {
 	go u.pump(t.C, done)
 	u.checkInterrupted()
 	u.history.reload()
+	u.settings.change.load()
 	var once sync.Once
 	return func() {
 		once.Do(func() {
