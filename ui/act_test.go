@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -15,12 +17,19 @@ import (
 
 // actFixture is a scan with an exact group of three (a keeper chosen by a
 // rule), a look-alike group of two and an exact group whose rules tied.
-func actFixture(t *testing.T) (*fakeEngine, *UI) {
+// The files exist in a temporary folder, as the window looks whether they
+// are still there; pth names one.
+func actFixture(t *testing.T) (*fakeEngine, *UI, func(string) string) {
 	t.Helper()
 	f := newFake()
+	root := t.TempDir()
+	pth := func(name string) string { return filepath.Join(root, name) }
 	r := func(p string, size int64) store.FileRecord {
 		x := rec(p, media.ConfidenceHigh, media.StatusDone, "2019-07-04T15:30:12")
-		x.Size = size
+		x.Root, x.Size = root, size
+		if err := os.WriteFile(x.AbsPath(), make([]byte, size), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		return x
 	}
 	a, b, c := r("a.jpg", 1000), r("b.jpg", 1000), r("c.jpg", 1000)
@@ -38,10 +47,10 @@ func actFixture(t *testing.T) (*fakeEngine, *UI) {
 		return m
 	}
 	f.ch.plan = app.Plan{Action: "quarantine", Job: 1, Groups: []app.PlanGroup{
-		{Kind: "exact", Keep: []string{"/photos/a.jpg"}, Remove: []string{"/photos/b.jpg", "/photos/c.jpg"},
+		{Kind: "exact", Keep: []string{pth("a.jpg")}, Remove: []string{pth("b.jpg"), pth("c.jpg")},
 			Rule: "original-format", Files: files(a, b, c)},
-		{Kind: "exact", Keep: []string{"/photos/t1.jpg", "/photos/t2.jpg"}, Remove: []string{}, Tie: true, Files: files(t1, t2)},
-		{Kind: "near", Keep: []string{"/photos/n2.png"}, Remove: []string{"/photos/n1.jpg"}, Rule: "pixels",
+		{Kind: "exact", Keep: []string{pth("t1.jpg"), pth("t2.jpg")}, Remove: []string{}, Tie: true, Files: files(t1, t2)},
+		{Kind: "near", Keep: []string{pth("n2.png")}, Remove: []string{pth("n1.jpg")}, Rule: "pixels",
 			Approved: new(bool), Files: files(n1, n2)},
 	}}
 	f.ch.plan.Recount()
@@ -50,7 +59,7 @@ func actFixture(t *testing.T) (*fakeEngine, *UI) {
 	f.emit(app.Progress{JobID: 1, State: store.StateCompleted, Current: 7, Total: 7})
 	u.flush()
 	u.tabs.SelectIndex(tabDuplicates)
-	return f, u
+	return f, u, pth
 }
 
 // rowFor shows the group that holds path, as the list would.
@@ -70,24 +79,24 @@ func rowFor(t *testing.T, u *UI, path string) *groupRow {
 }
 
 func TestDuplicatesPreselectTheKeeperWithItsRule(t *testing.T) {
-	f, u := actFixture(t)
+	f, u, pth := actFixture(t)
 	if len(f.ch.planOpts) != 1 || !f.ch.planOpts[0].IncludeNear {
 		t.Fatalf("plan asked with %+v, want look-alikes included", f.ch.planOpts)
 	}
-	r := rowFor(t, u, "/photos/a.jpg")
+	r := rowFor(t, u, pth("a.jpg"))
 	if text := joined(r.box); !strings.Contains(text, "Kept: original camera format") || !strings.Contains(text, "★ Keeper") {
 		t.Errorf("exact group does not say why it keeps a.jpg:\n%s", text)
 	}
-	want := map[string]string{"/photos/a.jpg": choiceKeep, "/photos/b.jpg": choiceRemove, "/photos/c.jpg": choiceRemove}
+	want := map[string]string{pth("a.jpg"): choiceKeep, pth("b.jpg"): choiceRemove, pth("c.jpg"): choiceRemove}
 	for p, w := range want {
 		if got := r.choices[p].Selected; got != w {
 			t.Errorf("%s preselected %q, want %q", p, got, w)
 		}
 	}
-	if !r.choices["/photos/a.jpg"].Disabled() || r.choices["/photos/b.jpg"].Disabled() {
+	if !r.choices[pth("a.jpg")].Disabled() || r.choices[pth("b.jpg")].Disabled() {
 		t.Error("only the last kept file's choice is disabled")
 	}
-	tie := rowFor(t, u, "/photos/t1.jpg")
+	tie := rowFor(t, u, pth("t1.jpg"))
 	if text := joined(tie.box); !strings.Contains(text, "Tie: choose one") {
 		t.Errorf("tie group:\n%s", text)
 	}
@@ -96,8 +105,8 @@ func TestDuplicatesPreselectTheKeeperWithItsRule(t *testing.T) {
 			t.Errorf("tie preselects %s to %q; nothing is removed in a tie", p, c.Selected)
 		}
 	}
-	near := rowFor(t, u, "/photos/n1.jpg")
-	if !near.approve.Visible() || near.approve.Checked || rowFor(t, u, "/photos/a.jpg").approve.Visible() {
+	near := rowFor(t, u, pth("n1.jpg"))
+	if !near.approve.Visible() || near.approve.Checked || rowFor(t, u, pth("a.jpg")).approve.Visible() {
 		t.Error("only look-alike groups offer Approve, unchecked at first")
 	}
 	if got := u.dups.act.applyBtn.Text; got != "Move 2 copies (2.0 kB) to the quarantine" {
@@ -106,41 +115,41 @@ func TestDuplicatesPreselectTheKeeperWithItsRule(t *testing.T) {
 }
 
 func TestDuplicatesNeverLeaveAGroupWithNothingKept(t *testing.T) {
-	_, u := actFixture(t)
-	r := rowFor(t, u, "/photos/a.jpg")
-	r.choices["/photos/a.jpg"].SetSelected(choiceRemove)
+	_, u, pth := actFixture(t)
+	r := rowFor(t, u, pth("a.jpg"))
+	r.choices[pth("a.jpg")].SetSelected(choiceRemove)
 	if !strings.Contains(overlayText(u.win), "every group keeps at least one file") {
 		t.Errorf("removing the last kept file was not refused in words: %q", overlayText(u.win))
 	}
-	if g := u.dups.act.plan.Groups[0]; len(g.Keep) != 1 || g.Keep[0] != "/photos/a.jpg" {
+	if g := u.dups.act.plan.Groups[0]; len(g.Keep) != 1 || g.Keep[0] != pth("a.jpg") {
 		t.Fatalf("the keeper moved: %+v", g)
 	}
-	if r.choices["/photos/a.jpg"].Selected != choiceKeep {
+	if r.choices[pth("a.jpg")].Selected != choiceKeep {
 		t.Error("the refused card does not show Keep again")
 	}
 	u.dismissTop()
 
 	// Keep b instead of a: first b to Keep, then a may go.
-	r.choices["/photos/b.jpg"].SetSelected(choiceKeep)
-	if r.choices["/photos/a.jpg"].Disabled() {
+	r.choices[pth("b.jpg")].SetSelected(choiceKeep)
+	if r.choices[pth("a.jpg")].Disabled() {
 		t.Error("a is no longer the only file kept, yet cannot be removed")
 	}
-	r.choices["/photos/a.jpg"].SetSelected(choiceRemove)
+	r.choices[pth("a.jpg")].SetSelected(choiceRemove)
 	g := u.dups.act.plan.Groups[0]
-	if len(g.Keep) != 1 || g.Keep[0] != "/photos/b.jpg" || len(g.Remove) != 2 {
+	if len(g.Keep) != 1 || g.Keep[0] != pth("b.jpg") || len(g.Remove) != 2 {
 		t.Fatalf("after flipping: keep %v remove %v", g.Keep, g.Remove)
 	}
 	if text := joined(r.box); !strings.Contains(text, "Kept: your choice") {
 		t.Errorf("an edited group still claims its rule:\n%s", text)
 	}
-	if !r.choices["/photos/b.jpg"].Disabled() {
+	if !r.choices[pth("b.jpg")].Disabled() {
 		t.Error("b is now the last kept file and must not be removable")
 	}
 }
 
 func TestApprovingALookAlikeGroupCountsIt(t *testing.T) {
-	_, u := actFixture(t)
-	near := rowFor(t, u, "/photos/n1.jpg")
+	_, u, pth := actFixture(t)
+	near := rowFor(t, u, pth("n1.jpg"))
 	near.approve.SetChecked(true)
 	if got := u.dups.act.applyBtn.Text; got != "Move 3 copies (7.0 kB) to the quarantine" {
 		t.Errorf("after approving: %q", got)
@@ -152,10 +161,10 @@ func TestApprovingALookAlikeGroupCountsIt(t *testing.T) {
 }
 
 func TestApplyButtonIsDisabledWithNothingToRemove(t *testing.T) {
-	_, u := actFixture(t)
-	r := rowFor(t, u, "/photos/a.jpg")
-	r.choices["/photos/b.jpg"].SetSelected(choiceKeep)
-	r.choices["/photos/c.jpg"].SetSelected(choiceKeep)
+	_, u, pth := actFixture(t)
+	r := rowFor(t, u, pth("a.jpg"))
+	r.choices[pth("b.jpg")].SetSelected(choiceKeep)
+	r.choices[pth("c.jpg")].SetSelected(choiceKeep)
 	if b := u.dups.act.applyBtn; !b.Disabled() || b.Text != "Move 0 copies (0 B) to the quarantine" {
 		t.Errorf("button %q disabled=%v", b.Text, b.Disabled())
 	}
@@ -174,11 +183,11 @@ func TestApplyButtonNamesTheAction(t *testing.T) {
 }
 
 func TestApplyConfirmsTheCountsThenStartsARunWithUndo(t *testing.T) {
-	f, u := actFixture(t)
-	rowFor(t, u, "/photos/n1.jpg").approve.SetChecked(true)
+	f, u, pth := actFixture(t)
+	rowFor(t, u, pth("n1.jpg")).approve.SetChecked(true)
 	test.Tap(u.dups.act.applyBtn)
 	confirm := overlayText(u.win)
-	for _, want := range []string{"Move 3 copies (7.0 kB) to the quarantine?", "3 copies of 2 groups (7.0 kB)", "undo"} {
+	for _, want := range []string{"Move 3 copies (7.0 kB) to the quarantine?", "3 copies of 2 groups (7.0 kB) will be moved into the quarantine folder", "undo"} {
 		if !strings.Contains(confirm, want) {
 			t.Errorf("confirmation lacks %q:\n%s", want, confirm)
 		}
@@ -204,7 +213,7 @@ func TestApplyConfirmsTheCountsThenStartsARunWithUndo(t *testing.T) {
 		t.Fatalf("shown job %d tab %d, duplicates of %d: want the run in Scan and the scan kept in Duplicates", u.jobID, u.tabs.SelectedIndex(), u.dups.jobID)
 	}
 
-	f.emit(app.Progress{JobID: runID, State: store.StateRunning, Current: 1, Total: 3, CurrentFile: "/photos/b.jpg"})
+	f.emit(app.Progress{JobID: runID, State: store.StateRunning, Current: 1, Total: 3, CurrentFile: pth("b.jpg")})
 	u.flush()
 	if !u.scan.pauseBtn.Visible() || u.scan.pauseBtn.Disabled() || !u.scan.cancelBtn.Visible() {
 		t.Error("a running run can be paused and cancelled")
@@ -253,13 +262,13 @@ func TestApplyConfirmsTheCountsThenStartsARunWithUndo(t *testing.T) {
 }
 
 func TestARefusedPlanIsExplainedAndNothingRuns(t *testing.T) {
-	f, u := actFixture(t)
+	f, u, pth := actFixture(t)
 	f.ch.applyErr = &app.PlanRefusedError{Problems: []app.PlanProblem{
-		{Group: 0, Path: "/photos/b.jpg", Problem: "is in a protected folder and cannot be removed"}}}
+		{Group: 0, Path: pth("b.jpg"), Problem: "is in a protected folder and cannot be removed"}}}
 	test.Tap(u.dups.act.applyBtn)
 	test.Tap(findButton(u.win.Canvas().Overlays().Top(), "Move to the quarantine"))
 	text := overlayText(u.win)
-	if !strings.Contains(text, "The plan was refused") || !strings.Contains(text, "group 1: /photos/b.jpg: is in a protected folder") {
+	if !strings.Contains(text, "The plan was refused") || !strings.Contains(text, "group 1: "+pth("b.jpg")+": is in a protected folder") {
 		t.Errorf("refusal:\n%s", text)
 	}
 	if u.jobID != 1 || len(u.runs) != 0 {
@@ -271,14 +280,14 @@ func TestARefusedPlanIsExplainedAndNothingRuns(t *testing.T) {
 }
 
 func TestRunDetailsListEachFileWithItsReason(t *testing.T) {
-	f, u := actFixture(t)
+	f, u, pth := actFixture(t)
 	f.ch.items = map[uint64][]store.ChangeItem{5: {
-		{Path: "/photos/b.jpg", State: store.ChangeDone},
-		{Path: "/photos/c.jpg", State: store.ChangeSkipped, Reason: "changed since the scan"},
+		{Path: pth("b.jpg"), State: store.ChangeDone},
+		{Path: pth("c.jpg"), State: store.ChangeSkipped, Reason: "changed since the scan"},
 	}}
 	u.showRunItems(5)
 	text := overlayText(u.win)
-	for _, want := range []string{"Run 5: 2 files", "Done · /photos/b.jpg", "Left alone · /photos/c.jpg — changed since the scan"} {
+	for _, want := range []string{"Run 5: 2 files", "Done · " + pth("b.jpg"), "Left alone · " + pth("c.jpg") + " — changed since the scan"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("details lack %q:\n%s", want, text)
 		}
@@ -286,7 +295,7 @@ func TestRunDetailsListEachFileWithItsReason(t *testing.T) {
 }
 
 func TestOpenAndShowInFolderAskTheSystem(t *testing.T) {
-	_, u := actFixture(t)
+	_, u, pth := actFixture(t)
 	type call struct {
 		how  openHow
 		path string
@@ -296,10 +305,10 @@ func TestOpenAndShowInFolderAskTheSystem(t *testing.T) {
 		calls = append(calls, call{how, path})
 		return nil
 	}
-	r := rowFor(t, u, "/photos/b.jpg")
+	r := rowFor(t, u, pth("b.jpg"))
 	test.Tap(findButton(r.cards.Objects[1], "Open"))
 	test.Tap(findButton(r.cards.Objects[1], "Show in folder"))
-	want := []call{{openInViewer, "/photos/b.jpg"}, {showInFolder, "/photos/b.jpg"}}
+	want := []call{{openInViewer, pth("b.jpg")}, {showInFolder, pth("b.jpg")}}
 	if len(calls) != 2 || calls[0] != want[0] || calls[1] != want[1] {
 		t.Errorf("system asked %v, want %v", calls, want)
 	}
@@ -450,5 +459,22 @@ func TestEmptyStateSaysWhenFilesMove(t *testing.T) {
 	text := joined(u.scan.empty)
 	if strings.Contains(text, "never moved") || !strings.Contains(text, "every run can be undone") {
 		t.Errorf("empty state:\n%s", text)
+	}
+}
+
+func TestFilesMovedByARunAreMarkedNotHere(t *testing.T) {
+	_, u, pth := actFixture(t)
+	if err := os.Remove(pth("c.jpg")); err != nil {
+		t.Fatal(err)
+	}
+	u.dups.loaded = 0
+	u.dups.ensureLoaded()
+	r := rowFor(t, u, pth("a.jpg"))
+	text := joined(r.cards.Objects[2])
+	if !strings.Contains(text, "Not here any more") || findButton(r.cards.Objects[2], "Open") != nil {
+		t.Errorf("a moved copy's card:\n%s", text)
+	}
+	if strings.Contains(joined(r.cards.Objects[0]), "Not here") {
+		t.Error("a file still there is marked gone")
 	}
 }

@@ -27,8 +27,8 @@ import (
 const (
 	dupThumbSide  = 176                  // thumbnail box width
 	dupThumbH     = 132                  // thumbnail box height (4:3)
-	dupCardHeight = dupThumbH + 134 + 84 // and the keep/remove choice and open/show buttons
-	dupCardWidth  = dupThumbSide + 40
+	dupCardHeight = dupThumbH + 134 + 110 // and the keep/remove choice, why it is fixed, open/show buttons
+	dupCardWidth  = dupThumbSide + 52
 	dupInfoWidth  = 250
 )
 
@@ -105,8 +105,10 @@ func (v *dupsView) reload() {
 		d, err := v.u.eng.Duplicates(id, dist)
 		var plan app.Plan
 		var planErr error
+		var gone map[string]bool
 		if err == nil {
 			plan, planErr = v.u.eng.PlanDuplicates(id, app.PlanOptions{IncludeNear: true, NearDistance: dist})
+			gone = goneFiles(d)
 		}
 		v.u.do(func() {
 			v.loading = false
@@ -119,6 +121,7 @@ func (v *dupsView) reload() {
 			}
 			v.loaded = id
 			v.act.setPlan(plan, planErr)
+			v.act.gone = gone
 			v.show(d)
 		})
 	})
@@ -369,13 +372,17 @@ func (r *groupRow) set(v *dupsView, g store.DupGroup) {
 	for i, f := range g.Files {
 		badge := ""
 		switch {
+		case v.act.gone[f.AbsPath()]:
 		case gi < 0 && i == orig:
 			badge = "★ Likely original"
 		case gi >= 0 && v.act.keeper(gi, f):
 			badge = "★ Keeper"
 		}
 		var controls fyne.CanvasObject = v.act.revealButtons(f)
-		if gi >= 0 {
+		switch {
+		case v.act.gone[f.AbsPath()]:
+			controls = wrapped("Not here any more: moved by a change run, or by something else since the scan")
+		case gi >= 0:
 			controls = container.NewVBox(r.choice(v, gi, f), controls)
 		}
 		r.cards.Add(dupCard(v.u, f, badge, controls, wanted))

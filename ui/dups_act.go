@@ -3,6 +3,8 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -33,6 +35,7 @@ type dupsAct struct {
 	ok     bool // a plan was made for the shown job
 	idx    map[planRef]int
 	edited map[int]bool // groups whose keeper the person chose
+	gone   map[string]bool // files of the groups missing on disk (moved by a run)
 
 	bar      *fyne.Container
 	applyBtn *widget.Button
@@ -97,6 +100,31 @@ func (a *dupsAct) keeper(gi int, f store.FileRecord) bool {
 	return (!g.Tie || a.edited[gi]) && len(g.Keep) == 1 && g.Keep[0] == f.AbsPath()
 }
 
+// goneFiles lists the groups' files that are no longer on disk: the
+// scan's records still name the copies a change run moved. A group with
+// no file left is not marked: its folder is more likely unplugged than
+// emptied. Off the UI goroutine.
+func goneFiles(d app.Duplicates) map[string]bool {
+	gone := map[string]bool{}
+	for _, gs := range [][]store.DupGroup{d.Exact, d.Near} {
+		for _, g := range gs {
+			var missing []string
+			for _, f := range g.Files {
+				p := f.AbsPath()
+				if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+					missing = append(missing, p)
+				}
+			}
+			if len(missing) < len(g.Files) {
+				for _, p := range missing {
+					gone[p] = true
+				}
+			}
+		}
+	}
+	return gone
+}
+
 // showPlan shows why the group keeps what it keeps, and for a look-alike
 // group whether the person approved it.
 func (r *groupRow) showPlan(v *dupsView, gi int) {
@@ -104,6 +132,16 @@ func (r *groupRow) showPlan(v *dupsView, gi int) {
 	if gi < 0 {
 		r.rule.Hide()
 		r.approve.Hide()
+		left := 0
+		for _, f := range r.g.Files {
+			if !a.gone[f.AbsPath()] {
+				left++
+			}
+		}
+		if a.ok && left < len(r.g.Files) {
+			r.rule.SetText(fmt.Sprintf("Done: %s of %d left here", plural(left, "file"), len(r.g.Files)))
+			r.rule.Show()
+		}
 		return
 	}
 	g := a.plan.Groups[gi]
@@ -211,17 +249,17 @@ func confirmText(p app.Plan) string {
 			groups++
 		}
 	}
-	where := "into the quarantine folder beside your library"
+	what := "moved into the quarantine folder beside your library"
 	switch p.Action {
 	case "trash":
-		where = "to the Trash"
+		what = "moved to the Trash"
 	case "hardlink":
-		where = "replaced by hard links to the file kept, so they take no space"
+		what = "replaced by hard links to the file kept, so they take no space"
 	}
 	return fmt.Sprintf("%s of %s (%s) will be %s. The file each group keeps is not touched. "+
 		"Every copy is checked against its scan (size, date, SHA-256) just before, and left alone if it changed. "+
 		"You can undo the whole run afterwards, from here or from History.",
-		upperFirst(copies(p.RemoveCount)), plural(groups, "group"), media.SizeText(p.BytesFreed), strings.TrimPrefix(where, "into "))
+		upperFirst(copies(p.RemoveCount)), plural(groups, "group"), media.SizeText(p.BytesFreed), what)
 }
 
 // applyVerb is the confirm button's text.
