@@ -25,8 +25,8 @@ import (
 )
 
 const (
-	dupThumbSide  = 176                  // thumbnail box width
-	dupThumbH     = 132                  // thumbnail box height (4:3)
+	dupThumbSide  = 176                   // thumbnail box width
+	dupThumbH     = 132                   // thumbnail box height (4:3)
 	dupCardHeight = dupThumbH + 134 + 110 // and the keep/remove choice, why it is fixed, open/show buttons
 	dupCardWidth  = dupThumbSide + 52
 	dupInfoWidth  = 250

@@ -34,7 +34,7 @@ type dupsAct struct {
 	plan   app.Plan
 	ok     bool // a plan was made for the shown job
 	idx    map[planRef]int
-	edited map[int]bool // groups whose keeper the person chose
+	edited map[int]bool    // groups whose keeper the person chose
 	gone   map[string]bool // files of the groups missing on disk (moved by a run)
 
 	bar      *fyne.Container
