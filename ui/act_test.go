@@ -256,7 +256,7 @@ func TestApplyConfirmsTheCountsThenStartsARunWithUndo(t *testing.T) {
 	if len(f.ch.undone) != 1 || f.ch.undone[0] != runID || u.jobID != 3 {
 		t.Fatalf("undone %v, shown job %d", f.ch.undone, u.jobID)
 	}
-	if !strings.Contains(u.scan.title.Text, "Undoing run 2") {
+	if !strings.Contains(u.scan.title.Text, "Run 3: putting back what run 2 changed") {
 		t.Errorf("undo run title %q", u.scan.title.Text)
 	}
 }
@@ -431,7 +431,7 @@ func TestSettingsOrderTheKeeperRulesAndProtectFolders(t *testing.T) {
 	if saved.KeepRules[0] != "protected" || saved.KeepRules[1] != "pixels" || len(saved.KeepRules) != len(app.DefaultKeepRules()) {
 		t.Errorf("after moving down: %v", saved.KeepRules)
 	}
-	test.Tap(findButton(c.root, "Reset to default"))
+	test.Tap(findButton(c.root, "Reset to default order"))
 	if got := f.ch.setPrefs[len(f.ch.setPrefs)-1].KeepRules; !slices.Equal(got, app.DefaultKeepRules()) {
 		t.Errorf("reset saved %v", got)
 	}

@@ -45,7 +45,7 @@ func (u *UI) startRun(id uint64, kind store.JobKind, action string, undoOf uint6
 // runTitle is the Scan view's heading for a run.
 func runTitle(r runInfo, id uint64) string {
 	if r.kind == store.KindUndo {
-		return fmt.Sprintf("Undoing run %d: putting the files back", r.undoOf)
+		return fmt.Sprintf("Run %d: putting back what run %d changed", id, r.undoOf)
 	}
 	return fmt.Sprintf("Run %d: copies %s", id, actionWords(r.action))
 }

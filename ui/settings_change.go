@@ -48,7 +48,7 @@ func newChangeSettings(u *UI) *changeSettings {
 	c.action.Required = true
 	c.status = caption("Reading the library's choices…")
 	c.status.Wrapping = fyne.TextWrapWord
-	reset := widget.NewButtonWithIcon("Reset to default", theme.HistoryIcon(), func() {
+	reset := widget.NewButtonWithIcon("Reset to default order", theme.HistoryIcon(), func() {
 		c.prefs.KeepRules = app.DefaultKeepRules()
 		c.changed()
 	})
@@ -132,7 +132,7 @@ func (c *changeSettings) show() {
 	}
 	for i, dir := range c.prefs.Protect {
 		remove := widget.NewButtonWithIcon("Remove", theme.ContentRemoveIcon(), func() { c.removeProtect(i) })
-		c.protect.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.FolderIcon()), remove, newMiddleLabel(dir)))
+		c.protect.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.FolderIcon()), remove, newMiddleLabel(homeShort(dir))))
 	}
 	c.protect.Refresh()
 	c.action.OnChanged = nil
