@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -476,5 +478,58 @@ func TestFilesMovedByARunAreMarkedNotHere(t *testing.T) {
 	}
 	if strings.Contains(joined(r.cards.Objects[0]), "Not here") {
 		t.Error("a file still there is marked gone")
+	}
+}
+
+func TestAStoppedRunOpensWhereItCanBeResumedOrUndone(t *testing.T) {
+	f := newFake()
+	run := store.Job{ID: 2, Kind: store.KindDups, Status: store.StatePaused, Interrupted: true, ProgressCurrent: 3,
+		ProgressTotal: 10, Listed: true, Change: &store.ChangeRun{Action: "trash"}}
+	f.jobs = []store.Job{run}
+	f.ch.runs = []app.RunSummary{{ID: 2, Kind: store.KindDups, Status: store.StatePaused, Done: 3, Undoable: true, Action: "trash"}}
+	u := newTestUI(t, f)
+	u.openJob(run)
+	if u.jobID != 2 || u.tabs.SelectedIndex() != tabScan {
+		t.Fatalf("shown job %d, tab %d", u.jobID, u.tabs.SelectedIndex())
+	}
+	if u.scan.pauseBtn.Text != "Resume" || u.scan.pauseBtn.Disabled() || !u.scan.undoBtn.Visible() {
+		t.Errorf("a paused run offers Resume (%q, disabled %v) and Undo (%v)", u.scan.pauseBtn.Text, u.scan.pauseBtn.Disabled(), u.scan.undoBtn.Visible())
+	}
+	if !strings.HasPrefix(u.scan.summary.Text, "Stopped midway (Resume goes on): 3 copies moved to the Trash") {
+		t.Errorf("summary %q", u.scan.summary.Text)
+	}
+	if !strings.Contains(u.scan.title.Text, "Run 2: copies moved to the Trash") {
+		t.Errorf("title %q", u.scan.title.Text)
+	}
+	test.Tap(u.scan.cancelBtn)
+	if !strings.Contains(overlayText(u.win), "Cancel this run?") {
+		t.Errorf("cancel asks %q", overlayText(u.win))
+	}
+	if strings.Contains(strings.Join(f.Calls(), "\n"), "files 2") {
+		t.Error("a run's files were asked for as if it were a scan")
+	}
+}
+
+func TestFileDetailOffersOpenAndShowInFolder(t *testing.T) {
+	u := newTestUI(t, newFake())
+	var asked []string
+	u.system = func(how openHow, path string) error {
+		asked = append(asked, fmt.Sprint(how, " ", path))
+		return nil
+	}
+	r := rec("2019/a.jpg", media.ConfidenceHigh, media.StatusDone, "2019-07-04T15:30:12")
+	u.files.detail.show(r)
+	test.Tap(findButton(u.files.detail.root, "Show in folder"))
+	if want := fmt.Sprint(showInFolder, " ", r.AbsPath()); len(asked) != 1 || asked[0] != want {
+		t.Errorf("asked %v, want %q", asked, want)
+	}
+}
+
+func TestASystemThatCannotOpenIsSaid(t *testing.T) {
+	_, u, pth := actFixture(t)
+	u.system = func(openHow, string) error { return errors.New("no program opens .jpg files") }
+	test.Tap(findButton(rowFor(t, u, pth("a.jpg")).cards.Objects[0], "Open"))
+	if !strings.Contains(overlayText(u.win), "no program opens .jpg files") {
+		t.Errorf("dialog %q", overlayText(u.win))
 	}
 }

@@ -456,9 +456,14 @@ func (u *UI) askCancel() {
 	if id == 0 || u.scan.confirm != nil {
 		return
 	}
+	title, yes, no := "Cancel this scan?", "Cancel scan", "Keep scanning"
 	msg := widget.NewLabel("The files analysed so far stay in the library, but this scan cannot be resumed.")
+	if u.isRun(id) {
+		title, yes, no = "Cancel this run?", "Cancel run", "Keep going"
+		msg.SetText("The files already changed stay changed, and Undo puts them back. The others are left as they are.")
+	}
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Cancel this scan?", "Cancel scan", "Keep scanning", msg, func(ok bool) {
+	d := dialog.NewCustomConfirm(title, yes, no, msg, func(ok bool) {
 		u.scan.confirm = nil
 		if ok {
 			u.call("Could not cancel the scan", func() error { return u.eng.Cancel(id) }, nil)

@@ -42,6 +42,26 @@ func (u *UI) startRun(id uint64, kind store.JobKind, action string, undoOf uint6
 	u.history.reload()
 }
 
+// openRun shows a stored run: one that stopped midway (paused, or
+// interrupted when Shoebox closed) in the Scan view, where it can be
+// resumed, cancelled or undone; any other as the list of its files.
+func (u *UI) openRun(j store.Job) {
+	stopped := j.Status != store.StateCompleted && j.Status != store.StateCancelled
+	if !stopped || u.running() {
+		u.showRunItems(j.ID)
+		return
+	}
+	r := runInfo{kind: j.Kind}
+	if j.Change != nil {
+		r.action, r.undoOf = j.Change.Action, j.Change.UndoOf
+	}
+	u.runs[j.ID] = r
+	p := progressFromJob(j)
+	p.Roots, p.Listing = nil, false
+	u.setJob(p)
+	u.tabs.SelectIndex(tabScan)
+}
+
 // runTitle is the Scan view's heading for a run.
 func runTitle(r runInfo, id uint64) string {
 	if r.kind == store.KindUndo {
@@ -80,9 +100,14 @@ func runSummaryText(r app.RunSummary) string {
 	if r.Kind == store.KindUndo {
 		noun = plural(r.Done, "file")
 	}
-	s := fmt.Sprintf("Done: %s %s (%s)", noun, verb, media.SizeText(r.Bytes))
-	if r.Status == store.StateCancelled {
+	var s string
+	switch r.Status {
+	case store.StateCompleted:
+		s = fmt.Sprintf("Done: %s %s (%s)", noun, verb, media.SizeText(r.Bytes))
+	case store.StateCancelled:
 		s = fmt.Sprintf("Cancelled: %s %s (%s) before it stopped", noun, verb, media.SizeText(r.Bytes))
+	default:
+		s = fmt.Sprintf("Stopped midway (Resume goes on): %s %s (%s) so far", noun, verb, media.SizeText(r.Bytes))
 	}
 	s += fmt.Sprintf(", %s left alone, %s.", plural(r.Skipped, "file"), plural(r.Errors, "error"))
 	if r.Skipped+r.Errors > 0 {
@@ -118,6 +143,17 @@ func (v *scanView) showRunControls(p app.Progress) {
 	r := v.u.runs[p.JobID]
 	setLabel(v.title, runTitle(r, p.JobID), widget.MediumImportance)
 	v.skipped.label.SetText("left alone (changed since the scan, …)")
+	if v.u.asked == "" {
+		switch p.State {
+		case store.StatePending:
+			setLabel(v.state, "Starting", widget.HighImportance)
+		case store.StateRunning:
+			setLabel(v.state, "Changing files", widget.HighImportance)
+		}
+	}
+	if p.Listing && !p.Finished() {
+		setLabel(v.counts, "Preparing the run…", widget.MediumImportance)
+	}
 	v.viewFilesBtn.Hide()
 	title := "Shoebox"
 	if !p.Finished() && p.Total > 0 {

@@ -295,7 +295,7 @@ func unfinished(interrupted, all []store.Job) []store.Job {
 // in Files and Duplicates.
 func (u *UI) openJob(j store.Job) {
 	if isRunJob(j) {
-		u.showRunItems(j.ID)
+		u.openRun(j)
 		return
 	}
 	if !u.running() {
@@ -314,9 +314,14 @@ func (u *UI) askQuit() {
 		u.win.Close()
 		return
 	}
+	title, no := "Quit while scanning?", "Keep scanning"
 	msg := widget.NewLabel("The scan pauses and keeps what it has analysed. Resume it the next time you open Shoebox.")
+	if u.isRun(u.jobID) {
+		title, no = "Quit during a change run?", "Keep going"
+		msg.SetText("The run stops between two files; its journal says what was done. Undo it from History the next time you open Shoebox.")
+	}
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Quit while scanning?", "Quit", "Keep scanning", msg, func(ok bool) {
+	d := dialog.NewCustomConfirm(title, "Quit", no, msg, func(ok bool) {
 		if ok {
 			u.win.Close()
 		}
