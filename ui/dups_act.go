@@ -227,6 +227,13 @@ func (a *dupsAct) askApply() {
 		return
 	}
 	p := a.plan
+	// The core checks again, with the files on disk; this catches at once
+	// what the person's changes made contradictory (a file kept in one
+	// group and removed in another).
+	if probs := app.CheckPlan(p, app.CheckOptions{}); len(probs) > 0 {
+		a.v.u.showRefused(&app.PlanRefusedError{Problems: probs})
+		return
+	}
 	msg := widget.NewLabel(confirmText(p))
 	msg.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustomConfirm(applyLabel(p)+"?", applyVerb(p.Action), "Not now", msg, func(ok bool) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -35,29 +36,36 @@ type osCommand struct {
 // whose program exists and that does not fail. It is UI.system outside
 // tests and is called off the UI goroutine.
 func systemOpen(how openHow, path string) error {
-	var errs []error
+	var missing []string
+	var failed []error
 	for _, c := range osCommands(how, path) {
 		if _, err := exec.LookPath(c.args[0]); err != nil {
-			errs = append(errs, err)
+			missing = append(missing, c.args[0])
 			continue
 		}
 		cmd := exec.Command(c.args[0], c.args[1:]...)
 		prepare(cmd, how, path)
 		if c.wait {
 			if out, err := cmd.CombinedOutput(); err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w %s", c.args[0], err, out))
+				failed = append(failed, fmt.Errorf("%s: %w: %s", c.args[0], err, strings.TrimSpace(string(out))))
 				continue
 			}
 			return nil
 		}
 		if err := cmd.Start(); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", c.args[0], err))
+			failed = append(failed, fmt.Errorf("%s: %w", c.args[0], err))
 			continue
 		}
 		go cmd.Wait() //nolint:errcheck // reaps the child; a viewer's exit status says nothing useful
 		return nil
 	}
-	return fmt.Errorf("the system could not open %s: %w", path, errors.Join(errs...))
+	if len(failed) == 0 {
+		return fmt.Errorf("this computer has no program Shoebox can ask to open files (it looks for %s)", strings.Join(missing, ", "))
+	}
+	if len(missing) > 0 {
+		failed = append(failed, fmt.Errorf("not found: %s", strings.Join(missing, ", ")))
+	}
+	return fmt.Errorf("%s could not be shown: %w", path, errors.Join(failed...))
 }
 
 // revealButtons are a card's Open and Show in folder.
