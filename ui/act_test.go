@@ -133,6 +133,9 @@ func TestDuplicatesNeverLeaveAGroupWithNothingKept(t *testing.T) {
 	if r.choices[pth("a.jpg")].Disabled() {
 		t.Error("a is no longer the only file kept, yet cannot be removed")
 	}
+	if n := strings.Count(joined(r.box), "★ Keeper"); n != 1 {
+		t.Errorf("%d cards marked Keeper with two files kept; the first kept is the keeper", n)
+	}
 	r.choices[pth("a.jpg")].SetSelected(choiceRemove)
 	g := u.dups.act.plan.Groups[0]
 	if len(g.Keep) != 1 || g.Keep[0] != pth("b.jpg") || len(g.Remove) != 2 {

@@ -94,10 +94,13 @@ func (a *dupsAct) group(g store.DupGroup) int {
 	return groupOf(a.idx, g)
 }
 
-// keeper says whether f is the keeper the card marks.
+// keeper says whether f is the keeper the card marks: the first of Keep,
+// which apply keeps (the others kept are protected files that lost on a
+// later rule, or files the person chose to keep too). A tie has none
+// until the person chooses.
 func (a *dupsAct) keeper(gi int, f store.FileRecord) bool {
 	g := a.plan.Groups[gi]
-	return (!g.Tie || a.edited[gi]) && len(g.Keep) == 1 && g.Keep[0] == f.AbsPath()
+	return (!g.Tie || a.edited[gi]) && len(g.Keep) > 0 && g.Keep[0] == f.AbsPath()
 }
 
 // goneFiles lists the groups' files that are no longer on disk: the

@@ -231,7 +231,7 @@ func runItemsText(items []store.ChangeItem) string {
 			fmt.Fprintf(&b, "and %d more (see `shoebox runs`)\n", len(items)-i)
 			break
 		}
-		fmt.Fprintf(&b, "%s · %s", itemStateWord(it.State), app.ReadablePath(it.Path))
+		fmt.Fprintf(&b, "%s · %s", itemStateWord(it.State), homeShort(it.Path))
 		if it.Reason != "" {
 			b.WriteString(" — " + it.Reason)
 		}
