@@ -130,3 +130,22 @@ func TestAStoppedRunOpensWhereItCanBeResumedOrUndone(t *testing.T) {
 		t.Error("a run's files were asked for as if it were a scan")
 	}
 }
+
+func TestAnUndoRunEndsWithoutUndo(t *testing.T) {
+	f := newFake()
+	u := newTestUI(t, f)
+	u.startRun(3, store.KindUndo, "restore", 2)
+	f.ch.runs = []app.RunSummary{{ID: 3, Kind: store.KindUndo, Status: store.StateCompleted, Done: 2, Skipped: 1,
+		Bytes: 2000, Action: "restore", UndoOf: 2}}
+	f.emit(app.Progress{JobID: 3, State: store.StateCompleted, Current: 3, Total: 3, Skipped: 1})
+	u.flush()
+	if want := "Done: 2 files put back (2.0 kB), 1 file left alone, 0 errors. Details lists the reason for each."; u.scan.summary.Text != want {
+		t.Errorf("summary %q, want %q", u.scan.summary.Text, want)
+	}
+	if u.scan.undoBtn.Visible() || !u.scan.detailsBtn.Visible() {
+		t.Error("an undo run offers Details and no Undo")
+	}
+	if u.scan.viewFilesBtn.Visible() {
+		t.Error("a run has no files view of its own")
+	}
+}
