@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Takes the README screenshots of the real window under Xvfb at 1280x800,
-# driving it with the keyboard only (xdotool):
+# driving it with the keyboard (xdotool), and the mouse where noted:
 #   docs/empty.png       the empty state with recent folders
 #   docs/running.png     a scan of a generated corpus in progress
 #   docs/duplicates.png  that scan's duplicate groups
 #   docs/files.png       its files table with one file's timestamp candidates
+#   docs/apply-confirm.png  the confirmation of moving that scan's extra copies
+#   docs/run-done.png    the change run finished, with its summary and Undo
+#   docs/history.png     History with the scan and the run (Undo offered)
+#   docs/settings.png    keeper rules in order, a protected folder, the action
 #   docs/halted.png      a scan of a folder of broken .jpg files, halted
+# The new views are driven with the mouse at fixed points of the 1280x800
+# window (look at the pictures after a layout change).
 # Usage: scripts/screenshots.sh CORPUS_DIR [BINARY]
 # CORPUS_DIR: e.g. made by `bash shared/bench/make-corpus.sh 1 200 /tmp/corpus200`.
 # Needs Xvfb, xdotool, ImageMagick. Uses a throw-away library and preferences.
@@ -96,6 +102,32 @@ sleep 1.5
 xdotool mousemove 150 177 click 1
 sleep 2
 shot files
+
+click() { xdotool mousemove "$1" "$2" click 1; sleep "${3:-1}"; }
+# Duplicates: the apply button at the top, then its confirmation.
+key ctrl+3
+sleep 3
+click 177 65 1.5
+shot apply-confirm
+click 743 482 8 # "Move to the quarantine"; 200 files' copies move in a second or two
+xdotool mousemove 1270 790
+shot run-done
+key ctrl+4
+sleep 1.5
+shot history
+# Settings, scrolled to "Acting on duplicates"; protect Camera uploads
+# through the folder dialog (Home → Pictures, then Camera uploads, Open).
+key ctrl+5
+xdotool mousemove 640 500
+for _ in $(seq 1 30); do xdotool click 5; done
+sleep 1
+click 286 625 1.5                                       # Add folder…
+xdotool mousemove 485 235 click --repeat 2 --delay 80 1 # Pictures, second in Home
+sleep 1
+click 485 235 0.7                                       # Camera uploads, second in Pictures
+click 1054 678 1.5                                      # Open
+xdotool mousemove 1270 790
+shot settings
 
 key ctrl+1
 key ctrl+n

@@ -66,6 +66,7 @@ type fileDetail struct {
 	note  *widget.Label
 	name  *widget.Label
 	info  *widget.Label
+	open  *fyne.Container // Open and Show in folder for the file shown
 	cands *fyne.Container
 	empty *widget.Label
 	body  fyne.CanvasObject
@@ -83,9 +84,10 @@ func newFileDetail(u *UI) *fileDetail {
 	d.info = widget.NewLabel("")
 	d.info.Wrapping = fyne.TextWrapWord
 	d.cands = container.NewVBox()
+	d.open = container.NewStack()
 	d.empty = widget.NewLabel("Select a file to see where its date comes from.")
 	d.empty.Wrapping = fyne.TextWrapWord
-	d.body = container.NewVBox(container.NewStack(d.thumb, container.NewCenter(d.note)), d.name, d.info,
+	d.body = container.NewVBox(container.NewStack(d.thumb, container.NewCenter(d.note)), d.name, d.info, d.open,
 		heading("Timestamp candidates"), d.cands)
 	d.body.Hide()
 	d.root = container.NewVScroll(container.NewPadded(container.NewStack(d.empty, d.body)))
@@ -98,6 +100,8 @@ func (d *fileDetail) show(r store.FileRecord) {
 	d.key = r.Root + "/" + r.RelPath
 	d.name.SetText(app.ReadablePath(r.RelPath))
 	d.info.SetText(fileFacts(r))
+	d.open.Objects = []fyne.CanvasObject{d.u.revealButtons(r.AbsPath())}
+	d.open.Refresh()
 	d.cands.RemoveAll()
 	if len(r.Time.Candidates) == 0 {
 		d.cands.Add(widget.NewLabel("No timestamp was found in this file, its name or its folder."))

@@ -25,9 +25,10 @@ import (
 )
 
 const (
-	dupThumbSide  = 176 // thumbnail box width
-	dupThumbH     = 132 // thumbnail box height (4:3)
-	dupCardHeight = dupThumbH + 134
+	dupThumbSide  = 176                   // thumbnail box width
+	dupThumbH     = 132                   // thumbnail box height (4:3)
+	dupCardHeight = dupThumbH + 134 + 110 // and the keep/remove choice, why it is fixed, open/show buttons
+	dupCardWidth  = dupThumbSide + 52
 	dupInfoWidth  = 250
 )
 
@@ -44,6 +45,8 @@ type dupsView struct {
 	summary *widget.Label
 	list    *widget.List
 	place   *widget.Label
+
+	act *dupsAct // the plan: keep/remove per file, the apply bar (dups_act.go)
 }
 
 func newDupsView(u *UI) *dupsView {
@@ -57,7 +60,7 @@ func newDupsView(u *UI) *dupsView {
 		func() fyne.CanvasObject { return newGroupRow() },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < len(v.groups) {
-				o.(*groupRow).set(v.u, v.groups[id])
+				o.(*groupRow).set(v, v.groups[id])
 			}
 		})
 	v.list.OnSelected = func(widget.ListItemID) {} // keyboard focus moves through groups
@@ -65,8 +68,9 @@ func newDupsView(u *UI) *dupsView {
 	v.kind.Horizontal = true
 	v.kind.Required = true
 	v.kind.SetSelected(v.kind.Options[0])
+	v.act = newDupsAct(v)
 	v.root = container.NewStack(
-		container.NewBorder(container.NewVBox(container.NewPadded(v.summary), v.kind), nil, nil, nil, v.list),
+		container.NewBorder(container.NewVBox(v.act.bar, container.NewPadded(v.summary), v.kind), nil, nil, nil, v.list),
 		container.NewCenter(v.place))
 	return v
 }
@@ -99,6 +103,13 @@ func (v *dupsView) reload() {
 	v.summary.SetText("Looking for duplicates…")
 	v.u.spawn(func() {
 		d, err := v.u.eng.Duplicates(id, dist)
+		var plan app.Plan
+		var planErr error
+		var gone map[string]bool
+		if err == nil {
+			plan, planErr = v.u.eng.PlanDuplicates(id, app.PlanOptions{IncludeNear: true, NearDistance: dist})
+			gone = goneFiles(d)
+		}
 		v.u.do(func() {
 			v.loading = false
 			if err != nil {
@@ -109,6 +120,8 @@ func (v *dupsView) reload() {
 				return
 			}
 			v.loaded = id
+			v.act.setPlan(plan, planErr)
+			v.act.gone = gone
 			v.show(d)
 		})
 	})
@@ -144,7 +157,7 @@ func (v *dupsView) show(d app.Duplicates) {
 	v.kind.Options = dupKinds(d)
 	v.kind.Selected = v.kind.Options[sel]
 	v.kind.Refresh()
-	v.summary.SetText(dupSummary(d))
+	v.summary.SetText(dupSummary(d, v.act.ok))
 	showIf(v.place, false)
 	v.filter()
 }
@@ -177,7 +190,7 @@ func spareBytes(g store.DupGroup) int64 {
 }
 
 // dupSummary says what the groups add up to.
-func dupSummary(d app.Duplicates) string {
+func dupSummary(d app.Duplicates, planned bool) string {
 	if len(d.Exact) == 0 && len(d.Near) == 0 {
 		return "No duplicates: every photo and video is one of a kind."
 	}
@@ -199,6 +212,10 @@ func dupSummary(d app.Duplicates) string {
 			near += len(g.Files)
 		}
 		parts = append(parts, fmt.Sprintf("%s of look-alikes (%s)", plural(len(d.Near), "group"), plural(near, "file")))
+	}
+	if planned {
+		return strings.Join(parts, " · ") + ". Each group keeps the file its rules chose (Settings orders them); " +
+			"switch any file to Keep or Remove. Look-alike groups are acted on only once you approve them."
 	}
 	return strings.Join(parts, " · ") + ". The copy marked “Likely original” has the most pixels, then the earliest date."
 }
@@ -245,8 +262,13 @@ type groupRow struct {
 	gen      atomic.Uint64 // counts the groups shown, so thumbnails scrolled away are not decoded
 	title    *widget.Label
 	evidence *widget.Label
+	rule     *widget.Label // why the keeper was chosen, or "tie: choose one"
+	approve  *widget.Check // look-alike groups only
 	cards    *fyne.Container
 	box      fyne.CanvasObject
+
+	g       store.DupGroup
+	choices map[string]*widget.RadioGroup // keep/remove per absolute path, for tests
 }
 
 func newGroupRow() *groupRow {
@@ -254,10 +276,13 @@ func newGroupRow() *groupRow {
 	r.title.Wrapping = fyne.TextWrapWord
 	r.evidence = caption("")
 	r.evidence.Wrapping = fyne.TextWrapWord
+	r.rule = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	r.rule.Wrapping = fyne.TextWrapWord
+	r.approve = widget.NewCheck("Approve this group", nil)
 	r.cards = container.NewHBox()
 	spacer := canvas.NewRectangle(nil)
 	spacer.SetMinSize(fyne.NewSize(10, dupCardHeight))
-	info := container.NewGridWrap(fyne.NewSize(dupInfoWidth, dupCardHeight), container.NewVBox(r.title, r.evidence))
+	info := container.NewGridWrap(fyne.NewSize(dupInfoWidth, dupCardHeight), container.NewVBox(r.title, r.evidence, r.rule, r.approve))
 	r.box = container.NewBorder(nil, nil, info, nil, container.NewStack(spacer, container.NewHScroll(r.cards)))
 	r.ExtendBaseWidget(r)
 	return r
@@ -332,22 +357,43 @@ func upperFirst(s string) string {
 	return string(unicode.ToUpper(r)) + s[n:]
 }
 
-func (r *groupRow) set(u *UI, g store.DupGroup) {
+func (r *groupRow) set(v *dupsView, g store.DupGroup) {
+	r.g = g
 	t, ev := groupTitle(g)
 	r.title.SetText(t)
 	r.evidence.SetText(ev)
+	gi := v.act.group(g)
+	r.showPlan(v, gi)
 	orig := likelyOriginal(g.Files)
 	r.cards.RemoveAll()
+	r.choices = map[string]*widget.RadioGroup{}
 	gen := r.gen.Add(1)
 	wanted := func() bool { return r.gen.Load() == gen }
 	for i, f := range g.Files {
-		r.cards.Add(dupCard(u, f, i == orig, wanted))
+		badge := ""
+		switch {
+		case v.act.gone[f.AbsPath()]:
+		case gi < 0 && i == orig:
+			badge = "★ Likely original"
+		case gi >= 0 && v.act.keeper(gi, f):
+			badge = "★ Keeper"
+		}
+		var controls fyne.CanvasObject = v.act.revealButtons(f)
+		switch {
+		case v.act.gone[f.AbsPath()]:
+			controls = wrapped("Not here any more: moved by a change run, or by something else since the scan")
+		case gi >= 0:
+			controls = container.NewVBox(r.choice(v, gi, f), controls)
+		}
+		r.cards.Add(dupCard(v.u, f, badge, controls, wanted))
 	}
 	r.cards.Refresh()
 }
 
-// dupCard is one file of a group: thumbnail, name, size, dimensions, date.
-func dupCard(u *UI, f store.FileRecord, original bool, wanted func() bool) fyne.CanvasObject {
+// dupCard is one file of a group: thumbnail, name, size, dimensions, date,
+// and below them the controls (keep/remove, open, show in folder).
+func dupCard(u *UI, f store.FileRecord, badge string, controls fyne.CanvasObject, wanted func() bool) fyne.CanvasObject {
+	original := badge != ""
 	img := canvas.NewImageFromImage(nil)
 	img.FillMode = canvas.ImageFillContain
 	img.SetMinSize(fyne.NewSize(dupThumbSide, dupThumbH))
@@ -370,13 +416,13 @@ func dupCard(u *UI, f store.FileRecord, original bool, wanted func() bool) fyne.
 	if original {
 		pill := canvas.NewRectangle(theme.Color(theme.ColorNameSuccess))
 		pill.CornerRadius = 10
-		tag := canvas.NewText("★ Likely original", color.Black)
+		tag := canvas.NewText(badge, color.Black)
 		tag.TextStyle = fyne.TextStyle{Bold: true}
 		tag.TextSize = theme.CaptionTextSize() + 1
 		pic = container.NewStack(img, container.NewVBox(container.NewHBox(
 			container.NewStack(pill, container.New(layout.NewCustomPaddedLayout(2, 2, 8, 8), tag)))))
 	}
-	body := container.NewVBox(pic, name, folder, facts)
+	body := container.NewVBox(pic, name, folder, facts, controls)
 	if original {
 		bg.StrokeColor = theme.Color(theme.ColorNameSuccess)
 		bg.StrokeWidth = 2
@@ -387,7 +433,7 @@ func dupCard(u *UI, f store.FileRecord, original bool, wanted func() bool) fyne.
 			img.Refresh()
 		}
 	})
-	return container.NewGridWrap(fyne.NewSize(dupThumbSide+16, dupCardHeight), container.NewStack(bg, container.NewPadded(body)))
+	return container.NewGridWrap(fyne.NewSize(dupCardWidth, dupCardHeight), container.NewStack(bg, container.NewPadded(body)))
 }
 
 func dateOrNone(f store.FileRecord) string {

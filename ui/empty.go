@@ -12,6 +12,10 @@ import (
 	"shoebox/store"
 )
 
+// emptyPromise says what Shoebox does to a person's files.
+const emptyPromise = "Scanning only reads your files. A file is moved only when you apply a plan in Duplicates,\n" +
+	"into the quarantine or the Trash (or replaced by a hard link), and every run can be undone."
+
 func (v *scanView) buildEmpty() fyne.CanvasObject {
 	v.chooseBtn = widget.NewButtonWithIcon("Choose folder…", theme.FolderOpenIcon(), v.u.chooseFolder)
 	v.chooseBtn.Importance = widget.HighImportance
@@ -19,7 +23,7 @@ func (v *scanView) buildEmpty() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle("Drop a folder here", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	sub := widget.NewLabelWithStyle("Shoebox finds out when every photo and video was taken and which ones are duplicates.\n"+
-		"Your files are only read, never moved or changed.", fyne.TextAlignCenter, fyne.TextStyle{})
+		emptyPromise, fyne.TextAlignCenter, fyne.TextStyle{})
 	sub.Importance = widget.LowImportance
 	hint := caption("or press Ctrl+O · you can drop several folders at once")
 	hint.Alignment = fyne.TextAlignCenter

@@ -26,6 +26,15 @@ type Engine interface {
 	Files(jobID uint64) ([]store.FileRecord, error)
 	Duplicates(jobID uint64, distance int) (app.Duplicates, error)
 	Thumbnail(rec store.FileRecord, maxSide int) (image.Image, error)
+
+	// Change runs (issue 11): a plan of keepers, applying it, undoing it.
+	PlanDuplicates(jobID uint64, opt app.PlanOptions) (app.Plan, error)
+	ApplyPlan(p app.Plan) (runID uint64, err error)
+	Undo(runID uint64) (undoRunID uint64, err error)
+	Runs() ([]app.RunSummary, error)
+	ChangeItems(runID uint64) ([]store.ChangeItem, error)
+	ChangePreferences() (app.ChangePreferences, error)
+	SetChangePreferences(p app.ChangePreferences) error
 }
 
 var _ Engine = (*app.Library)(nil)

@@ -34,6 +34,7 @@ type fakeEngine struct {
 	files       map[uint64][]store.FileRecord
 	dups        app.Duplicates
 	dupDistance int
+	ch          changeFake
 }
 
 func newFake() *fakeEngine { return &fakeEngine{nextID: 1, files: map[uint64][]store.FileRecord{}} }
@@ -194,4 +195,69 @@ func findButton(o fyne.CanvasObject, text string) *widget.Button {
 	}
 	walk(o)
 	return found
+}
+
+// changeFake is the fake engine's side of change runs.
+type changeFake struct {
+	plan     app.Plan
+	planErr  error
+	planOpts []app.PlanOptions
+	applied  []app.Plan
+	applyErr error
+	undone   []uint64
+	runs     []app.RunSummary
+	items    map[uint64][]store.ChangeItem
+	prefs    app.ChangePreferences
+	setPrefs []app.ChangePreferences
+}
+
+func (f *fakeEngine) PlanDuplicates(id uint64, opt app.PlanOptions) (app.Plan, error) {
+	f.record(fmt.Sprintf("plan %d", id))
+	f.ch.planOpts = append(f.ch.planOpts, opt)
+	return clonePlan(f.ch.plan), f.ch.planErr
+}
+func (f *fakeEngine) ApplyPlan(p app.Plan) (uint64, error) {
+	f.record("apply")
+	f.ch.applied = append(f.ch.applied, p)
+	if f.ch.applyErr != nil {
+		return 0, f.ch.applyErr
+	}
+	id := f.nextID
+	f.nextID++
+	return id, nil
+}
+func (f *fakeEngine) Undo(id uint64) (uint64, error) {
+	f.record(fmt.Sprintf("undo %d", id))
+	f.ch.undone = append(f.ch.undone, id)
+	u := f.nextID
+	f.nextID++
+	return u, nil
+}
+func (f *fakeEngine) Runs() ([]app.RunSummary, error) { return f.ch.runs, nil }
+func (f *fakeEngine) ChangeItems(id uint64) ([]store.ChangeItem, error) {
+	f.record(fmt.Sprintf("items %d", id))
+	return f.ch.items[id], nil
+}
+func (f *fakeEngine) ChangePreferences() (app.ChangePreferences, error) { return f.ch.prefs, nil }
+func (f *fakeEngine) SetChangePreferences(p app.ChangePreferences) error {
+	f.ch.setPrefs = append(f.ch.setPrefs, p)
+	f.ch.prefs = p
+	return nil
+}
+
+// clonePlan copies a plan deeply enough that the window's edits do not
+// reach the fake's copy.
+func clonePlan(p app.Plan) app.Plan {
+	q := p
+	q.Groups = make([]app.PlanGroup, len(p.Groups))
+	for i, g := range p.Groups {
+		g.Keep = append([]string(nil), g.Keep...)
+		g.Remove = append([]string(nil), g.Remove...)
+		if g.Approved != nil {
+			a := *g.Approved
+			g.Approved = &a
+		}
+		q.Groups[i] = g
+	}
+	return q
 }

@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"shoebox/app"
+	"shoebox/media"
 	"shoebox/store"
 )
 
@@ -15,15 +17,22 @@ var historyColumns = []struct {
 	title string
 	width float32
 }{
-	{"#", 50}, {"Folders", 300}, {"Status", 190}, {"Files", 150}, {"Errors", 80}, {"Skipped", 80},
-	{"Duration", 110}, {"Started", 150}, {"", 90},
+	{"#", 50}, {"Kind", 70}, {"Folders", 280}, {"Status", 150}, {"Files", 120}, {"Errors", 70}, {"Skipped", 75},
+	{"Duration", 90}, {"Started", 140}, {"", 90}, {"", 90},
 }
+
+// The button columns: the last two.
+const (
+	colOpen = 9
+	colUndo = 10
+)
 
 // historyView lists past jobs, newest first.
 type historyView struct {
 	u       *UI
 	root    fyne.CanvasObject
 	jobs    []store.Job
+	runs    map[uint64]app.RunSummary // change runs by ID, for Undo
 	loading bool
 	again   bool
 	table   *widget.Table
@@ -70,25 +79,33 @@ func (v *historyView) historyCell(j store.Job, col int) string {
 	case 0:
 		return fmt.Sprint(j.ID)
 	case 1:
-		return rootsLabel(j.Roots)
+		return kindWord(j)
 	case 2:
+		if isRunJob(j) {
+			return v.runWhat(j)
+		}
+		return rootsLabel(j.Roots)
+	case 3:
 		s := stateWord(j.Status)
+		if isRunJob(j) && j.Status == store.StateRunning {
+			s = "Running"
+		}
 		if j.Interrupted && j.Status == store.StatePaused {
 			s = "Interrupted"
 		}
 		return s
-	case 3:
-		return fmt.Sprintf("%s / %s", thousands(j.ProgressCurrent), thousands(j.ProgressTotal))
 	case 4:
-		return thousands(j.ErrorCount)
+		return fmt.Sprintf("%s / %s", thousands(j.ProgressCurrent), thousands(j.ProgressTotal))
 	case 5:
-		return thousands(j.SkippedCount)
+		return thousands(j.ErrorCount)
 	case 6:
+		return thousands(j.SkippedCount)
+	case 7:
 		if j.StartedAt.IsZero() {
 			return "–"
 		}
 		return humanDuration(jobDuration(j, v.u.now()))
-	case 7:
+	case 8:
 		if j.CreatedAt.IsZero() {
 			return ""
 		}
@@ -105,15 +122,26 @@ func (v *historyView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		return
 	}
 	j := v.jobs[id.Row]
-	last := id.Col == len(historyColumns)-1
-	showIf(b, last)
-	showIf(l, !last)
-	if last {
+	button := id.Col >= colOpen
+	showIf(l, !button)
+	b.Hide()
+	switch {
+	case id.Col == colOpen:
+		b.SetText("Open")
+		b.SetIcon(theme.NavigateNextIcon())
 		b.OnTapped = func() { v.u.openJob(j) }
+		b.Show()
+	case id.Col == colUndo && v.runs[j.ID].Undoable:
+		b.SetText("Undo…")
+		b.SetIcon(theme.ContentUndoIcon())
+		b.OnTapped = func() { v.u.askUndo(j.ID) }
+		b.Show()
+	}
+	if button {
 		return
 	}
 	imp := widget.MediumImportance
-	if id.Col == 2 {
+	if id.Col == 3 {
 		imp = stateImportance(j.Status, widget.MediumImportance)
 	}
 	if l.Importance != imp {
@@ -132,17 +160,21 @@ func (v *historyView) reload() {
 	v.loading = true
 	v.u.spawn(func() {
 		jobs, err := v.u.eng.Jobs()
+		var runs []app.RunSummary
+		if err == nil {
+			runs, err = v.u.eng.Runs()
+		}
 		v.u.do(func() {
 			v.loading = false
 			if err != nil {
 				v.status.SetText("Could not read the past scans: " + err.Error())
 			} else {
 				v.jobs = jobs
-				if len(jobs) == 0 {
-					v.status.SetText("No scans yet.")
-				} else {
-					v.status.SetText(fmt.Sprintf("%s, newest first. Open one to see its files and duplicates.", plural(len(jobs), "scan")))
+				v.runs = map[uint64]app.RunSummary{}
+				for _, r := range runs {
+					v.runs[r.ID] = r
 				}
+				v.status.SetText(historyStatus(jobs))
 				v.table.Refresh()
 			}
 			if v.again {
@@ -151,4 +183,50 @@ func (v *historyView) reload() {
 			}
 		})
 	})
+}
+
+// historyStatus counts the scans and runs listed.
+func historyStatus(jobs []store.Job) string {
+	scans := 0
+	for _, j := range jobs {
+		if !isRunJob(j) {
+			scans++
+		}
+	}
+	runs := len(jobs) - scans
+	switch {
+	case len(jobs) == 0:
+		return "No scans yet."
+	case runs == 0:
+		return fmt.Sprintf("%s, newest first. Open one to see its files and duplicates.", plural(scans, "scan"))
+	}
+	return fmt.Sprintf("%s and %s, newest first. Open a scan to see its files and duplicates, a run to see what it did to each file.",
+		plural(scans, "scan"), plural(runs, "change run"))
+}
+
+// kindWord is a job's kind as the Kind column says it.
+func kindWord(j store.Job) string {
+	switch j.Kind {
+	case store.KindDups:
+		return "Run"
+	case store.KindUndo:
+		return "Undo"
+	}
+	return "Scan"
+}
+
+// runWhat says what a change run did, in the Folders column.
+func (v *historyView) runWhat(j store.Job) string {
+	r, ok := v.runs[j.ID]
+	switch {
+	case j.Kind == store.KindUndo && j.Change != nil:
+		return fmt.Sprintf("Put back what run %d changed", j.Change.UndoOf)
+	case !ok:
+		return "Change run"
+	}
+	s := fmt.Sprintf("%s %s (%s)", copies(r.Done), actionWords(r.Action), media.SizeText(r.Bytes))
+	if r.Undone {
+		s += " · undone"
+	}
+	return s
 }

@@ -60,6 +60,10 @@ type scanView struct {
 	newScanBtn    *widget.Button
 	viewFilesBtn  *widget.Button
 	viewDupsBtn   *widget.Button
+	undoBtn       *widget.Button // change runs only (runs.go)
+	detailsBtn    *widget.Button
+
+	runSum *app.RunSummary // the shown run's summary, once read
 
 	found *foundPanel
 
@@ -103,6 +107,11 @@ func (v *scanView) buildJob() fyne.CanvasObject {
 	v.newScanBtn = widget.NewButtonWithIcon("Scan another folder", theme.FolderOpenIcon(), v.u.clearJob)
 	v.viewFilesBtn = widget.NewButtonWithIcon("View files", theme.ListIcon(), func() { v.u.tabs.SelectIndex(tabFiles) })
 	v.viewDupsBtn = widget.NewButtonWithIcon("View duplicates", theme.ContentCopyIcon(), func() { v.u.tabs.SelectIndex(tabDuplicates) })
+	v.undoBtn = widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), nil)
+	v.undoBtn.Importance = widget.HighImportance
+	v.undoBtn.Hide()
+	v.detailsBtn = widget.NewButtonWithIcon("Details", theme.InfoIcon(), nil)
+	v.detailsBtn.Hide()
 
 	v.bannerTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.bannerTitle.Importance = widget.DangerImportance
@@ -122,7 +131,7 @@ func (v *scanView) buildJob() fyne.CanvasObject {
 	v.now = container.NewBorder(nil, nil, caption("Now"), nil, v.current)
 	stats := container.NewGridWithColumns(4, v.speed.box, v.remaining.box, v.errors.box, v.skipped.box)
 	controls := container.NewHBox(v.pauseBtn, v.cancelBtn, layoutSpacer(),
-		v.showErrorsBtn, v.retryBtn, v.viewFilesBtn, v.viewDupsBtn, v.newScanBtn)
+		v.showErrorsBtn, v.retryBtn, v.undoBtn, v.detailsBtn, v.viewFilesBtn, v.viewDupsBtn, v.newScanBtn)
 	v.found = newFoundPanel()
 	v.found.root.Hide()
 	body := container.NewVBox(header, bar, v.now, stats, v.rateWarn, v.lastError, v.banner, v.summary, controls, v.found.root)
@@ -212,6 +221,13 @@ func (v *scanView) show(p app.Progress) {
 	v.setTitle(windowTitle(p))
 	v.summary.SetText(summaryText(p))
 	showIf(v.summary, v.summary.Text != "")
+	if v.u.isRun(p.JobID) {
+		v.showRunControls(p)
+		return
+	}
+	v.skipped.label.SetText("skipped (not photos or videos)")
+	v.undoBtn.Hide()
+	v.detailsBtn.Hide()
 }
 
 // showState shows the folders and the state word, which tells when a pause
@@ -440,9 +456,14 @@ func (u *UI) askCancel() {
 	if id == 0 || u.scan.confirm != nil {
 		return
 	}
+	title, yes, no := "Cancel this scan?", "Cancel scan", "Keep scanning"
 	msg := widget.NewLabel("The files analysed so far stay in the library, but this scan cannot be resumed.")
+	if u.isRun(id) {
+		title, yes, no = "Cancel this run?", "Cancel run", "Keep going"
+		msg.SetText("The files already changed stay changed, and Undo puts them back. The others are left as they are.")
+	}
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Cancel this scan?", "Cancel scan", "Keep scanning", msg, func(ok bool) {
+	d := dialog.NewCustomConfirm(title, yes, no, msg, func(ok bool) {
 		u.scan.confirm = nil
 		if ok {
 			u.call("Could not cancel the scan", func() error { return u.eng.Cancel(id) }, nil)

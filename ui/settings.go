@@ -72,6 +72,7 @@ type settingsView struct {
 	list    []setting
 	entries []*widget.Entry
 	status  *widget.Label
+	change  *changeSettings // acting on duplicates (settings_change.go)
 }
 
 func newSettingsView(u *UI) *settingsView {
@@ -97,8 +98,9 @@ func newSettingsView(u *UI) *settingsView {
 	v.status.Wrapping = fyne.TextWrapWord
 	reset := widget.NewButtonWithIcon("Reset to defaults", theme.HistoryIcon(), v.reset)
 	top := container.NewVBox(heading("Settings for the next scan"), v.status)
+	v.change = newChangeSettings(u)
 	v.root = container.NewVScroll(container.New(column{width: 760, top: true}, container.NewPadded(
-		container.NewVBox(top, form, container.NewHBox(reset)))))
+		container.NewVBox(top, form, container.NewHBox(reset), widget.NewSeparator(), v.change.root))))
 	return v
 }
 

@@ -30,6 +30,9 @@ type UI struct {
 	do    func(f func())
 	spawn func(f func())
 	now   func() time.Time
+	// system opens a file in its viewer or shows it in its folder
+	// (systemOpen); tests record the calls instead.
+	system func(how openHow, path string) error
 
 	mu        sync.Mutex
 	pending   map[uint64]app.Progress   // latest snapshot per job, not yet applied
@@ -46,7 +49,8 @@ type UI struct {
 	asked    string       // "pause" or "resume" was asked and the job's state has not changed yet
 	starting bool         // Start was asked and has not returned yet
 	thumbs   map[string]image.Image
-	dialogs  []dialog.Dialog // open dialogs, newest last
+	dialogs  []dialog.Dialog    // open dialogs, newest last
+	runs     map[uint64]runInfo // change runs the window has shown (runs.go)
 
 	tabs     *container.AppTabs
 	scan     *scanView
@@ -70,12 +74,14 @@ func newUI(a fyne.App, eng Engine) *UI {
 		do:        fyne.Do,
 		spawn:     func(f func()) { go f() },
 		now:       time.Now,
+		system:    systemOpen,
 		pending:   map[uint64]app.Progress{},
 		lastErr:   map[uint64]fileError{},
 		lastState: map[uint64]store.JobState{},
 		moved:     map[uint64]bool{},
 		thumbSem:  make(chan struct{}, 2),
 		thumbs:    map[string]image.Image{},
+		runs:      map[uint64]runInfo{},
 	}
 	u.win = a.NewWindow("Shoebox")
 	u.build()
@@ -154,7 +160,7 @@ func (u *UI) flush() {
 	if others {
 		u.history.reload()
 	}
-	if u.jobID != 0 && !u.prog.Finished() {
+	if u.jobID != 0 && !u.prog.Finished() && !u.isRun(u.jobID) {
 		u.files.tick()
 	}
 }
@@ -184,7 +190,14 @@ func (u *UI) applyProgress(p app.Progress, news stateNews) {
 		if u.asked != "" && !(u.asked == "pause" && running) {
 			u.asked = ""
 		}
-		if p.Finished() {
+		switch {
+		case p.Finished() && u.isRun(p.JobID):
+			// The scan's duplicates are planned again: files moved are gone.
+			u.history.reload()
+			u.dups.loaded = 0
+			u.dups.load(u.dups.jobID)
+			u.runFinished(p.JobID)
+		case p.Finished():
 			u.history.reload()
 			u.files.load(p.JobID)
 			u.dups.load(p.JobID)
@@ -200,7 +213,11 @@ func (u *UI) setJob(p app.Progress) {
 	u.asked = ""
 	u.scan.clearLastError()
 	u.scan.found.root.Hide()
+	u.scan.runSum = nil
 	u.applyProgress(p, compareState)
+	if u.isRun(p.JobID) {
+		return // Files and Duplicates go on showing their scan
+	}
 	u.files.load(p.JobID)
 	u.dups.load(p.JobID)
 }
@@ -225,6 +242,7 @@ func (u *UI) start() (stop func()) {
 	go u.pump(t.C, done)
 	u.checkInterrupted()
 	u.history.reload()
+	u.settings.change.load()
 	var once sync.Once
 	return func() {
 		once.Do(func() {

@@ -160,7 +160,7 @@ func TestDuplicatesShowGroupsSideBySide(t *testing.T) {
 	}
 	u.dups.kind.SetSelected(u.dups.kind.Options[0])
 	row := newGroupRow()
-	row.set(u, u.dups.groups[1])
+	row.set(u.dups, u.dups.groups[1])
 	text := joined(row.box)
 	for _, want := range []string{"Look-alikes", "1024 × 768", "4032 × 3024", "Likely original", "2.4 MB", "pHash 4 bits apart", "/photos/copies"} {
 		if !strings.Contains(text, want) {
@@ -227,16 +227,16 @@ func TestHistoryListsJobsAndOpensOne(t *testing.T) {
 	if len(v.jobs) != 2 {
 		t.Fatalf("%d jobs", len(v.jobs))
 	}
-	if got := v.historyCell(f.jobs[0], 2); got != "Stopped: too many errors" {
+	if got := v.historyCell(f.jobs[0], 3); got != "Stopped: too many errors" {
 		t.Errorf("status = %q", got)
 	}
-	if got := v.historyCell(f.jobs[0], 6); got != "1 min 30 s" {
+	if got := v.historyCell(f.jobs[0], 7); got != "1 min 30 s" {
 		t.Errorf("duration = %q", got)
 	}
-	if got := v.historyCell(f.jobs[1], 6); got != "1 h 5 min" {
+	if got := v.historyCell(f.jobs[1], 7); got != "1 h 5 min" {
 		t.Errorf("duration = %q", got)
 	}
-	if got := v.historyCell(f.jobs[0], 3); got != "20 / 100" {
+	if got := v.historyCell(f.jobs[0], 4); got != "20 / 100" {
 		t.Errorf("files = %q", got)
 	}
 
@@ -333,8 +333,8 @@ func TestFormatting(t *testing.T) {
 		{app.ElideMiddle("abcdefghij", 5), "ab…ij"}, {app.ElideMiddle("abc", 5), "abc"},
 		{rootsLabel([]string{"/a", "/b", "/c"}), "/a and 2 more"},
 		{typeName("image/jpeg", "x.jpg"), "JPEG"}, {typeName("video/quicktime", "x.mov"), "MOV"}, {typeName("", "x.heic"), "HEIC"}, {typeName("application/octet-stream", "a.jpg"), "JPG"},
-		{dupSummary(app.Duplicates{}), "No duplicates: every photo and video is one of a kind."},
-		{strings.SplitN(dupSummary(app.Duplicates{Near: []store.DupGroup{{Files: make([]store.FileRecord, 2)}}}), ".", 2)[0], "1 group of look-alikes (2 files)"},
+		{dupSummary(app.Duplicates{}, false), "No duplicates: every photo and video is one of a kind."},
+		{strings.SplitN(dupSummary(app.Duplicates{Near: []store.DupGroup{{Files: make([]store.FileRecord, 2)}}}, false), ".", 2)[0], "1 group of look-alikes (2 files)"},
 		{interruptedText(store.Job{Roots: []string{"/p"}, ProgressCurrent: 3412, ProgressTotal: 10000, Interrupted: true}), "A scan of /p stopped at 3,412 of 10,000."},
 		{interruptedText(store.Job{Roots: []string{"/p"}, ProgressCurrent: 5, ProgressTotal: 9}), "A scan of /p is paused at 5 of 9."},
 	} {

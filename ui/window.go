@@ -199,8 +199,8 @@ func (u *UI) startJob(roots []string) {
 }
 
 func (u *UI) tellBusy() {
-	u.showDialog(dialog.NewInformation("A scan is running",
-		"Shoebox runs one scan at a time. Pause or cancel the current scan first, or wait for it to finish.", u.win))
+	u.showDialog(dialog.NewInformation("Shoebox is busy",
+		"Shoebox runs one scan or change run at a time. Pause or cancel the current one first, or wait for it to finish.", u.win))
 }
 
 // showError shows err in a dialog. UI goroutine only.
@@ -276,11 +276,14 @@ func unfinished(interrupted, all []store.Job) []store.Job {
 	seen := map[uint64]bool{}
 	var out []store.Job
 	for _, j := range interrupted {
+		if isRunJob(j) {
+			continue // History offers Undo for it; the Scan view resumes scans
+		}
 		seen[j.ID] = true
 		out = append(out, j)
 	}
 	for _, j := range all {
-		if j.Status == store.StatePaused && !seen[j.ID] {
+		if j.Status == store.StatePaused && !seen[j.ID] && !isRunJob(j) {
 			seen[j.ID] = true
 			out = append(out, j)
 		}
@@ -291,6 +294,10 @@ func unfinished(interrupted, all []store.Job) []store.Job {
 // openJob shows a stored job: in the Scan view when nothing runs, and always
 // in Files and Duplicates.
 func (u *UI) openJob(j store.Job) {
+	if isRunJob(j) {
+		u.openRun(j)
+		return
+	}
 	if !u.running() {
 		u.setJob(progressFromJob(j))
 	} else {
@@ -307,9 +314,14 @@ func (u *UI) askQuit() {
 		u.win.Close()
 		return
 	}
+	title, no := "Quit while scanning?", "Keep scanning"
 	msg := widget.NewLabel("The scan pauses and keeps what it has analysed. Resume it the next time you open Shoebox.")
+	if u.isRun(u.jobID) {
+		title, no = "Quit during a change run?", "Keep going"
+		msg.SetText("The run stops between two files; its journal says what was done. Undo it from History the next time you open Shoebox.")
+	}
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Quit while scanning?", "Quit", "Keep scanning", msg, func(ok bool) {
+	d := dialog.NewCustomConfirm(title, "Quit", no, msg, func(ok bool) {
 		if ok {
 			u.win.Close()
 		}

@@ -100,7 +100,7 @@ func TestDropWhileRunningDoesNotStartASecondJob(t *testing.T) {
 	if len(f.starts) != 1 {
 		t.Fatalf("starts = %v", f.starts)
 	}
-	if !strings.Contains(overlayText(u.win), "one scan at a time") {
+	if !strings.Contains(overlayText(u.win), "one scan or change run at a time") {
 		t.Fatalf("dialog = %q", overlayText(u.win))
 	}
 }

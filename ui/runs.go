@@ -1,0 +1,256 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"shoebox/app"
+	"shoebox/media"
+	"shoebox/store"
+)
+
+// runInfo is what the window knows of a change run it shows: progress
+// snapshots do not say a job's kind.
+type runInfo struct {
+	kind   store.JobKind
+	action string
+	undoOf uint64
+}
+
+// isRun says whether job id is a change run (dups or undo).
+func (u *UI) isRun(id uint64) bool {
+	_, ok := u.runs[id]
+	return ok
+}
+
+// isRunJob says whether a stored job is a change run.
+func isRunJob(j store.Job) bool {
+	return j.Change != nil || j.Kind == store.KindDups || j.Kind == store.KindUndo
+}
+
+// startRun shows a change run the core has just started in the Scan view.
+func (u *UI) startRun(id uint64, kind store.JobKind, action string, undoOf uint64) {
+	u.runs[id] = runInfo{kind: kind, action: action, undoOf: undoOf}
+	u.setJob(app.Progress{JobID: id, State: store.StatePending, Listing: true})
+	u.tabs.SelectIndex(tabScan)
+	u.flush()
+	u.history.reload()
+}
+
+// openRun shows a stored run: one that stopped midway (paused, or
+// interrupted when Shoebox closed) in the Scan view, where it can be
+// resumed, cancelled or undone; any other as the list of its files.
+func (u *UI) openRun(j store.Job) {
+	stopped := j.Status != store.StateCompleted && j.Status != store.StateCancelled
+	if !stopped || u.running() {
+		u.showRunItems(j.ID)
+		return
+	}
+	r := runInfo{kind: j.Kind}
+	if j.Change != nil {
+		r.action, r.undoOf = j.Change.Action, j.Change.UndoOf
+	}
+	u.runs[j.ID] = r
+	p := progressFromJob(j)
+	p.Roots, p.Listing = nil, false
+	u.setJob(p)
+	u.tabs.SelectIndex(tabScan)
+}
+
+// runTitle is the Scan view's heading for a run.
+func runTitle(r runInfo, id uint64) string {
+	if r.kind == store.KindUndo {
+		return fmt.Sprintf("Run %d: putting back what run %d changed", id, r.undoOf)
+	}
+	return fmt.Sprintf("Run %d: copies %s", id, actionWords(r.action))
+}
+
+// runFinished reads the run's summary once it has stopped, to show its
+// counts and offer Undo.
+func (u *UI) runFinished(id uint64) {
+	u.spawn(func() {
+		runs, err := u.eng.Runs()
+		u.do(func() {
+			if id != u.jobID {
+				return
+			}
+			if err != nil {
+				u.scan.showRunSummary(app.RunSummary{ID: id}, "Could not read the run's summary: "+err.Error())
+				return
+			}
+			for _, r := range runs {
+				if r.ID == id {
+					u.scan.showRunSummary(r, "")
+					return
+				}
+			}
+		})
+	})
+}
+
+// runSummaryText is the line under a finished run.
+func runSummaryText(r app.RunSummary) string {
+	verb := actionWords(r.Action)
+	noun := copies(r.Done)
+	if r.Kind == store.KindUndo {
+		noun = plural(r.Done, "file")
+	}
+	var s string
+	switch r.Status {
+	case store.StateCompleted:
+		s = fmt.Sprintf("Done: %s %s (%s)", noun, verb, media.SizeText(r.Bytes))
+	case store.StateCancelled:
+		s = fmt.Sprintf("Cancelled: %s %s (%s) before it stopped", noun, verb, media.SizeText(r.Bytes))
+	default:
+		s = fmt.Sprintf("Stopped midway (Resume goes on): %s %s (%s) so far", noun, verb, media.SizeText(r.Bytes))
+	}
+	s += fmt.Sprintf(", %s left alone, %s.", plural(r.Skipped, "file"), plural(r.Errors, "error"))
+	if r.Skipped+r.Errors > 0 {
+		s += " Details lists the reason for each."
+	}
+	if r.Undone {
+		s += " This run has been undone."
+	}
+	return s
+}
+
+// showRunSummary shows a stopped run's counts with Details and, while it
+// can be undone, Undo.
+func (v *scanView) showRunSummary(r app.RunSummary, problem string) {
+	text := runSummaryText(r)
+	if problem != "" {
+		text = problem
+	}
+	setLabel(v.summary, text, widget.MediumImportance)
+	v.summary.Show()
+	if problem == "" {
+		v.runSum = &r
+	}
+	id := r.ID
+	v.undoBtn.OnTapped = func() { v.u.askUndo(id) }
+	showIf(v.undoBtn, r.Undoable)
+	v.detailsBtn.OnTapped = func() { v.u.showRunItems(id) }
+	v.detailsBtn.Show()
+}
+
+// showRunControls hides what only a scan has, for a run.
+func (v *scanView) showRunControls(p app.Progress) {
+	r := v.u.runs[p.JobID]
+	setLabel(v.title, runTitle(r, p.JobID), widget.MediumImportance)
+	v.skipped.label.SetText("left alone (changed since the scan, …)")
+	if v.u.asked == "" {
+		switch p.State {
+		case store.StatePending:
+			setLabel(v.state, "Starting", widget.HighImportance)
+		case store.StateRunning:
+			setLabel(v.state, "Changing files", widget.HighImportance)
+		}
+	}
+	if p.Listing && !p.Finished() {
+		setLabel(v.counts, "Preparing the run…", widget.MediumImportance)
+	}
+	v.viewFilesBtn.Hide()
+	title := "Shoebox"
+	if !p.Finished() && p.Total > 0 {
+		title = fmt.Sprintf("%s · run %d — Shoebox", percent(float64(p.Current)/float64(p.Total)), p.JobID)
+	}
+	v.setTitle(title)
+	switch {
+	case p.Finished() && v.runSum != nil && v.runSum.ID == p.JobID:
+		v.showRunSummary(*v.runSum, "")
+	case p.Finished():
+		v.summary.SetText("Reading the run's summary…")
+	default:
+		v.undoBtn.Hide()
+		v.detailsBtn.Hide()
+	}
+}
+
+// askUndo confirms, then starts a run that puts back what run id changed.
+func (u *UI) askUndo(id uint64) {
+	if u.running() {
+		u.tellBusy()
+		return
+	}
+	msg := widget.NewLabel(fmt.Sprintf("Every file run %d moved or replaced goes back to its place, checked against its SHA-256. "+
+		"Files it left alone stay as they are.", id))
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm(fmt.Sprintf("Undo run %d?", id), "Undo", "Not now", msg, func(ok bool) {
+		if !ok {
+			return
+		}
+		u.spawn(func() {
+			undoID, err := u.eng.Undo(id)
+			u.do(func() {
+				if err != nil {
+					u.showError("The run could not be undone", err)
+					return
+				}
+				u.startRun(undoID, store.KindUndo, "restore", id)
+			})
+		})
+	}, u.win)
+	d.Resize(fyne.NewSize(460, 200))
+	u.showDialog(d)
+}
+
+// showRunItems lists a run's files with what became of each.
+func (u *UI) showRunItems(id uint64) {
+	u.spawn(func() {
+		items, err := u.eng.ChangeItems(id)
+		u.do(func() {
+			if err != nil {
+				u.showError("Could not read the run", err)
+				return
+			}
+			msg := widget.NewLabel(runItemsText(items))
+			msg.Wrapping = fyne.TextWrapWord
+			d := dialog.NewCustom(fmt.Sprintf("Run %d: %s", id, plural(len(items), "file")), "Close", container.NewVScroll(msg), u.win)
+			d.Resize(fyne.NewSize(760, 480))
+			u.showDialog(d)
+		})
+	})
+}
+
+// maxItemLines bounds the details dialog; the CLI's `shoebox runs` has all.
+const maxItemLines = 500
+
+// runItemsText is one line per item: what became of it, the file, why.
+func runItemsText(items []store.ChangeItem) string {
+	if len(items) == 0 {
+		return "This run had no files to act on."
+	}
+	var b strings.Builder
+	for i, it := range items {
+		if i == maxItemLines {
+			fmt.Fprintf(&b, "and %d more (see `shoebox runs`)\n", len(items)-i)
+			break
+		}
+		fmt.Fprintf(&b, "%s · %s", itemStateWord(it.State), homeShort(it.Path))
+		if it.Reason != "" {
+			b.WriteString(" — " + it.Reason)
+		}
+		b.WriteByte('\n')
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// itemStateWord says what became of one file.
+func itemStateWord(s store.ChangeState) string {
+	switch s {
+	case store.ChangeDone:
+		return "Done"
+	case store.ChangeSkipped:
+		return "Left alone"
+	case store.ChangeError:
+		return "Failed"
+	case store.ChangeStarted:
+		return "Interrupted"
+	}
+	return "Not done yet"
+}

@@ -1,0 +1,151 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"shoebox/app"
+	"shoebox/store"
+)
+
+func TestRunDetailsListEachFileWithItsReason(t *testing.T) {
+	f, u, pth := actFixture(t)
+	f.ch.items = map[uint64][]store.ChangeItem{5: {
+		{Path: pth("b.jpg"), State: store.ChangeDone},
+		{Path: pth("c.jpg"), State: store.ChangeSkipped, Reason: "changed since the scan"},
+	}}
+	u.showRunItems(5)
+	text := overlayText(u.win)
+	for _, want := range []string{"Run 5: 2 files", "Done · " + pth("b.jpg"), "Left alone · " + pth("c.jpg") + " — changed since the scan"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("details lack %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestHistoryListsRunsBesideScansWithUndo(t *testing.T) {
+	f := newFake()
+	f.jobs = []store.Job{
+		{ID: 4, Kind: store.KindUndo, Status: store.StateCompleted, Change: &store.ChangeRun{Action: "restore", UndoOf: 2}},
+		{ID: 3, Kind: store.KindDups, Status: store.StateCompleted, ProgressCurrent: 2, ProgressTotal: 2, Change: &store.ChangeRun{Action: "trash"}},
+		{ID: 2, Kind: store.KindDups, Status: store.StateCompleted, ProgressCurrent: 5, ProgressTotal: 5, Change: &store.ChangeRun{Action: "quarantine", Undone: true}},
+		{ID: 1, Roots: []string{"/a"}, Status: store.StateCompleted, ProgressCurrent: 10, ProgressTotal: 10, Listed: true},
+	}
+	f.ch.runs = []app.RunSummary{
+		{ID: 4, Kind: store.KindUndo, Done: 5, Action: "restore", UndoOf: 2},
+		{ID: 3, Kind: store.KindDups, Done: 2, Bytes: 4_200_000, Undoable: true, Action: "trash"},
+		{ID: 2, Kind: store.KindDups, Done: 5, Bytes: 100, Undone: true, Action: "quarantine"},
+	}
+	f.ch.items = map[uint64][]store.ChangeItem{3: {{Path: "/a/x.jpg", State: store.ChangeDone}}}
+	u := newTestUI(t, f)
+	u.tabs.SelectIndex(tabHistory)
+	v := u.history
+	for _, c := range []struct {
+		job  int
+		col  int
+		want string
+	}{
+		{0, 1, "Undo"}, {1, 1, "Run"}, {3, 1, "Scan"},
+		{0, 2, "Put back what run 2 changed"},
+		{1, 2, "2 copies moved to the Trash (4.2 MB)"},
+		{2, 2, "5 copies moved to the quarantine (100 B) · undone"},
+		{3, 2, "/a"},
+	} {
+		if got := v.historyCell(f.jobs[c.job], c.col); got != c.want {
+			t.Errorf("job %d col %d = %q, want %q", f.jobs[c.job].ID, c.col, got, c.want)
+		}
+	}
+	if !strings.Contains(v.status.Text, "1 scan and 3 change runs") {
+		t.Errorf("status %q", v.status.Text)
+	}
+	undoShown := map[uint64]bool{}
+	for row, j := range f.jobs {
+		cell := v.table.CreateCell()
+		v.updateCell(widget.TableCellID{Row: row, Col: colUndo}, cell)
+		undoShown[j.ID] = findButton(cell, "Undo…") != nil
+	}
+	if !undoShown[3] || undoShown[2] || undoShown[4] || undoShown[1] {
+		t.Errorf("Undo shown for %v; want only the run that can still be undone (3)", undoShown)
+	}
+	cell := v.table.CreateCell()
+	v.updateCell(widget.TableCellID{Row: 1, Col: colUndo}, cell)
+	test.Tap(findButton(cell, "Undo…"))
+	if !strings.Contains(overlayText(u.win), "Undo run 3?") || len(f.ch.undone) != 0 {
+		t.Fatalf("Undo in History did not ask first: %q, undone %v", overlayText(u.win), f.ch.undone)
+	}
+	test.Tap(findButton(u.win.Canvas().Overlays().Top(), "Undo"))
+	if len(f.ch.undone) != 1 || f.ch.undone[0] != 3 {
+		t.Fatalf("undone %v", f.ch.undone)
+	}
+
+	// Opening a run shows what it did to each file, not the Files view.
+	u.dismissTop()
+	u.tabs.SelectIndex(tabHistory)
+	v.table.Select(widget.TableCellID{Row: 1, Col: 2})
+	if !strings.Contains(overlayText(u.win), "Done · /a/x.jpg") || u.tabs.SelectedIndex() == tabFiles {
+		t.Errorf("opening run 3: tab %d, dialog %q", u.tabs.SelectedIndex(), overlayText(u.win))
+	}
+	if strings.Contains(strings.Join(f.Calls(), "\n"), "files 3") {
+		t.Error("a run's files were asked for as if it were a scan")
+	}
+}
+
+func TestUnfinishedRunsAreNotOfferedAsScans(t *testing.T) {
+	run := store.Job{ID: 2, Kind: store.KindDups, Status: store.StatePaused, Change: &store.ChangeRun{}}
+	scan := store.Job{ID: 1, Status: store.StatePaused}
+	got := unfinished([]store.Job{run}, []store.Job{run, scan})
+	if len(got) != 1 || got[0].ID != 1 {
+		t.Errorf("unfinished = %v, want only the scan", got)
+	}
+}
+
+func TestAStoppedRunOpensWhereItCanBeResumedOrUndone(t *testing.T) {
+	f := newFake()
+	run := store.Job{ID: 2, Kind: store.KindDups, Status: store.StatePaused, Interrupted: true, ProgressCurrent: 3,
+		ProgressTotal: 10, Listed: true, Change: &store.ChangeRun{Action: "trash"}}
+	f.jobs = []store.Job{run}
+	f.ch.runs = []app.RunSummary{{ID: 2, Kind: store.KindDups, Status: store.StatePaused, Done: 3, Undoable: true, Action: "trash"}}
+	u := newTestUI(t, f)
+	u.openJob(run)
+	if u.jobID != 2 || u.tabs.SelectedIndex() != tabScan {
+		t.Fatalf("shown job %d, tab %d", u.jobID, u.tabs.SelectedIndex())
+	}
+	if u.scan.pauseBtn.Text != "Resume" || u.scan.pauseBtn.Disabled() || !u.scan.undoBtn.Visible() {
+		t.Errorf("a paused run offers Resume (%q, disabled %v) and Undo (%v)", u.scan.pauseBtn.Text, u.scan.pauseBtn.Disabled(), u.scan.undoBtn.Visible())
+	}
+	if !strings.HasPrefix(u.scan.summary.Text, "Stopped midway (Resume goes on): 3 copies moved to the Trash") {
+		t.Errorf("summary %q", u.scan.summary.Text)
+	}
+	if !strings.Contains(u.scan.title.Text, "Run 2: copies moved to the Trash") {
+		t.Errorf("title %q", u.scan.title.Text)
+	}
+	test.Tap(u.scan.cancelBtn)
+	if !strings.Contains(overlayText(u.win), "Cancel this run?") {
+		t.Errorf("cancel asks %q", overlayText(u.win))
+	}
+	if strings.Contains(strings.Join(f.Calls(), "\n"), "files 2") {
+		t.Error("a run's files were asked for as if it were a scan")
+	}
+}
+
+func TestAnUndoRunEndsWithoutUndo(t *testing.T) {
+	f := newFake()
+	u := newTestUI(t, f)
+	u.startRun(3, store.KindUndo, "restore", 2)
+	f.ch.runs = []app.RunSummary{{ID: 3, Kind: store.KindUndo, Status: store.StateCompleted, Done: 2, Skipped: 1,
+		Bytes: 2000, Action: "restore", UndoOf: 2}}
+	f.emit(app.Progress{JobID: 3, State: store.StateCompleted, Current: 3, Total: 3, Skipped: 1})
+	u.flush()
+	if want := "Done: 2 files put back (2.0 kB), 1 file left alone, 0 errors. Details lists the reason for each."; u.scan.summary.Text != want {
+		t.Errorf("summary %q, want %q", u.scan.summary.Text, want)
+	}
+	if u.scan.undoBtn.Visible() || !u.scan.detailsBtn.Visible() {
+		t.Error("an undo run offers Details and no Undo")
+	}
+	if u.scan.viewFilesBtn.Visible() {
+		t.Error("a run has no files view of its own")
+	}
+}
