@@ -27,6 +27,9 @@ func (v *scanView) buildEmpty() fyne.CanvasObject {
 	sub.Importance = widget.LowImportance
 	hint := caption("or press Ctrl+O · you can drop several folders at once")
 	hint.Alignment = fyne.TextAlignCenter
+	// Before formatting a card or deleting an old backup (ui/wipe.go).
+	wipe := widget.NewButtonWithIcon("Is a card or folder safe to wipe?…", theme.QuestionIcon(), v.u.chooseWipeCheck)
+	wipe.Importance = widget.LowImportance
 
 	zoneBg := canvas.NewRectangle(withAlpha(theme.Color(theme.ColorNamePrimary), 0x14))
 	zoneBg.StrokeColor = withAlpha(theme.Color(theme.ColorNamePrimary), 0x90)
@@ -37,6 +40,7 @@ func (v *scanView) buildEmpty() fyne.CanvasObject {
 		title, sub,
 		container.NewCenter(v.chooseBtn),
 		hint,
+		container.NewCenter(wipe),
 	))))
 
 	v.interrupted = container.NewVBox()

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"image"
 
 	"shoebox/app"
@@ -35,6 +36,9 @@ type Engine interface {
 	ChangeItems(runID uint64) ([]store.ChangeItem, error)
 	ChangePreferences() (app.ChangePreferences, error)
 	SetChangePreferences(p app.ChangePreferences) error
+	// Unique answers "is this folder safe to wipe?": its files with no
+	// verified copy elsewhere in the library.
+	Unique(ctx context.Context, dir string, opt app.UniqueOptions) (app.UniqueReport, error)
 }
 
 var _ Engine = (*app.Library)(nil)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -35,6 +36,7 @@ type fakeEngine struct {
 	dups        app.Duplicates
 	dupDistance int
 	ch          changeFake
+	unique      app.UniqueReport
 }
 
 func newFake() *fakeEngine { return &fakeEngine{nextID: 1, files: map[uint64][]store.FileRecord{}} }
@@ -239,6 +241,15 @@ func (f *fakeEngine) ChangeItems(id uint64) ([]store.ChangeItem, error) {
 	return f.ch.items[id], nil
 }
 func (f *fakeEngine) ChangePreferences() (app.ChangePreferences, error) { return f.ch.prefs, nil }
+
+// Unique answers with the report set in f.unique, for f.unique.Dir only.
+func (f *fakeEngine) Unique(_ context.Context, dir string, _ app.UniqueOptions) (app.UniqueReport, error) {
+	f.record("unique " + dir)
+	if dir != f.unique.Dir {
+		return app.UniqueReport{}, fmt.Errorf("%s is not a folder", dir)
+	}
+	return f.unique, nil
+}
 func (f *fakeEngine) SetChangePreferences(p app.ChangePreferences) error {
 	f.ch.setPrefs = append(f.ch.setPrefs, p)
 	f.ch.prefs = p
