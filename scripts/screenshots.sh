@@ -10,6 +10,7 @@
 #   docs/history.png     History with the scan and the run (Undo offered)
 #   docs/settings.png    keeper rules in order, a protected folder, the action
 #   docs/halted.png      a scan of a folder of broken .jpg files, halted
+#   docs/wipe-check.png  "is this card safe to wipe?" on a card mostly in the library
 # The new views are driven with the mouse at fixed points of the 1280x800
 # window (look at the pictures after a layout change).
 # Usage: scripts/screenshots.sh CORPUS_DIR [BINARY]
@@ -40,6 +41,14 @@ broken="$HOME/Pictures/Camera uploads"
 mkdir -p "$broken"
 for i in $(seq 1 6); do convert -size 640x480 plasma:fractal -quality 80 "$broken/DSC0000$i.jpg"; done
 for i in $(seq -w 10 90); do head -c 30000 /dev/urandom >"$broken/IMG_201907${i:0:1}${i:1:1}_1530$i.jpg"; done
+
+# An SD card: copies of some of the corpus's camera photos and two of its own.
+card="$HOME/Pictures/SD card"
+mkdir -p "$card/DCIM/100CANON"
+mapfile -t pics < <(find "$corpus" -type f -iname '*.jpg' ! -name '._*' | sort | head -12)
+cp -p "${pics[@]}" "$card/DCIM/100CANON/"
+convert -size 800x600 plasma:fractal -quality 85 "$card/DCIM/100CANON/IMG_9001.JPG"
+convert -size 800x600 plasma:fractal -quality 85 "$card/DCIM/100CANON/IMG_9002.JPG"
 
 export XDG_CONFIG_HOME="$work/config" SHOEBOX_DB="$work/library.db" DISPLAY="$display"
 mkdir -p "$XDG_CONFIG_HOME/fyne/app.shoebox.Shoebox"
@@ -85,7 +94,8 @@ shot() {
 key() { xdotool key --window "$win" "$@"; sleep 0.4; }
 
 shot empty
-# Focus starts on Choose folder…; Tab reaches the first recent folder.
+# Focus starts on Choose folder…; Tab, Tab reaches the first recent folder.
+key Tab
 key Tab
 key space
 sleep "${RUNNING_AFTER:-4.5}"
@@ -116,16 +126,15 @@ key ctrl+4
 sleep 1.5
 shot history
 # Settings, scrolled to "Acting on duplicates"; protect Camera uploads
-# through the folder dialog (Home → Pictures, then Camera uploads, Open).
+# through the folder dialog (it opens in Pictures, beside the recent folder:
+# (Parent), Camera uploads, Family photos, SD card).
 key ctrl+5
 xdotool mousemove 640 500
 for _ in $(seq 1 30); do xdotool click 5; done
 sleep 1
-click 286 625 1.5                                       # Add folder…
-xdotool mousemove 485 235 click --repeat 2 --delay 80 1 # Pictures, second in Home
-sleep 1
-click 485 235 0.7                                       # Camera uploads, second in Pictures
-click 1054 678 1.5                                      # Open
+click 286 625 1.5  # Add folder…
+click 485 235 0.7  # Camera uploads, second in Pictures
+click 1054 678 1.5 # Open
 xdotool mousemove 1270 790
 shot settings
 
@@ -133,7 +142,27 @@ key ctrl+1
 key ctrl+n
 key Tab
 key Tab
+key Tab
 key space
 sleep 4
 shot halted
+
+# "Is a card safe to wipe?" on an SD card whose photos are mostly in the
+# library: scan the card from the command line (the window must let go of
+# the library), open the window again, ask about the card.
+kill "$app"
+wait "$app" 2>/dev/null || true
+"$bin" scan "$card" >/dev/null 2>&1
+"$bin" >"$work/app.log" 2>&1 &
+app=$!
+sleep 3
+win=$(xdotool search --name '^Shoebox$' | head -1)
+fit
+sleep 1
+key Tab            # from Choose folder… to the safe-to-wipe button
+key space
+sleep 1.5
+click 653 235 0.7  # SD card, fourth in Pictures
+click 1054 678 4   # Open
+shot wipe-check
 grep -c "Error in Fyne call thread" "$work/app.log" && echo "screenshots: threading errors (see above)" >&2 || true

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -160,19 +159,7 @@ func (c *changeSettings) moveRule(i, by int) {
 	c.changed()
 }
 
-func (c *changeSettings) chooseProtect() {
-	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
-		if err != nil {
-			c.u.showError("Could not open the folder", err)
-			return
-		}
-		if dir != nil {
-			c.addProtect(dir.Path())
-		}
-	}, c.u.win)
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
-}
+func (c *changeSettings) chooseProtect() { c.u.askFolder(c.addProtect) }
 
 func (c *changeSettings) addProtect(dir string) {
 	if !c.loaded || slices.Contains(c.prefs.Protect, dir) {

@@ -100,6 +100,12 @@ func (u *UI) chooseFolder() {
 		u.tellBusy()
 		return
 	}
+	u.askFolder(func(dir string) { u.startJob([]string{dir}) })
+}
+
+// askFolder shows the folder dialog, starting beside the most recent folder,
+// and calls chosen with the folder picked (not when cancelled).
+func (u *UI) askFolder(chosen func(dir string)) {
 	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
 		if err != nil {
 			u.showError("Could not open the folder", err)
@@ -108,7 +114,7 @@ func (u *UI) chooseFolder() {
 		if dir == nil {
 			return
 		}
-		u.startJob([]string{dir.Path()})
+		chosen(dir.Path())
 	}, u.win)
 	if recent := u.recentFolders(); len(recent) > 0 {
 		if l, err := listerFor(filepath.Dir(recent[0])); err == nil {

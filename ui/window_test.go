@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"shoebox/app"
 	"shoebox/store"
@@ -128,11 +129,16 @@ func TestRecentFoldersAreOffered(t *testing.T) {
 	if b == nil {
 		t.Fatalf("no button for %s in %q", dir, joined(u.scan.empty))
 	}
-	// Keyboard: Tab from Choose folder… reaches the recent folder.
+	// Keyboard: Tab from Choose folder… reaches the safe-to-wipe question,
+	// then the recent folder.
 	u.win.Canvas().Focus(u.scan.chooseBtn)
 	u.win.Canvas().FocusNext()
+	if w, ok := u.win.Canvas().Focused().(*widget.Button); !ok || !strings.HasPrefix(w.Text, "Is a card or folder safe to wipe") {
+		t.Errorf("Tab from Choose folder… focuses %v, not the safe-to-wipe question", u.win.Canvas().Focused())
+	}
+	u.win.Canvas().FocusNext()
 	if u.win.Canvas().Focused() != b {
-		t.Errorf("Tab from Choose folder… focuses %v, not the recent folder", u.win.Canvas().Focused())
+		t.Errorf("a second Tab focuses %v, not the recent folder", u.win.Canvas().Focused())
 	}
 	test.Tap(b)
 	if len(f.starts) != 1 || f.starts[0][0] != dir {

@@ -20,19 +20,7 @@ import (
 // folder and shows the answer.
 
 // chooseWipeCheck asks for a folder, then checks it.
-func (u *UI) chooseWipeCheck() {
-	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
-		if err != nil {
-			u.showError("Could not open the folder", err)
-			return
-		}
-		if dir != nil {
-			u.checkWipe(dir.Path())
-		}
-	}, u.win)
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
-}
+func (u *UI) chooseWipeCheck() { u.askFolder(u.checkWipe) }
 
 // checkWipe runs the check off the UI goroutine, with a dialog while it runs.
 func (u *UI) checkWipe(dir string) {
