@@ -192,14 +192,7 @@ func TestChangeRunsSurviveKill9(t *testing.T) {
 						t.Fatalf("step %d: resumed run did %d of %d: %v %v", at, done, f.plan.RemoveCount, n, reasons)
 					}
 				}
-				undo, err := lib.Undo(run.ID)
-				if err != nil {
-					t.Fatalf("step %d: undo: %v", at, err)
-				}
-				runToState(t, lib, undo, store.StateCompleted)
-				if got := snapshot(t, f.dir); !equalSnapshots(got, f.before) {
-					t.Fatalf("step %d: after undo: %v", at, diffSnapshots(f.before, got))
-				}
+				undoRestoresAll(t, lib, run.ID, f.dir, f.before)
 				lib.Close()
 			}
 		})

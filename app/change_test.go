@@ -445,14 +445,7 @@ func TestApplyHardlinkThenUndo(t *testing.T) {
 			}
 		}
 	}
-	undo, err := lib.Undo(id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runToState(t, lib, undo, store.StateCompleted)
-	if got := snapshot(t, dir); !equalSnapshots(got, before) {
-		t.Fatalf("after undo: %v", diffSnapshots(before, got))
-	}
+	undoRestoresAll(t, lib, id, dir, before)
 	for _, g := range plan.Groups {
 		kid, _ := safefs.IDOf(g.Keep[0])
 		for _, r := range g.Remove {
@@ -525,14 +518,7 @@ func TestRecoveredLibraryCanStillUndo(t *testing.T) {
 	if len(runs) != 1 || runs[0].Done != 4 || !runs[0].Undoable {
 		t.Fatalf("runs after recovery: %+v", runs)
 	}
-	undo, err := rlib.Undo(id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runToState(t, rlib, undo, store.StateCompleted)
-	if got := snapshot(t, dir); !equalSnapshots(got, before) {
-		t.Fatalf("after undo from the recovered library: %v", diffSnapshots(before, got))
-	}
+	undoRestoresAll(t, rlib, id, dir, before)
 }
 
 // A change run pauses and resumes, and is cancelled, like a scan: a paused
@@ -578,14 +564,7 @@ func TestChangeRunPauseResumeCancel(t *testing.T) {
 					t.Fatalf("resumed: %d of %d: %v %v", j.ProgressCurrent, plan.RemoveCount, n, reasons)
 				}
 			}
-			undo, err := lib.Undo(runID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			runToState(t, lib, undo, store.StateCompleted)
-			if got := snapshot(t, dir); !equalSnapshots(got, before) {
-				t.Fatalf("after undo: %v", diffSnapshots(before, got))
-			}
+			undoRestoresAll(t, lib, runID, dir, before)
 		})
 	}
 }
@@ -621,5 +600,19 @@ func TestDuplicatesLeaveOutWhatARunMoved(t *testing.T) {
 	runToState(t, lib, undo, store.StateCompleted)
 	if g, f := count(); g != g0 || f != f0 {
 		t.Fatalf("after undo: %d groups of %d files, want %d of %d", g, f, g0, f0)
+	}
+}
+
+// undoRestoresAll undoes run and checks that dir is byte for byte, mtime for
+// mtime, as it was before (no file missing, none extra).
+func undoRestoresAll(t *testing.T, lib *Library, run uint64, dir string, before map[string]string) {
+	t.Helper()
+	undo, err := lib.Undo(run)
+	if err != nil {
+		t.Fatalf("undo of run %d: %v", run, err)
+	}
+	runToState(t, lib, undo, store.StateCompleted)
+	if got := snapshot(t, dir); !equalSnapshots(got, before) {
+		t.Fatalf("after undo of run %d: %v", run, diffSnapshots(before, got))
 	}
 }

@@ -67,14 +67,7 @@ func TestApplyTrashThenUndo(t *testing.T) {
 			}
 		}
 	}
-	undo, err := lib.Undo(id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runToState(t, lib, undo, store.StateCompleted)
-	if got := snapshot(t, dir); !equalSnapshots(got, before) {
-		t.Fatalf("after undo: %v", diffSnapshots(before, got))
-	}
+	undoRestoresAll(t, lib, id, dir, before)
 	for _, sub := range []string{"files", "info"} {
 		if left, _ := os.ReadDir(filepath.Join(dataHome, "Trash", sub)); len(left) != 0 {
 			t.Errorf("the trash's %s still holds %d entries after undo", sub, len(left))

@@ -67,14 +67,7 @@ func TestApplyOnAnotherVolume(t *testing.T) {
 			if same, _ := safefs.SameVolume(items[0].Dest, photos); !same {
 				t.Fatalf("%s is not on the file's volume", items[0].Dest)
 			}
-			undo, err := lib.Undo(id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			runToState(t, lib, undo, store.StateCompleted)
-			if got := snapshot(t, photos); !equalSnapshots(got, before) {
-				t.Fatalf("after undo: %v", diffSnapshots(before, got))
-			}
+			undoRestoresAll(t, lib, id, photos, before)
 		})
 	}
 }

@@ -17,17 +17,9 @@ import (
 // before Commit, Commit refuses (fs.ErrExist) and Prepare can be asked
 // again. Options.DataHome is not used.
 func Prepare(path string, opt Options) (Entry, error) {
-	opt, err := opt.withDefaults()
+	opt, abs, id, err := locate(path, opt)
 	if err != nil {
-		return Entry{}, fmt.Errorf("find the trash for %s: %w", path, err)
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return Entry{}, fmt.Errorf("find the trash for %s: %w", path, err)
-	}
-	id, err := safefs.IDOf(abs)
-	if err != nil {
-		return Entry{}, fmt.Errorf("find the trash for %s: %w", path, err)
+		return Entry{}, err
 	}
 	trashDir, err := darwinTrash(abs, id.Dev, opt.UID)
 	if err != nil {

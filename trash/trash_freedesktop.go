@@ -19,17 +19,9 @@ import (
 // its .trashinfo file, touching nothing but the trash folder. path must
 // exist; a symlink is trashed as itself.
 func Prepare(path string, opt Options) (Entry, error) {
-	opt, err := opt.withDefaults()
+	opt, abs, id, err := locate(path, opt)
 	if err != nil {
-		return Entry{}, fmt.Errorf("find the trash for %s: %w", path, err)
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return Entry{}, fmt.Errorf("find the trash for %s: %w", path, err)
-	}
-	id, err := safefs.IDOf(abs)
-	if err != nil {
-		return Entry{}, fmt.Errorf("find the trash for %s: %w", path, err)
+		return Entry{}, err
 	}
 	trashDir, infoPath, err := chooseTrash(abs, id.Dev, opt)
 	if err != nil {

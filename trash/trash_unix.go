@@ -135,3 +135,21 @@ func resolveParent(abs string) (string, error) {
 	}
 	return filepath.Join(real, base), nil
 }
+
+// locate is what Prepare needs first on unix: the options with their
+// defaults, the absolute path, and its device (which trash serves it).
+func locate(path string, opt Options) (Options, string, safefs.FileID, error) {
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return opt, "", safefs.FileID{}, fmt.Errorf("find the trash for %s: %w", path, err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return opt, "", safefs.FileID{}, fmt.Errorf("find the trash for %s: %w", path, err)
+	}
+	id, err := safefs.IDOf(abs)
+	if err != nil {
+		return opt, "", safefs.FileID{}, fmt.Errorf("find the trash for %s: %w", path, err)
+	}
+	return opt, abs, id, nil
+}
