@@ -56,6 +56,9 @@ func CheckPlan(p Plan, opt CheckOptions) []PlanProblem {
 		}
 	}
 	for i, g := range p.Groups {
+		if p.Action == "hardlink" && g.Kind == "near" && g.counts() {
+			add(i, "", "a look-alike group cannot be replaced by hard links: its files are not the same bytes (use quarantine or trash)")
+		}
 		checkGroup(i, g, protect, kept, add)
 		if opt.LookAtDisk {
 			checkGroupOnDisk(i, g, add)

@@ -82,6 +82,11 @@ func TestCheckPlanRefusesUnsafeEdits(t *testing.T) {
 		}, CheckOptions{LookAtDisk: true}},
 		{"a folder protected at apply time", "protected folder", func(p *Plan) {}, CheckOptions{Protect: []string{filepath.Join(dir, "sub")}}},
 		{"an unknown action", `unknown action "shred"`, func(p *Plan) { p.Action = "shred" }, CheckOptions{}},
+		{"an approved look-alike group with hard links", "cannot be replaced by hard links", func(p *Plan) {
+			yes := true
+			p.Action = "hardlink"
+			p.Groups[0].Kind, p.Groups[0].Approved = "near", &yes
+		}, CheckOptions{}},
 	}
 	for _, e := range edits {
 		t.Run(e.name, func(t *testing.T) {
