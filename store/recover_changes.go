@@ -87,7 +87,7 @@ func changeCounts(tx *bolt.Tx, jobID uint64) FileCounts {
 	}
 	prefix := u64(jobID)
 	cur := b.Cursor()
-	for k, v := cur.Seek(prefix); k != nil && len(k) == 16 && string(k[:8]) == string(prefix); k, v = cur.Next() {
+	for k, v := cur.Seek(prefix); len(k) == 16 && string(k[:8]) == string(prefix); k, v = cur.Next() {
 		var it ChangeItem
 		if json.Unmarshal(v, &it) != nil {
 			continue
