@@ -283,7 +283,8 @@ func (b *bundler) name(all []*orgBundle) {
 		bd.primary.entry.Dest = b.abs(dir, bd.stem+path.Ext(name))
 		b.dest.reserve(joinRel(dir, bd.stem+path.Ext(name)))
 		for _, m := range bd.members {
-			b.dest.reserve(joinRel(dir, validName(bd.stem+m.suffix)))
+			m.entry.Dest = joinRel(dir, validName(bd.stem+m.suffix)) // held for it, relative, until finishBundle
+			b.dest.reserve(m.entry.Dest)
 		}
 		b.seen[bd.primary.sum] = bd.primary.entry.Dest
 		b.copyMtimes[bd.primary.entry.Dest] = b.copyMtime(bd.primary, bd.primary)
@@ -327,24 +328,28 @@ func (b *bundler) finishBundle(bd *orgBundle) {
 		if m.sum == "" {
 			s, err := sha256File(b.ctx, m.abs)
 			if err != nil {
+				m.entry.Dest = ""
 				m.leave(store.FateError, "cannot be read: "+describeFSError(err))
 				continue
 			}
 			m.sum = s
 		}
 		if p, mt := b.dest.holding(b.ctx, m.size, m.sum); p != "" {
+			m.entry.Dest = ""
 			m.entry.Fate, m.entry.Of, m.keepMtime = store.FateAlready, p, mt
 			m.entry.Reason = "its bytes are already in the library"
 			continue
 		}
 		if twin, ok := b.seen[m.sum]; ok && twin != "" {
+			m.entry.Dest = ""
 			m.entry.Fate, m.entry.Of = store.FateDuplicate, twin
 			m.entry.Reason = "the same bytes as another file organised"
 			m.keepMtime = b.keepMtimeOf(twin, m)
 			continue
 		}
 		name := validName(bd.stem + m.suffix)
-		for n := 8; !b.dest.free(joinRel(bd.dir, name)) && n <= len(m.sum); n += 4 {
+		held := m.entry.Dest == joinRel(bd.dir, name)
+		for n := 8; !held && !b.dest.free(joinRel(bd.dir, name)) && n <= len(m.sum); n += 4 {
 			name = withSuffix(validName(bd.stem+m.suffix), m.sum, n)
 		}
 		b.dest.reserve(joinRel(bd.dir, name))

@@ -1,0 +1,226 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"shoebox/store"
+)
+
+// Sidecars (.xmp, .aae, Takeout .json, also cut short), a Live Photo's
+// video and a RAW's JPEG keep their picture's destination stem, also when
+// that stem needs a suffix.
+func TestOrganiseBundlesTravelTogether(t *testing.T) {
+	lib, src := organiseFolder(t, map[string]string{
+		"iphone/IMG_1.HEIC":             "2019-06-03T10:15:00 HIGH\nlive photo",
+		"iphone/IMG_1.MOV":              "2019-06-03T10:15:01 MEDIUM\nlive video",
+		"iphone/IMG_1.AAE":              "edits",
+		"iphone/IMG_1.HEIC.json":        `{"takeout": 1}`,
+		"iphone/IMG_1.xmp":              "<xmp/>",
+		"takeout/IMG_20190603_long.jpg": "2019-07-01T08:00:00 MEDIUM\ntakeout photo",
+		"takeout/IMG_20190603_long.jpg.supplemental-metad.json": `{"takeout": 2}`,
+		"takeout/IMG_20190603_long(1).jpg":                      "2019-07-01T08:00:01 MEDIUM\ntakeout photo 1",
+		"takeout/IMG_20190603_long.jpg(1).json":                 `{"takeout": 3}`,
+		"raw/DSC_0042.NEF":                                      "2019-08-01T12:00:00 HIGH\nraw",
+		"raw/DSC_0042.JPG":                                      "2019-08-01T12:00:00 HIGH\njpeg",
+		"raw/orphan.xmp":                                        "<xmp>no photo</xmp>",
+		"raw/notes.txt":                                         "not a photo",
+	})
+	dest := filepath.Join(t.TempDir(), "Library")
+	// Another picture already holds the Live Photo's name: the whole bundle
+	// takes the suffix.
+	writeTree(t, dest, map[string]string{"2019/06/IMG_1.HEIC": "someone else's picture"})
+	_, entries := organise(t, lib, OrganiseOptions{Dest: dest})
+	got := bySource(t, src, entries)
+	live := destRel(dest, got["iphone/IMG_1.HEIC"])
+	if !strings.HasPrefix(live, "2019/06/IMG_1-") || !strings.HasSuffix(live, ".HEIC") {
+		t.Fatalf("the Live Photo went to %s", live)
+	}
+	stem := strings.TrimSuffix(live, ".HEIC")
+	for rel, suffix := range map[string]string{"iphone/IMG_1.MOV": ".MOV", "iphone/IMG_1.AAE": ".AAE",
+		"iphone/IMG_1.HEIC.json": ".HEIC.json", "iphone/IMG_1.xmp": ".xmp"} {
+		if r := destRel(dest, got[rel]); r != stem+suffix {
+			t.Errorf("%s went to %s, want %s", rel, r, stem+suffix)
+		}
+	}
+	for rel, want := range map[string]string{
+		"takeout/IMG_20190603_long.jpg.supplemental-metad.json": "2019/07/IMG_20190603_long.jpg.supplemental-metad.json",
+		"takeout/IMG_20190603_long.jpg(1).json":                 "2019/07/IMG_20190603_long(1).jpg(1).json",
+		"raw/DSC_0042.NEF":                                      "2019/08/DSC_0042.NEF",
+		"raw/DSC_0042.JPG":                                      "2019/08/DSC_0042.JPG",
+	} {
+		if r := destRel(dest, got[rel]); r != want {
+			t.Errorf("%s went to %s, want %s", rel, r, want)
+		}
+	}
+	for _, rel := range []string{"raw/orphan.xmp", "raw/notes.txt"} {
+		if got[rel].Fate != store.FateLeft || got[rel].Reason == "" {
+			t.Errorf("%s: %+v, want left with a reason", rel, got[rel])
+		}
+	}
+	checkFiledBytes(t, entries)
+	if SafeToWipe(entries) {
+		t.Error("safe to wipe with files left in place")
+	}
+}
+
+// LOW and NONE dates go to Unsorted/{rel}/{name} (LOW by date with
+// IncludeLow); exact duplicates are filed once, the others name it.
+func TestOrganiseUnsortedAndDuplicates(t *testing.T) {
+	lib, src := organiseFolder(t, map[string]string{
+		"DCIM/100/good.jpg":      "2018-02-03T10:15:00 MEDIUM\ngood",
+		"DCIM/100/low.jpg":       "2017-01-01T00:00:00 LOW\nlow",
+		"DCIM/100/none.jpg":      "no date at all",
+		"Downloads/good (1).jpg": "2018-02-03T10:15:00 MEDIUM\ngood",
+		"WhatsApp/good.jpg":      "2018-02-03T10:15:00 MEDIUM\ngood",
+	})
+	for _, includeLow := range []bool{false, true} {
+		dest := filepath.Join(t.TempDir(), "Library")
+		plan, err := lib.PlanOrganise(context.Background(), OrganiseOptions{Dest: dest, IncludeLow: includeLow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := bySource(t, src, plan.Entries)
+		wantLow := "Unsorted/DCIM/100/low.jpg"
+		if includeLow {
+			wantLow = "2017/01/low.jpg"
+		}
+		if r := destRel(dest, got["DCIM/100/low.jpg"]); r != wantLow {
+			t.Errorf("include low %v: low went to %s, want %s", includeLow, r, wantLow)
+		}
+		if e := got["DCIM/100/none.jpg"]; e.Fate != store.FateUnsorted || destRel(dest, e) != "Unsorted/DCIM/100/none.jpg" {
+			t.Errorf("none: %+v", e)
+		}
+		filed := got["DCIM/100/good.jpg"]
+		if filed.Fate != store.FateFiled || destRel(dest, filed) != "2018/02/good.jpg" {
+			t.Fatalf("good: %+v", filed)
+		}
+		for _, rel := range []string{"Downloads/good (1).jpg", "WhatsApp/good.jpg"} {
+			if e := got[rel]; e.Fate != store.FateDuplicate || e.Of != filed.Dest || e.Dest != "" {
+				t.Errorf("%s: %+v, want a duplicate of %s", rel, e, filed.Dest)
+			}
+		}
+		if plan.CopyBytes != int64(len("2018-02-03T10:15:00 MEDIUM\ngood")+len("2017-01-01T00:00:00 LOW\nlow")+len("no date at all")) {
+			t.Errorf("bytes to copy %d", plan.CopyBytes)
+		}
+		if _, err := os.Stat(dest); !os.IsNotExist(err) {
+			t.Errorf("the dry run made the destination (%v)", err)
+		}
+	}
+}
+
+// A second organise of the same source, or of the library's own copies,
+// adds nothing: every file is already in the library, and only then is the
+// source safe to wipe. Undo removes exactly the copies and the folders made.
+func TestOrganiseTwiceAddsNothingAndUndo(t *testing.T) {
+	lib, src := organiseFolder(t, map[string]string{
+		"a.jpg":      "2019-06-03T10:15:00 HIGH\na",
+		"sub/b.jpg":  "2019-07-03T10:15:00 HIGH\nb",
+		"sub/b2.jpg": "2019-07-03T10:15:00 HIGH\nb",
+		"c.jpg":      "undated",
+	})
+	srcBefore := snapshot(t, src)
+	dest := filepath.Join(t.TempDir(), "Library")
+	writeTree(t, dest, map[string]string{"old/kept.jpg": "the person's own file"})
+	destBefore := snapshot(t, dest)
+	first, entries := organise(t, lib, OrganiseOptions{Dest: dest})
+	if !SafeToWipe(entries) {
+		t.Fatalf("not safe to wipe after a complete run: %+v", entries)
+	}
+	checkFiledBytes(t, entries)
+	afterFirst := snapshot(t, dest)
+	if len(afterFirst) != len(destBefore)+3 {
+		t.Fatalf("%d files in the library after the first run, want %d", len(afterFirst), len(destBefore)+3)
+	}
+	second, again := organise(t, lib, OrganiseOptions{Dest: dest})
+	for _, e := range again {
+		if e.Fate != store.FateAlready && e.Fate != store.FateDuplicate {
+			t.Errorf("second run: %+v", e)
+		}
+	}
+	if !SafeToWipe(again) {
+		t.Error("a source wholly in the library is not said safe to wipe")
+	}
+	if got := snapshot(t, dest); !equalSnapshots(got, afterFirst) {
+		t.Fatalf("the second run changed the library: %v", diffSnapshots(afterFirst, got))
+	}
+	runs := mustRuns(t, lib)
+	if len(runs) != 2 || runs[0].Kind != store.KindOrganise || !runs[1].Undoable {
+		t.Fatalf("runs: %+v", runs)
+	}
+	undo, err := lib.Undo(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runToState(t, lib, undo, store.StateCompleted)
+	if got := snapshot(t, dest); !equalSnapshots(got, destBefore) {
+		t.Fatalf("after undo the library differs: %v", diffSnapshots(destBefore, got))
+	}
+	if _, err := os.Stat(filepath.Join(dest, "2019")); !os.IsNotExist(err) {
+		t.Errorf("undo left the folders it made (%v)", err)
+	}
+	if got := snapshot(t, src); !equalSnapshots(got, srcBefore) {
+		t.Fatalf("the source changed: %v", diffSnapshots(srcBefore, got))
+	}
+	_ = second
+}
+
+// A move run moves each source to the quarantine after its verified copy
+// (and the duplicates once their bytes are filed); undo brings every source
+// back byte for byte with its mtime and removes the copies. A copy changed
+// in the library since is kept by undo.
+func TestOrganiseMoveThenUndo(t *testing.T) {
+	lib, src := organiseFolder(t, map[string]string{
+		"a.jpg":      "2019-06-03T10:15:00 HIGH\na",
+		"a copy.jpg": "2019-06-03T10:15:00 HIGH\na",
+		"b.jpg":      "2019-07-03T10:15:00 HIGH\nb",
+		"b.xmp":      "<xmp/>",
+	})
+	before := snapshot(t, src)
+	dest := filepath.Join(t.TempDir(), "Library")
+	run, entries := organise(t, lib, OrganiseOptions{Dest: dest, Move: true})
+	if !SafeToWipe(entries) {
+		t.Fatalf("not safe to wipe: %+v", entries)
+	}
+	if left := snapshot(t, src); len(left) != 0 {
+		t.Fatalf("files left in the source after a move: %v", left)
+	}
+	for path, was := range before {
+		q := inQuarantine(lib.Path(), run, path)
+		if data, err := os.ReadFile(q); err != nil || string(data) != contentOf(was) {
+			t.Fatalf("%s is not in the quarantine (%v)", path, err)
+		}
+	}
+	undo, err := lib.Undo(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runToState(t, lib, undo, store.StateCompleted)
+	if got := snapshot(t, src); !equalSnapshots(got, before) {
+		t.Fatalf("after undo: %v", diffSnapshots(before, got))
+	}
+	if got := snapshot(t, dest); len(got) != 0 {
+		t.Fatalf("undo left copies: %v", got)
+	}
+
+	// Organise again, change a copy in the library, undo: it is kept.
+	run2, entries := organise(t, lib, OrganiseOptions{Dest: dest})
+	changed := bySource(t, src, entries)["b.jpg"].Dest
+	if err := os.WriteFile(changed, []byte("edited in the library"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	undo, err = lib.Undo(run2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runToState(t, lib, undo, store.StateCompleted)
+	if data, err := os.ReadFile(changed); err != nil || string(data) != "edited in the library" {
+		t.Errorf("undo removed a copy changed since (%v)", err)
+	}
+	if n, _ := itemsByState(t, lib, undo); n[store.ChangeError] != 1 {
+		t.Errorf("undo items %v, want one error (the changed copy)", n)
+	}
+}
