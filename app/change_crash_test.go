@@ -4,6 +4,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -23,6 +24,8 @@ type crashOrder struct {
 	DB   string `json:"db"`
 	Plan string `json:"plan,omitempty"` // apply this plan file
 	Undo uint64 `json:"undo,omitempty"` // or undo this run
+	// Organise, when set, starts an organise run instead (organise_crash_test.go).
+	Organise *OrganiseOptions `json:"organise,omitempty"`
 	At   int64  `json:"at"`             // SIGKILL itself at this ChangeStep (0: never)
 	// Trash is the base of the home trash (trash.Options.DataHome).
 	Trash string `json:"trash"`
@@ -50,7 +53,11 @@ func TestChangeRunCrashChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	var id uint64
-	if c.Plan != "" {
+	if c.Organise != nil {
+		if id, _, err = lib.Organise(context.Background(), *c.Organise); err != nil {
+			t.Fatal(err)
+		}
+	} else if c.Plan != "" {
 		p, err := readPlan(c.Plan)
 		if err == nil {
 			id, err = lib.ApplyPlan(p)

@@ -1,0 +1,156 @@
+//go:build unix
+
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"shoebox/store"
+)
+
+// organiseCrashFixture is a scanned folder to move into a library.
+type organiseCrashFixture struct {
+	db, src, dest string
+	before        map[string]string // the source as it was
+	opt           OrganiseOptions
+}
+
+func newOrganiseCrashFixture(t *testing.T) organiseCrashFixture {
+	t.Helper()
+	lib, src := organiseFolder(t, map[string]string{
+		"DCIM/IMG_1.jpg":    "2019-06-03T10:15:00 HIGH\none",
+		"DCIM/IMG_1.xmp":    "<xmp>one</xmp>",
+		"DCIM/IMG_2.jpg":    "2019-06-03T10:15:00 HIGH\ntwo, same second",
+		"DCIM/IMG_3.jpg":    "no date",
+		"Backup/IMG_1.jpg":  "2019-06-03T10:15:00 HIGH\none",
+		"Other/IMG_2.jpg":   "2019-08-03T10:15:00 MEDIUM\nanother picture, same name",
+		"Other/already.jpg": "2019-09-03T10:15:00 MEDIUM\nin the library before",
+		"Other/notes.txt":   "left where it is",
+		"Other/IMG_9.HEIC":  "2019-10-03T10:15:00 HIGH\nlive",
+		"Other/IMG_9.MOV":   "2019-10-03T10:15:00 HIGH\nlive video",
+		"Other/IMG_9.txt":   "not a sidecar: left",
+	})
+	f := organiseCrashFixture{db: lib.Path(), src: src, dest: filepath.Join(t.TempDir(), "Library"), before: snapshot(t, src)}
+	lib.Close()
+	writeTree(t, f.dest, map[string]string{"old/already.jpg": "2019-09-03T10:15:00 MEDIUM\nin the library before"})
+	f.opt = OrganiseOptions{Dest: f.dest, Move: true}
+	return f
+}
+
+// check looks at the disk after a kill: every source's bytes are at its
+// path, in the library or in the quarantine; no file in the library under a
+// final name holds bytes that are not a source's whole; and each journal
+// entry agrees with the disk.
+func (f organiseCrashFixture) check(t *testing.T, lib *Library, run uint64, at int64) {
+	t.Helper()
+	inLib := map[string]bool{}
+	for p, entry := range snapshot(t, f.dest) {
+		if strings.HasPrefix(filepath.Base(p), ".shoebox-copy-") {
+			continue // a temporary copy: never a final name
+		}
+		inLib[contentOf(entry)] = true
+	}
+	sources := map[string]bool{}
+	for path, was := range f.before {
+		sources[contentOf(was)] = true
+		if data, err := os.ReadFile(path); err == nil && string(data) == contentOf(was) {
+			continue
+		}
+		if inLib[contentOf(was)] {
+			if data, err := os.ReadFile(inQuarantine(f.db, run, path)); err == nil && string(data) == contentOf(was) {
+				continue
+			}
+		}
+		t.Fatalf("step %d: %s is lost: neither at its path nor in the library and the quarantine", at, path)
+	}
+	for content := range inLib {
+		if !sources[content] {
+			t.Fatalf("step %d: the library holds bytes that are no source's: %q", at, content)
+		}
+	}
+	items, err := lib.ChangeItems(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		want := contentOf(f.before[it.Path])
+		switch {
+		case it.Op == "copy" && it.State == store.ChangeDone:
+			if data, err := os.ReadFile(it.Dest); err != nil || string(data) != want {
+				t.Fatalf("step %d: the journal says %s was copied to %s, the disk does not (%v)", at, it.Path, it.Dest, err)
+			}
+		case it.Op == "copy" && it.State == store.ChangePending:
+			if _, err := os.Lstat(it.Dest); err == nil {
+				t.Fatalf("step %d: %s exists, the journal says its copy never started", at, it.Dest)
+			}
+		case it.Op == "quarantine" && it.State == store.ChangeDone:
+			if _, err := os.Lstat(it.Path); err == nil {
+				t.Fatalf("step %d: the journal says %s was moved, it is still there", at, it.Path)
+			}
+		case it.Op == "quarantine" && it.State == store.ChangePending:
+			if data, err := os.ReadFile(it.Path); err != nil || string(data) != want {
+				t.Fatalf("step %d: %s is gone, the journal says it was never moved (%v)", at, it.Path, err)
+			}
+		}
+	}
+}
+
+// A kill -9 at every step of a move run loses nothing and leaves no
+// half-written file under a final name; the journal agrees with the disk.
+// Resuming then completes the run (every source in the quarantine, the
+// source safe to wipe), and undo restores the source byte for byte and
+// empties the library of what the run put there; or undo straight away does.
+func TestOrganiseMoveSurvivesKill9(t *testing.T) {
+	f := newOrganiseCrashFixture(t)
+	_, steps := crashChild(t, crashOrder{DB: f.db, Organise: &f.opt})
+	if steps < 30 {
+		t.Fatalf("only %d steps in a whole move run", steps)
+	}
+	for at := int64(1); at <= int64(steps); at++ {
+		f := newOrganiseCrashFixture(t)
+		libBefore := snapshot(t, f.dest)
+		if killed, _ := crashChild(t, crashOrder{DB: f.db, Organise: &f.opt, At: at}); !killed {
+			continue
+		}
+		lib := openChangeLibrary(t, f.db, LibraryOptions{})
+		run := theRun(t, lib, store.KindOrganise)
+		f.check(t, lib, run.ID, at)
+		if at%2 == 0 && run.Status != store.StateCompleted {
+			if err := lib.Resume(run.ID); err != nil {
+				t.Fatalf("step %d: resume: %v", at, err)
+			}
+			runToState(t, lib, run.ID, store.StateCompleted)
+			f.check(t, lib, run.ID, at)
+			_, entries, err := lib.Ledger(run.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, e := range entries {
+				if e.Fate == store.FateLeft {
+					n++
+				} else if !e.Verified {
+					t.Fatalf("step %d: resumed, %s is %s but not proven in the library: %s", at, e.Source, e.Fate, e.Reason)
+				}
+			}
+			if n != 2 {
+				t.Errorf("step %d: %d files left, want 2", at, n)
+			}
+		}
+		undo, err := lib.Undo(run.ID)
+		if err != nil {
+			t.Fatalf("step %d: undo: %v", at, err)
+		}
+		runToState(t, lib, undo, store.StateCompleted)
+		if got := snapshot(t, f.src); !equalSnapshots(got, f.before) {
+			t.Fatalf("step %d: after undo the source differs: %v", at, diffSnapshots(f.before, got))
+		}
+		if got := snapshot(t, f.dest); !equalSnapshots(got, libBefore) {
+			t.Fatalf("step %d: after undo the library differs: %v", at, diffSnapshots(libBefore, got))
+		}
+		lib.Close()
+	}
+}
