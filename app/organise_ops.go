@@ -104,6 +104,13 @@ func (copyOp) abandon(store.ChangeItem) {}
 const destFull = "the destination disk is full"
 
 func (o copyOp) failed(it store.ChangeItem, what string, err error) store.ChangeItem {
+	_, tmpErr := os.Lstat(copyTemp(it.Dest))
+	_, destErr := os.Lstat(it.Dest)
+	if os.IsNotExist(tmpErr) && os.IsNotExist(destErr) {
+		// Nothing of the copy is left and the source was only read: the
+		// item can be tried again (RetryFailed) like one never started.
+		it.StartedAt = timeZero
+	}
 	if isDiskFull(err) {
 		return finish(it, store.ChangeError, destFull+" ("+ReadablePath(filepath.Dir(it.Dest))+"): the copy was removed, the source is untouched")
 	}
@@ -117,8 +124,8 @@ func (k *changeKind) haltWhenFull(res store.ChangeItem) {
 		return
 	}
 	if r := k.lib.running(k.job.ID); r != nil && runFlag(r.flag.Load()) == flagRun {
-		r.job.ErrorMessage = "The destination disk is full: the run stopped. Free some space, then `shoebox resume " +
-			fmt.Sprint(k.job.ID) + "` goes on; nothing half-written was left in the library."
+		r.job.ErrorMessage = "The destination disk is full: the run stopped, nothing half-written was left in the library. " +
+			"Free some space, then `shoebox resume --retry-errors " + fmt.Sprint(k.job.ID) + "` copies the rest."
 		r.request(flagHalt)
 	}
 }
