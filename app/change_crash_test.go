@@ -26,7 +26,7 @@ type crashOrder struct {
 	Undo uint64 `json:"undo,omitempty"` // or undo this run
 	// Organise, when set, starts an organise run instead (organise_crash_test.go).
 	Organise *OrganiseOptions `json:"organise,omitempty"`
-	At   int64  `json:"at"`             // SIGKILL itself at this ChangeStep (0: never)
+	At       int64            `json:"at"` // SIGKILL itself at this ChangeStep (0: never)
 	// Trash is the base of the home trash (trash.Options.DataHome).
 	Trash string `json:"trash"`
 }
