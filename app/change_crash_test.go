@@ -24,11 +24,11 @@ type crashOrder struct {
 	DB   string `json:"db"`
 	Plan string `json:"plan,omitempty"` // apply this plan file
 	Undo uint64 `json:"undo,omitempty"` // or undo this run
-	// Organise, when set, starts an organise run instead (organise_crash_test.go).
-	Organise *OrganiseOptions `json:"organise,omitempty"`
-	At       int64            `json:"at"` // SIGKILL itself at this ChangeStep (0: never)
+	At   int64  `json:"at"`             // SIGKILL itself at this ChangeStep (0: never)
 	// Trash is the base of the home trash (trash.Options.DataHome).
 	Trash string `json:"trash"`
+	// Organise, when set, starts an organise run instead (organise_crash_test.go).
+	Organise *OrganiseOptions `json:"organise,omitempty"`
 }
 
 // TestChangeRunCrashChild applies a plan or undoes a run in a child process
