@@ -53,8 +53,8 @@ func newDestIndex(ctx context.Context, root string, insensitive bool) (*destInde
 			}
 			return nil
 		}
-		if !e.Type().IsRegular() {
-			return nil
+		if !e.Type().IsRegular() || shoeboxTemp(e.Name()) {
+			return nil // a temporary copy is never a file of the library, whatever it holds
 		}
 		info, err := e.Info()
 		if err != nil {
@@ -103,4 +103,9 @@ func pathDir(p string) string {
 		return ""
 	}
 	return p[:i]
+}
+
+// shoeboxTemp says whether name is one of Shoebox's own temporary files.
+func shoeboxTemp(name string) bool {
+	return strings.HasPrefix(name, ".shoebox-copy-") || strings.HasPrefix(name, ".shoebox-case-probe-")
 }

@@ -229,9 +229,13 @@ func (l *Library) organiseInputs(ctx context.Context, sources []string) ([]*orgF
 	}
 	known := map[string]bool{}
 	var files []*orgFile
+	quarantine := QuarantineDir(l.Path())
 	for _, d := range onDisk {
 		if d.Status == media.StatusSkipped {
 			continue // a link: not a file of the source
+		}
+		if abs := d.AbsPath(); within(abs, quarantine) || strings.Contains(abs, string(filepath.Separator)+VolumeQuarantineName+string(filepath.Separator)) {
+			continue // what change runs set aside is not a source to organise
 		}
 		f := &orgFile{abs: d.AbsPath(), root: d.Root, rel: d.RelPath, name: path.Base(d.RelPath), size: d.Size, mtime: d.MtimeNS}
 		if info, err := os.Lstat(f.abs); err == nil {
