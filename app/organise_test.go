@@ -288,3 +288,33 @@ func TestOrganiseValidNames(t *testing.T) {
 }
 
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }
+
+// The tokens fill from the photo's own local time and its names; {ext} is
+// lower-cased (and normalised on request); the taken date may become the
+// copy's mtime.
+func TestOrganiseTemplateTokens(t *testing.T) {
+	lib, src := organiseFolder(t, map[string]string{
+		"Card/DCIM/100/Photo.JPEG": "2019-06-03T23:59:58 HIGH\nlate",
+	})
+	dest := filepath.Join(t.TempDir(), "Library")
+	tmpl := "{root}/{rel}/{yyyy}-{mm}-{dd} {hh}.{mi}.{ss} {camera} {stem}.{ext}"
+	_, entries := organise(t, lib, OrganiseOptions{Dest: dest, Template: tmpl, NormaliseExt: true, MtimeFromDate: true})
+	e := bySource(t, src, entries)["Card/DCIM/100/Photo.JPEG"]
+	want := filepath.Base(src) + "/Card/DCIM/100/2019-06-03 23.59.58 Unknown camera Photo.jpg"
+	if r := destRel(dest, e); r != want {
+		t.Errorf("went to %q, want %q", r, want)
+	}
+	info, err := os.Stat(e.Dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if taken := time.Date(2019, 6, 3, 23, 59, 58, 0, time.Local); !info.ModTime().Equal(taken) {
+		t.Errorf("copy mtime %v, want the taken date %v", info.ModTime(), taken)
+	}
+	if err := checkTemplate("{yyyy}/{month}/{name}"); err == nil {
+		t.Error("an unknown token was accepted")
+	}
+	if err := checkTemplate("../{name}"); err == nil {
+		t.Error("a template stepping out of the destination was accepted")
+	}
+}
