@@ -82,7 +82,7 @@ func (l *Library) Ledger(runID uint64) (store.Job, []LedgerEntry, error) {
 		}
 		if i, ok := at[it.Path]; ok { // the source's move after its copy
 			e := &out[i]
-			if it.State == store.ChangeError || it.State == store.ChangeSkipped {
+			if (it.State == store.ChangeError || it.State == store.ChangeSkipped) && e.Verified {
 				e.Reason = "filed, but the source was left in place: " + it.Reason
 			}
 			continue
@@ -92,45 +92,46 @@ func (l *Library) Ledger(runID uint64) (store.Job, []LedgerEntry, error) {
 	}
 	proven := map[string]bool{}
 	for _, e := range out {
-		if e.Verified {
+		if e.Verified && e.Fate != store.FateDuplicate {
 			proven[e.Dest] = true
 			proven[e.Of] = true
 		}
 	}
 	for i := range out {
-		if out[i].Fate == store.FateDuplicate && proven[out[i].Of] {
-			out[i].Verified = true
+		if out[i].Fate == store.FateDuplicate && !proven[out[i].Of] {
+			out[i].Verified = false // the copy holding its bytes was not made
 		}
 	}
 	return j, out, nil
 }
 
-// ledgerEntry is one item's fate as the ledger shows it.
+// ledgerEntry is one item's fate as the ledger shows it. A file is
+// Verified when its copy was verified, or (a duplicate, a file already in
+// the library) when nothing since contradicted the plan's proof: with
+// --move, its move checked the library's copy again by SHA-256.
 func ledgerEntry(it store.ChangeItem) LedgerEntry {
 	o := it.Organise
 	e := LedgerEntry{Source: it.Path, Fate: o.Fate, Of: o.Of, Reason: it.Reason, Size: it.Size}
-	if it.Op == "copy" && o.Fate != store.FateAlready {
-		e.Dest = it.Dest
-	}
 	switch {
-	case it.Op == "copy" && it.State == store.ChangeDone:
-		e.Verified = true
-	case it.Op == "copy" && it.State == store.ChangeError:
-		e.Fate, e.Dest = store.FateError, ""
-	case it.Op == "copy" && it.State == store.ChangeSkipped && o.Fate != store.FateAlready:
-		e.Fate, e.Dest = store.FateLeft, ""
 	case !it.Finished():
 		e.Reason = "not done yet: the run has not finished"
-	case o.Fate == store.FateAlready && it.State != store.ChangeError:
-		e.Verified = true // read at planning time, checked again before a move
-		if it.Op == "quarantine" && it.State == store.ChangeDone {
-			e.Reason = ""
+		if it.Op == "copy" {
+			e.Dest = it.Dest
 		}
-	case o.Fate == store.FateDuplicate && it.Op == "quarantine" && it.State == store.ChangeDone:
-		e.Reason = ""
-	}
-	if e.Fate == store.FateAlready && it.Op == "copy" {
+	case it.Op == "copy" && o.Fate == store.FateAlready: // found in place when the run came to it
 		e.Verified = true
+	case it.Op == "copy" && it.State == store.ChangeDone:
+		e.Dest, e.Verified = it.Dest, true
+	case it.Op == "copy" && it.State == store.ChangeError:
+		e.Fate = store.FateError
+	case it.Op == "copy":
+		e.Fate = store.FateLeft
+	case it.Op == "ledger":
+		e.Verified = o.Fate == store.FateAlready || o.Fate == store.FateDuplicate
+	case it.State == store.ChangeDone: // the source moved once its bytes were proven in the library
+		e.Verified, e.Reason = true, ""
+	default:
+		e.Reason = "left in place: " + it.Reason
 	}
 	return e
 }
