@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"shoebox/store"
+	"shoebox/trash"
 )
 
 // organiseCrashFixture is a scanned folder to move into a library.
@@ -152,5 +153,73 @@ func TestOrganiseMoveSurvivesKill9(t *testing.T) {
 			t.Fatalf("step %d: after undo the library differs: %v", at, diffSnapshots(libBefore, got))
 		}
 		lib.Close()
+	}
+}
+
+// A move run moves each source to the quarantine (or the trash) after its verified copy
+// (and the duplicates once their bytes are filed); undo brings every source
+// back byte for byte with its mtime and removes the copies. A copy changed
+// in the library since is kept by undo.
+func TestOrganiseMoveThenUndo(t *testing.T) {
+	for _, to := range []string{"quarantine", "trash"} {
+		t.Run(to, func(t *testing.T) { organiseMoveThenUndo(t, to) })
+	}
+}
+
+func organiseMoveThenUndo(t *testing.T, moveTo string) {
+	lib, src := organiseFolder(t, map[string]string{
+		"a.jpg":      "2019-06-03T10:15:00 HIGH\na",
+		"a copy.jpg": "2019-06-03T10:15:00 HIGH\na",
+		"b.jpg":      "2019-07-03T10:15:00 HIGH\nb",
+		"b.xmp":      "<xmp/>",
+	})
+	before := snapshot(t, src)
+	home := t.TempDir()
+	lib.Close()
+	lib = openChangeLibrary(t, lib.Path(), LibraryOptions{Analyze: dateAnalyze, Trash: trash.Options{DataHome: home}})
+	dest := filepath.Join(t.TempDir(), "Library")
+	run, entries := organise(t, lib, OrganiseOptions{Dest: dest, Move: true, MoveTo: moveTo})
+	if !SafeToWipe(entries) {
+		t.Fatalf("not safe to wipe: %+v", entries)
+	}
+	if left := snapshot(t, src); len(left) != 0 {
+		t.Fatalf("files left in the source after a move: %v", left)
+	}
+	inTrash := trashedFiles(t, home)
+	for path, was := range before {
+		q := inQuarantine(lib.Path(), run, path)
+		_, content, _ := strings.Cut(was, " ")
+		if moveTo == "trash" && inTrash[path] != was || moveTo == "quarantine" && !fileHolds(q, content) {
+			t.Fatalf("%s is not in the %s", path, moveTo)
+		}
+	}
+	undo, err := lib.Undo(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runToState(t, lib, undo, store.StateCompleted)
+	if got := snapshot(t, src); !equalSnapshots(got, before) {
+		t.Fatalf("after undo: %v", diffSnapshots(before, got))
+	}
+	if got := snapshot(t, dest); len(got) != 0 {
+		t.Fatalf("undo left copies: %v", got)
+	}
+
+	// Organise again, change a copy in the library, undo: it is kept.
+	run2, entries := organise(t, lib, OrganiseOptions{Dest: dest})
+	changed := bySource(t, src, entries)["b.jpg"].Dest
+	if err := os.WriteFile(changed, []byte("edited in the library"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	undo, err = lib.Undo(run2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runToState(t, lib, undo, store.StateCompleted)
+	if data, err := os.ReadFile(changed); err != nil || string(data) != "edited in the library" {
+		t.Errorf("undo removed a copy changed since (%v)", err)
+	}
+	if n, _ := itemsByState(t, lib, undo); n[store.ChangeError] != 1 {
+		t.Errorf("undo items %v, want one error (the changed copy)", n)
 	}
 }

@@ -168,63 +168,6 @@ func TestOrganiseTwiceAddsNothingAndUndo(t *testing.T) {
 	_ = second
 }
 
-// A move run moves each source to the quarantine after its verified copy
-// (and the duplicates once their bytes are filed); undo brings every source
-// back byte for byte with its mtime and removes the copies. A copy changed
-// in the library since is kept by undo.
-func TestOrganiseMoveThenUndo(t *testing.T) {
-	lib, src := organiseFolder(t, map[string]string{
-		"a.jpg":      "2019-06-03T10:15:00 HIGH\na",
-		"a copy.jpg": "2019-06-03T10:15:00 HIGH\na",
-		"b.jpg":      "2019-07-03T10:15:00 HIGH\nb",
-		"b.xmp":      "<xmp/>",
-	})
-	before := snapshot(t, src)
-	dest := filepath.Join(t.TempDir(), "Library")
-	run, entries := organise(t, lib, OrganiseOptions{Dest: dest, Move: true})
-	if !SafeToWipe(entries) {
-		t.Fatalf("not safe to wipe: %+v", entries)
-	}
-	if left := snapshot(t, src); len(left) != 0 {
-		t.Fatalf("files left in the source after a move: %v", left)
-	}
-	for path, was := range before {
-		q := inQuarantine(lib.Path(), run, path)
-		if _, content, _ := strings.Cut(was, " "); !fileHolds(q, content) {
-			t.Fatalf("%s is not in the quarantine", path)
-		}
-	}
-	undo, err := lib.Undo(run)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runToState(t, lib, undo, store.StateCompleted)
-	if got := snapshot(t, src); !equalSnapshots(got, before) {
-		t.Fatalf("after undo: %v", diffSnapshots(before, got))
-	}
-	if got := snapshot(t, dest); len(got) != 0 {
-		t.Fatalf("undo left copies: %v", got)
-	}
-
-	// Organise again, change a copy in the library, undo: it is kept.
-	run2, entries := organise(t, lib, OrganiseOptions{Dest: dest})
-	changed := bySource(t, src, entries)["b.jpg"].Dest
-	if err := os.WriteFile(changed, []byte("edited in the library"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	undo, err = lib.Undo(run2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runToState(t, lib, undo, store.StateCompleted)
-	if data, err := os.ReadFile(changed); err != nil || string(data) != "edited in the library" {
-		t.Errorf("undo removed a copy changed since (%v)", err)
-	}
-	if n, _ := itemsByState(t, lib, undo); n[store.ChangeError] != 1 {
-		t.Errorf("undo items %v, want one error (the changed copy)", n)
-	}
-}
-
 // fileHolds says whether the file at path holds exactly content.
 func fileHolds(path, content string) bool {
 	data, err := os.ReadFile(path)

@@ -6,8 +6,8 @@ import (
 
 // organiseItems turns the files, in the run's order, into the run's
 // journal: a copy for each file filed (followed, when moving, by the
-// source's move to the quarantine, checked against its verified copy), a
-// move to the quarantine for a duplicate or a file already in the library
+// source's move to the quarantine or trash, checked against its verified
+// copy), such a move for a duplicate or a file already in the library
 // when moving (checked against the file holding its bytes), and for every
 // other file an item stored finished, never acted on, that keeps its fate
 // in the ledger.
@@ -26,11 +26,11 @@ func organiseItems(files []*orgFile, opt OrganiseOptions) []store.ChangeItem {
 			}
 			items = append(items, it)
 			if opt.Move {
-				items = append(items, quarantineAfter(f, f.entry.Dest, e.MtimeNS, *e))
+				items = append(items, moveAfter(f, f.entry.Dest, e.MtimeNS, *e, opt.MoveTo))
 			}
 		case store.FateDuplicate, store.FateAlready:
 			if opt.Move {
-				items = append(items, quarantineAfter(f, f.entry.Of, f.keepMtime, *e))
+				items = append(items, moveAfter(f, f.entry.Of, f.keepMtime, *e, opt.MoveTo))
 				continue
 			}
 			it.Op, it.State, it.Reason = "ledger", store.ChangeSkipped, f.entry.Reason
@@ -43,10 +43,10 @@ func organiseItems(files []*orgFile, opt OrganiseOptions) []store.ChangeItem {
 	return items
 }
 
-// quarantineAfter moves a source to the quarantine once the library holds
-// its bytes at keep: the quarantine operation checks the source and keep
+// moveAfter moves a source to the quarantine or the trash (op) once the
+// library holds its bytes at keep: the operation checks the source and keep
 // again (size, mtime, SHA-256) just before it moves anything.
-func quarantineAfter(f *orgFile, keep string, keepMtime int64, e store.OrganiseEntry) store.ChangeItem {
-	return store.ChangeItem{Op: "quarantine", Path: f.abs, Size: f.size, MtimeNS: f.mtime, SHA256: f.sum, Mode: f.mode,
+func moveAfter(f *orgFile, keep string, keepMtime int64, e store.OrganiseEntry, op string) store.ChangeItem {
+	return store.ChangeItem{Op: op, Path: f.abs, Size: f.size, MtimeNS: f.mtime, SHA256: f.sum, Mode: f.mode,
 		Keep: keep, KeepSize: f.size, KeepMtime: keepMtime, KeepSHA256: f.sum, State: store.ChangePending, Organise: &e}
 }

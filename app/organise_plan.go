@@ -29,6 +29,10 @@ type OrganiseOptions struct {
 	// (and the copies of files already in the library, once that is
 	// proven), instead of leaving it in place. Default: copy only.
 	Move bool
+	// MoveTo is where moved sources go: "quarantine" or "trash" (the
+	// operating system's). Default: the library's preferred action when it
+	// is trash, else the quarantine.
+	MoveTo string
 	// IncludeLow files LOW-confidence dates by date too. Default: only HIGH
 	// and MEDIUM are; LOW and NONE go to Unsorted/{rel}/{name}.
 	IncludeLow bool
@@ -146,6 +150,15 @@ func (l *Library) organiseDefaults(opt OrganiseOptions) (OrganiseOptions, error)
 	opt.Dest = dest
 	if fi, err := os.Stat(dest); err == nil && !fi.IsDir() {
 		return opt, fmt.Errorf("the destination %s is a file, not a folder", dest)
+	}
+	if opt.MoveTo == "" {
+		opt.MoveTo = "quarantine"
+		if prefs, err := l.db.ChangePreferences(); err == nil && prefs.Action == "trash" {
+			opt.MoveTo = "trash"
+		}
+	}
+	if opt.MoveTo != "quarantine" && opt.MoveTo != "trash" {
+		return opt, fmt.Errorf("moved sources go to the quarantine or the trash, not %q", opt.MoveTo)
 	}
 	explicit := len(opt.Sources) > 0
 	if !explicit {
