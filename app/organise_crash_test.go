@@ -223,3 +223,48 @@ func organiseMoveThenUndo(t *testing.T, moveTo string) {
 		t.Errorf("undo items %v, want one error (the changed copy)", n)
 	}
 }
+
+// A kill -9 at every step of undoing a move run loses nothing (every
+// source's bytes at its path, in the library or in the quarantine); undo
+// again finishes it: the source as it was, the library as it was.
+func TestOrganiseUndoSurvivesKill9(t *testing.T) {
+	steps := 0
+	for at := int64(0); steps == 0 || at <= int64(steps); at++ {
+		f := newOrganiseCrashFixture(t)
+		libBefore := snapshot(t, f.dest)
+		lib := openChangeLibrary(t, f.db, LibraryOptions{})
+		run, _ := organise(t, lib, f.opt)
+		lib.Close()
+		if steps == 0 {
+			if _, steps = crashChild(t, crashOrder{DB: f.db, Undo: run}); steps < 20 {
+				t.Fatalf("only %d steps in a whole undo", steps)
+			}
+			continue
+		}
+		if killed, _ := crashChild(t, crashOrder{DB: f.db, Undo: run, At: at}); !killed {
+			continue
+		}
+		lib = openChangeLibrary(t, f.db, LibraryOptions{})
+		for path, was := range f.before {
+			content := contentOf(was)
+			if fileHolds(path, content) || fileHolds(inQuarantine(f.db, run, path), content) {
+				continue
+			}
+			t.Fatalf("step %d: %s is lost", at, path)
+		}
+		if orig, _ := lib.Job(run); !orig.Change.Undone {
+			undo, err := lib.Undo(run)
+			if err != nil {
+				t.Fatalf("step %d: undo again: %v", at, err)
+			}
+			runToState(t, lib, undo, store.StateCompleted)
+		}
+		if got := snapshot(t, f.src); !equalSnapshots(got, f.before) {
+			t.Fatalf("step %d: after undo the source differs: %v", at, diffSnapshots(f.before, got))
+		}
+		if got := snapshot(t, f.dest); !equalSnapshots(got, libBefore) {
+			t.Fatalf("step %d: after undo the library differs: %v", at, diffSnapshots(libBefore, got))
+		}
+		lib.Close()
+	}
+}
