@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"shoebox/store"
@@ -201,5 +202,75 @@ func TestOrganiseTemporaryCopiesAndProtectedSources(t *testing.T) {
 	}
 	if _, err := os.Lstat(filepath.Join(src, "b.jpg")); !os.IsNotExist(err) {
 		t.Errorf("b.jpg was not moved (%v)", err)
+	}
+}
+
+// An organise run pauses and resumes to every file once, or is cancelled
+// keeping what it did, which undo removes; the ledger says which files are
+// not done.
+func TestOrganisePauseResumeCancel(t *testing.T) {
+	files := map[string]string{}
+	for i := range 6 {
+		files["DCIM/IMG_"+string(rune('0'+i))+".jpg"] = "2019-06-03T10:15:0" + string(rune('0'+i)) + " HIGH\n" + strings.Repeat("x", i)
+	}
+	for _, stop := range []string{"pause", "cancel"} {
+		t.Run(stop, func(t *testing.T) {
+			lib, src := organiseFolder(t, files)
+			var copies atomic.Int32
+			lib.Close()
+			lib = openChangeLibrary(t, lib.Path(), LibraryOptions{Analyze: dateAnalyze, ChangeStep: func(step string) {
+				if step != "renamed" || copies.Add(1) != 2 {
+					return
+				}
+				runs, _ := lib.Runs() // on a worker: no t.Fatal here
+				for _, r := range runs {
+					if r.Status == store.StateRunning && stop == "pause" {
+						lib.Pause(r.ID)
+					} else if r.Status == store.StateRunning {
+						lib.Cancel(r.ID)
+					}
+				}
+			}})
+			dest := filepath.Join(t.TempDir(), "Library")
+			id, _, err := lib.Organise(context.Background(), OrganiseOptions{Dest: dest})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]store.JobState{"pause": store.StatePaused, "cancel": store.StateCancelled}[stop]
+			runToState(t, lib, id, want)
+			_, entries, _ := lib.Ledger(id)
+			notDone := 0
+			for _, e := range entries {
+				if !e.Verified {
+					notDone++
+					if !strings.Contains(e.Reason, "not done yet") {
+						t.Errorf("%s: %q", e.Source, e.Reason)
+					}
+				}
+			}
+			if notDone == 0 || notDone == len(entries) || SafeToWipe(entries) {
+				t.Fatalf("%s: %d of %d not done", stop, notDone, len(entries))
+			}
+			if stop == "pause" {
+				if err := lib.Resume(id); err != nil {
+					t.Fatal(err)
+				}
+				runToState(t, lib, id, store.StateCompleted)
+				_, entries, _ = lib.Ledger(id)
+				if !SafeToWipe(entries) {
+					t.Fatalf("resumed: %+v", entries)
+				}
+				checkFiledBytes(t, entries)
+			}
+			undo, err := lib.Undo(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			runToState(t, lib, undo, store.StateCompleted)
+			if got := snapshot(t, dest); len(got) != 0 {
+				t.Errorf("after undo: %v", got)
+			}
+			_ = src
+		})
 	}
 }
