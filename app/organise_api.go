@@ -57,6 +57,12 @@ func (l *Library) Organise(ctx context.Context, opt OrganiseOptions) (uint64, Or
 	}
 	j := store.Job{Kind: store.KindOrganise, Roots: p.Sources, Status: store.StatePending, CreatedAt: l.opt.Now(),
 		Change: &store.ChangeRun{Action: action, Protect: protect, Quarantine: QuarantineDir(l.Path())}}
+	for _, it := range p.items { // the ledger's entries with nothing to do count as skipped from the start
+		if it.Finished() {
+			j.ProgressCurrent++
+			j.SkippedCount++
+		}
+	}
 	id, err := l.startChangeRun(j, p.items, nil)
 	return id, p, err
 }

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -162,14 +162,19 @@ func ledgerSummary(run uint64, entries []LedgerEntry) string {
 // count, the bytes to copy and every fate's count.
 func printPlan(w io.Writer, p OrganisePlan) {
 	fmt.Fprintf(w, "Organise into %s (template %s)%s:\n", p.Dest, p.Template, map[bool]string{true: ", moving the sources", false: ""}[p.Move])
-	dirs := make([]string, 0, len(p.Folders))
-	for d := range p.Folders {
+	under := map[string]int{} // every folder of the tree, with the files below it
+	for d, n := range p.Folders {
+		for ; d != "" && d != "."; d = pathDir(d) {
+			under[d] += n
+		}
+	}
+	dirs := make([]string, 0, len(under))
+	for d := range under {
 		dirs = append(dirs, d)
 	}
 	sort.Strings(dirs)
 	for _, d := range dirs {
-		depth := strings.Count(d, "/")
-		fmt.Fprintf(w, "  %s%s/  %d files\n", strings.Repeat("  ", depth), filepath.Base(d), p.Folders[d])
+		fmt.Fprintf(w, "  %s%s/  %d files\n", strings.Repeat("  ", strings.Count(d, "/")), path.Base(d), under[d])
 	}
 	n := map[string]int{}
 	for _, e := range p.Entries {
