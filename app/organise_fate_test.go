@@ -274,3 +274,26 @@ func TestOrganisePauseResumeCancel(t *testing.T) {
 		})
 	}
 }
+
+// A file whose name is not valid UTF-8 cannot be journaled exactly: it is
+// left, with the reason, and the others are organised.
+func TestOrganiseLeavesNamesNotUTF8(t *testing.T) {
+	lib, src := organiseFolder(t, map[string]string{
+		"ok.jpg":       "2019-06-03T10:15:00 HIGH\nok",
+		"bad-\xff.jpg": "2019-06-03T10:16:00 HIGH\nbad name",
+	})
+	if _, err := os.Stat(filepath.Join(src, "bad-\xff.jpg")); err != nil {
+		t.Skipf("this filesystem refuses names that are not UTF-8: %v", err)
+	}
+	plan, err := lib.PlanOrganise(context.Background(), OrganiseOptions{Dest: filepath.Join(t.TempDir(), "L")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fates := map[string]string{}
+	for _, e := range plan.Entries {
+		fates[filepath.Base(e.Source)] = e.Fate
+	}
+	if fates["ok.jpg"] != store.FateFiled || fates["bad-\xff.jpg"] != store.FateLeft {
+		t.Errorf("fates %q", fates)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"shoebox/media"
 	"shoebox/store"
@@ -257,6 +258,9 @@ func (l *Library) organiseInputs(ctx context.Context, sources []string) ([]*orgF
 		f.entry = LedgerEntry{Source: f.abs, Size: f.size}
 		rec := byPath[f.abs]
 		switch {
+		case !utf8.ValidString(f.abs):
+			f.leave(store.FateLeft, "its name is not valid UTF-8: the library cannot record it exactly, so it is left alone")
+			known[d.Root] = known[d.Root] || rec != nil
 		case rec == nil:
 			f.leave(store.FateLeft, "not analysed by a scan yet: scan it, then organise again")
 		case rec.Size != d.Size || rec.MtimeNS != d.MtimeNS:
