@@ -318,3 +318,18 @@ func TestOrganiseTemplateTokens(t *testing.T) {
 		t.Error("a template stepping out of the destination was accepted")
 	}
 }
+
+func TestOrganiseExample(t *testing.T) {
+	for tmpl, want := range map[string]string{
+		DefaultOrganiseTemplate:                  "2019/06/IMG_1234.HEIC",
+		"{camera}/{yyyy}-{mm}-{dd}/{stem}.{ext}": "Apple iPhone 13/2019-06-03/IMG_1234.heic",
+		"{root}/{rel}/{hh}{mi}{ss}_{name}":       "Card/DCIM/100APPLE/101530_IMG_1234.HEIC",
+	} {
+		if got, err := OrganiseExample(tmpl, false); err != nil || got != want {
+			t.Errorf("%s: %q %v, want %q", tmpl, got, err, want)
+		}
+	}
+	if _, err := OrganiseExample("{year}/{name}", false); err == nil {
+		t.Error("an unknown token gave an example")
+	}
+}
