@@ -297,3 +297,26 @@ func TestOrganiseLeavesNamesNotUTF8(t *testing.T) {
 		t.Errorf("fates %q", fates)
 	}
 }
+
+// A source rewritten since its scan, even with its size and mtime kept, is
+// not copied (the bytes read are not the scanned ones) nor moved.
+func TestOrganiseSkipsSourcesChangedSinceTheScan(t *testing.T) {
+	lib, src := organiseFolder(t, map[string]string{"a.jpg": "2019-06-03T10:15:00 HIGH\naaaa"})
+	p := filepath.Join(src, "a.jpg")
+	info, _ := os.Stat(p)
+	if err := os.WriteFile(p, []byte("2019-06-03T10:15:00 HIGH\nbbbb"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	os.Chtimes(p, info.ModTime(), info.ModTime())
+	dest := filepath.Join(t.TempDir(), "Library")
+	_, entries := organise(t, lib, OrganiseOptions{Dest: dest, Move: true})
+	if len(entries) != 1 || entries[0].Fate != store.FateLeft || !strings.Contains(entries[0].Reason, "SHA-256") {
+		t.Fatalf("ledger %+v", entries)
+	}
+	if !fileHolds(p, "2019-06-03T10:15:00 HIGH\nbbbb") {
+		t.Error("the changed source was moved or changed")
+	}
+	if left, err := os.ReadDir(dest); err != nil || len(left) != 0 {
+		t.Errorf("the library holds %v (%v): no empty folder may be left", left, err)
+	}
+}

@@ -61,15 +61,18 @@ func (o copyOp) act(it store.ChangeItem) store.ChangeItem {
 	read, err := writeCopy(it.Path, tmp, os.FileMode(it.Mode).Perm(), it.Organise.MtimeNS)
 	if err != nil {
 		os.Remove(tmp)
+		dropEmptyFolders(it)
 		return o.failed(it, "could not copy it; the source is untouched", err)
 	}
 	o.k.step("written")
 	if read != it.SHA256 {
 		os.Remove(tmp)
+		dropEmptyFolders(it)
 		return finish(it, store.ChangeSkipped, "changed since the scan (its SHA-256 differs); it was not copied")
 	}
 	if err := verify(tmp, it.SHA256); err != nil {
 		os.Remove(tmp)
+		dropEmptyFolders(it)
 		return finish(it, store.ChangeError, "the copy read back is not the same bytes ("+err.Error()+"); it was removed, the source is untouched")
 	}
 	o.k.step("verified")
@@ -188,13 +191,21 @@ func (k *changeKind) removeCopy(it store.ChangeItem) store.ChangeItem {
 	}
 	k.step("removed")
 	_ = safefs.SyncDir(filepath.Dir(it.Dest))
-	if it.Organise != nil && it.Organise.Root != "" {
-		for dir := filepath.Dir(it.Dest); dir != it.Organise.Root && within(dir, it.Organise.Root); dir = filepath.Dir(dir) {
-			if os.Remove(dir) != nil {
-				break
-			}
-		}
-	}
+	dropEmptyFolders(it)
 	it.DoneAt = time.Now()
 	return finish(it, store.ChangeDone, "")
+}
+
+// dropEmptyFolders removes the folders of it.Dest left empty, up to the
+// run's destination: a copy undone or not made leaves no empty tree.
+// os.Remove never removes a folder that holds anything.
+func dropEmptyFolders(it store.ChangeItem) {
+	if it.Organise == nil || it.Organise.Root == "" {
+		return
+	}
+	for dir := filepath.Dir(it.Dest); dir != it.Organise.Root && within(dir, it.Organise.Root); dir = filepath.Dir(dir) {
+		if os.Remove(dir) != nil {
+			return
+		}
+	}
 }
