@@ -185,13 +185,17 @@ func (l *Library) organiseRun(id uint64) (store.Job, error) {
 
 // OrganiseExample is where a sample photo (IMG_1234.HEIC taken on 3 June
 // 2019 at 10:15:30 by an Apple iPhone 13, in DCIM/100APPLE of a folder
-// named Card) would go with template t, for a live example beside the
-// template in the window; an error says what is wrong with t.
-func OrganiseExample(t string, normaliseExt bool) (string, error) {
-	if err := checkTemplate(t); err != nil {
+// named Card) would go with opt's Template (default
+// DefaultOrganiseTemplate) and NormaliseExt, for a live example beside the
+// template in the window; an error says what is wrong with the template.
+func OrganiseExample(opt OrganiseOptions) (string, error) {
+	if opt.Template == "" {
+		opt.Template = DefaultOrganiseTemplate
+	}
+	if err := checkTemplate(opt.Template); err != nil {
 		return "", err
 	}
 	in := templateInput{taken: time.Date(2019, 6, 3, 10, 15, 30, 0, time.UTC), name: "IMG_1234.HEIC",
-		camera: "Apple iPhone 13", root: "Card", rel: "DCIM/100APPLE"}
-	return renderTemplate(t, in, normaliseExt), nil
+		camera: "Apple iPhone 13", root: "Card", rel: "DCIM/100APPLE", normaliseExt: opt.NormaliseExt}
+	return renderTemplate(opt.Template, in), nil
 }

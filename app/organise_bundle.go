@@ -233,14 +233,15 @@ func (b *bundler) judgePrimary(bd *orgBundle) {
 		return
 	}
 	b.seen[f.sum] = "" // claimed: named in b.name
-	bd.dated = trusted(f.rec, b.opt.IncludeLow)
+	bd.dated = trusted(f.rec, b.opt)
 	tmpl := b.opt.Template
 	f.entry.Fate = store.FateFiled
 	if !bd.dated {
 		tmpl, f.entry.Fate = unsortedTemplate, store.FateUnsorted
 	}
-	in := templateInput{taken: f.rec.Time.Time, name: f.name, camera: f.rec.Camera, root: filepath.Base(f.root), rel: relDir(f.rel)}
-	bd.want = renderTemplate(tmpl, in, b.opt.NormaliseExt)
+	in := templateInput{taken: f.rec.Time.Time, name: f.name, camera: f.rec.Camera, root: filepath.Base(f.root), rel: relDir(f.rel),
+		normaliseExt: b.opt.NormaliseExt}
+	bd.want = renderTemplate(tmpl, in)
 }
 
 func (b *bundler) relOf(abs string) (dir, stem string) {

@@ -22,12 +22,11 @@ type destIndex struct {
 	unknown int // files that could not be read while looking
 }
 
-func newDestIndex(ctx context.Context, root string, insensitive bool) (*destIndex, error) {
+// newDestIndex looks through root; fold is how its names compare (see
+// nameFold).
+func newDestIndex(ctx context.Context, root string, fold func(string) string) (*destIndex, error) {
 	d := &destIndex{root: root, taken: map[string]bool{}, bySize: map[int64][]string{}, sums: map[string]string{},
-		mtimes: map[string]int64{}, fold: func(s string) string { return s }}
-	if insensitive {
-		d.fold = strings.ToLower
-	}
+		mtimes: map[string]int64{}, fold: fold}
 	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
@@ -95,6 +94,15 @@ func (d *destIndex) reserve(rel string) {
 	for p := rel; p != "." && p != "/" && p != ""; p = pathDir(p) {
 		d.taken[d.fold(p)] = true
 	}
+}
+
+// nameFold is how names compare in dest: without case when opt pretends
+// so or a probe there finds so, else byte for byte.
+func nameFold(opt OrganiseOptions) func(string) string {
+	if opt.CaseInsensitive || caseInsensitive(opt.Dest) {
+		return strings.ToLower
+	}
+	return func(s string) string { return s }
 }
 
 func pathDir(p string) string {

@@ -61,13 +61,15 @@ type templateInput struct {
 	camera string
 	root   string // the scanned folder's name
 	rel    string // the original folder relative to the scanned one, '/' separators
+	// normaliseExt spells {ext} the usual way (OrganiseOptions.NormaliseExt).
+	normaliseExt bool
 }
 
 // renderTemplate fills a template and returns a relative path with '/'
 // separators, every component made valid on Windows and FAT.
-func renderTemplate(t string, in templateInput, normaliseExt bool) string {
+func renderTemplate(t string, in templateInput) string {
 	ext := strings.TrimPrefix(strings.ToLower(path.Ext(in.name)), ".")
-	if normaliseExt {
+	if in.normaliseExt {
 		ext = normalExt(ext)
 	}
 	tt := in.taken

@@ -105,8 +105,7 @@ func (l *Library) PlanOrganise(ctx context.Context, opt OrganiseOptions) (Organi
 	if err != nil {
 		return OrganisePlan{}, err
 	}
-	insensitive := opt.CaseInsensitive || caseInsensitive(opt.Dest)
-	dest, err := newDestIndex(ctx, opt.Dest, insensitive)
+	dest, err := newDestIndex(ctx, opt.Dest, nameFold(opt))
 	if err != nil {
 		return OrganisePlan{}, fmt.Errorf("cannot look through the destination %s: %w", opt.Dest, err)
 	}
@@ -286,8 +285,8 @@ func (f *orgFile) leave(fate, reason string) {
 	f.entry.Fate, f.entry.Reason, f.entry.Dest = fate, reason, ""
 }
 
-// trusted says whether a record's date may file it by date.
-func trusted(r *store.FileRecord, includeLow bool) bool {
+// trusted says whether a record's date may file it by date (LOW only with opt.IncludeLow).
+func trusted(r *store.FileRecord, opt OrganiseOptions) bool {
 	if r == nil || r.Time.Time.IsZero() {
 		return false
 	}
@@ -295,7 +294,7 @@ func trusted(r *store.FileRecord, includeLow bool) bool {
 	case media.ConfidenceHigh, media.ConfidenceMedium:
 		return true
 	case media.ConfidenceLow:
-		return includeLow
+		return opt.IncludeLow
 	}
 	return false
 }

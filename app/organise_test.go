@@ -325,11 +325,14 @@ func TestOrganiseExample(t *testing.T) {
 		"{camera}/{yyyy}-{mm}-{dd}/{stem}.{ext}": "Apple iPhone 13/2019-06-03/IMG_1234.heic",
 		"{root}/{rel}/{hh}{mi}{ss}_{name}":       "Card/DCIM/100APPLE/101530_IMG_1234.HEIC",
 	} {
-		if got, err := OrganiseExample(tmpl, false); err != nil || got != want {
+		if got, err := OrganiseExample(OrganiseOptions{Template: tmpl}); err != nil || got != want {
 			t.Errorf("%s: %q %v, want %q", tmpl, got, err, want)
 		}
 	}
-	if _, err := OrganiseExample("{year}/{name}", false); err == nil {
+	if got, _ := OrganiseExample(OrganiseOptions{Template: "{stem}.{ext}", NormaliseExt: true}); got != "IMG_1234.heic" {
+		t.Errorf("normalised: %q", got)
+	}
+	if _, err := OrganiseExample(OrganiseOptions{Template: "{year}/{name}"}); err == nil {
 		t.Error("an unknown token gave an example")
 	}
 }
