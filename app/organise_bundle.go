@@ -78,8 +78,11 @@ func (b *bundler) bundles(files []*orgFile) []*orgBundle {
 			continue
 		}
 		key := strings.ToLower(stemOf(f.name))
-		if bd := byStem[key]; bd != nil {
+		if bd := byStem[key]; bd != nil && !bd.hasExt(path.Ext(f.name)) {
 			bd.members = append(bd.members, f)
+			continue
+		} else if bd != nil {
+			out = append(out, &orgBundle{primary: f}) // a.jpg beside a.JPG: two pictures, not a pair
 			continue
 		}
 		bd := &orgBundle{primary: f}
@@ -138,8 +141,10 @@ func (b *bundler) bundles(files []*orgFile) []*orgBundle {
 			m.bundle = bd
 			if strings.HasPrefix(strings.ToLower(m.name), pstem) {
 				m.suffix = m.name[len(pstem):]
-			} else { // a sidecar named after a truncated or other member's name
-				m.suffix = m.name[strings.IndexByte(m.name, '.'):]
+			} else if i := strings.IndexByte(m.name, '.'); i >= 0 { // a sidecar named after a truncated or other member's name
+				m.suffix = m.name[i:]
+			} else {
+				m.suffix = "-" + m.name
 			}
 		}
 		bd.primary.bundle = bd
@@ -384,4 +389,15 @@ func (b *bundler) copyMtime(f, primary *orgFile) int64 {
 		t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.Local)
 	}
 	return t.UnixNano()
+}
+
+// hasExt says whether a picture of the bundle has extension ext, whatever
+// its case.
+func (bd *orgBundle) hasExt(ext string) bool {
+	for _, f := range append([]*orgFile{bd.primary}, bd.members...) {
+		if strings.EqualFold(path.Ext(f.name), ext) {
+			return true
+		}
+	}
+	return false
 }

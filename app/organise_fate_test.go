@@ -28,13 +28,15 @@ func TestOrganiseBundlesTravelTogether(t *testing.T) {
 		"raw/DSC_0042.NEF":                                      "2019-08-01T12:00:00 HIGH\nraw",
 		"raw/DSC_0042.JPG":                                      "2019-08-01T12:00:00 HIGH\njpeg",
 		"raw/orphan.xmp":                                        "<xmp>no photo</xmp>",
+		"case/a.jpg":                                            "2019-09-01T12:00:00 HIGH\nlower",
+		"case/a.JPG":                                            "2019-09-01T12:00:00 HIGH\nupper",
 		"raw/notes.txt":                                         "not a photo",
 	})
 	dest := filepath.Join(t.TempDir(), "Library")
 	// Another picture already holds the Live Photo's name: the whole bundle
 	// takes the suffix.
 	writeTree(t, dest, map[string]string{"2019/06/IMG_1.HEIC": "someone else's picture"})
-	_, entries := organise(t, lib, OrganiseOptions{Dest: dest})
+	_, entries := organise(t, lib, OrganiseOptions{Dest: dest, CaseInsensitive: true})
 	got := bySource(t, src, entries)
 	live := destRel(dest, got["iphone/IMG_1.HEIC"])
 	if !strings.HasPrefix(live, "2019/06/IMG_1-") || !strings.HasSuffix(live, ".HEIC") {
@@ -61,6 +63,11 @@ func TestOrganiseBundlesTravelTogether(t *testing.T) {
 		if got[rel].Fate != store.FateLeft || got[rel].Reason == "" {
 			t.Errorf("%s: %+v, want left with a reason", rel, got[rel])
 		}
+	}
+	// a.jpg beside a.JPG are two pictures: each is filed, apart, even where
+	// names ignore case.
+	if a, b := got["case/a.jpg"], got["case/a.JPG"]; a.Fate != store.FateFiled || b.Fate != store.FateFiled || strings.EqualFold(a.Dest, b.Dest) {
+		t.Errorf("a.jpg and a.JPG: %+v %+v", a, b)
 	}
 	checkFiledBytes(t, entries)
 	if SafeToWipe(entries) {
