@@ -101,6 +101,8 @@ func (k *changeKind) do(ctx context.Context, it store.ChangeItem) (store.ChangeI
 		op = hardlinkOp{k}
 	case "restore":
 		op = restoreOp{k}
+	case "copy":
+		op = copyOp{k}
 	default:
 		return finish(it, store.ChangeError, fmt.Sprintf("unknown operation %q", it.Op)), nil
 	}
@@ -146,8 +148,8 @@ type changeOp interface {
 // refused is the core's last word on an item, whatever made it: nothing
 // under a protected folder is ever changed.
 func (k *changeKind) refused(it store.ChangeItem) string {
-	if it.Op == "restore" {
-		return "" // putting a file back where it was is always allowed
+	if it.Op == "restore" || it.Op == "copy" {
+		return "" // putting a file back where it was, or copying it, is always allowed
 	}
 	if inProtected(it.Path, k.protect) {
 		return "is in a protected folder: Shoebox never changes files there"
@@ -157,6 +159,7 @@ func (k *changeKind) refused(it store.ChangeItem) string {
 
 func (k *changeKind) apply(_ store.ChangeItem, res store.ChangeItem) (store.ChangeItem, outcome) {
 	out := outcome{name: res.Path, err: res.Reason}
+	k.haltWhenFull(res)
 	switch res.State {
 	case store.ChangeDone:
 		out.status = media.StatusDone

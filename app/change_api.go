@@ -152,7 +152,7 @@ func (l *Library) startChangeRun(j store.Job, items []store.ChangeItem, undone *
 	if _, err := l.Backup("before a change run"); err != nil {
 		return 0, fmt.Errorf("the library could not be backed up before changing files, so nothing was changed: %w", err)
 	}
-	s := DefaultSettings().WithDefaults()
+	s := l.changeRunSettings(j, DefaultSettings().WithDefaults())
 	settings, err := json.Marshal(s)
 	if err != nil {
 		return 0, err
@@ -198,7 +198,7 @@ func (l *Library) Undo(runID uint64) (uint64, error) {
 		items = append(items, store.ChangeItem{Op: "restore", Undoes: it.Op, Group: it.Group, Path: it.Path,
 			Size: it.Size, MtimeNS: it.MtimeNS, SHA256: it.SHA256, Mode: it.Mode,
 			Keep: it.Keep, KeepSize: it.KeepSize, KeepMtime: it.KeepMtime, KeepSHA256: it.KeepSHA256,
-			Dest: it.Dest, TrashInfo: it.TrashInfo, Trash: it.Trash, FromSeq: it.Seq, State: store.ChangePending})
+			Dest: it.Dest, TrashInfo: it.TrashInfo, Trash: it.Trash, FromSeq: it.Seq, State: store.ChangePending, Organise: it.Organise})
 	}
 	j := store.Job{Kind: store.KindUndo, Status: store.StatePending, CreatedAt: l.opt.Now(),
 		Change: &store.ChangeRun{Action: "restore", UndoOf: orig.ID}}
@@ -230,7 +230,7 @@ func (l *Library) undoTarget(runID uint64) (store.Job, error) {
 		return store.Job{}, err
 	}
 	switch {
-	case j.Kind != store.KindDups || j.Change == nil:
+	case !undoableKind(j.Kind) || j.Change == nil:
 		return store.Job{}, fmt.Errorf("job %d is a %s, not a change run that can be undone", j.ID, kindName(j))
 	case j.Change.Undone:
 		return store.Job{}, fmt.Errorf("run %d was already undone by run %d", j.ID, j.Change.UndoneBy)
@@ -275,14 +275,14 @@ func (l *Library) Runs() ([]RunSummary, error) {
 	}
 	out := []RunSummary{}
 	for _, j := range jobs {
-		if j.Change == nil || (j.Kind != store.KindDups && j.Kind != store.KindUndo) {
+		if j.Change == nil || (!undoableKind(j.Kind) && j.Kind != store.KindUndo) {
 			continue
 		}
 		s := RunSummary{ID: j.ID, Kind: j.Kind, Status: j.Status, StartedAt: j.StartedAt, CompletedAt: j.CompletedAt,
 			Items: j.ProgressTotal, Errors: j.ErrorCount, Skipped: j.SkippedCount, Bytes: j.Change.Bytes,
 			Undone: j.Change.Undone, Action: j.Change.Action, UndoOf: j.Change.UndoOf, Message: j.ErrorMessage}
 		s.Done = j.ProgressCurrent - j.ErrorCount - j.SkippedCount
-		s.Undoable = j.Kind == store.KindDups && !j.Change.Undone && l.running(j.ID) == nil &&
+		s.Undoable = undoableKind(j.Kind) && !j.Change.Undone && l.running(j.ID) == nil &&
 			j.Status != store.StatePending && (j.ProgressCurrent > 0 || j.Status != store.StateCompleted)
 		out = append(out, s)
 	}

@@ -166,7 +166,7 @@ func changeSummary(j store.Job, took time.Duration) string {
 	}
 	done := j.ProgressCurrent - j.ErrorCount - j.SkippedCount
 	verb := map[string]string{"quarantine": "moved to the quarantine", "trash": "moved to the trash",
-		"hardlink": "replaced by hard links", "restore": "put back"}[c.Action]
+		"hardlink": "replaced by hard links", "restore": "put back", "copy": "copied into the library", "move": "moved into the library"}[c.Action]
 	base := fmt.Sprintf("%d of %d files %s (%s; %d errors, %d skipped) in %s",
 		done, j.ProgressTotal, verb, media.SizeText(c.Bytes), j.ErrorCount, j.SkippedCount, took.Round(100*time.Millisecond))
 	var extra []string

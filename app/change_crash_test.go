@@ -4,6 +4,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -26,6 +27,8 @@ type crashOrder struct {
 	At   int64  `json:"at"`             // SIGKILL itself at this ChangeStep (0: never)
 	// Trash is the base of the home trash (trash.Options.DataHome).
 	Trash string `json:"trash"`
+	// Organise, when set, starts an organise run instead (organise_crash_test.go).
+	Organise *OrganiseOptions `json:"organise,omitempty"`
 }
 
 // TestChangeRunCrashChild applies a plan or undoes a run in a child process
@@ -50,7 +53,11 @@ func TestChangeRunCrashChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	var id uint64
-	if c.Plan != "" {
+	if c.Organise != nil {
+		if id, _, err = lib.Organise(context.Background(), *c.Organise); err != nil {
+			t.Fatal(err)
+		}
+	} else if c.Plan != "" {
 		p, err := readPlan(c.Plan)
 		if err == nil {
 			id, err = lib.ApplyPlan(p)

@@ -28,6 +28,8 @@ func (o restoreOp) act(it store.ChangeItem) store.ChangeItem {
 		return o.k.restoreLink(it)
 	case "quarantine", "trash":
 		return o.k.moveBack(it)
+	case "copy":
+		return o.k.removeCopy(it)
 	}
 	return finish(it, store.ChangeError, fmt.Sprintf("cannot undo the operation %q", it.Undoes))
 }

@@ -43,7 +43,11 @@ Usage:
   shoebox apply PLANFILE      act on a plan: move the copies it removes (checked,
                               journaled, verified; undoable)
   shoebox undo [RUN]          put back what the latest change run (or RUN) changed
-  shoebox runs [--json]       list the change runs (apply, undo)
+  shoebox runs [--json]       list the change runs (apply, organise, undo)
+  shoebox organise --to DEST [--template T] [--move] [--include-low] [--dry-run] [--json] [SOURCE...]
+                              copy (or move) every photo into dated folders, verified
+  shoebox ledger [--json] [RUN]
+                              every file's fate in an organise run
   shoebox unique [--json] [--rehash] DIR
                               the files under DIR with no verified copy elsewhere
                               in the library: what to save before wiping DIR
@@ -86,6 +90,10 @@ func RunCLI(args []string, stdout, stderr io.Writer) int {
 		code, err = cmdApply(rest, stderr)
 	case "undo":
 		code, err = cmdUndo(rest, stderr)
+	case "organise":
+		code, err = cmdOrganise(rest, stdout, stderr)
+	case "ledger":
+		err = cmdLedger(rest, stdout, stderr)
 	case "runs":
 		err = cmdRuns(rest, stdout, stderr)
 	case "help", "-h", "--help":

@@ -116,4 +116,7 @@ echo
 echo "Acting on the duplicates of a copy of the folder (dry run against apply, undo checked):"
 bash scripts/bench-apply.sh "$OUT/shoebox" "$CORPUS" "$OUT"
 echo
+echo "Organising the folder into a dated library, beside cp -r (scripts/bench-organise.sh):"
+bash scripts/bench-organise.sh "$OUT/shoebox" "$CORPUS" "$OUT"
+echo
 echo "bench: report in $OUT/report.jsonl, groups in $OUT/dups.json"

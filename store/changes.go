@@ -91,7 +91,8 @@ type ChangeItem struct {
 	TrashInfo string `json:"trash_info,omitempty"`
 	Trash     string `json:"trash,omitempty"`
 	// FromSeq is, for a restore, the item of the undone run it reverses.
-	FromSeq uint64 `json:"from_seq,omitempty"`
+	FromSeq  uint64         `json:"from_seq,omitempty"`
+	Organise *OrganiseEntry `json:"organise,omitempty"` // an organise run's ledger entry (organise.go)
 
 	State     ChangeState `json:"state"`
 	Reason    string      `json:"reason,omitempty"`
