@@ -112,8 +112,3 @@ func pathDir(p string) string {
 	}
 	return p[:i]
 }
-
-// shoeboxTemp says whether name is one of Shoebox's own temporary files.
-func shoeboxTemp(name string) bool {
-	return strings.HasPrefix(name, ".shoebox-copy-") || strings.HasPrefix(name, ".shoebox-case-probe-")
-}

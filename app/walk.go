@@ -26,8 +26,19 @@ var clutterNames = map[string]bool{
 }
 
 func isClutter(name string) bool {
-	return clutterNames[name] || strings.HasPrefix(name, "._") || isBinFolder(name) ||
-		strings.HasPrefix(name, ".shoebox-link-") || strings.HasPrefix(name, ".shoebox-restore-")
+	return clutterNames[name] || strings.HasPrefix(name, "._") || isBinFolder(name) || shoeboxTemp(name)
+}
+
+// shoeboxTemp says whether name is one of the temporary files change runs
+// make beside a person's files (a hard link or a restored copy on its way
+// into place, a copy into the library, a case probe): never a photo.
+func shoeboxTemp(name string) bool {
+	for _, p := range []string{".shoebox-link-", ".shoebox-restore-", ".shoebox-copy-", ".shoebox-case-probe-"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // isBinFolder says whether a folder name is a trash, recycle bin, NAS

@@ -278,7 +278,7 @@ func TestListingLeavesOutBinsAndQuarantines(t *testing.T) {
 	for _, rel := range []string{
 		"keep.jpg", ".Trash-1000/files/a.jpg", ".Trash/b.jpg", "$RECYCLE.BIN/S-1-5/c.jpg", "@eaDir/keep.jpg/SYNOFILE_THUMB_M.jpg",
 		".thumbnails/normal/d.png", ".shoebox-quarantine/run-3/e.jpg", "shoebox/quarantine/run-2/f.jpg",
-		"Pictures/.shoebox-link-4-1", "Pictures/g.jpg", "Pictures/quarantine/h.jpg",
+		"Pictures/.shoebox-link-4-1", "Pictures/.shoebox-copy-0a1b.part", "Pictures/g.jpg", "Pictures/quarantine/h.jpg",
 	} {
 		mustWrite(t, filepath.Join(root, filepath.FromSlash(rel)), "x")
 	}
