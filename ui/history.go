@@ -211,6 +211,8 @@ func kindWord(j store.Job) string {
 		return "Run"
 	case store.KindUndo:
 		return "Undo"
+	case store.KindOrganise:
+		return "Organise"
 	}
 	return "Scan"
 }
@@ -224,7 +226,11 @@ func (v *historyView) runWhat(j store.Job) string {
 	case !ok:
 		return "Change run"
 	}
-	s := fmt.Sprintf("%s %s (%s)", copies(r.Done), actionWords(r.Action), media.SizeText(r.Bytes))
+	noun := copies(r.Done)
+	if j.Kind == store.KindOrganise {
+		noun = plural(r.Done, "file")
+	}
+	s := fmt.Sprintf("%s %s (%s)", noun, actionWords(r.Action), media.SizeText(r.Bytes))
 	if r.Undone {
 		s += " · undone"
 	}

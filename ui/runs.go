@@ -48,6 +48,10 @@ func (u *UI) startRun(id uint64, kind store.JobKind, action string, undoOf uint6
 func (u *UI) openRun(j store.Job) {
 	stopped := j.Status != store.StateCompleted && j.Status != store.StateCancelled
 	if !stopped || u.running() {
+		if j.Kind == store.KindOrganise {
+			u.showLedger(j.ID)
+			return
+		}
 		u.showRunItems(j.ID)
 		return
 	}
@@ -66,6 +70,9 @@ func (u *UI) openRun(j store.Job) {
 func runTitle(r runInfo, id uint64) string {
 	if r.kind == store.KindUndo {
 		return fmt.Sprintf("Run %d: putting back what run %d changed", id, r.undoOf)
+	}
+	if r.kind == store.KindOrganise {
+		return fmt.Sprintf("Run %d: organising into a dated library", id)
 	}
 	return fmt.Sprintf("Run %d: copies %s", id, actionWords(r.action))
 }
@@ -97,7 +104,7 @@ func (u *UI) runFinished(id uint64) {
 func runSummaryText(r app.RunSummary) string {
 	verb := actionWords(r.Action)
 	noun := copies(r.Done)
-	if r.Kind == store.KindUndo {
+	if r.Kind == store.KindUndo || r.Kind == store.KindOrganise {
 		noun = plural(r.Done, "file")
 	}
 	var s string
@@ -136,6 +143,10 @@ func (v *scanView) showRunSummary(r app.RunSummary, problem string) {
 	showIf(v.undoBtn, r.Undoable)
 	v.detailsBtn.OnTapped = func() { v.u.showRunItems(id) }
 	v.detailsBtn.Show()
+	if r.Kind == store.KindOrganise && problem == "" {
+		v.detailsBtn.OnTapped = func() { v.u.showLedger(id) }
+		v.u.showWipeVerdict(r)
+	}
 }
 
 // showRunControls hides what only a scan has, for a run.
@@ -177,8 +188,13 @@ func (u *UI) askUndo(id uint64) {
 		u.tellBusy()
 		return
 	}
-	msg := widget.NewLabel(fmt.Sprintf("Every file run %d moved or replaced goes back to its place, checked against its SHA-256. "+
-		"Files it left alone stay as they are.", id))
+	text := fmt.Sprintf("Every file run %d moved or replaced goes back to its place, checked against its SHA-256. "+
+		"Files it left alone stay as they are.", id)
+	if u.runs[id].kind == store.KindOrganise || u.history.runs[id].Kind == store.KindOrganise {
+		text = fmt.Sprintf("The copies run %d made are removed from the library folder (each only if it is unchanged), "+
+			"and every source it moved goes back to its place, checked against its SHA-256.", id)
+	}
+	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustomConfirm(fmt.Sprintf("Undo run %d?", id), "Undo", "Not now", msg, func(ok bool) {
 		if !ok {

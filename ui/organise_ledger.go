@@ -1,0 +1,186 @@
+package ui
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"shoebox/app"
+	"shoebox/store"
+)
+
+// After an organise run: every input's fate (its ledger), filterable by
+// fate, and for each source whether it is safe to wipe, which is said only
+// when app.SafeToWipe proves it.
+
+// ledgerView is an open ledger. UI goroutine only.
+type ledgerView struct {
+	all     []app.LedgerEntry
+	shown   []app.LedgerEntry
+	filter  *widget.Select
+	list    *widget.List
+	verdict *widget.Label
+}
+
+// allFates is the filter's first choice.
+const allFates = "All"
+
+// showLedger reads run id's ledger and shows it in a dialog.
+func (u *UI) showLedger(id uint64) {
+	u.spawn(func() {
+		j, entries, err := u.eng.Ledger(id)
+		u.do(func() {
+			if err != nil {
+				u.showError("Could not read the run's ledger", err)
+				return
+			}
+			lv := newLedgerView(j, entries)
+			u.ledger = lv
+			d := dialog.NewCustom(fmt.Sprintf("Run %d: where each of %s went", id, plural(len(entries), "file")), "Close",
+				container.NewBorder(container.NewVBox(lv.verdict, container.NewHBox(widget.NewLabel("Show"), lv.filter)),
+					nil, nil, nil, lv.list), u.win)
+			d.Resize(fyne.NewSize(1000, 600))
+			u.showDialog(d)
+		})
+	})
+}
+
+func newLedgerView(j store.Job, entries []app.LedgerEntry) *ledgerView {
+	lv := &ledgerView{all: entries}
+	lv.verdict = widget.NewLabel(wipeVerdicts(j.Roots, entries))
+	lv.verdict.Wrapping = fyne.TextWrapWord
+	n := fateCounts(entries)
+	opts := []string{fmt.Sprintf("%s (%s)", allFates, thousands(len(entries)))}
+	for _, f := range fateOrder {
+		opts = append(opts, fmt.Sprintf("%s (%s)", f, thousands(n[f])))
+	}
+	lv.list = widget.NewList(
+		func() int { return len(lv.shown) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(ledgerRowText(lv.shown[id]))
+		})
+	lv.filter = widget.NewSelect(opts, func(string) { lv.apply() })
+	lv.filter.SetSelected(opts[0])
+	return lv
+}
+
+// fate is the fate the filter shows, or "" for every one.
+func (lv *ledgerView) fate() string {
+	f, _, _ := strings.Cut(lv.filter.Selected, " (")
+	if f == allFates {
+		return ""
+	}
+	return f
+}
+
+// apply shows the entries of the chosen fate.
+func (lv *ledgerView) apply() {
+	want := lv.fate()
+	lv.shown = lv.shown[:0]
+	for _, e := range lv.all {
+		if want == "" || e.Fate == want {
+			lv.shown = append(lv.shown, e)
+		}
+	}
+	if lv.list != nil {
+		lv.list.Refresh()
+	}
+}
+
+// ledgerRowText is one file: source → fate → where it went, or why not.
+func ledgerRowText(e app.LedgerEntry) string {
+	s := homeShort(e.Source) + " → " + e.Fate
+	switch {
+	case e.Dest != "":
+		s += " → " + homeShort(e.Dest)
+	case e.Of != "":
+		s += " → same bytes as " + homeShort(e.Of)
+	}
+	if e.Reason != "" {
+		s += " — " + e.Reason
+	}
+	return s
+}
+
+// wipeVerdicts says for each source whether it is safe to wipe: only when
+// app.SafeToWipe holds for its files is it called safe.
+func wipeVerdicts(roots []string, entries []app.LedgerEntry) string {
+	if len(roots) == 0 {
+		roots = []string{""}
+	}
+	var lines []string
+	for _, r := range roots {
+		var mine []app.LedgerEntry
+		for _, e := range entries {
+			if r == "" || under(e.Source, r) {
+				mine = append(mine, e)
+			}
+		}
+		where := "This source"
+		if r != "" {
+			where = homeShort(r)
+		}
+		switch {
+		case app.SafeToWipe(mine):
+			lines = append(lines, fmt.Sprintf("%s is safe to wipe: each of its %s is in the library, verified.", where, plural(len(mine), "file")))
+		case len(mine) == 0:
+			lines = append(lines, fmt.Sprintf("%s had no files to organise.", where))
+		default:
+			lines = append(lines, fmt.Sprintf("Do not wipe %s yet: %s not verified in the library; the list below says why.",
+				where, notProven(mine)))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// notProven says how many files lack a verified copy in the library.
+func notProven(entries []app.LedgerEntry) string {
+	n := 0
+	for _, e := range entries {
+		if !app.SafeToWipe([]app.LedgerEntry{e}) {
+			n++
+		}
+	}
+	if n == 1 {
+		return "1 file is"
+	}
+	return thousands(n) + " files are"
+}
+
+// under says whether path is dir or inside it.
+func under(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// showWipeVerdict adds, under a finished organise run's summary, whether
+// each source is safe to wipe (read once from the run's ledger).
+func (u *UI) showWipeVerdict(r app.RunSummary) {
+	if r.Status != store.StateCompleted || r.Undone {
+		return
+	}
+	if v, ok := u.verdicts[r.ID]; ok {
+		u.scan.summary.SetText(runSummaryText(r) + "\n" + v)
+		return
+	}
+	u.spawn(func() {
+		j, entries, err := u.eng.Ledger(r.ID)
+		u.do(func() {
+			if err != nil || u.jobID != r.ID {
+				return
+			}
+			u.verdicts[r.ID] = wipeVerdicts(j.Roots, entries)
+			u.scan.summary.SetText(runSummaryText(r) + "\n" + u.verdicts[r.ID])
+		})
+	})
+}
