@@ -17,7 +17,7 @@ var historyColumns = []struct {
 	title string
 	width float32
 }{
-	{"#", 50}, {"Kind", 70}, {"Folders", 280}, {"Status", 150}, {"Files", 120}, {"Errors", 70}, {"Skipped", 75},
+	{"#", 50}, {"Kind", 86}, {"Folders", 264}, {"Status", 150}, {"Files", 120}, {"Errors", 70}, {"Skipped", 75},
 	{"Duration", 90}, {"Started", 140}, {"", 90}, {"", 90},
 }
 
@@ -226,11 +226,10 @@ func (v *historyView) runWhat(j store.Job) string {
 	case !ok:
 		return "Change run"
 	}
-	noun := copies(r.Done)
+	s := fmt.Sprintf("%s %s (%s)", copies(r.Done), actionWords(r.Action), media.SizeText(r.Bytes))
 	if j.Kind == store.KindOrganise {
-		noun = plural(r.Done, "file")
+		s = fmt.Sprintf("%s organised (%s)", plural(r.Done, "file"), media.SizeText(r.Bytes))
 	}
-	s := fmt.Sprintf("%s %s (%s)", noun, actionWords(r.Action), media.SizeText(r.Bytes))
 	if r.Undone {
 		s += " · undone"
 	}

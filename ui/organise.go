@@ -35,10 +35,13 @@ type organiseForm struct {
 	template   *widget.Entry
 	example    *widget.Label
 	move       *widget.Check
+	moveNote   *widget.Label
 	low        *widget.Check
+	lowNote    *widget.Label
 	previewBtn *widget.Button
 	confirmBtn *widget.Button
 	counts     *widget.Label
+	treeHead   *widget.Label
 	tree       *widget.Label
 
 	planned *app.OrganiseOptions // the options of the preview shown, if any
@@ -54,7 +57,7 @@ func (u *UI) openOrganise() {
 	}
 	f := newOrganiseForm(u)
 	f.d = dialog.NewCustom("Organise into a dated library", "Close", f.content(), u.win)
-	f.d.Resize(fyne.NewSize(960, 680))
+	f.d.Resize(fyne.NewSize(1040, 700))
 	u.showDialog(f.d)
 	u.organise = f
 	u.spawn(func() {
@@ -93,9 +96,13 @@ func newOrganiseForm(u *UI) *organiseForm {
 	f.template.OnChanged = func(string) { f.changed() }
 	f.example = caption("")
 	f.example.Wrapping = fyne.TextWrapWord
-	f.move = widget.NewCheck("Move: once each copy is verified, its source goes to the quarantine (or the Trash, "+
-		"as Settings say). Off: the sources stay where they are.", func(bool) { f.changed() })
-	f.low = widget.NewCheck("File LOW-confidence dates by date too (off: they go to Unsorted/)", func(bool) { f.changed() })
+	f.move = widget.NewCheck("Move the sources", func(bool) { f.changed() })
+	f.moveNote = caption("Off: every source stays where it is. On: once its copy is verified, each source goes to the " +
+		"quarantine (or the Trash, as Settings say); Undo brings it back.")
+	f.moveNote.Wrapping = fyne.TextWrapWord
+	f.low = widget.NewCheck("File LOW-confidence dates by date too", func(bool) { f.changed() })
+	f.lowNote = caption("Off: files whose date is only guessed go to Unsorted/, by the folder they came from.")
+	f.lowNote.Wrapping = fyne.TextWrapWord
 	f.previewBtn = widget.NewButtonWithIcon("Preview", theme.SearchIcon(), f.preview)
 	f.previewBtn.Importance = widget.HighImportance
 	f.confirmBtn = widget.NewButtonWithIcon("", theme.ConfirmIcon(), f.confirm)
@@ -103,6 +110,8 @@ func newOrganiseForm(u *UI) *organiseForm {
 	f.confirmBtn.Hide()
 	f.counts = widget.NewLabel("Choose the destination, then press Preview: nothing is copied before you confirm.")
 	f.counts.Wrapping = fyne.TextWrapWord
+	f.treeHead = heading("")
+	f.treeHead.Hide()
 	f.tree = widget.NewLabel("")
 	f.tree.TextStyle = fyne.TextStyle{Monospace: true}
 	f.changed()
@@ -117,10 +126,10 @@ func (f *organiseForm) content() fyne.CanvasObject {
 		heading("From"), f.srcBox,
 		heading("Layout"), f.template, f.example,
 		caption("{yyyy} {mm} {dd} {hh} {min} {ss} {name} {stem} {ext} {camera} {root} {rel}"),
-		f.move, f.low,
+		f.move, f.moveNote, f.low, f.lowNote,
 		container.NewHBox(f.previewBtn),
 	)
-	right := container.NewBorder(container.NewVBox(f.counts, f.confirmBtn), nil, nil, nil,
+	right := container.NewBorder(container.NewVBox(f.counts, f.confirmBtn, f.treeHead), nil, nil, nil,
 		container.NewVScroll(f.tree))
 	split := container.NewHSplit(container.NewVScroll(left), right)
 	split.Offset = 0.5
@@ -205,6 +214,7 @@ func (f *organiseForm) changed() {
 		f.confirmBtn.Hide()
 		f.counts.SetText("The choices changed: press Preview again.")
 		f.tree.SetText("")
+		f.treeHead.Hide()
 	}
 }
 
@@ -225,6 +235,7 @@ func (f *organiseForm) preview() {
 	f.confirmBtn.Hide()
 	f.counts.SetText("Working out where each file goes…")
 	f.tree.SetText("")
+	f.treeHead.Hide()
 	u := f.u
 	u.spawn(func() {
 		p, err := u.eng.PlanOrganise(context.Background(), opt)
@@ -245,6 +256,8 @@ func (f *organiseForm) showPlan(opt app.OrganiseOptions, p app.OrganisePlan) {
 	f.planned, f.plan = &opt, p
 	setLabel(f.counts, planCountsText(p), widget.MediumImportance)
 	f.tree.SetText(planTreeText(p.Folders, planTreeDepth, planTreeLines))
+	f.treeHead.SetText("Folders in " + homeShort(p.Dest))
+	showIf(f.treeHead, len(p.Folders) > 0)
 	n := toCopy(p)
 	f.confirmBtn.SetText(confirmOrganiseLabel(p))
 	showIf(f.confirmBtn, n > 0 && len(p.NotScanned) == 0)

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"shoebox/app"
@@ -23,7 +24,7 @@ type ledgerView struct {
 	all     []app.LedgerEntry
 	shown   []app.LedgerEntry
 	filter  *widget.Select
-	list    *widget.List
+	table   *widget.Table
 	verdict *widget.Label
 }
 
@@ -41,9 +42,17 @@ func (u *UI) showLedger(id uint64) {
 			}
 			lv := newLedgerView(j, entries)
 			u.ledger = lv
+			// The copied list has each whole path and reason (a cell may cut them).
+			copyList := widget.NewButtonWithIcon("Copy the list", theme.ContentCopyIcon(), func() {
+				lines := make([]string, 0, len(lv.shown))
+				for _, e := range lv.shown {
+					lines = append(lines, ledgerRowText(e))
+				}
+				u.app.Clipboard().SetContent(strings.Join(lines, "\n"))
+			})
+			bar := container.NewHBox(widget.NewLabel("Show"), lv.filter, layoutSpacer(), copyList)
 			d := dialog.NewCustom(fmt.Sprintf("Run %d: where each of %s went", id, plural(len(entries), "file")), "Close",
-				container.NewBorder(container.NewVBox(lv.verdict, container.NewHBox(widget.NewLabel("Show"), lv.filter)),
-					nil, nil, nil, lv.list), u.win)
+				container.NewBorder(container.NewVBox(lv.verdict, bar), nil, nil, nil, lv.table), u.win)
 			d.Resize(fyne.NewSize(1000, 600))
 			u.showDialog(d)
 		})
@@ -59,16 +68,26 @@ func newLedgerView(j store.Job, entries []app.LedgerEntry) *ledgerView {
 	for _, f := range fateOrder {
 		opts = append(opts, fmt.Sprintf("%s (%s)", f, thousands(n[f])))
 	}
-	lv.list = widget.NewList(
-		func() int { return len(lv.shown) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.ListItemID, o fyne.CanvasObject) {
-			o.(*widget.Label).SetText(ledgerRowText(lv.shown[id]))
+	lv.table = widget.NewTable(
+		func() (int, int) { return len(lv.shown), len(ledgerColumns) },
+		func() fyne.CanvasObject { return newMiddleLabel("") },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			if id.Row < len(lv.shown) {
+				o.(*middleLabel).SetFull(ledgerCell(lv.shown[id.Row], id.Col))
+			}
 		})
+	lv.table.ShowHeaderRow = true
+	lv.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	lv.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 {
+			o.(*widget.Label).SetText(ledgerColumns[id.Col].title)
+		}
+	}
+	for i, c := range ledgerColumns {
+		lv.table.SetColumnWidth(i, c.width)
+	}
 	lv.filter = widget.NewSelect(opts, func(string) { lv.apply() })
 	lv.filter.SetSelected(opts[0])
 	return lv
@@ -92,9 +111,36 @@ func (lv *ledgerView) apply() {
 			lv.shown = append(lv.shown, e)
 		}
 	}
-	if lv.list != nil {
-		lv.list.Refresh()
+	if lv.table != nil {
+		lv.table.Refresh()
 	}
+}
+
+// ledgerColumns are the ledger table's columns.
+var ledgerColumns = []struct {
+	title string
+	width float32
+}{{"File", 420}, {"Fate", 90}, {"Where it went, or why not", 440}}
+
+// ledgerCell is one cell of the ledger table.
+func ledgerCell(e app.LedgerEntry, col int) string {
+	switch col {
+	case 0:
+		return homeShort(e.Source)
+	case 1:
+		return e.Fate
+	}
+	s := ""
+	switch {
+	case e.Dest != "":
+		s = homeShort(e.Dest)
+	case e.Of != "":
+		s = "same bytes as " + homeShort(e.Of)
+	}
+	if e.Reason != "" {
+		s = strings.TrimPrefix(s+" — "+e.Reason, " — ")
+	}
+	return s
 }
 
 // ledgerRowText is one file: source → fate → where it went, or why not.
@@ -136,7 +182,7 @@ func wipeVerdicts(roots []string, entries []app.LedgerEntry) string {
 		case len(mine) == 0:
 			lines = append(lines, fmt.Sprintf("%s had no files to organise.", where))
 		default:
-			lines = append(lines, fmt.Sprintf("Do not wipe %s yet: %s not verified in the library; the list below says why.",
+			lines = append(lines, fmt.Sprintf("Do not wipe %s yet: %s not verified in the library; the ledger says why for each.",
 				where, notProven(mine)))
 		}
 	}
@@ -163,14 +209,37 @@ func under(path, dir string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
-// showWipeVerdict adds, under a finished organise run's summary, whether
-// each source is safe to wipe (read once from the run's ledger).
-func (u *UI) showWipeVerdict(r app.RunSummary) {
-	if r.Status != store.StateCompleted || r.Undone {
-		return
+// organiseSummaryText is a finished organise run's summary from its
+// ledger: what it copied, what it did not and why, and for each source
+// whether it is safe to wipe.
+func organiseSummaryText(r app.RunSummary, j store.Job, entries []app.LedgerEntry) string {
+	n := fateCounts(entries)
+	var not []string
+	for _, f := range fateOrder[2:] { // filed and unsorted are copied
+		if n[f] > 0 {
+			not = append(not, fateCountText(n[f], f))
+		}
 	}
-	if v, ok := u.verdicts[r.ID]; ok {
-		u.scan.summary.SetText(runSummaryText(r) + "\n" + v)
+	s := runSummaryHead(r)
+	if len(not) > 0 {
+		s += "; not copied: " + strings.Join(not, ", ") + ". Details lists where each file went, or why not."
+	} else {
+		s += "."
+	}
+	if r.Undone {
+		return s + " This run has been undone."
+	}
+	if r.Status == store.StateCompleted {
+		s += "\n" + wipeVerdicts(j.Roots, entries)
+	}
+	return s
+}
+
+// showOrganiseSummary replaces a finished organise run's summary with the
+// one its ledger tells (read once).
+func (u *UI) showOrganiseSummary(r app.RunSummary) {
+	if s, ok := u.verdicts[r.ID]; ok {
+		u.scan.summary.SetText(s)
 		return
 	}
 	u.spawn(func() {
@@ -179,8 +248,8 @@ func (u *UI) showWipeVerdict(r app.RunSummary) {
 			if err != nil || u.jobID != r.ID {
 				return
 			}
-			u.verdicts[r.ID] = wipeVerdicts(j.Roots, entries)
-			u.scan.summary.SetText(runSummaryText(r) + "\n" + u.verdicts[r.ID])
+			u.verdicts[r.ID] = organiseSummaryText(r, j, entries)
+			u.scan.summary.SetText(u.verdicts[r.ID])
 		})
 	})
 }

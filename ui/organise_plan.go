@@ -17,23 +17,24 @@ import (
 // fateOrder is the order fates are counted and filtered in.
 var fateOrder = []string{store.FateFiled, store.FateUnsorted, store.FateDuplicate, store.FateAlready, store.FateLeft, store.FateError}
 
-// fateWords says what a fate means to a person.
-func fateWords(fate string) string {
+// fateCountText says how many files met a fate, in words: "3 filed by
+// date", "1 duplicate (filed once)".
+func fateCountText(n int, fate string) string {
 	switch fate {
 	case store.FateFiled:
-		return "filed by date"
+		return thousands(n) + " filed by date"
 	case store.FateUnsorted:
-		return "to Unsorted (no date to trust)"
+		return thousands(n) + " to Unsorted (no date to trust)"
 	case store.FateDuplicate:
-		return "duplicates (filed once)"
+		return plural(n, "duplicate") + " (filed once)"
 	case store.FateAlready:
-		return "already in the library"
+		return thousands(n) + " already in the library"
 	case store.FateLeft:
-		return "left in place"
+		return thousands(n) + " left in place"
 	case store.FateError:
-		return "errors"
+		return plural(n, "error")
 	}
-	return fate
+	return thousands(n) + " " + fate
 }
 
 // fateCounts counts the entries of each fate.
@@ -51,7 +52,7 @@ func planCountsText(p app.OrganisePlan) string {
 	n := fateCounts(p.Entries)
 	fmt.Fprintf(&b, "%s looked at in %s:\n", plural(len(p.Entries), "file"), sourcesLabel(p.Sources))
 	for _, f := range fateOrder {
-		fmt.Fprintf(&b, "  %s %s\n", thousands(n[f]), fateWords(f))
+		fmt.Fprintf(&b, "    %s\n", fateCountText(n[f], f))
 	}
 	fmt.Fprintf(&b, "%s to copy into %s, in %s.", media.SizeText(p.CopyBytes), homeShort(p.Dest), plural(len(p.Folders), "folder"))
 	for _, s := range p.NotScanned {

@@ -50,8 +50,8 @@ func TestOrganiseDialogDefaults(t *testing.T) {
 		t.Errorf("template %q, move %v, low %v; want the default template, copy only, no LOW dates",
 			f.template.Text, f.move.Checked, f.low.Checked)
 	}
-	if !strings.Contains(f.move.Text, "quarantine") || !strings.Contains(f.move.Text, "verified") {
-		t.Errorf("Move does not say where sources go: %q", f.move.Text)
+	if !strings.Contains(f.moveNote.Text, "quarantine") || !strings.Contains(f.moveNote.Text, "verified") {
+		t.Errorf("Move does not say where sources go: %q", f.moveNote.Text)
 	}
 	if !f.previewBtn.Disabled() {
 		t.Error("Preview is enabled before a destination is chosen")
@@ -123,7 +123,7 @@ func TestOrganisePreviewShowsCountsAndTree(t *testing.T) {
 	if len(eng.org.planned) != 1 || eng.org.planned[0].Dest != "/photos/library" {
 		t.Fatalf("dry runs asked: %+v", eng.org.planned)
 	}
-	for _, want := range []string{"7 files looked at", "4 filed by date", "1 to Unsorted", "1 duplicates", "0 already in the library",
+	for _, want := range []string{"7 files looked at", "4 filed by date", "1 to Unsorted", "1 duplicate (filed once)", "0 already in the library",
 		"1 left in place", "0 errors", "4.2 MB to copy into /photos/library, in 3 folders"} {
 		if !strings.Contains(f.counts.Text, want) {
 			t.Errorf("counts lack %q:\n%s", want, f.counts.Text)
@@ -224,6 +224,13 @@ func TestOrganiseLedgerFiltersByFate(t *testing.T) {
 	if row := ledgerRowText(lv.shown[0]); row != "/cards/a/6.jpg → duplicate → same bytes as /cards/a/1.jpg" {
 		t.Errorf("row %q", row)
 	}
+	if c := ledgerCell(lv.shown[0], 2); c != "same bytes as /cards/a/1.jpg" {
+		t.Errorf("where cell %q", c)
+	}
+	test.Tap(findButton(u.win.Canvas().Overlays().Top(), "Copy the list"))
+	if clip := u.app.Clipboard().Content(); clip != "/cards/a/6.jpg → duplicate → same bytes as /cards/a/1.jpg" {
+		t.Errorf("copied %q; want the rows shown", clip)
+	}
 	lv.filter.SetSelected("filed (4)")
 	if len(lv.shown) != 4 || ledgerRowText(lv.shown[0]) != "/cards/a/1.jpg → filed → /photos/library/2019/06/1.jpg" {
 		t.Errorf("filed shown: %+v", lv.shown)
@@ -236,7 +243,7 @@ func TestOrganiseLedgerFiltersByFate(t *testing.T) {
 
 func TestOrganiseSaysSafeToWipeOnlyWhenProven(t *testing.T) {
 	_, u := ledgerFixture(t, true)
-	if s := u.scan.summary.Text; !strings.Contains(s, "Done: 5 files copied into the library (4.2 MB)") ||
+	if s := u.scan.summary.Text; !strings.Contains(s, "Done: 5 files copied into the library (4.2 MB); not copied: 1 duplicate (filed once).") ||
 		!strings.Contains(s, "/cards/a is safe to wipe") {
 		t.Errorf("summary of a proven run: %q", s)
 	}

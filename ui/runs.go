@@ -102,6 +102,20 @@ func (u *UI) runFinished(id uint64) {
 
 // runSummaryText is the line under a finished run.
 func runSummaryText(r app.RunSummary) string {
+	s := runSummaryHead(r)
+	s += fmt.Sprintf(", %s left alone, %s.", plural(r.Skipped, "file"), plural(r.Errors, "error"))
+	if r.Skipped+r.Errors > 0 {
+		s += " Details lists the reason for each."
+	}
+	if r.Undone {
+		s += " This run has been undone."
+	}
+	return s
+}
+
+// runSummaryHead is how the run ended and what it did: "Done: 3 copies
+// moved to the Trash (4.2 MB)".
+func runSummaryHead(r app.RunSummary) string {
 	verb := actionWords(r.Action)
 	noun := copies(r.Done)
 	if r.Kind == store.KindUndo || r.Kind == store.KindOrganise {
@@ -115,13 +129,6 @@ func runSummaryText(r app.RunSummary) string {
 		s = fmt.Sprintf("Cancelled: %s %s (%s) before it stopped", noun, verb, media.SizeText(r.Bytes))
 	default:
 		s = fmt.Sprintf("Stopped midway (Resume goes on): %s %s (%s) so far", noun, verb, media.SizeText(r.Bytes))
-	}
-	s += fmt.Sprintf(", %s left alone, %s.", plural(r.Skipped, "file"), plural(r.Errors, "error"))
-	if r.Skipped+r.Errors > 0 {
-		s += " Details lists the reason for each."
-	}
-	if r.Undone {
-		s += " This run has been undone."
 	}
 	return s
 }
@@ -145,7 +152,7 @@ func (v *scanView) showRunSummary(r app.RunSummary, problem string) {
 	v.detailsBtn.Show()
 	if r.Kind == store.KindOrganise && problem == "" {
 		v.detailsBtn.OnTapped = func() { v.u.showLedger(id) }
-		v.u.showWipeVerdict(r)
+		v.u.showOrganiseSummary(r)
 	}
 }
 
@@ -154,6 +161,9 @@ func (v *scanView) showRunControls(p app.Progress) {
 	r := v.u.runs[p.JobID]
 	setLabel(v.title, runTitle(r, p.JobID), widget.MediumImportance)
 	v.skipped.label.SetText("left alone (changed since the scan, …)")
+	if r.kind == store.KindOrganise {
+		v.skipped.label.SetText("not copied (duplicates, already there, left in place)")
+	}
 	if v.u.asked == "" {
 		switch p.State {
 		case store.StatePending:

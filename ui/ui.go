@@ -53,7 +53,7 @@ type UI struct {
 	runs     map[uint64]runInfo // change runs the window has shown (runs.go)
 	organise *organiseForm      // the Organise… dialog last opened (organise.go)
 	ledger   *ledgerView        // the ledger last opened (organise_ledger.go)
-	verdicts map[uint64]string  // organise runs' safe-to-wipe sentences, once read
+	verdicts map[uint64]string  // organise runs' summaries from their ledgers, once read
 
 	tabs     *container.AppTabs
 	scan     *scanView
