@@ -127,11 +127,11 @@ func (f *organiseForm) content() fyne.CanvasObject {
 		heading("Layout"), f.template, f.example,
 		caption("{yyyy} {mm} {dd} {hh} {min} {ss} {name} {stem} {ext} {camera} {root} {rel}"),
 		f.move, f.moveNote, f.low, f.lowNote,
-		container.NewHBox(f.previewBtn),
 	)
 	right := container.NewBorder(container.NewVBox(f.counts, f.confirmBtn, f.treeHead), nil, nil, nil,
 		container.NewVScroll(f.tree))
-	split := container.NewHSplit(container.NewVScroll(left), right)
+	// Preview stays in sight however long the list of sources is.
+	split := container.NewHSplit(container.NewBorder(nil, container.NewHBox(f.previewBtn), nil, nil, container.NewVScroll(left)), right)
 	split.Offset = 0.5
 	return split
 }

@@ -32,7 +32,7 @@ func fateCountText(n int, fate string) string {
 	case store.FateLeft:
 		return thousands(n) + " left in place"
 	case store.FateError:
-		return plural(n, "error")
+		return thousands(n) + " failed (unreadable, or the copy failed)"
 	}
 	return thousands(n) + " " + fate
 }
