@@ -227,7 +227,10 @@ func (v *historyView) runWhat(j store.Job) string {
 		return "Change run"
 	}
 	s := fmt.Sprintf("%s %s (%s)", copies(r.Done), actionWords(r.Action), media.SizeText(r.Bytes))
-	if j.Kind == store.KindOrganise {
+	switch {
+	case j.Kind == store.KindOrganise && r.Action == "move":
+		s = "Organised, the sources moved" // Done counts a step for each copy and each move
+	case j.Kind == store.KindOrganise:
 		s = fmt.Sprintf("%s organised (%s)", plural(r.Done, "file"), media.SizeText(r.Bytes))
 	}
 	if r.Undone {

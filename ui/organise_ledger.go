@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"shoebox/app"
+	"shoebox/media"
 	"shoebox/store"
 )
 
@@ -220,7 +221,7 @@ func organiseSummaryText(r app.RunSummary, j store.Job, entries []app.LedgerEntr
 			not = append(not, fateCountText(n[f], f))
 		}
 	}
-	s := runSummaryHead(r)
+	s := organiseHead(r, entries)
 	if len(not) > 0 {
 		s += "; not copied: " + strings.Join(not, ", ") + ". Details lists where each file went, or why not."
 	} else {
@@ -233,6 +234,31 @@ func organiseSummaryText(r app.RunSummary, j store.Job, entries []app.LedgerEntr
 		s += "\n" + wipeVerdicts(j.Roots, entries)
 	}
 	return s
+}
+
+// organiseHead is how the run ended and what it filed, counted from the
+// ledger: the run's own counts have a step for each copy and another for
+// each source moved.
+func organiseHead(r app.RunSummary, entries []app.LedgerEntry) string {
+	n := 0
+	var bytes int64
+	for _, e := range entries {
+		if (e.Fate == store.FateFiled || e.Fate == store.FateUnsorted) && e.Verified {
+			n++
+			bytes += e.Size
+		}
+	}
+	what := fmt.Sprintf("%s copied into the library (%s)", plural(n, "file"), media.SizeText(bytes))
+	if r.Action == "move" {
+		what += ", each source moved out once its bytes were verified in the library"
+	}
+	switch r.Status {
+	case store.StateCompleted:
+		return "Done: " + what
+	case store.StateCancelled:
+		return "Cancelled: " + what + " before it stopped"
+	}
+	return "Stopped midway (Resume goes on): " + what + " so far"
 }
 
 // showOrganiseSummary replaces a finished organise run's summary with the

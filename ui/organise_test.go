@@ -100,7 +100,7 @@ func TestOrganiseExampleFollowsTheTemplate(t *testing.T) {
 // folders, one to Unsorted, a duplicate, a file left in place.
 func organisePlanFixture() app.OrganisePlan {
 	e := func(src, fate, dest string) app.LedgerEntry {
-		return app.LedgerEntry{Source: src, Fate: fate, Dest: dest}
+		return app.LedgerEntry{Source: src, Fate: fate, Dest: dest, Size: 840_000}
 	}
 	return app.OrganisePlan{Dest: "/photos/library", Sources: []string{"/cards/a"}, CopyBytes: 4_200_000,
 		Folders: map[string]int{"2019/06": 3, "2019/07": 1, "Unsorted/DCIM": 1},
@@ -197,8 +197,10 @@ func ledgerFixture(t *testing.T, verified bool) (*fakeEngine, *UI) {
 		e.Verified = verified
 		f.org.ledger = append(f.org.ledger, e)
 	}
-	f.ch.runs = []app.RunSummary{{ID: 9, Kind: store.KindOrganise, Status: store.StateCompleted, Action: "copy", Done: 5,
-		Bytes: 4_200_000, Skipped: 1, Undoable: true}}
+	// The run's own counts are not the ledger's (a move run has a step
+	// for each copy and each source moved): the summary counts the ledger.
+	f.ch.runs = []app.RunSummary{{ID: 9, Kind: store.KindOrganise, Status: store.StateCompleted, Action: "copy", Done: 99,
+		Bytes: 1, Skipped: 1, Undoable: true}}
 	u := newTestUI(t, f)
 	u.startRun(9, store.KindOrganise, "copy", 0)
 	f.emit(app.Progress{JobID: 9, State: store.StateCompleted, Current: 6, Total: 6})
@@ -267,7 +269,8 @@ func TestOrganiseRunCanBeUndone(t *testing.T) {
 		t.Fatal("no Undo under a finished organise run")
 	}
 	test.Tap(u.scan.undoBtn)
-	if text := overlayText(u.win); !strings.Contains(text, "Undo run 9?") || !strings.Contains(text, "copies run 9 made are removed") {
+	if text := overlayText(u.win); !strings.Contains(text, "Undo run 9?") || !strings.Contains(text, "copies run 9 made are removed") ||
+		!strings.Contains(text, "sources were not touched") {
 		t.Fatalf("undo dialog: %q", text)
 	}
 	test.Tap(findButton(u.win.Canvas().Overlays().Top(), "Undo"))

@@ -162,7 +162,7 @@ func (v *scanView) showRunControls(p app.Progress) {
 	setLabel(v.title, runTitle(r, p.JobID), widget.MediumImportance)
 	v.skipped.label.SetText("left alone (changed since the scan, …)")
 	if r.kind == store.KindOrganise {
-		v.skipped.label.SetText("not copied (duplicates, already there, left in place)")
+		v.skipped.label.SetText("with nothing to do (Details says why)")
 	}
 	if v.u.asked == "" {
 		switch p.State {
@@ -201,8 +201,12 @@ func (u *UI) askUndo(id uint64) {
 	text := fmt.Sprintf("Every file run %d moved or replaced goes back to its place, checked against its SHA-256. "+
 		"Files it left alone stay as they are.", id)
 	if u.runs[id].kind == store.KindOrganise || u.history.runs[id].Kind == store.KindOrganise {
-		text = fmt.Sprintf("The copies run %d made are removed from the library folder (each only if it is unchanged), "+
-			"and every source it moved goes back to its place, checked against its SHA-256.", id)
+		text = fmt.Sprintf("The copies run %d made are removed from the library folder, each only if it is unchanged. "+
+			"Its sources were not touched.", id)
+		if u.runs[id].action == "move" || u.history.runs[id].Action == "move" {
+			text = fmt.Sprintf("The copies run %d made are removed from the library folder (each only if it is unchanged), "+
+				"and every source it moved goes back to its place, checked against its SHA-256.", id)
+		}
 	}
 	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
