@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -298,5 +299,33 @@ func TestOrganiseIsOfferedInScanAndFiles(t *testing.T) {
 	u.tabs.SelectIndex(tabFiles)
 	if findButton(u.files.root, "Organise…") == nil {
 		t.Error("no Organise… in the Files view")
+	}
+}
+
+// A source the library has not scanned is named, and nothing can start;
+// an engine that refuses the run says so and changes nothing in the view.
+func TestOrganiseRefusalsAreShown(t *testing.T) {
+	eng, u, f := organiseFixture(t)
+	eng.org.plan = organisePlanFixture()
+	eng.org.plan.NotScanned = []string{"/cards/c"}
+	f.setDest("/photos/library")
+	test.Tap(f.previewBtn)
+	if !strings.Contains(f.counts.Text, "/cards/c has not been scanned: scan it first.") || f.confirmBtn.Visible() {
+		t.Errorf("counts %q, confirm shown %v", f.counts.Text, f.confirmBtn.Visible())
+	}
+	eng.org.plan.NotScanned = nil
+	eng.org.runErr = errors.New("the destination is inside a source")
+	test.Tap(f.previewBtn)
+	test.Tap(f.confirmBtn)
+	if got := overlayText(u.win); !strings.Contains(got, "Nothing was copied") || !strings.Contains(got, "inside a source") {
+		t.Errorf("dialog: %q", got)
+	}
+	if u.jobID != 0 || len(u.runs) != 0 {
+		t.Errorf("a refused run is followed: job %d, runs %v", u.jobID, u.runs)
+	}
+	eng.org.planErr = errors.New("cannot look through the destination")
+	test.Tap(f.previewBtn)
+	if !strings.Contains(f.counts.Text, "No preview: cannot look through") || f.confirmBtn.Visible() {
+		t.Errorf("counts %q, confirm shown %v", f.counts.Text, f.confirmBtn.Visible())
 	}
 }
