@@ -11,6 +11,8 @@
 #   docs/settings.png    keeper rules in order, a protected folder, the action
 #   docs/halted.png      a scan of a folder of broken .jpg files, halted
 #   docs/wipe-check.png  "is this card safe to wipe?" on a card mostly in the library
+#   docs/organise-preview.png  Organise…: the family photos and the card, previewed into a new library
+#   docs/organise-done.png     that organise run finished: its summary, Undo and Details (the ledger)
 # The new views are driven with the mouse at fixed points of the 1280x800
 # window (look at the pictures after a layout change).
 # Usage: scripts/screenshots.sh CORPUS_DIR [BINARY]
@@ -94,7 +96,9 @@ shot() {
 key() { xdotool key --window "$win" "$@"; sleep 0.4; }
 
 shot empty
-# Focus starts on Choose folder…; Tab, Tab reaches the first recent folder.
+# Focus starts on Choose folder…; Tab, Tab, Tab (past the safe-to-wipe
+# question and Organise…) reaches the first recent folder.
+key Tab
 key Tab
 key Tab
 key space
@@ -143,6 +147,7 @@ key ctrl+n
 key Tab
 key Tab
 key Tab
+key Tab
 key space
 sleep 4
 shot halted
@@ -165,4 +170,30 @@ sleep 1.5
 click 653 235 0.7  # SD card, fourth in Pictures
 click 1054 678 4   # Open
 shot wipe-check
+# Organise the family photos and the SD card into a new folder: open the
+# window again (the wipe answer has no Escape), Tab to Organise…, choose
+# ~/Pictures/Photo library, untick Camera uploads (the halted scan), preview.
+kill "$app"
+wait "$app" 2>/dev/null || true
+mkdir -p "$HOME/Pictures/Photo library"
+"$bin" >"$work/app.log" 2>&1 &
+app=$!
+sleep 3
+win=$(xdotool search --name '^Shoebox$' | head -1)
+fit
+sleep 1
+key Tab # the safe-to-wipe question
+key Tab # Organise into a dated library…
+key space
+sleep 1.5
+click 584 168 1.5  # Choose…; the folder dialog opens in Pictures
+click 653 235 0.7  # Photo library, fourth in Pictures
+click 1054 678 1.5 # Open
+click 155 290 0.5  # untick Camera uploads, second of the sources (newest scan first)
+click 187 665 4    # Preview
+xdotool mousemove 1270 790
+shot organise-preview
+click 890 296 10   # "Copy … files (…) into ~/Pictures/Photo library"
+xdotool mousemove 1270 790
+shot organise-done
 grep -c "Error in Fyne call thread" "$work/app.log" && echo "screenshots: threading errors (see above)" >&2 || true

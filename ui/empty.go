@@ -13,8 +13,8 @@ import (
 )
 
 // emptyPromise says what Shoebox does to a person's files.
-const emptyPromise = "Scanning only reads your files. A file is moved only when you apply a plan in Duplicates,\n" +
-	"into the quarantine or the Trash (or replaced by a hard link), and every run can be undone."
+const emptyPromise = "Scanning only reads your files. A file is moved only when you apply a plan in Duplicates\n" +
+	"or organise with Move, into the quarantine or the Trash (or replaced by a hard link), and every run can be undone."
 
 func (v *scanView) buildEmpty() fyne.CanvasObject {
 	v.chooseBtn = widget.NewButtonWithIcon("Choose folder…", theme.FolderOpenIcon(), v.u.chooseFolder)
@@ -30,6 +30,9 @@ func (v *scanView) buildEmpty() fyne.CanvasObject {
 	// Before formatting a card or deleting an old backup (ui/wipe.go).
 	wipe := widget.NewButtonWithIcon("Is a card or folder safe to wipe?…", theme.QuestionIcon(), v.u.chooseWipeCheck)
 	wipe.Importance = widget.LowImportance
+	// Copying the library into dated folders (ui/organise.go).
+	organise := widget.NewButtonWithIcon("Organise into a dated library…", theme.StorageIcon(), v.u.openOrganise)
+	organise.Importance = widget.LowImportance
 
 	zoneBg := canvas.NewRectangle(withAlpha(theme.Color(theme.ColorNamePrimary), 0x14))
 	zoneBg.StrokeColor = withAlpha(theme.Color(theme.ColorNamePrimary), 0x90)
@@ -40,7 +43,7 @@ func (v *scanView) buildEmpty() fyne.CanvasObject {
 		title, sub,
 		container.NewCenter(v.chooseBtn),
 		hint,
-		container.NewCenter(wipe),
+		container.NewCenter(container.NewHBox(wipe, organise)),
 	))))
 
 	v.interrupted = container.NewVBox()

@@ -39,6 +39,12 @@ type Engine interface {
 	// Unique answers "is this folder safe to wipe?": its files with no
 	// verified copy elsewhere in the library.
 	Unique(ctx context.Context, dir string, opt app.UniqueOptions) (app.UniqueReport, error)
+
+	// Organising into a dated library (issue 12): the dry run, the run, and
+	// every input's fate once it ran.
+	PlanOrganise(ctx context.Context, opt app.OrganiseOptions) (app.OrganisePlan, error)
+	Organise(ctx context.Context, opt app.OrganiseOptions) (runID uint64, p app.OrganisePlan, err error)
+	Ledger(runID uint64) (store.Job, []app.LedgerEntry, error)
 }
 
 var _ Engine = (*app.Library)(nil)

@@ -37,6 +37,7 @@ type fakeEngine struct {
 	dupDistance int
 	ch          changeFake
 	unique      app.UniqueReport
+	org         organiseFake
 }
 
 func newFake() *fakeEngine { return &fakeEngine{nextID: 1, files: map[uint64][]store.FileRecord{}} }
@@ -271,4 +272,35 @@ func clonePlan(p app.Plan) app.Plan {
 		q.Groups[i] = g
 	}
 	return q
+}
+
+// organiseFake is the fake engine's side of organising.
+type organiseFake struct {
+	plan     app.OrganisePlan
+	planErr  error
+	planned  []app.OrganiseOptions
+	started  []app.OrganiseOptions
+	runErr   error
+	ledger   []app.LedgerEntry
+	ledgerOf store.Job
+}
+
+func (f *fakeEngine) PlanOrganise(_ context.Context, opt app.OrganiseOptions) (app.OrganisePlan, error) {
+	f.record("plan-organise " + opt.Dest)
+	f.org.planned = append(f.org.planned, opt)
+	return f.org.plan, f.org.planErr
+}
+func (f *fakeEngine) Organise(_ context.Context, opt app.OrganiseOptions) (uint64, app.OrganisePlan, error) {
+	f.record("organise " + opt.Dest)
+	f.org.started = append(f.org.started, opt)
+	if f.org.runErr != nil {
+		return 0, f.org.plan, f.org.runErr
+	}
+	id := f.nextID
+	f.nextID++
+	return id, f.org.plan, nil
+}
+func (f *fakeEngine) Ledger(id uint64) (store.Job, []app.LedgerEntry, error) {
+	f.record(fmt.Sprintf("ledger %d", id))
+	return f.org.ledgerOf, f.org.ledger, nil
 }

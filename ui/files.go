@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"shoebox/app"
@@ -119,7 +120,9 @@ func newFilesView(u *UI) *filesView {
 	show := container.NewHBox(widget.NewLabel("Show"),
 		container.NewGridWrap(fyne.NewSize(180, v.confSel.MinSize().Height), v.confSel),
 		container.NewGridWrap(fyne.NewSize(150, v.statusSel.MinSize().Height), v.statusSel))
-	filters := container.New(layout.NewBorderLayout(nil, nil, show, v.count), show, v.search, v.count)
+	organise := widget.NewButtonWithIcon("Organise…", theme.StorageIcon(), u.openOrganise)
+	right := container.NewHBox(v.count, organise)
+	filters := container.New(layout.NewBorderLayout(nil, nil, show, right), show, v.search, right)
 	split := container.NewHSplit(v.table, v.detail.root)
 	split.Offset = 0.68
 	// The filters come first in the tab order, then the table.

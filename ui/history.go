@@ -17,7 +17,7 @@ var historyColumns = []struct {
 	title string
 	width float32
 }{
-	{"#", 50}, {"Kind", 70}, {"Folders", 280}, {"Status", 150}, {"Files", 120}, {"Errors", 70}, {"Skipped", 75},
+	{"#", 50}, {"Kind", 86}, {"Folders", 264}, {"Status", 150}, {"Files", 120}, {"Errors", 70}, {"Skipped", 75},
 	{"Duration", 90}, {"Started", 140}, {"", 90}, {"", 90},
 }
 
@@ -211,6 +211,8 @@ func kindWord(j store.Job) string {
 		return "Run"
 	case store.KindUndo:
 		return "Undo"
+	case store.KindOrganise:
+		return "Organise"
 	}
 	return "Scan"
 }
@@ -225,6 +227,12 @@ func (v *historyView) runWhat(j store.Job) string {
 		return "Change run"
 	}
 	s := fmt.Sprintf("%s %s (%s)", copies(r.Done), actionWords(r.Action), media.SizeText(r.Bytes))
+	switch {
+	case j.Kind == store.KindOrganise && r.Action == "move":
+		s = "Organised, the sources moved" // Done counts a step for each copy and each move
+	case j.Kind == store.KindOrganise:
+		s = fmt.Sprintf("%s organised (%s)", plural(r.Done, "file"), media.SizeText(r.Bytes))
+	}
 	if r.Undone {
 		s += " · undone"
 	}

@@ -148,6 +148,10 @@ func actionWords(action string) string {
 		return "replaced with hard links"
 	case "restore":
 		return "put back"
+	case "copy":
+		return "copied into the library"
+	case "move":
+		return "moved into the library"
 	}
 	return "moved to the quarantine"
 }

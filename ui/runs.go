@@ -48,6 +48,10 @@ func (u *UI) startRun(id uint64, kind store.JobKind, action string, undoOf uint6
 func (u *UI) openRun(j store.Job) {
 	stopped := j.Status != store.StateCompleted && j.Status != store.StateCancelled
 	if !stopped || u.running() {
+		if j.Kind == store.KindOrganise {
+			u.showLedger(j.ID)
+			return
+		}
 		u.showRunItems(j.ID)
 		return
 	}
@@ -66,6 +70,9 @@ func (u *UI) openRun(j store.Job) {
 func runTitle(r runInfo, id uint64) string {
 	if r.kind == store.KindUndo {
 		return fmt.Sprintf("Run %d: putting back what run %d changed", id, r.undoOf)
+	}
+	if r.kind == store.KindOrganise {
+		return fmt.Sprintf("Run %d: organising into a dated library", id)
 	}
 	return fmt.Sprintf("Run %d: copies %s", id, actionWords(r.action))
 }
@@ -95,9 +102,23 @@ func (u *UI) runFinished(id uint64) {
 
 // runSummaryText is the line under a finished run.
 func runSummaryText(r app.RunSummary) string {
+	s := runSummaryHead(r)
+	s += fmt.Sprintf(", %s left alone, %s.", plural(r.Skipped, "file"), plural(r.Errors, "error"))
+	if r.Skipped+r.Errors > 0 {
+		s += " Details lists the reason for each."
+	}
+	if r.Undone {
+		s += " This run has been undone."
+	}
+	return s
+}
+
+// runSummaryHead is how the run ended and what it did: "Done: 3 copies
+// moved to the Trash (4.2 MB)".
+func runSummaryHead(r app.RunSummary) string {
 	verb := actionWords(r.Action)
 	noun := copies(r.Done)
-	if r.Kind == store.KindUndo {
+	if r.Kind == store.KindUndo || r.Kind == store.KindOrganise {
 		noun = plural(r.Done, "file")
 	}
 	var s string
@@ -108,13 +129,6 @@ func runSummaryText(r app.RunSummary) string {
 		s = fmt.Sprintf("Cancelled: %s %s (%s) before it stopped", noun, verb, media.SizeText(r.Bytes))
 	default:
 		s = fmt.Sprintf("Stopped midway (Resume goes on): %s %s (%s) so far", noun, verb, media.SizeText(r.Bytes))
-	}
-	s += fmt.Sprintf(", %s left alone, %s.", plural(r.Skipped, "file"), plural(r.Errors, "error"))
-	if r.Skipped+r.Errors > 0 {
-		s += " Details lists the reason for each."
-	}
-	if r.Undone {
-		s += " This run has been undone."
 	}
 	return s
 }
@@ -136,6 +150,10 @@ func (v *scanView) showRunSummary(r app.RunSummary, problem string) {
 	showIf(v.undoBtn, r.Undoable)
 	v.detailsBtn.OnTapped = func() { v.u.showRunItems(id) }
 	v.detailsBtn.Show()
+	if r.Kind == store.KindOrganise && problem == "" {
+		v.detailsBtn.OnTapped = func() { v.u.showLedger(id) }
+		v.u.showOrganiseSummary(r)
+	}
 }
 
 // showRunControls hides what only a scan has, for a run.
@@ -143,6 +161,9 @@ func (v *scanView) showRunControls(p app.Progress) {
 	r := v.u.runs[p.JobID]
 	setLabel(v.title, runTitle(r, p.JobID), widget.MediumImportance)
 	v.skipped.label.SetText("left alone (changed since the scan, …)")
+	if r.kind == store.KindOrganise {
+		v.skipped.label.SetText("with nothing to do (Details says why)")
+	}
 	if v.u.asked == "" {
 		switch p.State {
 		case store.StatePending:
@@ -177,8 +198,17 @@ func (u *UI) askUndo(id uint64) {
 		u.tellBusy()
 		return
 	}
-	msg := widget.NewLabel(fmt.Sprintf("Every file run %d moved or replaced goes back to its place, checked against its SHA-256. "+
-		"Files it left alone stay as they are.", id))
+	text := fmt.Sprintf("Every file run %d moved or replaced goes back to its place, checked against its SHA-256. "+
+		"Files it left alone stay as they are.", id)
+	if u.runs[id].kind == store.KindOrganise || u.history.runs[id].Kind == store.KindOrganise {
+		text = fmt.Sprintf("The copies run %d made are removed from the library folder, each only if it is unchanged. "+
+			"Its sources were not touched.", id)
+		if u.runs[id].action == "move" || u.history.runs[id].Action == "move" {
+			text = fmt.Sprintf("The copies run %d made are removed from the library folder (each only if it is unchanged), "+
+				"and every source it moved goes back to its place, checked against its SHA-256.", id)
+		}
+	}
+	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustomConfirm(fmt.Sprintf("Undo run %d?", id), "Undo", "Not now", msg, func(ok bool) {
 		if !ok {

@@ -51,6 +51,9 @@ type UI struct {
 	thumbs   map[string]image.Image
 	dialogs  []dialog.Dialog    // open dialogs, newest last
 	runs     map[uint64]runInfo // change runs the window has shown (runs.go)
+	organise *organiseForm      // the Organise… dialog last opened (organise.go)
+	ledger   *ledgerView        // the ledger last opened (organise_ledger.go)
+	verdicts map[uint64]string  // organise runs' summaries from their ledgers, once read
 
 	tabs     *container.AppTabs
 	scan     *scanView
@@ -82,6 +85,7 @@ func newUI(a fyne.App, eng Engine) *UI {
 		thumbSem:  make(chan struct{}, 2),
 		thumbs:    map[string]image.Image{},
 		runs:      map[uint64]runInfo{},
+		verdicts:  map[uint64]string{},
 	}
 	u.win = a.NewWindow("Shoebox")
 	u.build()

@@ -130,15 +130,19 @@ func TestRecentFoldersAreOffered(t *testing.T) {
 		t.Fatalf("no button for %s in %q", dir, joined(u.scan.empty))
 	}
 	// Keyboard: Tab from Choose folder… reaches the safe-to-wipe question,
-	// then the recent folder.
+	// then Organise…, then the recent folder.
 	u.win.Canvas().Focus(u.scan.chooseBtn)
 	u.win.Canvas().FocusNext()
 	if w, ok := u.win.Canvas().Focused().(*widget.Button); !ok || !strings.HasPrefix(w.Text, "Is a card or folder safe to wipe") {
 		t.Errorf("Tab from Choose folder… focuses %v, not the safe-to-wipe question", u.win.Canvas().Focused())
 	}
 	u.win.Canvas().FocusNext()
+	if w, ok := u.win.Canvas().Focused().(*widget.Button); !ok || !strings.HasPrefix(w.Text, "Organise into a dated library") {
+		t.Errorf("a second Tab focuses %v, not Organise…", u.win.Canvas().Focused())
+	}
+	u.win.Canvas().FocusNext()
 	if u.win.Canvas().Focused() != b {
-		t.Errorf("a second Tab focuses %v, not the recent folder", u.win.Canvas().Focused())
+		t.Errorf("a third Tab focuses %v, not the recent folder", u.win.Canvas().Focused())
 	}
 	test.Tap(b)
 	if len(f.starts) != 1 || f.starts[0][0] != dir {
