@@ -174,7 +174,7 @@ func printPlan(w io.Writer, p OrganisePlan) {
 	}
 	sort.Strings(dirs)
 	for _, d := range dirs {
-		fmt.Fprintf(w, "  %s%s/  %d files\n", strings.Repeat("  ", strings.Count(d, "/")), path.Base(d), under[d])
+		fmt.Fprintf(w, "  %s%s/  %s\n", strings.Repeat("  ", strings.Count(d, "/")), path.Base(d), count(under[d], "file"))
 	}
 	n := map[string]int{}
 	for _, e := range p.Entries {
