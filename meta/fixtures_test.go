@@ -351,6 +351,9 @@ func TestGenerateMetaFixtures(t *testing.T) {
 		"sample.raf":     rafFixture(t),
 		"sample.cr3":     cr3Fixture(),
 		"sample.mov":     movFixture(),
+		// A Live Photo's two halves, paired by Apple's content identifier.
+		"live.jpg": jpegWithEXIF(t, iPhoneTIFF(be, appleMakerNote(testContentID))),
+		"live.mov": liveMOV(testContentID),
 	}
 	for name, b := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
