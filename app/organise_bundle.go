@@ -186,9 +186,12 @@ func primaryFirst(all []*orgFile) {
 // Photo's picture or video paired by identifier keeps only its extension,
 // so that both halves have one stem whatever their names.
 func setSuffixes(bd *orgBundle) {
-	pstem := strings.ToLower(stemOf(bd.primary.name))
 	for _, m := range bd.members {
 		m.bundle = bd
+		pstem := strings.ToLower(stemOf(bd.primary.name))
+		if bd.live {
+			pstem = bd.ownerStem(m, pstem)
+		}
 		switch {
 		case bd.live && isMedia(m):
 			m.suffix = path.Ext(m.name)

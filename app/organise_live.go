@@ -62,3 +62,23 @@ func (bd *orgBundle) sameShot(f *orgFile) bool {
 	}
 	return true
 }
+
+// ownerStem is the lower-cased stem of the picture or video of a Live Photo
+// bundle that the sidecar m is named after ("clip_7" for clip_7.xmp when the
+// primary is IMG_0001.HEIC): the longest such stem followed by a dot. It is
+// def when m is named after none of them.
+func (bd *orgBundle) ownerStem(m *orgFile, def string) string {
+	name, best := strings.ToLower(m.name), ""
+	for _, g := range append([]*orgFile{bd.primary}, bd.members...) {
+		if !isMedia(g) {
+			continue
+		}
+		if s := strings.ToLower(stemOf(g.name)); len(s) > len(best) && strings.HasPrefix(name, s+".") {
+			best = s
+		}
+	}
+	if best == "" {
+		return def
+	}
+	return best
+}
