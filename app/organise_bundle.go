@@ -22,6 +22,9 @@ type orgBundle struct {
 	want    string // the primary's relative destination, '/' separators, before collisions
 	dir     string // the bundle's destination folder, relative
 	stem    string // the bundle's destination stem
+	// live: a Live Photo paired by content identifier (liveBundles);
+	// listed: already returned by bundles for one of its folders.
+	live, listed bool
 }
 
 // bundler decides every input's fate.
@@ -69,44 +72,55 @@ func sidecarBase(name string) string {
 
 func stemOf(name string) string { return strings.TrimSuffix(name, path.Ext(name)) }
 
-// bundles groups the files of one folder.
-func (b *bundler) bundles(files []*orgFile) []*orgBundle {
-	byStem := map[string]*orgBundle{}
+// bundles groups the files of one folder. live holds the Live Photo
+// bundles paired by content identifier (liveBundles), which may reach into
+// other folders: each is listed once, in the first folder that holds one of
+// its files. Suffixes are set later, by setSuffixes, once every folder has
+// added its sidecars.
+func (b *bundler) bundles(files []*orgFile, live map[*orgFile]*orgBundle) []*orgBundle {
+	byStem := map[string][]*orgBundle{}
+	fileBundle := map[*orgFile]*orgBundle{}
 	var out []*orgBundle
 	for _, f := range files {
 		if !isMedia(f) {
 			continue
 		}
 		key := strings.ToLower(stemOf(f.name))
-		if bd := byStem[key]; bd != nil && !bd.hasExt(path.Ext(f.name)) {
-			bd.members = append(bd.members, f)
-			continue
-		} else if bd != nil {
-			out = append(out, &orgBundle{primary: f}) // a.jpg beside a.JPG: two pictures, not a pair
+		if bd := live[f]; bd != nil {
+			fileBundle[f], byStem[key] = bd, append(byStem[key], bd)
+			if !bd.listed {
+				bd.listed = true
+				out = append(out, bd)
+			}
 			continue
 		}
+		if bd := stemPartner(byStem[key], f); bd != nil {
+			bd.members = append(bd.members, f)
+			fileBundle[f] = bd
+			continue
+		}
+		// a.jpg beside a.JPG are two pictures, and two shots whose
+		// identifiers differ are two Live Photos: not a pair.
 		bd := &orgBundle{primary: f}
-		byStem[key] = bd
+		fileBundle[f], byStem[key] = bd, append(byStem[key], bd)
 		out = append(out, bd)
 	}
 	for _, bd := range out {
 		all := append([]*orgFile{bd.primary}, bd.members...)
-		sort.SliceStable(all, func(i, j int) bool {
-			ri, rj := confidenceRank(all[i].rec), confidenceRank(all[j].rec)
-			if ri != rj {
-				return ri > rj
-			}
-			if ki, kj := kindRank(all[i]), kindRank(all[j]); ki != kj {
-				return ki > kj
-			}
-			return all[i].name < all[j].name
-		})
+		primaryFirst(all)
 		bd.primary, bd.members = all[0], all[1:]
 	}
 	byName := map[string]*orgBundle{}
-	for _, bd := range out {
+	for _, bd := range out { // in order: of a.jpg and a.JPG, the later bundle is found by name
 		for _, f := range append([]*orgFile{bd.primary}, bd.members...) {
-			byName[strings.ToLower(f.name)] = bd
+			if fileBundle[f] == bd { // this folder's files only
+				byName[strings.ToLower(f.name)] = bd
+			}
+		}
+	}
+	for _, f := range files { // a Live Photo's half whose bundle another folder listed
+		if bd, n := fileBundle[f], strings.ToLower(f.name); bd != nil && byName[n] == nil {
+			byName[n] = bd
 		}
 	}
 	for _, f := range files {
@@ -115,8 +129,8 @@ func (b *bundler) bundles(files []*orgFile) []*orgBundle {
 		}
 		base := strings.ToLower(sidecarBase(f.name))
 		bd := byName[base]
-		if bd == nil {
-			bd = byStem[base]
+		if bd == nil && len(byStem[base]) > 0 {
+			bd = byStem[base][0]
 		}
 		if bd == nil && base != "" {
 			bd = truncatedMatch(base, byName)
@@ -135,21 +149,61 @@ func (b *bundler) bundles(files []*orgFile) []*orgBundle {
 		}
 		bd.members = append(bd.members, f)
 	}
-	for _, bd := range out {
-		pstem := strings.ToLower(stemOf(bd.primary.name))
-		for _, m := range bd.members {
-			m.bundle = bd
-			if strings.HasPrefix(strings.ToLower(m.name), pstem) {
-				m.suffix = m.name[len(pstem):]
-			} else if i := strings.IndexByte(m.name, '.'); i >= 0 { // a sidecar named after a truncated or other member's name
-				m.suffix = m.name[i:]
-			} else {
-				m.suffix = "-" + m.name
-			}
-		}
-		bd.primary.bundle = bd
-	}
 	return out
+}
+
+// stemPartner is the bundle of the same stem that f joins: the first with
+// no file of f's extension and no content identifier other than f's.
+func stemPartner(same []*orgBundle, f *orgFile) *orgBundle {
+	for _, bd := range same {
+		if !bd.hasExt(path.Ext(f.name)) && bd.sameShot(f) {
+			return bd
+		}
+	}
+	return nil
+}
+
+// primaryFirst orders a bundle's pictures: the best-dated first, then a
+// picture before a RAW before a video, then by name.
+func primaryFirst(all []*orgFile) {
+	sort.SliceStable(all, func(i, j int) bool {
+		ri, rj := confidenceRank(all[i].rec), confidenceRank(all[j].rec)
+		if ri != rj {
+			return ri > rj
+		}
+		if ki, kj := kindRank(all[i]), kindRank(all[j]); ki != kj {
+			return ki > kj
+		}
+		if all[i].name != all[j].name {
+			return all[i].name < all[j].name
+		}
+		return all[i].abs < all[j].abs
+	})
+}
+
+// setSuffixes gives each member its name after the bundle's stem: what
+// follows the primary's stem in its own name, or its extension. A Live
+// Photo's picture or video paired by identifier keeps only its extension,
+// so that both halves have one stem whatever their names.
+func setSuffixes(bd *orgBundle) {
+	for _, m := range bd.members {
+		m.bundle = bd
+		pstem := strings.ToLower(stemOf(bd.primary.name))
+		if bd.live {
+			pstem = bd.ownerStem(m, pstem)
+		}
+		switch {
+		case bd.live && isMedia(m):
+			m.suffix = path.Ext(m.name)
+		case strings.HasPrefix(strings.ToLower(m.name), pstem):
+			m.suffix = m.name[len(pstem):]
+		case strings.IndexByte(m.name, '.') >= 0: // a sidecar named after a truncated or other member's name
+			m.suffix = m.name[strings.IndexByte(m.name, '.'):]
+		default:
+			m.suffix = "-" + m.name
+		}
+	}
+	bd.primary.bundle = bd
 }
 
 // truncatedMatch finds the picture a Takeout sidecar whose name was cut at
@@ -185,9 +239,13 @@ func (b *bundler) fileAll(files []*orgFile) []*orgFile {
 		byDir[key] = append(byDir[key], f)
 	}
 	sort.Strings(dirs)
+	live := liveBundles(files)
 	var all []*orgBundle
 	for _, d := range dirs {
-		all = append(all, b.bundles(byDir[d])...)
+		all = append(all, b.bundles(byDir[d], live)...)
+	}
+	for _, bd := range all {
+		setSuffixes(bd)
 	}
 	// The best-dated copy of a picture is the one filed, whatever the order
 	// of the folders.

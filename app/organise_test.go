@@ -17,8 +17,9 @@ import (
 
 // dateAnalyze is the analysis of the organise tests: a file's first line
 // says when it was taken and how far that is trusted ("2019-06-03T10:15:00
-// HIGH"), so a test writes the dates it needs in the files themselves.
-// Sidecars and .txt files are not media; .mov files are videos.
+// HIGH"), so a test writes the dates it needs in the files themselves, and
+// may add a Live Photo content identifier ("2019-06-03T10:15:00 HIGH
+// cid=ABC"). Sidecars and .txt files are not media; .mov files are videos.
 func dateAnalyze(_ context.Context, in processing.Input, _ processing.AnalyzeOptions) (media.Result, error) {
 	data, err := os.ReadFile(in.Path)
 	if err != nil {
@@ -34,9 +35,12 @@ func dateAnalyze(_ context.Context, in processing.Input, _ processing.AnalyzeOpt
 	}
 	res.Time.Confidence = media.ConfidenceNone
 	line, _, _ := strings.Cut(string(data), "\n")
-	if when, conf, ok := strings.Cut(line, " "); ok {
-		if t, err := time.Parse("2006-01-02T15:04:05", when); err == nil {
-			res.Time.Time, res.Time.Value, res.Time.Confidence = t, when, media.Confidence(conf)
+	if f := strings.Fields(line); len(f) >= 2 {
+		if t, err := time.Parse("2006-01-02T15:04:05", f[0]); err == nil {
+			res.Time.Time, res.Time.Value, res.Time.Confidence = t, f[0], media.Confidence(f[1])
+		}
+		if len(f) >= 3 {
+			res.ContentID, _ = strings.CutPrefix(f[2], "cid=")
 		}
 	}
 	return res, nil

@@ -106,5 +106,8 @@ type Result struct {
 	Height             int
 	// Camera is the EXIF Make and Model ("Apple iPhone 13 Pro"), "" when absent.
 	Camera string
-	Time   Timestamp
+	// ContentID is Apple's Live Photo content identifier, the same in the
+	// still and the video of one Live Photo; "" when the file has none.
+	ContentID string
+	Time      Timestamp
 }

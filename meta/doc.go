@@ -1,7 +1,8 @@
 // Package meta reads what the embedded metadata of one photo or video says:
 // camera make and model, EXIF orientation, and the dates written inside the
 // file (EXIF in JPEG, PNG, WebP, TIFF, HEIF and camera RAW files; QuickTime
-// and MP4 creation times). It parses untrusted bytes: every length read in a
+// and MP4 creation times), and Apple's Live Photo content identifier that ties
+// a still to its video (apple.go). It parses untrusted bytes: every length read in a
 // file is checked before anything is allocated from it, and malformed
 // metadata is reported in Metadata.Problems, never as a failure. It does not
 // choose a date: that is package timestamp's job.

@@ -121,6 +121,9 @@ func readEXIF(r io.ReaderAt, base, size int64, where string, md *Metadata) {
 		md.Problems = append(md.Problems, err.Error())
 		return
 	}
+	if md.ContentID == "" {
+		md.ContentID = tags.ContentID
+	}
 	if len(tags.IFD0) == 0 && len(tags.Exif) == 0 {
 		return
 	}

@@ -262,19 +262,24 @@ func mvhdBox(version byte, created uint64) []byte {
 
 // appleMeta is a QuickTime moov/meta with keys and ilst holding creationdate.
 func appleMeta(date string) []byte {
+	return quickTimeMeta([2]string{"com.apple.quicktime.make", "Apple"}, [2]string{"com.apple.quicktime.creationdate", date})
+}
+
+// quickTimeMeta is a QuickTime moov/meta with keys and ilst holding the
+// items given as key and UTF-8 value, in order.
+func quickTimeMeta(items ...[2]string) []byte {
 	hdlr := box("hdlr", fullBoxHdr(0), make([]byte, 4), []byte("mdta"), make([]byte, 12), []byte{0})
-	keyName := "com.apple.quicktime.creationdate"
-	key := binary.BigEndian.AppendUint32(nil, uint32(8+len(keyName)))
-	key = append(key, "mdta"+keyName...)
-	make1 := "com.apple.quicktime.make"
-	key2 := binary.BigEndian.AppendUint32(nil, uint32(8+len(make1)))
-	key2 = append(key2, "mdta"+make1...)
-	keys := box("keys", fullBoxHdr(0), binary.BigEndian.AppendUint32(nil, 2), key2, key)
 	data := func(s string) []byte {
 		return box("data", binary.BigEndian.AppendUint32(nil, 1), make([]byte, 4), []byte(s))
 	}
-	ilst := box("ilst", box("\x00\x00\x00\x01", data("Apple")), box("\x00\x00\x00\x02", data(date)))
-	return box("meta", hdlr, keys, ilst)
+	var keyList, ilst []byte
+	for i, it := range items {
+		keyList = binary.BigEndian.AppendUint32(keyList, uint32(8+len(it[0])))
+		keyList = append(keyList, "mdta"+it[0]...)
+		ilst = append(ilst, box(string(binary.BigEndian.AppendUint32(nil, uint32(i+1))), data(it[1]))...)
+	}
+	keys := box("keys", fullBoxHdr(0), binary.BigEndian.AppendUint32(nil, uint32(len(items))), keyList)
+	return box("meta", hdlr, keys, box("ilst", ilst))
 }
 
 var mp4EpochOffset = uint64(2082844800) // seconds from 1904-01-01 to 1970-01-01
@@ -346,6 +351,9 @@ func TestGenerateMetaFixtures(t *testing.T) {
 		"sample.raf":     rafFixture(t),
 		"sample.cr3":     cr3Fixture(),
 		"sample.mov":     movFixture(),
+		// A Live Photo's two halves, paired by Apple's content identifier.
+		"live.jpg": jpegWithEXIF(t, iPhoneTIFF(be, appleMakerNote(testContentID))),
+		"live.mov": liveMOV(testContentID),
 	}
 	for name, b := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {

@@ -27,6 +27,18 @@ func checkMeta(t *testing.T, md Metadata) {
 	if md.Orientation < 0 || md.Orientation > 8 {
 		t.Fatalf("orientation %d", md.Orientation)
 	}
+	if md.ContentID != cleanContentID(md.ContentID) {
+		t.Fatalf("content ID %q is not a clean identifier", md.ContentID)
+	}
+}
+
+// addMakerNoteSeeds adds EXIF with Apple maker notes, good and hostile, in
+// the form wrap gives them.
+func addMakerNoteSeeds(f *testing.F, wrap func(tiffData []byte) []byte) {
+	f.Add(wrap(iPhoneTIFF(binary.BigEndian, appleMakerNote(testContentID))))
+	for _, mn := range hostileMakerNotes() {
+		f.Add(wrap(iPhoneTIFF(binary.LittleEndian, mn)))
+	}
 }
 
 func addFixtureSeeds(f *testing.F, names ...string) {
@@ -54,11 +66,13 @@ func FuzzTIFF(f *testing.F) {
 	f.Add(cameraTIFF(binary.LittleEndian, nil))
 	f.Add(cameraTIFF(binary.BigEndian, cr2Extra))
 	addFixtureSeeds(f, "sample.cr2", "sample.nef", "sample.dng")
+	addMakerNoteSeeds(f, func(b []byte) []byte { return b })
 	fuzzContainer(f, func(r io.ReaderAt, size int64, md *Metadata) { readEXIF(r, 0, size, "fuzz", md) })
 }
 
 func FuzzJPEG(f *testing.F) {
 	addFixtureSeeds(f, "camera_le.jpg", "camera_be.jpg", "zero_dates.jpg")
+	addMakerNoteSeeds(f, func(b []byte) []byte { return jpegWithEXIF(f, b) })
 	fuzzContainer(f, readJPEGMeta)
 }
 
@@ -79,6 +93,7 @@ func FuzzHEIF(f *testing.F) {
 
 func FuzzVideo(f *testing.F) {
 	addFixtureSeeds(f, "sample.mp4", "sample.mov")
+	f.Add(liveMOV(testContentID))
 	fuzzContainer(f, readVideoMeta)
 }
 

@@ -401,8 +401,9 @@ func parseMvhd(r io.ReaderAt, b isoBox, md *Metadata) (media.Candidate, bool) {
 		Detail: fmt.Sprintf("mvhd creation_time %d s since 1904-01-01 (UTC)", secs)}, true
 }
 
-// parseQuickTimeMeta reads a meta box with keys/ilst (QuickTime metadata) and
-// returns com.apple.quicktime.creationdate.
+// parseQuickTimeMeta reads a meta box with keys/ilst (QuickTime metadata):
+// it returns com.apple.quicktime.creationdate and ©day, and sets
+// md.ContentID from com.apple.quicktime.content.identifier.
 func parseQuickTimeMeta(r io.ReaderAt, b isoBox, md *Metadata) []media.Candidate {
 	if b.bodyLen() > maxMetaBoxRead {
 		md.Problems = append(md.Problems, "video: meta box too large")
@@ -443,10 +444,19 @@ func parseQuickTimeMeta(r io.ReaderAt, b isoBox, md *Metadata) []media.Candidate
 		if it.Type == "\xa9day" {
 			name = "©day"
 		}
+		item := body[it.bodyOff() : it.bodyOff()+it.bodyLen()]
+		if name == "com.apple.quicktime.content.identifier" {
+			// One byte more than an identifier may have, so that a longer
+			// value is refused rather than cut.
+			if val, ok := ilstString(item, &budget, contentIDMaxLen+1); ok && md.ContentID == "" {
+				md.ContentID = cleanContentID(val)
+			}
+			continue
+		}
 		if name != "com.apple.quicktime.creationdate" && name != "©day" {
 			continue
 		}
-		val, ok := ilstString(body[it.bodyOff():it.bodyOff()+it.bodyLen()], &budget)
+		val, ok := ilstString(item, &budget, 64)
 		if !ok {
 			continue
 		}
@@ -489,8 +499,9 @@ func parseKeys(b []byte) map[uint32]string {
 	return keys
 }
 
-// ilstString returns the UTF-8 value of the first data box in an ilst item.
-func ilstString(b []byte, budget *int) (string, bool) {
+// ilstString returns the UTF-8 value of the first data box in an ilst item,
+// cut at limit bytes.
+func ilstString(b []byte, budget *int, limit int) (string, bool) {
 	var s string
 	var ok bool
 	_ = walkBoxes(bytes.NewReader(b), 0, int64(len(b)), budget, func(d isoBox) bool {
@@ -502,8 +513,8 @@ func ilstString(b []byte, budget *int) (string, bool) {
 			return true
 		}
 		v := p[8:]
-		if len(v) > 64 {
-			v = v[:64]
+		if len(v) > limit {
+			v = v[:limit]
 		}
 		s, ok = strings.TrimRight(string(v), "\x00"), true
 		return false

@@ -15,7 +15,10 @@ type Metadata struct {
 	Orientation int               // EXIF orientation 1..8; 0 when absent
 	Make, Model string            // EXIF camera make/model, trimmed; "" when absent
 	Candidates  []media.Candidate // from EXIF / video atoms, not yet validated
-	Problems    []string          // metadata that was present but malformed; informational, never a file error
+	// ContentID is Apple's Live Photo content identifier, the same in a Live
+	// Photo's still and its video; "" when absent (see apple.go).
+	ContentID string
+	Problems  []string // metadata that was present but malformed; informational, never a file error
 }
 
 // Camera is the make and model as one name ("Canon Canon EOS 5D Mark IV":

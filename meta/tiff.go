@@ -67,6 +67,9 @@ type tiffTags struct {
 	Order binary.ByteOrder
 	IFD0  map[uint16]tiffField
 	Exif  map[uint16]tiffField
+	// ContentID is Apple's Live Photo identifier from the maker note, ""
+	// when there is none (see apple.go).
+	ContentID string
 }
 
 // tiffSource is a bounded window [base, base+size) of a reader holding a TIFF.
@@ -157,7 +160,15 @@ func walkTIFF(r io.ReaderAt, base, size int64) (t *tiffTags, problems []string, 
 		}
 	}
 	if exifPtr != 0 {
-		if _, e := src.readIFD(exifPtr, visited, src.keep(tiffWantedExif, t.Exif, nil)); e != nil {
+		keep := src.keep(tiffWantedExif, t.Exif, nil)
+		visit := func(e ifdEntry) {
+			if e.Tag == tagMakerNote {
+				t.ContentID = src.appleContentID(e)
+				return
+			}
+			keep(e)
+		}
+		if _, e := src.readIFD(exifPtr, visited, visit); e != nil {
 			src.problem("EXIF: Exif IFD: %v", e)
 		}
 	}

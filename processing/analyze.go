@@ -130,6 +130,7 @@ func analyze(ctx context.Context, in Input, opt AnalyzeOptions, clock *limits.Fi
 		}
 	}
 	res.Camera = md.Camera()
+	res.ContentID = md.ContentID
 	res.Time = timestamp.Determine(timestamp.Input{Path: in.Path, RelPath: in.RelPath, ModTime: modTime,
 		Camera: res.Camera, Embedded: md.Candidates}, timestamp.Options{MinYear: opt.MinYear, Now: opt.Now})
 	return res, nil

@@ -90,8 +90,11 @@ type FileRecord struct {
 	// above (0 before versions were recorded). A rescan reuses only analyses
 	// of the current version, and the image statistics (luma and chroma) are
 	// trusted only from version 2 on.
-	Analysis   int             `json:"analysis,omitempty"`
-	Camera     string          `json:"camera,omitempty"` // EXIF Make and Model
+	Analysis int    `json:"analysis,omitempty"`
+	Camera   string `json:"camera,omitempty"` // EXIF Make and Model
+	// ContentID is Apple's Live Photo content identifier (media.Result);
+	// records written before it was read have none.
+	ContentID  string          `json:"content_id,omitempty"`
 	Time       media.Timestamp `json:"time"`
 	AnalysedAt time.Time       `json:"analysed_at,omitempty"`
 }
@@ -111,7 +114,7 @@ func (f *FileRecord) ApplyResult(r media.Result, at time.Time) {
 	}
 	f.PHash, f.DHash, f.HasPHash = r.PHash, r.DHash, r.HasPHash
 	f.Width, f.Height = r.Width, r.Height
-	f.Camera = r.Camera
+	f.Camera, f.ContentID = r.Camera, r.ContentID
 	f.LumaMean, f.LumaStdDev = r.LumaMean, r.LumaStdDev
 	f.ChromaCb, f.ChromaCr = r.ChromaCb, r.ChromaCr
 	f.Analysis = media.AnalysisVersion
