@@ -298,8 +298,10 @@ func (l *Library) LatestJob() (store.Job, error) {
 	return store.Job{}, fmt.Errorf("the library has no scans yet: run `shoebox scan DIR` first")
 }
 
-// Files lists a job's files in path order.
-func (l *Library) Files(jobID uint64) ([]store.FileRecord, error) { return l.db.Files(jobID) }
+// Files lists a job's files in path order, with dates from neighbours (WithSequenceDates).
+func (l *Library) Files(jobID uint64) ([]store.FileRecord, error) {
+	return withSequenceDatesErr(l.db.Files(jobID))
+}
 
 // Start creates a job over the roots and runs it in the background.
 func (l *Library) Start(roots []string, s Settings) (uint64, error) {

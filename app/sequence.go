@@ -1,0 +1,73 @@
+package app
+
+import (
+	"path"
+	"path/filepath"
+	"slices"
+
+	"shoebox/media"
+	"shoebox/store"
+	"shoebox/timestamp"
+)
+
+// WithSequenceDates adds to the records a date from neighbours
+// (timestamp.Sequence) for each analysed file without a trusted date whose
+// camera number lies between two dated files of its series, and makes it the
+// chosen timestamp when its confidence is higher than the file's own. The
+// neighbours are the other records given (one job's, for the report and
+// the Files view).
+//
+// It computes on read and stores nothing: the candidate depends on other
+// files, which a later scan, a decision or a deletion changes, while a
+// stored analysis describes the file alone and is reused by a rescan as long
+// as the file is unchanged. Stored, it would outlive its evidence. The
+// records are changed in place; their candidate lists are copied before a
+// candidate is added, so no other holder of a record's slice sees it.
+func WithSequenceDates(recs []store.FileRecord) []store.FileRecord {
+	files := make([]timestamp.SequenceFile, 0, len(recs))
+	index := make([]int, 0, len(recs)) // files[i] is recs[index[i]]
+	for i := range recs {
+		r := &recs[i]
+		if r.Status != media.StatusDone {
+			continue
+		}
+		dir, name := path.Split(r.RelPath)
+		files = append(files, timestamp.SequenceFile{
+			Name: name, Folder: filepath.Join(r.Root, filepath.FromSlash(dir)), Camera: r.Camera,
+			Value: r.Time.Value, Confidence: r.Time.Confidence,
+		})
+		index = append(index, i)
+	}
+	for _, c := range timestamp.Sequence(files, timestamp.SequenceOptions{}) {
+		applySequence(&recs[index[c.File]].Time, c)
+	}
+	return recs
+}
+
+// sequenceTrust orders confidences, the trusted highest; "" is NONE.
+var sequenceTrust = map[media.Confidence]int{
+	media.ConfidenceHigh: 3, media.ConfidenceMedium: 2, media.ConfidenceLow: 1, media.ConfidenceNone: 0, "": 0,
+}
+
+// applySequence adds c to ts's candidates and chooses it when it is more
+// trusted than the chosen one (a MEDIUM interval over a LOW folder date, a
+// LOW one over nothing); the other candidates stay, unchosen.
+func applySequence(ts *media.Timestamp, c timestamp.SequenceCandidate) {
+	cands := slices.Clone(ts.Candidates)
+	cand := c.Candidate
+	if sequenceTrust[c.Confidence] > sequenceTrust[ts.Confidence] {
+		for i := range cands {
+			cands[i].Chosen = false
+		}
+		cand.Chosen = true
+		ts.Value, ts.Time, ts.ZoneKnown = cand.Value, c.Time, c.ZoneKnown
+		ts.Source, ts.Confidence = media.SourceSequence, c.Confidence
+	}
+	ts.Candidates = append(cands, cand)
+}
+
+// withSequenceDatesErr is WithSequenceDates over what a store read
+// returned: with damaged records, the readable ones still get their dates.
+func withSequenceDatesErr(recs []store.FileRecord, err error) ([]store.FileRecord, error) {
+	return WithSequenceDates(recs), err
+}

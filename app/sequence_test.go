@@ -1,0 +1,162 @@
+package app
+
+import (
+	"bytes"
+	"encoding/json"
+	"image"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"shoebox/media"
+	"shoebox/store"
+)
+
+// seqRecord is an analysed record of folder /photos/trip.
+func seqRecord(name, value string, conf media.Confidence, cands ...media.Candidate) store.FileRecord {
+	return store.FileRecord{Root: "/photos", RelPath: "trip/" + name, Status: media.StatusDone,
+		Time: media.Timestamp{Value: value, Confidence: conf, Candidates: cands}}
+}
+
+func TestSequenceDatesChooseOnlyWhenBetter(t *testing.T) {
+	mtime := media.Candidate{Kind: media.KindMtime, Source: media.SourceMtime, Value: "2024-01-01T00:00:00Z", Chosen: true}
+	recs := []store.FileRecord{
+		seqRecord("IMG_0001.JPG", "2019-07-14T10:00:00", media.ConfidenceHigh),
+		seqRecord("IMG_0002.JPG", "2024-01-01T00:00:00Z", media.ConfidenceLow, mtime), // MEDIUM beats LOW
+		seqRecord("IMG_0003.JPG", "2019-07-14T10:20:00", media.ConfidenceHigh),
+		seqRecord("IMG_0004.JPG", "2024-01-01T00:00:00Z", media.ConfidenceLow, mtime), // LOW does not beat LOW
+		seqRecord("IMG_0005.JPG", "2019-07-14T15:00:00", media.ConfidenceMedium),
+		seqRecord("IMG_0006.JPG", "", media.ConfidenceNone), // LOW beats NONE… but it has no neighbour above
+	}
+	stored := recs[1].Time.Candidates
+	got := WithSequenceDates(recs)
+
+	ts := got[1].Time
+	if ts.Source != media.SourceSequence || ts.Confidence != media.ConfidenceMedium || ts.Value != "2019-07-14T10:10:00" ||
+		ts.Time.Format("15:04:05") != "10:10:00" {
+		t.Errorf("IMG_0002: %+v", ts)
+	}
+	if len(ts.Candidates) != 2 || ts.Candidates[0].Chosen || !ts.Candidates[1].Chosen || ts.Candidates[1].Kind != media.KindSequence {
+		t.Errorf("IMG_0002 candidates: %+v", ts.Candidates)
+	}
+	if len(stored) != 1 || !stored[0].Chosen {
+		t.Errorf("the record's own candidate list was changed: %+v", stored)
+	}
+
+	ts = got[3].Time
+	if ts.Source != "" || ts.Confidence != media.ConfidenceLow || len(ts.Candidates) != 2 || !ts.Candidates[0].Chosen ||
+		ts.Candidates[1].Chosen || ts.Candidates[1].Source != media.SourceSequence {
+		t.Errorf("IMG_0004 (LOW interval over a LOW date: kept, not chosen): %+v", ts)
+	}
+	for _, i := range []int{0, 2, 4, 5} {
+		if n := len(got[i].Time.Candidates); n != 0 {
+			t.Errorf("%s got %d candidates", got[i].RelPath, n)
+		}
+	}
+}
+
+func TestSequenceDatesSkipFilesNotAnalysed(t *testing.T) {
+	recs := []store.FileRecord{
+		seqRecord("IMG_0001.JPG", "2019-07-14T10:00:00", media.ConfidenceHigh),
+		seqRecord("IMG_0002.JPG", "", media.ConfidenceNone),
+		seqRecord("IMG_0003.JPG", "2019-07-14T10:20:00", media.ConfidenceHigh),
+	}
+	recs[1].Status = media.StatusError
+	if got := WithSequenceDates(recs); len(got[1].Time.Candidates) != 0 {
+		t.Errorf("a file that failed got %+v", got[1].Time.Candidates)
+	}
+}
+
+// writeSeqJPEG writes a small JPEG, and an XMP sidecar with the date when
+// xmpDate is not "" (a MEDIUM date the scan finds without EXIF).
+func writeSeqJPEG(t *testing.T, dir, name, xmpDate string) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 16, 16)), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if xmpDate == "" {
+		return
+	}
+	x := `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">` +
+		`<rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:DateTimeOriginal="` + xmpDate + `"/></rdf:RDF></x:xmpmeta>`
+	if err := os.WriteFile(filepath.Join(dir, strings.TrimSuffix(name, ".jpg")+".xmp"), []byte(x), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSequenceReportThroughCLI(t *testing.T) {
+	dir := t.TempDir()
+	writeSeqJPEG(t, dir, "IMG_0100.jpg", "2019-07-14T10:00:00")
+	writeSeqJPEG(t, dir, "IMG_0101.jpg", "")
+	writeSeqJPEG(t, dir, "IMG_0102.jpg", "2019-07-14T10:20:00")
+	db := filepath.Join(t.TempDir(), "lib.db")
+	if code, _, stderr := runCLI(t, "scan", "--db", db, dir, "--workers", "1"); code != ExitCompleted {
+		t.Fatalf("scan exit %d: %s", code, stderr)
+	}
+	report := func() map[string]ReportRow {
+		code, out, stderr := runCLI(t, "report", "--db", db)
+		if code != 0 {
+			t.Fatalf("report exit %d: %s", code, stderr)
+		}
+		rows := map[string]ReportRow{}
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			var r ReportRow
+			if err := json.Unmarshal([]byte(line), &r); err != nil {
+				t.Fatal(err)
+			}
+			rows[r.Path] = r
+		}
+		return rows
+	}
+	rows := report()
+	r := rows["IMG_0101.jpg"]
+	if r.TimestampSource != "sequence" || r.Confidence != "MEDIUM" || r.Timestamp != "2019-07-14T10:10:00" {
+		t.Fatalf("IMG_0101: %s %s %s", r.Timestamp, r.TimestampSource, r.Confidence)
+	}
+	var seq *ReportCandidate
+	for i, c := range r.Candidates {
+		if c.Source == "sequence" {
+			seq = &r.Candidates[i]
+		} else if c.Status == "chosen" {
+			t.Errorf("also chosen: %+v", c)
+		}
+	}
+	if seq == nil || seq.Status != "chosen" || !strings.Contains(seq.Detail, "IMG_0100.jpg taken 2019-07-14T10:00:00") ||
+		!strings.Contains(seq.Detail, "IMG_0102.jpg taken 2019-07-14T10:20:00") {
+		t.Fatalf("sequence candidate: %+v", seq)
+	}
+	for _, n := range []string{"IMG_0100.jpg", "IMG_0102.jpg"} {
+		if rows[n].TimestampSource != "sidecar" || rows[n].Confidence != "MEDIUM" {
+			t.Errorf("%s: %s %s", n, rows[n].TimestampSource, rows[n].Confidence)
+		}
+	}
+
+	// Computed on read: the stored analysis is untouched, so a rescan
+	// (which reuses it) and the next report agree.
+	lib, err := OpenLibrary(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := lib.db.LatestFiles()
+	lib.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range stored {
+		if f.Time.Source == media.SourceSequence || strings.Contains(f.RelPath, "IMG_0101") && f.Time.Confidence != media.ConfidenceLow {
+			t.Errorf("stored %s: %s %s", f.RelPath, f.Time.Source, f.Time.Confidence)
+		}
+	}
+	if code, _, stderr := runCLI(t, "scan", "--db", db, dir, "--workers", "1"); code != ExitCompleted {
+		t.Fatalf("rescan exit %d: %s", code, stderr)
+	}
+	if r := report()["IMG_0101.jpg"]; r.TimestampSource != "sequence" || len(r.Candidates) != len(rows["IMG_0101.jpg"].Candidates) {
+		t.Errorf("after a rescan: %s with %d candidates", r.TimestampSource, len(r.Candidates))
+	}
+}
