@@ -4,5 +4,6 @@
 // folders; Google Takeout and XMP sidecars next to the file; the mtime),
 // validates them, chooses one by the choice table (choiceRules, printed in
 // the README), grades the confidence and records conflicts and traps. It
-// takes plain inputs and does not read the file's own bytes.
+// takes plain inputs and does not read the file's own bytes. Sequence, run
+// over many files' results, dates a file from its numbered neighbours.
 package timestamp
