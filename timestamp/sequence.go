@@ -51,13 +51,32 @@ type SequenceCandidate struct {
 	From, To time.Time
 }
 
-// seqEntry is one numbered file of a series.
+// seqEntry is one numbered file of a series, kept small (32 bytes): a
+// million files make a million of them, twice for those with a camera.
 type seqEntry struct {
 	file   int
 	num    int
-	dated  bool
-	when   datetime.Civil
-	target bool // no trusted date: may get a candidate
+	wall   int64 // a dated file's wall clock, as Unix seconds read in UTC
+	offset int32 // seconds east of UTC, when zone
+	zone   bool  // the offset is known
+	dated  bool  // a trusted time: may be a neighbour
+	target bool  // no trusted date: may get a candidate
+}
+
+// when is a dated entry's time as a civil value.
+func (e seqEntry) when() datetime.Civil {
+	c := datetime.FromTime(time.Unix(e.wall, 0).UTC(), false)
+	c.ZoneKnown, c.Offset = e.zone, int(e.offset)
+	return c
+}
+
+// seqTimes returns the two times to compare, in seconds: instants when both
+// zones are known, wall clocks otherwise (as wallOrInstant).
+func seqTimes(a, b seqEntry) (int64, int64) {
+	if a.zone && b.zone {
+		return a.wall - int64(a.offset), b.wall - int64(b.offset)
+	}
+	return a.wall, b.wall
 }
 
 // Sequence finds, for each file without a trusted date (LOW or NONE) whose
@@ -143,8 +162,9 @@ func newSeqEntry(i int, f SequenceFile) (seqEntry, string, bool) {
 		if !ok || v.Prec != datetime.PrecTime || !v.CalendarOK() {
 			return seqEntry{}, "", false
 		}
-		v.Frac = ""
-		e.dated, e.when = true, v
+		e.dated, e.zone, e.offset = true, v.ZoneKnown, int32(v.Offset)
+		v.Frac, v.ZoneKnown = "", false
+		e.wall = v.Time().Unix() // the wall clock read in UTC
 	default: // LOW, NONE, or no analysis yet
 		e.target = true
 	}
@@ -156,14 +176,14 @@ func newSeqEntry(i int, f SequenceFile) (seqEntry, string, bool) {
 // targets that have none yet.
 func (f *finder) bracket(g []seqEntry, scope string) {
 	slices.SortStableFunc(g, func(a, b seqEntry) int { return cmp.Compare(a.num, b.num) })
-	below := nearestDated(g, 0, 1, func(a, b time.Time) bool { return a.After(b) })
-	above := nearestDated(g, len(g)-1, -1, func(a, b time.Time) bool { return a.Before(b) })
+	below := nearestDated(g, 0, 1, func(a, b int64) bool { return a > b })
+	above := nearestDated(g, len(g)-1, -1, func(a, b int64) bool { return a < b })
 	for i, e := range g {
 		if !e.target || f.at[e.file] >= 0 || below[i] < 0 || above[i] < 0 {
 			continue
 		}
 		lo, hi := g[below[i]], g[above[i]]
-		if from, to := wallOrInstant(lo.when, hi.when); from.After(to) ||
+		if from, to := seqTimes(lo, hi); from > to ||
 			!sameCamera(f.files[e.file].Camera, f.files[lo.file].Camera, f.files[hi.file].Camera) {
 			continue
 		}
@@ -178,7 +198,7 @@ func (f *finder) bracket(g []seqEntry, scope string) {
 // that one number it takes the one that is "beyond" the others (the latest
 // below, the earliest above): the file came after all of those below and
 // before all of those above.
-func nearestDated(g []seqEntry, start, step int, beyond func(a, b time.Time) bool) []int {
+func nearestDated(g []seqEntry, start, step int, beyond func(a, b int64) bool) []int {
 	out := make([]int, len(g))
 	last, run := -1, -1 // last: the best of the previous dated number; run: of the current one
 	for i := start; i >= 0 && i < len(g); i += step {
@@ -186,7 +206,7 @@ func nearestDated(g []seqEntry, start, step int, beyond func(a, b time.Time) boo
 		if i != start && e.num != g[i-step].num && run >= 0 {
 			last, run = run, -1
 		}
-		if e.dated && (run < 0 || beyond(wallOrInstant(e.when, g[run].when))) {
+		if e.dated && (run < 0 || beyond(seqTimes(e, g[run]))) {
 			run = i
 		}
 		out[i] = last
@@ -198,14 +218,14 @@ func nearestDated(g []seqEntry, start, step int, beyond func(a, b time.Time) boo
 // neighbours lo (lower number) and hi, graded by their distance.
 func makeSequence(h seqHit, files []SequenceFile, opts SequenceOptions) SequenceCandidate {
 	lo, hi, scope := h.lo, h.hi, h.scope
-	from, to := wallOrInstant(lo.when, hi.when)
-	span := to.Sub(from)
-	mid := from.Add(span / 2).Truncate(time.Second)
-	zone := lo.when.ZoneKnown && hi.when.ZoneKnown
+	from, to := seqTimes(lo, hi)
+	span := time.Duration(to-from) * time.Second
+	mid := time.Unix(from+(to-from)/2, 0).UTC()
+	zone := lo.zone && hi.zone
 	var v datetime.Civil
 	if zone {
 		// In the earlier neighbour's zone when theirs differ (a flight).
-		v = datetime.FromTime(mid.In(lo.when.Time().Location()), true)
+		v = datetime.FromTime(mid.In(time.FixedZone("", int(lo.offset))), true)
 	} else {
 		v = datetime.FromTime(mid, false)
 	}
@@ -214,12 +234,12 @@ func makeSequence(h seqHit, files []SequenceFile, opts SequenceOptions) Sequence
 		conf = media.ConfidenceMedium
 	}
 	detail := fmt.Sprintf("midpoint of the %s between its numbered neighbours of the same %s: %s taken %s and %s taken %s",
-		formatSpan(span), scope, neighbourName(files, lo.file, scope), lo.when.String(), neighbourName(files, hi.file, scope), hi.when.String())
+		formatSpan(span), scope, neighbourName(files, lo.file, scope), lo.when().String(), neighbourName(files, hi.file, scope), hi.when().String())
 	return SequenceCandidate{
 		File:       h.file,
 		Candidate:  media.Candidate{Kind: media.KindSequence, Source: media.SourceSequence, Value: v.String(), Detail: detail},
 		Confidence: conf, Time: v.Time(), ZoneKnown: zone,
-		Earlier: lo.file, Later: hi.file, From: lo.when.Time(), To: hi.when.Time(),
+		Earlier: lo.file, Later: hi.file, From: lo.when().Time(), To: hi.when().Time(),
 	}
 }
 
