@@ -87,13 +87,14 @@ func seqTimes(a, b seqEntry) (int64, int64) {
 // A series is the files of one folder with one numbering prefix and digit
 // count (Canon's IMG_/_MG_/MVI_ share one counter, as do Nikon's DSC_/_DSC,
 // an iPhone's IMG_E edited copy takes its original's number); failing
-// that, the files of one camera make and model with that prefix across
-// folders. The neighbours are the nearest dated numbers below and above.
+// that (no dated number below or above in the folder), the files of one
+// camera make and model with that prefix across folders. The neighbours are the nearest dated numbers below and above.
 // No candidate is made when they disagree with each other's order (the
 // lower number dated later), which is also how a counter that wraps
 // (IMG_9999 → IMG_0001) shows: a pair across the wrap is always in the wrong
 // order. Neither is one made when their cameras, or the file's, are known
-// and differ (an iPhone and a Canon both writing IMG_ into one folder).
+// and differ (an iPhone and a Canon both writing IMG_ into one folder);
+// a file refused in its folder is not tried in its camera's series.
 //
 // It runs in O(n log n) time and O(n) memory: files are grouped by series
 // and each group is sorted by number once.
@@ -115,13 +116,13 @@ func Sequence(files []SequenceFile, opts SequenceOptions) []SequenceCandidate {
 	}
 	f := &finder{files: files, opts: opts, at: make([]int32, len(files))}
 	for i := range f.at {
-		f.at[i] = -1
+		f.at[i] = unseen
 	}
 	for _, g := range byFolder {
 		f.bracket(g, "folder")
 	}
 	for _, g := range byCamera {
-		f.bracket(g, "camera") // only files the folder left without one
+		f.bracket(g, "camera") // only files the folder had no neighbours for
 	}
 	// Built last, into a slice of the exact size: a million files make
 	// hundreds of thousands of candidates.
@@ -145,8 +146,14 @@ type finder struct {
 	files []SequenceFile
 	opts  SequenceOptions
 	hits  []seqHit
-	at    []int32 // per file: its index in hits, -1 for none yet
+	at    []int32 // per file: its index in hits, unseen or refused
 }
+
+// Marks in finder.at.
+const (
+	unseen  = -1 // no bracket yet: a camera series may give one
+	refused = -2 // neighbours in the wrong order or of other cameras
+)
 
 // newSeqEntry reads a file's series and number and whether it is a
 // neighbour (trusted, to the second) or a target (untrusted).
@@ -179,12 +186,15 @@ func (f *finder) bracket(g []seqEntry, scope string) {
 	below := nearestDated(g, 0, 1, func(a, b int64) bool { return a > b })
 	above := nearestDated(g, len(g)-1, -1, func(a, b int64) bool { return a < b })
 	for i, e := range g {
-		if !e.target || f.at[e.file] >= 0 || below[i] < 0 || above[i] < 0 {
+		if !e.target || f.at[e.file] != unseen || below[i] < 0 || above[i] < 0 {
 			continue
 		}
 		lo, hi := g[below[i]], g[above[i]]
 		if from, to := seqTimes(lo, hi); from > to ||
 			!sameCamera(f.files[e.file].Camera, f.files[lo.file].Camera, f.files[hi.file].Camera) {
+			// Refused: the numbering around the file is not to be
+			// trusted, so neither is a wider series around it.
+			f.at[e.file] = refused
 			continue
 		}
 		f.at[e.file] = int32(len(f.hits))

@@ -2,6 +2,7 @@ package timestamp
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -204,6 +205,16 @@ func TestSequenceNearestOfEqualNumbersAndCameras(t *testing.T) {
 		{Name: "IMG_0001.JPG", Folder: "/p/a", Camera: "Canon EOS 5D", Value: "2019-07-14T10:00:00", Confidence: media.ConfidenceHigh},
 		{Name: "IMG_0002.JPG", Folder: "/p/b", Camera: "Canon EOS 5D", Confidence: media.ConfidenceLow, Value: "2001-01-01T00:00:00"},
 		{Name: "IMG_0003.JPG", Folder: "/p/c", Camera: "Canon EOS 5D", Value: "2019-07-14T12:00:00", Confidence: media.ConfidenceHigh},
+	}
+	// Refused in its folder (a wrap there), a file is not tried in the camera's series.
+	wrapped := append(slices.Clone(files),
+		SequenceFile{Name: "IMG_0009.JPG", Folder: "/p/b", Camera: "Canon EOS 5D", Value: "2019-07-14T11:30:00", Confidence: media.ConfidenceHigh},
+		SequenceFile{Name: "IMG_9999.JPG", Folder: "/p/b", Camera: "Canon EOS 5D", Value: "2019-07-14T11:00:00", Confidence: media.ConfidenceHigh},
+		SequenceFile{Name: "IMG_5000.JPG", Folder: "/p/b", Camera: "Canon EOS 5D", Confidence: media.ConfidenceNone},
+		SequenceFile{Name: "IMG_4999.JPG", Folder: "/p/d", Camera: "Canon EOS 5D", Value: "2019-07-14T11:40:00", Confidence: media.ConfidenceHigh},
+		SequenceFile{Name: "IMG_5001.JPG", Folder: "/p/d", Camera: "Canon EOS 5D", Value: "2019-07-14T11:45:00", Confidence: media.ConfidenceHigh})
+	if got := Sequence(wrapped, SequenceOptions{}); len(got) != 1 || got[0].File != 1 {
+		t.Errorf("a file refused in its folder: %+v", got)
 	}
 	got = Sequence(files, SequenceOptions{})
 	if len(got) != 1 || got[0].File != 1 || got[0].Confidence != media.ConfidenceLow || got[0].Candidate.Value != "2019-07-14T11:00:00" ||
