@@ -12,7 +12,9 @@
 // other tag stay valid byte for byte. ProveImageUnchanged is the check a
 // caller runs on the temporary file before replacing the original: the image
 // data from the first SOS on and every segment other than the Exif APP1 are
-// identical.
+// identical. ExifSegment and RestoreExifSegment make the undo: the original
+// Exif segment (at most 64 KB) is all a journal needs to give the file back
+// byte for byte.
 //
 // A local time is written as it was given, never converted to UTC; a date
 // known only to the day is refused unless the caller has agreed to noon; years

@@ -6,8 +6,8 @@ import (
 )
 
 // FuzzSetJPEGDate feeds damaged JPEGs and EXIF to the writer: it must never
-// panic, and whatever it accepts must pass the proof and read back as the
-// date it was given.
+// panic, and whatever it accepts must pass the proof, read back as the date
+// it was given, and undo to the input byte for byte.
 func FuzzSetJPEGDate(f *testing.F) {
 	plain := plainJPEG(f)
 	for _, seed := range [][]byte{readFixture(f, iphoneFixture), plain, withJFIF(plain)} {
@@ -44,6 +44,11 @@ func FuzzSetJPEGDate(f *testing.F) {
 		got.HadExif, want.HadExif = false, false
 		if rerr != nil || got != want {
 			t.Fatalf("reads back %+v (%v), want %+v", got, rerr, want)
+		}
+		saved, serr := ExifSegment(src)
+		back, berr := RestoreExifSegment(out, saved)
+		if serr != nil || berr != nil || !bytes.Equal(back, src) {
+			t.Fatalf("undo does not give the input back: %v, %v", serr, berr)
 		}
 	})
 }
