@@ -191,7 +191,8 @@ func TestUnknownOffsetRemovesStaleOffset(t *testing.T) {
 }
 
 // TestNewSegmentPlacement: without EXIF, the new APP1 follows SOI and the
-// JFIF APP0, which must stay first for JFIF readers.
+// JFIF APP0, which must stay first for JFIF readers, and exiftool finds
+// nothing to warn about in it.
 func TestNewSegmentPlacement(t *testing.T) {
 	w := dates()[0]
 	for _, src := range [][]byte{plainJPEG(t), withJFIF(plainJPEG(t))} {
@@ -212,6 +213,16 @@ func TestNewSegmentPlacement(t *testing.T) {
 		}
 		if f.exif != wantAt {
 			t.Errorf("the Exif segment is segment %d, want %d", f.exif, wantAt)
+		}
+		p := filepath.Join(t.TempDir(), "new.jpg")
+		if err := os.WriteFile(p, out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		tags := exiftoolJSON(t, "UTC", p, "-validate", "-warning", "-ExifImageWidth", "-ExifImageHeight", "-ColorSpace")
+		want := map[string]any{"SourceFile": p, "ExifTool:Validate": "OK", "ExifIFD:ExifImageWidth": 24.0,
+			"ExifIFD:ExifImageHeight": 16.0, "ExifIFD:ColorSpace": "Uncalibrated"}
+		if !sameTags(tags, want) {
+			t.Errorf("exiftool -validate: %v, want %v", tags, want)
 		}
 	}
 }

@@ -134,11 +134,11 @@ func SetJPEGDate(src []byte, d Date, opt Options) (out []byte, old Values, err e
 		{tagOffsetTime, want.OffsetTime},
 	}
 	var t *tiffData
-	var ifd0 uint32
 	at, end := 2, 2 // where the new segment goes, and where the replaced one ends
 	if f.exif >= 0 {
 		s := f.segs[f.exif]
 		at, end = s.start, s.end
+		var ifd0 uint32
 		if t, ifd0, err = parseTIFF(bytes.Clone(f.tiffBytes())); err != nil {
 			return nil, Values{}, err
 		}
@@ -152,8 +152,7 @@ func SetJPEGDate(src []byte, d Date, opt Options) (out []byte, old Values, err e
 			}
 			at, end = s.end, s.end
 		}
-		t, ifd0 = newTIFF()
-		if _, err = t.setFields(ifd0, fields); err != nil {
+		if t, err = newTIFF(f, fields); err != nil {
 			return nil, Values{}, err
 		}
 	}
@@ -167,13 +166,6 @@ func SetJPEGDate(src []byte, d Date, opt Options) (out []byte, old Values, err e
 		return nil, Values{}, err
 	}
 	return out, old, nil
-}
-
-// newTIFF is an empty big-endian TIFF: IFD0 with no entries.
-func newTIFF() (*tiffData, uint32) {
-	b := []byte{'M', 'M', 0, 42, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0}
-	t, ifd0, _ := parseTIFF(b)
-	return t, ifd0
 }
 
 // checkWritten re-reads out as any reader would, so that a bug here shows as
@@ -264,4 +256,21 @@ func markerName(m byte) string {
 		return fmt.Sprintf("SOF%d", m-0xC0)
 	}
 	return fmt.Sprintf("FF %02X", m)
+}
+
+// frameSize reads the image's width and height from its SOF segment; ok is
+// false when there is none or the height is deferred to a DNL marker.
+func (f *jpegFile) frameSize() (w, h uint32, ok bool) {
+	for _, s := range f.segs {
+		if s.marker < 0xC0 || s.marker > 0xCF || s.marker == 0xC4 || s.marker == 0xC8 || s.marker == 0xCC {
+			continue
+		}
+		p := f.b[s.payload:s.end]
+		if len(p) < 5 {
+			return 0, 0, false
+		}
+		h, w = uint32(p[1])<<8|uint32(p[2]), uint32(p[3])<<8|uint32(p[4])
+		return w, h, h > 0 && w > 0
+	}
+	return 0, 0, false
 }

@@ -190,19 +190,23 @@ func damageExifTag(b []byte, tiffAt, ifd0 int, tag uint16, v uint32) {
 
 // TestTooBig: EXIF that cannot grow within one segment is refused.
 func TestTooBig(t *testing.T) {
-	tf, ifd0 := newTIFF()
-	if _, err := tf.setFields(ifd0, []field{{tagDateTimeOriginal, "2001:01:01 00:00:00"}}); err != nil {
+	plain := plainJPEG(t)
+	pf, err := parseJPEG(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf, err := newTIFF(pf, []field{{tagDateTimeOriginal, "2001:01:01 00:00:00"}})
+	if err != nil {
 		t.Fatal(err)
 	}
 	tf.b = append(tf.b, make([]byte, maxTIFF-len(tf.b)-10)...)
 	n := 2 + len(exifHeader) + len(tf.b)
-	plain := plainJPEG(t)
 	src := append([]byte{0xFF, 0xD8, 0xFF, 0xE1, byte(n >> 8), byte(n)}, exifHeader...)
 	src = append(append(src, tf.b...), plain[2:]...)
 	if _, err := ReadJPEGDate(src); err != nil {
 		t.Fatalf("fixture: %v", err)
 	}
-	_, _, err := SetJPEGDate(src, dates()[0].d, dates()[0].opt)
+	_, _, err = SetJPEGDate(src, dates()[0].d, dates()[0].opt)
 	if !errors.Is(err, ErrTooBig) {
 		t.Errorf("got %v, want ErrTooBig", err)
 	}

@@ -341,3 +341,70 @@ func readValues(b []byte) (Values, error) {
 	}
 	return t.oldValues(es)
 }
+
+// More tags of a new EXIF block: those the EXIF standard requires of a JPEG.
+const (
+	tagXResolution             = 0x011A
+	tagYResolution             = 0x011B
+	tagResolutionUnit          = 0x0128
+	tagYCbCrPositioning        = 0x0213
+	tagComponentsConfiguration = 0x9101
+	tagFlashpixVersion         = 0xA000
+	tagColorSpace              = 0xA001
+	tagExifImageWidth          = 0xA002
+	tagExifImageHeight         = 0xA003
+	typeShort                  = 3
+	typeRational               = 5
+)
+
+// newTIFF builds the EXIF block for a JPEG that has none: big-endian, IFD0
+// and an Exif IFD with the tags the standard requires of a JPEG (so that
+// validators accept it) and fields. The required values claim nothing about
+// the photo: 72 dpi, centred chroma, Y Cb Cr order, colour space
+// "uncalibrated", and the size from the frame header. The IFDs come after
+// their values, so nothing is left unreferenced.
+func newTIFF(f *jpegFile, fields []field) (*tiffData, error) {
+	t := &tiffData{b: []byte{'M', 'M', 0, 42, 0, 0, 0, 0}, bo: binary.BigEndian}
+	short := func(tag, v uint16) entry {
+		e := entry{pos: -1, tag: tag, typ: typeShort, count: 1}
+		t.bo.PutUint16(e.raw[:], v)
+		return e
+	}
+	undef := func(tag uint16, v [4]byte) entry {
+		return entry{pos: -1, tag: tag, typ: typeUndefined, count: 4, raw: v}
+	}
+	exif := []entry{
+		undef(tagExifVersion, [4]byte{'0', '2', '3', '2'}),
+		undef(tagComponentsConfiguration, [4]byte{1, 2, 3, 0}),
+		undef(tagFlashpixVersion, [4]byte{'0', '1', '0', '0'}),
+		short(tagColorSpace, 0xFFFF),
+	}
+	if w, h, ok := f.frameSize(); ok {
+		exif = append(exif, short(tagExifImageWidth, uint16(w)), short(tagExifImageHeight, uint16(h)))
+	}
+	exif, _, err := t.editEntries(exif, fields)
+	if err != nil {
+		return nil, err
+	}
+	exifOff, err := t.appendIFD(exif, 0)
+	if err != nil {
+		return nil, err
+	}
+	ifd0 := []entry{short(tagResolutionUnit, 2), short(tagYCbCrPositioning, 1), {pos: -1, tag: tagExifIFD, typ: typeLong, count: 1}}
+	t.bo.PutUint32(ifd0[2].raw[:], exifOff)
+	for _, tag := range []uint16{tagXResolution, tagYResolution} {
+		off, err := t.appendAligned([]byte{0, 0, 0, 72, 0, 0, 0, 1})
+		if err != nil {
+			return nil, err
+		}
+		e := entry{pos: -1, tag: tag, typ: typeRational, count: 1}
+		t.bo.PutUint32(e.raw[:], off)
+		ifd0 = append(ifd0, e)
+	}
+	ifd0Off, err := t.appendIFD(ifd0, 0)
+	if err != nil {
+		return nil, err
+	}
+	t.bo.PutUint32(t.b[4:], ifd0Off)
+	return t, nil
+}
