@@ -35,6 +35,7 @@ func TestDependenciesPointOneWay(t *testing.T) {
 		{"shoebox/media", append([]string{"shoebox/"}, decoders...), "the plain types are the leaf"},
 		{"shoebox/near", decoders, "near-duplicate grouping works on hashes, not on files"},
 		{"shoebox/safefs", []string{"shoebox/"}, "safefs is a leaf: the standard library and golang.org/x/sys only"},
+		{"shoebox/exifdate", []string{"shoebox/", "golang.org/", "fyne.io/"}, "exifdate edits bytes: the standard library only"},
 		{"shoebox/trash", append([]string{"shoebox/app", "shoebox/store", "shoebox/ui", "fyne.io/"}, decoders...),
 			"the trash is a leaf beside safefs: the change-run engine calls it"},
 	} {
