@@ -11,7 +11,9 @@ import (
 
 // undoableKind says which change runs undo reverses: acting on duplicates
 // and organising.
-func undoableKind(k store.JobKind) bool { return k == store.KindDups || k == store.KindOrganise }
+func undoableKind(k store.JobKind) bool {
+	return k == store.KindDups || k == store.KindOrganise || k == store.KindDates
+}
 
 // changeRunSettings are the engine settings of a change run. An organise
 // run, and its undo, take one file at a time in the journal's order: a
