@@ -127,7 +127,11 @@ func sidecarState(e *store.DatesEntry) string {
 func (k *changeKind) replaceBytes(target string, data []byte, existed bool, oldSum string) error {
 	tmp := copyTemp(target)
 	os.Remove(tmp) // only ever Shoebox's own leftover
-	if err := writeTemp(tmp, data); err != nil {
+	perm := os.FileMode(0o644)
+	if info, err := os.Stat(target); err == nil && existed {
+		perm = info.Mode().Perm() // an updated sidecar keeps its permissions
+	}
+	if err := writeTemp(tmp, data, perm); err != nil {
 		os.Remove(tmp)
 		return err
 	}
@@ -159,12 +163,16 @@ func (k *changeKind) replaceBytes(target string, data []byte, existed bool, oldS
 }
 
 // writeTemp writes data to a new file, flushed to disk.
-func writeTemp(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+func writeTemp(path string, data []byte, perm os.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
 		return errors.New(describeFSError(err))
 	}
 	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return errors.New(describeFSError(err))
+	}
+	if err := f.Chmod(perm); err != nil { // whatever the umask made of it
 		f.Close()
 		return errors.New(describeFSError(err))
 	}
@@ -193,6 +201,9 @@ func (k *changeKind) undoDate(it store.ChangeItem) store.ChangeItem {
 		os.Remove(copyTemp(e.Target))
 		switch sidecarState(e) {
 		case "old":
+			if e.Existed && e.OldMtimeNS != 0 { // a kill may have come between its bytes and its time
+				_ = setMtime(e.Target, e.OldMtimeNS)
+			}
 		case "new":
 			if err := k.restoreSidecar(e); err != nil {
 				return finish(it, store.ChangeError, "could not put the sidecar "+ReadablePath(e.Target)+" back: "+err.Error())
@@ -225,7 +236,15 @@ func (k *changeKind) undoDate(it store.ChangeItem) store.ChangeItem {
 // made, while it still holds what the run wrote.
 func (k *changeKind) restoreSidecar(e *store.DatesEntry) error {
 	if e.Existed {
-		return k.replaceBytes(e.Target, e.OldBytes, true, e.NewSHA256)
+		if err := k.replaceBytes(e.Target, e.OldBytes, true, e.NewSHA256); err != nil {
+			return err
+		}
+		if e.OldMtimeNS != 0 {
+			if err := setMtime(e.Target, e.OldMtimeNS); err != nil {
+				return errors.New(describeFSError(err))
+			}
+		}
+		return nil
 	}
 	if err := os.Remove(e.Target); err != nil {
 		return errors.New(describeFSError(err))

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"shoebox/media"
 	"shoebox/store"
 )
 
@@ -171,7 +172,8 @@ func planOneWrite(f datesFile, path, field string) (DateWrite, *store.ChangeItem
 		it.Dates = &store.DatesEntry{Field: field, Target: path, Old: time.Unix(0, f.rec.MtimeNS).Format(time.RFC3339),
 			New: newT.Format(time.RFC3339), OldMtimeNS: f.rec.MtimeNS, NewMtimeNS: newT.UnixNano()}
 	case WriteEXIF:
-		it.Dates = &store.DatesEntry{Field: field, Target: path, Old: f.current, New: c.Value}
+		old, _ := candidateOf(f.rec, []media.CandidateKind{media.KindEXIFOriginal}) // what the file holds now
+		it.Dates = &store.DatesEntry{Field: field, Target: path, Old: old.Value, New: c.Value}
 	}
 	return DateWrite{Path: it.Dates.Target, Field: field, Old: it.Dates.Old, New: it.Dates.New, Note: note}, it
 }
@@ -202,6 +204,9 @@ func planSidecar(path, value string) (*store.DatesEntry, error) {
 			return nil, err
 		}
 		e.Existed, e.OldBytes, e.OldSHA256, e.Old = true, old, sumOf(old), dates["exif:DateTimeOriginal"]
+		if info, err := os.Stat(target); err == nil {
+			e.OldMtimeNS = info.ModTime().UnixNano() // undo gives the sidecar its old time back too
+		}
 	case errors.Is(err, os.ErrNotExist):
 		e.NewBytes = newSidecar(value)
 	default:
