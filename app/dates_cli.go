@@ -72,7 +72,7 @@ func datesDecision(sub string, sel DatesSelection, date, by, camera string) (fun
 	switch sub {
 	case "set":
 		if date == "" || len(sel.Paths) == 0 {
-			return nil, errors.New("name the date and the files: dates set --date DATE PATH...")
+			return nil, errors.New("name the date and the files: dates set --date DATE PATH")
 		}
 		return func(l *Library) ([]DateDecision, error) { return l.SetDate(sel, date) }, nil
 	case "shift":

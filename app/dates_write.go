@@ -61,6 +61,7 @@ func (l *Library) WriteDates(opt DatesWriteOptions) (uint64, []DateWrite, error)
 	if err != nil || len(items) == 0 {
 		return 0, writes, err
 	}
+	to, _ := checkWriteTargets(opt.To) // checked by planDatesWrite
 	prefs, err := l.db.ChangePreferences()
 	if err != nil {
 		return 0, writes, err
@@ -70,7 +71,7 @@ func (l *Library) WriteDates(opt DatesWriteOptions) (uint64, []DateWrite, error)
 		return 0, writes, err
 	}
 	j := store.Job{Kind: store.KindDates, Status: store.StatePending, CreatedAt: l.opt.Now(),
-		Change: &store.ChangeRun{Action: strings.Join(opt.To, "+"), Protect: protect, Quarantine: QuarantineDir(l.Path())}}
+		Change: &store.ChangeRun{Action: strings.Join(to, "+"), Protect: protect, Quarantine: QuarantineDir(l.Path())}}
 	id, err := l.startChangeRun(j, items, nil)
 	return id, writes, err
 }

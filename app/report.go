@@ -275,6 +275,9 @@ func jobWhat(j store.Job) string {
 	if j.Change == nil {
 		return joinRoots(j.Roots)
 	}
+	if j.Kind == store.KindDates { // dates_write.go
+		return "dates written to " + j.Change.Action + " (see `shoebox runs`)"
+	}
 	if j.Change.UndoOf != 0 {
 		return fmt.Sprintf("undo of run %d (see `shoebox runs`)", j.Change.UndoOf)
 	}
