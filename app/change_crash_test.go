@@ -56,6 +56,7 @@ func TestChangeRunCrashChild(t *testing.T) {
 	}
 	var id uint64
 	if c.Dates != nil {
+		EXIFDateWriter = fakeEXIFWriter // this child process's own in-file writer (dates_crash_test.go)
 		if id, _, err = lib.WriteDates(*c.Dates); err != nil {
 			t.Fatal(err)
 		}

@@ -44,17 +44,21 @@ func (o datesOp) check(ctx context.Context, it store.ChangeItem) (store.ChangeIt
 	if it.Op == WriteEXIF && EXIFDateWriter == nil {
 		return finish(it, store.ChangeError, errNoEXIFWriter), false, nil
 	}
-	if reason, err := checkContent(ctx, it); reason != "" || err != nil {
-		return finish(it, store.ChangeSkipped, reason), false, err
-	}
 	e := it.Dates
+	if it.Op != WriteMtime { // a time is set on the file as it is then, an in-file date written first included
+		if reason, err := checkContent(ctx, it); reason != "" || err != nil {
+			return finish(it, store.ChangeSkipped, reason), false, err
+		}
+	}
 	switch it.Op {
+	case WriteEXIF:
+		return o.checkEXIF(it)
 	case WriteXMP:
 		if state := sidecarState(e); state != "old" {
 			return finish(it, store.ChangeSkipped, "its sidecar "+ReadablePath(e.Target)+" changed since the plan; it was left alone"), false, nil
 		}
 	case WriteMtime:
-		if info, err := os.Stat(it.Path); err != nil || info.ModTime().UnixNano() != e.OldMtimeNS {
+		if info, err := os.Lstat(it.Path); err != nil || !info.Mode().IsRegular() || info.ModTime().UnixNano() != e.OldMtimeNS {
 			return finish(it, store.ChangeSkipped, "its modification time changed since the plan; it was left alone"), false, nil
 		}
 	}
@@ -74,7 +78,7 @@ func (o datesOp) act(it store.ChangeItem) store.ChangeItem {
 		}
 		o.k.step("mtime set")
 	case WriteEXIF:
-		return finish(it, store.ChangeError, "in-file writing is wired but its journaled replace is not built yet; the file is untouched")
+		return o.writeEXIF(it)
 	}
 	it.DoneAt = time.Now()
 	return finish(it, store.ChangeDone, "")
@@ -97,8 +101,10 @@ func (o datesOp) resume(it store.ChangeItem) store.ChangeItem {
 		return finish(it, store.ChangeError, "its sidecar "+ReadablePath(e.Target)+" was changed by something else; it was left alone")
 	case WriteMtime:
 		return o.act(it) // setting a time is one step: doing it again is the same
+	case WriteEXIF:
+		return o.resumeEXIF(it)
 	}
-	return finish(it, store.ChangeError, errNoEXIFWriter)
+	return finish(it, store.ChangeError, fmt.Sprintf("unknown operation %q", it.Op))
 }
 
 func (datesOp) abandon(store.ChangeItem) {}
@@ -225,6 +231,8 @@ func (k *changeKind) undoDate(it store.ChangeItem) store.ChangeItem {
 			}
 			k.step("mtime put back")
 		}
+	case WriteEXIF:
+		return k.undoEXIF(it)
 	default:
 		return finish(it, store.ChangeError, fmt.Sprintf("cannot undo the operation %q", it.Undoes))
 	}

@@ -190,3 +190,62 @@ func TestDatesWriteEXIFHookAndDryRun(t *testing.T) {
 		t.Fatalf("runs: %s", out)
 	}
 }
+
+// fakeEXIFWriter stands for the in-file writer in the tests: the new file
+// is the old one with a last line holding the date.
+func fakeEXIFWriter(src, dst string, d EXIFDate) error {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, append(data, []byte("\nEXIF "+d.Wall.Format("2006:01:02 15:04:05")+" "+d.Offset)...), 0o600)
+}
+
+// withEXIFWriter points EXIFDateWriter at w for one test (the variable the
+// program sets once at start).
+func withEXIFWriter(t *testing.T, w func(src, dst string, d EXIFDate) error) {
+	was := EXIFDateWriter
+	EXIFDateWriter = w
+	t.Cleanup(func() { EXIFDateWriter = was })
+}
+
+// With an in-file writer wired, --to exif writes into the JPEG through a
+// temporary file, keeps the original's bytes in the quarantine and its
+// modification time; undo puts the original back byte for byte.
+func TestDatesWriteEXIFInFile(t *testing.T) {
+	withEXIFWriter(t, fakeEXIFWriter)
+	lib, src := datesFolder(t, map[string]string{"IMG_1.jpg": "2009-07-14T10:00:00 HIGH\none"})
+	defer lib.Close()
+	path := filepath.Join(src, "IMG_1.jpg")
+	if _, err := lib.SetDate(DatesSelection{Paths: []string{path}}, "2010-10-10T10:10:10+09:00"); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, src)
+	id, _, err := lib.WriteDates(DatesWriteOptions{To: []string{WriteEXIF}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runToState(t, lib, id, store.StateCompleted)
+	data, _ := os.ReadFile(path)
+	if !strings.HasSuffix(string(data), "\nEXIF 2010:10:10 10:10:10 +09:00") {
+		t.Fatalf("the JPEG after the write: %q", data)
+	}
+	if got := snapshot(t, src)[path]; !strings.HasPrefix(got, strings.SplitN(before[path], " ", 2)[0]+" ") {
+		t.Errorf("the in-file write changed the modification time: %s", got)
+	}
+	kept := inQuarantine(lib.Path(), id, path)
+	if old, err := os.ReadFile(kept); err != nil || string(old) != contentOf(before[path]) {
+		t.Fatalf("the original's bytes in the quarantine: %q %v", old, err)
+	}
+	undo, err := lib.Undo(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runToState(t, lib, undo, store.StateCompleted)
+	if got := snapshot(t, src); !equalSnapshots(got, before) {
+		t.Fatalf("after undo: %v", diffSnapshots(before, got))
+	}
+	if _, err := os.Stat(kept); err == nil {
+		t.Error("the kept original is still in the quarantine after undo")
+	}
+}

@@ -21,9 +21,9 @@ func undoableKind(k store.JobKind) bool {
 // the copy holding its bytes, and on undo a copy is removed only after its
 // source is back.
 func (l *Library) changeRunSettings(j store.Job, s Settings) Settings {
-	organise := j.Kind == store.KindOrganise
+	organise := j.Kind == store.KindOrganise || j.Kind == store.KindDates // a file's date and then its time, in order
 	if j.Kind == store.KindUndo && j.Change != nil {
-		if orig, err := l.db.Job(j.Change.UndoOf); err == nil && orig.Kind == store.KindOrganise {
+		if orig, err := l.db.Job(j.Change.UndoOf); err == nil && (orig.Kind == store.KindOrganise || orig.Kind == store.KindDates) {
 			organise = true
 		}
 	}
