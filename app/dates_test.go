@@ -255,3 +255,28 @@ func TestDatesOrganiseFilesByCorrectedDate(t *testing.T) {
 		t.Fatalf("organise plan: %+v", p.Entries)
 	}
 }
+
+// An existing sidecar keeps everything but its two dates, whether they are
+// attributes, elements or missing; one that binds exif to another namespace,
+// or is not XML, is refused.
+func TestSidecarUpdate(t *testing.T) {
+	attr := `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">` +
+		`<rdf:Description rdf:about="" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" photoshop:DateCreated='1999' photoshop:City="Lyon"/>` +
+		`</rdf:RDF></x:xmpmeta>`
+	out, err := updateSidecar([]byte(attr), "1962-02-20")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := checkSidecar(out, "1962-02-20"); err != nil || !strings.Contains(string(out), `photoshop:City="Lyon"`) {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	if _, err := updateSidecar([]byte(strings.Replace(attr, `xmlns:rdf=`, `xmlns:exif="urn:other" xmlns:rdf=`, 1)), "1962"); err == nil {
+		t.Error("a sidecar binding exif to another namespace was updated")
+	}
+	if _, err := updateSidecar([]byte("not <xml"), "1962"); err == nil {
+		t.Error("a sidecar that is not XML was updated")
+	}
+	if err := checkSidecar(newSidecar("1962-02-20T14:47:00-05:00"), "1962-02-20T14:47:00-05:00"); err != nil {
+		t.Error(err)
+	}
+}

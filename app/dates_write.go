@@ -30,7 +30,6 @@ type DatesWriteOptions struct {
 	To []string
 	// Paths are files or folders. Default: every file with a decided date.
 	Paths []string
-	// Now is the time decisions are bounded by. Default: the library's clock.
 }
 
 // DateWrite is one value a dates run writes, as `dates write --dry-run
