@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -85,8 +86,7 @@ func (l *Library) datesFiles(sel DatesSelection) ([]datesFile, []DateDecision, e
 			continue
 		}
 		if len(abs) > 0 {
-			info, err := os.Lstat(path)
-			if err != nil || info.Size() != r.Size || info.ModTime().UnixNano() != r.MtimeNS {
+			if !sameContent(path, r) {
 				skipped = append(skipped, DateDecision{Path: path, Skipped: "changed since it was scanned (or gone): scan it again"})
 				continue
 			}
@@ -103,6 +103,21 @@ func (l *Library) datesFiles(sel DatesSelection) ([]datesFile, []DateDecision, e
 		}
 	}
 	return out, skipped, nil
+}
+
+// sameContent says whether path still holds the record's bytes: its size
+// and modification time tell, or, when only the time differs (a dates run
+// may have set it), its SHA-256.
+func sameContent(path string, r store.FileRecord) bool {
+	info, err := os.Lstat(path)
+	if err != nil || !info.Mode().IsRegular() || info.Size() != r.Size {
+		return false
+	}
+	if info.ModTime().UnixNano() == r.MtimeNS {
+		return true
+	}
+	sum, err := sha256File(context.Background(), path)
+	return err == nil && sum == r.SHA256
 }
 
 // decide stores one correction per content among files, made by decide

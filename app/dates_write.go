@@ -121,12 +121,13 @@ func (l *Library) planDatesWrite(opt DatesWriteOptions) ([]DateWrite, []store.Ch
 			continue
 		}
 		path := f.rec.AbsPath()
-		if _, err := os.Lstat(path); err != nil {
+		info, err := os.Lstat(path)
+		if err != nil {
 			writes = append(writes, DateWrite{Path: path, Note: "it is no longer there: scan again"})
 			continue
 		}
 		for _, field := range to {
-			w, it := planOneWrite(f, path, field)
+			w, it := planOneWrite(f, path, field, info.ModTime().UnixNano())
 			writes = append(writes, w)
 			if it != nil {
 				items = append(items, *it)
@@ -139,7 +140,9 @@ func (l *Library) planDatesWrite(opt DatesWriteOptions) ([]DateWrite, []store.Ch
 
 // planOneWrite plans writing f's decided date to field; the item is nil
 // when nothing is to be written (Note says why).
-func planOneWrite(f datesFile, path, field string) (DateWrite, *store.ChangeItem) {
+// mtimeNS is the file's modification time now (an earlier run may have set
+// it since the scan).
+func planOneWrite(f datesFile, path, field string, mtimeNS int64) (DateWrite, *store.ChangeItem) {
 	c := f.corr
 	it := &store.ChangeItem{Op: field, Path: path, Size: f.rec.Size, MtimeNS: f.rec.MtimeNS, SHA256: f.rec.SHA256,
 		State: store.ChangePending}
@@ -169,8 +172,8 @@ func planOneWrite(f datesFile, path, field string) (DateWrite, *store.ChangeItem
 			return DateWrite{Path: path, Field: field, New: c.Value, Note: "left alone: " + err.Error()}, nil
 		}
 		newT := mtimeOf(v)
-		it.Dates = &store.DatesEntry{Field: field, Target: path, Old: time.Unix(0, f.rec.MtimeNS).Format(time.RFC3339),
-			New: newT.Format(time.RFC3339), OldMtimeNS: f.rec.MtimeNS, NewMtimeNS: newT.UnixNano()}
+		it.Dates = &store.DatesEntry{Field: field, Target: path, Old: time.Unix(0, mtimeNS).Format(time.RFC3339),
+			New: newT.Format(time.RFC3339), OldMtimeNS: mtimeNS, NewMtimeNS: newT.UnixNano()}
 	case WriteEXIF:
 		old, _ := candidateOf(f.rec, []media.CandidateKind{media.KindEXIFOriginal}) // what the file holds now
 		it.Dates = &store.DatesEntry{Field: field, Target: path, Old: old.Value, New: c.Value}

@@ -249,3 +249,42 @@ func TestDatesWriteEXIFInFile(t *testing.T) {
 		t.Error("the kept original is still in the quarantine after undo")
 	}
 }
+
+// After a run set a file's modification time, a new decision about it is
+// taken (its bytes are the scanned ones) and written again from its time
+// as it is now; a file under a protected folder is never written.
+func TestDatesWriteAgainAndProtected(t *testing.T) {
+	lib, src := datesFolder(t, map[string]string{"IMG_1.jpg": "2009-07-14T10:00:00 HIGH\none"})
+	defer lib.Close()
+	path := filepath.Join(src, "IMG_1.jpg")
+	sel := DatesSelection{Paths: []string{path}}
+	for _, date := range []string{"2009-07-14T11:00:00+02:00", "2009-07-14T12:00:00+02:00"} {
+		if out, err := lib.SetDate(sel, date); err != nil || out[0].Skipped != "" {
+			t.Fatalf("set %s: %+v %v", date, out, err)
+		}
+		id, _, err := lib.WriteDates(DatesWriteOptions{To: []string{WriteMtime}, Paths: sel.Paths})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runToState(t, lib, id, store.StateCompleted)
+		want, _ := time.Parse(time.RFC3339, date)
+		if info, _ := os.Stat(path); !info.ModTime().Equal(want) {
+			t.Fatalf("after writing %s: mtime %v", date, info.ModTime())
+		}
+	}
+	if err := lib.SetChangePreferences(ChangePreferences{Protect: []string{src}}); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, src)
+	id, _, err := lib.WriteDates(DatesWriteOptions{To: []string{WriteXMP, WriteMtime}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runToState(t, lib, id, store.StateCompleted)
+	if n, reasons := itemsByState(t, lib, id); n[store.ChangeError] != 2 || !strings.Contains(strings.Join(reasons, " "), "protected") {
+		t.Fatalf("protected: %v %v", n, reasons)
+	}
+	if got := snapshot(t, src); !equalSnapshots(got, before) {
+		t.Fatalf("a protected folder was written: %v", diffSnapshots(before, got))
+	}
+}
