@@ -82,6 +82,7 @@ func datesWriteKill9(t *testing.T, to []string) {
 	if steps < 12 {
 		t.Fatalf("only %d steps in a whole dates run", steps)
 	}
+	t.Logf("a kill at each of the %d steps of a whole run", steps)
 	for at := int64(1); at <= int64(steps); at++ {
 		f := newDatesCrashFixture(t, to...)
 		if killed, _ := crashChild(t, crashOrder{DB: f.db, Dates: &f.opt, At: at}); !killed {
