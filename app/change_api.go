@@ -198,7 +198,8 @@ func (l *Library) Undo(runID uint64) (uint64, error) {
 		items = append(items, store.ChangeItem{Op: "restore", Undoes: it.Op, Group: it.Group, Path: it.Path,
 			Size: it.Size, MtimeNS: it.MtimeNS, SHA256: it.SHA256, Mode: it.Mode,
 			Keep: it.Keep, KeepSize: it.KeepSize, KeepMtime: it.KeepMtime, KeepSHA256: it.KeepSHA256,
-			Dest: it.Dest, TrashInfo: it.TrashInfo, Trash: it.Trash, FromSeq: it.Seq, State: store.ChangePending, Organise: it.Organise})
+			Dest: it.Dest, TrashInfo: it.TrashInfo, Trash: it.Trash, FromSeq: it.Seq, State: store.ChangePending, Organise: it.Organise,
+			Dates: it.Dates})
 	}
 	j := store.Job{Kind: store.KindUndo, Status: store.StatePending, CreatedAt: l.opt.Now(),
 		Change: &store.ChangeRun{Action: "restore", UndoOf: orig.ID}}

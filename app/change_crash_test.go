@@ -29,6 +29,8 @@ type crashOrder struct {
 	Trash string `json:"trash"`
 	// Organise, when set, starts an organise run instead (organise_crash_test.go).
 	Organise *OrganiseOptions `json:"organise,omitempty"`
+	// Dates, when set, starts a dates write run instead (dates_crash_test.go).
+	Dates *DatesWriteOptions `json:"dates,omitempty"`
 }
 
 // TestChangeRunCrashChild applies a plan or undoes a run in a child process
@@ -53,7 +55,12 @@ func TestChangeRunCrashChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	var id uint64
-	if c.Organise != nil {
+	if c.Dates != nil {
+		EXIFDateWriter = fakeEXIFWriter // this child process's own in-file writer (dates_crash_test.go)
+		if id, _, err = lib.WriteDates(*c.Dates); err != nil {
+			t.Fatal(err)
+		}
+	} else if c.Organise != nil {
 		if id, _, err = lib.Organise(context.Background(), *c.Organise); err != nil {
 			t.Fatal(err)
 		}

@@ -48,6 +48,11 @@ Usage:
                               copy (or move) every photo into dated folders, verified
   shoebox ledger [--json] [RUN]
                               every file's fate in an organise run
+  shoebox dates set --date DATE PATH... | shift --by DURATION (--camera "MAKE MODEL" | PATH...)
+              | from-name [PATH...] | from-takeout [PATH...]
+                              record a file's true date (touches no file)
+  shoebox dates write --to xmp|exif|mtime [--dry-run] [--json] [PATH...]
+                              write the decided dates back (a change run; undoable)
   shoebox unique [--json] [--rehash] DIR
                               the files under DIR with no verified copy elsewhere
                               in the library: what to save before wiping DIR
@@ -96,6 +101,8 @@ func RunCLI(args []string, stdout, stderr io.Writer) int {
 		err = cmdLedger(rest, stdout, stderr)
 	case "runs":
 		err = cmdRuns(rest, stdout, stderr)
+	case "dates":
+		code, err = cmdDates(rest, stdout, stderr) // dates_cli.go
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return ExitCompleted

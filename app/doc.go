@@ -10,4 +10,9 @@
 // only how its items are listed and stored, how one is done and how results
 // are committed. A scan (scan.go, with walk.go listing the folders) is the
 // one kind today.
+//
+// Dates (dates*.go): decisions about when a photo was taken, stored by its
+// content (store.Correction) and seen by the report and organise, and the
+// dates change run that writes them back to XMP sidecars, modification
+// times or, through EXIFDateWriter, inside the file.
 package app

@@ -440,7 +440,7 @@ func (l *Library) running(id uint64) *run {
 // (scan.go) or a change run (change.go).
 func jobKinds(l *Library, j store.Job, s Settings) kindStages {
 	switch j.Kind {
-	case store.KindDups, store.KindUndo, store.KindOrganise:
+	case store.KindDups, store.KindUndo, store.KindOrganise, store.KindDates:
 		return stagesOf(newChangeKind(l, j))
 	}
 	return stagesOf(scanKind{lib: l, settings: s})

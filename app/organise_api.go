@@ -11,7 +11,9 @@ import (
 
 // undoableKind says which change runs undo reverses: acting on duplicates
 // and organising.
-func undoableKind(k store.JobKind) bool { return k == store.KindDups || k == store.KindOrganise }
+func undoableKind(k store.JobKind) bool {
+	return k == store.KindDups || k == store.KindOrganise || k == store.KindDates
+}
 
 // changeRunSettings are the engine settings of a change run. An organise
 // run, and its undo, take one file at a time in the journal's order: a
@@ -19,9 +21,9 @@ func undoableKind(k store.JobKind) bool { return k == store.KindDups || k == sto
 // the copy holding its bytes, and on undo a copy is removed only after its
 // source is back.
 func (l *Library) changeRunSettings(j store.Job, s Settings) Settings {
-	organise := j.Kind == store.KindOrganise
+	organise := j.Kind == store.KindOrganise || j.Kind == store.KindDates // a file's date and then its time, in order
 	if j.Kind == store.KindUndo && j.Change != nil {
-		if orig, err := l.db.Job(j.Change.UndoOf); err == nil && orig.Kind == store.KindOrganise {
+		if orig, err := l.db.Job(j.Change.UndoOf); err == nil && (orig.Kind == store.KindOrganise || orig.Kind == store.KindDates) {
 			organise = true
 		}
 	}

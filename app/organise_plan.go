@@ -232,6 +232,9 @@ func (l *Library) organiseInputs(ctx context.Context, sources []string) ([]*orgF
 	if err != nil && !errors.Is(err, store.ErrDamaged) {
 		return nil, nil, err
 	}
+	if cerr := l.applyCorrections(recs); cerr != nil { // a corrected file is filed by its corrected date (dates.go)
+		return nil, nil, cerr
+	}
 	byPath := make(map[string]*store.FileRecord, len(recs))
 	for i := range recs {
 		byPath[recs[i].AbsPath()] = &recs[i]

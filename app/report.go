@@ -180,6 +180,9 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 	if err != nil && !errors.Is(err, store.ErrDamaged) {
 		return err
 	}
+	if cerr := lib.applyCorrections(files); cerr != nil { // a decided date is reported as decided (dates.go)
+		return cerr
+	}
 	// With damaged records, every readable one is still reported; the
 	// error then says how many were not.
 	if werr := WriteReport(stdout, files, *format); werr != nil {
@@ -271,6 +274,9 @@ func writeJobs(stdout io.Writer, jobs []store.Job, asJSON bool) error {
 func jobWhat(j store.Job) string {
 	if j.Change == nil {
 		return joinRoots(j.Roots)
+	}
+	if j.Kind == store.KindDates { // dates_write.go
+		return "dates written to " + j.Change.Action + " (see `shoebox runs`)"
 	}
 	if j.Change.UndoOf != 0 {
 		return fmt.Sprintf("undo of run %d (see `shoebox runs`)", j.Change.UndoOf)

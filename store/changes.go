@@ -93,6 +93,7 @@ type ChangeItem struct {
 	// FromSeq is, for a restore, the item of the undone run it reverses.
 	FromSeq  uint64         `json:"from_seq,omitempty"`
 	Organise *OrganiseEntry `json:"organise,omitempty"` // an organise run's ledger entry (organise.go)
+	Dates    *DatesEntry    `json:"dates,omitempty"`    // a dates run's write (corrections.go)
 
 	State     ChangeState `json:"state"`
 	Reason    string      `json:"reason,omitempty"`

@@ -41,7 +41,7 @@ var (
 	keyPrefs      = []byte("change_preferences") // in meta: JSON, see ChangePreferences
 	// requiredBuckets are those every library has had since schema 1.
 	requiredBuckets = [][]byte{bucketMeta, bucketJobs, bucketFiles, bucketSHA, bucketPHash, bucketPaths}
-	allBuckets      = append(append([][]byte(nil), requiredBuckets...), bucketChanges)
+	allBuckets      = append(append([][]byte(nil), requiredBuckets...), bucketChanges, bucketCorrections)
 	defaultLockT    = 2 * time.Second
 )
 

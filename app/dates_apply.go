@@ -1,0 +1,66 @@
+package app
+
+import (
+	"shoebox/media"
+	"shoebox/store"
+)
+
+// SourceUser is the report's timestamp_source of a date a person decided
+// (typed, or shifted by a rule they chose).
+const SourceUser media.Source = "user"
+
+// KindCorrection is the candidate kind of a decided date in the report.
+const KindCorrection media.CandidateKind = "correction"
+
+// applyCorrections gives each record with a decision its decided date, as
+// the report and organise see it. The scan's candidates are kept, none of
+// them chosen any more, after the decision's own.
+func (l *Library) applyCorrections(recs []store.FileRecord) error {
+	corrs, err := l.db.Corrections()
+	if err != nil {
+		return err
+	}
+	for i := range recs {
+		if c, ok := corrs[recs[i].SHA256]; ok && recs[i].SHA256 != "" {
+			recs[i].Time = correctedTimestamp(recs[i].Time, c)
+		}
+	}
+	return nil
+}
+
+// correctedTimestamp is t with c's date chosen. A date known to the day or
+// the second is HIGH: a person decided it. One known only to the month or
+// the year is LOW, so organise files it under Unsorted unless asked,
+// rather than on a day nobody knows.
+func correctedTimestamp(t media.Timestamp, c store.Correction) media.Timestamp {
+	out := media.Timestamp{Value: c.Value, Source: correctionSource(c.Source), Confidence: media.ConfidenceHigh}
+	if c.Precision == store.PrecisionYear || c.Precision == store.PrecisionMonth {
+		out.Confidence = media.ConfidenceLow
+	}
+	if v, err := ParseCandidateValue(c.Value); err == nil {
+		out.Time, out.ZoneKnown = v.Wall, v.ZoneKnown
+	}
+	detail := "decided by " + c.DecidedBy + " on " + c.DecidedAt.UTC().Format("2006-01-02 15:04 UTC") + " (" + c.Precision + ")"
+	if c.Was != "" {
+		detail += "; was " + c.Was
+	}
+	out.Candidates = append(out.Candidates, media.Candidate{Kind: KindCorrection, Source: out.Source, Value: c.Value,
+		Detail: detail, Chosen: true})
+	for _, cand := range t.Candidates {
+		cand.Chosen = false
+		out.Candidates = append(out.Candidates, cand)
+	}
+	return out
+}
+
+// correctionSource is the report's timestamp_source of a decision: user
+// for a date typed or shifted, else the source accepted.
+func correctionSource(s string) media.Source {
+	switch s {
+	case store.CorrectionFilename:
+		return media.SourceFilename
+	case store.CorrectionTakeout:
+		return media.SourceSidecar
+	}
+	return SourceUser
+}

@@ -1,0 +1,181 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"shoebox/store"
+)
+
+const datesUsage = `shoebox dates set [--db] --date DATE PATH...        DATE: 2009, 2009-07, 2009-07-14, 2009-07-14T15:04:05[+hh:mm]
+shoebox dates shift [--db] --by DURATION (--camera "MAKE MODEL" | PATH...)   DURATION like +1h, -366d, +2y3d
+shoebox dates from-name|from-takeout [--db] [PATH...]
+shoebox dates write [--db] --to xmp|exif|mtime [--dry-run] [--json] [PATH...]`
+
+// cmdDates records date decisions (set, shift, from-name, from-takeout:
+// they touch no file and print what changed, old -> new) or writes them
+// back (write: a change run of kind dates).
+func cmdDates(args []string, stdout, stderr io.Writer) (int, error) {
+	if len(args) == 0 {
+		return ExitFailure, errors.New("say what to do:\n" + datesUsage)
+	}
+	sub, rest := args[0], args[1:]
+	fs, db := newFlags("dates "+sub, stderr)
+	date := fs.String("date", "", "the date: 2009, 2009-07, 2009-07-14 or 2009-07-14T15:04:05[+hh:mm]")
+	by := fs.String("by", "", "the shift: +1h, -366d, +2y3d ...")
+	camera := fs.String("camera", "", `every file of this camera ("MAKE MODEL")`)
+	to := fs.String("to", WriteXMP, "where to write: xmp, exif or mtime, or xmp,mtime / exif,mtime")
+	dryRun := fs.Bool("dry-run", false, "print what would be written; change nothing")
+	asJSON := fs.Bool("json", false, "with --dry-run: print JSON")
+	paths, err := parseInterspersed(fs, rest)
+	if err != nil {
+		return ExitFailure, err
+	}
+	sel := DatesSelection{Paths: paths}
+	decide, err := datesDecision(sub, sel, *date, *by, *camera)
+	if err != nil {
+		return ExitFailure, err
+	}
+	if sub == "write" && *dryRun {
+		lib, err := openToRead(*db)
+		if err != nil {
+			return ExitFailure, err
+		}
+		defer lib.Close()
+		writes, err := lib.PlanDatesWrite(DatesWriteOptions{To: strings.Split(*to, ","), Paths: paths})
+		if err != nil {
+			return ExitFailure, err
+		}
+		return ExitCompleted, printDateWrites(stdout, writes, *asJSON)
+	}
+	lib, err := openForCLI(*db, "dates "+sub)
+	if err != nil {
+		return ExitFailure, err
+	}
+	defer leaveOrClose(lib, &err)
+	if sub == "write" {
+		return datesWriteRun(lib, DatesWriteOptions{To: strings.Split(*to, ","), Paths: paths}, stdout, stderr)
+	}
+	out, err := decide(lib)
+	if err != nil {
+		return ExitFailure, err
+	}
+	printDecisions(stdout, out)
+	return ExitCompleted, nil
+}
+
+// datesDecision checks a decision command's flags and returns what it does.
+func datesDecision(sub string, sel DatesSelection, date, by, camera string) (func(*Library) ([]DateDecision, error), error) {
+	switch sub {
+	case "set":
+		if date == "" || len(sel.Paths) == 0 {
+			return nil, errors.New("name the date and the files: dates set --date DATE PATH")
+		}
+		return func(l *Library) ([]DateDecision, error) { return l.SetDate(sel, date) }, nil
+	case "shift":
+		sh, err := ParseShift(by)
+		if err != nil {
+			return nil, err
+		}
+		if (camera == "") == (len(sel.Paths) == 0) {
+			return nil, errors.New(`name either a camera or files: dates shift --by DURATION (--camera "MAKE MODEL" | PATH...)`)
+		}
+		sel.Camera = camera
+		return func(l *Library) ([]DateDecision, error) { return l.ShiftDates(sel, sh) }, nil
+	case "from-name", "from-takeout":
+		source := map[string]string{"from-name": store.CorrectionFilename, "from-takeout": store.CorrectionTakeout}[sub]
+		return func(l *Library) ([]DateDecision, error) { return l.DatesFrom(sel, source) }, nil
+	case "write":
+		return nil, nil
+	}
+	return nil, fmt.Errorf("unknown dates command %q:\n%s", sub, datesUsage)
+}
+
+// printDecisions prints what changed, old -> new, and what was left.
+func printDecisions(w io.Writer, out []DateDecision) {
+	changed := 0
+	for _, d := range out {
+		old := d.Old
+		if old == "" {
+			old = "(no date)"
+		}
+		switch {
+		case d.Skipped != "":
+			fmt.Fprintf(w, "%s: left as it was: %s\n", ReadablePath(d.Path), d.Skipped)
+		case d.Old == d.New:
+			fmt.Fprintf(w, "%s: %s (unchanged)\n", ReadablePath(d.Path), d.New)
+		default:
+			changed++
+			fmt.Fprintf(w, "%s: %s → %s\n", ReadablePath(d.Path), old, d.New)
+		}
+	}
+	fmt.Fprintf(w, "%s given a new date; no file was touched (`shoebox dates write` writes them back).\n", count(changed, "file"))
+}
+
+// printDateWrites prints a dry run: JSON {path, field, old, new}, or lines.
+func printDateWrites(w io.Writer, writes []DateWrite, asJSON bool) error {
+	if asJSON {
+		out := []DateWrite{}
+		for _, d := range writes {
+			if d.Field != "" && !strings.HasPrefix(d.Note, "left alone") {
+				out = append(out, d)
+			}
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(out)
+	}
+	for _, d := range writes {
+		line := fmt.Sprintf("%s %s: %q → %q", ReadablePath(d.Path), d.Field, d.Old, d.New)
+		if d.Field == "" {
+			line = ReadablePath(d.Path)
+		}
+		if d.Note != "" {
+			line += " (" + d.Note + ")"
+		}
+		fmt.Fprintln(w, line)
+	}
+	return nil
+}
+
+// datesWriteRun starts the run and follows it, saying what fell back.
+func datesWriteRun(lib *Library, opt DatesWriteOptions, stdout, stderr io.Writer) (int, error) {
+	id, writes, err := lib.WriteDates(opt)
+	if err != nil {
+		return ExitFailure, err
+	}
+	for _, d := range writes {
+		if d.Note != "" {
+			fmt.Fprintf(stderr, "%s: %s\n", ReadablePath(d.Path), d.Note)
+		}
+	}
+	if id == 0 {
+		fmt.Fprintln(stdout, "Nothing to write: no file named has a decided date (see `shoebox dates set`).")
+		return ExitCompleted, nil
+	}
+	code, err := followJob(lib, id, stderr)
+	if err != nil {
+		return code, err
+	}
+	items, err := lib.ChangeItems(id)
+	if err != nil {
+		return ExitFailure, err
+	}
+	done := 0
+	for _, it := range items {
+		if it.State == store.ChangeDone {
+			done++
+		} else {
+			fmt.Fprintf(stderr, "%s: %s: %s\n", ReadablePath(it.Path), it.State, it.Reason)
+		}
+	}
+	fmt.Fprintf(stdout, "Run %d: %d of %d written (`shoebox undo %d` puts back every old value).\n", id, done, len(items), id)
+	if done < len(items) && code == ExitCompleted {
+		code = ExitFailure
+	}
+	return code, nil
+}
