@@ -45,7 +45,7 @@ func TestChangeRunCrashChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	var steps atomic.Int64
-	lib, err := OpenLibraryWith(c.DB, LibraryOptions{Trash: trash.Options{DataHome: c.Trash}, ChangeStep: func(string) {
+	lib, err := OpenLibraryWith(c.DB, LibraryOptions{Trash: trash.Options{DataHome: c.Trash}, EXIFWriter: fakeEXIFWriter, ChangeStep: func(string) {
 		if steps.Add(1) == c.At {
 			syscall.Kill(os.Getpid(), syscall.SIGKILL)
 			select {} // the signal is on its way: take no further step
@@ -56,7 +56,6 @@ func TestChangeRunCrashChild(t *testing.T) {
 	}
 	var id uint64
 	if c.Dates != nil {
-		EXIFDateWriter = fakeEXIFWriter // this child process's own in-file writer (dates_crash_test.go)
 		if id, _, err = lib.WriteDates(*c.Dates); err != nil {
 			t.Fatal(err)
 		}

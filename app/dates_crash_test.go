@@ -76,7 +76,6 @@ func TestDatesWriteSurvivesKill9(t *testing.T) {
 }
 
 func datesWriteKill9(t *testing.T, to []string) {
-	withEXIFWriter(t, fakeEXIFWriter)
 	f := newDatesCrashFixture(t, to...)
 	_, steps := crashChild(t, crashOrder{DB: f.db, Dates: &f.opt})
 	if steps < 12 {
@@ -89,7 +88,7 @@ func datesWriteKill9(t *testing.T, to []string) {
 			continue // fewer steps this time (batches commit by timing)
 		}
 		f.whole(t, at)
-		lib := openChangeLibrary(t, f.db, LibraryOptions{})
+		lib := openChangeLibrary(t, f.db, LibraryOptions{EXIFWriter: fakeEXIFWriter})
 		run := theRun(t, lib, store.KindDates)
 		if at%2 == 0 && run.Status != store.StateCompleted {
 			if err := lib.Resume(run.ID); err != nil {
@@ -120,7 +119,7 @@ func TestDatesUndoSurvivesKill9(t *testing.T) {
 	steps := 0
 	for at := int64(1); steps == 0 || at <= int64(steps); at++ {
 		f := newDatesCrashFixture(t, WriteXMP, WriteMtime)
-		lib := openChangeLibrary(t, f.db, LibraryOptions{})
+		lib := openChangeLibrary(t, f.db, LibraryOptions{EXIFWriter: fakeEXIFWriter})
 		id, _, err := lib.WriteDates(f.opt)
 		if err != nil {
 			t.Fatal(err)
@@ -139,7 +138,7 @@ func TestDatesUndoSurvivesKill9(t *testing.T) {
 			continue
 		}
 		f.whole(t, at)
-		lib = openChangeLibrary(t, f.db, LibraryOptions{})
+		lib = openChangeLibrary(t, f.db, LibraryOptions{EXIFWriter: fakeEXIFWriter})
 		if orig, _ := lib.Job(id); !orig.Change.Undone {
 			undo, err := lib.Undo(id)
 			if err != nil {

@@ -12,7 +12,8 @@ import (
 )
 
 // The exif operation of a dates run: the dates written inside the file by
-// EXIFDateWriter (dates_ops.go), which makes the whole new file beside it.
+// LibraryOptions.EXIFWriter (writeJPEGDate), which makes the whole new file
+// beside it.
 // The original's bytes are kept under the run's quarantine by a second
 // name (a hard link: they never move nor get copied) before the new file is
 // renamed over the original, so undo renames them back, byte for byte.
@@ -32,9 +33,6 @@ func (o datesOp) checkEXIF(it store.ChangeItem) (store.ChangeItem, bool, error) 
 // bytes and puts the new file in place.
 func (o datesOp) writeEXIF(it store.ChangeItem) store.ChangeItem {
 	e := it.Dates
-	if EXIFDateWriter == nil { // resumed by a program without one
-		return finish(it, store.ChangeError, errNoEXIFWriter+"; the file is untouched")
-	}
 	v, err := ParseCandidateValue(e.New)
 	if err != nil {
 		return finish(it, store.ChangeError, "its date cannot be read: "+err.Error())
@@ -49,7 +47,7 @@ func (o datesOp) writeEXIF(it store.ChangeItem) store.ChangeItem {
 		os.Remove(tmp)
 		return finish(it, store.ChangeError, what+"; the file is untouched: "+err.Error())
 	}
-	if err := EXIFDateWriter(it.Path, tmp, EXIFDate{Wall: v.Wall, Offset: v.Offset()}); err != nil {
+	if err := o.k.lib.opt.EXIFWriter(it.Path, tmp, EXIFDate{Wall: v.Wall, Offset: v.Offset()}); err != nil {
 		return failed("could not write the date into it", err)
 	}
 	if err := finishTemp(tmp, info); err != nil {

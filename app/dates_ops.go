@@ -21,28 +21,16 @@ import (
 // file as it was or completely written.
 type datesOp struct{ k *changeKind }
 
-// EXIFDateWriter writes a date into a JPEG's EXIF: it reads src and writes
-// the whole new file to dst (a new file), changing nothing but the dates.
-// It is set once, when the program starts, to the in-file writer; while it
-// is nil an exif item is an error, never a silent success.
-var EXIFDateWriter func(src, dst string, date EXIFDate) error
-
-// EXIFDate is what EXIFDateWriter writes: the local wall-clock time and its
+// EXIFDate is what LibraryOptions.EXIFWriter writes: the local wall-clock time and its
 // UTC offset when known ("" when not: no OffsetTimeOriginal is written).
 type EXIFDate struct {
 	Wall   time.Time
 	Offset string
 }
 
-// errNoEXIFWriter is the item error while no in-file writer is wired.
-const errNoEXIFWriter = "in-file writing is not available yet: write to xmp instead"
-
 func (o datesOp) check(ctx context.Context, it store.ChangeItem) (store.ChangeItem, bool, error) {
 	if it.Dates == nil {
 		return finish(it, store.ChangeError, "the run did not record what to write"), false, nil
-	}
-	if it.Op == WriteEXIF && EXIFDateWriter == nil {
-		return finish(it, store.ChangeError, errNoEXIFWriter), false, nil
 	}
 	e := it.Dates
 	if it.Op != WriteMtime { // a time is set on the file as it is then, an in-file date written first included

@@ -49,9 +49,16 @@ func datesAnalyze(ctx context.Context, in processing.Input, opt processing.Analy
 // datesFolder scans files into a new library with datesAnalyze.
 func datesFolder(t *testing.T, files map[string]string) (lib *Library, src string) {
 	t.Helper()
+	return datesFolderWith(t, files, LibraryOptions{})
+}
+
+// datesFolderWith is datesFolder with library options (a stand-in writer).
+func datesFolderWith(t *testing.T, files map[string]string, opt LibraryOptions) (lib *Library, src string) {
+	t.Helper()
 	src = t.TempDir()
 	writeTree(t, src, files)
-	lib = openChangeLibrary(t, filepath.Join(t.TempDir(), "library.db"), LibraryOptions{Analyze: datesAnalyze})
+	opt.Analyze = datesAnalyze
+	lib = openChangeLibrary(t, filepath.Join(t.TempDir(), "library.db"), opt)
 	scanInto(t, lib, src)
 	return lib, src
 }

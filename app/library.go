@@ -56,6 +56,11 @@ type LibraryOptions struct {
 	// be committed...), named by step, so crash tests can kill the process
 	// at every one of them. Default nil.
 	ChangeStep func(step string)
+	// EXIFWriter writes a date into a JPEG (dates runs, --to exif): it reads
+	// src and writes the whole new file to dst, a new file. Default
+	// writeJPEGDate (package exifdate, with its image-data proof); tests of
+	// the run itself pass a stand-in.
+	EXIFWriter func(src, dst string, d EXIFDate) error
 	// Trash says where the operating system's trash is (tests point it into
 	// a temporary folder). Default: the trash package's defaults, which
 	// follow $XDG_DATA_HOME as the specification says.
@@ -144,6 +149,9 @@ func OpenLibraryWith(path string, opt LibraryOptions) (*Library, error) {
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
+	}
+	if opt.EXIFWriter == nil {
+		opt.EXIFWriter = writeJPEGDate
 	}
 	db, err := store.Open(path, store.Options{LockTimeout: opt.LockTimeout, Mode: opt.Mode, WriteFault: opt.WriteFault})
 	if errors.Is(err, store.ErrLocked) {
