@@ -150,13 +150,6 @@ func (f crashFixture) nothingLost(t *testing.T, run uint64) {
 	}
 }
 
-// contentOf drops the mtime from a snapshot entry.
-func contentOf(entry string) string {
-	if i := strings.IndexByte(entry, ' '); i >= 0 {
-		return entry[i+1:]
-	}
-	return entry
-}
 
 // theRun is the one change run of kind in the library.
 func theRun(t *testing.T, lib *Library, kind store.JobKind) store.Job {

@@ -616,3 +616,11 @@ func undoRestoresAll(t *testing.T, lib *Library, run uint64, dir string, before 
 		t.Fatalf("after undo of run %d: %v", run, diffSnapshots(before, got))
 	}
 }
+
+// contentOf drops the mtime from a snapshot entry.
+func contentOf(entry string) string {
+	if i := strings.IndexByte(entry, ' '); i >= 0 {
+		return entry[i+1:]
+	}
+	return entry
+}
