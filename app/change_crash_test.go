@@ -150,7 +150,6 @@ func (f crashFixture) nothingLost(t *testing.T, run uint64) {
 	}
 }
 
-
 // theRun is the one change run of kind in the library.
 func theRun(t *testing.T, lib *Library, kind store.JobKind) store.Job {
 	t.Helper()
