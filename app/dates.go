@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"shoebox/media"
 	"shoebox/store"
@@ -231,6 +232,9 @@ func (l *Library) DatesFrom(sel DatesSelection, source string) ([]DateDecision, 
 			return nil, "the scan found no " + source + " date for it"
 		}
 		v, err := ParseCandidateValue(c.Value)
+		if err == nil && source == store.CorrectionTakeout {
+			v = takeoutLocal(v, f.rec)
+		}
 		if err == nil {
 			err = checkYear(v.Wall.Year(), now)
 		}
@@ -258,4 +262,31 @@ func candidateOf(r store.FileRecord, kinds []media.CandidateKind) (media.Candida
 
 func correctionOf(v DateValue, source, by string) *store.Correction {
 	return &store.Correction{Value: v.String(), Precision: v.Precision, Offset: v.Offset(), Source: source, DecidedBy: by}
+}
+
+// takeoutLocal turns a Takeout date, an instant in UTC, into the photo's own
+// local time, so it is never written as UTC (the hours-off photos people
+// report from other tools). The offset comes from another of the file's
+// candidates that knows its zone (a camera's OffsetTimeOriginal, a phone
+// video's creation date), else from this computer's time zone at that
+// instant, as the person who exported their photos lives in it. The offset
+// is kept, so what is written says which it was.
+func takeoutLocal(v DateValue, rec store.FileRecord) DateValue {
+	if !v.ZoneKnown || v.Precision != store.PrecisionSecond {
+		return v
+	}
+	zone := time.Local
+	for _, c := range rec.Time.Candidates {
+		if c.Kind == media.KindTakeout {
+			continue
+		}
+		if other, err := ParseCandidateValue(c.Value); err == nil && other.ZoneKnown && other.Offset() != "Z" {
+			zone = other.Wall.Location()
+			break
+		}
+	}
+	local := v.Wall.In(zone)
+	_, off := local.Zone()
+	v.Wall = local.In(time.FixedZone("", off))
+	return v
 }

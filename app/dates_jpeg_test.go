@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"shoebox/exifdate"
+	"shoebox/internal/testproc"
 )
 
 // `dates write --to exif` on a real camera JPEG (an iPhone photo with a
@@ -65,5 +66,60 @@ func TestDatesWriteEXIFIntoARealJPEG(t *testing.T) {
 	}
 	if back, _ := os.ReadFile(photo); !bytes.Equal(back, orig) {
 		t.Fatal("undo did not give back the original byte for byte")
+	}
+}
+
+// TestDatesTakeoutChild runs from-takeout and write --to exif on a copy of a
+// real JPEG with a Takeout sidecar, in a child process whose TZ the parent
+// chose, and prints what exiftool reads back.
+func TestDatesTakeoutChild(t *testing.T) {
+	dir := os.Getenv("SHOEBOX_TAKEOUT_DIR")
+	if dir == "" {
+		t.Skip("run by TestDatesFromTakeoutAreWrittenInLocalTime in a child process")
+	}
+	db := filepath.Join(dir, "library.db")
+	photo := filepath.Join(dir, "Takeout", "IMG_0001.jpg")
+	for _, args := range [][]string{
+		{"scan", "--db", db, filepath.Dir(photo)},
+		{"dates", "from-takeout", "--db", db},
+		{"dates", "write", "--db", db, "--to", "exif"},
+	} {
+		if code, _, stderr := runCLI(t, args...); code != ExitCompleted {
+			t.Fatalf("%s: exit %d: %s", strings.Join(args[:2], " "), code, stderr)
+		}
+	}
+	out, err := exec.Command("exiftool", "-s3", "-DateTimeOriginal", "-OffsetTimeOriginal", photo).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Stdout.WriteString("EXIF " + strings.ReplaceAll(strings.TrimSpace(string(out)), "\n", " ") + "\n")
+}
+
+// Google Takeout's photoTakenTime is an instant in UTC; written into EXIF
+// after from-takeout it is the local time (here: the computer's zone, as
+// the photo carries none) with its offset, never UTC. Under two TZ values.
+func TestDatesFromTakeoutAreWrittenInLocalTime(t *testing.T) {
+	if _, err := exec.LookPath("exiftool"); err != nil {
+		t.Skip("exiftool is not installed (make test installs it):", err)
+	}
+	orig, err := os.ReadFile(filepath.Join("..", "exifdate", "testdata", "iphone4s_makernote.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// photoTakenTime 1562500000 is 2019-07-07T11:46:40Z.
+	for tz, want := range map[string]string{
+		"America/New_York": "EXIF 2019:07:07 07:46:40 -04:00",
+		"Asia/Tokyo":       "EXIF 2019:07:07 20:46:40 +09:00",
+	} {
+		dir := t.TempDir()
+		takeout := filepath.Join(dir, "Takeout")
+		os.MkdirAll(takeout, 0o755)
+		os.WriteFile(filepath.Join(takeout, "IMG_0001.jpg"), orig, 0o644)
+		os.WriteFile(filepath.Join(takeout, "IMG_0001.jpg.json"),
+			[]byte(`{"title": "IMG_0001.jpg", "photoTakenTime": {"timestamp": "1562500000", "formatted": "7 Jul 2019, 11:46:40 UTC"}}`), 0o644)
+		code, stdout, stderr := testproc.Run(t, "TestDatesTakeoutChild", nil, "SHOEBOX_TAKEOUT_DIR="+dir, "TZ="+tz)
+		if code != 0 || !strings.Contains(stdout, want) {
+			t.Errorf("TZ=%s: exit %d, want %q in:\n%s\n%s", tz, code, want, stdout, stderr)
+		}
 	}
 }
