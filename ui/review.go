@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -63,7 +64,9 @@ func (d *fileDetail) candidateWithUse(r store.FileRecord, c media.Candidate) fyn
 	abs := r.AbsPath()
 	use := widget.NewButton("Use this date", func() { d.u.files.setDate([]string{abs}, date) })
 	use.Importance = widget.LowImportance
-	return container.NewBorder(nil, nil, nil, container.NewVBox(use), row)
+	// Below the candidate, not beside it: the panel is narrow and a long
+	// detail would push a button at the side out of sight.
+	return container.NewVBox(row, container.NewHBox(layout.NewSpacer(), use))
 }
 
 // neighbours are the files just before and after r by name in its folder
@@ -213,7 +216,16 @@ func (v *filesView) reshowDetail() {
 	for _, r := range v.all {
 		if r.Root+"/"+r.RelPath == v.selected {
 			v.detail.show(r)
+			break
+		}
+	}
+	// A file dated for good leaves the review list; the row it held now
+	// belongs to another file, which must not look selected.
+	for i, r := range v.rows {
+		if r.Root+"/"+r.RelPath == v.selected {
+			v.table.Select(widget.TableCellID{Row: i, Col: 0})
 			return
 		}
 	}
+	v.table.UnselectAll()
 }

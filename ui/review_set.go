@@ -57,7 +57,7 @@ func (v *filesView) openSetDate(paths []string, what string) {
 	s.dlg = dialog.NewCustomWithoutButtons("Set date", content, v.u.win)
 	s.dlg.SetButtons([]fyne.CanvasObject{cancel, s.apply})
 	s.check(v.u)
-	s.dlg.Resize(fyne.NewSize(520, s.dlg.MinSize().Height))
+	s.dlg.Resize(fyne.NewSize(520, 320)) // wrapped labels ask for more height than they use
 	v.setDlg = s
 	s.dlg.Show()
 	v.u.win.Canvas().Focus(s.entry)
