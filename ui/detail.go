@@ -172,8 +172,9 @@ func fileFacts(r store.FileRecord) string {
 	return b.String()
 }
 
-// candidateRow shows one timestamp candidate: chosen, rejected or merely considered.
-func candidateRow(c media.Candidate) fyne.CanvasObject {
+// candidateRow shows one timestamp candidate: chosen, rejected or merely
+// considered; action, when not nil, goes beside its value.
+func candidateRow(c media.Candidate, action fyne.CanvasObject) fyne.CanvasObject {
 	icon := theme.RadioButtonIcon()
 	imp := widget.MediumImportance
 	switch {
@@ -196,5 +197,9 @@ func candidateRow(c media.Candidate) fyne.CanvasObject {
 	}
 	d := caption(detail)
 	d.Wrapping = fyne.TextWrapWord
-	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, container.NewVBox(title, d))
+	var top fyne.CanvasObject = title
+	if action != nil {
+		top = container.NewHBox(title, action)
+	}
+	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, container.NewVBox(top, d))
 }

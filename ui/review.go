@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -56,17 +55,16 @@ func dateOfCandidate(c media.Candidate, now time.Time) string {
 // candidateWithUse is a candidate row with its "Use this date" button when
 // its value can be decided.
 func (d *fileDetail) candidateWithUse(r store.FileRecord, c media.Candidate) fyne.CanvasObject {
-	row := candidateRow(c)
 	date := dateOfCandidate(c, d.u.now())
 	if date == "" || r.Status != media.StatusDone {
-		return row
+		return candidateRow(c, nil)
 	}
 	abs := r.AbsPath()
 	use := widget.NewButton("Use this date", func() { d.u.files.setDate([]string{abs}, date) })
 	use.Importance = widget.LowImportance
-	// Below the candidate, not beside it: the panel is narrow and a long
-	// detail would push a button at the side out of sight.
-	return container.NewVBox(row, container.NewHBox(layout.NewSpacer(), use))
+	// Beside the value, not at the panel's right edge, where the scroll bar
+	// covers it.
+	return candidateRow(c, use)
 }
 
 // neighbours are the files just before and after r by name in its folder
