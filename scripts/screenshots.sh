@@ -13,6 +13,7 @@
 #   docs/wipe-check.png  "is this card safe to wipe?" on a card mostly in the library
 #   docs/organise-preview.png  Organise…: the family photos and the card, previewed into a new library
 #   docs/organise-done.png     that organise run finished: its summary, Undo and Details (the ledger)
+#   docs/review.png      Files shown as "Review dates": a doubtful file's candidates and neighbours
 # The new views are driven with the mouse at fixed points of the 1280x800
 # window (look at the pictures after a layout change).
 # Usage: scripts/screenshots.sh CORPUS_DIR [BINARY]
@@ -196,4 +197,29 @@ shot organise-preview
 click 890 296 10   # "Copy … files (…) into ~/Pictures/Photo library"
 xdotool mousemove 1270 790
 shot organise-done
+
+# Review dates: a library of its own with one scan of the family photos (made
+# by the command line), opened from History, the Files view switched to
+# "Review dates", its first file selected and the detail panel scrolled to
+# its candidates and neighbours.
+kill "$app"
+wait "$app" 2>/dev/null || true
+export SHOEBOX_DB="$work/review.db"
+"$bin" scan "$photos" >/dev/null 2>&1
+"$bin" >"$work/app.log" 2>&1 &
+app=$!
+sleep 3
+win=$(xdotool search --name '^Shoebox$' | head -1)
+fit
+sleep 1
+key ctrl+4
+sleep 1.5
+click 1130 144 2 # Open, the only scan
+click 148 62 1   # Show: the confidence filter
+click 110 135 1  # Review dates, second in its list
+click 150 138 3  # the first file to review; its preview decodes
+xdotool mousemove 1070 500
+for _ in $(seq 1 5); do xdotool click 5; done # the preview half in sight
+xdotool mousemove 1270 790
+shot review
 grep -c "Error in Fyne call thread" "$work/app.log" && echo "screenshots: threading errors (see above)" >&2 || true

@@ -58,18 +58,19 @@ func (u *UI) thumbnail(r store.FileRecord, side int, wanted func() bool, apply f
 
 // fileDetail shows one file: thumbnail, facts and every timestamp candidate.
 type fileDetail struct {
-	u     *UI
-	gen   atomic.Uint64 // counts the files shown, so stale previews are not decoded
-	root  fyne.CanvasObject
-	key   string
-	thumb *canvas.Image
-	note  *widget.Label
-	name  *widget.Label
-	info  *widget.Label
-	open  *fyne.Container // Open and Show in folder for the file shown
-	cands *fyne.Container
-	empty *widget.Label
-	body  fyne.CanvasObject
+	u      *UI
+	gen    atomic.Uint64 // counts the files shown, so stale previews are not decoded
+	root   fyne.CanvasObject
+	key    string
+	thumb  *canvas.Image
+	note   *widget.Label
+	name   *widget.Label
+	info   *widget.Label
+	open   *fyne.Container // Open and Show in folder for the file shown
+	cands  *fyne.Container
+	review *fyne.Container // neighbours and "Set date…" (review.go)
+	empty  *widget.Label
+	body   fyne.CanvasObject
 }
 
 func newFileDetail(u *UI) *fileDetail {
@@ -84,11 +85,12 @@ func newFileDetail(u *UI) *fileDetail {
 	d.info = widget.NewLabel("")
 	d.info.Wrapping = fyne.TextWrapWord
 	d.cands = container.NewVBox()
+	d.review = container.NewVBox()
 	d.open = container.NewStack()
 	d.empty = widget.NewLabel("Select a file to see where its date comes from.")
 	d.empty.Wrapping = fyne.TextWrapWord
 	d.body = container.NewVBox(container.NewStack(d.thumb, container.NewCenter(d.note)), d.name, d.info, d.open,
-		heading("Timestamp candidates"), d.cands)
+		heading("Timestamp candidates"), d.cands, d.review)
 	d.body.Hide()
 	d.root = container.NewVScroll(container.NewPadded(container.NewStack(d.empty, d.body)))
 	return d
@@ -107,9 +109,10 @@ func (d *fileDetail) show(r store.FileRecord) {
 		d.cands.Add(widget.NewLabel("No timestamp was found in this file, its name or its folder."))
 	}
 	for _, c := range r.Time.Candidates {
-		d.cands.Add(candidateRow(c))
+		d.cands.Add(d.candidateWithUse(r, c))
 	}
 	d.cands.Refresh()
+	d.showReview(r)
 	d.thumb.Image = nil
 	d.thumb.Refresh()
 	d.note.SetText("")
@@ -169,8 +172,9 @@ func fileFacts(r store.FileRecord) string {
 	return b.String()
 }
 
-// candidateRow shows one timestamp candidate: chosen, rejected or merely considered.
-func candidateRow(c media.Candidate) fyne.CanvasObject {
+// candidateRow shows one timestamp candidate: chosen, rejected or merely
+// considered; action, when not nil, goes beside its value.
+func candidateRow(c media.Candidate, action fyne.CanvasObject) fyne.CanvasObject {
 	icon := theme.RadioButtonIcon()
 	imp := widget.MediumImportance
 	switch {
@@ -193,5 +197,9 @@ func candidateRow(c media.Candidate) fyne.CanvasObject {
 	}
 	d := caption(detail)
 	d.Wrapping = fyne.TextWrapWord
-	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, container.NewVBox(title, d))
+	var top fyne.CanvasObject = title
+	if action != nil {
+		top = container.NewHBox(title, action)
+	}
+	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, container.NewVBox(top, d))
 }

@@ -45,6 +45,10 @@ type Engine interface {
 	PlanOrganise(ctx context.Context, opt app.OrganiseOptions) (app.OrganisePlan, error)
 	Organise(ctx context.Context, opt app.OrganiseOptions) (runID uint64, p app.OrganisePlan, err error)
 	Ledger(runID uint64) (store.Job, []app.LedgerEntry, error)
+
+	// Correcting dates (issue 13): a date the person decided for the files
+	// named, stored by content; it touches no file.
+	SetDate(sel app.DatesSelection, date string) ([]app.DateDecision, error)
 }
 
 var _ Engine = (*app.Library)(nil)

@@ -38,6 +38,23 @@ type fakeEngine struct {
 	ch          changeFake
 	unique      app.UniqueReport
 	org         organiseFake
+	setDates    []setDateCall
+}
+
+// setDateCall is one SetDate the window asked for.
+type setDateCall struct {
+	paths []string
+	date  string
+}
+
+func (f *fakeEngine) SetDate(sel app.DatesSelection, date string) ([]app.DateDecision, error) {
+	f.record("set-date " + date + " " + strings.Join(sel.Paths, ","))
+	f.setDates = append(f.setDates, setDateCall{paths: sel.Paths, date: date})
+	var out []app.DateDecision
+	for _, p := range sel.Paths {
+		out = append(out, app.DateDecision{Path: p, New: date})
+	}
+	return out, nil
 }
 
 func newFake() *fakeEngine { return &fakeEngine{nextID: 1, files: map[uint64][]store.FileRecord{}} }

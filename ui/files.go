@@ -59,11 +59,15 @@ type filesView struct {
 	selected  string // root + rel path of the selected file
 	detail    *fileDetail
 	placehold *widget.Label
+
+	decided map[string]string // absolute path → date decided in this window (review.go)
+	reshow  bool              // show the selected file again once the files are read
+	setDlg  *setDateDialog    // the open "Set date" dialog, if any
 }
 
 func newFilesView(u *UI) *filesView {
-	v := &filesView{u: u}
-	v.confSel = widget.NewSelect([]string{confAll, confLowNone,
+	v := &filesView{u: u, decided: map[string]string{}}
+	v.confSel = widget.NewSelect([]string{confAll, confReview, confLowNone,
 		string(media.ConfidenceHigh), string(media.ConfidenceMedium),
 		string(media.ConfidenceLow), string(media.ConfidenceNone)}, func(string) { v.apply() })
 	v.confSel.SetSelected(confAll)
@@ -204,6 +208,10 @@ func (v *filesView) sortBy(col int) {
 func (v *filesView) keep(r store.FileRecord) bool {
 	switch c := v.confSel.Selected; c {
 	case confAll, "":
+	case confReview:
+		if !needsReview(r) {
+			return false
+		}
 	case confLowNone:
 		if r.Status != media.StatusDone || (r.Time.Confidence != media.ConfidenceLow && r.Time.Confidence != media.ConfidenceNone) {
 			return false
@@ -308,9 +316,10 @@ func (v *filesView) reload() {
 			if id != v.jobID {
 				return
 			}
-			v.all = recs
+			v.all = v.withDecisions(recs)
 			v.loaded = id
 			v.apply()
+			v.reshowDetail()
 			if id == v.u.jobID {
 				v.u.scan.showFound(sum)
 			}

@@ -1,0 +1,229 @@
+package ui
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"shoebox/app"
+	"shoebox/media"
+	"shoebox/store"
+)
+
+// Reviewing doubtful dates (issue 13): the Files view's "Review dates"
+// filter lists the files whose date a person should look at, and the detail
+// panel offers each candidate, the neighbours in the folder and a typed date.
+
+// confReview is the filter of files whose date needs a person.
+const confReview = "Review dates"
+
+// needsReview says whether r's date is doubtful: LOW or NONE, or strong
+// sources that disagree (media.Timestamp.Conflict).
+func needsReview(r store.FileRecord) bool {
+	if r.Status != media.StatusDone {
+		return false
+	}
+	c := r.Time.Confidence
+	return c == media.ConfidenceLow || c == media.ConfidenceNone || c == "" || r.Time.Conflict != ""
+}
+
+// fraction matches the fractional seconds a candidate may carry and a typed
+// date may not.
+var fraction = regexp.MustCompile(`(T\d{2}:\d{2}:\d{2})\.\d+`)
+
+// dateOfCandidate is c's value as SetDate takes it, or "" when it cannot be
+// used: rejected, empty, or outside the years a person may give.
+func dateOfCandidate(c media.Candidate, now time.Time) string {
+	if c.Rejected || c.Value == "" || c.Kind == app.KindCorrection {
+		return ""
+	}
+	v := fraction.ReplaceAllString(c.Value, "$1")
+	if _, err := app.ParseDate(v, now); err != nil {
+		return ""
+	}
+	return v
+}
+
+// candidateWithUse is a candidate row with its "Use this date" button when
+// its value can be decided.
+func (d *fileDetail) candidateWithUse(r store.FileRecord, c media.Candidate) fyne.CanvasObject {
+	date := dateOfCandidate(c, d.u.now())
+	if date == "" || r.Status != media.StatusDone {
+		return candidateRow(c, nil)
+	}
+	abs := r.AbsPath()
+	use := widget.NewButton("Use this date", func() { d.u.files.setDate([]string{abs}, date) })
+	use.Importance = widget.LowImportance
+	// Beside the value, not at the panel's right edge, where the scroll bar
+	// covers it.
+	return candidateRow(c, use)
+}
+
+// neighbours are the files just before and after r by name in its folder
+// (nil when none), among the files of the job shown.
+func neighbours(all []store.FileRecord, r store.FileRecord) (before, after *store.FileRecord) {
+	dir := path.Dir(r.RelPath)
+	var same []store.FileRecord
+	for _, o := range all {
+		if o.Root == r.Root && path.Dir(o.RelPath) == dir && o.Status == media.StatusDone {
+			same = append(same, o)
+		}
+	}
+	slices.SortFunc(same, func(a, b store.FileRecord) int { return strings.Compare(a.RelPath, b.RelPath) })
+	i := slices.IndexFunc(same, func(o store.FileRecord) bool { return o.RelPath == r.RelPath })
+	if i < 0 {
+		return nil, nil
+	}
+	if i > 0 {
+		before = &same[i-1]
+	}
+	if i+1 < len(same) {
+		after = &same[i+1]
+	}
+	return before, after
+}
+
+// neighbourText is one neighbour as the review shows it.
+func neighbourText(label string, n *store.FileRecord) string {
+	if n == nil {
+		return label + ": none in this folder"
+	}
+	name := app.ReadablePath(path.Base(n.RelPath))
+	if n.Time.Value == "" {
+		return fmt.Sprintf("%s: %s — no date", label, name)
+	}
+	return fmt.Sprintf("%s: %s — %s (%s, %s)", label, name, strings.Replace(n.Time.Value, "T", " ", 1),
+		n.Time.Source, n.Time.Confidence)
+}
+
+// showReview fills the review part of the detail panel for r: the
+// neighbours with their dates and the "Set date…" button.
+func (d *fileDetail) showReview(r store.FileRecord) {
+	d.review.RemoveAll()
+	if r.Status != media.StatusDone {
+		return
+	}
+	d.review.Add(heading("Neighbours in this folder"))
+	before, after := neighbours(d.u.files.all, r)
+	for _, line := range []string{neighbourText("Before", before), neighbourText("After", after)} {
+		l := widget.NewLabel(line)
+		l.Wrapping = fyne.TextWrapWord
+		d.review.Add(l)
+	}
+	d.review.Add(caption("A photo between two dated ones was usually taken between them."))
+	abs := r.AbsPath()
+	name := app.ReadablePath(path.Base(r.RelPath))
+	set := widget.NewButtonWithIcon("Set date…", theme.DocumentCreateIcon(), func() {
+		d.u.files.openSetDate([]string{abs}, name)
+	})
+	d.review.Add(container.NewHBox(set))
+	d.review.Refresh()
+}
+
+// decidedTimestamp is t once the person decided date, as the report shows
+// a decision (app.correctedTimestamp): source user, HIGH when known to the
+// day, LOW when only the month or year is, the old candidates kept.
+func decidedTimestamp(t media.Timestamp, date string, now time.Time) media.Timestamp {
+	out := media.Timestamp{Value: date, Source: app.SourceUser, Confidence: media.ConfidenceHigh}
+	v, err := app.ParseDate(date, now)
+	if err == nil {
+		out.Value, out.Time, out.ZoneKnown = v.String(), v.Wall, v.ZoneKnown
+		if v.Precision == store.PrecisionYear || v.Precision == store.PrecisionMonth {
+			out.Confidence = media.ConfidenceLow
+		}
+	}
+	detail := "decided by you in this window"
+	if t.Value != "" {
+		detail += "; was " + t.Value
+	}
+	out.Candidates = append(out.Candidates, media.Candidate{Kind: app.KindCorrection, Source: app.SourceUser,
+		Value: out.Value, Detail: detail, Chosen: true})
+	for _, c := range t.Candidates {
+		if c.Kind == app.KindCorrection {
+			continue
+		}
+		c.Chosen = false
+		out.Candidates = append(out.Candidates, c)
+	}
+	return out
+}
+
+// withDecisions gives the records the dates decided in this window.
+// Library.Files reads the scan's analysis, so a decision is laid over it
+// here until the engine reports decisions itself.
+func (v *filesView) withDecisions(recs []store.FileRecord) []store.FileRecord {
+	if len(v.decided) == 0 {
+		return recs
+	}
+	now := v.u.now()
+	for i := range recs {
+		date, ok := v.decided[recs[i].AbsPath()]
+		if !ok || (recs[i].Time.Source == app.SourceUser && recs[i].Time.Value == date) {
+			continue
+		}
+		recs[i].Time = decidedTimestamp(recs[i].Time, date, now)
+	}
+	return recs
+}
+
+// setDate records date for the files at paths, then reads the files again
+// so their rows show it.
+func (v *filesView) setDate(paths []string, date string) {
+	u := v.u
+	u.spawn(func() {
+		ds, err := u.eng.SetDate(app.DatesSelection{Paths: paths}, date)
+		u.do(func() {
+			if err != nil {
+				v.count.SetText("Could not set the date: " + err.Error())
+				return
+			}
+			var skipped []string
+			for _, d := range ds {
+				if d.Skipped != "" {
+					skipped = append(skipped, app.ReadablePath(path.Base(d.Path))+": "+d.Skipped)
+					continue
+				}
+				if d.New != "" {
+					v.decided[d.Path] = d.New
+				}
+			}
+			if len(skipped) > 0 {
+				v.count.SetText("Not dated: " + strings.Join(skipped, "; "))
+			}
+			v.reshow = true
+			v.reload()
+		})
+	})
+}
+
+// reshowDetail shows the selected file again after a decision, from the
+// records just read, so its new date and source appear.
+func (v *filesView) reshowDetail() {
+	if !v.reshow {
+		return
+	}
+	v.reshow = false
+	for _, r := range v.all {
+		if r.Root+"/"+r.RelPath == v.selected {
+			v.detail.show(r)
+			break
+		}
+	}
+	// A file dated for good leaves the review list; the row it held now
+	// belongs to another file, which must not look selected.
+	for i, r := range v.rows {
+		if r.Root+"/"+r.RelPath == v.selected {
+			v.table.Select(widget.TableCellID{Row: i, Col: 0})
+			return
+		}
+	}
+	v.table.UnselectAll()
+}

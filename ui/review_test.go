@@ -1,0 +1,171 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"shoebox/app"
+	"shoebox/media"
+	"shoebox/store"
+)
+
+// reviewFixture is one folder of dated and doubtful photos: a conflict, a
+// LOW and a NONE among HIGH and MEDIUM ones.
+func reviewFixture() []store.FileRecord {
+	a := rec("trip/IMG_0001.jpg", media.ConfidenceHigh, media.StatusDone, "2016-08-01T10:00:00")
+	b := rec("trip/IMG_0002.jpg", media.ConfidenceNone, media.StatusDone, "")
+	b.Time.Candidates = []media.Candidate{
+		{Kind: media.KindSequence, Source: media.SourceSequence, Value: "2016-08-01T10:30:00", Detail: "between IMG_0001 and IMG_0003"},
+		{Kind: media.KindMtime, Source: media.SourceMtime, Value: "2024-01-02T10:00:00.250", Detail: "file modification time"},
+		{Kind: media.KindFilenameDate, Source: media.SourceFilename, Value: "1970-01-01", Detail: "file name", Rejected: true, Reason: "before 2000"},
+	}
+	c := rec("trip/IMG_0003.jpg", media.ConfidenceHigh, media.StatusDone, "2016-08-01T11:00:00")
+	c.Time.Conflict = "exif_original 2016-08-01T11:00:00 and takeout 2016-08-01T20:00:00 disagree"
+	d := rec("trip/IMG_0004.jpg", media.ConfidenceLow, media.StatusDone, "2016-01-01T00:00:00")
+	e := rec("trip/IMG_0005.jpg", media.ConfidenceMedium, media.StatusDone, "2016-08-02T09:00:00")
+	f := rec("other/IMG_0001.jpg", media.ConfidenceHigh, media.StatusDone, "2010-01-01T00:00:00")
+	g := rec("broken.jpg", media.ConfidenceNone, media.StatusError, "")
+	return []store.FileRecord{a, b, c, d, e, f, g}
+}
+
+func openReview(t *testing.T) (*fakeEngine, *filesView) {
+	t.Helper()
+	f := newFake()
+	f.files[1] = reviewFixture()
+	u := newTestUI(t, f)
+	u.startJob([]string{t.TempDir()})
+	u.tabs.SelectIndex(tabFiles)
+	u.files.confSel.SetSelected(confReview)
+	return f, u.files
+}
+
+func selectPath(t *testing.T, v *filesView, rel string) {
+	t.Helper()
+	for i, r := range v.rows {
+		if r.RelPath == rel {
+			v.table.Select(widget.TableCellID{Row: i, Col: 0})
+			return
+		}
+	}
+	t.Fatalf("%s is not listed: %s", rel, rowPaths(v))
+}
+
+func TestReviewFilterListsOnlyDoubtfulDates(t *testing.T) {
+	_, v := openReview(t)
+	if got := rowPaths(v); got != "trip/IMG_0002.jpg trip/IMG_0003.jpg trip/IMG_0004.jpg" {
+		t.Fatalf("review lists %s; want the NONE, the conflict and the LOW file", got)
+	}
+}
+
+func TestReviewShowsCandidatesAndNeighbours(t *testing.T) {
+	_, v := openReview(t)
+	selectPath(t, v, "trip/IMG_0002.jpg")
+	detail := joined(v.detail.root)
+	for _, want := range []string{
+		"2016-08-01 10:30:00  sequence", "between IMG_0001 and IMG_0003",
+		"2024-01-02 10:00:00.250  mtime", "rejected: before 2000",
+		"Before: IMG_0001.jpg — 2016-08-01 10:00:00 (exif, HIGH)",
+		"After: IMG_0003.jpg — 2016-08-01 11:00:00 (exif, HIGH)",
+		"Set date…",
+	} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("detail lacks %q:\n%s", want, detail)
+		}
+	}
+	if n := strings.Count(detail, "Use this date"); n != 2 {
+		t.Errorf("%d \"Use this date\" buttons; want 2 (the rejected candidate has none):\n%s", n, detail)
+	}
+	if v.detail.thumb.Image == nil {
+		t.Error("no thumbnail")
+	}
+	selectPath(t, v, "trip/IMG_0004.jpg") // the last but one: IMG_0005 after it
+	detail = joined(v.detail.root)
+	if !strings.Contains(detail, "After: IMG_0005.jpg — 2016-08-02 09:00:00 (exif, MEDIUM)") {
+		t.Errorf("neighbours of IMG_0004:\n%s", detail)
+	}
+}
+
+func TestUseThisDateDecidesTheCandidateAndTheRowShowsIt(t *testing.T) {
+	f, v := openReview(t)
+	selectPath(t, v, "trip/IMG_0002.jpg")
+	b := findButton(v.detail.root, "Use this date") // the first: the sequence candidate
+	if b == nil {
+		t.Fatal("no Use this date button")
+	}
+	test.Tap(b)
+	if len(f.setDates) != 1 || f.setDates[0].date != "2016-08-01T10:30:00" ||
+		strings.Join(f.setDates[0].paths, ",") != "/photos/trip/IMG_0002.jpg" {
+		t.Fatalf("SetDate calls: %+v", f.setDates)
+	}
+	var got store.FileRecord
+	for _, r := range v.all {
+		if r.RelPath == "trip/IMG_0002.jpg" {
+			got = r
+		}
+	}
+	if got.Time.Value != "2016-08-01T10:30:00" || got.Time.Source != app.SourceUser || got.Time.Confidence != media.ConfidenceHigh {
+		t.Errorf("after the decision the file shows %q from %q (%s)", got.Time.Value, got.Time.Source, got.Time.Confidence)
+	}
+	if strings.Contains(rowPaths(v), "IMG_0002") {
+		t.Errorf("a file dated by the person to the second is still to review: %s", rowPaths(v))
+	}
+	if d := joined(v.detail.root); !strings.Contains(d, "from user, HIGH confidence") || !strings.Contains(d, "was ") {
+		t.Errorf("the detail panel does not show the decision:\n%s", d)
+	}
+	// A candidate's fraction of a second is dropped: ParseDate takes none.
+	mtime := media.Candidate{Kind: media.KindMtime, Value: "2024-01-02T10:00:00.250+02:00"}
+	if got := dateOfCandidate(mtime, v.u.now()); got != "2024-01-02T10:00:00+02:00" {
+		t.Errorf("mtime candidate decided as %q", got)
+	}
+}
+
+func TestSetDateValidatesAsYouTypeAndAppliesToTheFile(t *testing.T) {
+	f, v := openReview(t)
+	selectPath(t, v, "trip/IMG_0004.jpg")
+	test.Tap(findButton(v.detail.root, "Set date…"))
+	s := v.setDlg
+	if s == nil {
+		t.Fatal("no Set date dialog")
+	}
+	if !s.apply.Disabled() {
+		t.Error("Apply is enabled with nothing typed")
+	}
+	if !strings.Contains(overlayText(v.u.win), "selected file only") {
+		t.Errorf("the dialog does not say what it applies to:\n%s", overlayText(v.u.win))
+	}
+	for _, bad := range []string{"2016-13", "171546", "1800", "last summer"} {
+		s.entry.SetText(bad)
+		if !s.apply.Disabled() || s.err.Text == "" || !strings.Contains(overlayText(v.u.win), s.err.Text) {
+			t.Errorf("%q: Apply disabled %v, error %q", bad, s.apply.Disabled(), s.err.Text)
+		}
+		test.Tap(s.apply)
+	}
+	if len(f.setDates) != 0 {
+		t.Fatalf("a bad date reached the engine: %+v", f.setDates)
+	}
+	s.entry.SetText("2016-08")
+	if s.apply.Disabled() || s.err.Text != "" {
+		t.Fatalf("2016-08: Apply disabled %v, error %q", s.apply.Disabled(), s.err.Text)
+	}
+	test.Tap(s.apply)
+	if len(f.setDates) != 1 || f.setDates[0].date != "2016-08" ||
+		strings.Join(f.setDates[0].paths, ",") != "/photos/trip/IMG_0004.jpg" {
+		t.Fatalf("SetDate calls: %+v", f.setDates)
+	}
+	if v.setDlg != nil || v.u.win.Canvas().Overlays().Top() != nil {
+		t.Error("the dialog stays open after Apply")
+	}
+	// Known only to the month: LOW, so it stays in the review, now from the person.
+	for _, r := range v.rows {
+		if r.RelPath == "trip/IMG_0004.jpg" {
+			if r.Time.Source != app.SourceUser || r.Time.Confidence != media.ConfidenceLow || fileCell(r, 2) != "user" {
+				t.Errorf("row after Set date: %q %q %s", fileCell(r, 1), fileCell(r, 2), r.Time.Confidence)
+			}
+			return
+		}
+	}
+	t.Errorf("a date known to the month left the review: %s", rowPaths(v))
+}
