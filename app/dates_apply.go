@@ -47,6 +47,9 @@ func correctedTimestamp(t media.Timestamp, c store.Correction) media.Timestamp {
 	out.Candidates = append(out.Candidates, media.Candidate{Kind: KindCorrection, Source: out.Source, Value: c.Value,
 		Detail: detail, Chosen: true})
 	for _, cand := range t.Candidates {
+		if cand.Kind == KindCorrection {
+			continue // applied again (Library.Files): one decision, shown once
+		}
 		cand.Chosen = false
 		out.Candidates = append(out.Candidates, cand)
 	}

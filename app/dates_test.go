@@ -287,3 +287,45 @@ func TestSidecarUpdate(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// The window reads files through Library.Files: a decision shows there as it
+// does in the report (after the library is opened again), once, and wins
+// over a guess from numbered neighbours.
+func TestDecisionsShowInLibraryFiles(t *testing.T) {
+	lib, src := datesFolder(t, map[string]string{
+		"IMG_0100.jpg": "2019-07-14T10:00:00 HIGH\na",
+		"IMG_0101.jpg": "no date\nb",
+		"IMG_0102.jpg": "2019-07-14T10:20:00 HIGH\nc",
+	})
+	middle := filepath.Join(src, "IMG_0101.jpg")
+	if _, err := lib.SetDate(DatesSelection{Paths: []string{middle}}, "2018-05"); err != nil {
+		t.Fatal(err)
+	}
+	db := lib.Path()
+	lib.Close()
+	lib = openChangeLibrary(t, db, LibraryOptions{Analyze: datesAnalyze})
+	scan, err := lib.LatestJob()
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := lib.Files(scan.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		if r.AbsPath() != middle {
+			continue
+		}
+		corrections := 0
+		for _, c := range r.Time.Candidates {
+			if c.Kind == KindCorrection {
+				corrections++
+			}
+		}
+		if r.Time.Source != SourceUser || r.Time.Value != "2018-05" || corrections != 1 {
+			t.Fatalf("the decided file in Files: %+v", r.Time)
+		}
+		return
+	}
+	t.Fatal("the decided file is not listed")
+}

@@ -306,9 +306,20 @@ func (l *Library) LatestJob() (store.Job, error) {
 	return store.Job{}, fmt.Errorf("the library has no scans yet: run `shoebox scan DIR` first")
 }
 
-// Files lists a job's files in path order, with dates from neighbours (WithSequenceDates).
+// Files lists a job's files in path order. The dates are as the report and the window show them: a person's decision
+// (dates.go) wins over everything; a file still without a trusted date may
+// get one from its numbered neighbours (sequence.go), which see the decided
+// dates of their neighbours. The stored analyses are not changed.
 func (l *Library) Files(jobID uint64) ([]store.FileRecord, error) {
-	return withSequenceDatesErr(l.db.Files(jobID))
+	recs, err := l.db.Files(jobID)
+	if cerr := l.applyCorrections(recs); cerr != nil {
+		return recs, cerr
+	}
+	recs = WithSequenceDates(recs)
+	if cerr := l.applyCorrections(recs); cerr != nil { // over any guess from neighbours
+		return recs, cerr
+	}
+	return recs, err
 }
 
 // Start creates a job over the roots and runs it in the background.

@@ -180,9 +180,6 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 	if err != nil && !errors.Is(err, store.ErrDamaged) {
 		return err
 	}
-	if cerr := lib.applyCorrections(files); cerr != nil { // a decided date is reported as decided (dates.go)
-		return cerr
-	}
 	// With damaged records, every readable one is still reported; the
 	// error then says how many were not.
 	if werr := WriteReport(stdout, files, *format); werr != nil {

@@ -65,9 +65,3 @@ func applySequence(ts *media.Timestamp, c timestamp.SequenceCandidate) {
 	}
 	ts.Candidates = append(cands, cand)
 }
-
-// withSequenceDatesErr is WithSequenceDates over what a store read
-// returned: with damaged records, the readable ones still get their dates.
-func withSequenceDatesErr(recs []store.FileRecord, err error) ([]store.FileRecord, error) {
-	return WithSequenceDates(recs), err
-}
