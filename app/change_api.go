@@ -12,6 +12,7 @@ import (
 
 	"shoebox/safefs"
 	"shoebox/store"
+	"shoebox/trash"
 )
 
 // PlanRefusedError is ApplyPlan's answer to a plan that breaks a safety
@@ -193,6 +194,11 @@ func (l *Library) Undo(runID uint64) (uint64, error) {
 	for i := len(done) - 1; i >= 0; i-- {
 		it := done[i]
 		if it.StartedAt.IsZero() {
+			if it.Op == "trash" {
+				// A process killed after reserving a trash name and before
+				// journaling it left an info file naming no file: drop it.
+				_, _ = trash.DropStaleReservations(it.Path, l.opt.Trash)
+			}
 			continue // never touched
 		}
 		items = append(items, store.ChangeItem{Op: "restore", Undoes: it.Op, Group: it.Group, Path: it.Path,

@@ -198,6 +198,11 @@ func TestChangeRunsSurviveKill9(t *testing.T) {
 					}
 				}
 				undoRestoresAll(t, lib, run.ID, f.dir, f.before)
+				// No .trashinfo is left naming no file (a desktop would list it);
+				// a reservation's temporary file may be, which desktops never read.
+				if left, _ := filepath.Glob(filepath.Join(f.trash, "Trash", "info", "*.trashinfo")); len(left) != 0 {
+					t.Fatalf("step %d: after undo the trash still holds %d info files: %v", at, len(left), left)
+				}
 				lib.Close()
 			}
 		})

@@ -90,3 +90,7 @@ func freeName(dir, base string) (string, error) {
 	}
 	return "", fmt.Errorf("no free name for %s after 10000 tries", base)
 }
+
+// DropStaleReservations does nothing on macOS: Prepare reserves no name
+// there (there are no info files), so a killed process leaves nothing.
+func DropStaleReservations(path string, opt Options) (int, error) { return 0, nil }

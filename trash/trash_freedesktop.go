@@ -235,3 +235,38 @@ func candidate(base string, n int) string {
 	}
 	return stem + suffix
 }
+
+// DropStaleReservations removes the reservations Prepare made for path whose
+// file never went into the trash (a process killed after reserving a name
+// and before using it), and says how many it removed. An info file whose
+// file is in the trash, or that names another path, is never touched.
+func DropStaleReservations(path string, opt Options) (int, error) {
+	opt, abs, id, err := locate(path, opt)
+	if err != nil {
+		return 0, err
+	}
+	trashDir, infoPath, err := chooseTrash(abs, id.Dev, opt)
+	if err != nil {
+		return 0, fmt.Errorf("find the trash for %s: %w", path, err)
+	}
+	info := filepath.Join(trashDir, "info")
+	entries, err := os.ReadDir(info)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return 0, nil
+		}
+		return 0, err
+	}
+	content := formatInfo(infoPath, opt.Now())
+	n := 0
+	for _, e := range entries {
+		ip := filepath.Join(info, e.Name())
+		if strings.HasSuffix(e.Name(), ".trashinfo") && ownStaleReservation(ip, content) {
+			if err := os.Remove(ip); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
+}

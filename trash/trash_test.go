@@ -554,3 +554,34 @@ func TestPrepareReusesItsOwnStaleReservation(t *testing.T) {
 		t.Fatalf("%d info files, want 3 (first, other, next): %v", len(infos), infos)
 	}
 }
+
+// DropStaleReservations removes only the reservations of that path whose
+// file never went in: not a trashed file's info, not another path's.
+func TestDropStaleReservations(t *testing.T) {
+	opt := homeOptions(t)
+	dir := t.TempDir()
+	p := photo(t, dir, "IMG.jpg", "one")
+	stale, err := Prepare(p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := photo(t, filepath.Join(dir, "other"), "IMG.jpg", "two")
+	otherStale, err := Prepare(other, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := photo(t, filepath.Join(dir, "gone"), "IMG.jpg", "three")
+	trashed := trashIt(t, gone, opt)
+	n, err := DropStaleReservations(p, opt)
+	if err != nil || n != 1 {
+		t.Fatalf("dropped %d, %v; want 1", n, err)
+	}
+	if _, err := os.Stat(stale.Info); !os.IsNotExist(err) {
+		t.Errorf("the stale reservation is still there: %v", err)
+	}
+	for _, keep := range []string{otherStale.Info, trashed.Info, trashed.File} {
+		if _, err := os.Stat(keep); err != nil {
+			t.Errorf("%s was removed: %v", keep, err)
+		}
+	}
+}

@@ -191,3 +191,7 @@ func findRecycled(e Entry) (iPath, rPath string, err error) {
 	}
 	return iPath, rPath, nil
 }
+
+// DropStaleReservations does nothing on Windows: the shell chooses the name
+// when the file goes in, so nothing is reserved beforehand.
+func DropStaleReservations(path string, opt Options) (int, error) { return 0, nil }
