@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -128,7 +127,7 @@ func (k *changeKind) restoreLink(it store.ChangeItem) store.ChangeItem {
 	}
 	tmp := filepath.Join(filepath.Dir(it.Path), fmt.Sprintf(".shoebox-restore-%d-%d", it.JobID, it.Seq))
 	os.Remove(tmp) // a leftover of a run that stopped here
-	if err := copyFile(it.Keep, tmp, os.FileMode(it.Mode).Perm()); err != nil {
+	if _, err := writeCopy(it.Keep, tmp, os.FileMode(it.Mode).Perm(), it.MtimeNS); err != nil {
 		os.Remove(tmp)
 		return finish(it, store.ChangeError, "could not write its bytes back: "+describeFSError(err))
 	}
@@ -137,8 +136,6 @@ func (k *changeKind) restoreLink(it store.ChangeItem) store.ChangeItem {
 		os.Remove(tmp)
 		return finish(it, store.ChangeError, err.Error())
 	}
-	mtime := time.Unix(0, it.MtimeNS)
-	_ = os.Chtimes(tmp, mtime, mtime)
 	if err := os.Rename(tmp, it.Path); err != nil {
 		os.Remove(tmp)
 		return finish(it, store.ChangeError, "could not put it back: "+describeFSError(err))
@@ -150,30 +147,4 @@ func (k *changeKind) restoreLink(it store.ChangeItem) store.ChangeItem {
 	}
 	it.DoneAt = time.Now()
 	return finish(it, store.ChangeDone, "")
-}
-
-// copyFile writes src's bytes to a new file dst (which must not exist) and
-// flushes them to disk.
-func copyFile(src, dst string, perm os.FileMode) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	if perm == 0 {
-		perm = 0o644
-	}
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }

@@ -89,19 +89,20 @@ func (k *changeKind) moveBack(it store.ChangeItem) store.ChangeItem {
 
 // removeEmptyParents removes the folders a quarantined file was in, up to
 // and including its run's folder, as long as they are empty: undo leaves no
-// empty tree behind. os.Remove never removes a folder that holds anything.
+// empty tree behind.
 func removeEmptyParents(dest string) {
 	sep := string(filepath.Separator)
 	i := strings.LastIndex(dest, sep+"run-")
 	if i < 0 {
 		return
 	}
-	j := strings.Index(dest[i+1:], sep)
-	if j < 0 {
-		return
-	}
-	runDir := dest[:i+1+j]
-	for dir := filepath.Dir(dest); len(dir) >= len(runDir); dir = filepath.Dir(dir) {
+	removeEmptyFolders(filepath.Dir(dest), dest[:i]) // up to the quarantine, which stays
+}
+
+// removeEmptyFolders removes dir and its parents while they are empty, up to
+// top, which is kept. os.Remove never removes a folder that holds anything.
+func removeEmptyFolders(dir, top string) {
+	for ; dir != top && within(dir, top); dir = filepath.Dir(dir) {
 		if os.Remove(dir) != nil {
 			return
 		}

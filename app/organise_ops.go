@@ -203,9 +203,5 @@ func dropEmptyFolders(it store.ChangeItem) {
 	if it.Organise == nil || it.Organise.Root == "" {
 		return
 	}
-	for dir := filepath.Dir(it.Dest); dir != it.Organise.Root && within(dir, it.Organise.Root); dir = filepath.Dir(dir) {
-		if os.Remove(dir) != nil {
-			return
-		}
-	}
+	removeEmptyFolders(filepath.Dir(it.Dest), it.Organise.Root)
 }
