@@ -72,22 +72,31 @@ cleanup() {
 trap cleanup EXIT
 sleep 1
 
-"$bin" >"$work/app.log" 2>&1 &
-app=$!
-win=
-for _ in $(seq 1 50); do
-	win=$(xdotool search --name '^Shoebox$' 2>/dev/null | head -1 || true)
-	[ -n "$win" ] && break
-	sleep 0.2
-done
-[ -n "$win" ] || { echo "screenshots: no window" >&2; exit 1; }
 fit() {
 	xdotool windowsize "$win" 1280 800
 	xdotool windowmove "$win" 0 0
 }
-sleep 1
-fit
-sleep 1
+# open_window starts the window and waits for it, sized and placed.
+open_window() {
+	"$bin" >"$work/app.log" 2>&1 &
+	app=$!
+	win=
+	for _ in $(seq 1 50); do
+		win=$(xdotool search --name '^Shoebox$' 2>/dev/null | head -1 || true)
+		[ -n "$win" ] && break
+		sleep 0.2
+	done
+	[ -n "$win" ] || { echo "screenshots: no window" >&2; exit 1; }
+	sleep 1
+	fit
+	sleep 1
+}
+# close_window quits it, so the command line may write the library.
+close_window() {
+	kill "$app"
+	wait "$app" 2>/dev/null || true
+}
+open_window
 shot() {
 	fit
 	sleep 0.5
@@ -156,15 +165,9 @@ shot halted
 # "Is a card safe to wipe?" on an SD card whose photos are mostly in the
 # library: scan the card from the command line (the window must let go of
 # the library), open the window again, ask about the card.
-kill "$app"
-wait "$app" 2>/dev/null || true
+close_window
 "$bin" scan "$card" >/dev/null 2>&1
-"$bin" >"$work/app.log" 2>&1 &
-app=$!
-sleep 3
-win=$(xdotool search --name '^Shoebox$' | head -1)
-fit
-sleep 1
+open_window
 key Tab            # from Choose folder… to the safe-to-wipe button
 key space
 sleep 1.5
@@ -174,15 +177,9 @@ shot wipe-check
 # Organise the family photos and the SD card into a new folder: open the
 # window again (the wipe answer has no Escape), Tab to Organise…, choose
 # ~/Pictures/Photo library, untick Camera uploads (the halted scan), preview.
-kill "$app"
-wait "$app" 2>/dev/null || true
+close_window
 mkdir -p "$HOME/Pictures/Photo library"
-"$bin" >"$work/app.log" 2>&1 &
-app=$!
-sleep 3
-win=$(xdotool search --name '^Shoebox$' | head -1)
-fit
-sleep 1
+open_window
 key Tab # the safe-to-wipe question
 key Tab # Organise into a dated library…
 key space
@@ -202,16 +199,10 @@ shot organise-done
 # by the command line), opened from History, the Files view switched to
 # "Review dates", its first file selected and the detail panel scrolled to
 # its candidates and neighbours.
-kill "$app"
-wait "$app" 2>/dev/null || true
+close_window
 export SHOEBOX_DB="$work/review.db"
 "$bin" scan "$photos" >/dev/null 2>&1
-"$bin" >"$work/app.log" 2>&1 &
-app=$!
-sleep 3
-win=$(xdotool search --name '^Shoebox$' | head -1)
-fit
-sleep 1
+open_window
 key ctrl+4
 sleep 1.5
 click 1130 144 2 # Open, the only scan
