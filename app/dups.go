@@ -20,9 +20,29 @@ type Duplicates struct {
 	Near  []store.DupGroup
 }
 
-// Duplicates finds a job's duplicate groups. A negative distance means the
-// job's near-duplicate setting; 0 means identical perceptual hashes only.
+// DupScope says among which files duplicate groups are found.
+type DupScope int
+
+const (
+	// ScopeLibrary (the default, and the CLI's) groups a job's files with
+	// their exact copies anywhere in the library.
+	ScopeLibrary DupScope = iota
+	// ScopeJob keeps only the job's own files: the copies inside the
+	// folders that scan looked at.
+	ScopeJob
+)
+
+// Duplicates finds a job's duplicate groups across the library
+// (ScopeLibrary). A negative distance means the job's near-duplicate
+// setting; 0 means identical perceptual hashes only.
 func (l *Library) Duplicates(jobID uint64, distance int) (Duplicates, error) {
+	return l.DuplicatesIn(jobID, distance, ScopeLibrary)
+}
+
+// DuplicatesIn finds a job's duplicate groups within scope. A look-alike
+// group whose files are all the same bytes is left out: it is an exact
+// group already, and counting it again would show it twice.
+func (l *Library) DuplicatesIn(jobID uint64, distance int, scope DupScope) (Duplicates, error) {
 	var out Duplicates
 	// A damaged record is left out of the groups (store.DamagedRecords);
 	// the groups of the others are still found and the error returned.
@@ -47,7 +67,46 @@ func (l *Library) Duplicates(jobID uint64, distance int) (Duplicates, error) {
 		return out, merr
 	}
 	out.Exact, out.Near = withoutMoved(out.Exact, moved), withoutMoved(out.Near, moved)
+	if scope == ScopeJob {
+		out.Exact = onlyJob(out.Exact, jobID)
+	}
+	out.Near = withoutSameBytes(out.Near)
 	return out, damaged
+}
+
+// onlyJob keeps the files a job itself recorded, and the groups left with
+// two or more. (The store picks the job's own record for a path it saw.)
+func onlyJob(groups []store.DupGroup, jobID uint64) []store.DupGroup {
+	out := groups[:0]
+	for _, g := range groups {
+		var files []store.FileRecord
+		for _, f := range g.Files {
+			if f.JobID == jobID {
+				files = append(files, f)
+			}
+		}
+		if len(files) >= 2 {
+			g.Files = files
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// withoutSameBytes drops the look-alike groups whose files all have one
+// SHA-256: the exact group of that SHA-256 holds them already.
+func withoutSameBytes(groups []store.DupGroup) []store.DupGroup {
+	out := groups[:0]
+	for _, g := range groups {
+		same := g.Files[0].SHA256 != ""
+		for _, f := range g.Files[1:] {
+			same = same && f.SHA256 == g.Files[0].SHA256
+		}
+		if !same {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // movedAway is the paths whose copies change runs acted on and that were

@@ -66,6 +66,7 @@ type PlanOptions struct {
 	Protect      []string // folders whose files are never removed
 	IncludeNear  bool     // add the look-alike groups (unapproved)
 	NearDistance int      // as Library.Duplicates: negative for the job's setting
+	Scope        DupScope // the groups planned: ScopeLibrary (default) or the job's own files
 }
 
 // Actions a plan can name.
@@ -111,7 +112,7 @@ func (l *Library) PlanDuplicates(jobID uint64, opt PlanOptions) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
-	d, derr := l.Duplicates(jobID, opt.NearDistance)
+	d, derr := l.DuplicatesIn(jobID, opt.NearDistance, opt.Scope)
 	if derr != nil && !errors.Is(derr, store.ErrDamaged) {
 		return Plan{}, derr
 	}
