@@ -3,6 +3,7 @@ package app
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"shoebox/store"
@@ -108,4 +109,29 @@ func allSHA(files []store.FileRecord, sha string) bool {
 		}
 	}
 	return true
+}
+
+// `dups --format text` names every member by its full path, says the
+// group's size, and marks which file the plan's rules keep.
+func TestDupsTextSaysWhichCopyStays(t *testing.T) {
+	db, dir := changeFolder(t)
+	code, out, stderr := runCLI(t, "dups", "--db", db, "--format", "text")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	abs := func(rel string) string { return filepath.Join(dir, filepath.FromSlash(rel)) }
+	for _, want := range []string{
+		"5 groups of exact copies (11 files;",
+		"Exact copies: 3 files of ",
+		"  keep    " + abs("Pictures/a.jpg") + "  (rule: ",
+		"  remove  " + abs("Downloads/a.jpg") + "\n",
+		"  remove  " + abs("Pictures/a copy.jpg") + "\n",
+		"  keep    " + abs("x/e.jpg") + "  (tie: ",
+		"  keep    " + abs("y/e.jpg") + "  (tie: ",
+		"0 groups of look-alikes",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dups text lacks %q:\n%s", want, out)
+		}
+	}
 }
