@@ -65,6 +65,9 @@ type LibraryOptions struct {
 	// a temporary folder). Default: the trash package's defaults, which
 	// follow $XDG_DATA_HOME as the specification says.
 	Trash trash.Options
+	// Thumbnails bound the thumbnails cached on disk and in memory
+	// (ThumbnailOptions: defaults beside the library).
+	Thumbnails ThumbnailOptions
 }
 
 // Library is an open Shoebox library and the jobs running on it.
@@ -80,6 +83,8 @@ type Library struct {
 	runClock *limits.RunClock
 
 	noteMu sync.Mutex // orders writes of the owner note
+
+	thumbs thumbCache // Thumbnail's memory and disk layers (thumbcache.go)
 
 	// kinds picks what a job does (jobKinds); the engine's tests run a
 	// fake kind through it.

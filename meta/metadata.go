@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/gabriel-vasile/mimetype"
 
@@ -18,7 +19,9 @@ type Metadata struct {
 	// ContentID is Apple's Live Photo content identifier, the same in a Live
 	// Photo's still and its video; "" when absent (see apple.go).
 	ContentID string
-	Problems  []string // metadata that was present but malformed; informational, never a file error
+	// Duration is a video's length from its mvhd box; 0 when unknown.
+	Duration time.Duration
+	Problems []string // metadata that was present but malformed; informational, never a file error
 }
 
 // Camera is the make and model as one name ("Canon Canon EOS 5D Mark IV":
