@@ -25,7 +25,9 @@ type Engine interface {
 	Job(id uint64) (store.Job, error)
 	Interrupted() ([]store.Job, error)
 	Files(jobID uint64) ([]store.FileRecord, error)
-	Duplicates(jobID uint64, distance int) (app.Duplicates, error)
+	// DuplicatesIn finds a job's groups within the scan's own files
+	// (app.ScopeJob) or with their copies across the library.
+	DuplicatesIn(jobID uint64, distance int, scope app.DupScope) (app.Duplicates, error)
 	Thumbnail(rec store.FileRecord, maxSide int) (image.Image, error)
 
 	// Change runs (issue 11): a plan of keepers, applying it, undoing it.

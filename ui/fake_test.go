@@ -35,6 +35,8 @@ type fakeEngine struct {
 	files       map[uint64][]store.FileRecord
 	dups        app.Duplicates
 	dupDistance int
+	dupScopes   []app.DupScope
+	jobDups     *app.Duplicates // ScopeJob's groups; nil: the same as dups
 	ch          changeFake
 	unique      app.UniqueReport
 	org         organiseFake
@@ -110,10 +112,19 @@ func (f *fakeEngine) Files(id uint64) ([]store.FileRecord, error) {
 	f.record(fmt.Sprintf("files %d", id))
 	return f.files[id], nil
 }
-func (f *fakeEngine) Duplicates(id uint64, distance int) (app.Duplicates, error) {
+func (f *fakeEngine) DuplicatesIn(id uint64, distance int, scope app.DupScope) (app.Duplicates, error) {
 	f.record(fmt.Sprintf("dups %d", id))
 	f.dupDistance = distance
-	return f.dups, nil
+	f.dupScopes = append(f.dupScopes, scope)
+	if scope == app.ScopeJob && f.jobDups != nil {
+		return cloneDups(*f.jobDups), nil
+	}
+	return cloneDups(f.dups), nil
+}
+
+// cloneDups copies the groups, as the engine gives new ones each time.
+func cloneDups(d app.Duplicates) app.Duplicates {
+	return app.Duplicates{Exact: append([]store.DupGroup(nil), d.Exact...), Near: append([]store.DupGroup(nil), d.Near...)}
 }
 func (f *fakeEngine) Thumbnail(rec store.FileRecord, side int) (image.Image, error) {
 	f.record("thumb " + rec.RelPath)
@@ -148,6 +159,9 @@ func texts(o fyne.CanvasObject) []string {
 		switch w := o.(type) {
 		case *middleLabel:
 			out = append(out, w.full)
+			return
+		case *pathLabel:
+			out = append(out, w.middleLabel.full)
 			return
 		case *widget.Label:
 			out = append(out, w.Text)
