@@ -3,7 +3,7 @@
 # driving it with the keyboard (xdotool), and the mouse where noted:
 #   docs/empty.png       the empty state with recent folders
 #   docs/running.png     a scan of a generated corpus in progress
-#   docs/duplicates.png  that scan's duplicate groups
+#   docs/duplicates.png  that scan's duplicate groups: HEIC previews (heif-convert) and a video's placeholder
 #   docs/files.png       its files table with one file's timestamp candidates
 #   docs/apply-confirm.png  the confirmation of moving that scan's extra copies
 #   docs/run-done.png    the change run finished, with its summary and Undo
@@ -38,6 +38,34 @@ export HOME="$work/home"
 mkdir -p "$HOME/Pictures"
 photos="$HOME/Pictures/Family photos"
 cp -al "$corpus" "$photos" 2>/dev/null || cp -a "$corpus" "$photos"
+
+# Previews of what Go cannot decode, at the top of Duplicates (the groups
+# that waste the most come first): an iPhone picture backed up five more
+# times (HEIC: heif-convert), and a video copied once (no ffmpeg here: its
+# placeholder with the length and size). The video is hand-made: an MP4
+# header saying 12 s (mvhd: 7200 units of 1/600 s) and 8.5 MB of empty data.
+heic=$(find "$photos" -type f -iname '*.heic' -size +1M | sort | head -1)
+if [ -n "$heic" ]; then
+	for i in 1 2 3 4 5; do
+		mkdir -p "$photos/iPhone backup $i"
+		cp -p "$heic" "$photos/iPhone backup $i/"
+	done
+fi
+be32() { printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 >> 24 & 255)) $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255)); }
+mkdir -p "$photos/Videos" "$photos/Videos/Backup"
+{
+	printf "$(be32 20)ftypqt  $(be32 512)qt  "
+	created=$((1619949600 + 2082844800)) # 2021-05-02 10:00 UTC, in seconds since 1904
+	printf "$(be32 116)moov$(be32 108)mvhd$(be32 0)$(be32 $created)$(be32 $created)$(be32 600)$(be32 7200)"
+	printf "$(be32 65536)\\x01\\x00"
+	head -c 10 /dev/zero
+	printf "$(be32 65536)$(be32 0)$(be32 0)$(be32 0)$(be32 65536)$(be32 0)$(be32 0)$(be32 0)$(be32 1073741824)"
+	head -c 24 /dev/zero
+	printf "$(be32 2)"
+	printf "$(be32 8500008)mdat"
+	head -c 8500000 /dev/zero
+} >"$photos/Videos/MVI_0420.MP4"
+cp -p "$photos/Videos/MVI_0420.MP4" "$photos/Videos/Backup/MVI_0420.MP4"
 
 # A folder that halts: broken .jpg files with a few good ones first.
 broken="$HOME/Pictures/Camera uploads"

@@ -88,8 +88,8 @@ func newDupsView(u *UI) *dupsView {
 		fyne.TextAlignCenter, fyne.TextStyle{Bold: true}), container.NewGridWrap(fyne.NewSize(320, 24), v.spin)))
 	v.busy.Hide()
 	v.act = newDupsAct(v)
-	scopeRow := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Look in:", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		nil, container.NewHBox(v.scope, v.where))
+	scopeRow := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabelWithStyle("Look in:", fyne.TextAlignLeading,
+		fyne.TextStyle{Bold: true}), v.scope), nil, v.where)
 	v.root = container.NewStack(
 		container.NewBorder(container.NewVBox(v.act.bar, scopeRow, container.NewPadded(v.summary), v.kind), nil, nil, nil,
 			container.NewStack(v.list, v.busy)),
