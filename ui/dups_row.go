@@ -143,13 +143,18 @@ func (r *groupRow) card(gi int, s cardSpec, wanted func() bool) fyne.CanvasObjec
 		controls = container.NewVBox(r.choice(v, gi, f), controls)
 	}
 	if s.copies > 0 {
-		what := "1 exact copy"
-		if s.copies > 1 {
-			what = fmt.Sprintf("%d exact copies", s.copies)
-		}
-		controls = container.NewVBox(wrapped("Stands for "+what+" of it too (see Exact copies)"), controls)
+		controls = container.NewVBox(caption(copiesNote(s.copies)), controls)
 	}
 	return dupCard(v.u, f, badge, controls, wanted)
+}
+
+// copiesNote says, on one line, that a look-alike card stands for exact
+// copies of its file too (their own group lists them).
+func copiesNote(n int) string {
+	if n == 1 {
+		return "+1 exact copy of it"
+	}
+	return fmt.Sprintf("+%d exact copies of it", n)
 }
 
 // cardSpecs are a group's cards. In a look-alike group the files with the
@@ -287,6 +292,6 @@ func (l *pathLabel) Tapped(e *fyne.PointEvent) {
 		pop.Hide()
 	})
 	pop = widget.NewPopUp(container.NewBorder(nil, nil, nil, copyBtn,
-		container.NewGridWrap(fyne.NewSize(380, whole.MinSize().Height*3), whole)), c)
+		container.NewGridWrap(fyne.NewSize(560, whole.MinSize().Height*3), whole)), c)
 	pop.ShowAtPosition(e.AbsolutePosition)
 }

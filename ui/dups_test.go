@@ -196,7 +196,7 @@ func TestLookAlikeGroupsDoNotRepeatExactCopies(t *testing.T) {
 	if n := len(row.cards.Objects); n != 2 {
 		t.Errorf("%d cards for a look-alike pair and an exact copy, want 2", n)
 	}
-	if text := joined(row.box); !strings.Contains(text, "Stands for 1 exact copy of it too") {
+	if text := joined(row.box); !strings.Contains(text, "+1 exact copy of it") || !strings.Contains(text, "Look-alikes · 2 pictures, 3 files") {
 		t.Errorf("the shared card does not say so:\n%s", text)
 	}
 }

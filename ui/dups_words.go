@@ -28,6 +28,16 @@ func groupTitle(g store.DupGroup) (string, string) {
 		return fmt.Sprintf("Exact copies · %d files", len(g.Files)),
 			fmt.Sprintf("The same bytes, file for file: keeping one loses nothing and frees %s.", media.SizeText(spare))
 	}
+	seen, pictures := map[string]bool{}, 0
+	for _, f := range g.Files {
+		if f.SHA256 == "" || !seen[f.SHA256] {
+			pictures++
+		}
+		seen[f.SHA256] = true
+	}
+	if pictures < len(g.Files) { // exact copies share a card
+		return fmt.Sprintf("Look-alikes · %d pictures, %d files", pictures, len(g.Files)), nearWords(g)
+	}
 	return fmt.Sprintf("Look-alikes · %d files", len(g.Files)), nearWords(g)
 }
 
