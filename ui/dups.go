@@ -21,7 +21,7 @@ import (
 const (
 	dupThumbSide  = 176                   // thumbnail box width
 	dupThumbH     = 132                   // thumbnail box height (4:3)
-	dupCardHeight = dupThumbH + 134 + 128 // and the keep/remove choice, why it is fixed, open/show buttons, a look-alike's exact copies
+	dupCardHeight = dupThumbH + 134 + 152 // and the keep/remove choice, why it is fixed, open/show buttons, a look-alike's exact copies
 	dupCardWidth  = dupThumbSide + 52
 	dupInfoWidth  = 250
 )

@@ -227,7 +227,10 @@ func dupCard(u *UI, f store.FileRecord, badge string, controls fyne.CanvasObject
 		dims = fmt.Sprintf("%d × %d", f.Width, f.Height)
 	}
 	facts := caption(fmt.Sprintf("%s · %s\n%s", media.SizeText(f.Size), dims, dateOrNone(f)))
-	var pic fyne.CanvasObject = container.NewStack(img, container.NewPadded(container.NewCenter(note)))
+	// The note takes the thumbnail's width (a wrapping label in a Center
+	// would get none and stand one letter a line).
+	var pic fyne.CanvasObject = container.NewStack(img,
+		container.NewPadded(container.NewVBox(layout.NewSpacer(), note, layout.NewSpacer())))
 	if original {
 		pill := canvas.NewRectangle(theme.Color(theme.ColorNameSuccess))
 		pill.CornerRadius = 10
