@@ -21,8 +21,10 @@ import (
 type ThumbnailOptions struct {
 	// Dir is the folder of the thumbnails cached on disk, named by the
 	// content they show (SHA-256 and size), so a file seen again, moved or
-	// copied costs a read of a small JPEG. Default: "thumbnails" beside the
-	// library file.
+	// copied costs a read of a small JPEG. Default: "library.db-thumbnails"
+	// beside the library file (LIBRARY-thumbnails: named after the library,
+	// so a scan of the folder holding the library leaves it out, as it
+	// leaves out the library's other files).
 	Dir string
 	// DiskBytes bounds Dir: past it the files used longest ago go.
 	// Default 256 MiB; negative: nothing is cached on disk.
@@ -62,7 +64,7 @@ type memThumb struct {
 func (c *thumbCache) init(libPath string, opt ThumbnailOptions) {
 	c.once.Do(func() {
 		if opt.Dir == "" {
-			opt.Dir = filepath.Join(filepath.Dir(libPath), "thumbnails")
+			opt.Dir = libPath + "-thumbnails"
 		}
 		if opt.DiskBytes == 0 {
 			opt.DiskBytes = defaultThumbDiskBytes

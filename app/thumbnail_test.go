@@ -223,3 +223,27 @@ func TestVideoPlaceholderSaysLengthAndSize(t *testing.T) {
 		t.Errorf("label without a length %q", got)
 	}
 }
+
+// The cache lives beside the library under the library's name, so a scan
+// of the folder that holds the library does not list the cached pictures.
+func TestThumbnailCacheIsNotScanned(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "library.db")
+	rec := thumbFile(t, dir, "a.jpg", "image/jpeg", jpegOf(t, halves(640, 480)))
+	lib := openChangeLibrary(t, db, LibraryOptions{})
+	if _, err := lib.Thumbnail(rec, 160); err != nil {
+		t.Fatal(err)
+	}
+	lib.Close()
+	cached := cachedFiles(db + "-thumbnails")
+	if len(cached) != 1 {
+		t.Fatalf("%d thumbnails cached beside the library, want 1", len(cached))
+	}
+	if code, _, stderr := runCLI(t, "scan", "--db", db, dir); code != ExitCompleted {
+		t.Fatalf("scan exit %d: %s", code, stderr)
+	}
+	code, out, _ := runCLI(t, "report", "--db", db)
+	if code != 0 || strings.Count(out, "\n") != 1 || !strings.Contains(out, `"path":"a.jpg"`) {
+		t.Errorf("the scan listed more than a.jpg:\n%s", out)
+	}
+}
