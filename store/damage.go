@@ -132,4 +132,3 @@ func panickedInBbolt() bool {
 		}
 	}
 }
-
