@@ -41,6 +41,8 @@ func (o datesOp) check(ctx context.Context, it store.ChangeItem) (store.ChangeIt
 	switch it.Op {
 	case WriteEXIF:
 		return o.checkEXIF(it)
+	case WriteQuickTime:
+		return it, true, nil // its bytes were checked above; it keeps no second copy
 	case WriteXMP:
 		if state := sidecarState(e); state != "old" {
 			return finish(it, store.ChangeSkipped, "its sidecar "+ReadablePath(e.Target)+" changed since the plan; it was left alone"), false, nil
@@ -67,6 +69,8 @@ func (o datesOp) act(it store.ChangeItem) store.ChangeItem {
 		o.k.step("mtime set")
 	case WriteEXIF:
 		return o.writeEXIF(it)
+	case WriteQuickTime:
+		return o.writeQuickTime(it)
 	}
 	it.DoneAt = time.Now()
 	return finish(it, store.ChangeDone, "")
@@ -89,7 +93,7 @@ func (o datesOp) resume(it store.ChangeItem) store.ChangeItem {
 		return finish(it, store.ChangeError, "its sidecar "+ReadablePath(e.Target)+" was changed by something else; it was left alone")
 	case WriteMtime:
 		return o.act(it) // setting a time is one step: doing it again is the same
-	case WriteEXIF:
+	case WriteEXIF, WriteQuickTime:
 		return o.resumeEXIF(it)
 	}
 	return finish(it, store.ChangeError, fmt.Sprintf("unknown operation %q", it.Op))
@@ -221,6 +225,8 @@ func (k *changeKind) undoDate(it store.ChangeItem) store.ChangeItem {
 		}
 	case WriteEXIF:
 		return k.undoEXIF(it)
+	case WriteQuickTime:
+		return k.undoQuickTime(it)
 	default:
 		return finish(it, store.ChangeError, fmt.Sprintf("cannot undo the operation %q", it.Undoes))
 	}
