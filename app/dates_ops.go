@@ -14,8 +14,9 @@ import (
 )
 
 // datesOp writes one decided date: a sidecar (xmp), the modification time
-// (mtime) or the file itself (exif). Every byte written goes to a temporary
-// file first, flushed and read back, then is renamed into place; the old
+// (mtime) or the file itself (exif; quicktime for a video, dates_video.go).
+// Every byte written goes to a temporary file first, flushed and read back
+// (or proved), then is renamed into place; the old
 // bytes or time are in the journal (store.DatesEntry) before anything is
 // touched, so undo puts them back exactly. A kill at any point leaves each
 // file as it was or completely written.

@@ -95,26 +95,7 @@ func TestDatesWriteVideoChild(t *testing.T) {
 	setDates(t, lib, src, dates)
 	p := func(n string) string { return filepath.Join(src, n) }
 	before := snapshot(t, src)
-	plan, err := lib.PlanDatesWrite(DatesWriteOptions{To: []string{WriteEXIF}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows := map[string]DateWrite{}
-	for _, w := range plan {
-		rows[w.Path] = w
-	}
-	if w := rows[p("VID_1.mp4")]; w.Field != WriteQuickTime || w.Old != "2001-02-03T04:05:06Z" || w.New != "2019-07-04T13:30:12Z" || w.Note != "" {
-		t.Errorf("VID_1 plan: %+v", w)
-	}
-	if w := rows[p("VID_3.mp4.xmp")]; w.Field != WriteXMP || w.Note != "its time zone is unknown, and QuickTime dates are UTC: written to its XMP sidecar instead" {
-		t.Errorf("VID_3 plan: %+v", w)
-	}
-	if w := rows[p("VID_4.m4v.xmp")]; w.Field != WriteXMP || !strings.HasPrefix(w.Note, "known only to the day") {
-		t.Errorf("VID_4 plan: %+v", w)
-	}
-	if w := rows[p("VID_5.mov.xmp")]; w.Field != WriteXMP || !strings.HasPrefix(w.Note, "before 1970") {
-		t.Errorf("VID_5 plan: %+v", w)
-	}
+	checkVideoPlan(t, lib, src)
 	id, _, err := lib.WriteDates(DatesWriteOptions{To: []string{WriteEXIF}})
 	if err != nil {
 		t.Fatal(err)
@@ -162,6 +143,34 @@ func TestDatesWriteVideoChild(t *testing.T) {
 	}
 	if got := snapshot(t, src); !equalSnapshots(got, before) {
 		t.Fatalf("after undo: %v", diffSnapshots(before, got))
+	}
+}
+
+// checkVideoPlan checks what a dry run of --to exif plans for videoFolder:
+// the QuickTime write in UTC, and each fallback to a sidecar with its
+// reason.
+func checkVideoPlan(t *testing.T, lib *Library, src string) {
+	t.Helper()
+	p := func(n string) string { return filepath.Join(src, n) }
+	plan, err := lib.PlanDatesWrite(DatesWriteOptions{To: []string{WriteEXIF}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]DateWrite{}
+	for _, w := range plan {
+		rows[w.Path] = w
+	}
+	if w := rows[p("VID_1.mp4")]; w.Field != WriteQuickTime || w.Old != "2001-02-03T04:05:06Z" || w.New != "2019-07-04T13:30:12Z" || w.Note != "" {
+		t.Errorf("VID_1 plan: %+v", w)
+	}
+	if w := rows[p("VID_3.mp4.xmp")]; w.Field != WriteXMP || w.Note != "its time zone is unknown, and QuickTime dates are UTC: written to its XMP sidecar instead" {
+		t.Errorf("VID_3 plan: %+v", w)
+	}
+	if w := rows[p("VID_4.m4v.xmp")]; w.Field != WriteXMP || !strings.HasPrefix(w.Note, "known only to the day") {
+		t.Errorf("VID_4 plan: %+v", w)
+	}
+	if w := rows[p("VID_5.mov.xmp")]; w.Field != WriteXMP || !strings.HasPrefix(w.Note, "before 1970") {
+		t.Errorf("VID_5 plan: %+v", w)
 	}
 }
 
