@@ -235,3 +235,44 @@ func TestDatesWriteVideoDryRunAndDamage(t *testing.T) {
 		t.Error("undo did not give back VID_1.mp4 byte for byte")
 	}
 }
+
+// A temporary copy left by a killed run does not stop the next one (it is
+// Shoebox's own and is made anew), and undo leaves a video that was changed
+// since the run alone, with the reason.
+func TestDatesVideoUndoLeavesAChangedVideo(t *testing.T) {
+	orig := testmp4.Movie{Created: cameraTime, Modified: cameraTime}.Bytes()
+	lib, src := datesFolder(t, map[string]string{"VID_1.mp4": string(orig)})
+	defer lib.Close()
+	path := filepath.Join(src, "VID_1.mp4")
+	setDates(t, lib, src, map[string]string{"VID_1.mp4": "2019-07-04T15:30:12+02:00"})
+	if err := os.WriteFile(copyTemp(path), []byte("half a copy"), 0o600); err != nil { // as a kill leaves it
+		t.Fatal(err)
+	}
+	id, _, err := lib.WriteDates(DatesWriteOptions{To: []string{WriteEXIF}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runToState(t, lib, id, store.StateCompleted)
+	if _, err := os.Stat(copyTemp(path)); err == nil {
+		t.Error("the leftover temporary copy is still there")
+	}
+	written, _ := os.ReadFile(path)
+	if len(written) != len(orig) || string(written) == string(orig) {
+		t.Fatal("the video was not written in place")
+	}
+	edited := append(written, 0)
+	if err := os.WriteFile(path, edited, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	undo, err := lib.Undo(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runToState(t, lib, undo, store.StateCompleted)
+	if n, reasons := itemsByState(t, lib, undo); n[store.ChangeError] != 1 || !strings.Contains(strings.Join(reasons, " "), "changed since the run") {
+		t.Fatalf("undo of a changed video: %v %v", n, reasons)
+	}
+	if now, _ := os.ReadFile(path); string(now) != string(edited) {
+		t.Fatal("undo touched a video changed since the run")
+	}
+}
