@@ -30,9 +30,8 @@
 // hold. Readers that prefer it still see the old value there.
 //
 // Anything odd is refused with an error in words: no moov or two, a movie
-// without tracks, a box
-// that runs past its container, a missing mvhd, tkhd or mdhd, a box version
-// other than 0 or 1, an instant before 1904 or past what a version 0 field
-// holds (2040-02-06T06:28:15Z). The package imports only the standard
+// without tracks, a box that runs past its container, a missing mvhd, tkhd
+// or mdhd, a box version other than 0 or 1, an instant before 1904 or past
+// what a version 0 field holds (2040-02-06T06:28:15Z). The package imports only the standard
 // library, so that any layer can use it.
 package qtdate
