@@ -74,6 +74,9 @@ func runTitle(r runInfo, id uint64) string {
 	if r.kind == store.KindOrganise {
 		return fmt.Sprintf("Run %d: organising into a dated library", id)
 	}
+	if r.kind == store.KindDates {
+		return fmt.Sprintf("Run %d: dates %s", id, actionWords(r.action))
+	}
 	return fmt.Sprintf("Run %d: copies %s", id, actionWords(r.action))
 }
 
@@ -118,8 +121,11 @@ func runSummaryText(r app.RunSummary) string {
 func runSummaryHead(r app.RunSummary) string {
 	verb := actionWords(r.Action)
 	noun := copies(r.Done)
-	if r.Kind == store.KindUndo || r.Kind == store.KindOrganise {
+	switch r.Kind {
+	case store.KindUndo, store.KindOrganise:
 		noun = plural(r.Done, "file")
+	case store.KindDates:
+		noun = plural(r.Done, "date")
 	}
 	var s string
 	switch r.Status {
