@@ -55,7 +55,7 @@ func (u *UI) openBulkDialog(b *bulkSel, title string, form fyne.CanvasObject, ch
 		nil, nil, nil, container.NewScroll(g.out))
 	g.d = dialog.NewCustomWithoutButtons(title, body, u.win)
 	g.d.SetButtons([]fyne.CanvasObject{cancel, g.apply})
-	g.d.Resize(fyne.NewSize(820, 640))
+	g.d.Resize(fyne.NewSize(860, 730))
 	u.showDialog(g.d)
 	if auto {
 		g.preview()
@@ -149,7 +149,7 @@ func previewText(ds []app.DateDecision) (summary, rows string, changing int) {
 		}
 		changing++
 		if len(lines) < previewRows {
-			lines = append(lines, fmt.Sprintf("%-28s %s → %s", app.ReadablePath(path.Base(d.Path)), dateText(d.Old), dateText(d.New)))
+			lines = append(lines, fmt.Sprintf("%-34s %s → %s", shortPath(d.Path), dateText(d.Old), dateText(d.New)))
 		}
 	}
 	if more := changing - len(lines); more > 0 {
@@ -168,6 +168,12 @@ func previewText(ds []app.DateDecision) (summary, rows string, changing int) {
 		summary = "No file is concerned: select files, or widen the range."
 	}
 	return summary + ".", strings.Join(lines, "\n"), changing
+}
+
+// shortPath is a file's folder and name ("compressed/IMG_1044.JPG"): two
+// files of one name in different folders are told apart.
+func shortPath(p string) string {
+	return app.ReadablePath(path.Join(path.Base(path.Dir(p)), path.Base(p)))
 }
 
 // dateText is a stored date as the table shows it.

@@ -105,7 +105,7 @@ func (u *UI) openShiftClock(b *bulkSel) {
 	}, false)
 	showOffset := func() {
 		if sh, err := shift(); err != nil {
-			offset.SetText(err.Error())
+			offset.SetText(upperFirst(err.Error()))
 		} else {
 			offset.SetText(fmt.Sprintf("The clock was off by %s: each photo moves by %s.", negate(sh.String()), sh))
 		}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"path"
 	"sort"
 	"strings"
 
@@ -75,7 +74,7 @@ func (u *UI) openWriteDates(b *bulkSel) {
 	f.d = dialog.NewCustomWithoutButtons("Write dates to files", container.NewBorder(form, nil, nil, nil,
 		container.NewScroll(f.out)), u.win)
 	f.d.SetButtons([]fyne.CanvasObject{cancel, f.write})
-	f.d.Resize(fyne.NewSize(820, 680))
+	f.d.Resize(fyne.NewSize(860, 730))
 	u.showDialog(f.d)
 	f.preview()
 }
@@ -145,7 +144,7 @@ func writeText(writes []app.DateWrite) (summary, rows string, n int) {
 		}
 		n++
 		if len(lines) < previewRows {
-			line := fmt.Sprintf("%-28s %-5s %s → %s", app.ReadablePath(path.Base(w.Path)), w.Field, dateText(w.Old), dateText(w.New))
+			line := fmt.Sprintf("%-34s %-5s %s → %s", shortPath(w.Path), w.Field, dateText(w.Old), dateText(w.New))
 			if w.Note != "" {
 				line += "  (" + w.Note + ")"
 			}

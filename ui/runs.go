@@ -127,14 +127,18 @@ func runSummaryHead(r app.RunSummary) string {
 	case store.KindDates:
 		noun = plural(r.Done, "date")
 	}
+	size := " (" + media.SizeText(r.Bytes) + ")"
+	if r.Kind == store.KindDates {
+		size = "" // the files a dates run reads are not what it writes
+	}
 	var s string
 	switch r.Status {
 	case store.StateCompleted:
-		s = fmt.Sprintf("Done: %s %s (%s)", noun, verb, media.SizeText(r.Bytes))
+		s = fmt.Sprintf("Done: %s %s%s", noun, verb, size)
 	case store.StateCancelled:
-		s = fmt.Sprintf("Cancelled: %s %s (%s) before it stopped", noun, verb, media.SizeText(r.Bytes))
+		s = fmt.Sprintf("Cancelled: %s %s%s before it stopped", noun, verb, size)
 	default:
-		s = fmt.Sprintf("Stopped midway (Resume goes on): %s %s (%s) so far", noun, verb, media.SizeText(r.Bytes))
+		s = fmt.Sprintf("Stopped midway (Resume goes on): %s %s%s so far", noun, verb, size)
 	}
 	return s
 }
