@@ -14,7 +14,7 @@ const datesUsage = `shoebox dates set [--db] --date DATE PATH...        DATE: 20
 shoebox dates shift [--db] --by DURATION (--camera "MAKE MODEL" | PATH...)   DURATION like +1h, -366d, +2y3d
 shoebox dates from-name|from-takeout [--db] [PATH...]
 shoebox dates zone [--db] --offset +hh:mm [--clock local|home] [--camera "MAKE MODEL" [--serial S]] [--from DATE] [--until DATE] [PATH...]
-shoebox dates write [--db] --to xmp|exif|mtime [--dry-run] [--json] [PATH...]`
+shoebox dates write [--db] --to xmp|exif|mtime [--noon] [--dry-run] [--json] [PATH...]`
 
 // cmdDates records date decisions (set, shift, from-name, from-takeout:
 // they touch no file and print what changed, old -> new) or writes them
@@ -38,6 +38,7 @@ func cmdDates(args []string, stdout, stderr io.Writer) (int, error) {
 	to := fs.String("to", WriteXMP, "where to write: xmp, exif or mtime, or xmp,mtime / exif,mtime")
 	dryRun := fs.Bool("dry-run", false, "print what would be written; change nothing")
 	asJSON := fs.Bool("json", false, "with --dry-run: print JSON")
+	noon := fs.Bool("noon", false, "write a date known only to the day as 12:00:00 where a time is needed (exif, mtime)")
 	paths, err := parseInterspersed(fs, rest)
 	if err != nil {
 		return ExitFailure, err
@@ -53,7 +54,7 @@ func cmdDates(args []string, stdout, stderr io.Writer) (int, error) {
 			return ExitFailure, err
 		}
 		defer lib.Close()
-		writes, err := lib.PlanDatesWrite(DatesWriteOptions{To: strings.Split(*to, ","), Paths: paths})
+		writes, err := lib.PlanDatesWrite(DatesWriteOptions{To: strings.Split(*to, ","), Paths: paths, Noon: noonConsent(*noon)})
 		if err != nil {
 			return ExitFailure, err
 		}
@@ -65,7 +66,7 @@ func cmdDates(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	defer leaveOrClose(lib, &err)
 	if sub == "write" {
-		return datesWriteRun(lib, DatesWriteOptions{To: strings.Split(*to, ","), Paths: paths}, stdout, stderr)
+		return datesWriteRun(lib, DatesWriteOptions{To: strings.Split(*to, ","), Paths: paths, Noon: noonConsent(*noon)}, stdout, stderr)
 	}
 	out, err := decide(lib)
 	if err != nil {
@@ -73,6 +74,14 @@ func cmdDates(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	printDecisions(stdout, out)
 	return ExitCompleted, nil
+}
+
+// noonConsent is the --noon flag as the option it sets.
+func noonConsent(agreed bool) NoonConsent {
+	if agreed {
+		return NoonAgreed
+	}
+	return NoonRefused
 }
 
 // datesFlags are the decision commands' flags.

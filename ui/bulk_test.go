@@ -282,15 +282,13 @@ func TestWriteDatesDialogStartsARun(t *testing.T) {
 		t.Fatalf("planned %+v", f.dates.planned)
 	}
 	checks := overlayWidgets[*widget.Check](u.win)
-	if !checks[1].Disabled() { // TODO(NoonForDays) until the core has it
-		t.Error("the 12:00 box is enabled without the core's NoonForDays")
-	}
 	radios := overlayWidgets[*widget.RadioGroup](u.win)
 	radios[0].SetSelected(writeEXIFWords)
 	checks[0].SetChecked(true)
+	checks[1].SetChecked(true) // the person agrees to 12:00 for day-only dates
 	radios[1].SetSelected("The 1 file selected")
 	tapOverlay(t, u, "Preview")
-	want := app.DatesWriteOptions{To: []string{"exif", "mtime"}, Paths: []string{"/photos/trip/IMG_0002.jpg"}}
+	want := app.DatesWriteOptions{To: []string{"exif", "mtime"}, Paths: []string{"/photos/trip/IMG_0002.jpg"}, Noon: app.NoonAgreed}
 	if !reflect.DeepEqual(f.dates.planned[1], want) {
 		t.Fatalf("planned %+v, want %+v", f.dates.planned[1], want)
 	}

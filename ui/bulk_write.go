@@ -49,10 +49,7 @@ func (u *UI) openWriteDates(b *bulkSel) {
 	f.where.SetSelected(writeXMPWords)
 	f.mtime = widget.NewCheck("Also set each file's modification time to the date taken", func(bool) { f.stale() })
 	f.noon = widget.NewCheck("Use 12:00 for dates known only to the day", func(bool) { f.stale() })
-	// TODO(NoonForDays): pass f.noon.Checked as app.DatesWriteOptions.NoonForDays once the main branch's
-	// field is merged; until then a day-only date goes to the sidecar only, as the core decides.
-	f.noon.Disable()
-	noonNote := caption("EXIF and modification times need a time of day; without 12:00 a date known only to the day is written to its sidecar only. (Not in this build yet.)")
+	noonNote := caption("EXIF and modification times need a time of day; without 12:00 a date known only to the day is written to its sidecar only.")
 	noonNote.Wrapping = fyne.TextWrapWord
 	selected := fmt.Sprintf("The %s selected", plural(len(f.paths), "file"))
 	f.scope = widget.NewRadioGroup([]string{writeAllWords, selected}, func(string) { f.stale() })
@@ -87,6 +84,9 @@ func (f *writeForm) options() app.DatesWriteOptions {
 	}
 	if f.mtime.Checked {
 		opt.To = append(opt.To, app.WriteMtime)
+	}
+	if f.noon.Checked {
+		opt.Noon = app.NoonAgreed
 	}
 	if f.scope.Selected != writeAllWords {
 		opt.Paths = f.paths
