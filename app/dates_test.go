@@ -16,7 +16,9 @@ import (
 
 // datesAnalyze is dateAnalyze (organise_test.go) with what the dates tests
 // need on the file's second line: "name=VALUE" adds a file-name candidate,
-// "takeout=VALUE" a Takeout one, "camera=Make_Model" sets the camera.
+// "takeout=VALUE" a Takeout one, "camera=Make_Model" sets the camera,
+// "serial=S" its body serial, "taken=VALUE" the EXIF date (any stored form,
+// an offset or a day only included).
 func datesAnalyze(ctx context.Context, in processing.Input, opt processing.AnalyzeOptions) (media.Result, error) {
 	res, err := dateAnalyze(ctx, in, opt)
 	if err != nil || res.Status != media.StatusDone {
@@ -41,6 +43,12 @@ func datesAnalyze(ctx context.Context, in processing.Input, opt processing.Analy
 			res.Time.Candidates = append(res.Time.Candidates, media.Candidate{Kind: media.KindTakeout, Source: media.SourceSidecar, Value: v})
 		case "camera":
 			res.Camera = strings.ReplaceAll(v, "_", " ")
+		case "serial":
+			res.CameraSerial = v
+		case "taken":
+			res.Time.Value, res.Time.Source, res.Time.Confidence = v, media.SourceEXIF, media.ConfidenceHigh
+			res.Time.Candidates = append(res.Time.Candidates, media.Candidate{Kind: media.KindEXIFOriginal,
+				Source: media.SourceEXIF, Value: v, Detail: "test EXIF", Chosen: true})
 		}
 	}
 	return res, nil

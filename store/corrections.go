@@ -34,6 +34,7 @@ const (
 	CorrectionFilename = "filename" // the date in the file name, accepted
 	CorrectionTakeout  = "takeout"  // Google Takeout's photoTakenTime, accepted
 	CorrectionShift    = "shift"    // the date before, shifted by a rule
+	CorrectionZone     = "zone"     // the date before, put in a time zone by a rule (a trip abroad)
 )
 
 // Correction is the date decided for one file's content.
