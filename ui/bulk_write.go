@@ -23,7 +23,7 @@ import (
 // Where the dialog writes, as it says it.
 const (
 	writeXMPWords  = "An XMP sidecar beside each file (the files themselves are not touched)"
-	writeEXIFWords = "Inside the file (JPEG; any other file gets a sidecar instead)"
+	writeEXIFWords = "Inside the file (JPEG EXIF, video QuickTime dates; any other file gets a sidecar instead)"
 	writeAllWords  = "Every file with a decided date"
 )
 
