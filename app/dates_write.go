@@ -19,7 +19,7 @@ import (
 // Where a dates run writes a decided date.
 const (
 	WriteXMP   = "xmp"   // an XMP sidecar beside the file (SidecarPath); the file is not touched
-	WriteEXIF  = "exif"  // inside the file (JPEG only, through EXIFDateWriter)
+	WriteEXIF  = "exif"  // inside the file (a JPEG through EXIFDateWriter, a video as WriteQuickTime)
 	WriteMtime = "mtime" // the file's modification time
 )
 
@@ -163,6 +163,14 @@ func planOneWrite(f datesFile, path, field string, mtimeNS int64, noon NoonConse
 	it := &store.ChangeItem{Op: field, Path: path, Size: f.rec.Size, MtimeNS: f.rec.MtimeNS, SHA256: f.rec.SHA256,
 		State: store.ChangePending}
 	var note string
+	if field == WriteEXIF && isQuickTime(path) { // a video's own dates, in UTC (dates_video.go)
+		e, why := planQuickTime(path, c)
+		if e != nil {
+			it.Op, it.Dates = WriteQuickTime, e
+			return DateWrite{Path: path, Field: WriteQuickTime, Old: e.Old, New: e.New}, it
+		}
+		field, note, it.Op = WriteXMP, why, WriteXMP
+	}
 	if field == WriteEXIF {
 		switch {
 		case !isJPEG(path):

@@ -68,7 +68,8 @@ func Check(path string, lockTimeout time.Duration) (*CheckReport, error) {
 		return rep, nil
 	}
 	rep.StructureIntact = true
-	db := &DB{bolt: b, path: path, mode: ReadOnly}
+	db := &DB{path: path, mode: ReadOnly}
+	db.h.bolt, db.h.shared = b, true
 	if err := db.view(func(tx *bolt.Tx) error { return checkTx(tx, rep) }); err != nil {
 		rep.problem("%v", err)
 	}

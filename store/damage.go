@@ -6,8 +6,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // ErrDamaged is wrapped by every error that says the library file itself is
@@ -133,9 +131,4 @@ func panickedInBbolt() bool {
 			return false
 		}
 	}
-}
-
-// view is bbolt's View, guarded.
-func (db *DB) view(fn func(*bolt.Tx) error) error {
-	return guard(db.path, func() error { return db.bolt.View(fn) })
 }

@@ -69,11 +69,15 @@ type Options struct {
 	// error rolls the transaction back and is returned to the caller, as a
 	// full disk would. For fault-injection tests; nil in the product.
 	WriteFault func(n int64) error
+	// ReleaseWhenIdle, in ReadWrite mode, lets the exclusive lock go after
+	// this long without a write, so other processes can read the library
+	// meanwhile (see idle.go). Default 0: the lock is held until Close.
+	ReleaseWhenIdle time.Duration
 }
 
 // DB is an open library.
 type DB struct {
-	bolt    *bolt.DB
+	h       handle
 	path    string
 	mode    Mode
 	commits atomic.Int64
@@ -124,7 +128,8 @@ func Open(path string, opt Options) (*DB, error) {
 			return nil, err
 		}
 	}
-	db := &DB{bolt: b, path: path, mode: opt.Mode, fault: opt.WriteFault}
+	db := &DB{path: path, mode: opt.Mode, fault: opt.WriteFault}
+	db.h.bolt, db.h.shared, db.h.timeout, db.h.idle = b, opt.Mode == ReadOnly, opt.LockTimeout, opt.ReleaseWhenIdle
 	if err := db.init(); err != nil {
 		b.Close()
 		return nil, err
@@ -184,7 +189,7 @@ func (db *DB) init() error {
 	// Not through update: this transaction changes nothing in an existing
 	// library, and WriteFault counts the writes made after Open.
 	return guard(db.path, func() error {
-		return db.bolt.Update(func(tx *bolt.Tx) error {
+		return db.h.bolt.Update(func(tx *bolt.Tx) error {
 			for _, name := range allBuckets {
 				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 					return err
@@ -215,9 +220,6 @@ func (db *DB) ReadOnly() bool { return db.mode == ReadOnly }
 
 // Path is the library file.
 func (db *DB) Path() string { return db.path }
-
-// Close flushes and closes the library.
-func (db *DB) Close() error { return db.bolt.Close() }
 
 // Writes counts the write transactions attempted since Open, for
 // fault-injection tests that fail each one in turn.

@@ -92,6 +92,9 @@ type FileRecord struct {
 	// trusted only from version 2 on.
 	Analysis int    `json:"analysis,omitempty"`
 	Camera   string `json:"camera,omitempty"` // EXIF Make and Model
+	// CameraSerial is the body serial number (media.Result); records
+	// analysed before it was read have none.
+	CameraSerial string `json:"camera_serial,omitempty"`
 	// ContentID is Apple's Live Photo content identifier (media.Result);
 	// records written before it was read have none.
 	ContentID  string          `json:"content_id,omitempty"`
@@ -114,7 +117,7 @@ func (f *FileRecord) ApplyResult(r media.Result, at time.Time) {
 	}
 	f.PHash, f.DHash, f.HasPHash = r.PHash, r.DHash, r.HasPHash
 	f.Width, f.Height = r.Width, r.Height
-	f.Camera, f.ContentID = r.Camera, r.ContentID
+	f.Camera, f.CameraSerial, f.ContentID = r.Camera, r.CameraSerial, r.ContentID
 	f.LumaMean, f.LumaStdDev = r.LumaMean, r.LumaStdDev
 	f.ChromaCb, f.ChromaCr = r.ChromaCb, r.ChromaCr
 	f.Analysis = media.AnalysisVersion

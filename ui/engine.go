@@ -51,6 +51,12 @@ type Engine interface {
 	// Correcting dates (issue 13): a date the person decided for the files
 	// named, stored by content; it touches no file.
 	SetDate(sel app.DatesSelection, date string) ([]app.DateDecision, error)
+	// Bulk corrections: what a change would decide (nothing stored), then
+	// deciding it; and writing the decided dates back, as a change run.
+	PreviewDates(ch app.DatesChange) ([]app.DateDecision, error)
+	DecideDates(ch app.DatesChange) ([]app.DateDecision, error)
+	PlanDatesWrite(opt app.DatesWriteOptions) ([]app.DateWrite, error)
+	WriteDates(opt app.DatesWriteOptions) (runID uint64, writes []app.DateWrite, err error)
 }
 
 var _ Engine = (*app.Library)(nil)

@@ -41,6 +41,7 @@ type fakeEngine struct {
 	unique      app.UniqueReport
 	org         organiseFake
 	setDates    []setDateCall
+	dates       datesFake
 }
 
 // setDateCall is one SetDate the window asked for.
@@ -334,4 +335,38 @@ func (f *fakeEngine) Organise(_ context.Context, opt app.OrganiseOptions) (uint6
 func (f *fakeEngine) Ledger(id uint64) (store.Job, []app.LedgerEntry, error) {
 	f.record(fmt.Sprintf("ledger %d", id))
 	return f.org.ledgerOf, f.org.ledger, nil
+}
+
+// datesFake is the fake engine's side of the bulk date corrections: the
+// preview and plan it answers, and what the window asked.
+type datesFake struct {
+	preview  []app.DateDecision
+	previews []app.DatesChange
+	decided  []app.DatesChange
+	writes   []app.DateWrite
+	planned  []app.DatesWriteOptions
+	written  []app.DatesWriteOptions
+}
+
+func (f *fakeEngine) PreviewDates(ch app.DatesChange) ([]app.DateDecision, error) {
+	f.record("preview-dates " + ch.Op)
+	f.dates.previews = append(f.dates.previews, ch)
+	return f.dates.preview, nil
+}
+func (f *fakeEngine) DecideDates(ch app.DatesChange) ([]app.DateDecision, error) {
+	f.record("decide-dates " + ch.Op)
+	f.dates.decided = append(f.dates.decided, ch)
+	return f.dates.preview, nil
+}
+func (f *fakeEngine) PlanDatesWrite(opt app.DatesWriteOptions) ([]app.DateWrite, error) {
+	f.record("plan-dates-write " + strings.Join(opt.To, "+"))
+	f.dates.planned = append(f.dates.planned, opt)
+	return f.dates.writes, nil
+}
+func (f *fakeEngine) WriteDates(opt app.DatesWriteOptions) (uint64, []app.DateWrite, error) {
+	f.record("write-dates " + strings.Join(opt.To, "+"))
+	f.dates.written = append(f.dates.written, opt)
+	id := f.nextID
+	f.nextID++
+	return id, f.dates.writes, nil
 }

@@ -63,6 +63,7 @@ type filesView struct {
 	decided map[string]string // absolute path → date decided in this window (review.go)
 	reshow  bool              // show the selected file again once the files are read
 	setDlg  *setDateDialog    // the open "Set date" dialog, if any
+	bulk    *bulkSel          // the selection of several files and the bulk corrections (bulk.go)
 }
 
 func newFilesView(u *UI) *filesView {
@@ -114,6 +115,7 @@ func newFilesView(u *UI) *filesView {
 		if id.Row >= 0 && id.Row < len(v.rows) {
 			r := v.rows[id.Row]
 			v.selected = r.Root + "/" + r.RelPath
+			v.bulk.clicked(r)
 			v.detail.show(r)
 		}
 	}
@@ -127,7 +129,8 @@ func newFilesView(u *UI) *filesView {
 	organise := widget.NewButtonWithIcon("Organise…", theme.StorageIcon(), u.openOrganise)
 	right := container.NewHBox(v.count, organise)
 	filters := container.New(layout.NewBorderLayout(nil, nil, show, right), show, v.search, right)
-	split := container.NewHSplit(v.table, v.detail.root)
+	v.bulk = newBulkSel(v)
+	split := container.NewHSplit(container.NewBorder(nil, v.bulk.bar, nil, nil, v.table), v.detail.root)
 	split.Offset = 0.68
 	// The filters come first in the tab order, then the table.
 	v.root = container.NewStack(container.New(layout.NewBorderLayout(filters, nil, nil, nil), filters, split),
@@ -192,7 +195,11 @@ func (v *filesView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		l.Importance = imp
 		l.Refresh()
 	}
-	l.SetFull(fileCell(r, id.Col))
+	text := fileCell(r, id.Col)
+	if id.Col == 0 && v.bulk != nil && v.bulk.isMarked(r) {
+		text = "✓ " + text
+	}
+	l.SetFull(text)
 }
 
 func (v *filesView) sortBy(col int) {
@@ -268,6 +275,9 @@ func (v *filesView) apply() {
 	v.count.SetText(fmt.Sprintf("%s of %s files", thousands(len(rows)), thousands(len(v.all))))
 	showIf(v.placehold, v.jobID == 0)
 	v.table.Refresh()
+	if v.bulk != nil {
+		v.bulk.refresh()
+	}
 }
 
 // load makes id the job shown; its files are read now if the tab is visible.
