@@ -79,6 +79,11 @@ type DB struct {
 	commits atomic.Int64
 	writes  atomic.Int64
 	fault   func(n int64) error
+	// walked says whether Open read every page of the file (verified.go).
+	walked bool
+	// damaged is set when a transaction met a damaged page: the file is
+	// then not stamped as sound at Close.
+	damaged atomic.Bool
 }
 
 // Open opens the library at path; in ReadWrite mode it creates it when
@@ -101,14 +106,20 @@ func Open(path string, opt Options) (*DB, error) {
 		return nil, &DamagedError{Path: path, Detail: "the file is empty"}
 	}
 	var b *bolt.DB
+	walked := false
 	if statErr == nil && fi.Size() > 0 {
+		walked = true
 		// Check the file under a shared lock first, so that a writer is not
 		// changing it under the walk.
 		ro, err := openBolt(path, opt.LockTimeout, true)
 		if err != nil {
 			return nil, err
 		}
-		if err := verifyPages(path); err != nil {
+		check := verifyPages
+		if stampMatches(path) {
+			check, walked = verifyHeader, false
+		}
+		if err := check(path); err != nil {
 			ro.Close()
 			return nil, err
 		}
@@ -124,7 +135,7 @@ func Open(path string, opt Options) (*DB, error) {
 			return nil, err
 		}
 	}
-	db := &DB{bolt: b, path: path, mode: opt.Mode, fault: opt.WriteFault}
+	db := &DB{bolt: b, path: path, mode: opt.Mode, fault: opt.WriteFault, walked: walked}
 	if err := db.init(); err != nil {
 		b.Close()
 		return nil, err
@@ -138,7 +149,13 @@ func openBolt(path string, timeout time.Duration, readOnly bool) (*bolt.DB, erro
 	var b *bolt.DB
 	err := guard(path, func() error {
 		var err error
-		b, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, NoFreelistSync: true, ReadOnly: readOnly})
+		// The free list is written at each commit (a page per ~500 free
+		// pages) so that an open reads it instead of rebuilding it from
+		// every page of the file; the map type finds free runs without
+		// scanning the whole list. A library written before, without one,
+		// gets it at its first read-write open, after the walk that
+		// verifies it.
+		b, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, FreelistType: bolt.FreelistMapType, ReadOnly: readOnly})
 		return err
 	})
 	switch {
@@ -153,21 +170,32 @@ func openBolt(path string, timeout time.Duration, readOnly bool) (*bolt.DB, erro
 	return b, err
 }
 
+// verifyHeader checks the header pages and the free list (checkHeader).
+func verifyHeader(path string) error {
+	return damagedBy(path)(checkHeader(path))
+}
+
 // verifyPages walks the whole file (walkFile) and turns what it finds into
 // a DamagedError.
 func verifyPages(path string) error {
-	problems, n, err := walkFile(path, nil)
-	if err != nil {
-		return &DamagedError{Path: path, Detail: err.Error()}
-	}
-	if n > 0 {
-		detail := problems[0]
-		if n > 1 {
-			detail += fmt.Sprintf(", and %d more problems", n-1)
+	return damagedBy(path)(walkFile(path, nil))
+}
+
+// damagedBy turns what a walk found into a DamagedError.
+func damagedBy(path string) func(problems []string, n int, err error) error {
+	return func(problems []string, n int, err error) error {
+		if err != nil {
+			return &DamagedError{Path: path, Detail: err.Error()}
 		}
-		return &DamagedError{Path: path, Detail: detail}
+		if n > 0 {
+			detail := problems[0]
+			if n > 1 {
+				detail += fmt.Sprintf(", and %d more problems", n-1)
+			}
+			return &DamagedError{Path: path, Detail: detail}
+		}
+		return nil
 	}
-	return nil
 }
 
 func (db *DB) init() error {
@@ -216,8 +244,15 @@ func (db *DB) ReadOnly() bool { return db.mode == ReadOnly }
 // Path is the library file.
 func (db *DB) Path() string { return db.path }
 
-// Close flushes and closes the library.
-func (db *DB) Close() error { return db.bolt.Close() }
+// Close closes the library. A library opened to write, in which no damage
+// was met, is stamped as sound first (verified.go), under the lock, so the
+// next open need not walk it.
+func (db *DB) Close() error {
+	if db.mode == ReadWrite && !db.damaged.Load() {
+		writeStamp(db.path)
+	}
+	return db.bolt.Close()
+}
 
 // Writes counts the write transactions attempted since Open, for
 // fault-injection tests that fail each one in turn.

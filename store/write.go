@@ -9,7 +9,7 @@ import (
 // of them fail the way a full disk or a failing drive would
 // (Options.WriteFault) and check that the engine loses nothing.
 func (db *DB) update(fn func(*bolt.Tx) error) error {
-	return guard(db.path, func() error { return db.bolt.Update(db.faulty(fn)) })
+	return db.noteDamage(guard(db.path, func() error { return db.bolt.Update(db.faulty(fn)) }))
 }
 
 // faulty wraps fn with the WriteFault hook.
