@@ -12,7 +12,7 @@ import (
 // read the whole file: 34 s for 2 GB from a cold cache.
 //
 // So a library that Shoebox closed cleanly after writing it carries a stamp
-// beside it (<library>.verified): the file's identity as it was left (size,
+// beside it (<library>-verified; a scan leaves out every file named like the library followed by "-"): the file's identity as it was left (size,
 // modification and change times, inode). An open whose file still matches its
 // stamp checks only the header pages and the free list (checkHeader); any
 // other file (a copy, a restore, one cut short or edited by anything else,
@@ -23,7 +23,7 @@ import (
 // turns bbolt's panic into a DamagedError that names check and recover.
 
 // stampPath is where the library's stamp is kept.
-func stampPath(path string) string { return path + ".verified" }
+func stampPath(path string) string { return path + "-verified" }
 
 // fileStamp describes the file at path as a line of text; "" when it
 // cannot be read.
