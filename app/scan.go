@@ -44,7 +44,16 @@ func (k scanKind) list(ctx context.Context, j *store.Job, stop func() error) err
 			}
 		}
 	}
-	if err := k.store(j, recs, stop); err != nil {
+	// Files unchanged since an earlier scan of the same folders are not
+	// stored again: the job is stored over it (store.PlanListing).
+	plan, err := db.PlanListing(j, recs)
+	if err != nil {
+		return err
+	}
+	if err := db.AddListing(j, plan); err != nil {
+		return err
+	}
+	if err := k.store(j, plan.Store, stop); err != nil {
 		return err
 	}
 	// Count from the store: after a crash during listing some files were

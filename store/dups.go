@@ -18,35 +18,58 @@ type HashedFile struct {
 // PerceptualHashes lists the hashes of a job's files, in path order.
 func (db *DB) PerceptualHashes(jobID uint64) ([]HashedFile, error) {
 	var out []HashedFile
-	prefix := jobKey(jobID)
 	err := db.view(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketPHash).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		out = nil
+		ph := tx.Bucket(bucketPHash)
+		base := baseOf(tx, jobID)
+		eachInView(tx, jobID, base, nil, func(e viewEntry) bool {
+			at := e.k
+			if e.inherited {
+				at = append(jobKey(base), e.k[8:]...)
+			}
+			v := ph.Get(at)
 			if len(v) != 24 {
-				continue
+				return true
 			}
 			out = append(out, HashedFile{
-				Key:    bytes.Clone(k),
+				Key:    bytes.Clone(e.k),
 				PHash:  be.Uint64(v),
 				DHash:  be.Uint64(v[8:]),
 				Width:  int(be.Uint32(v[16:])),
 				Height: int(be.Uint32(v[20:])),
 			})
-		}
+			return true
+		})
 		return nil
 	})
 	return out, err
 }
 
-// FileByKey reads one file record.
+// FileByKey reads one file record: a job's own, or the one its base holds
+// for it (view.go).
 func (db *DB) FileByKey(k []byte) (FileRecord, error) {
 	var r FileRecord
 	err := db.view(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketFiles).Get(k)
-		if v == nil {
+		files := tx.Bucket(bucketFiles)
+		v := files.Get(k)
+		if v != nil {
+			if isGone(v) {
+				return ErrNotFound
+			}
+			return decodeFile(k, v, &r)
+		}
+		if len(k) < 10 {
 			return ErrNotFound
 		}
-		return decodeFile(k, v, &r)
+		base := baseOf(tx, be.Uint64(k))
+		if base == 0 {
+			return ErrNotFound
+		}
+		bv := files.Get(append(jobKey(base), k[8:]...))
+		if bv == nil || isGone(bv) {
+			return ErrNotFound
+		}
+		return decodeEntry(viewEntry{k: k, v: bv, inherited: true}, &r)
 	})
 	return r, err
 }
@@ -70,59 +93,75 @@ type DupGroup struct {
 func (db *DB) ExactDuplicates(jobID uint64) ([]DupGroup, error) {
 	var groups []DupGroup
 	var bad skipped
-	prefix := jobKey(jobID)
 	err := db.view(func(tx *bolt.Tx) error {
 		groups, bad = nil, skipped{}
 		seen := map[string]bool{}
 		files, shaIdx := tx.Bucket(bucketFiles), tx.Bucket(bucketSHA)
-		c := files.Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		base := baseOf(tx, jobID)
+		// A record of the base that the job did not store itself is the
+		// job's (view.go).
+		asJobs := func(m *FileRecord) {
+			if base != 0 && m.JobID == base && files.Get(fileKey(jobID, m.RootIndex, m.RelPath)) == nil {
+				m.JobID, m.Reused = jobID, true
+			}
+		}
+		eachInView(tx, jobID, base, nil, func(e viewEntry) bool {
 			var r FileRecord
-			if err := decodeFile(k, v, &r); err != nil {
-				bad.add("file record", k[10:], err)
-				continue
+			if err := decodeEntry(e, &r); err != nil {
+				bad.add("file record", e.k[10:], err)
+				return true
 			}
 			if r.SHA256 == "" || seen[r.SHA256] {
-				continue
+				return true
 			}
 			seen[r.SHA256] = true
-			sum, err := hex.DecodeString(r.SHA256)
-			if err != nil {
-				continue
+			if g, ok := exactGroup(files, shaIdx, r.SHA256, jobID, asJobs); ok {
+				groups = append(groups, g)
 			}
-			byPath := map[string]FileRecord{}
-			sc := shaIdx.Cursor()
-			for sk, _ := sc.Seek(sum); sk != nil && bytes.HasPrefix(sk, sum); sk, _ = sc.Next() {
-				fk := sk[len(sum):]
-				fv := files.Get(fk)
-				if fv == nil {
-					continue
-				}
-				var m FileRecord
-				if err := decodeFile(fk, fv, &m); err != nil {
-					continue // counted where the scan of its own job meets it
-				}
-				abs := m.AbsPath()
-				if cur, ok := byPath[abs]; !ok || preferRecord(m, cur, jobID) {
-					byPath[abs] = m
-				}
-			}
-			if len(byPath) < 2 {
-				continue
-			}
-			g := DupGroup{SHA256: r.SHA256}
-			for _, m := range byPath {
-				g.Files = append(g.Files, m)
-			}
-			sort.Slice(g.Files, func(a, b int) bool { return g.Files[a].AbsPath() < g.Files[b].AbsPath() })
-			groups = append(groups, g)
-		}
+			return true
+		})
 		return nil
 	})
 	if err != nil {
 		return groups, err
 	}
 	return groups, bad.err(db.path)
+}
+
+// exactGroup is every file of the library with the given SHA-256, each path
+// once (preferRecord), when there are at least two.
+func exactGroup(files, shaIdx *bolt.Bucket, sha string, jobID uint64, asJobs func(*FileRecord)) (DupGroup, bool) {
+	sum, err := hex.DecodeString(sha)
+	if err != nil {
+		return DupGroup{}, false
+	}
+	byPath := map[string]FileRecord{}
+	sc := shaIdx.Cursor()
+	for sk, _ := sc.Seek(sum); sk != nil && bytes.HasPrefix(sk, sum); sk, _ = sc.Next() {
+		fk := sk[len(sum):]
+		fv := files.Get(fk)
+		if fv == nil || isGone(fv) {
+			continue
+		}
+		var m FileRecord
+		if err := decodeFile(fk, fv, &m); err != nil {
+			continue // counted where the scan of its own job meets it
+		}
+		asJobs(&m)
+		abs := m.AbsPath()
+		if cur, ok := byPath[abs]; !ok || preferRecord(m, cur, jobID) {
+			byPath[abs] = m
+		}
+	}
+	if len(byPath) < 2 {
+		return DupGroup{}, false
+	}
+	g := DupGroup{SHA256: sha}
+	for _, m := range byPath {
+		g.Files = append(g.Files, m)
+	}
+	sort.Slice(g.Files, func(a, b int) bool { return g.Files[a].AbsPath() < g.Files[b].AbsPath() })
+	return g, true
 }
 
 // preferRecord says whether m should stand for its path instead of cur: the

@@ -21,7 +21,7 @@ func (db *DB) AddFiles(j *Job, recs []FileRecord) (added int, err error) {
 		for i := range recs {
 			r := &recs[i]
 			k := r.Key()
-			if files.Get(k) != nil {
+			if v := files.Get(k); v != nil && !isGone(v) {
 				continue
 			}
 			if err := putFile(tx, k, r); err != nil {
@@ -131,39 +131,26 @@ func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(media.S
 	var out []FileRecord
 	var last []byte
 	var bad skipped
-	prefix := jobKey(jobID)
 	err := db.view(func(tx *bolt.Tx) error {
 		out, last, bad = nil, nil, skipped{}
-		c := tx.Bucket(bucketFiles).Cursor()
-		var k, v []byte
-		if after == nil {
-			k, v = c.Seek(prefix)
-		} else {
-			k, v = c.Seek(after)
-			if bytes.Equal(k, after) {
-				k, v = c.Next()
-			}
-		}
-		for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			st, _, err := fileHeader(v)
+		eachInView(tx, jobID, baseOf(tx, jobID), after, func(e viewEntry) bool {
+			st, _, err := entryHeader(e)
 			if err != nil {
-				bad.add("file record", k[10:], err)
-				continue
+				bad.add("file record", e.k[10:], err)
+				return true
 			}
 			if !keep(st) {
-				continue
+				return true
 			}
 			var r FileRecord
-			if err := decodeFile(k, v, &r); err != nil {
-				bad.add("file record", k[10:], err)
-				continue
+			if err := decodeEntry(e, &r); err != nil {
+				bad.add("file record", e.k[10:], err)
+				return true
 			}
 			out = append(out, r)
-			last = bytes.Clone(k)
-			if limit > 0 && len(out) >= limit {
-				return nil
-			}
-		}
+			last = bytes.Clone(e.k)
+			return limit <= 0 || len(out) < limit
+		})
 		return nil
 	})
 	if err != nil {
@@ -203,8 +190,12 @@ func (db *DB) ResetErrors(j *Job) (int, error) {
 		prefix := jobKey(j.ID)
 		var failed []FileRecord
 		var keys [][]byte // rewritten under the keys they are stored under
+		// Failed files are never inherited from a base: they are the job's own.
 		c := files.Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if isGone(v) {
+				continue
+			}
 			if st, _, err := fileHeader(v); err != nil || st != media.StatusError {
 				continue
 			}
@@ -239,35 +230,41 @@ type FileCounts struct {
 func (db *DB) CountFiles(jobID uint64) (FileCounts, error) {
 	var c FileCounts
 	var bad skipped
-	prefix := jobKey(jobID)
 	err := db.view(func(tx *bolt.Tx) error {
-		c, bad = FileCounts{}, skipped{}
-		cur := tx.Bucket(bucketFiles).Cursor()
-		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
-			st, reused, err := fileHeader(v)
-			if err != nil {
-				bad.add("file record", k[10:], err)
-				continue
-			}
-			c.Total++
-			switch st {
-			case media.StatusPending:
-				c.Pending++
-			case media.StatusDone:
-				c.Done++
-			case media.StatusError:
-				c.Error++
-			case media.StatusSkipped:
-				c.Skipped++
-			}
-			if reused {
-				c.Reused++
-			}
-		}
+		c, bad = countView(tx, jobID, baseOf(tx, jobID))
 		return nil
 	})
 	if err != nil {
 		return c, err
 	}
 	return c, bad.err(db.path)
+}
+
+// countView counts the files of a job's view over base.
+func countView(tx *bolt.Tx, jobID, base uint64) (FileCounts, skipped) {
+	var c FileCounts
+	var bad skipped
+	eachInView(tx, jobID, base, nil, func(e viewEntry) bool {
+		st, reused, err := entryHeader(e)
+		if err != nil {
+			bad.add("file record", e.k[10:], err)
+			return true
+		}
+		c.Total++
+		switch st {
+		case media.StatusPending:
+			c.Pending++
+		case media.StatusDone:
+			c.Done++
+		case media.StatusError:
+			c.Error++
+		case media.StatusSkipped:
+			c.Skipped++
+		}
+		if reused {
+			c.Reused++
+		}
+		return true
+	})
+	return c, bad
 }

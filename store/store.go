@@ -15,7 +15,13 @@ import (
 
 // SchemaVersion is the layout this code reads and writes. A library written by
 // a newer Shoebox is refused rather than misread.
-const SchemaVersion = 1
+//
+// Version 2: a scan may be stored over an earlier one (Job.Base, view.go),
+// with "gone" marks in the files bucket; an older Shoebox would read such a
+// job as holding only the files it stored. A version 1 library is a version
+// 2 library whose jobs have no base: its first read-write open migrates it
+// by writing the new version, and reading it changes nothing.
+const SchemaVersion = 2
 
 // ErrLocked means another process has the library open.
 var ErrLocked = errors.New("the library is in use by another Shoebox process")
@@ -220,7 +226,9 @@ func (db *DB) init() error {
 			}
 			meta := tx.Bucket(bucketMeta)
 			if v := meta.Get(keySchema); v != nil {
-				return db.checkSchema(v)
+				if err := db.checkSchema(v); err != nil || be.Uint64(v) == SchemaVersion {
+					return err
+				}
 			}
 			return meta.Put(keySchema, u64(SchemaVersion))
 		})
