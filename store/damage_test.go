@@ -165,7 +165,10 @@ func TestDamagedRecordIsSkippedAndCounted(t *testing.T) {
 	if len(files) != 149 {
 		t.Errorf("%d readable records, want 149", len(files))
 	}
-	if g, err := db.ExactDuplicates(2); !errors.As(err, &dr) || len(g) > 0 {
+	// ExactDuplicates reads the SHA-256 index and decodes only hashes with
+	// copies: the damaged record (its hash has none) is not met there, and
+	// is in no group.
+	if g, err := db.ExactDuplicates(2); (err != nil && !errors.As(err, &dr)) || len(g) > 0 {
 		t.Errorf("ExactDuplicates: %v %v", g, err)
 	}
 	db.Close()
