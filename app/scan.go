@@ -32,21 +32,25 @@ func (k scanKind) list(ctx context.Context, j *store.Job, stop func() error) err
 		return err
 	}
 	for i := range recs {
-		if i%256 == 0 {
+		recs[i].JobID = j.ID
+	}
+	// An unchanged file's analysis is reused (reuse). Files unchanged since
+	// an earlier scan of the same folders are not stored again: the job is
+	// stored over it (store.PlanListing), which fills the records in a
+	// chunk at a time and drops those it need not store.
+	n := 0
+	plan, err := db.PlanListing(j, recs, func(r *store.FileRecord) error {
+		if n++; n%256 == 0 {
 			if err := stop(); err != nil {
 				return err
 			}
 		}
-		recs[i].JobID = j.ID
-		if !k.settings.Rehash && recs[i].Status == media.StatusPending {
-			if err := k.reuse(&recs[i]); err != nil {
-				return err
-			}
+		if k.settings.Rehash || r.Status != media.StatusPending {
+			return nil
 		}
-	}
-	// Files unchanged since an earlier scan of the same folders are not
-	// stored again: the job is stored over it (store.PlanListing).
-	plan, err := db.PlanListing(j, recs)
+		return k.reuse(r)
+	})
+	recs = nil
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"slices"
-	"sort"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -28,37 +27,113 @@ type Listing struct {
 	gone [][]byte
 }
 
-// PlanListing decides how the listed files of scan j (its Roots, with reused
-// analyses already filled in) are stored, without writing anything. A job
-// that already has a base keeps it (a listing resumed after a crash); one
-// that already stored files is stored whole.
-func (db *DB) PlanListing(j *Job, recs []FileRecord) (*Listing, error) {
-	sorted := slices.IsSortedFunc(recs, func(a, b FileRecord) int { return bytes.Compare(a.Key(), b.Key()) })
-	if !sorted {
-		recs = slices.Clone(recs)
-		sort.Slice(recs, func(a, b int) bool { return bytes.Compare(recs[a].Key(), recs[b].Key()) < 0 })
+// planChunk is how many listed files PlanListing fills in (reuse) and
+// compares with the base at once: the records of unchanged files are
+// dropped after each chunk, so a rescan never holds them all.
+const planChunk = 2000
+
+// PlanListing decides how the listed files of scan j (its Roots; sorted or
+// not) are stored, without writing anything. reuse, when not nil, fills in
+// a listed file's earlier analysis when it can be reused (the engine's
+// rescan); it is called outside any transaction, and an error from it stops
+// the planning. A job that already has a base keeps it (a listing resumed
+// after a crash); one that already stored files is stored whole.
+func (db *DB) PlanListing(j *Job, recs []FileRecord, reuse func(*FileRecord) error) (*Listing, error) {
+	if reuse == nil {
+		reuse = func(*FileRecord) error { return nil }
 	}
-	plan := &Listing{Store: recs}
-	err := db.view(func(tx *bolt.Tx) error {
-		*plan = Listing{Store: recs}
-		base := j.Base
-		if base == 0 {
-			if k, _ := rangeCursor(tx.Bucket(bucketFiles), j.ID, nil).first(); k != nil {
-				return nil // began whole
+	if !slices.IsSortedFunc(recs, compareKeys) {
+		recs = slices.Clone(recs)
+		slices.SortFunc(recs, compareKeys)
+	}
+	base, err := db.listingBase(j)
+	if err != nil {
+		return nil, err
+	}
+	if base == 0 {
+		return whole(recs, reuse)
+	}
+	plan := &Listing{Base: base}
+	same := make([]bool, len(recs))
+	for start := 0; start < len(recs); start += planChunk {
+		chunk := recs[start:min(start+planChunk, len(recs))]
+		listed := slices.Clone(chunk) // as listed, for the files found unchanged
+		for i := range chunk {
+			if err := reuse(&chunk[i]); err != nil {
+				return nil, err
 			}
-			base = chooseBase(tx, j)
 		}
-		if base == 0 {
+		err := db.view(func(tx *bolt.Tx) error {
+			files := tx.Bucket(bucketFiles)
+			for i := range chunk {
+				r := &chunk[i]
+				bk := fileKey(base, r.RootIndex, r.RelPath)
+				same[start+i] = sameAsBase(bk, files.Get(bk), r)
+			}
 			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
-		store, gone, baseTotal := diffFromBase(tx, j.ID, base, recs)
-		if j.Base == 0 && (len(store)+len(gone))*maxBaseDrift > baseTotal {
-			return nil // drifted too far: a new full job
+		for i := range chunk {
+			if same[start+i] {
+				chunk[i] = listed[i] // its record is the base's: drop the copy
+			} else {
+				plan.Store = append(plan.Store, chunk[i])
+			}
 		}
-		*plan = Listing{Base: base, Store: store, Gone: len(gone), gone: gone}
+	}
+	baseTotal := 0
+	err = db.view(func(tx *bolt.Tx) error {
+		plan.gone, baseTotal = goneFromBase(tx, j.ID, base, recs)
 		return nil
 	})
-	return plan, err
+	if err != nil {
+		return nil, err
+	}
+	plan.Gone = len(plan.gone)
+	if j.Base == 0 && (len(plan.Store)+plan.Gone)*maxBaseDrift > baseTotal {
+		// Drifted too far: a new full job. The files found unchanged are
+		// filled in again.
+		for i := range recs {
+			if same[i] {
+				if err := reuse(&recs[i]); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return &Listing{Store: recs}, nil
+	}
+	return plan, nil
+}
+
+func compareKeys(a, b FileRecord) int { return bytes.Compare(a.Key(), b.Key()) }
+
+// whole is the plan of a job stored whole: every file, filled in.
+func whole(recs []FileRecord, reuse func(*FileRecord) error) (*Listing, error) {
+	for i := range recs {
+		if err := reuse(&recs[i]); err != nil {
+			return nil, err
+		}
+	}
+	return &Listing{Store: recs}, nil
+}
+
+// listingBase is the base a job's listing is stored over: the one it has,
+// none when it began whole, else the one chooseBase finds.
+func (db *DB) listingBase(j *Job) (uint64, error) {
+	if j.Base != 0 {
+		return j.Base, nil
+	}
+	var base uint64
+	err := db.view(func(tx *bolt.Tx) error {
+		if k, _ := rangeCursor(tx.Bucket(bucketFiles), j.ID, nil).first(); k != nil {
+			return nil // began whole
+		}
+		base = chooseBase(tx, j)
+		return nil
+	})
+	return base, err
 }
 
 // chooseBase is the latest completed full scan of the same roots before j
@@ -79,49 +154,31 @@ func chooseBase(tx *bolt.Tx, j *Job) uint64 {
 	}
 }
 
-// diffFromBase merges the sorted listing with the base's files: it keeps
-// the listed files whose record would differ from the base's, and the keys
-// (in job j) of the base's files that were not listed.
-func diffFromBase(tx *bolt.Tx, jobID, base uint64, recs []FileRecord) (store []FileRecord, gone [][]byte, baseTotal int) {
+// goneFromBase merges the sorted listing with the base's files: it returns
+// the keys (in job j) of the base's files that were not listed, and how
+// many files the base has.
+func goneFromBase(tx *bolt.Tx, jobID, base uint64, recs []FileRecord) (gone [][]byte, baseTotal int) {
 	br := rangeCursor(tx.Bucket(bucketFiles), base, nil)
-	bk, bv := br.first()
-	for i := 0; i < len(recs) || bk != nil; {
-		var c int
-		switch {
-		case i == len(recs):
-			c = 1
-		case bk == nil:
-			c = -1
-		default:
-			c = bytes.Compare(recs[i].Key()[8:], bk[8:])
+	i := 0
+	for bk, bv := br.first(); bk != nil; bk, bv = br.next() {
+		if isGone(bv) {
+			continue
 		}
-		if c >= 0 && bk != nil && !isGone(bv) {
-			baseTotal++
+		baseTotal++
+		for i < len(recs) && bytes.Compare(recs[i].Key()[8:], bk[8:]) < 0 {
+			i++
 		}
-		switch {
-		case c < 0:
-			store = append(store, recs[i])
-			i++
-		case c > 0:
-			if !isGone(bv) {
-				gone = append(gone, append(jobKey(jobID), bk[8:]...))
-			}
-			bk, bv = br.next()
-		default:
-			if !sameAsBase(bk, bv, &recs[i]) {
-				store = append(store, recs[i])
-			}
-			i++
-			bk, bv = br.next()
+		if i == len(recs) || !bytes.Equal(recs[i].Key()[8:], bk[8:]) {
+			gone = append(gone, append(jobKey(jobID), bk[8:]...))
 		}
 	}
-	return store, gone, baseTotal
+	return gone, baseTotal
 }
 
 // sameAsBase says whether r, stored, would say exactly what the base's
 // record says once read as the job's (view.go): same analysis, reused.
 func sameAsBase(bk, bv []byte, r *FileRecord) bool {
-	if !r.Reused || (r.Status != media.StatusDone && r.Status != media.StatusSkipped) {
+	if bv == nil || isGone(bv) || !r.Reused || (r.Status != media.StatusDone && r.Status != media.StatusSkipped) {
 		return false
 	}
 	var b FileRecord

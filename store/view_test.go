@@ -27,7 +27,7 @@ func scanOver(t *testing.T, db *DB, recs []FileRecord) *Job {
 	for i := range recs {
 		recs[i].JobID = j.ID
 	}
-	plan, err := db.PlanListing(j, recs)
+	plan, err := db.PlanListing(j, recs, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
