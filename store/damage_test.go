@@ -199,7 +199,9 @@ func TestRecoverCopiesEveryReadableRecord(t *testing.T) {
 			if after, _ := os.ReadFile(path); string(after) != string(before) {
 				t.Error("recover changed the damaged library")
 			}
-			if rep.Files == 0 || rep.Files == 450 && name != "flipped" {
+			// Cut in half, the tree loses pages; the leaves left in the
+			// first half (all of them, when the pages are full) are salvaged.
+			if rep.Files == 0 || name == "truncated" && rep.ProblemCount == 0 {
 				t.Errorf("saved %d files of 450: %+v", rep.Files, rep)
 			}
 			if name == "record" && (rep.Files != 449 || rep.LostFiles != 1 || rep.Jobs != 3) {

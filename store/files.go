@@ -55,6 +55,7 @@ func (db *DB) CommitBatch(j *Job, recs []FileRecord) error {
 // indexes in step with it.
 func putFile(tx *bolt.Tx, k []byte, r *FileRecord) error {
 	files := tx.Bucket(bucketFiles)
+	orderedFill(tx)
 	if old := files.Get(k); old != nil {
 		var prev FileRecord
 		if err := decodeFile(k, old, &prev); err == nil && prev.SHA256 != "" {
@@ -100,6 +101,22 @@ func putFile(tx *bolt.Tx, k []byte, r *FileRecord) error {
 		}
 	}
 	return nil
+}
+
+// orderedFillPercent is how full bbolt fills a page when it splits one of
+// the buckets whose keys a scan writes in order (files and perceptual hashes
+// by job then path, paths by path). bbolt's default, half, suits random
+// inserts; written in order, pages then stay half empty for good, and the
+// library took twice the room its records need.
+const orderedFillPercent = 0.9
+
+// orderedFill sets orderedFillPercent on those buckets for the transaction.
+func orderedFill(tx *bolt.Tx) {
+	for _, name := range [][]byte{bucketFiles, bucketPHash, bucketPaths} {
+		if b := tx.Bucket(name); b != nil {
+			b.FillPercent = orderedFillPercent
+		}
+	}
 }
 
 // Files lists a job's files in processing order.

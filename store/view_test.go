@@ -299,3 +299,29 @@ func TestSchemaOneLibraryIsMigrated(t *testing.T) {
 		t.Errorf("check of a migrated library: %+v, %v", rep, err)
 	}
 }
+
+// Records written in order fill their pages: the files bucket of a scan
+// takes little more room than its records.
+func TestScanRecordsFillTheirPages(t *testing.T) {
+	db, _ := openTemp(t)
+	var recs []FileRecord
+	for i := range 3000 {
+		recs = append(recs, doneRec(fmt.Sprintf("%03d/IMG_%05d.jpg", i/100, i), fmt.Sprint(i)))
+	}
+	for start := 0; start < len(recs); start += 100 { // in batches, as the engine commits
+		j := &Job{ID: 1}
+		for i := range recs[start : start+100] {
+			recs[start+i].JobID = 1
+		}
+		if err := db.CommitBatch(j, recs[start:start+100]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.view(func(tx *bolt.Tx) error {
+		st := tx.Bucket(bucketFiles).Stats()
+		if fill := float64(st.LeafInuse) / float64(st.LeafAlloc); fill < 0.8 {
+			t.Errorf("the files bucket's pages are %.0f%% full", 100*fill)
+		}
+		return nil
+	})
+}
