@@ -32,15 +32,20 @@ type Listing struct {
 // dropped after each chunk, so a rescan never holds them all.
 const planChunk = 2000
 
+// ReuseFunc fills in a listed file's earlier analysis when it can be reused
+// (the engine's rescan). It returns the key of the stored record it copied
+// when r now says exactly what that record says but for its job (the same
+// fingerprint: size, times, inode), else nil.
+type ReuseFunc func(r *FileRecord) (from []byte, err error)
+
 // PlanListing decides how the listed files of scan j (its Roots; sorted or
-// not) are stored, without writing anything. reuse, when not nil, fills in
-// a listed file's earlier analysis when it can be reused (the engine's
-// rescan); it is called outside any transaction, and an error from it stops
+// not) are stored, without writing anything. reuse, when not nil, is called
+// for every listed file, outside any transaction; an error from it stops
 // the planning. A job that already has a base keeps it (a listing resumed
 // after a crash); one that already stored files is stored whole.
-func (db *DB) PlanListing(j *Job, recs []FileRecord, reuse func(*FileRecord) error) (*Listing, error) {
+func (db *DB) PlanListing(j *Job, recs []FileRecord, reuse ReuseFunc) (*Listing, error) {
 	if reuse == nil {
-		reuse = func(*FileRecord) error { return nil }
+		reuse = func(*FileRecord) ([]byte, error) { return nil, nil }
 	}
 	if !slices.IsSortedFunc(recs, compareKeys) {
 		recs = slices.Clone(recs)
@@ -58,8 +63,10 @@ func (db *DB) PlanListing(j *Job, recs []FileRecord, reuse func(*FileRecord) err
 	for start := 0; start < len(recs); start += planChunk {
 		chunk := recs[start:min(start+planChunk, len(recs))]
 		listed := slices.Clone(chunk) // as listed, for the files found unchanged
+		from := make([][]byte, len(chunk))
 		for i := range chunk {
-			if err := reuse(&chunk[i]); err != nil {
+			var err error
+			if from[i], err = reuse(&chunk[i]); err != nil {
 				return nil, err
 			}
 		}
@@ -68,7 +75,10 @@ func (db *DB) PlanListing(j *Job, recs []FileRecord, reuse func(*FileRecord) err
 			for i := range chunk {
 				r := &chunk[i]
 				bk := fileKey(base, r.RootIndex, r.RelPath)
-				same[start+i] = sameAsBase(bk, files.Get(bk), r)
+				bv := files.Get(bk)
+				// Copied from the base's own record: the same without
+				// decoding it. Else compare what each says.
+				same[start+i] = bytes.Equal(from[i], bk) && bv != nil && !isGone(bv) || sameAsBase(bk, bv, r)
 			}
 			return nil
 		})
@@ -97,7 +107,7 @@ func (db *DB) PlanListing(j *Job, recs []FileRecord, reuse func(*FileRecord) err
 		// filled in again.
 		for i := range recs {
 			if same[i] {
-				if err := reuse(&recs[i]); err != nil {
+				if _, err := reuse(&recs[i]); err != nil {
 					return nil, err
 				}
 			}
@@ -110,9 +120,9 @@ func (db *DB) PlanListing(j *Job, recs []FileRecord, reuse func(*FileRecord) err
 func compareKeys(a, b FileRecord) int { return bytes.Compare(a.Key(), b.Key()) }
 
 // whole is the plan of a job stored whole: every file, filled in.
-func whole(recs []FileRecord, reuse func(*FileRecord) error) (*Listing, error) {
+func whole(recs []FileRecord, reuse ReuseFunc) (*Listing, error) {
 	for i := range recs {
-		if err := reuse(&recs[i]); err != nil {
+		if _, err := reuse(&recs[i]); err != nil {
 			return nil, err
 		}
 	}
