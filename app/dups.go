@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"shoebox/media"
 	"shoebox/near"
@@ -54,11 +55,11 @@ func (l *Library) DuplicatesIn(jobID uint64, distance int, scope DupScope) (Dupl
 	if distance < 0 {
 		distance = l.jobSettings(jobID).NearDistance
 	}
-	files, err := l.db.Files(jobID)
+	looks, err := l.nearGroupsOf(jobID, distance)
 	if err != nil && !errors.Is(err, store.ErrDamaged) {
 		return out, err
 	}
-	out.Near = nearGroups(files, distance)
+	out.Near = looks
 	if damaged == nil {
 		damaged = err
 	}
@@ -154,6 +155,54 @@ func withoutMoved(groups []store.DupGroup, moved map[string]bool) []store.DupGro
 		}
 	}
 	return out
+}
+
+// nearGroupsOf finds a job's near groups without holding its records: the
+// job is streamed (store.EachFile) and only the files that can join a group
+// (done, hashed or images) are kept, with only what grouping reads of them
+// (slim); the groups' files are then read whole.
+func (l *Library) nearGroupsOf(jobID uint64, distance int) ([]store.DupGroup, error) {
+	var files []store.FileRecord
+	damaged := l.db.EachFile(jobID, func(f store.FileRecord) error {
+		if f.Status == media.StatusDone && (f.HasPHash || strings.HasPrefix(f.MIME, "image/")) {
+			files = append(files, slim(f))
+		}
+		return nil
+	})
+	if damaged != nil && !errors.Is(damaged, store.ErrDamaged) {
+		return nil, damaged
+	}
+	groups := nearGroups(files, distance)
+	files = nil
+	for gi := range groups {
+		for fi := range groups[gi].Files {
+			f := &groups[gi].Files[fi]
+			whole, err := l.db.FileByKey(f.Key())
+			if err != nil && !errors.Is(err, store.ErrDamaged) {
+				return nil, err
+			}
+			if err == nil {
+				*f = whole
+			}
+		}
+	}
+	return groups, damaged
+}
+
+// slim is a record with only what near grouping and the same-shot rules
+// read: of its date candidates, the EXIF capture time and the time in its
+// name, without their details; no note, no error.
+func slim(f store.FileRecord) store.FileRecord {
+	var keep []media.Candidate
+	for _, c := range f.Time.Candidates {
+		if (c.Kind == media.KindEXIFOriginal || c.Kind == media.KindFilenameTime) && !c.Rejected {
+			c.Detail = ""
+			keep = append(keep, c)
+		}
+	}
+	f.Time.Candidates = keep
+	f.Note, f.Error = "", ""
+	return f
 }
 
 // nearDistance is the near package's MaxDistance for a distance a person

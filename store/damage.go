@@ -132,3 +132,14 @@ func panickedInBbolt() bool {
 		}
 	}
 }
+
+// noteDamage remembers that a transaction met a damaged page, and drops the
+// stamp so that the next open walks the file and refuses it.
+func (db *DB) noteDamage(err error) error {
+	var d *DamagedError
+	if errors.As(err, &d) {
+		db.damaged.Store(true)
+		dropStamp(db.path)
+	}
+	return err
+}

@@ -44,7 +44,7 @@ func (db *DB) view(fn func(*bolt.Tx) error) error {
 	b, closed := db.h.bolt, db.h.closed
 	if b != nil && !closed {
 		defer db.h.mu.RUnlock()
-		return guard(db.path, func() error { return b.View(fn) })
+		return db.noteDamage(guard(db.path, func() error { return b.View(fn) }))
 	}
 	db.h.mu.RUnlock()
 	if closed {
@@ -66,7 +66,7 @@ func (db *DB) update(fn func(*bolt.Tx) error) error {
 	// Opened only to read, the handle is used as it is: bbolt refuses the
 	// write, as it always has.
 	if b := db.h.bolt; b != nil && (!db.h.shared || db.mode == ReadOnly) && !db.h.closed {
-		err := guard(db.path, func() error { return b.Update(db.faulty(fn)) })
+		err := db.noteDamage(guard(db.path, func() error { return b.Update(db.faulty(fn)) }))
 		db.h.mu.RUnlock()
 		db.wrote()
 		return err
@@ -96,6 +96,9 @@ func (db *DB) reopen(shared bool) error {
 		return nil // another goroutine swapped first
 	}
 	if h.bolt != nil {
+		if !h.shared {
+			db.stampSound() // letting the writer's lock go, as Close does
+		}
 		if err := h.bolt.Close(); err != nil {
 			return fmt.Errorf("cannot let go of the library %s: %w", db.path, err)
 		}
@@ -188,7 +191,18 @@ func (db *DB) SharedNow() bool {
 	return db.h.shared
 }
 
-// Close flushes and closes the library.
+// stampSound marks the file as sound for the next open (verified.go) when
+// this handle wrote it and met no damage; called under the exclusive lock,
+// just before it is let go.
+func (db *DB) stampSound() {
+	if db.mode == ReadWrite && !db.damaged.Load() {
+		writeStamp(db.path)
+	}
+}
+
+// Close closes the library. A library opened to write, in which no damage
+// was met, is stamped as sound first, under the lock, so the next open need
+// not walk it.
 func (db *DB) Close() error {
 	db.h.mu.Lock()
 	defer db.h.mu.Unlock()
@@ -201,6 +215,9 @@ func (db *DB) Close() error {
 	}
 	if db.h.bolt == nil {
 		return nil
+	}
+	if !db.h.shared {
+		db.stampSound()
 	}
 	return db.h.bolt.Close()
 }

@@ -49,6 +49,9 @@ func TestIdleLibraryLetsReadersIn(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a reader was refused by an idle library: %v", err)
 	}
+	if reader.walked {
+		t.Error("the reader walked the whole file: letting the lock go did not stamp it as sound")
+	}
 	if jobs, err := reader.Jobs(); err != nil || len(jobs) != 1 {
 		t.Fatalf("the reader sees %v, %v", jobs, err)
 	}

@@ -53,6 +53,10 @@ type Job struct {
 	// files processed since (app/threshold.go).
 	AcceptedProcessed int `json:"accepted_processed,omitempty"`
 	AcceptedErrors    int `json:"accepted_errors,omitempty"`
+	// Base is the earlier scan this one is stored over (view.go): its files
+	// are the base's, except those it stored itself or marked gone. 0: the
+	// job stored all its files.
+	Base uint64 `json:"base,omitempty"`
 	// Settings is the engine's settings as JSON, as the job ran with them.
 	Settings json.RawMessage `json:"settings,omitempty"`
 	// Change describes a change run; nil for a scan.
