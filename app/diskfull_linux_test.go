@@ -46,7 +46,7 @@ func TestRealFullDisk(t *testing.T) {
 
 	for _, c := range []struct {
 		size, when string
-	}{{"200k", "listing"}, {"2m", "committing"}} {
+	}{{"200k", "listing"}, {"1m", "committing"}} {
 		t.Run(c.when, func(t *testing.T) {
 			mnt := mountTmpfs(t, c.size)
 			path := filepath.Join(mnt, "lib.db")
