@@ -25,6 +25,7 @@ func (v *scanView) buildEmpty() fyne.CanvasObject {
 	sub := widget.NewLabelWithStyle("Shoebox finds out when every photo and video was taken and which ones are duplicates.\n"+
 		emptyPromise, fyne.TextAlignCenter, fyne.TextStyle{})
 	sub.Importance = widget.LowImportance
+	sub.Wrapping = fyne.TextWrapWord
 	hint := caption("or press Ctrl+O · you can drop several folders at once")
 	hint.Alignment = fyne.TextAlignCenter
 	// Before formatting a card or deleting an old backup (ui/wipe.go).
@@ -53,7 +54,7 @@ func (v *scanView) buildEmpty() fyne.CanvasObject {
 
 	body := container.NewVBox(v.interrupted, zone, recentBox)
 	v.emptyScroll = container.NewVScroll(container.New(column{width: 720}, container.NewPadded(body)))
-	return container.NewBorder(nil, caption(shortcutHelp), nil, nil, v.emptyScroll)
+	return container.NewBorder(nil, wrapped(shortcutHelp), nil, nil, v.emptyScroll)
 }
 
 // refreshRecent lists the recent folders as buttons.

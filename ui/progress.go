@@ -129,15 +129,15 @@ func (v *scanView) buildJob() fyne.CanvasObject {
 	header := container.NewBorder(nil, nil, iconImage(56), v.state, container.NewVBox(v.title, v.counts))
 	bar := container.NewStack(v.bar, v.barListing)
 	v.now = container.NewBorder(nil, nil, caption("Now"), nil, v.current)
-	stats := container.NewGridWithColumns(4, v.speed.box, v.remaining.box, v.errors.box, v.skipped.box)
-	controls := container.NewHBox(v.pauseBtn, v.cancelBtn, layoutSpacer(),
+	stats := container.New(&columnsLayout{}, v.speed.box, v.remaining.box, v.errors.box, v.skipped.box)
+	controls := container.New(&wrapRow{}, v.pauseBtn, v.cancelBtn,
 		v.showErrorsBtn, v.retryBtn, v.undoBtn, v.detailsBtn, v.viewFilesBtn, v.viewDupsBtn, v.newScanBtn)
 	v.found = newFoundPanel()
 	v.found.root.Hide()
 	body := container.NewVBox(header, bar, v.now, stats, v.rateWarn, v.lastError, v.banner, v.summary, controls, v.found.root)
 	spacer := canvas.NewRectangle(nil)
 	spacer.SetMinSize(fyne.NewSize(1, 12))
-	return container.NewBorder(nil, caption(shortcutHelp), nil, nil,
+	return container.NewBorder(nil, wrapped(shortcutHelp), nil, nil,
 		container.NewVScroll(container.New(column{width: 1040, top: true},
 			container.NewPadded(container.NewVBox(spacer, body)))))
 }

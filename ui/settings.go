@@ -91,8 +91,9 @@ func newSettingsView(u *UI) *settingsView {
 		}
 		e.OnChanged = func(string) { v.save() }
 		v.entries = append(v.entries, e)
-		form.Append(st.label, e)
-		form.Items[len(form.Items)-1].HintText = st.hint
+		// The hint wraps under the entry; a form's own hint is one line
+		// that would set the window's minimum width.
+		form.Append(st.label, container.NewVBox(e, wrapped(st.hint)))
 	}
 	v.status = widget.NewLabel("Changes are saved as you type and apply to the next scan.")
 	v.status.Wrapping = fyne.TextWrapWord
