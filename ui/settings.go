@@ -110,7 +110,7 @@ func (v *settingsView) stored() app.Settings {
 	s := app.DefaultSettings()
 	p := v.u.prefs
 	for _, st := range v.list {
-		if raw := p.String(st.key); raw != "" {
+		if raw := p.String(v.u.libKey(st.key)); raw != "" {
 			t := s
 			if st.set(&t, raw) == nil && t.Validate() == nil {
 				s = t
@@ -143,7 +143,7 @@ func (v *settingsView) save() {
 			bad = err.Error()
 			continue
 		}
-		v.u.prefs.SetString(st.key, strings.TrimSpace(e.Text))
+		v.u.prefs.SetString(v.u.libKey(st.key), strings.TrimSpace(e.Text))
 	}
 	if bad != "" {
 		setLabel(v.status, "Not saved: "+bad+".", widget.DangerImportance)
@@ -155,7 +155,7 @@ func (v *settingsView) save() {
 func (v *settingsView) reset() {
 	d := app.DefaultSettings()
 	for _, st := range v.list {
-		v.u.prefs.RemoveValue(st.key)
+		v.u.prefs.RemoveValue(v.u.libKey(st.key))
 	}
 	for i, st := range v.list {
 		v.entries[i].SetText(st.get(d))

@@ -24,6 +24,9 @@ type UI struct {
 	win   fyne.Window
 	eng   Engine
 	prefs fyne.Preferences
+	// library is the library's path, which keys its own preferences
+	// (prefs.go); "" keeps them shared.
+	library string
 
 	// do runs f on the UI goroutine (fyne.Do). spawn runs f off it (go f()).
 	// Tests replace both.
@@ -87,6 +90,8 @@ func newUI(a fyne.App, eng Engine) *UI {
 		runs:      map[uint64]runInfo{},
 		verdicts:  map[uint64]string{},
 	}
+	u.library = libraryPath(eng)
+	u.adoptSharedPrefs()
 	u.win = a.NewWindow("Shoebox")
 	u.build()
 	eng.SetCallbacks(app.Callbacks{OnProgress: u.onProgress, OnFileError: u.onFileError})
