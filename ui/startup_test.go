@@ -16,7 +16,7 @@ func TestTheLatestScanOpensAtStart(t *testing.T) {
 		{ID: 1, Kind: store.KindScan, Status: store.StateCompleted, ProgressTotal: 4},
 		{ID: 2, Kind: store.KindScan, Status: store.StateCompleted, ProgressTotal: 6},
 		{ID: 3, Kind: store.KindDups, Status: store.StateCompleted, ProgressTotal: 2}, // a change run
-		{ID: 4, Kind: store.KindScan, Status: store.StateCancelled},                 // cancelled while listing: nothing to show
+		{ID: 4, Kind: store.KindScan, Status: store.StateCancelled},                   // cancelled while listing: nothing to show
 	}
 	f.files[2] = filesFixture()
 	u := newTestUI(t, f)
