@@ -64,6 +64,7 @@ type scanView struct {
 	detailsBtn    *widget.Button
 
 	runSum *app.RunSummary // the shown run's summary, once read
+	took   *jobTook        // the shown job's time taken, once finished and read (finish.go)
 
 	found *foundPanel
 
@@ -282,16 +283,19 @@ func (v *scanView) showBar(p app.Progress) {
 // nears the threshold) and skipped files.
 func (v *scanView) showStats(p app.Progress) {
 	active := p.State == store.StateRunning
-	if active && p.FilesPerSec > 0 {
+	switch {
+	case v.showTook(p):
+	case active && p.FilesPerSec > 0:
 		v.speed.set(fmt.Sprintf("%.1f", p.FilesPerSec), widget.MediumImportance)
-	} else {
+	default:
 		v.speed.set("–", widget.LowImportance)
 	}
 	switch {
+	case v.showTook(p):
 	case active && p.Remaining > 0:
 		v.remaining.set(humanDuration(p.Remaining), widget.MediumImportance)
-	case p.State == store.StateCompleted:
-		v.remaining.set("done", widget.SuccessImportance)
+	case p.Finished():
+		v.remaining.set("…", widget.LowImportance) // until the job's times are read (finish.go)
 	default:
 		v.remaining.set("–", widget.LowImportance)
 	}

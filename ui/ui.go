@@ -51,6 +51,8 @@ type UI struct {
 	prog     app.Progress // what the Scan view shows
 	asked    string       // "pause" or "resume" was asked and the job's state has not changed yet
 	starting bool         // Start was asked and has not returned yet
+	// foreground is whether the window is in front (finish.go).
+	foreground bool
 	thumbs   map[string]image.Image
 	dialogs  []dialog.Dialog    // open dialogs, newest last
 	runs     map[uint64]runInfo // change runs the window has shown (runs.go)
@@ -93,6 +95,7 @@ func newUI(a fyne.App, eng Engine) *UI {
 	u.library = libraryPath(eng)
 	u.adoptSharedPrefs()
 	u.win = a.NewWindow("Shoebox")
+	u.watchForeground()
 	u.build()
 	eng.SetCallbacks(app.Callbacks{OnProgress: u.onProgress, OnFileError: u.onFileError})
 	return u
@@ -198,6 +201,11 @@ func (u *UI) applyProgress(p app.Progress, news stateNews) {
 		running := p.State == store.StateRunning || p.State == store.StatePending
 		if u.asked != "" && !(u.asked == "pause" && running) {
 			u.asked = ""
+		}
+		if p.Finished() {
+			// Live: the window saw this job running and now sees it stop.
+			live := prev.JobID == p.JobID && !prev.Finished() && prev.State != ""
+			u.finished(p, live)
 		}
 		switch {
 		case p.Finished() && u.isRun(p.JobID):
