@@ -51,14 +51,14 @@ type UI struct {
 	prog     app.Progress // what the Scan view shows
 	asked    string       // "pause" or "resume" was asked and the job's state has not changed yet
 	starting bool         // Start was asked and has not returned yet
-	// foreground is whether the window is in front (finish.go).
-	foreground bool
 	thumbs   map[string]image.Image
 	dialogs  []dialog.Dialog    // open dialogs, newest last
 	runs     map[uint64]runInfo // change runs the window has shown (runs.go)
 	organise *organiseForm      // the Organise… dialog last opened (organise.go)
 	ledger   *ledgerView        // the ledger last opened (organise_ledger.go)
 	verdicts map[uint64]string  // organise runs' summaries from their ledgers, once read
+
+	foreground bool // the window is in front (finish.go)
 
 	tabs     *container.AppTabs
 	scan     *scanView
