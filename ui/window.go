@@ -176,13 +176,18 @@ func (u *UI) startJob(roots []string) {
 		u.tellBusy()
 		return
 	}
+	u.addRecent(roots)
 	s, err := u.settings.current()
 	if err != nil {
+		// The folders wait in Settings, beside the setting to correct.
+		u.settings.hold(roots)
 		u.showError("The settings need a correction first", err)
 		u.tabs.SelectIndex(tabSettings)
 		return
 	}
-	u.addRecent(roots)
+	if len(u.settings.waiting) > 0 {
+		u.settings.hold(nil) // what waited is scanned now, or given up for another folder
+	}
 	u.starting = true
 	u.scan.showStarting(roots)
 	u.spawn(func() {
