@@ -19,6 +19,7 @@ const emptyPromise = "Scanning only reads your files. A file is moved only when 
 func (v *scanView) buildEmpty() fyne.CanvasObject {
 	v.chooseBtn = widget.NewButtonWithIcon("Choose folder…", theme.FolderOpenIcon(), v.u.chooseFolder)
 	v.chooseBtn.Importance = widget.HighImportance
+	v.typed = newTypedPath(v.u)
 
 	title := widget.NewLabelWithStyle("Drop a folder here", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
@@ -43,6 +44,7 @@ func (v *scanView) buildEmpty() fyne.CanvasObject {
 		container.NewCenter(iconImage(128)),
 		title, sub,
 		container.NewCenter(v.chooseBtn),
+		container.New(column{width: 520}, v.typed.root),
 		hint,
 		container.NewCenter(container.NewHBox(wipe, organise)),
 	))))

@@ -29,6 +29,7 @@ type scanView struct {
 	recent      *fyne.Container
 	recentHead  *widget.Label
 	chooseBtn   *widget.Button
+	typed       *typedPath // a folder's path typed or pasted (typedpath.go)
 
 	// Job.
 	job        fyne.CanvasObject
