@@ -77,7 +77,7 @@ func newFileDetail(u *UI) *fileDetail {
 	d := &fileDetail{u: u}
 	d.thumb = canvas.NewImageFromImage(nil)
 	d.thumb.FillMode = canvas.ImageFillContain
-	d.thumb.SetMinSize(fyne.NewSize(240, 200))
+	d.thumb.SetMinSize(fyne.NewSize(120, 200)) // as wide as the panel; narrow enough for any panel
 	d.note = caption("")
 	d.note.Alignment = fyne.TextAlignCenter
 	d.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -221,10 +221,16 @@ func candidateRow(c media.Candidate, action fyne.CanvasObject) fyne.CanvasObject
 		icon = theme.CancelIcon()
 		imp = widget.LowImportance
 	}
-	title := widget.NewLabelWithStyle(fmt.Sprintf("%s  %s", strings.Replace(c.Value, "T", " ", 1), c.Kind),
-		fyne.TextAlignLeading, fyne.TextStyle{Bold: c.Chosen})
-	title.Importance = imp
-	title.Wrapping = fyne.TextWrapWord
+	// The value, its kind and the action wrap onto more lines in a narrow
+	// panel rather than widen it.
+	value := widget.NewLabelWithStyle(strings.Replace(c.Value, "T", " ", 1), fyne.TextAlignLeading, fyne.TextStyle{Bold: c.Chosen})
+	value.Importance = imp
+	kind := widget.NewLabelWithStyle(string(c.Kind), fyne.TextAlignLeading, fyne.TextStyle{Bold: c.Chosen})
+	kind.Importance = imp
+	top := container.New(&wrapRow{}, value, kind)
+	if action != nil {
+		top.Add(action)
+	}
 	detail := c.Detail
 	if c.Rejected && c.Reason != "" {
 		detail += " — rejected: " + c.Reason
@@ -234,9 +240,5 @@ func candidateRow(c media.Candidate, action fyne.CanvasObject) fyne.CanvasObject
 	}
 	d := caption(detail)
 	d.Wrapping = fyne.TextWrapWord
-	var top fyne.CanvasObject = title
-	if action != nil {
-		top = container.NewBorder(nil, nil, nil, container.NewVBox(action), title)
-	}
 	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, container.NewVBox(top, d))
 }

@@ -118,7 +118,7 @@ func (d *fileDetail) showReview(r store.FileRecord) {
 		l.Wrapping = fyne.TextWrapWord
 		d.review.Add(l)
 	}
-	d.review.Add(caption("A photo between two dated ones was usually taken between them."))
+	d.review.Add(wrapped("A photo between two dated ones was usually taken between them."))
 	abs := r.AbsPath()
 	name := app.ReadablePath(path.Base(r.RelPath))
 	set := widget.NewButtonWithIcon("Set date…", theme.DocumentCreateIcon(), func() {
