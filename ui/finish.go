@@ -105,7 +105,9 @@ func finishedText(p app.Progress, t jobTook) string {
 // the running job's speed and time remaining; false when it has none to show.
 func (v *scanView) showTook(p app.Progress) bool {
 	t := v.took
-	if !p.Finished() || t == nil || t.id != p.JobID || t.dur <= 0 {
+	// A paused or halted job has not ended: it may go on.
+	ended := p.State == store.StateCompleted || p.State == store.StateCancelled
+	if !ended || t == nil || t.id != p.JobID || t.dur <= 0 {
 		v.speed.label.SetText("files per second")
 		v.remaining.label.SetText("time remaining")
 		return false

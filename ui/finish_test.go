@@ -125,3 +125,20 @@ func TestTheErrorCardAndTheErrorsDialogAgree(t *testing.T) {
 		t.Errorf("the banner says %s failed, the error count %s, the dialog:\n%s", m[1], u.scan.errors.value.Text, title)
 	}
 }
+
+func TestAHaltedScanShowsNoTimeTaken(t *testing.T) {
+	f := newFake()
+	u := newTestUI(t, f)
+	start := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	f.jobs = []store.Job{{ID: 1, Kind: store.KindScan, Status: store.StateHalted, StartedAt: start, ProgressCurrent: 11}}
+	u.startJob([]string{t.TempDir()})
+	p := running(1, 11, 87, 5)
+	f.emit(p)
+	u.flush()
+	p.State = store.StateHalted
+	f.emit(p)
+	u.flush()
+	if u.scan.remaining.label.Text != "time remaining" || u.scan.remaining.value.Text != "–" {
+		t.Errorf("a halted scan, which may go on, shows %q %q", u.scan.remaining.value.Text, u.scan.remaining.label.Text)
+	}
+}

@@ -295,7 +295,7 @@ func (v *scanView) showStats(p app.Progress) {
 	case v.showTook(p):
 	case active && p.Remaining > 0:
 		v.remaining.set(humanDuration(p.Remaining), widget.MediumImportance)
-	case p.Finished():
+	case p.State == store.StateCompleted || p.State == store.StateCancelled:
 		v.remaining.set("…", widget.LowImportance) // until the job's times are read (finish.go)
 	default:
 		v.remaining.set("–", widget.LowImportance)
