@@ -36,6 +36,7 @@ func TestDependenciesPointOneWay(t *testing.T) {
 		{"shoebox/near", decoders, "near-duplicate grouping works on hashes, not on files"},
 		{"shoebox/safefs", []string{"shoebox/"}, "safefs is a leaf: the standard library and golang.org/x/sys only"},
 		{"shoebox/exifdate", []string{"shoebox/", "golang.org/", "fyne.io/"}, "exifdate edits bytes: the standard library only"},
+		{"shoebox/qtdate", []string{"shoebox/", "golang.org/", "fyne.io/"}, "qtdate edits bytes: the standard library only"},
 		{"shoebox/trash", append([]string{"shoebox/app", "shoebox/store", "shoebox/ui", "fyne.io/"}, decoders...),
 			"the trash is a leaf beside safefs: the change-run engine calls it"},
 	} {

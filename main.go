@@ -7,21 +7,18 @@ import (
 	"app.shoebox/quietlocale"
 
 	"shoebox/app"
+	"shoebox/limits"
 	"shoebox/ui"
 )
 
-// heapSoftLimit keeps the Go heap near what the analysis needs. The decode
-// budget (app) holds at most 160 MB of pixels at once, but with the default
-// GC pacing a moment with two 12 MP PNGs live lets the heap grow to twice
-// that before the next collection: peaks of 270-290 MB were measured on the
-// benchmark folder, 240-250 MB with this limit, at the same speed. A
-// GOMEMLIMIT in the environment takes precedence.
-const heapSoftLimit = 224 << 20
-
 func main() {
 	quietlocale.Restore()
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(heapSoftLimit)
+	// A soft heap limit at half the machine (limits.HeapSoftLimit): it
+	// protects a small machine from swapping, and never makes the collector
+	// run flat out on a large library as a fixed 224 MiB did. A GOMEMLIMIT in
+	// the environment takes precedence.
+	if total, ok := limits.PhysicalMemory(); ok && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(limits.HeapSoftLimit(total))
 	}
 	if len(os.Args) > 1 {
 		attachConsole()

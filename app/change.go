@@ -103,7 +103,7 @@ func (k *changeKind) do(ctx context.Context, it store.ChangeItem) (store.ChangeI
 		op = restoreOp{k}
 	case "copy":
 		op = copyOp{k}
-	case WriteXMP, WriteMtime, WriteEXIF: // a dates run (dates_ops.go)
+	case WriteXMP, WriteMtime, WriteEXIF, WriteQuickTime: // a dates run (dates_ops.go)
 		op = datesOp{k}
 	default:
 		return finish(it, store.ChangeError, fmt.Sprintf("unknown operation %q", it.Op)), nil

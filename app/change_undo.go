@@ -30,7 +30,7 @@ func (o restoreOp) act(it store.ChangeItem) store.ChangeItem {
 		return o.k.moveBack(it)
 	case "copy":
 		return o.k.removeCopy(it)
-	case WriteXMP, WriteMtime, WriteEXIF: // dates_ops.go
+	case WriteXMP, WriteMtime, WriteEXIF, WriteQuickTime: // dates_ops.go
 		return o.k.undoDate(it)
 	}
 	return finish(it, store.ChangeError, fmt.Sprintf("cannot undo the operation %q", it.Undoes))

@@ -50,6 +50,7 @@ Usage:
                               every file's fate in an organise run
   shoebox dates set --date DATE PATH... | shift --by DURATION (--camera "MAKE MODEL" | PATH...)
               | from-name [PATH...] | from-takeout [PATH...]
+              | zone --offset +hh:mm [--clock local|home] [--camera "MAKE MODEL"] [--from DATE] [--until DATE] [PATH...]
                               record a file's true date (touches no file)
   shoebox dates write --to xmp|exif|mtime [--dry-run] [--json] [PATH...]
                               write the decided dates back (a change run; undoable)

@@ -77,10 +77,35 @@ func truncateToHalf(t *testing.T, path string) {
 	}
 }
 
+// flip20InTheMiddle flips 20 bytes at the start of the middle one of the
+// library's live leaf pages (their element headers): flipping a free page
+// would damage nothing.
 func flip20InTheMiddle(t *testing.T, path string) {
+	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, PreLoadFreelist: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var leaves []int
+	err = b.View(func(tx *bolt.Tx) error {
+		for id := 2; ; id++ {
+			p, err := tx.Page(id)
+			if err != nil || p == nil {
+				return err
+			}
+			if p.Type == "leaf" {
+				leaves = append(leaves, id)
+			}
+		}
+	})
+	pageSize := b.Info().PageSize
+	b.Close()
+	if err != nil || len(leaves) == 0 {
+		t.Fatalf("no leaf page found: %v", err)
+	}
 	data, _ := os.ReadFile(path)
+	at := leaves[len(leaves)/2]*pageSize + 16
 	for i := range 20 {
-		data[len(data)/2+i] ^= 0xff
+		data[at+i] ^= 0xff
 	}
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
@@ -89,6 +114,8 @@ func flip20InTheMiddle(t *testing.T, path string) {
 
 // breakOneRecord makes one file record of the latest job undecodable
 // through bbolt itself, so the file stays sound and bbolt's check passes.
+// The latest job (buildCLILibrary's third scan, of the first scan's folder)
+// is stored over the first (store.Job.Base): its records are job 1's.
 func breakOneRecord(t *testing.T, path string) {
 	b, err := bolt.Open(path, 0o600, nil)
 	if err != nil {
@@ -97,8 +124,10 @@ func breakOneRecord(t *testing.T, path string) {
 	defer b.Close()
 	err = b.Update(func(tx *bolt.Tx) error {
 		files := tx.Bucket([]byte("files"))
-		k, _ := files.Cursor().Last()
-		return files.Put(k, []byte("d\x00{\"job\": 3, \"path\": \"sub"))
+		c := files.Cursor()
+		c.Seek([]byte{0, 0, 0, 0, 0, 0, 0, 2}) // the first key of job 2 ...
+		k, _ := c.Prev()                       // ... and the last of job 1
+		return files.Put(k, []byte("d\x00{\"job\": 1, \"path\": \"sub"))
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	"shoebox/media"
@@ -28,7 +27,8 @@ type DateDecision struct {
 	Skipped string `json:"skipped,omitempty"`
 }
 
-// DatesSelection says which files a decision is about.
+// DatesSelection says which files a decision is about. Every filter set
+// must hold for a file.
 type DatesSelection struct {
 	// Paths are files or folders (every file under them). Default: every
 	// file the library has analysed.
@@ -36,6 +36,16 @@ type DatesSelection struct {
 	// Camera, when set, keeps only the files whose camera (EXIF make and
 	// model) is this one, compared without case.
 	Camera string
+	// Serial, with Camera, keeps only that camera body: a file whose record
+	// names another serial is left out. A file with no serial (or analysed
+	// before serials were read) matches on make and model alone. Default:
+	// any body.
+	Serial string
+	// From and Until keep only the files whose current date lies in the
+	// range, both ends included to their precision (Until "2016" is the
+	// whole of 2016); ParseDate's forms, compared on the wall clock. A file
+	// with no date is outside any range. Default: no bound.
+	From, Until string
 }
 
 // datesFile is one analysed file a decision may be about, with its
@@ -58,6 +68,10 @@ func (l *Library) datesFiles(sel DatesSelection) ([]datesFile, []DateDecision, e
 	if err != nil {
 		return nil, nil, err
 	}
+	rng, err := rangeOf(sel, l.opt.Now())
+	if err != nil {
+		return nil, nil, err
+	}
 	var abs []string
 	for _, p := range sel.Paths {
 		a, err := filepath.Abs(p)
@@ -73,7 +87,7 @@ func (l *Library) datesFiles(sel DatesSelection) ([]datesFile, []DateDecision, e
 		if r.Status != media.StatusDone || r.SHA256 == "" {
 			continue
 		}
-		if sel.Camera != "" && !strings.EqualFold(strings.Join(strings.Fields(r.Camera), " "), strings.Join(strings.Fields(sel.Camera), " ")) {
+		if !sameCamera(r, sel) {
 			continue
 		}
 		path := r.AbsPath()
@@ -95,6 +109,9 @@ func (l *Library) datesFiles(sel DatesSelection) ([]datesFile, []DateDecision, e
 		f := datesFile{rec: r, current: r.Time.Value}
 		if c, ok := corrs[r.SHA256]; ok {
 			f.corr, f.current = &c, c.Value
+		}
+		if !rng.holds(f.current) {
+			continue
 		}
 		out = append(out, f)
 	}
@@ -121,23 +138,22 @@ func sameContent(path string, r store.FileRecord) bool {
 	return err == nil && sum == r.SHA256
 }
 
-// decide stores one correction per content among files, made by decide
-// (nil with a reason to leave a file alone), and says what changed for
-// every path. Two paths with the same bytes are one decision.
-func (l *Library) decide(files []datesFile, skipped []DateDecision, decide func(f datesFile) (*store.Correction, string)) ([]DateDecision, error) {
-	if l.db.ReadOnly() {
-		return nil, errors.New("the library is open only to read")
-	}
+// decisions makes one correction per content among files, made by decide
+// (nil with a reason to leave a file alone), and says what changes for
+// every path. Two paths with the same bytes are one decision. It stores
+// nothing: PreviewDates shows what it returns, and decide stores it.
+func (l *Library) decisions(files []datesFile, skipped []DateDecision, decide decideFunc) ([]DateDecision, []store.Correction) {
 	out := append([]DateDecision(nil), skipped...)
 	bySum := map[string]*store.Correction{}
 	var why = map[string]string{}
 	var cs []store.Correction
+	now := l.opt.Now()
 	for _, f := range files {
 		sum := f.rec.SHA256
 		if _, done := bySum[sum]; !done && why[sum] == "" {
 			c, reason := decide(f)
 			if c != nil {
-				c.SHA256, c.Was, c.DecidedAt = sum, f.current, l.opt.Now()
+				c.SHA256, c.Was, c.DecidedAt = sum, f.current, now
 				cs = append(cs, *c)
 				bySum[sum] = c
 			} else {
@@ -151,6 +167,18 @@ func (l *Library) decide(files []datesFile, skipped []DateDecision, decide func(
 		out = append(out, d)
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].Path < out[b].Path })
+	return out, cs
+}
+
+// decideFunc decides one file: its correction, or nil and why it is left.
+type decideFunc func(f datesFile) (*store.Correction, string)
+
+// decide stores what decisions makes, all in one transaction.
+func (l *Library) decide(files []datesFile, skipped []DateDecision, decide decideFunc) ([]DateDecision, error) {
+	if l.db.ReadOnly() {
+		return nil, errors.New("the library is open only to read")
+	}
+	out, cs := l.decisions(files, skipped, decide)
 	if len(cs) == 0 {
 		return out, nil
 	}
@@ -160,33 +188,47 @@ func (l *Library) decide(files []datesFile, skipped []DateDecision, decide func(
 // SetDate records date (ParseDate's forms) as the date of every file sel
 // names, decided by the person.
 func (l *Library) SetDate(sel DatesSelection, date string) ([]DateDecision, error) {
-	v, err := ParseDate(date, l.opt.Now())
-	if err != nil {
-		return nil, err
-	}
-	files, skipped, err := l.datesFiles(sel)
-	if err != nil {
-		return nil, err
-	}
-	return l.decide(files, skipped, func(datesFile) (*store.Correction, string) {
-		return correctionOf(v, store.CorrectionUser, "person"), ""
-	})
+	return l.DecideDates(DatesChange{Op: DatesSet, Selection: sel, Date: date})
 }
 
 // ShiftDates moves the current date of every file sel names by sh: a
 // camera's clock that was off. A file with no date, or one known only to
 // the year or month, is left with the reason.
 func (l *Library) ShiftDates(sel DatesSelection, sh Shift) ([]DateDecision, error) {
-	files, skipped, err := l.datesFiles(sel)
+	return l.DecideDates(DatesChange{Op: DatesShift, Selection: sel, By: sh})
+}
+
+// DatesFrom accepts, for every file sel names, the candidate of source
+// (store.CorrectionFilename or store.CorrectionTakeout) the scan found.
+// With no paths, it is every file where that source has a candidate.
+func (l *Library) DatesFrom(sel DatesSelection, source string) ([]DateDecision, error) {
+	op, ok := map[string]string{store.CorrectionFilename: DatesFromName, store.CorrectionTakeout: DatesFromTakeout}[source]
+	if !ok {
+		return nil, fmt.Errorf("unknown source %q (filename or takeout)", source)
+	}
+	return l.DecideDates(DatesChange{Op: op, Selection: sel})
+}
+
+// setRule decides the typed date for every file.
+func (l *Library) setRule(ch DatesChange) (decideFunc, error) {
+	v, err := ParseDate(ch.Date, l.opt.Now())
 	if err != nil {
 		return nil, err
 	}
+	return func(datesFile) (*store.Correction, string) {
+		return correctionOf(v, store.CorrectionUser, "person"), ""
+	}, nil
+}
+
+// shiftRule moves each file's current date by ch.By.
+func (l *Library) shiftRule(ch DatesChange) decideFunc {
+	sel, sh := ch.Selection, ch.By
 	rule := "shift " + sh.String()
 	if sel.Camera != "" {
 		rule += " for camera " + sel.Camera
 	}
 	now := l.opt.Now()
-	return l.decide(files, skipped, func(f datesFile) (*store.Correction, string) {
+	return func(f datesFile) (*store.Correction, string) {
 		if f.current == "" {
 			return nil, "it has no date to shift"
 		}
@@ -198,24 +240,16 @@ func (l *Library) ShiftDates(sel DatesSelection, sh Shift) ([]DateDecision, erro
 			return nil, err.Error()
 		}
 		return correctionOf(v, store.CorrectionShift, "rule: "+rule), ""
-	})
+	}
 }
 
-// DatesFrom accepts, for every file sel names, the candidate of source
-// (store.CorrectionFilename or store.CorrectionTakeout) the scan found.
-// With no paths, it is every file where that source has a candidate.
-func (l *Library) DatesFrom(sel DatesSelection, source string) ([]DateDecision, error) {
+// fromRule accepts the candidate of source the scan found. With no paths,
+// only the files where that source has a candidate are decided.
+func (l *Library) fromRule(source string, files []datesFile, sel DatesSelection) ([]datesFile, decideFunc) {
 	kinds := map[string][]media.CandidateKind{
 		store.CorrectionFilename: {media.KindFilenameTime, media.KindFilenameDate},
 		store.CorrectionTakeout:  {media.KindTakeout},
 	}[source]
-	if kinds == nil {
-		return nil, fmt.Errorf("unknown source %q (filename or takeout)", source)
-	}
-	files, skipped, err := l.datesFiles(sel)
-	if err != nil {
-		return nil, err
-	}
 	if len(sel.Paths) == 0 { // only the files where the source has a candidate
 		kept := files[:0]
 		for _, f := range files {
@@ -226,7 +260,7 @@ func (l *Library) DatesFrom(sel DatesSelection, source string) ([]DateDecision, 
 		files = kept
 	}
 	now := l.opt.Now()
-	return l.decide(files, skipped, func(f datesFile) (*store.Correction, string) {
+	return files, func(f datesFile) (*store.Correction, string) {
 		c, ok := candidateOf(f.rec, kinds)
 		if !ok {
 			return nil, "the scan found no " + source + " date for it"
@@ -242,7 +276,7 @@ func (l *Library) DatesFrom(sel DatesSelection, source string) ([]DateDecision, 
 			return nil, fmt.Sprintf("its %s date %q cannot be used: %v", source, c.Value, err)
 		}
 		return correctionOf(v, source, "rule: "+datesFromRule[source]), ""
-	})
+	}
 }
 
 // datesFromRule names the command that accepts each source.

@@ -57,7 +57,8 @@ func correctedTimestamp(t media.Timestamp, c store.Correction) media.Timestamp {
 }
 
 // correctionSource is the report's timestamp_source of a decision: user
-// for a date typed or shifted, else the source accepted.
+// for a date typed, shifted or put in a time zone, else the source
+// accepted.
 func correctionSource(s string) media.Source {
 	switch s {
 	case store.CorrectionFilename:

@@ -13,7 +13,8 @@ import (
 const datesUsage = `shoebox dates set [--db] --date DATE PATH...        DATE: 2009, 2009-07, 2009-07-14, 2009-07-14T15:04:05[+hh:mm]
 shoebox dates shift [--db] --by DURATION (--camera "MAKE MODEL" | PATH...)   DURATION like +1h, -366d, +2y3d
 shoebox dates from-name|from-takeout [--db] [PATH...]
-shoebox dates write [--db] --to xmp|exif|mtime [--dry-run] [--json] [PATH...]`
+shoebox dates zone [--db] --offset +hh:mm [--clock local|home] [--camera "MAKE MODEL" [--serial S]] [--from DATE] [--until DATE] [PATH...]
+shoebox dates write [--db] --to xmp|exif|mtime [--noon] [--dry-run] [--json] [PATH...]`
 
 // cmdDates records date decisions (set, shift, from-name, from-takeout:
 // they touch no file and print what changed, old -> new) or writes them
@@ -24,18 +25,26 @@ func cmdDates(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	sub, rest := args[0], args[1:]
 	fs, db := newFlags("dates "+sub, stderr)
-	date := fs.String("date", "", "the date: 2009, 2009-07, 2009-07-14 or 2009-07-14T15:04:05[+hh:mm]")
-	by := fs.String("by", "", "the shift: +1h, -366d, +2y3d ...")
-	camera := fs.String("camera", "", `every file of this camera ("MAKE MODEL")`)
+	var f datesFlags
+	fs.StringVar(&f.date, "date", "", "the date: 2009, 2009-07, 2009-07-14 or 2009-07-14T15:04:05[+hh:mm]")
+	fs.StringVar(&f.by, "by", "", "the shift: +1h, -366d, +2y3d ...")
+	fs.StringVar(&f.camera, "camera", "", `every file of this camera ("MAKE MODEL")`)
+	fs.StringVar(&f.serial, "serial", "", "zone: with --camera, only the body with this serial number")
+	fs.StringVar(&f.offset, "offset", "", "zone: the UTC offset the photos were taken at, like +09:00")
+	fs.StringVar(&f.clock, "clock", ClockLocal, "zone: what the camera showed: local (the time there: the clock is kept) "+
+		"or home (the time at home: the clock moves to the offset)")
+	fs.StringVar(&f.from, "from", "", "zone: only the files dated from DATE on")
+	fs.StringVar(&f.until, "until", "", "zone: only the files dated until DATE (the whole of it)")
 	to := fs.String("to", WriteXMP, "where to write: xmp, exif or mtime, or xmp,mtime / exif,mtime")
 	dryRun := fs.Bool("dry-run", false, "print what would be written; change nothing")
 	asJSON := fs.Bool("json", false, "with --dry-run: print JSON")
+	noon := fs.Bool("noon", false, "write a date known only to the day as 12:00:00 where a time is needed (exif, mtime)")
 	paths, err := parseInterspersed(fs, rest)
 	if err != nil {
 		return ExitFailure, err
 	}
 	sel := DatesSelection{Paths: paths}
-	decide, err := datesDecision(sub, sel, *date, *by, *camera)
+	decide, err := datesDecision(sub, sel, f)
 	if err != nil {
 		return ExitFailure, err
 	}
@@ -45,7 +54,7 @@ func cmdDates(args []string, stdout, stderr io.Writer) (int, error) {
 			return ExitFailure, err
 		}
 		defer lib.Close()
-		writes, err := lib.PlanDatesWrite(DatesWriteOptions{To: strings.Split(*to, ","), Paths: paths})
+		writes, err := lib.PlanDatesWrite(DatesWriteOptions{To: strings.Split(*to, ","), Paths: paths, Noon: noonConsent(*noon)})
 		if err != nil {
 			return ExitFailure, err
 		}
@@ -57,7 +66,7 @@ func cmdDates(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	defer leaveOrClose(lib, &err)
 	if sub == "write" {
-		return datesWriteRun(lib, DatesWriteOptions{To: strings.Split(*to, ","), Paths: paths}, stdout, stderr)
+		return datesWriteRun(lib, DatesWriteOptions{To: strings.Split(*to, ","), Paths: paths, Noon: noonConsent(*noon)}, stdout, stderr)
 	}
 	out, err := decide(lib)
 	if err != nil {
@@ -67,24 +76,48 @@ func cmdDates(args []string, stdout, stderr io.Writer) (int, error) {
 	return ExitCompleted, nil
 }
 
+// noonConsent is the --noon flag as the option it sets.
+func noonConsent(agreed bool) NoonConsent {
+	if agreed {
+		return NoonAgreed
+	}
+	return NoonRefused
+}
+
+// datesFlags are the decision commands' flags.
+type datesFlags struct {
+	date, by, camera, serial   string
+	offset, clock, from, until string // zone
+}
+
 // datesDecision checks a decision command's flags and returns what it does.
-func datesDecision(sub string, sel DatesSelection, date, by, camera string) (func(*Library) ([]DateDecision, error), error) {
+func datesDecision(sub string, sel DatesSelection, f datesFlags) (func(*Library) ([]DateDecision, error), error) {
 	switch sub {
 	case "set":
-		if date == "" || len(sel.Paths) == 0 {
+		if f.date == "" || len(sel.Paths) == 0 {
 			return nil, errors.New("name the date and the files: dates set --date DATE PATH")
 		}
-		return func(l *Library) ([]DateDecision, error) { return l.SetDate(sel, date) }, nil
+		return func(l *Library) ([]DateDecision, error) { return l.SetDate(sel, f.date) }, nil
 	case "shift":
-		sh, err := ParseShift(by)
+		sh, err := ParseShift(f.by)
 		if err != nil {
 			return nil, err
 		}
-		if (camera == "") == (len(sel.Paths) == 0) {
+		if (f.camera == "") == (len(sel.Paths) == 0) {
 			return nil, errors.New(`name either a camera or files: dates shift --by DURATION (--camera "MAKE MODEL" | PATH...)`)
 		}
-		sel.Camera = camera
+		sel.Camera = f.camera
 		return func(l *Library) ([]DateDecision, error) { return l.ShiftDates(sel, sh) }, nil
+	case "zone":
+		if _, _, err := ParseZoneOffset(f.offset); err != nil {
+			return nil, fmt.Errorf("say the offset the photos were taken at: dates zone --offset +09:00: %w", err)
+		}
+		if f.camera == "" && len(sel.Paths) == 0 && f.from == "" && f.until == "" {
+			return nil, errors.New(`name the files, a camera or a range: dates zone --offset +hh:mm [--camera "MAKE MODEL"] [--from DATE --until DATE] [PATH...]`)
+		}
+		sel.Camera, sel.Serial, sel.From, sel.Until = f.camera, f.serial, f.from, f.until
+		ch := DatesChange{Op: DatesZone, Selection: sel, Zone: ZoneFix{Offset: f.offset, Clock: f.clock}}
+		return func(l *Library) ([]DateDecision, error) { return l.DecideDates(ch) }, nil
 	case "from-name", "from-takeout":
 		source := map[string]string{"from-name": store.CorrectionFilename, "from-takeout": store.CorrectionTakeout}[sub]
 		return func(l *Library) ([]DateDecision, error) { return l.DatesFrom(sel, source) }, nil

@@ -3,10 +3,14 @@
 package app
 
 import (
+	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"shoebox/internal/testmp4"
 	"shoebox/store"
 )
 
@@ -23,9 +27,11 @@ func newDatesCrashFixture(t *testing.T, to ...string) datesCrashFixture {
 	lib, src := datesFolder(t, map[string]string{
 		"IMG_1.jpg": "2009-07-14T10:00:00 HIGH\none",
 		"IMG_2.jpg": "no date\ntwo",
+		"VID_1.mp4": string(crashVideo(cameraTime)),
 	})
 	writeTree(t, src, map[string]string{"IMG_2.jpg.xmp": oldSidecar})
-	for name, date := range map[string]string{"IMG_1.jpg": "2009-07-14T15:04:05+02:00", "IMG_2.jpg": "1955-11-05T06:15:00"} {
+	for name, date := range map[string]string{"IMG_1.jpg": "2009-07-14T15:04:05+02:00", "IMG_2.jpg": "1955-11-05T06:15:00",
+		"VID_1.mp4": "2019-07-04T15:30:12+02:00"} {
 		if _, err := lib.SetDate(DatesSelection{Paths: []string{filepath.Join(src, name)}}, date); err != nil {
 			t.Fatal(err)
 		}
@@ -34,6 +40,15 @@ func newDatesCrashFixture(t *testing.T, to ...string) datesCrashFixture {
 	lib.Close()
 	return f
 }
+
+// crashVideo is the fixture's video with all its dates at t, and
+// crashVideoTime the instant decided for it: written, every date of the
+// video is that instant (the modification times raised to it).
+func crashVideo(t time.Time) []byte {
+	return testmp4.Movie{Created: t, Modified: t, Tracks: 2, MoovAfterMdat: true}.Bytes()
+}
+
+var crashVideoTime = time.Date(2019, 7, 4, 13, 30, 12, 0, time.UTC)
 
 // whole checks every file after a kill: a sidecar is as it was (or absent)
 // or completely written, never partly; only Shoebox's temporary names hold
@@ -55,6 +70,10 @@ func (f datesCrashFixture) whole(t *testing.T, at int64) {
 			}
 			if _, ok := f.before[photo]; !ok {
 				t.Fatalf("step %d: a sidecar for no photo: %s", at, path)
+			}
+		case strings.HasSuffix(path, ".mp4"): // its QuickTime dates (exif) are the one change allowed
+			if was := contentOf(f.before[path]); data != was && data != string(crashVideo(crashVideoTime)) {
+				t.Fatalf("step %d: %s is neither as it was nor completely written", at, path)
 			}
 		default:
 			was := contentOf(f.before[path])
@@ -82,6 +101,10 @@ func datesWriteKill9(t *testing.T, to []string) {
 		t.Fatalf("only %d steps in a whole dates run", steps)
 	}
 	t.Logf("a kill at each of the %d steps of a whole run", steps)
+	video, _ := os.ReadFile(filepath.Join(f.src, "VID_1.mp4"))
+	if written := bytes.Equal(video, crashVideo(crashVideoTime)); written != (to[0] == WriteEXIF) {
+		t.Fatalf("after a whole run to %v, the video's dates written: %v", to, written)
+	}
 	for at := int64(1); at <= int64(steps); at++ {
 		f := newDatesCrashFixture(t, to...)
 		if killed, _ := crashChild(t, crashOrder{DB: f.db, Dates: &f.opt, At: at}); !killed {
@@ -95,7 +118,7 @@ func datesWriteKill9(t *testing.T, to []string) {
 				t.Fatalf("step %d: resume: %v", at, err)
 			}
 			runToState(t, lib, run.ID, store.StateCompleted)
-			if n, reasons := itemsByState(t, lib, run.ID); n[store.ChangeDone] != 4 {
+			if n, reasons := itemsByState(t, lib, run.ID); n[store.ChangeDone] != 6 {
 				t.Fatalf("step %d: resumed run: %v %v", at, n, reasons)
 			}
 		}
@@ -116,9 +139,15 @@ func datesWriteKill9(t *testing.T, to []string) {
 // A kill -9 at every step of the undo of a dates run leaves every file
 // whole; undo again finishes it, byte for byte.
 func TestDatesUndoSurvivesKill9(t *testing.T) {
+	for _, to := range [][]string{{WriteXMP, WriteMtime}, {WriteEXIF, WriteMtime}} {
+		t.Run(strings.Join(to, "+"), func(t *testing.T) { datesUndoKill9(t, to) })
+	}
+}
+
+func datesUndoKill9(t *testing.T, to []string) {
 	steps := 0
 	for at := int64(1); steps == 0 || at <= int64(steps); at++ {
-		f := newDatesCrashFixture(t, WriteXMP, WriteMtime)
+		f := newDatesCrashFixture(t, to...)
 		lib := openChangeLibrary(t, f.db, LibraryOptions{EXIFWriter: fakeEXIFWriter})
 		id, _, err := lib.WriteDates(f.opt)
 		if err != nil {

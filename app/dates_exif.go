@@ -118,7 +118,8 @@ func (k *changeKind) swapIn(it store.ChangeItem, tmp string) store.ChangeItem {
 	return finish(it, store.ChangeDone, "")
 }
 
-// resumeEXIF finishes an exif item found started, by what the file holds.
+// resumeEXIF finishes an in-file item (exif or quicktime) found started,
+// by what the file holds.
 func (o datesOp) resumeEXIF(it store.ChangeItem) store.ChangeItem {
 	os.Remove(copyTemp(it.Path))
 	sum, err := sha256File(context.Background(), it.Path)
@@ -129,7 +130,7 @@ func (o datesOp) resumeEXIF(it store.ChangeItem) store.ChangeItem {
 		it.DoneAt = time.Now()
 		return finish(it, store.ChangeDone, "")
 	case sum == it.SHA256:
-		return o.writeEXIF(it)
+		return o.act(it) // from the start: writeEXIF, or writeQuickTime for a video
 	}
 	return finish(it, store.ChangeError, "it was changed by something else while its date was being written; it was left alone")
 }

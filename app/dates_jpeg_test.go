@@ -123,3 +123,52 @@ func TestDatesFromTakeoutAreWrittenInLocalTime(t *testing.T) {
 		}
 	}
 }
+
+// A date known only to the day goes into EXIF only when the person agrees
+// to noon (--noon): without it the file is untouched and the date goes to
+// the XMP sidecar, with the reason; with it exiftool reads 12:00:00 and no
+// offset (a day carries none).
+func TestDatesWriteDayOnlyNeedsNoonConsent(t *testing.T) {
+	if _, err := exec.LookPath("exiftool"); err != nil {
+		t.Skip("exiftool is not installed (make test installs it):", err)
+	}
+	orig, err := os.ReadFile(filepath.Join("..", "exifdate", "testdata", "iphone4s_makernote.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	photo := filepath.Join(dir, "IMG_0001.jpg")
+	if err := os.WriteFile(photo, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "library.db")
+	for _, args := range [][]string{{"scan", "--db", db, dir}, {"dates", "set", "--db", db, "--date", "1966-08-20", photo}} {
+		if code, _, stderr := runCLI(t, args...); code != ExitCompleted {
+			t.Fatalf("%s: exit %d: %s", strings.Join(args[:2], " "), code, stderr)
+		}
+	}
+	code, _, stderr := runCLI(t, "dates", "write", "--db", db, "--to", "exif")
+	if code != ExitCompleted || !strings.Contains(stderr, "agree to 12:00 with --noon") {
+		t.Fatalf("without --noon: exit %d, stderr %q", code, stderr)
+	}
+	if now, _ := os.ReadFile(photo); !bytes.Equal(now, orig) {
+		t.Fatal("a day-only date was written into the file without the person's consent to noon")
+	}
+	if side, err := os.ReadFile(SidecarPath(photo)); err != nil || !strings.Contains(string(side), "1966-08-20") {
+		t.Fatalf("the sidecar does not hold the day: %v %s", err, side)
+	}
+	code, out, stderr := runCLI(t, "dates", "write", "--db", db, "--to", "exif", "--noon", "--dry-run", "--json")
+	if code != ExitCompleted || !strings.Contains(out, `"new": "1966-08-20T12:00:00"`) {
+		t.Fatalf("dry run with --noon: exit %d: %s %s", code, out, stderr)
+	}
+	if code, _, stderr := runCLI(t, "dates", "write", "--db", db, "--to", "exif", "--noon"); code != ExitCompleted {
+		t.Fatalf("with --noon: exit %d: %s", code, stderr)
+	}
+	got, err := exec.Command("exiftool", "-s3", "-DateTimeOriginal", "-CreateDate", "-OffsetTimeOriginal", photo).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(string(got)) != "1966:08:20 12:00:00\n1966:08:20 12:00:00" {
+		t.Fatalf("exiftool reads %q, want noon on the day and no offset", got)
+	}
+}

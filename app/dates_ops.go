@@ -14,8 +14,9 @@ import (
 )
 
 // datesOp writes one decided date: a sidecar (xmp), the modification time
-// (mtime) or the file itself (exif). Every byte written goes to a temporary
-// file first, flushed and read back, then is renamed into place; the old
+// (mtime) or the file itself (exif; quicktime for a video, dates_video.go).
+// Every byte written goes to a temporary file first, flushed and read back
+// (or proved), then is renamed into place; the old
 // bytes or time are in the journal (store.DatesEntry) before anything is
 // touched, so undo puts them back exactly. A kill at any point leaves each
 // file as it was or completely written.
@@ -41,6 +42,8 @@ func (o datesOp) check(ctx context.Context, it store.ChangeItem) (store.ChangeIt
 	switch it.Op {
 	case WriteEXIF:
 		return o.checkEXIF(it)
+	case WriteQuickTime:
+		return it, true, nil // its bytes were checked above; it keeps no second copy
 	case WriteXMP:
 		if state := sidecarState(e); state != "old" {
 			return finish(it, store.ChangeSkipped, "its sidecar "+ReadablePath(e.Target)+" changed since the plan; it was left alone"), false, nil
@@ -67,6 +70,8 @@ func (o datesOp) act(it store.ChangeItem) store.ChangeItem {
 		o.k.step("mtime set")
 	case WriteEXIF:
 		return o.writeEXIF(it)
+	case WriteQuickTime:
+		return o.writeQuickTime(it)
 	}
 	it.DoneAt = time.Now()
 	return finish(it, store.ChangeDone, "")
@@ -89,7 +94,7 @@ func (o datesOp) resume(it store.ChangeItem) store.ChangeItem {
 		return finish(it, store.ChangeError, "its sidecar "+ReadablePath(e.Target)+" was changed by something else; it was left alone")
 	case WriteMtime:
 		return o.act(it) // setting a time is one step: doing it again is the same
-	case WriteEXIF:
+	case WriteEXIF, WriteQuickTime:
 		return o.resumeEXIF(it)
 	}
 	return finish(it, store.ChangeError, fmt.Sprintf("unknown operation %q", it.Op))
@@ -221,6 +226,8 @@ func (k *changeKind) undoDate(it store.ChangeItem) store.ChangeItem {
 		}
 	case WriteEXIF:
 		return k.undoEXIF(it)
+	case WriteQuickTime:
+		return k.undoQuickTime(it)
 	default:
 		return finish(it, store.ChangeError, fmt.Sprintf("cannot undo the operation %q", it.Undoes))
 	}

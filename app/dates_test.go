@@ -16,7 +16,9 @@ import (
 
 // datesAnalyze is dateAnalyze (organise_test.go) with what the dates tests
 // need on the file's second line: "name=VALUE" adds a file-name candidate,
-// "takeout=VALUE" a Takeout one, "camera=Make_Model" sets the camera.
+// "takeout=VALUE" a Takeout one, "camera=Make_Model" sets the camera,
+// "serial=S" its body serial, "taken=VALUE" the EXIF date (any stored form,
+// an offset or a day only included).
 func datesAnalyze(ctx context.Context, in processing.Input, opt processing.AnalyzeOptions) (media.Result, error) {
 	res, err := dateAnalyze(ctx, in, opt)
 	if err != nil || res.Status != media.StatusDone {
@@ -41,6 +43,12 @@ func datesAnalyze(ctx context.Context, in processing.Input, opt processing.Analy
 			res.Time.Candidates = append(res.Time.Candidates, media.Candidate{Kind: media.KindTakeout, Source: media.SourceSidecar, Value: v})
 		case "camera":
 			res.Camera = strings.ReplaceAll(v, "_", " ")
+		case "serial":
+			res.CameraSerial = v
+		case "taken":
+			res.Time.Value, res.Time.Source, res.Time.Confidence = v, media.SourceEXIF, media.ConfidenceHigh
+			res.Time.Candidates = append(res.Time.Candidates, media.Candidate{Kind: media.KindEXIFOriginal,
+				Source: media.SourceEXIF, Value: v, Detail: "test EXIF", Chosen: true})
 		}
 	}
 	return res, nil
@@ -229,12 +237,14 @@ func TestDatesShiftAndAcceptCandidates(t *testing.T) {
 	if code, _, _ := runCLI(t, "dates", "shift", "--db", db, "--by", "+1h"); code == 0 {
 		t.Error("shift with neither camera nor files was accepted")
 	}
+	// Takeout's instant is recorded in this computer's zone (it knows no other).
+	takeout := time.Date(2012, 1, 2, 2, 4, 5, 0, time.UTC).In(time.Local).Format("2006-01-02T15:04:05Z07:00")
 	code, out, _ = runCLI(t, "dates", "from-takeout", "--db", db)
-	if code != 0 || !strings.Contains(out, "d.jpg: (no date) → 2012-01-02T02:04:05Z") || strings.Contains(out, "e.jpg") {
+	if code != 0 || !strings.Contains(out, "d.jpg: (no date) → "+takeout) || strings.Contains(out, "e.jpg") {
 		t.Fatalf("from-takeout: %s", out)
 	}
 	code, out, _ = runCLI(t, "dates", "from-name", "--db", db, filepath.Join(src, "d.jpg"), filepath.Join(src, "e.jpg"))
-	if code != 0 || !strings.Contains(out, "d.jpg: 2012-01-02T02:04:05Z → 2012-01-02T03:04:05") ||
+	if code != 0 || !strings.Contains(out, "d.jpg: "+takeout+" → 2012-01-02T03:04:05") ||
 		!strings.Contains(out, "e.jpg: left as it was: the scan found no filename date") {
 		t.Fatalf("from-name: %s", out)
 	}

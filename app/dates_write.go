@@ -19,7 +19,7 @@ import (
 // Where a dates run writes a decided date.
 const (
 	WriteXMP   = "xmp"   // an XMP sidecar beside the file (SidecarPath); the file is not touched
-	WriteEXIF  = "exif"  // inside the file (JPEG only, through EXIFDateWriter)
+	WriteEXIF  = "exif"  // inside the file (a JPEG through EXIFDateWriter, a video as WriteQuickTime)
 	WriteMtime = "mtime" // the file's modification time
 )
 
@@ -30,7 +30,20 @@ type DatesWriteOptions struct {
 	To []string
 	// Paths are files or folders. Default: every file with a decided date.
 	Paths []string
+	// Noon says the person agrees that a date known only to the day is
+	// written as 12:00:00 where a time of day is needed (EXIF, the
+	// modification time). Default: no, such a date goes to the XMP sidecar,
+	// which has a place for a date alone, and the modification time is left.
+	Noon NoonConsent
 }
+
+// NoonConsent is whether a day-only date may be written at noon.
+type NoonConsent int
+
+const (
+	NoonRefused NoonConsent = iota // the default: never invent a time of day
+	NoonAgreed                     // the person agreed to 12:00:00 for day-only dates
+)
 
 // DateWrite is one value a dates run writes, as `dates write --dry-run
 // --json` prints it: the file written, the field, and the values before
@@ -127,7 +140,7 @@ func (l *Library) planDatesWrite(opt DatesWriteOptions) ([]DateWrite, []store.Ch
 			continue
 		}
 		for _, field := range to {
-			w, it := planOneWrite(f, path, field, info.ModTime().UnixNano())
+			w, it := planOneWrite(f, path, field, info.ModTime().UnixNano(), opt.Noon)
 			writes = append(writes, w)
 			if it != nil {
 				items = append(items, *it)
@@ -141,18 +154,32 @@ func (l *Library) planDatesWrite(opt DatesWriteOptions) ([]DateWrite, []store.Ch
 // planOneWrite plans writing f's decided date to field; the item is nil
 // when nothing is to be written (Note says why).
 // mtimeNS is the file's modification time now (an earlier run may have set
-// it since the scan).
-func planOneWrite(f datesFile, path, field string, mtimeNS int64) (DateWrite, *store.ChangeItem) {
+// it since the scan). noon says whether a day-only date may take 12:00:00.
+func planOneWrite(f datesFile, path, field string, mtimeNS int64, noon NoonConsent) (DateWrite, *store.ChangeItem) {
 	c := f.corr
+	if field != WriteXMP && noon == NoonAgreed && c.Precision == store.PrecisionDay {
+		c = atNoon(c)
+	}
 	it := &store.ChangeItem{Op: field, Path: path, Size: f.rec.Size, MtimeNS: f.rec.MtimeNS, SHA256: f.rec.SHA256,
 		State: store.ChangePending}
 	var note string
+	if field == WriteEXIF && isQuickTime(path) { // a video's own dates, in UTC (dates_video.go)
+		e, why := planQuickTime(path, c)
+		if e != nil {
+			it.Op, it.Dates = WriteQuickTime, e
+			return DateWrite{Path: path, Field: WriteQuickTime, Old: e.Old, New: e.New}, it
+		}
+		field, note, it.Op = WriteXMP, why, WriteXMP
+	}
 	if field == WriteEXIF {
 		switch {
 		case !isJPEG(path):
 			field, note = WriteXMP, "not a JPEG: written to its XMP sidecar instead"
 		case c.Precision != store.PrecisionSecond:
 			field, note = WriteXMP, "known only to the "+c.Precision+": EXIF needs a time of day, so it is written to its XMP sidecar instead"
+			if c.Precision == store.PrecisionDay {
+				note += " (or agree to 12:00 with --noon)"
+			}
 		}
 		it.Op = field
 	}
@@ -165,7 +192,11 @@ func planOneWrite(f datesFile, path, field string, mtimeNS int64) (DateWrite, *s
 		it.Dates = e
 	case WriteMtime:
 		if c.Precision != store.PrecisionSecond {
-			return DateWrite{Path: path, Field: field, New: c.Value, Note: "left alone: known only to the " + c.Precision + ", and a modification time needs a time of day"}, nil
+			note := "left alone: known only to the " + c.Precision + ", and a modification time needs a time of day"
+			if c.Precision == store.PrecisionDay {
+				note += " (agree to 12:00 with --noon)"
+			}
+			return DateWrite{Path: path, Field: field, New: c.Value, Note: note}, nil
 		}
 		v, err := ParseCandidateValue(c.Value)
 		if err != nil {
@@ -179,6 +210,14 @@ func planOneWrite(f datesFile, path, field string, mtimeNS int64) (DateWrite, *s
 		it.Dates = &store.DatesEntry{Field: field, Target: path, Old: old.Value, New: c.Value}
 	}
 	return DateWrite{Path: it.Dates.Target, Field: field, Old: it.Dates.Old, New: it.Dates.New, Note: note}, it
+}
+
+// atNoon is a day-only decision at 12:00:00 on that day, as the person
+// agreed; the offset stays unknown (a day carries none).
+func atNoon(c *store.Correction) *store.Correction {
+	n := *c
+	n.Value, n.Precision = c.Value+"T12:00:00", store.PrecisionSecond
+	return &n
 }
 
 // mtimeOf is the instant a modification time is set to: the decided time

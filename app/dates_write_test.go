@@ -26,10 +26,11 @@ const oldSidecar = `<?xml version="1.0" encoding="UTF-8"?>
 </x:xmpmeta>
 `
 
-// exiftoolDates reads a sidecar's two dates with exiftool, under tz.
-func exiftoolDates(t *testing.T, path, tz string) (original, created string) {
+// exiftoolTags runs exiftool -j on path under tz with args (tags and
+// options) and returns its one row of tags.
+func exiftoolTags(t *testing.T, path, tz string, args ...string) map[string]any {
 	t.Helper()
-	cmd := exec.Command("exiftool", "-j", "-G1", "-XMP-exif:DateTimeOriginal", "-XMP-photoshop:DateCreated", path)
+	cmd := exec.Command("exiftool", append(append([]string{"-j"}, args...), path)...)
 	cmd.Env = append(os.Environ(), "TZ="+tz)
 	out, err := cmd.Output()
 	if err != nil {
@@ -39,7 +40,14 @@ func exiftoolDates(t *testing.T, path, tz string) (original, created string) {
 	if err := json.Unmarshal(out, &rows); err != nil || len(rows) != 1 {
 		t.Fatalf("exiftool output %s: %v", out, err)
 	}
-	s := func(k string) string { v, _ := rows[0][k].(string); return v }
+	return rows[0]
+}
+
+// exiftoolDates reads a sidecar's two dates with exiftool, under tz.
+func exiftoolDates(t *testing.T, path, tz string) (original, created string) {
+	t.Helper()
+	row := exiftoolTags(t, path, tz, "-G1", "-XMP-exif:DateTimeOriginal", "-XMP-photoshop:DateCreated")
+	s := func(k string) string { v, _ := row[k].(string); return v }
 	return s("XMP-exif:DateTimeOriginal"), s("XMP-photoshop:DateCreated")
 }
 
@@ -56,8 +64,9 @@ func exiftoolReadsBack(t *testing.T, dir string, want map[string][2]string) {
 	}
 }
 
-// The whole write-back under two time zones, each in a child process whose
-// TZ is set before Go reads it: the sidecars read back with exiftool hold
+// The whole write-back under three time zones, each in a child process whose
+// TZ is set before Go reads it (the videos' children are in
+// dates_video_test.go): the sidecars read back with exiftool hold
 // exactly the dates decided (a local time stays local, a day stays a day),
 // the modification times are the decided instants, and undo puts every
 // byte and time back.
@@ -66,9 +75,11 @@ func TestDatesWriteUnderTwoTimeZones(t *testing.T) {
 		t.Skip("exiftool is not installed (make tools)")
 	}
 	for _, tz := range []string{"UTC", "Asia/Tokyo", "America/Los_Angeles"} {
-		code, stdout, stderr := testproc.Run(t, "TestDatesWriteChild", []string{"-test.v"}, "TZ="+tz, "SHOEBOX_DATES_CHILD="+tz)
-		if code != 0 || !strings.Contains(stdout, "--- PASS: TestDatesWriteChild") {
-			t.Fatalf("TZ=%s: exit %d\n%s\n%s", tz, code, stdout, stderr)
+		for _, child := range []string{"TestDatesWriteChild", "TestDatesWriteVideoChild"} { // sidecars; videos (dates_video_test.go)
+			code, stdout, stderr := testproc.Run(t, child, []string{"-test.v"}, "TZ="+tz, "SHOEBOX_DATES_CHILD="+tz)
+			if code != 0 || !strings.Contains(stdout, "--- PASS: "+child) {
+				t.Fatalf("%s, TZ=%s: exit %d\n%s\n%s", child, tz, code, stdout, stderr)
+			}
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"shoebox/media"
 	"shoebox/near"
@@ -20,9 +21,29 @@ type Duplicates struct {
 	Near  []store.DupGroup
 }
 
-// Duplicates finds a job's duplicate groups. A negative distance means the
-// job's near-duplicate setting; 0 means identical perceptual hashes only.
+// DupScope says among which files duplicate groups are found.
+type DupScope int
+
+const (
+	// ScopeLibrary (the default, and the CLI's) groups a job's files with
+	// their exact copies anywhere in the library.
+	ScopeLibrary DupScope = iota
+	// ScopeJob keeps only the job's own files: the copies inside the
+	// folders that scan looked at.
+	ScopeJob
+)
+
+// Duplicates finds a job's duplicate groups across the library
+// (ScopeLibrary). A negative distance means the job's near-duplicate
+// setting; 0 means identical perceptual hashes only.
 func (l *Library) Duplicates(jobID uint64, distance int) (Duplicates, error) {
+	return l.DuplicatesIn(jobID, distance, ScopeLibrary)
+}
+
+// DuplicatesIn finds a job's duplicate groups within scope. A look-alike
+// group whose files are all the same bytes is left out: it is an exact
+// group already, and counting it again would show it twice.
+func (l *Library) DuplicatesIn(jobID uint64, distance int, scope DupScope) (Duplicates, error) {
 	var out Duplicates
 	// A damaged record is left out of the groups (store.DamagedRecords);
 	// the groups of the others are still found and the error returned.
@@ -34,11 +55,11 @@ func (l *Library) Duplicates(jobID uint64, distance int) (Duplicates, error) {
 	if distance < 0 {
 		distance = l.jobSettings(jobID).NearDistance
 	}
-	files, err := l.db.Files(jobID)
+	looks, err := l.nearGroupsOf(jobID, distance)
 	if err != nil && !errors.Is(err, store.ErrDamaged) {
 		return out, err
 	}
-	out.Near = nearGroups(files, distance)
+	out.Near = looks
 	if damaged == nil {
 		damaged = err
 	}
@@ -47,7 +68,46 @@ func (l *Library) Duplicates(jobID uint64, distance int) (Duplicates, error) {
 		return out, merr
 	}
 	out.Exact, out.Near = withoutMoved(out.Exact, moved), withoutMoved(out.Near, moved)
+	if scope == ScopeJob {
+		out.Exact = onlyJob(out.Exact, jobID)
+	}
+	out.Near = withoutSameBytes(out.Near)
 	return out, damaged
+}
+
+// onlyJob keeps the files a job itself recorded, and the groups left with
+// two or more. (The store picks the job's own record for a path it saw.)
+func onlyJob(groups []store.DupGroup, jobID uint64) []store.DupGroup {
+	out := groups[:0]
+	for _, g := range groups {
+		var files []store.FileRecord
+		for _, f := range g.Files {
+			if f.JobID == jobID {
+				files = append(files, f)
+			}
+		}
+		if len(files) >= 2 {
+			g.Files = files
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// withoutSameBytes drops the look-alike groups whose files all have one
+// SHA-256: the exact group of that SHA-256 holds them already.
+func withoutSameBytes(groups []store.DupGroup) []store.DupGroup {
+	out := groups[:0]
+	for _, g := range groups {
+		same := g.Files[0].SHA256 != ""
+		for _, f := range g.Files[1:] {
+			same = same && f.SHA256 == g.Files[0].SHA256
+		}
+		if !same {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // movedAway is the paths whose copies change runs acted on and that were
@@ -95,6 +155,54 @@ func withoutMoved(groups []store.DupGroup, moved map[string]bool) []store.DupGro
 		}
 	}
 	return out
+}
+
+// nearGroupsOf finds a job's near groups without holding its records: the
+// job is streamed (store.EachFile) and only the files that can join a group
+// (done, hashed or images) are kept, with only what grouping reads of them
+// (slim); the groups' files are then read whole.
+func (l *Library) nearGroupsOf(jobID uint64, distance int) ([]store.DupGroup, error) {
+	var files []store.FileRecord
+	damaged := l.db.EachFile(jobID, func(f store.FileRecord) error {
+		if f.Status == media.StatusDone && (f.HasPHash || strings.HasPrefix(f.MIME, "image/")) {
+			files = append(files, slim(f))
+		}
+		return nil
+	})
+	if damaged != nil && !errors.Is(damaged, store.ErrDamaged) {
+		return nil, damaged
+	}
+	groups := nearGroups(files, distance)
+	files = nil
+	for gi := range groups {
+		for fi := range groups[gi].Files {
+			f := &groups[gi].Files[fi]
+			whole, err := l.db.FileByKey(f.Key())
+			if err != nil && !errors.Is(err, store.ErrDamaged) {
+				return nil, err
+			}
+			if err == nil {
+				*f = whole
+			}
+		}
+	}
+	return groups, damaged
+}
+
+// slim is a record with only what near grouping and the same-shot rules
+// read: of its date candidates, the EXIF capture time and the time in its
+// name, without their details; no note, no error.
+func slim(f store.FileRecord) store.FileRecord {
+	var keep []media.Candidate
+	for _, c := range f.Time.Candidates {
+		if (c.Kind == media.KindEXIFOriginal || c.Kind == media.KindFilenameTime) && !c.Rejected {
+			c.Detail = ""
+			keep = append(keep, c)
+		}
+	}
+	f.Time.Candidates = keep
+	f.Note, f.Error = "", ""
+	return f
 }
 
 // nearDistance is the near package's MaxDistance for a distance a person

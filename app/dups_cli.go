@@ -55,7 +55,8 @@ func dupPath(f store.FileRecord, jobID uint64) string {
 	return f.AbsPath()
 }
 
-// WriteDuplicates writes a job's duplicate groups as JSON or text.
+// WriteDuplicates writes a job's duplicate groups as JSON or text (text
+// without the keeper marks, which need a plan: see cmdDups).
 func WriteDuplicates(w io.Writer, d Duplicates, jobID uint64, format string) error {
 	out := dupsJSON{Exact: []exactJSON{}, Near: []nearJSON{}}
 	for _, g := range d.Exact {
@@ -78,24 +79,7 @@ func WriteDuplicates(w io.Writer, d Duplicates, jobID uint64, format string) err
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	case "text":
-		fmt.Fprintf(w, "%d groups of exact duplicates\n", len(out.Exact))
-		for _, g := range out.Exact {
-			fmt.Fprintf(w, "\nsha256 %s\n", g.SHA256)
-			for _, f := range g.Files {
-				fmt.Fprintf(w, "  %s\n", f)
-			}
-		}
-		fmt.Fprintf(w, "\n%d groups of near duplicates\n", len(out.Near))
-		for _, g := range out.Near {
-			fmt.Fprintf(w, "\nlargest distance %d\n", g.MaxDistance)
-			for _, f := range g.Files {
-				fmt.Fprintf(w, "  %s\n", f)
-			}
-			for _, e := range g.Evidence {
-				fmt.Fprintf(w, "    because %s\n", e)
-			}
-		}
-		return nil
+		return writeDupsText(w, d, nil)
 	}
 	return fmt.Errorf("unknown format %q (json or text)", format)
 }
@@ -125,7 +109,21 @@ func cmdDups(args []string, stdout, stderr io.Writer) error {
 	}
 	// Damaged records are left out; the groups of the readable ones are
 	// written and the error then says how many were not read.
-	if werr := WriteDuplicates(stdout, d, j.ID, *format); werr != nil {
+	var werr error
+	if *format == "text" {
+		// Which copy stays is the plan's decision, by the library's rules.
+		// A plan that cannot be made leaves the members unmarked.
+		p, perr := lib.planOf(j.ID, d, PlanOptions{IncludeNear: true, NearDistance: *distance})
+		pp := &p
+		if perr != nil && !errors.Is(perr, store.ErrDamaged) {
+			fmt.Fprintf(stderr, "shoebox: which copy to keep is not shown: %v\n", perr)
+			pp = nil
+		}
+		werr = writeDupsText(stdout, d, pp)
+	} else {
+		werr = WriteDuplicates(stdout, d, j.ID, *format)
+	}
+	if werr != nil {
 		return werr
 	}
 	return err

@@ -61,10 +61,19 @@ type LibraryOptions struct {
 	// writeJPEGDate (package exifdate, with its image-data proof); tests of
 	// the run itself pass a stand-in.
 	EXIFWriter func(src, dst string, d EXIFDate) error
+	// ReleaseWhenIdle lets other processes read the library (report, jobs,
+	// runs) while this one is idle: after this long without a write, and
+	// while no job or run is going on, the exclusive lock is let go for a
+	// shared one (store.Options.ReleaseWhenIdle). The window sets it.
+	// Default 0: held until Close.
+	ReleaseWhenIdle time.Duration
 	// Trash says where the operating system's trash is (tests point it into
 	// a temporary folder). Default: the trash package's defaults, which
 	// follow $XDG_DATA_HOME as the specification says.
 	Trash trash.Options
+	// Thumbnails bound the thumbnails cached on disk and in memory
+	// (ThumbnailOptions: defaults beside the library).
+	Thumbnails ThumbnailOptions
 }
 
 // Library is an open Shoebox library and the jobs running on it.
@@ -80,6 +89,8 @@ type Library struct {
 	runClock *limits.RunClock
 
 	noteMu sync.Mutex // orders writes of the owner note
+
+	thumbs thumbCache // Thumbnail's memory and disk layers (thumbcache.go)
 
 	// kinds picks what a job does (jobKinds); the engine's tests run a
 	// fake kind through it.
@@ -153,7 +164,8 @@ func OpenLibraryWith(path string, opt LibraryOptions) (*Library, error) {
 	if opt.EXIFWriter == nil {
 		opt.EXIFWriter = writeJPEGDate
 	}
-	db, err := store.Open(path, store.Options{LockTimeout: opt.LockTimeout, Mode: opt.Mode, WriteFault: opt.WriteFault})
+	db, err := store.Open(path, store.Options{LockTimeout: opt.LockTimeout, Mode: opt.Mode, WriteFault: opt.WriteFault,
+		ReleaseWhenIdle: opt.ReleaseWhenIdle})
 	if errors.Is(err, store.ErrLocked) {
 		return nil, lockedError(path, err)
 	}
@@ -474,6 +486,11 @@ func (l *Library) launch(j store.Job, s Settings, k kindStages) error {
 	if l.runs[j.ID] != nil {
 		return ErrJobRunning
 	}
+	// A running job keeps the exclusive lock however long it goes between
+	// commits: a reader let in meanwhile would make its next commit wait.
+	if err := l.db.HoldWrites(); err != nil {
+		return err
+	}
 	r := newRun(l, j, s, k)
 	l.runs[j.ID] = r
 	delete(l.unsaved, j.ID)
@@ -483,6 +500,7 @@ func (l *Library) launch(j store.Job, s Settings, k kindStages) error {
 		l.mu.Lock()
 		delete(l.runs, j.ID)
 		l.mu.Unlock()
+		l.db.ReleaseWrites()
 		l.writeOwnerNote()
 		close(r.done)
 	}()

@@ -66,6 +66,7 @@ type PlanOptions struct {
 	Protect      []string // folders whose files are never removed
 	IncludeNear  bool     // add the look-alike groups (unapproved)
 	NearDistance int      // as Library.Duplicates: negative for the job's setting
+	Scope        DupScope // the groups planned: ScopeLibrary (default) or the job's own files
 }
 
 // Actions a plan can name.
@@ -83,6 +84,12 @@ type planFile struct {
 // PlanDuplicates makes a plan for a job's duplicate groups. It only reads:
 // the library (already open) and the files' metadata on disk.
 func (l *Library) PlanDuplicates(jobID uint64, opt PlanOptions) (Plan, error) {
+	return l.planOf(jobID, Duplicates{}, opt)
+}
+
+// planOf plans the groups d when given (they must be the job's groups for
+// opt), else the job's groups as Duplicates finds them.
+func (l *Library) planOf(jobID uint64, given Duplicates, opt PlanOptions) (Plan, error) {
 	// The library's own choices (the window's Settings) come first: its
 	// protected folders are always protected, its rules and action apply
 	// when none are given.
@@ -111,9 +118,12 @@ func (l *Library) PlanDuplicates(jobID uint64, opt PlanOptions) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
-	d, derr := l.Duplicates(jobID, opt.NearDistance)
-	if derr != nil && !errors.Is(derr, store.ErrDamaged) {
-		return Plan{}, derr
+	d, derr := given, error(nil)
+	if d.Exact == nil && d.Near == nil {
+		d, derr = l.DuplicatesIn(jobID, opt.NearDistance, opt.Scope)
+		if derr != nil && !errors.Is(derr, store.ErrDamaged) {
+			return Plan{}, derr
+		}
 	}
 	p := Plan{Action: opt.Action, Job: jobID, Protect: protect, Groups: []PlanGroup{}}
 	for _, r := range rules {

@@ -1,11 +1,16 @@
 package app
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"shoebox/media"
+	"shoebox/processing"
 	"shoebox/store"
 )
 
@@ -90,5 +95,53 @@ func TestReadOnlyLibraryFileCanBeListed(t *testing.T) {
 		if code, _, stderr := runCLI(t, append(args, "--db", db)...); code != 0 {
 			t.Errorf("%v on a read-only library: exit %d %s", args, code, stderr)
 		}
+	}
+}
+
+// A library held by a window that is idle (ReleaseWhenIdle) lets `jobs`,
+// `report` and `runs` in from another process; a scan in the window then
+// takes the lock back, and while it runs a reader is refused with who holds
+// the library.
+func TestReadingCommandsWhileTheWindowIsIdle(t *testing.T) {
+	dir := t.TempDir()
+	makeFiles(t, dir, 3, func(i int) string { return fmt.Sprintf("f%d.txt", i) })
+	path := filepath.Join(t.TempDir(), "lib.db")
+	gate := make(chan struct{})
+	f := &fakeAnalyzer{}
+	lib, err := OpenLibraryWith(path, LibraryOptions{Purpose: "the Shoebox window", ReleaseWhenIdle: time.Hour,
+		LockTimeout: 100 * time.Millisecond, Analyze: func(ctx context.Context, in processing.Input, o processing.AnalyzeOptions) (media.Result, error) {
+			<-gate
+			return f.analyze(ctx, in, o)
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	close(gate)
+	if _, st := runToEnd(t, lib, []string{dir}, Settings{}); st != store.StateCompleted {
+		t.Fatalf("scan ended %s", st)
+	}
+	if code, _, stderr := runCLI(t, "jobs", "--db", path); code == ExitCompleted {
+		t.Fatal("a reader got in while the window held the library after its scan") // the countdown has not ended
+	} else if !strings.Contains(stderr, "the Shoebox window") {
+		t.Errorf("the refusal does not say who holds the library: %q", stderr)
+	}
+	lib.Store().ReleaseNow() // as the idle countdown does
+	for _, cmd := range []string{"jobs", "report", "runs"} {
+		if code, out, stderr := runCLI(t, cmd, "--db", path); code != ExitCompleted {
+			t.Errorf("%s while the window is idle: exit %d: %s %s", cmd, code, out, stderr)
+		}
+	}
+	gate = make(chan struct{})
+	id, err := lib.Start([]string{dir}, Settings{Rehash: true})
+	if err != nil {
+		t.Fatalf("a scan after readers left: %v", err)
+	}
+	if code, _, _ := runCLI(t, "jobs", "--db", path); code == ExitCompleted {
+		t.Error("a reader got in while a scan was running in the window")
+	}
+	close(gate)
+	if st := lib.Wait(id); st != store.StateCompleted {
+		t.Fatalf("the second scan ended %s", st)
 	}
 }

@@ -127,38 +127,60 @@ func joinNonEmpty(a, b string) string {
 
 // WriteReport writes every file of a job as JSON lines or CSV.
 func WriteReport(w io.Writer, files []store.FileRecord, format string) error {
+	rw, err := newReportWriter(w, format)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := rw.write(f); err != nil {
+			return err
+		}
+	}
+	return rw.flush()
+}
+
+// reportWriter writes report rows one at a time, so a report streams.
+type reportWriter struct {
+	enc *json.Encoder
+	csv *csv.Writer
+}
+
+func newReportWriter(w io.Writer, format string) (*reportWriter, error) {
 	switch format {
 	case "jsonl", "":
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
-		for _, f := range files {
-			if err := enc.Encode(NewReportRow(f)); err != nil {
-				return err
-			}
-		}
-		return nil
+		return &reportWriter{enc: enc}, nil
 	case "csv":
 		cw := csv.NewWriter(w)
 		if err := cw.Write(reportColumns); err != nil {
-			return err
+			return nil, err
 		}
-		for _, f := range files {
-			r := NewReportRow(f)
-			cands, err := json.Marshal(r.Candidates)
-			if err != nil {
-				return err
-			}
-			rec := []string{r.Path, r.Root, strconv.FormatInt(r.Size, 10), r.Mtime, r.MIME, r.SHA256, r.PHash,
-				strconv.Itoa(r.Width), strconv.Itoa(r.Height), r.Timestamp, r.TimestampSource, r.Confidence,
-				string(cands), r.Status, r.Error, r.PathBytes, r.RootBytes}
-			if err := cw.Write(rec); err != nil {
-				return err
-			}
-		}
-		cw.Flush()
-		return cw.Error()
+		return &reportWriter{csv: cw}, nil
 	}
-	return fmt.Errorf("unknown format %q (jsonl or csv)", format)
+	return nil, fmt.Errorf("unknown format %q (jsonl or csv)", format)
+}
+
+func (rw *reportWriter) write(f store.FileRecord) error {
+	r := NewReportRow(f)
+	if rw.enc != nil {
+		return rw.enc.Encode(r)
+	}
+	cands, err := json.Marshal(r.Candidates)
+	if err != nil {
+		return err
+	}
+	return rw.csv.Write([]string{r.Path, r.Root, strconv.FormatInt(r.Size, 10), r.Mtime, r.MIME, r.SHA256, r.PHash,
+		strconv.Itoa(r.Width), strconv.Itoa(r.Height), r.Timestamp, r.TimestampSource, r.Confidence,
+		string(cands), r.Status, r.Error, r.PathBytes, r.RootBytes})
+}
+
+func (rw *reportWriter) flush() error {
+	if rw.csv == nil {
+		return nil
+	}
+	rw.csv.Flush()
+	return rw.csv.Error()
 }
 
 func cmdReport(args []string, stdout, stderr io.Writer) error {
@@ -176,13 +198,18 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer lib.Close()
-	files, err := lib.Files(j.ID)
+	rw, err := newReportWriter(stdout, *format)
+	if err != nil {
+		return err
+	}
+	// Streamed: the report never holds the job's records at once
+	// (Library.EachFile). With damaged records, every readable one is still
+	// reported; the error then says how many were not.
+	err = lib.EachFile(j.ID, rw.write)
 	if err != nil && !errors.Is(err, store.ErrDamaged) {
 		return err
 	}
-	// With damaged records, every readable one is still reported; the
-	// error then says how many were not.
-	if werr := WriteReport(stdout, files, *format); werr != nil {
+	if werr := rw.flush(); werr != nil {
 		return werr
 	}
 	return err

@@ -32,19 +32,32 @@ func (k scanKind) list(ctx context.Context, j *store.Job, stop func() error) err
 		return err
 	}
 	for i := range recs {
-		if i%256 == 0 {
-			if err := stop(); err != nil {
-				return err
-			}
-		}
 		recs[i].JobID = j.ID
-		if !k.settings.Rehash && recs[i].Status == media.StatusPending {
-			if err := k.reuse(&recs[i]); err != nil {
-				return err
+	}
+	// An unchanged file's analysis is reused (reuse). Files unchanged since
+	// an earlier scan of the same folders are not stored again: the job is
+	// stored over it (store.PlanListing), which fills the records in a
+	// chunk at a time and drops those it need not store.
+	n := 0
+	plan, err := db.PlanListing(j, recs, func(r *store.FileRecord) ([]byte, error) {
+		if n++; n%256 == 0 {
+			if err := stop(); err != nil {
+				return nil, err
 			}
 		}
+		if k.settings.Rehash || r.Status != media.StatusPending {
+			return nil, nil
+		}
+		return k.reuse(r)
+	})
+	recs = nil
+	if err != nil {
+		return err
 	}
-	if err := k.store(j, recs, stop); err != nil {
+	if err := db.AddListing(j, plan); err != nil {
+		return err
+	}
+	if err := k.store(j, plan.Store, stop); err != nil {
 		return err
 	}
 	// Count from the store: after a crash during listing some files were
@@ -90,29 +103,34 @@ func (k scanKind) store(j *store.Job, recs []store.FileRecord, stop func() error
 // reuse copies the latest analysis of the same path when the file is
 // unchanged: same size and mtime, and same change time and inode where the
 // OS reports them. Failed files are never reused: they are tried again, and
-// neither are analyses of an older media.AnalysisVersion.
-func (k scanKind) reuse(rec *store.FileRecord) error {
+// neither are analyses of an older media.AnalysisVersion. It returns the key
+// of the record copied when the copy differs from it only by its job
+// (store.ReuseFunc).
+func (k scanKind) reuse(rec *store.FileRecord) ([]byte, error) {
 	prev, ok, err := k.lib.db.Previous(rec.AbsPath())
 	if err != nil || !ok {
-		return err
+		return nil, err
 	}
 	if prev.Size != rec.Size || prev.MtimeNS != rec.MtimeNS ||
 		(prev.CtimeNS != 0 && rec.CtimeNS != 0 && prev.CtimeNS != rec.CtimeNS) ||
 		(prev.Inode != 0 && rec.Inode != 0 && prev.Inode != rec.Inode) {
-		return nil
+		return nil, nil
 	}
 	if prev.Status != media.StatusDone && prev.Status != media.StatusSkipped {
-		return nil
+		return nil, nil
 	}
 	if prev.Analysis != media.AnalysisVersion {
-		return nil // measured by an older Shoebox: analyse it again
+		return nil, nil // measured by an older Shoebox: analyse it again
 	}
 	keep := *rec
 	*rec = prev
 	rec.JobID, rec.RootIndex, rec.Root, rec.RelPath = keep.JobID, keep.RootIndex, keep.Root, keep.RelPath
 	rec.CtimeNS, rec.Inode = keep.CtimeNS, keep.Inode
 	rec.Reused = true
-	return nil
+	if keep.CtimeNS != prev.CtimeNS || keep.Inode != prev.Inode || keep.Root != prev.Root {
+		return nil, nil
+	}
+	return prev.Key(), nil
 }
 
 func (k scanKind) pendingAfter(jobID uint64, after []byte, n int) ([]store.FileRecord, []byte, error) {

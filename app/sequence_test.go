@@ -160,3 +160,62 @@ func TestSequenceReportThroughCLI(t *testing.T) {
 		t.Errorf("after a rescan: %s with %d candidates", r.TimestampSource, len(r.Candidates))
 	}
 }
+
+// The report streams the job (Library.EachFile) and says exactly what
+// Library.Files says: decisions, then dates from neighbours, then decisions
+// again, over two folders and with a rescan stored over the first scan.
+func TestStreamedReportIsWhatFilesShows(t *testing.T) {
+	dir := t.TempDir()
+	writeSeqJPEG(t, dir, "IMG_0100.jpg", "2019-07-14T10:00:00")
+	writeSeqJPEG(t, dir, "IMG_0101.jpg", "")
+	writeSeqJPEG(t, dir, "IMG_0102.jpg", "2019-07-14T10:20:00")
+	if err := os.Mkdir(filepath.Join(dir, "b"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeSeqJPEG(t, filepath.Join(dir, "b"), "IMG_0103.jpg", "")
+	writeSeqJPEG(t, filepath.Join(dir, "b"), "IMG_0104.jpg", "2019-07-14T10:40:00")
+	// Bytes of its own after the image, so the decision is about it alone
+	// (decisions follow the content).
+	f, err := os.OpenFile(filepath.Join(dir, "IMG_0102.jpg"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("trailing bytes")
+	f.Close()
+	db := filepath.Join(t.TempDir(), "lib.db")
+	for range 2 {
+		if code, _, stderr := runCLI(t, "scan", "--db", db, dir, "--workers", "1"); code != ExitCompleted {
+			t.Fatalf("scan exit %d: %s", code, stderr)
+		}
+	}
+	if code, _, stderr := runCLI(t, "dates", "set", "--db", db, "--date", "2019-07-14T10:05:00",
+		filepath.Join(dir, "IMG_0102.jpg")); code != 0 {
+		t.Fatalf("dates set: %d %s", code, stderr)
+	}
+	for _, format := range []string{"jsonl", "csv"} {
+		code, streamed, stderr := runCLI(t, "report", "--db", db, "--format", format)
+		if code != 0 {
+			t.Fatalf("report exit %d: %s", code, stderr)
+		}
+		lib, err := OpenLibraryWith(db, LibraryOptions{Mode: store.ReadOnly})
+		if err != nil {
+			t.Fatal(err)
+		}
+		jobs, _ := lib.Jobs()
+		files, err := lib.Files(jobs[0].ID)
+		lib.Close()
+		if err != nil || len(files) < 5 { // the photos and their sidecars
+			t.Fatalf("files: %d, %v", len(files), err)
+		}
+		var whole strings.Builder
+		if err := WriteReport(&whole, files, format); err != nil {
+			t.Fatal(err)
+		}
+		if streamed != whole.String() {
+			t.Errorf("%s: the streamed report differs from Files:\n%s\nwant\n%s", format, streamed, whole.String())
+		}
+		if !strings.Contains(streamed, "sequence") || !strings.Contains(streamed, "2019-07-14T10:05:00") {
+			t.Errorf("%s: no date from neighbours or no decision:\n%s", format, streamed)
+		}
+	}
+}

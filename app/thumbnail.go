@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"os"
+	"strings"
 	"time"
 
 	"shoebox/imagehash"
@@ -16,27 +17,71 @@ import (
 // maxThumbnailFile is the largest file Thumbnail reads into memory.
 const maxThumbnailFile = 256 << 20
 
-// Thumbnail decodes a stored file at reduced scale, orientation applied, to
-// fit in maxSide x maxSide. Videos and formats that cannot be decoded return
-// an error the caller shows as a placeholder.
+// thumbnailTimeout bounds one thumbnail, an external decoder included.
+const thumbnailTimeout = 20 * time.Second
+
+// Thumbnail gives a stored file at reduced scale, orientation applied, to
+// fit in maxSide x maxSide. Thumbnails are cached by content in memory and
+// on disk (ThumbnailOptions), so a second visit decodes nothing. HEIC/HEIF
+// is decoded by heif-convert and a video's poster frame by ffmpeg when they
+// are on PATH; a video without ffmpeg (or one ffmpeg cannot read) gets a
+// placeholder saying its length and size. Other failures return an error a
+// person can read, which the caller shows instead of the picture.
 func (l *Library) Thumbnail(rec store.FileRecord, maxSide int) (image.Image, error) {
+	c := &l.thumbs
+	c.init(l.Path(), l.opt.Thumbnails)
+	key := thumbKey(rec.SHA256, rec.Size, maxSide)
+	if key != "" {
+		if img, ok := c.get(key); ok {
+			return img, nil
+		}
+	}
+	img, cache, err := l.makeThumbnail(rec, maxSide)
+	if err != nil {
+		return nil, err
+	}
+	if key != "" && cache {
+		c.put(key, img)
+	}
+	return img, nil
+}
+
+// makeThumbnail decodes one; cache is false for a placeholder, which must
+// give way to the real picture once a decoder is installed.
+func (l *Library) makeThumbnail(rec store.FileRecord, maxSide int) (img image.Image, cache bool, err error) {
 	path := rec.AbsPath()
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, err
+		return nil, false, fmt.Errorf("no preview: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), thumbnailTimeout)
+	defer cancel()
+	lim := imagehash.DecodeLimits{Budget: l.budget}
+	switch {
+	case strings.HasPrefix(rec.MIME, "video/"):
+		return l.videoThumbnail(ctx, path, fi.Size(), maxSide, lim)
+	case isHEIF(rec.MIME):
+		img, err := l.heifThumbnail(ctx, path, maxSide, lim)
+		return img, err == nil, err
 	}
 	if fi.Size() > maxThumbnailFile {
-		return nil, fmt.Errorf("%s is too large for a thumbnail", rec.RelPath)
+		return nil, false, fmt.Errorf("%s is too large for a thumbnail", rec.RelPath)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, false, fmt.Errorf("no preview: %w", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
 	md := meta.Read(bytes.NewReader(data), int64(len(data)), rec.MIME)
 	// The scan's own budget: thumbnails and analysis together stay within
 	// it, and an image refused there is refused here too.
-	lim := imagehash.DecodeLimits{Budget: l.budget}
-	return imagehash.ThumbnailContext(ctx, data, rec.MIME, md.Orientation, maxSide, lim)
+	img, err = imagehash.ThumbnailContext(ctx, data, rec.MIME, md.Orientation, maxSide, lim)
+	return img, err == nil, err
+}
+
+func isHEIF(mime string) bool {
+	switch mime {
+	case "image/heic", "image/heif", "image/heic-sequence", "image/heif-sequence", "image/avif":
+		return true
+	}
+	return false
 }

@@ -86,14 +86,17 @@ func exiftoolJSON(t testing.TB, tz, path string, args ...string) map[string]any 
 // folder: one as it is, and one rebuilt little-endian with the iPhone's maker
 // note copied in and XMP, IPTC (APP13) and COM segments added, so that one
 // file carries a maker note, a thumbnail and several APP segments in each
-// byte order. It skips with the reason when the folder or exiftool is missing.
+// byte order. Without the folder it returns none (the caller's iPhone fixture
+// still runs); without exiftool it skips.
 func corpusFixtures(t *testing.T) []string {
 	t.Helper()
 	exiftool := needExiftool(t)
 	src := filepath.Join(corpusDir, "Backup/compressed/DSC01017.JPG")
 	b, err := os.ReadFile(src)
 	if err != nil {
-		t.Skipf("the benchmark folder is missing (%v): the camera-JPEG tests need %s", err, corpusDir)
+		// The iPhone fixture still runs: only the benchmark folder's cameras are left out.
+		t.Logf("the benchmark folder is missing (%v): the Sony and Panasonic JPEGs of %s are left out", err, corpusDir)
+		return nil
 	}
 	dir := t.TempDir()
 	asIs := filepath.Join(dir, "sony_as_is.jpg")

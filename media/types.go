@@ -106,6 +106,9 @@ type Result struct {
 	Height             int
 	// Camera is the EXIF Make and Model ("Apple iPhone 13 Pro"), "" when absent.
 	Camera string
+	// CameraSerial is the camera body's serial number (EXIF
+	// BodySerialNumber), "" when absent: two bodies of one model differ by it.
+	CameraSerial string
 	// ContentID is Apple's Live Photo content identifier, the same in the
 	// still and the video of one Live Photo; "" when the file has none.
 	ContentID string

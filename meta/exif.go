@@ -146,6 +146,7 @@ func readEXIF(r io.ReaderAt, base, size int64, where string, md *Metadata) {
 	if s, ok := str(exif.Model); ok {
 		md.Model = datetime.CleanText(s)
 	}
+	md.Serial = serialOf(tags)
 	if tg, err := x.Get(exif.Orientation); err == nil {
 		if o, err := tg.Int(0); err == nil && o >= 1 && o <= 8 {
 			md.Orientation = o
@@ -188,4 +189,23 @@ func readEXIF(r io.ReaderAt, base, size int64, where string, md *Metadata) {
 			Detail: detail + ", in " + where + fmt.Sprintf(" (raw %q)", strings.TrimRight(raw, "\x00 ")),
 		})
 	}
+}
+
+// serialOf is the body serial number: EXIF BodySerialNumber, else the
+// CameraSerialNumber some cameras (and DNG) put in IFD0. Taken from the
+// walker, as goexif has no name for the first.
+func serialOf(t *tiffTags) string {
+	for _, f := range []struct {
+		m   map[uint16]tiffField
+		tag uint16
+	}{{t.Exif, tagBodySerial}, {t.IFD0, tagCameraSerial}} {
+		if v, ok := f.m[f.tag]; ok {
+			if s, ok := tiffASCII(v); ok {
+				if s = strings.TrimSpace(datetime.CleanText(s)); s != "" {
+					return s
+				}
+			}
+		}
+	}
+	return ""
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"shoebox/internal/testimg"
+	"shoebox/internal/testmp4"
 )
 
 // Fixture builders. The committed files under testdata/meta/ are made by
@@ -220,45 +221,13 @@ func webpWithEXIF(tiffData []byte) []byte {
 	return append([]byte("RIFF"), append(binary.LittleEndian.AppendUint32(nil, uint32(len(body))), body...)...)
 }
 
-func box(typ string, payload ...[]byte) []byte {
-	n := 8
-	for _, p := range payload {
-		n += len(p)
-	}
-	b := binary.BigEndian.AppendUint32(nil, uint32(n))
-	b = append(b, typ...)
-	for _, p := range payload {
-		b = append(b, p...)
-	}
-	return b
-}
+// box, fullBoxHdr and mvhdBox are the shared MP4 builders (internal/testmp4).
+func box(typ string, payload ...[]byte) []byte { return testmp4.Box(typ, payload...) }
 
-func fullBoxHdr(version byte) []byte { return []byte{version, 0, 0, 0} }
+func fullBoxHdr(version byte) []byte { return testmp4.FullBoxHeader(version) }
 
 // mvhdBox makes an mvhd with the given creation time (seconds since 1904).
-func mvhdBox(version byte, created uint64) []byte {
-	p := fullBoxHdr(version)
-	if version == 1 {
-		p = binary.BigEndian.AppendUint64(p, created)
-		p = binary.BigEndian.AppendUint64(p, created)
-		p = binary.BigEndian.AppendUint32(p, 600)
-		p = binary.BigEndian.AppendUint64(p, 600)
-	} else {
-		p = binary.BigEndian.AppendUint32(p, uint32(created))
-		p = binary.BigEndian.AppendUint32(p, uint32(created))
-		p = binary.BigEndian.AppendUint32(p, 600)
-		p = binary.BigEndian.AppendUint32(p, 600)
-	}
-	p = binary.BigEndian.AppendUint32(p, 0x00010000) // rate
-	p = binary.BigEndian.AppendUint16(p, 0x0100)     // volume
-	p = append(p, make([]byte, 10)...)
-	for _, v := range []uint32{0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000} {
-		p = binary.BigEndian.AppendUint32(p, v)
-	}
-	p = append(p, make([]byte, 24)...)
-	p = binary.BigEndian.AppendUint32(p, 2) // next track ID
-	return box("mvhd", p)
-}
+func mvhdBox(version byte, created uint64) []byte { return testmp4.MVHD(version, created, created) }
 
 // appleMeta is a QuickTime moov/meta with keys and ilst holding creationdate.
 func appleMeta(date string) []byte {
@@ -282,7 +251,7 @@ func quickTimeMeta(items ...[2]string) []byte {
 	return box("meta", hdlr, keys, box("ilst", ilst))
 }
 
-var mp4EpochOffset = uint64(2082844800) // seconds from 1904-01-01 to 1970-01-01
+var mp4EpochOffset = uint64(testmp4.EpochOffset) // seconds from 1904-01-01 to 1970-01-01
 
 func mp4Fixture() []byte {
 	ftyp := box("ftyp", []byte("isom"), binary.BigEndian.AppendUint32(nil, 512), []byte("isomiso2mp41"))

@@ -375,19 +375,30 @@ func parseMvhd(r io.ReaderAt, b isoBox, md *Metadata) (media.Candidate, bool) {
 		md.Problems = append(md.Problems, "video: mvhd: "+err.Error())
 		return media.Candidate{}, false
 	}
-	var secs uint64
+	var secs, scale, length uint64
 	switch p[0] {
 	case 0:
 		secs = uint64(beU32(p[4:8]))
+		if len(p) >= 20 {
+			scale, length = uint64(beU32(p[12:16])), uint64(beU32(p[16:20]))
+		}
 	case 1:
 		if len(p) < 20 {
 			md.Problems = append(md.Problems, "video: mvhd box too short")
 			return media.Candidate{}, false
 		}
 		secs = uint64(beU32(p[4:8]))<<32 | uint64(beU32(p[8:12]))
+		if len(p) >= 32 {
+			scale, length = uint64(beU32(p[20:24])), uint64(beU32(p[24:28]))<<32|uint64(beU32(p[28:32]))
+		}
 	default:
 		md.Problems = append(md.Problems, fmt.Sprintf("video: mvhd version %d unknown", p[0]))
 		return media.Candidate{}, false
+	}
+	// The length (duration in timescale units) is only shown; an absurd
+	// one (over a day, or no timescale) is left unknown.
+	if scale > 0 && length/scale < 86400 && length != 0xFFFFFFFF {
+		md.Duration = time.Duration(length) * time.Second / time.Duration(scale)
 	}
 	if secs == 0 {
 		return media.Candidate{}, false // "not set"

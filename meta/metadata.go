@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/gabriel-vasile/mimetype"
 
@@ -12,13 +13,19 @@ import (
 
 // Metadata is what the embedded metadata of a file says.
 type Metadata struct {
-	Orientation int               // EXIF orientation 1..8; 0 when absent
-	Make, Model string            // EXIF camera make/model, trimmed; "" when absent
-	Candidates  []media.Candidate // from EXIF / video atoms, not yet validated
+	Orientation int    // EXIF orientation 1..8; 0 when absent
+	Make, Model string // EXIF camera make/model, trimmed; "" when absent
+	// Serial is the camera body's serial number (EXIF BodySerialNumber,
+	// else CameraSerialNumber), trimmed; "" when absent. With make and
+	// model it tells two cameras of the same model apart.
+	Serial     string
+	Candidates []media.Candidate // from EXIF / video atoms, not yet validated
 	// ContentID is Apple's Live Photo content identifier, the same in a Live
 	// Photo's still and its video; "" when absent (see apple.go).
 	ContentID string
-	Problems  []string // metadata that was present but malformed; informational, never a file error
+	// Duration is a video's length from its mvhd box; 0 when unknown.
+	Duration time.Duration
+	Problems []string // metadata that was present but malformed; informational, never a file error
 }
 
 // Camera is the make and model as one name ("Canon Canon EOS 5D Mark IV":

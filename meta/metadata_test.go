@@ -183,3 +183,30 @@ func (s *sparseReader) ReadAt(p []byte, off int64) (int, error) {
 	}
 	return n, nil
 }
+
+// TestCameraSerial reads the body serial number, which tells two cameras of
+// one model apart: EXIF BodySerialNumber in the Exif IFD, else IFD0's
+// CameraSerialNumber; none when neither is there.
+func TestCameraSerial(t *testing.T) {
+	var bo order = binary.LittleEndian
+	body := buildTIFF(bo, nil, []tEnt{asciiEnt(tagMake, "Canon"), asciiEnt(tagModel, "Canon EOS 5D")},
+		[]tEnt{asciiEnt(tagDateTimeOriginal, "2016:03:01 12:00:00"), asciiEnt(tagBodySerial, " 012345678901 ")})
+	ifd0 := buildTIFF(binary.BigEndian, nil, []tEnt{asciiEnt(tagMake, "Adobe"), asciiEnt(tagModel, "DNG"),
+		asciiEnt(tagCameraSerial, "CS-42")}, nil)
+	both := buildTIFF(bo, nil, []tEnt{asciiEnt(tagMake, "Nikon"), asciiEnt(tagCameraSerial, "ignored")},
+		[]tEnt{asciiEnt(tagBodySerial, "BODY-1")})
+	for name, c := range map[string]struct {
+		data []byte
+		want string
+	}{
+		"jpeg body serial":   {jpegWithEXIF(t, body), "012345678901"},
+		"tiff camera serial": {ifd0, "CS-42"},
+		"body serial first":  {jpegWithEXIF(t, both), "BODY-1"},
+		"none":               {jpegWithEXIF(t, cameraTIFF(bo, nil)), ""},
+	} {
+		md := Read(bytes.NewReader(c.data), int64(len(c.data)), "")
+		if md.Serial != c.want {
+			t.Errorf("%s: serial %q, want %q (problems %v)", name, md.Serial, c.want, md.Problems)
+		}
+	}
+}

@@ -44,14 +44,17 @@ const (
 	tagSubSecTime         = 0x9290
 	tagSubSecTimeOriginal = 0x9291
 	tagSubSecTimeDigit    = 0x9292
+	tagBodySerial         = 0xA431 // EXIF 2.3 BodySerialNumber, in the Exif IFD
+	tagCameraSerial       = 0xC62F // CameraSerialNumber (DNG, and some cameras), in IFD0
 )
 
 // tiffWanted lists the tags the walker keeps, per directory.
-var tiffWantedIFD0 = map[uint16]bool{tagMake: true, tagModel: true, tagOrientation: true, tagDateTime: true}
+var tiffWantedIFD0 = map[uint16]bool{tagMake: true, tagModel: true, tagOrientation: true, tagDateTime: true, tagCameraSerial: true}
 var tiffWantedExif = map[uint16]bool{
 	tagDateTimeOriginal: true, tagDateTimeDigitized: true,
 	tagOffsetTime: true, tagOffsetTimeOriginal: true, tagOffsetTimeDigit: true,
 	tagSubSecTime: true, tagSubSecTimeOriginal: true, tagSubSecTimeDigit: true,
+	tagBodySerial: true,
 }
 
 // tiffField is one validated IFD entry the analysis wants, with its value bytes.

@@ -129,7 +129,7 @@ func analyze(ctx context.Context, in Input, opt AnalyzeOptions, clock *limits.Fi
 			modTime = fi.ModTime()
 		}
 	}
-	res.Camera = md.Camera()
+	res.Camera, res.CameraSerial = md.Camera(), md.Serial
 	res.ContentID = md.ContentID
 	res.Time = timestamp.Determine(timestamp.Input{Path: in.Path, RelPath: in.RelPath, ModTime: modTime,
 		Camera: res.Camera, Embedded: md.Candidates}, timestamp.Options{MinYear: opt.MinYear, Now: opt.Now})

@@ -6,6 +6,7 @@
 #   - cp -r of the folder (the ceiling for jobs that copy photos)
 #   - Shoebox: a full scan, then a rescan of the unchanged folder
 #   - plan, apply and undo on a copy of the folder, for each action (scripts/bench-apply.sh)
+#   - Takeout dates: from-takeout + write --to exif read back with exiftool (scripts/bench-takeout.sh)
 #   - per-stage timings of the analysis (scripts/stagebench)
 #   - duplicate precision/recall and timestamp accuracy against the ground truth, when shared/bench is there
 # Environment: CORPUS (folder to use), N (files to generate, default 200), OUT (default bench-out).
@@ -118,5 +119,8 @@ bash scripts/bench-apply.sh "$OUT/shoebox" "$CORPUS" "$OUT"
 echo
 echo "Organising the folder into a dated library, beside cp -r (scripts/bench-organise.sh):"
 bash scripts/bench-organise.sh "$OUT/shoebox" "$CORPUS" "$OUT"
+echo
+echo "Google Takeout dates written into EXIF, read back with exiftool under two TZ (scripts/bench-takeout.sh):"
+bash scripts/bench-takeout.sh "$OUT/shoebox" "$CORPUS" "$OUT"
 echo
 echo "bench: report in $OUT/report.jsonl, groups in $OUT/dups.json"

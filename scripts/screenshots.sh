@@ -4,7 +4,7 @@
 # driving it with the keyboard (xdotool), and the mouse where noted:
 #   docs/empty.png       the empty state with recent folders
 #   docs/running.png     a scan of a generated corpus in progress
-#   docs/duplicates.png  that scan's duplicate groups
+#   docs/duplicates.png  that scan's duplicate groups: HEIC previews (heif-convert) and a video's placeholder
 #   docs/files.png       its files table with one file's timestamp candidates, at 1920x1080
 #   docs/apply-confirm.png  the confirmation of moving that scan's extra copies
 #   docs/run-done.png    the change run finished, with its summary and Undo
@@ -15,6 +15,9 @@
 #   docs/organise-preview.png  Organise…: the family photos and the card, previewed into a new library
 #   docs/organise-done.png     that organise run finished: its summary, Undo and Details (the ledger)
 #   docs/review.png      Files shown as "Review dates": a doubtful file's candidates and neighbours
+#   docs/dates-shift.png Fix dates → Shift a camera's clock: one photo's true time, the camera and a range, previewed
+#   docs/dates-zone.png  Fix dates → Correct the time zone of a trip: +09:00, the camera on home time, previewed
+#   docs/dates-write.png Write dates to files…: the XMP sidecars the decided dates go to, previewed
 # The new views are driven with the mouse at fixed points of the 1280x800
 # window (look at the pictures after a layout change).
 # Usage: scripts/screenshots.sh CORPUS_DIR [BINARY]
@@ -39,6 +42,34 @@ export HOME="$work/home"
 mkdir -p "$HOME/Pictures"
 photos="$HOME/Pictures/Family photos"
 cp -al "$corpus" "$photos" 2>/dev/null || cp -a "$corpus" "$photos"
+
+# Previews of what Go cannot decode, at the top of Duplicates (the groups
+# that waste the most come first): an iPhone picture backed up five more
+# times (HEIC: heif-convert), and a video copied once (no ffmpeg here: its
+# placeholder with the length and size). The video is hand-made: an MP4
+# header saying 12 s (mvhd: 7200 units of 1/600 s) and 8.5 MB of empty data.
+heic=$(find "$photos" -type f -iname '*.heic' -size +1M | sort | head -1)
+if [ -n "$heic" ]; then
+	for i in 1 2 3 4 5; do
+		mkdir -p "$photos/iPhone backup $i"
+		cp -p "$heic" "$photos/iPhone backup $i/"
+	done
+fi
+be32() { printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 >> 24 & 255)) $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255)); }
+mkdir -p "$photos/Videos" "$photos/Videos/Backup"
+{
+	printf "$(be32 20)ftypqt  $(be32 512)qt  "
+	created=$((1619949600 + 2082844800)) # 2021-05-02 10:00 UTC, in seconds since 1904
+	printf "$(be32 116)moov$(be32 108)mvhd$(be32 0)$(be32 $created)$(be32 $created)$(be32 600)$(be32 7200)"
+	printf "$(be32 65536)\\x01\\x00"
+	head -c 10 /dev/zero
+	printf "$(be32 65536)$(be32 0)$(be32 0)$(be32 0)$(be32 65536)$(be32 0)$(be32 0)$(be32 0)$(be32 1073741824)"
+	head -c 24 /dev/zero
+	printf "$(be32 2)"
+	printf "$(be32 8500008)mdat"
+	head -c 8500000 /dev/zero
+} >"$photos/Videos/MVI_0420.MP4"
+cp -p "$photos/Videos/MVI_0420.MP4" "$photos/Videos/Backup/MVI_0420.MP4"
 
 # A folder that halts: broken .jpg files with a few good ones first.
 broken="$HOME/Pictures/Camera uploads"
@@ -231,4 +262,47 @@ xdotool mousemove 1070 500
 for _ in $(seq 1 5); do xdotool click 5; done # the preview half in sight
 xdotool mousemove 1270 790
 shot review
+# Bulk date corrections: a library of its own with the corpus copied in as
+# "Old phone" (the family photos lost their extra copies to the quarantine
+# above), opened from History; in Files three files are selected (a click,
+# then a Shift-click), a camera's clock shifted by one photo's true time and
+# applied, a trip's time zone previewed, and the write to sidecars previewed.
+close_window
+export SHOEBOX_DB="$work/dates.db"
+phone="$HOME/Pictures/Old phone"
+cp -al "$corpus" "$phone" 2>/dev/null || cp -a "$corpus" "$phone"
+"$bin" scan "$phone" >/dev/null 2>&1
+open_window
+key ctrl+4
+sleep 1.5
+click 1130 144 2 # Open, the only scan
+key ctrl+2
+sleep 1.5
+click 150 338 1.5 # Backup/compressed/IMG_1037.JPG
+xdotool keydown shift mousemove 150 418 click 1 keyup shift # Shift-click IMG_1044: three selected
+sleep 1
+click 605 777 1   # Fix dates
+click 640 744 1.5 # Shift a camera's clock…
+click 680 165 0.3 # True time, showing the photo's date
+key ctrl+a
+xdotool type --delay 30 "2016-08-17T10:52:08-07:00"
+click 540 357 0.3 # from
+xdotool type --delay 30 "2016"
+click 880 357 0.3 # until
+xdotool type --delay 30 "2017-06"
+click 280 431 2   # Preview
+xdotool mousemove 1270 790
+shot dates-shift
+click 712 726 2   # Apply to 3 files
+click 605 777 1   # Fix dates
+click 640 783 1.5 # Correct the time zone of a trip…; the offset has the focus
+xdotool type --delay 30 "+09:00"
+click 245 221 0.5 # The camera stayed on home time
+click 280 501 2   # Preview
+xdotool mousemove 1270 790
+shot dates-zone
+click 566 726 1   # Cancel
+click 757 777 2   # Write dates to files…; its preview comes at once
+xdotool mousemove 1270 790
+shot dates-write
 grep -c "Error in Fyne call thread" "$work/app.log" && echo "screenshots: threading errors (see above)" >&2 || true

@@ -14,7 +14,7 @@ func TestLibraryFromBeforeChangeRuns(t *testing.T) {
 	if err := db.CreateJob(&j); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.bolt.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket(bucketChanges) }); err != nil {
+	if err := db.h.bolt.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket(bucketChanges) }); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

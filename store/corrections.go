@@ -34,6 +34,7 @@ const (
 	CorrectionFilename = "filename" // the date in the file name, accepted
 	CorrectionTakeout  = "takeout"  // Google Takeout's photoTakenTime, accepted
 	CorrectionShift    = "shift"    // the date before, shifted by a rule
+	CorrectionZone     = "zone"     // the date before, put in a time zone by a rule (a trip abroad)
 )
 
 // Correction is the date decided for one file's content.
@@ -62,7 +63,8 @@ type Correction struct {
 // puts back the old bytes or the old modification time exactly.
 type DatesEntry struct {
 	// Field is what the item writes: "xmp" (Target is the sidecar),
-	// "mtime" (the file's modification time) or "exif" (the file itself).
+	// "mtime" (the file's modification time), "exif" (the file itself) or
+	// "quicktime" (a video's own dates, Patches).
 	Field  string `json:"field"`
 	Target string `json:"target"`
 	Old    string `json:"old"` // as shown: the old date, "" when none
@@ -77,6 +79,24 @@ type DatesEntry struct {
 	// OldMtimeNS and NewMtimeNS are the modification times before and after.
 	OldMtimeNS int64 `json:"old_mtime_ns,omitempty"`
 	NewMtimeNS int64 `json:"new_mtime_ns,omitempty"`
+	// Patches are the fixed-width fields a "quicktime" write changes in
+	// place (package qtdate), with their values before and after: all undo
+	// needs to write the old ones back, since nothing else in the file
+	// changes. Journals from before have none (and no quicktime items).
+	Patches []FieldPatch `json:"patches,omitempty"`
+}
+
+// FieldPatch is one date field of a video written in place: where it lies
+// (Box, Track and Name say which field it is) and its value before and
+// after, in seconds since 1904-01-01 UTC.
+type FieldPatch struct {
+	Box    string `json:"box"`
+	Track  int    `json:"track,omitempty"`
+	Name   string `json:"name"`
+	Offset int64  `json:"offset"`
+	Width  int    `json:"width"`
+	Old    uint64 `json:"old"`
+	New    uint64 `json:"new"`
 }
 
 func correctionKey(sum string) ([]byte, error) {

@@ -12,7 +12,7 @@ import (
 // to write, the bucket is made and a decision is kept across reopening.
 func TestCorrectionsInAnOlderLibrary(t *testing.T) {
 	db, path := openTemp(t)
-	if err := db.bolt.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket(bucketCorrections) }); err != nil {
+	if err := db.h.bolt.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket(bucketCorrections) }); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

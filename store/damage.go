@@ -6,8 +6,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // ErrDamaged is wrapped by every error that says the library file itself is
@@ -135,7 +133,13 @@ func panickedInBbolt() bool {
 	}
 }
 
-// view is bbolt's View, guarded.
-func (db *DB) view(fn func(*bolt.Tx) error) error {
-	return guard(db.path, func() error { return db.bolt.View(fn) })
+// noteDamage remembers that a transaction met a damaged page, and drops the
+// stamp so that the next open walks the file and refuses it.
+func (db *DB) noteDamage(err error) error {
+	var d *DamagedError
+	if errors.As(err, &d) {
+		db.damaged.Store(true)
+		dropStamp(db.path)
+	}
+	return err
 }

@@ -70,11 +70,35 @@ func truncateHalf(t *testing.T, path string) {
 	}
 }
 
+// flipMiddle flips 20 bytes at the start of the middle one of the live
+// leaf pages (their element headers): the middle of the file may be a free
+// page, where flipping damages nothing.
 func flipMiddle(t *testing.T, path string) {
+	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, PreLoadFreelist: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var leaves []int
+	err = b.View(func(tx *bolt.Tx) error {
+		for id := 2; ; id++ {
+			p, err := tx.Page(id)
+			if err != nil || p == nil {
+				return err
+			}
+			if p.Type == "leaf" {
+				leaves = append(leaves, id)
+			}
+		}
+	})
+	pageSize := b.Info().PageSize
+	b.Close()
+	if err != nil || len(leaves) == 0 {
+		t.Fatalf("no leaf page found: %v", err)
+	}
 	data, _ := os.ReadFile(path)
-	mid := len(data) / 2
+	at := leaves[len(leaves)/2]*pageSize + pageHeaderSize
 	for i := range 20 {
-		data[mid+i] ^= 0xff
+		data[at+i] ^= 0xff
 	}
 	os.WriteFile(path, data, 0o600)
 }
@@ -141,7 +165,10 @@ func TestDamagedRecordIsSkippedAndCounted(t *testing.T) {
 	if len(files) != 149 {
 		t.Errorf("%d readable records, want 149", len(files))
 	}
-	if g, err := db.ExactDuplicates(2); !errors.As(err, &dr) || len(g) > 0 {
+	// ExactDuplicates reads the SHA-256 index and decodes only hashes with
+	// copies: the damaged record (its hash has none) is not met there, and
+	// is in no group.
+	if g, err := db.ExactDuplicates(2); (err != nil && !errors.As(err, &dr)) || len(g) > 0 {
 		t.Errorf("ExactDuplicates: %v %v", g, err)
 	}
 	db.Close()
@@ -172,7 +199,9 @@ func TestRecoverCopiesEveryReadableRecord(t *testing.T) {
 			if after, _ := os.ReadFile(path); string(after) != string(before) {
 				t.Error("recover changed the damaged library")
 			}
-			if rep.Files == 0 || rep.Files == 450 && name != "flipped" {
+			// Cut in half, the tree loses pages; the leaves left in the
+			// first half (all of them, when the pages are full) are salvaged.
+			if rep.Files == 0 || name == "truncated" && rep.ProblemCount == 0 {
 				t.Errorf("saved %d files of 450: %+v", rep.Files, rep)
 			}
 			if name == "record" && (rep.Files != 449 || rep.LostFiles != 1 || rep.Jobs != 3) {

@@ -18,35 +18,58 @@ type HashedFile struct {
 // PerceptualHashes lists the hashes of a job's files, in path order.
 func (db *DB) PerceptualHashes(jobID uint64) ([]HashedFile, error) {
 	var out []HashedFile
-	prefix := jobKey(jobID)
 	err := db.view(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketPHash).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		out = nil
+		ph := tx.Bucket(bucketPHash)
+		base := baseOf(tx, jobID)
+		eachInView(tx, jobID, base, nil, func(e viewEntry) bool {
+			at := e.k
+			if e.inherited {
+				at = append(jobKey(base), e.k[8:]...)
+			}
+			v := ph.Get(at)
 			if len(v) != 24 {
-				continue
+				return true
 			}
 			out = append(out, HashedFile{
-				Key:    bytes.Clone(k),
+				Key:    bytes.Clone(e.k),
 				PHash:  be.Uint64(v),
 				DHash:  be.Uint64(v[8:]),
 				Width:  int(be.Uint32(v[16:])),
 				Height: int(be.Uint32(v[20:])),
 			})
-		}
+			return true
+		})
 		return nil
 	})
 	return out, err
 }
 
-// FileByKey reads one file record.
+// FileByKey reads one file record: a job's own, or the one its base holds
+// for it (view.go).
 func (db *DB) FileByKey(k []byte) (FileRecord, error) {
 	var r FileRecord
 	err := db.view(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketFiles).Get(k)
-		if v == nil {
+		files := tx.Bucket(bucketFiles)
+		v := files.Get(k)
+		if v != nil {
+			if isGone(v) {
+				return ErrNotFound
+			}
+			return decodeFile(k, v, &r)
+		}
+		if len(k) < 10 {
 			return ErrNotFound
 		}
-		return decodeFile(k, v, &r)
+		base := baseOf(tx, be.Uint64(k))
+		if base == 0 {
+			return ErrNotFound
+		}
+		bv := files.Get(append(jobKey(base), k[8:]...))
+		if bv == nil || isGone(bv) {
+			return ErrNotFound
+		}
+		return decodeEntry(viewEntry{k: k, v: bv, inherited: true}, &r)
 	})
 	return r, err
 }
@@ -67,62 +90,105 @@ type DupGroup struct {
 // ExactDuplicates groups the files of a job by SHA-256 with every other file
 // in the library that has the same bytes. A file seen by several jobs (a
 // rescan) counts once, by its latest record, so a rescan is not its own copy.
+//
+// It reads the SHA-256 index, not the job: a run of index entries with one
+// hash is decoded only when it has two entries or more, so memory and time
+// follow the duplicates, not the library. The groups come in the job's
+// processing order (of their first file in the job). A record of the job
+// met there that cannot be decoded is skipped and counted (*DamagedRecords);
+// one whose hash has no copy is not met: the job's own walk (EachFile)
+// counts it.
 func (db *DB) ExactDuplicates(jobID uint64) ([]DupGroup, error) {
-	var groups []DupGroup
+	type placed struct {
+		at []byte // the key of the group's first file in the job
+		g  DupGroup
+	}
+	var found []placed
 	var bad skipped
-	prefix := jobKey(jobID)
 	err := db.view(func(tx *bolt.Tx) error {
-		groups, bad = nil, skipped{}
-		seen := map[string]bool{}
+		found, bad = nil, skipped{}
 		files, shaIdx := tx.Bucket(bucketFiles), tx.Bucket(bucketSHA)
-		c := files.Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			var r FileRecord
-			if err := decodeFile(k, v, &r); err != nil {
-				bad.add("file record", k[10:], err)
+		base := baseOf(tx, jobID)
+		// inJob says whether a record is in the job's view, and makes an
+		// inherited one the job's (view.go).
+		inJob := func(m *FileRecord) bool {
+			if m.JobID == jobID {
+				return true
+			}
+			if base != 0 && m.JobID == base && files.Get(fileKey(jobID, m.RootIndex, m.RelPath)) == nil {
+				m.JobID, m.Reused = jobID, true
+				return true
+			}
+			return false
+		}
+		c := shaIdx.Cursor()
+		k, _ := c.First()
+		for k != nil {
+			if len(k) < 32 {
+				k, _ = c.Next()
 				continue
 			}
-			if r.SHA256 == "" || seen[r.SHA256] {
+			sum := bytes.Clone(k[:32])
+			var run [][]byte
+			for ; k != nil && bytes.HasPrefix(k, sum); k, _ = c.Next() {
+				run = append(run, bytes.Clone(k[32:]))
+			}
+			if len(run) < 2 {
 				continue
 			}
-			seen[r.SHA256] = true
-			sum, err := hex.DecodeString(r.SHA256)
-			if err != nil {
-				continue
+			if g, at, ok := exactGroup(files, run, jobID, inJob, &bad); ok {
+				g.SHA256 = hex.EncodeToString(sum)
+				found = append(found, placed{at: at, g: g})
 			}
-			byPath := map[string]FileRecord{}
-			sc := shaIdx.Cursor()
-			for sk, _ := sc.Seek(sum); sk != nil && bytes.HasPrefix(sk, sum); sk, _ = sc.Next() {
-				fk := sk[len(sum):]
-				fv := files.Get(fk)
-				if fv == nil {
-					continue
-				}
-				var m FileRecord
-				if err := decodeFile(fk, fv, &m); err != nil {
-					continue // counted where the scan of its own job meets it
-				}
-				abs := m.AbsPath()
-				if cur, ok := byPath[abs]; !ok || preferRecord(m, cur, jobID) {
-					byPath[abs] = m
-				}
-			}
-			if len(byPath) < 2 {
-				continue
-			}
-			g := DupGroup{SHA256: r.SHA256}
-			for _, m := range byPath {
-				g.Files = append(g.Files, m)
-			}
-			sort.Slice(g.Files, func(a, b int) bool { return g.Files[a].AbsPath() < g.Files[b].AbsPath() })
-			groups = append(groups, g)
 		}
 		return nil
 	})
+	sort.Slice(found, func(a, b int) bool { return bytes.Compare(found[a].at, found[b].at) < 0 })
+	groups := make([]DupGroup, len(found))
+	for i := range found {
+		groups[i] = found[i].g
+	}
 	if err != nil {
 		return groups, err
 	}
 	return groups, bad.err(db.path)
+}
+
+// exactGroup is the files of one run of the SHA-256 index, each path once
+// (preferRecord), when there are two or more and one is in the job; at is
+// the key in the job of its first file there.
+func exactGroup(files *bolt.Bucket, run [][]byte, jobID uint64, inJob func(*FileRecord) bool, bad *skipped) (g DupGroup, at []byte, ok bool) {
+	byPath := map[string]FileRecord{}
+	for _, fk := range run {
+		fv := files.Get(fk)
+		if fv == nil || isGone(fv) {
+			continue
+		}
+		var m FileRecord
+		if err := decodeFile(fk, fv, &m); err != nil {
+			if len(fk) >= 10 && be.Uint64(fk) == jobID {
+				bad.add("file record", fk[10:], err)
+			}
+			continue
+		}
+		if inJob(&m) {
+			if k := m.Key(); at == nil || bytes.Compare(k, at) < 0 {
+				at = k
+			}
+		}
+		abs := m.AbsPath()
+		if cur, ok := byPath[abs]; !ok || preferRecord(m, cur, jobID) {
+			byPath[abs] = m
+		}
+	}
+	if len(byPath) < 2 || at == nil {
+		return DupGroup{}, nil, false
+	}
+	for _, m := range byPath {
+		g.Files = append(g.Files, m)
+	}
+	sort.Slice(g.Files, func(a, b int) bool { return g.Files[a].AbsPath() < g.Files[b].AbsPath() })
+	return g, at, true
 }
 
 // preferRecord says whether m should stand for its path instead of cur: the

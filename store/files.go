@@ -21,7 +21,7 @@ func (db *DB) AddFiles(j *Job, recs []FileRecord) (added int, err error) {
 		for i := range recs {
 			r := &recs[i]
 			k := r.Key()
-			if files.Get(k) != nil {
+			if v := files.Get(k); v != nil && !isGone(v) {
 				continue
 			}
 			if err := putFile(tx, k, r); err != nil {
@@ -55,6 +55,7 @@ func (db *DB) CommitBatch(j *Job, recs []FileRecord) error {
 // indexes in step with it.
 func putFile(tx *bolt.Tx, k []byte, r *FileRecord) error {
 	files := tx.Bucket(bucketFiles)
+	orderedFill(tx)
 	if old := files.Get(k); old != nil {
 		var prev FileRecord
 		if err := decodeFile(k, old, &prev); err == nil && prev.SHA256 != "" {
@@ -102,6 +103,22 @@ func putFile(tx *bolt.Tx, k []byte, r *FileRecord) error {
 	return nil
 }
 
+// orderedFillPercent is how full bbolt fills a page when it splits one of
+// the buckets whose keys a scan writes in order (files and perceptual hashes
+// by job then path, paths by path). bbolt's default, half, suits random
+// inserts; written in order, pages then stay half empty for good, and the
+// library took twice the room its records need.
+const orderedFillPercent = 0.9
+
+// orderedFill sets orderedFillPercent on those buckets for the transaction.
+func orderedFill(tx *bolt.Tx) {
+	for _, name := range [][]byte{bucketFiles, bucketPHash, bucketPaths} {
+		if b := tx.Bucket(name); b != nil {
+			b.FillPercent = orderedFillPercent
+		}
+	}
+}
+
 // Files lists a job's files in processing order.
 func (db *DB) Files(jobID uint64) ([]FileRecord, error) {
 	recs, _, err := db.scanFiles(jobID, nil, 0, func(media.Status) bool { return true })
@@ -131,39 +148,26 @@ func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(media.S
 	var out []FileRecord
 	var last []byte
 	var bad skipped
-	prefix := jobKey(jobID)
 	err := db.view(func(tx *bolt.Tx) error {
 		out, last, bad = nil, nil, skipped{}
-		c := tx.Bucket(bucketFiles).Cursor()
-		var k, v []byte
-		if after == nil {
-			k, v = c.Seek(prefix)
-		} else {
-			k, v = c.Seek(after)
-			if bytes.Equal(k, after) {
-				k, v = c.Next()
-			}
-		}
-		for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			st, _, err := fileHeader(v)
+		eachInView(tx, jobID, baseOf(tx, jobID), after, func(e viewEntry) bool {
+			st, _, err := entryHeader(e)
 			if err != nil {
-				bad.add("file record", k[10:], err)
-				continue
+				bad.add("file record", e.k[10:], err)
+				return true
 			}
 			if !keep(st) {
-				continue
+				return true
 			}
 			var r FileRecord
-			if err := decodeFile(k, v, &r); err != nil {
-				bad.add("file record", k[10:], err)
-				continue
+			if err := decodeEntry(e, &r); err != nil {
+				bad.add("file record", e.k[10:], err)
+				return true
 			}
 			out = append(out, r)
-			last = bytes.Clone(k)
-			if limit > 0 && len(out) >= limit {
-				return nil
-			}
-		}
+			last = bytes.Clone(e.k)
+			return limit <= 0 || len(out) < limit
+		})
 		return nil
 	})
 	if err != nil {
@@ -203,8 +207,12 @@ func (db *DB) ResetErrors(j *Job) (int, error) {
 		prefix := jobKey(j.ID)
 		var failed []FileRecord
 		var keys [][]byte // rewritten under the keys they are stored under
+		// Failed files are never inherited from a base: they are the job's own.
 		c := files.Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if isGone(v) {
+				continue
+			}
 			if st, _, err := fileHeader(v); err != nil || st != media.StatusError {
 				continue
 			}
@@ -239,35 +247,41 @@ type FileCounts struct {
 func (db *DB) CountFiles(jobID uint64) (FileCounts, error) {
 	var c FileCounts
 	var bad skipped
-	prefix := jobKey(jobID)
 	err := db.view(func(tx *bolt.Tx) error {
-		c, bad = FileCounts{}, skipped{}
-		cur := tx.Bucket(bucketFiles).Cursor()
-		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
-			st, reused, err := fileHeader(v)
-			if err != nil {
-				bad.add("file record", k[10:], err)
-				continue
-			}
-			c.Total++
-			switch st {
-			case media.StatusPending:
-				c.Pending++
-			case media.StatusDone:
-				c.Done++
-			case media.StatusError:
-				c.Error++
-			case media.StatusSkipped:
-				c.Skipped++
-			}
-			if reused {
-				c.Reused++
-			}
-		}
+		c, bad = countView(tx, jobID, baseOf(tx, jobID))
 		return nil
 	})
 	if err != nil {
 		return c, err
 	}
 	return c, bad.err(db.path)
+}
+
+// countView counts the files of a job's view over base.
+func countView(tx *bolt.Tx, jobID, base uint64) (FileCounts, skipped) {
+	var c FileCounts
+	var bad skipped
+	eachInView(tx, jobID, base, nil, func(e viewEntry) bool {
+		st, reused, err := entryHeader(e)
+		if err != nil {
+			bad.add("file record", e.k[10:], err)
+			return true
+		}
+		c.Total++
+		switch st {
+		case media.StatusPending:
+			c.Pending++
+		case media.StatusDone:
+			c.Done++
+		case media.StatusError:
+			c.Error++
+		case media.StatusSkipped:
+			c.Skipped++
+		}
+		if reused {
+			c.Reused++
+		}
+		return true
+	})
+	return c, bad
 }

@@ -52,7 +52,7 @@ func TestGuardTurnsABboltPanicIntoDamaged(t *testing.T) {
 	db, path := openTemp(t)
 	err := guard(path, func() error {
 		var c *bolt.Cursor
-		db.bolt.View(func(tx *bolt.Tx) error { c = tx.Bucket(bucketJobs).Cursor(); return nil })
+		db.h.bolt.View(func(tx *bolt.Tx) error { c = tx.Bucket(bucketJobs).Cursor(); return nil })
 		c.First()
 		return nil
 	})

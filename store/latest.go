@@ -29,6 +29,9 @@ func (db *DB) LatestFiles() ([]FileRecord, error) {
 		// Keys start with the big-endian job ID, so a later job's record
 		// comes after an earlier one's.
 		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if isGone(v) {
+				continue // a job's mark for a file of its base it did not find
+			}
 			var r FileRecord
 			if err := decodeFile(k, v, &r); err != nil {
 				bad.add("file record", k, err)

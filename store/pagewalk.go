@@ -30,6 +30,8 @@ const (
 	bucketHeaderSize = 16 // root page id, sequence
 	branchPageFlag   = 0x01
 	leafPageFlag     = 0x02
+	freelistPageFlag = 0x10
+	noFreelist       = ^uint64(0) // the meta's free-list page when the list is not written
 	bucketLeafFlag   = 0x01
 	maxProblems      = 50
 )
@@ -40,6 +42,7 @@ var ne = binary.NativeEndian
 type boltMeta struct {
 	pageSize uint32
 	root     uint64 // page of the root bucket
+	freelist uint64 // page of the free list, noFreelist when it is not written
 	pgid     uint64 // high-water mark: pages at or above it are not in use
 	txid     uint64
 }
@@ -56,7 +59,7 @@ func parseMeta(b []byte) (boltMeta, bool) {
 	if ne.Uint32(m[0:]) != boltMagic || ne.Uint32(m[4:]) != boltVersion || ne.Uint64(m[56:]) != h.Sum64() {
 		return boltMeta{}, false
 	}
-	return boltMeta{pageSize: ne.Uint32(m[8:]), root: ne.Uint64(m[16:]), pgid: ne.Uint64(m[40:]), txid: ne.Uint64(m[48:])}, true
+	return boltMeta{pageSize: ne.Uint32(m[8:]), root: ne.Uint64(m[16:]), freelist: ne.Uint64(m[32:]), pgid: ne.Uint64(m[40:]), txid: ne.Uint64(m[48:])}, true
 }
 
 // pageWalk walks every bucket of a bbolt file and reports what is wrong.
@@ -93,11 +96,8 @@ func walkFile(path string, visit func(bucket, k, v []byte)) (problems []string, 
 		return nil, 0, err
 	}
 	w := &pageWalk{r: newBlockReader(f, fi.Size()), size: fi.Size(), seen: map[uint64]bool{}, visit: visit}
-	if err := w.readMeta(); err != nil {
+	if err := w.readHeader(); err != nil {
 		return nil, 0, err
-	}
-	if need := int64(w.meta.pgid) * int64(w.meta.pageSize); need > w.size {
-		w.problem("the file is %d bytes but should be at least %d: it was cut short", w.size, need)
 	}
 	w.walkTree(w.meta.root, func(name, v []byte, bucket bool) {
 		if !bucket {
@@ -110,6 +110,65 @@ func walkFile(path string, visit func(bucket, k, v []byte)) (problems []string, 
 		})
 	})
 	return w.problems, w.nProblem, nil
+}
+
+// checkHeader reads only what bbolt reads when it opens a file whose free
+// list is written: the header pages, the file's length and the free list. An
+// open of a file as Shoebox left it (verified.go) checks this much.
+func checkHeader(path string) (problems []string, count int, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, 0, err
+	}
+	w := &pageWalk{r: newBlockReader(f, fi.Size()), size: fi.Size(), seen: map[uint64]bool{}}
+	if err := w.readHeader(); err != nil {
+		return nil, 0, err
+	}
+	return w.problems, w.nProblem, nil
+}
+
+// readHeader reads the meta page, checks the file is as long as it says and
+// that its free list, when written, is one and names only pages in the file.
+func (w *pageWalk) readHeader() error {
+	if err := w.readMeta(); err != nil {
+		return err
+	}
+	if need := int64(w.meta.pgid) * int64(w.meta.pageSize); need > w.size {
+		w.problem("the file is %d bytes but should be at least %d: it was cut short", w.size, need)
+		return nil
+	}
+	if w.meta.freelist == noFreelist {
+		return nil
+	}
+	p, err := w.readPage(w.meta.freelist)
+	if err != nil {
+		w.problem("the free list: %v", err)
+		return nil
+	}
+	if ne.Uint16(p[8:]) != freelistPageFlag {
+		w.problem("page %d should hold the free list but has type %#x", w.meta.freelist, ne.Uint16(p[8:]))
+		return nil
+	}
+	n, at := uint64(ne.Uint16(p[10:])), pageHeaderSize
+	if n == 0xFFFF { // a long list keeps its length in its first element
+		n, at = ne.Uint64(p[pageHeaderSize:]), pageHeaderSize+8
+	}
+	if uint64(len(p)-at)/8 < n {
+		w.problem("the free list on page %d claims %d pages, more than it can hold", w.meta.freelist, n)
+		return nil
+	}
+	for i := range n {
+		if id := ne.Uint64(p[at+int(i)*8:]); id < 2 || id >= w.meta.pgid {
+			w.problem("the free list names page %d, outside the file", id)
+			return nil
+		}
+	}
+	return nil
 }
 
 // readMeta picks the meta page bbolt would: the valid one with the higher

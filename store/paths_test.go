@@ -139,7 +139,7 @@ func TestRecordWrittenWithAMangledNameIsReadByItsKey(t *testing.T) {
 	db.CreateJob(j)
 	k := fileKey(j.ID, 0, latin1Name)
 	body, _ := json.Marshal(map[string]any{"job": j.ID, "root_index": 0, "root": "/photos", "path": latin1Name, "status": "pending"})
-	if err := db.bolt.Update(func(tx *bolt.Tx) error {
+	if err := db.h.bolt.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketFiles).Put(k, append([]byte{'p', 0}, body...))
 	}); err != nil {
 		t.Fatal(err)

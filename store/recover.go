@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -60,6 +61,10 @@ func Recover(src, out string) (*RecoverReport, error) {
 	problems, n, werr := walkFile(src, func(bucket, k, v []byte) {
 		switch string(bucket) {
 		case string(bucketFiles):
+			if isGone(v) && len(k) >= 10 {
+				wr.gone = append(wr.gone, bytes.Clone(k))
+				return
+			}
 			r, ok := asFileRecord(k, v)
 			if !ok {
 				rep.LostFiles++
@@ -118,6 +123,7 @@ type recoverWriter struct {
 	dst   *DB
 	rep   *RecoverReport
 	batch []FileRecord
+	gone  [][]byte // jobs' marks for files of their base they did not find (view.go)
 	err   error
 }
 
@@ -130,8 +136,13 @@ func (w *recoverWriter) add(r FileRecord) {
 
 // flush writes the batch with the indexes rebuilt by putFile.
 func (w *recoverWriter) flush() {
-	if len(w.batch) > 0 && w.err == nil {
+	if (len(w.batch) > 0 || len(w.gone) > 0) && w.err == nil {
 		w.err = w.dst.update(func(tx *bolt.Tx) error {
+			for _, k := range w.gone {
+				if err := tx.Bucket(bucketFiles).Put(k, goneValue); err != nil {
+					return err
+				}
+			}
 			for i := range w.batch {
 				if err := putFile(tx, w.batch[i].Key(), &w.batch[i]); err != nil {
 					return err
@@ -146,7 +157,7 @@ func (w *recoverWriter) flush() {
 			}
 		}
 	}
-	w.batch = w.batch[:0]
+	w.batch, w.gone = w.batch[:0], nil
 }
 
 // writeRecoveredJobs stores the jobs and keeps the ID sequence past them, so
@@ -157,15 +168,11 @@ func writeRecoveredJobs(dst *DB, byID map[uint64]Job, rep *RecoverReport) error 
 		jobs = append(jobs, j)
 	}
 	sort.Slice(jobs, func(a, b int) bool { return jobs[a].ID < jobs[b].ID })
-	counts := make([]FileCounts, len(jobs))
-	for i := range jobs {
-		c, err := dst.CountFiles(jobs[i].ID)
-		if err != nil {
-			return err
-		}
-		counts[i] = c
-	}
 	return dst.update(func(tx *bolt.Tx) error {
+		counts := make([]FileCounts, len(jobs))
+		for i := range jobs {
+			counts[i], _ = countView(tx, jobs[i].ID, jobs[i].Base)
+		}
 		var maxID uint64
 		for i := range jobs {
 			j := &jobs[i]
@@ -176,6 +183,9 @@ func writeRecoveredJobs(dst *DB, byID map[uint64]Job, rep *RecoverReport) error 
 			// job and its files (or a change run's items) agree: a lost
 			// file is not counted as done.
 			c, saved := counts[i], rep.JobsWithFiles[j.ID]
+			if j.Base != 0 {
+				saved = c.Total // most of its files are its base's (view.go)
+			}
 			if j.Change != nil {
 				c = changeCounts(tx, j.ID)
 				saved = c.Total

@@ -15,7 +15,13 @@ import (
 
 // SchemaVersion is the layout this code reads and writes. A library written by
 // a newer Shoebox is refused rather than misread.
-const SchemaVersion = 1
+//
+// Version 2: a scan may be stored over an earlier one (Job.Base, view.go),
+// with "gone" marks in the files bucket; an older Shoebox would read such a
+// job as holding only the files it stored. A version 1 library is a version
+// 2 library whose jobs have no base: its first read-write open migrates it
+// by writing the new version, and reading it changes nothing.
+const SchemaVersion = 2
 
 // ErrLocked means another process has the library open.
 var ErrLocked = errors.New("the library is in use by another Shoebox process")
@@ -69,16 +75,25 @@ type Options struct {
 	// error rolls the transaction back and is returned to the caller, as a
 	// full disk would. For fault-injection tests; nil in the product.
 	WriteFault func(n int64) error
+	// ReleaseWhenIdle, in ReadWrite mode, lets the exclusive lock go after
+	// this long without a write, so other processes can read the library
+	// meanwhile (see idle.go). Default 0: the lock is held until Close.
+	ReleaseWhenIdle time.Duration
 }
 
 // DB is an open library.
 type DB struct {
-	bolt    *bolt.DB
+	h       handle
 	path    string
 	mode    Mode
 	commits atomic.Int64
 	writes  atomic.Int64
 	fault   func(n int64) error
+	// walked says whether Open read every page of the file (verified.go).
+	walked bool
+	// damaged is set when a transaction met a damaged page: the file is
+	// then not stamped as sound at Close.
+	damaged atomic.Bool
 }
 
 // Open opens the library at path; in ReadWrite mode it creates it when
@@ -101,14 +116,20 @@ func Open(path string, opt Options) (*DB, error) {
 		return nil, &DamagedError{Path: path, Detail: "the file is empty"}
 	}
 	var b *bolt.DB
+	walked := false
 	if statErr == nil && fi.Size() > 0 {
+		walked = true
 		// Check the file under a shared lock first, so that a writer is not
 		// changing it under the walk.
 		ro, err := openBolt(path, opt.LockTimeout, true)
 		if err != nil {
 			return nil, err
 		}
-		if err := verifyPages(path); err != nil {
+		check := verifyPages
+		if stampMatches(path) {
+			check, walked = verifyHeader, false
+		}
+		if err := check(path); err != nil {
 			ro.Close()
 			return nil, err
 		}
@@ -124,7 +145,8 @@ func Open(path string, opt Options) (*DB, error) {
 			return nil, err
 		}
 	}
-	db := &DB{bolt: b, path: path, mode: opt.Mode, fault: opt.WriteFault}
+	db := &DB{path: path, mode: opt.Mode, fault: opt.WriteFault, walked: walked}
+	db.h.bolt, db.h.shared, db.h.timeout, db.h.idle = b, opt.Mode == ReadOnly, opt.LockTimeout, opt.ReleaseWhenIdle
 	if err := db.init(); err != nil {
 		b.Close()
 		return nil, err
@@ -138,7 +160,13 @@ func openBolt(path string, timeout time.Duration, readOnly bool) (*bolt.DB, erro
 	var b *bolt.DB
 	err := guard(path, func() error {
 		var err error
-		b, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, NoFreelistSync: true, ReadOnly: readOnly})
+		// The free list is written at each commit (a page per ~500 free
+		// pages) so that an open reads it instead of rebuilding it from
+		// every page of the file; the map type finds free runs without
+		// scanning the whole list. A library written before, without one,
+		// gets it at its first read-write open, after the walk that
+		// verifies it.
+		b, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, FreelistType: bolt.FreelistMapType, ReadOnly: readOnly})
 		return err
 	})
 	switch {
@@ -153,21 +181,32 @@ func openBolt(path string, timeout time.Duration, readOnly bool) (*bolt.DB, erro
 	return b, err
 }
 
+// verifyHeader checks the header pages and the free list (checkHeader).
+func verifyHeader(path string) error {
+	return damagedBy(path)(checkHeader(path))
+}
+
 // verifyPages walks the whole file (walkFile) and turns what it finds into
 // a DamagedError.
 func verifyPages(path string) error {
-	problems, n, err := walkFile(path, nil)
-	if err != nil {
-		return &DamagedError{Path: path, Detail: err.Error()}
-	}
-	if n > 0 {
-		detail := problems[0]
-		if n > 1 {
-			detail += fmt.Sprintf(", and %d more problems", n-1)
+	return damagedBy(path)(walkFile(path, nil))
+}
+
+// damagedBy turns what a walk found into a DamagedError.
+func damagedBy(path string) func(problems []string, n int, err error) error {
+	return func(problems []string, n int, err error) error {
+		if err != nil {
+			return &DamagedError{Path: path, Detail: err.Error()}
 		}
-		return &DamagedError{Path: path, Detail: detail}
+		if n > 0 {
+			detail := problems[0]
+			if n > 1 {
+				detail += fmt.Sprintf(", and %d more problems", n-1)
+			}
+			return &DamagedError{Path: path, Detail: detail}
+		}
+		return nil
 	}
-	return nil
 }
 
 func (db *DB) init() error {
@@ -184,7 +223,7 @@ func (db *DB) init() error {
 	// Not through update: this transaction changes nothing in an existing
 	// library, and WriteFault counts the writes made after Open.
 	return guard(db.path, func() error {
-		return db.bolt.Update(func(tx *bolt.Tx) error {
+		return db.h.bolt.Update(func(tx *bolt.Tx) error {
 			for _, name := range allBuckets {
 				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 					return err
@@ -192,7 +231,9 @@ func (db *DB) init() error {
 			}
 			meta := tx.Bucket(bucketMeta)
 			if v := meta.Get(keySchema); v != nil {
-				return db.checkSchema(v)
+				if err := db.checkSchema(v); err != nil || be.Uint64(v) == SchemaVersion {
+					return err
+				}
 			}
 			return meta.Put(keySchema, u64(SchemaVersion))
 		})
@@ -215,9 +256,6 @@ func (db *DB) ReadOnly() bool { return db.mode == ReadOnly }
 
 // Path is the library file.
 func (db *DB) Path() string { return db.path }
-
-// Close flushes and closes the library.
-func (db *DB) Close() error { return db.bolt.Close() }
 
 // Writes counts the write transactions attempted since Open, for
 // fault-injection tests that fail each one in turn.

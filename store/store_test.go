@@ -26,7 +26,7 @@ func openTemp(t *testing.T) (*DB, string) {
 
 func TestNewerSchemaIsRefused(t *testing.T) {
 	db, path := openTemp(t)
-	if err := db.bolt.Update(func(tx *bolt.Tx) error {
+	if err := db.h.bolt.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketMeta).Put(keySchema, u64(SchemaVersion+1))
 	}); err != nil {
 		t.Fatal(err)

@@ -53,6 +53,10 @@ type Job struct {
 	// files processed since (app/threshold.go).
 	AcceptedProcessed int `json:"accepted_processed,omitempty"`
 	AcceptedErrors    int `json:"accepted_errors,omitempty"`
+	// Base is the earlier scan this one is stored over (view.go): its files
+	// are the base's, except those it stored itself or marked gone. 0: the
+	// job stored all its files.
+	Base uint64 `json:"base,omitempty"`
 	// Settings is the engine's settings as JSON, as the job ran with them.
 	Settings json.RawMessage `json:"settings,omitempty"`
 	// Change describes a change run; nil for a scan.
@@ -92,6 +96,9 @@ type FileRecord struct {
 	// trusted only from version 2 on.
 	Analysis int    `json:"analysis,omitempty"`
 	Camera   string `json:"camera,omitempty"` // EXIF Make and Model
+	// CameraSerial is the body serial number (media.Result); records
+	// analysed before it was read have none.
+	CameraSerial string `json:"camera_serial,omitempty"`
 	// ContentID is Apple's Live Photo content identifier (media.Result);
 	// records written before it was read have none.
 	ContentID  string          `json:"content_id,omitempty"`
@@ -114,7 +121,7 @@ func (f *FileRecord) ApplyResult(r media.Result, at time.Time) {
 	}
 	f.PHash, f.DHash, f.HasPHash = r.PHash, r.DHash, r.HasPHash
 	f.Width, f.Height = r.Width, r.Height
-	f.Camera, f.ContentID = r.Camera, r.ContentID
+	f.Camera, f.CameraSerial, f.ContentID = r.Camera, r.CameraSerial, r.ContentID
 	f.LumaMean, f.LumaStdDev = r.LumaMean, r.LumaStdDev
 	f.ChromaCb, f.ChromaCr = r.ChromaCb, r.ChromaCr
 	f.Analysis = media.AnalysisVersion

@@ -3,20 +3,14 @@ package ui
 import (
 	"cmp"
 	"fmt"
-	"image"
-	"image/color"
-	"path"
 	"slices"
 	"strings"
 	"sync/atomic"
-	"unicode"
-	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"shoebox/app"
@@ -27,9 +21,15 @@ import (
 const (
 	dupThumbSide  = 176                   // thumbnail box width
 	dupThumbH     = 132                   // thumbnail box height (4:3)
-	dupCardHeight = dupThumbH + 134 + 110 // and the keep/remove choice, why it is fixed, open/show buttons
+	dupCardHeight = dupThumbH + 134 + 152 // and the keep/remove choice, why it is fixed, open/show buttons, a look-alike's exact copies
 	dupCardWidth  = dupThumbSide + 52
 	dupInfoWidth  = 250
+)
+
+// The two scopes a person chooses between, in the order shown.
+const (
+	scopeJobText     = "This scan"
+	scopeLibraryText = "Whole library"
 )
 
 // dupsView lists exact and near-duplicate groups with thumbnails side by side.
@@ -38,13 +38,21 @@ type dupsView struct {
 	root    fyne.CanvasObject
 	jobID   uint64
 	loaded  uint64
+	loadedS app.DupScope // the scope the groups shown were found in
 	loading bool
+	again   bool // a reload was asked for while one ran
 	all     app.Duplicates
 	groups  []store.DupGroup // the ones shown
+	scope   *widget.RadioGroup
+	where   *widget.Label // what the scope covers: the scan's folders
 	kind    *widget.RadioGroup
 	summary *widget.Label
 	list    *widget.List
 	place   *widget.Label
+	busy    *fyne.Container // the loading sign over the list
+	spin    *widget.ProgressBarInfinite
+
+	allGrid *widget.GridWrap // the open "Show all" grid, if any
 
 	act *dupsAct // the plan: keep/remove per file, the apply bar (dups_act.go)
 }
@@ -68,11 +76,33 @@ func newDupsView(u *UI) *dupsView {
 	v.kind.Horizontal = true
 	v.kind.Required = true
 	v.kind.SetSelected(v.kind.Options[0])
+	v.where = caption("")
+	v.where.Wrapping = fyne.TextWrapWord
+	v.scope = widget.NewRadioGroup([]string{scopeJobText, scopeLibraryText}, func(string) { v.reload() })
+	v.scope.Horizontal = true
+	v.scope.Required = true
+	v.scope.Selected = scopeJobText
+	v.spin = widget.NewProgressBarInfinite()
+	v.spin.Stop()
+	v.busy = container.NewCenter(container.NewVBox(widget.NewLabelWithStyle("Looking for duplicates…",
+		fyne.TextAlignCenter, fyne.TextStyle{Bold: true}), container.NewGridWrap(fyne.NewSize(320, 24), v.spin)))
+	v.busy.Hide()
 	v.act = newDupsAct(v)
+	scopeRow := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabelWithStyle("Look in:", fyne.TextAlignLeading,
+		fyne.TextStyle{Bold: true}), v.scope), nil, v.where)
 	v.root = container.NewStack(
-		container.NewBorder(container.NewVBox(v.act.bar, container.NewPadded(v.summary), v.kind), nil, nil, nil, v.list),
+		container.NewBorder(container.NewVBox(v.act.bar, scopeRow, container.NewPadded(v.summary), v.kind), nil, nil, nil,
+			container.New(lowFloor{height: 160}, container.NewStack(v.list, v.busy))),
 		container.NewCenter(v.place))
 	return v
+}
+
+// chosenScope is the scope the person chose.
+func (v *dupsView) chosenScope() app.DupScope {
+	if v.scope.Selected == scopeLibraryText {
+		return app.ScopeLibrary
+	}
+	return app.ScopeJob
 }
 
 func (v *dupsView) load(id uint64) {
@@ -89,9 +119,16 @@ func (v *dupsView) ensureLoaded() {
 	}
 }
 
+// reload finds the groups again, off the UI goroutine. Groups of another
+// scan or scope are taken off the screen at once, so no stale group is
+// shown while the new ones load; the loading sign stands over the list.
 func (v *dupsView) reload() {
-	id := v.jobID
-	if id == 0 || v.loading {
+	id, scope := v.jobID, v.chosenScope()
+	if id == 0 {
+		return
+	}
+	if v.loading {
+		v.again = true
 		return
 	}
 	s, err := v.u.settings.current()
@@ -100,31 +137,66 @@ func (v *dupsView) reload() {
 	}
 	dist := s.NearDistance
 	v.loading = true
+	if v.loaded != id || v.loadedS != scope {
+		v.all, v.groups = app.Duplicates{}, nil
+		v.list.Refresh()
+		v.act.bar.Hide()
+	}
 	v.summary.SetText("Looking for duplicates…")
+	v.busy.Show()
+	v.spin.Start()
 	v.u.spawn(func() {
-		d, err := v.u.eng.Duplicates(id, dist)
+		d, err := v.u.eng.DuplicatesIn(id, dist, scope)
 		var plan app.Plan
 		var planErr error
 		var gone map[string]bool
+		where := ""
 		if err == nil {
-			plan, planErr = v.u.eng.PlanDuplicates(id, app.PlanOptions{IncludeNear: true, NearDistance: dist})
+			plan, planErr = v.u.eng.PlanDuplicates(id, app.PlanOptions{IncludeNear: true, NearDistance: dist, Scope: scope})
 			gone = goneFiles(d)
+			where = scopeWords(v.u.eng, id, scope)
 		}
-		v.u.do(func() {
-			v.loading = false
-			if err != nil {
-				v.summary.SetText("Could not find the duplicates: " + err.Error())
-				return
-			}
-			if id != v.jobID {
-				return
-			}
-			v.loaded = id
-			v.act.setPlan(plan, planErr)
-			v.act.gone = gone
-			v.show(d)
-		})
+		v.u.do(func() { v.loadedGroups(id, scope, d, err, plan, planErr, gone, where) })
 	})
+}
+
+// loadedGroups shows what reload found, unless the person moved on.
+func (v *dupsView) loadedGroups(id uint64, scope app.DupScope, d app.Duplicates, err error,
+	plan app.Plan, planErr error, gone map[string]bool, where string) {
+	v.loading = false
+	v.busy.Hide()
+	v.spin.Stop()
+	if v.again || id != v.jobID || scope != v.chosenScope() {
+		v.again = false
+		v.reload()
+		return
+	}
+	if err != nil {
+		v.summary.SetText("Could not find the duplicates: " + err.Error())
+		return
+	}
+	v.loaded, v.loadedS = id, scope
+	v.where.SetText(where)
+	v.act.setPlan(plan, planErr)
+	v.act.gone = gone
+	v.show(d)
+}
+
+// scopeWords says what a scope covers: the scan's folders, or the library.
+// Off the UI goroutine (it reads the job).
+func scopeWords(eng Engine, id uint64, scope app.DupScope) string {
+	if scope == app.ScopeLibrary {
+		return "the files of this scan, with their copies anywhere in the library"
+	}
+	j, err := eng.Job(id)
+	if err != nil || len(j.Roots) == 0 {
+		return "only the files of this scan"
+	}
+	names := make([]string, 0, len(j.Roots))
+	for _, r := range j.Roots {
+		names = append(names, homeShort(r))
+	}
+	return "only inside " + strings.Join(names, ", ")
 }
 
 // dupKinds are the choices of which groups to show, with their counts.
@@ -256,189 +328,38 @@ func likelyOriginal(files []store.FileRecord) int {
 	return best
 }
 
-// groupRow is one group: a title line, the evidence, and its files side by side.
-type groupRow struct {
-	widget.BaseWidget
-	gen      atomic.Uint64 // counts the groups shown, so thumbnails scrolled away are not decoded
-	title    *widget.Label
-	evidence *widget.Label
-	rule     *widget.Label // why the keeper was chosen, or "tie: choose one"
-	approve  *widget.Check // look-alike groups only
-	cards    *fyne.Container
-	box      fyne.CanvasObject
-
-	g       store.DupGroup
-	choices map[string]*widget.RadioGroup // keep/remove per absolute path, for tests
-}
-
-func newGroupRow() *groupRow {
-	r := &groupRow{title: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
-	r.title.Wrapping = fyne.TextWrapWord
-	r.evidence = caption("")
-	r.evidence.Wrapping = fyne.TextWrapWord
-	r.rule = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
-	r.rule.Wrapping = fyne.TextWrapWord
-	r.approve = widget.NewCheck("Approve this group", nil)
-	r.cards = container.NewHBox()
-	spacer := canvas.NewRectangle(nil)
-	spacer.SetMinSize(fyne.NewSize(10, dupCardHeight))
-	info := container.NewGridWrap(fyne.NewSize(dupInfoWidth, dupCardHeight), container.NewVBox(r.title, r.evidence, r.rule, r.approve))
-	r.box = container.NewBorder(nil, nil, info, nil, container.NewStack(spacer, container.NewHScroll(r.cards)))
-	r.ExtendBaseWidget(r)
-	return r
-}
-
-func (r *groupRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
-
-// groupTitle is a group's heading and its evidence line.
-func groupTitle(g store.DupGroup) (string, string) {
-	if !g.Near {
-		h := g.SHA256
-		if len(h) > 10 {
-			h = h[:10]
-		}
-		var spare int64
-		for _, f := range g.Files[1:] {
-			spare += f.Size
-		}
-		return fmt.Sprintf("Exact copies · %d files", len(g.Files)),
-			fmt.Sprintf("Identical bytes (SHA-256 %s…). Keeping one loses nothing and frees %s.", h, media.SizeText(spare))
-	}
-	t := fmt.Sprintf("Look-alikes · %d files", len(g.Files))
-	ev0 := fmt.Sprintf("Differ by up to %d of 64 bits. ", g.MaxDistance)
-	if g.MaxDistance == 0 {
-		ev0 = "The same picture, stored differently. "
-	}
-	ev := "Similar perceptual hashes."
-	if len(g.Evidence) > 0 {
-		ev = evidenceSummary(g.Evidence)
-	}
-	return t, app.ElideMiddle(ev0+ev, 200)
-}
-
-// evidenceSummary shortens the engine's evidence lines for the narrow side
-// panel. The cards already name the files, so the "a.jpg ~ b.png: " prefix
-// of each pair goes, identical reasons are said once with a count, and the
-// measurements come first, where eliding cannot cut them.
-func evidenceSummary(lines []string) string {
-	var order []string
-	count := map[string]int{}
-	for _, l := range lines {
-		if i := strings.Index(l, " ~ "); i >= 0 {
-			if j := strings.Index(l[i:], ": "); j >= 0 {
-				l = l[i+j+2:]
-			}
-		}
-		if count[l] == 0 {
-			order = append(order, l)
-		}
-		count[l]++
-	}
-	parts := make([]string, len(order))
-	for i, l := range order {
-		parts[i] = upperFirst(l)
-		if n := count[l]; n > 1 {
-			parts[i] += fmt.Sprintf(" (%d pairs)", n)
-		}
-	}
-	return strings.Join(parts, ". ") + "."
-}
-
-// upperFirst starts a sentence, leaving names such as pHash and iPhone as
-// they are.
-func upperFirst(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	if n == 0 {
-		return s
-	}
-	if next, _ := utf8.DecodeRuneInString(s[n:]); unicode.IsUpper(next) {
-		return s
-	}
-	return string(unicode.ToUpper(r)) + s[n:]
-}
-
-func (r *groupRow) set(v *dupsView, g store.DupGroup) {
-	r.g = g
-	t, ev := groupTitle(g)
-	r.title.SetText(t)
-	r.evidence.SetText(ev)
-	gi := v.act.group(g)
-	r.showPlan(v, gi)
-	orig := likelyOriginal(g.Files)
-	r.cards.RemoveAll()
+// showAll opens every file of a group in a grid that makes only the cards
+// on screen, however many files the group holds.
+func (v *dupsView) showAll(shown *groupRow) {
+	// A row of its own, not on screen: the list may reuse the shown one
+	// for another group while the grid is open. Its fill stays one card.
+	r := newGroupRow()
+	r.v, r.g, r.specs, r.fit = v, shown.g, shown.specs, 1
 	r.choices = map[string]*widget.RadioGroup{}
-	gen := r.gen.Add(1)
-	wanted := func() bool { return r.gen.Load() == gen }
-	for i, f := range g.Files {
-		badge := ""
-		switch {
-		case v.act.gone[f.AbsPath()]:
-		case gi < 0 && i == orig:
-			badge = "★ Likely original"
-		case gi >= 0 && v.act.keeper(gi, f):
-			badge = "★ Keeper"
-		}
-		var controls fyne.CanvasObject = v.act.revealButtons(f)
-		switch {
-		case v.act.gone[f.AbsPath()]:
-			controls = wrapped("Not here any more: moved by a change run, or by something else since the scan")
-		case gi >= 0:
-			controls = container.NewVBox(r.choice(v, gi, f), controls)
-		}
-		r.cards.Add(dupCard(v.u, f, badge, controls, wanted))
-	}
-	r.cards.Refresh()
-}
-
-// dupCard is one file of a group: thumbnail, name, size, dimensions, date,
-// and below them the controls (keep/remove, open, show in folder).
-func dupCard(u *UI, f store.FileRecord, badge string, controls fyne.CanvasObject, wanted func() bool) fyne.CanvasObject {
-	original := badge != ""
-	img := canvas.NewImageFromImage(nil)
-	img.FillMode = canvas.ImageFillContain
-	img.SetMinSize(fyne.NewSize(dupThumbSide, dupThumbH))
-	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
-	bg.CornerRadius = theme.InputRadiusSize()
-	name := newMiddleLabel(path.Base(f.RelPath))
-	name.TextStyle = fyne.TextStyle{Bold: true}
-	dir := path.Dir(f.RelPath)
-	if dir == "." {
-		dir = ""
-	}
-	folder := newMiddleLabel(path.Join(homeShort(f.Root), dir))
-	folder.SizeName = theme.SizeNameCaptionText
-	dims := "no dimensions"
-	if f.Width > 0 {
-		dims = fmt.Sprintf("%d × %d", f.Width, f.Height)
-	}
-	facts := caption(fmt.Sprintf("%s · %s\n%s", media.SizeText(f.Size), dims, dateOrNone(f)))
-	var pic fyne.CanvasObject = img
-	if original {
-		pill := canvas.NewRectangle(theme.Color(theme.ColorNameSuccess))
-		pill.CornerRadius = 10
-		tag := canvas.NewText(badge, color.Black)
-		tag.TextStyle = fyne.TextStyle{Bold: true}
-		tag.TextSize = theme.CaptionTextSize() + 1
-		pic = container.NewStack(img, container.NewVBox(container.NewHBox(
-			container.NewStack(pill, container.New(layout.NewCustomPaddedLayout(2, 2, 8, 8), tag)))))
-	}
-	body := container.NewVBox(pic, name, folder, facts, controls)
-	if original {
-		bg.StrokeColor = theme.Color(theme.ColorNameSuccess)
-		bg.StrokeWidth = 2
-	}
-	u.thumbnail(f, dupThumbSide*2, wanted, func(im image.Image, err error) {
-		if err == nil {
-			img.Image = im
-			img.Refresh()
-		}
-	})
-	return container.NewGridWrap(fyne.NewSize(dupCardWidth, dupCardHeight), container.NewStack(bg, container.NewPadded(body)))
-}
-
-func dateOrNone(f store.FileRecord) string {
-	if f.Time.Value == "" {
-		return "no date"
-	}
-	return strings.Replace(f.Time.Value, "T", " ", 1) + " (" + string(f.Time.Source) + ")"
+	gi := v.act.group(r.g)
+	gens := map[*fyne.Container]*atomic.Uint64{} // per cell: a cell scrolled to another file drops its old thumbnail
+	grid := widget.NewGridWrap(func() int { return len(r.specs) },
+		func() fyne.CanvasObject {
+			s := canvas.NewRectangle(nil)
+			s.SetMinSize(fyne.NewSize(dupCardWidth, dupCardHeight))
+			return container.NewStack(s)
+		},
+		func(id widget.GridWrapItemID, o fyne.CanvasObject) {
+			c := o.(*fyne.Container)
+			gen := gens[c]
+			if gen == nil {
+				gen = &atomic.Uint64{}
+				gens[c] = gen
+			}
+			n := gen.Add(1)
+			c.Objects = []fyne.CanvasObject{r.card(gi, r.specs[id], func() bool { return gen.Load() == n })}
+			c.Refresh()
+		})
+	title, _ := groupTitle(r.g)
+	d := dialog.NewCustom(title, "Close", grid, v.u.win)
+	d.SetOnClosed(func() { v.allGrid = nil })
+	win := v.u.win.Canvas().Size()
+	d.Resize(fyne.NewSize(win.Width*0.92, win.Height*0.9))
+	v.allGrid = grid
+	v.u.showDialog(d)
 }

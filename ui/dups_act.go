@@ -205,7 +205,11 @@ func (r *groupRow) choice(v *dupsView, gi int, f store.FileRecord) fyne.CanvasOb
 			a.edited[gi] = true
 		}
 		a.refreshBar()
-		r.set(v, r.g)
+		r.fill()
+		if v.allGrid != nil { // changed in the Show all grid: the row shown follows
+			v.allGrid.Refresh()
+			v.list.Refresh()
+		}
 	}
 	if why == "" {
 		return rg

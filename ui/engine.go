@@ -25,7 +25,9 @@ type Engine interface {
 	Job(id uint64) (store.Job, error)
 	Interrupted() ([]store.Job, error)
 	Files(jobID uint64) ([]store.FileRecord, error)
-	Duplicates(jobID uint64, distance int) (app.Duplicates, error)
+	// DuplicatesIn finds a job's groups within the scan's own files
+	// (app.ScopeJob) or with their copies across the library.
+	DuplicatesIn(jobID uint64, distance int, scope app.DupScope) (app.Duplicates, error)
 	Thumbnail(rec store.FileRecord, maxSide int) (image.Image, error)
 
 	// Change runs (issue 11): a plan of keepers, applying it, undoing it.
@@ -49,6 +51,12 @@ type Engine interface {
 	// Correcting dates (issue 13): a date the person decided for the files
 	// named, stored by content; it touches no file.
 	SetDate(sel app.DatesSelection, date string) ([]app.DateDecision, error)
+	// Bulk corrections: what a change would decide (nothing stored), then
+	// deciding it; and writing the decided dates back, as a change run.
+	PreviewDates(ch app.DatesChange) ([]app.DateDecision, error)
+	DecideDates(ch app.DatesChange) ([]app.DateDecision, error)
+	PlanDatesWrite(opt app.DatesWriteOptions) ([]app.DateWrite, error)
+	WriteDates(opt app.DatesWriteOptions) (runID uint64, writes []app.DateWrite, err error)
 }
 
 var _ Engine = (*app.Library)(nil)

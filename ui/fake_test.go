@@ -35,10 +35,13 @@ type fakeEngine struct {
 	files       map[uint64][]store.FileRecord
 	dups        app.Duplicates
 	dupDistance int
+	dupScopes   []app.DupScope
+	jobDups     *app.Duplicates // ScopeJob's groups; nil: the same as dups
 	ch          changeFake
 	unique      app.UniqueReport
 	org         organiseFake
 	setDates    []setDateCall
+	dates       datesFake
 }
 
 // setDateCall is one SetDate the window asked for.
@@ -110,10 +113,19 @@ func (f *fakeEngine) Files(id uint64) ([]store.FileRecord, error) {
 	f.record(fmt.Sprintf("files %d", id))
 	return f.files[id], nil
 }
-func (f *fakeEngine) Duplicates(id uint64, distance int) (app.Duplicates, error) {
+func (f *fakeEngine) DuplicatesIn(id uint64, distance int, scope app.DupScope) (app.Duplicates, error) {
 	f.record(fmt.Sprintf("dups %d", id))
 	f.dupDistance = distance
-	return f.dups, nil
+	f.dupScopes = append(f.dupScopes, scope)
+	if scope == app.ScopeJob && f.jobDups != nil {
+		return cloneDups(*f.jobDups), nil
+	}
+	return cloneDups(f.dups), nil
+}
+
+// cloneDups copies the groups, as the engine gives new ones each time.
+func cloneDups(d app.Duplicates) app.Duplicates {
+	return app.Duplicates{Exact: append([]store.DupGroup(nil), d.Exact...), Near: append([]store.DupGroup(nil), d.Near...)}
 }
 func (f *fakeEngine) Thumbnail(rec store.FileRecord, side int) (image.Image, error) {
 	f.record("thumb " + rec.RelPath)
@@ -148,6 +160,9 @@ func texts(o fyne.CanvasObject) []string {
 		switch w := o.(type) {
 		case *middleLabel:
 			out = append(out, w.full)
+			return
+		case *pathLabel:
+			out = append(out, w.middleLabel.full)
 			return
 		case *widget.Label:
 			out = append(out, w.Text)
@@ -320,4 +335,38 @@ func (f *fakeEngine) Organise(_ context.Context, opt app.OrganiseOptions) (uint6
 func (f *fakeEngine) Ledger(id uint64) (store.Job, []app.LedgerEntry, error) {
 	f.record(fmt.Sprintf("ledger %d", id))
 	return f.org.ledgerOf, f.org.ledger, nil
+}
+
+// datesFake is the fake engine's side of the bulk date corrections: the
+// preview and plan it answers, and what the window asked.
+type datesFake struct {
+	preview  []app.DateDecision
+	previews []app.DatesChange
+	decided  []app.DatesChange
+	writes   []app.DateWrite
+	planned  []app.DatesWriteOptions
+	written  []app.DatesWriteOptions
+}
+
+func (f *fakeEngine) PreviewDates(ch app.DatesChange) ([]app.DateDecision, error) {
+	f.record("preview-dates " + ch.Op)
+	f.dates.previews = append(f.dates.previews, ch)
+	return f.dates.preview, nil
+}
+func (f *fakeEngine) DecideDates(ch app.DatesChange) ([]app.DateDecision, error) {
+	f.record("decide-dates " + ch.Op)
+	f.dates.decided = append(f.dates.decided, ch)
+	return f.dates.preview, nil
+}
+func (f *fakeEngine) PlanDatesWrite(opt app.DatesWriteOptions) ([]app.DateWrite, error) {
+	f.record("plan-dates-write " + strings.Join(opt.To, "+"))
+	f.dates.planned = append(f.dates.planned, opt)
+	return f.dates.writes, nil
+}
+func (f *fakeEngine) WriteDates(opt app.DatesWriteOptions) (uint64, []app.DateWrite, error) {
+	f.record("write-dates " + strings.Join(opt.To, "+"))
+	f.dates.written = append(f.dates.written, opt)
+	id := f.nextID
+	f.nextID++
+	return id, f.dates.writes, nil
 }

@@ -60,6 +60,11 @@ type filesView struct {
 	decided map[string]string // absolute path → date decided in this window (review.go)
 	reshow  bool              // show the selected file again once the files are read
 	setDlg  *setDateDialog    // the open "Set date" dialog, if any
+	bulk    *bulkSel          // the selection of several files and the bulk corrections (bulk.go)
+	// following is set while the table is told to select the file it
+	// shows (files_filter.go's follow): that is not the person's click,
+	// and must not change a selection of several files.
+	following bool
 }
 
 func newFilesView(u *UI) *filesView {
@@ -87,7 +92,8 @@ func newFilesView(u *UI) *filesView {
 	organise := widget.NewButtonWithIcon("Organise…", theme.StorageIcon(), u.openOrganise)
 	right := container.NewHBox(v.count, organise)
 	filters := container.New(layout.NewBorderLayout(nil, nil, show, right), show, v.search, right)
-	split := container.NewHSplit(v.table, v.detail.root)
+	v.bulk = newBulkSel(v)
+	split := container.NewHSplit(container.NewBorder(nil, v.bulk.bar, nil, nil, v.table), v.detail.root)
 	split.Offset = 0.68
 	// The filters come first in the tab order, then the table.
 	v.root = container.NewStack(container.New(layout.NewBorderLayout(filters, nil, nil, nil), filters, split),

@@ -148,6 +148,9 @@ func (v *filesView) showRows(f filtered) {
 	v.table.fitDates(f.dateLen)
 	v.table.Refresh()
 	v.follow(f.at)
+	if v.bulk != nil {
+		v.bulk.refresh()
+	}
 }
 
 // follow selects the selected file at its row, or says it is filtered out.
@@ -166,7 +169,9 @@ func (v *filesView) follow(at int) {
 		return
 	}
 	id := widget.TableCellID{Row: at, Col: 0}
+	v.following = true
 	v.table.Select(id)
+	v.following = false
 	v.table.ScrollTo(id)
 }
 
@@ -177,6 +182,9 @@ func (v *filesView) rowSelected(id widget.TableCellID) {
 	}
 	r := v.rows[id.Row]
 	v.selected = fileKey(r)
+	if !v.following && v.bulk != nil {
+		v.bulk.clicked(r)
+	}
 	if v.detail.key != v.selected {
 		v.detail.show(*r)
 	}

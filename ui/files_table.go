@@ -224,5 +224,9 @@ func (v *filesView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		l.Importance = imp
 		l.Refresh()
 	}
-	l.SetFull(fileCell(r, id.Col))
+	text := fileCell(r, id.Col)
+	if id.Col == 0 && v.bulk != nil && v.bulk.isMarked(r) {
+		text = "✓ " + text
+	}
+	l.SetFull(text)
 }

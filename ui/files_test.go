@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/widget"
 
 	"shoebox/media"
 )
@@ -29,20 +28,9 @@ func highlighted(v *filesView) string {
 	return v.rows[v.table.sel].RelPath
 }
 
-func pick(t *testing.T, v *filesView, rel string) {
-	t.Helper()
-	for i, r := range v.rows {
-		if r.RelPath == rel {
-			v.table.Select(widget.TableCellID{Row: i, Col: 0})
-			return
-		}
-	}
-	t.Fatalf("%s is not listed: %s", rel, rowPaths(v))
-}
-
 func TestSelectionFollowsTheFileAfterASort(t *testing.T) {
 	v := openFiles(t)
-	pick(t, v, "d.jpg") // fourth by name
+	selectPath(t, v, "d.jpg") // fourth by name
 	v.sortBy(colDate)
 	v.sortBy(colDate) // newest first: d.jpg is first
 	if v.rows[0].RelPath != "d.jpg" {
@@ -58,7 +46,7 @@ func TestSelectionFollowsTheFileAfterASort(t *testing.T) {
 
 func TestSelectionFollowsTheFileAfterAFilterAndIsClearedWhenFilteredOut(t *testing.T) {
 	v := openFiles(t)
-	pick(t, v, "d.jpg")
+	selectPath(t, v, "d.jpg")
 	v.confSel.SetSelected(string(media.ConfidenceMedium)) // only d.jpg is MEDIUM
 	if got := highlighted(v); got != "d.jpg" || rowPaths(v) != "d.jpg" {
 		t.Errorf("rows %s, highlight %q", rowPaths(v), got)
@@ -80,7 +68,7 @@ func TestSelectionFollowsTheFileAfterAFilterAndIsClearedWhenFilteredOut(t *testi
 
 func TestArrowKeysSelect(t *testing.T) {
 	v := openFiles(t)
-	pick(t, v, "2018/b.jpg") // first by name
+	selectPath(t, v, "2018/b.jpg") // first by name
 	v.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
 	if got := highlighted(v); got != "2019/a.jpg" || v.detail.name.Text != "2019/a.jpg" {
 		t.Fatalf("Down: highlight %q, detail %q", got, v.detail.name.Text)

@@ -213,6 +213,8 @@ func kindWord(j store.Job) string {
 		return "Undo"
 	case store.KindOrganise:
 		return "Organise"
+	case store.KindDates:
+		return "Dates"
 	}
 	return "Scan"
 }
@@ -232,6 +234,8 @@ func (v *historyView) runWhat(j store.Job) string {
 		s = "Organised, the sources moved" // Done counts a step for each copy and each move
 	case j.Kind == store.KindOrganise:
 		s = fmt.Sprintf("%s organised (%s)", plural(r.Done, "file"), media.SizeText(r.Bytes))
+	case j.Kind == store.KindDates:
+		s = fmt.Sprintf("%s %s", plural(r.Done, "date"), actionWords(r.Action))
 	}
 	if r.Undone {
 		s += " · undone"

@@ -141,6 +141,9 @@ func applyLabel(p app.Plan) string {
 
 // actionWords describes an action for Settings, History and the summary.
 func actionWords(action string) string {
+	if w, ok := datesActionWords(action); ok {
+		return w
+	}
 	switch action {
 	case "trash":
 		return "moved to the Trash"

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -35,7 +36,9 @@ func Run() int {
 		u.win.SetMaster()
 		return u
 	}
-	opt := app.LibraryOptions{Purpose: "the Shoebox window"}
+	// Idle for 3 s, the window lets `shoebox report` and `jobs` read the
+	// library from a terminal (issue 14); a job keeps the lock while it runs.
+	opt := app.LibraryOptions{Purpose: "the Shoebox window", ReleaseWhenIdle: 3 * time.Second}
 	l, err := app.OpenLibraryWith("", opt)
 	var damage *store.DamagedError
 	switch {

@@ -74,6 +74,9 @@ func runTitle(r runInfo, id uint64) string {
 	if r.kind == store.KindOrganise {
 		return fmt.Sprintf("Run %d: organising into a dated library", id)
 	}
+	if r.kind == store.KindDates {
+		return fmt.Sprintf("Run %d: dates %s", id, actionWords(r.action))
+	}
 	return fmt.Sprintf("Run %d: copies %s", id, actionWords(r.action))
 }
 
@@ -118,17 +121,24 @@ func runSummaryText(r app.RunSummary) string {
 func runSummaryHead(r app.RunSummary) string {
 	verb := actionWords(r.Action)
 	noun := copies(r.Done)
-	if r.Kind == store.KindUndo || r.Kind == store.KindOrganise {
+	switch r.Kind {
+	case store.KindUndo, store.KindOrganise:
 		noun = plural(r.Done, "file")
+	case store.KindDates:
+		noun = plural(r.Done, "date")
+	}
+	size := " (" + media.SizeText(r.Bytes) + ")"
+	if r.Kind == store.KindDates {
+		size = "" // the files a dates run reads are not what it writes
 	}
 	var s string
 	switch r.Status {
 	case store.StateCompleted:
-		s = fmt.Sprintf("Done: %s %s (%s)", noun, verb, media.SizeText(r.Bytes))
+		s = fmt.Sprintf("Done: %s %s%s", noun, verb, size)
 	case store.StateCancelled:
-		s = fmt.Sprintf("Cancelled: %s %s (%s) before it stopped", noun, verb, media.SizeText(r.Bytes))
+		s = fmt.Sprintf("Cancelled: %s %s%s before it stopped", noun, verb, size)
 	default:
-		s = fmt.Sprintf("Stopped midway (Resume goes on): %s %s (%s) so far", noun, verb, media.SizeText(r.Bytes))
+		s = fmt.Sprintf("Stopped midway (Resume goes on): %s %s%s so far", noun, verb, size)
 	}
 	return s
 }

@@ -53,3 +53,24 @@ func (w *wrapRow) place(objs []fyne.CanvasObject, width float32, move bool) floa
 	}
 	return y + lineH
 }
+
+// lowFloor lets its content be shorter than the content asks: a list whose
+// rows are tall (a duplicate group's cards) would otherwise make the whole
+// window at least one row tall, and 800x600 must work. The content still
+// scrolls within whatever height it gets.
+type lowFloor struct{ height float32 }
+
+func (f lowFloor) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w float32
+	for _, o := range objs {
+		w = max(w, o.MinSize().Width)
+	}
+	return fyne.NewSize(w, f.height)
+}
+
+func (lowFloor) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}

@@ -1,0 +1,79 @@
+package app
+
+import (
+	"errors"
+	"path"
+	"path/filepath"
+	"strconv"
+
+	"shoebox/media"
+	"shoebox/store"
+	"shoebox/timestamp"
+)
+
+// EachFile calls fn with every file of a job as Files shows it (a person's
+// decisions, then dates from numbered neighbours, then the decisions again),
+// without holding the job's records at once: the store is read in batches
+// twice (store.EachFile). The first pass keeps only what the neighbours'
+// rule needs of each analysed file (its name, folder, camera and date, the
+// folders and cameras shared), the second hands each record to fn with its
+// neighbours' date added. A damaged record is left out, and the walk ends
+// with the store's *DamagedRecords error; an error from fn stops it.
+func (l *Library) EachFile(jobID uint64, fn func(store.FileRecord) error) error {
+	corrs, err := l.db.Corrections()
+	if err != nil {
+		return err
+	}
+	correct := func(r *store.FileRecord) {
+		if c, ok := corrs[r.SHA256]; ok && r.SHA256 != "" {
+			r.Time = correctedTimestamp(r.Time, c)
+		}
+	}
+	var files []timestamp.SequenceFile
+	var keys []string // files[i]'s record, by root and path
+	shared := map[string]string{}
+	intern := func(s string) string {
+		if v, ok := shared[s]; ok {
+			return v
+		}
+		shared[s] = s
+		return s
+	}
+	damaged := l.db.EachFile(jobID, func(r store.FileRecord) error {
+		if r.Status != media.StatusDone {
+			return nil
+		}
+		correct(&r)
+		dir, name := path.Split(r.RelPath)
+		files = append(files, timestamp.SequenceFile{
+			Name: name, Folder: intern(filepath.Join(r.Root, filepath.FromSlash(dir))), Camera: intern(r.Camera),
+			Value: r.Time.Value, Confidence: r.Time.Confidence,
+		})
+		keys = append(keys, recordKey(r))
+		return nil
+	})
+	if damaged != nil && !errors.Is(damaged, store.ErrDamaged) {
+		return damaged
+	}
+	shared = nil
+	byKey := map[string]timestamp.SequenceCandidate{}
+	for _, c := range timestamp.Sequence(files, timestamp.SequenceOptions{}) {
+		byKey[keys[c.File]] = c
+	}
+	files, keys = nil, nil
+	err = l.db.EachFile(jobID, func(r store.FileRecord) error {
+		correct(&r)
+		if c, ok := byKey[recordKey(r)]; ok && r.Status == media.StatusDone {
+			applySequence(&r.Time, c)
+			correct(&r) // a decision wins over a guess from neighbours
+		}
+		return fn(r)
+	})
+	if err != nil {
+		return err
+	}
+	return damaged
+}
+
+// recordKey names a record within its job.
+func recordKey(r store.FileRecord) string { return strconv.Itoa(r.RootIndex) + "\x00" + r.RelPath }

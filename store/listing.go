@@ -1,0 +1,218 @@
+package store
+
+import (
+	"bytes"
+	"slices"
+
+	bolt "go.etcd.io/bbolt"
+
+	"shoebox/media"
+)
+
+// maxBaseDrift is the share of a base's files that may differ (new,
+// changed or gone) for a scan to be stored as changes to it (view.go).
+const maxBaseDrift = 4 // one in four
+
+// Listing says how a scan's listed files are to be stored: over a base
+// (view.go) or whole.
+type Listing struct {
+	// Base is the job the scan is stored over; 0: stored whole.
+	Base uint64
+	// Store is the files to write: all of them without a base, else those
+	// that differ from the base's record for the same file.
+	Store []FileRecord
+	// Gone is the number of the base's files the scan did not find; they are
+	// marked gone when the listing is stored (AddListing).
+	Gone int
+	gone [][]byte
+}
+
+// planChunk is how many listed files PlanListing fills in (reuse) and
+// compares with the base at once: the records of unchanged files are
+// dropped after each chunk, so a rescan never holds them all.
+const planChunk = 2000
+
+// ReuseFunc fills in a listed file's earlier analysis when it can be reused
+// (the engine's rescan). It returns the key of the stored record it copied
+// when r now says exactly what that record says but for its job (the same
+// fingerprint: size, times, inode), else nil.
+type ReuseFunc func(r *FileRecord) (from []byte, err error)
+
+// PlanListing decides how the listed files of scan j (its Roots; sorted or
+// not) are stored, without writing anything. reuse, when not nil, is called
+// for every listed file, outside any transaction; an error from it stops
+// the planning. A job that already has a base keeps it (a listing resumed
+// after a crash); one that already stored files is stored whole.
+func (db *DB) PlanListing(j *Job, recs []FileRecord, reuse ReuseFunc) (*Listing, error) {
+	if reuse == nil {
+		reuse = func(*FileRecord) ([]byte, error) { return nil, nil }
+	}
+	if !slices.IsSortedFunc(recs, compareKeys) {
+		recs = slices.Clone(recs)
+		slices.SortFunc(recs, compareKeys)
+	}
+	base, err := db.listingBase(j)
+	if err != nil {
+		return nil, err
+	}
+	if base == 0 {
+		return whole(recs, reuse)
+	}
+	plan := &Listing{Base: base}
+	same := make([]bool, len(recs))
+	for start := 0; start < len(recs); start += planChunk {
+		chunk := recs[start:min(start+planChunk, len(recs))]
+		listed := slices.Clone(chunk) // as listed, for the files found unchanged
+		from := make([][]byte, len(chunk))
+		for i := range chunk {
+			var err error
+			if from[i], err = reuse(&chunk[i]); err != nil {
+				return nil, err
+			}
+		}
+		err := db.view(func(tx *bolt.Tx) error {
+			files := tx.Bucket(bucketFiles)
+			for i := range chunk {
+				r := &chunk[i]
+				bk := fileKey(base, r.RootIndex, r.RelPath)
+				bv := files.Get(bk)
+				// Copied from the base's own record: the same without
+				// decoding it. Else compare what each says.
+				same[start+i] = bytes.Equal(from[i], bk) && bv != nil && !isGone(bv) || sameAsBase(bk, bv, r)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		for i := range chunk {
+			if same[start+i] {
+				chunk[i] = listed[i] // its record is the base's: drop the copy
+			} else {
+				plan.Store = append(plan.Store, chunk[i])
+			}
+		}
+	}
+	baseTotal := 0
+	err = db.view(func(tx *bolt.Tx) error {
+		plan.gone, baseTotal = goneFromBase(tx, j.ID, base, recs)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	plan.Gone = len(plan.gone)
+	if j.Base == 0 && (len(plan.Store)+plan.Gone)*maxBaseDrift > baseTotal {
+		// Drifted too far: a new full job. The files found unchanged are
+		// filled in again.
+		for i := range recs {
+			if same[i] {
+				if _, err := reuse(&recs[i]); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return &Listing{Store: recs}, nil
+	}
+	return plan, nil
+}
+
+func compareKeys(a, b FileRecord) int { return bytes.Compare(a.Key(), b.Key()) }
+
+// whole is the plan of a job stored whole: every file, filled in.
+func whole(recs []FileRecord, reuse ReuseFunc) (*Listing, error) {
+	for i := range recs {
+		if _, err := reuse(&recs[i]); err != nil {
+			return nil, err
+		}
+	}
+	return &Listing{Store: recs}, nil
+}
+
+// listingBase is the base a job's listing is stored over: the one it has,
+// none when it began whole, else the one chooseBase finds.
+func (db *DB) listingBase(j *Job) (uint64, error) {
+	if j.Base != 0 {
+		return j.Base, nil
+	}
+	var base uint64
+	err := db.view(func(tx *bolt.Tx) error {
+		if k, _ := rangeCursor(tx.Bucket(bucketFiles), j.ID, nil).first(); k != nil {
+			return nil // began whole
+		}
+		base = chooseBase(tx, j)
+		return nil
+	})
+	return base, err
+}
+
+// chooseBase is the latest completed full scan of the same roots before j
+// (a scan written before change runs has no kind).
+func chooseBase(tx *bolt.Tx, j *Job) uint64 {
+	c := tx.Bucket(bucketJobs).Cursor()
+	for k, v := c.Seek(jobKey(j.ID)); ; k, v = c.Prev() {
+		if k == nil {
+			return 0
+		}
+		var b Job
+		if be.Uint64(k) >= j.ID || decodeJob(v, &b) != nil {
+			continue
+		}
+		if (b.Kind == KindScan || b.Kind == "") && b.Status == StateCompleted && b.Listed && b.Base == 0 && slices.Equal(b.Roots, j.Roots) {
+			return b.ID
+		}
+	}
+}
+
+// goneFromBase merges the sorted listing with the base's files: it returns
+// the keys (in job j) of the base's files that were not listed, and how
+// many files the base has.
+func goneFromBase(tx *bolt.Tx, jobID, base uint64, recs []FileRecord) (gone [][]byte, baseTotal int) {
+	br := rangeCursor(tx.Bucket(bucketFiles), base, nil)
+	i := 0
+	for bk, bv := br.first(); bk != nil; bk, bv = br.next() {
+		if isGone(bv) {
+			continue
+		}
+		baseTotal++
+		for i < len(recs) && bytes.Compare(recs[i].Key()[8:], bk[8:]) < 0 {
+			i++
+		}
+		if i == len(recs) || !bytes.Equal(recs[i].Key()[8:], bk[8:]) {
+			gone = append(gone, append(jobKey(jobID), bk[8:]...))
+		}
+	}
+	return gone, baseTotal
+}
+
+// sameAsBase says whether r, stored, would say exactly what the base's
+// record says once read as the job's (view.go): same analysis, reused.
+func sameAsBase(bk, bv []byte, r *FileRecord) bool {
+	if bv == nil || isGone(bv) || !r.Reused || (r.Status != media.StatusDone && r.Status != media.StatusSkipped) {
+		return false
+	}
+	var b FileRecord
+	if decodeFile(bk, bv, &b) != nil {
+		return false
+	}
+	b.JobID, b.Reused = r.JobID, true
+	want, err1 := encodeFile(&b)
+	got, err2 := encodeFile(r)
+	return err1 == nil && err2 == nil && bytes.Equal(want, got)
+}
+
+// AddListing stores the first part of a planned listing: the job with its
+// base, and the gone markers. The files to store follow with AddFiles, in
+// chunks.
+func (db *DB) AddListing(j *Job, plan *Listing) error {
+	j.Base = plan.Base
+	return db.update(func(tx *bolt.Tx) error {
+		files := tx.Bucket(bucketFiles)
+		for _, k := range plan.gone {
+			if err := files.Put(k, goneValue); err != nil {
+				return err
+			}
+		}
+		return putJob(tx, j)
+	})
+}

@@ -1,0 +1,307 @@
+package ui
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+
+	"shoebox/app"
+	"shoebox/media"
+	"shoebox/store"
+)
+
+// dupFile is a record of a file in a group: its own bytes unless sha says.
+func dupFile(rel, sha string) store.FileRecord {
+	r := rec(rel, media.ConfidenceHigh, media.StatusDone, "2019-07-04T15:30:12")
+	r.SHA256 = strings.Repeat(sha, 64/len(sha))
+	return r
+}
+
+// exactGroup is n copies of one file in n folders.
+func exactGroup(sha string, n int) store.DupGroup {
+	g := store.DupGroup{SHA256: strings.Repeat(sha, 64/len(sha))}
+	for i := range n {
+		g.Files = append(g.Files, dupFile(fmt.Sprintf("folder%03d/IMG_%s.jpg", i, sha), sha))
+	}
+	return g
+}
+
+// showDups starts a scan and opens Duplicates on it, everything inline.
+func showDups(t *testing.T, f *fakeEngine) *UI {
+	t.Helper()
+	u := newTestUI(t, f)
+	u.startJob([]string{"/photos"})
+	f.jobs = []store.Job{{ID: 1, Roots: []string{"/photos"}}}
+	f.emit(app.Progress{JobID: 1, State: store.StateCompleted, Current: 7, Total: 7})
+	u.flush()
+	u.tabs.SelectIndex(tabDuplicates)
+	return u
+}
+
+var countIn = regexp.MustCompile(`\((\d+)\)`)
+
+// kindCount is the number in a choice such as "Exact copies (3)".
+func kindCount(t *testing.T, option string) int {
+	t.Helper()
+	m := countIn.FindStringSubmatch(option)
+	if m == nil {
+		t.Fatalf("no count in %q", option)
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+// checkCountsAgree: the choices' counts, the summary and the list say the
+// same numbers.
+func checkCountsAgree(t *testing.T, u *UI, exact, near int) {
+	t.Helper()
+	v := u.dups
+	if a, e, n := kindCount(t, v.kind.Options[0]), kindCount(t, v.kind.Options[1]), kindCount(t, v.kind.Options[2]); a != exact+near || e != exact || n != near {
+		t.Errorf("choices %v, want %d exact and %d look-alike groups", v.kind.Options, exact, near)
+	}
+	for i, want := range []int{exact + near, exact, near} {
+		v.kind.SetSelected(v.kind.Options[i])
+		if v.list.Length() != want || len(v.groups) != want {
+			t.Errorf("%q lists %d groups, want %d", v.kind.Selected, v.list.Length(), want)
+		}
+	}
+	v.kind.SetSelected(v.kind.Options[0])
+	if exact > 0 && !strings.Contains(v.summary.Text, plural(exact, "group")+" of exact copies") {
+		t.Errorf("summary %q, want %d exact groups", v.summary.Text, exact)
+	}
+	if near > 0 && !strings.Contains(v.summary.Text, plural(near, "group")+" of look-alikes") {
+		t.Errorf("summary %q, want %d look-alike groups", v.summary.Text, near)
+	}
+}
+
+// The view opens on this scan's own groups, says where it looked, and the
+// whole library is one choice away; counts follow the scope and agree.
+func TestDuplicatesScopeSwitchChangesCounts(t *testing.T) {
+	f := newFake()
+	a, b := dupFile("x/a.jpg", "a1"), dupFile("y/b.jpg", "b1")
+	f.dups = app.Duplicates{
+		Exact: []store.DupGroup{exactGroup("aa", 2), exactGroup("bb", 3)},
+		Near:  []store.DupGroup{{Near: true, MaxDistance: 2, Files: []store.FileRecord{a, b}}},
+	}
+	f.jobDups = &app.Duplicates{Exact: []store.DupGroup{exactGroup("aa", 2)}}
+	u := showDups(t, f)
+	v := u.dups
+	if v.scope.Selected != scopeJobText || len(f.dupScopes) == 0 || f.dupScopes[len(f.dupScopes)-1] != app.ScopeJob {
+		t.Fatalf("scope shown %q, asked %v: want this scan first", v.scope.Selected, f.dupScopes)
+	}
+	if !strings.Contains(v.where.Text, "/photos") {
+		t.Errorf("the scope does not say where it looks: %q", v.where.Text)
+	}
+	checkCountsAgree(t, u, 1, 0)
+	v.scope.SetSelected(scopeLibraryText)
+	if got := f.dupScopes[len(f.dupScopes)-1]; got != app.ScopeLibrary {
+		t.Fatalf("whole library asked with scope %v", got)
+	}
+	if opts := f.ch.planOpts; len(opts) == 0 || opts[len(opts)-1].Scope != app.ScopeLibrary {
+		t.Errorf("the plan was not made for the whole library: %+v", opts)
+	}
+	if !strings.Contains(v.where.Text, "anywhere in the library") {
+		t.Errorf("library scope says %q", v.where.Text)
+	}
+	checkCountsAgree(t, u, 2, 1)
+	v.scope.SetSelected(scopeJobText)
+	checkCountsAgree(t, u, 1, 0)
+}
+
+// cardImages counts the thumbnails of cards under o: the cards made.
+func cardImages(o fyne.CanvasObject) int {
+	n := 0
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		switch w := o.(type) {
+		case *canvas.Image:
+			if w.MinSize() == fyne.NewSize(dupThumbSide, dupThumbH) {
+				n++
+			}
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c)
+			}
+		case *container.Scroll:
+			walk(w.Content)
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(w).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return n
+}
+
+// A group of 200 copies makes the cards its row shows, and "Show all"
+// opens a grid that makes only the cards on screen.
+func TestLargeGroupMakesOnlyTheVisibleCards(t *testing.T) {
+	f := newFake()
+	f.dups = app.Duplicates{Exact: []store.DupGroup{exactGroup("cc", 200)}}
+	u := showDups(t, f)
+	u.win.Resize(fyne.NewSize(1100, 720))
+	v := u.dups
+	fit := cardsThatFit(v.list.Size().Width)
+	made := cardImages(v.list)
+	if made == 0 || made > fit {
+		t.Fatalf("the row made %d cards; %d fit", made, fit)
+	}
+	thumbs := 0
+	for _, c := range f.Calls() {
+		if strings.HasPrefix(c, "thumb ") {
+			thumbs++
+		}
+	}
+	if thumbs > fit {
+		t.Errorf("%d thumbnails asked for, %d cards fit", thumbs, fit)
+	}
+	all := findButton(v.list, "Show all 200 files")
+	if all == nil {
+		t.Fatalf("no Show all:\n%s", joined(v.list))
+	}
+	test.Tap(all)
+	top := u.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("Show all opened nothing")
+	}
+	if n := cardImages(top); n == 0 || n > 40 {
+		t.Errorf("the grid made %d cards of 200; want only those on screen", n)
+	}
+}
+
+// A look-alike group shows each picture once: exact copies of one of its
+// files share that file's card, which says so.
+func TestLookAlikeGroupsDoNotRepeatExactCopies(t *testing.T) {
+	f := newFake()
+	a1, a2, b := dupFile("x/a.jpg", "a1"), dupFile("y/a.jpg", "a1"), dupFile("z/b.jpg", "b1")
+	f.dups = app.Duplicates{
+		Exact: []store.DupGroup{{SHA256: a1.SHA256, Files: []store.FileRecord{a1, a2}}},
+		Near:  []store.DupGroup{{Near: true, MaxDistance: 3, Files: []store.FileRecord{a1, a2, b}}},
+	}
+	u := showDups(t, f)
+	checkCountsAgree(t, u, 1, 1)
+	row := newGroupRow()
+	row.set(u.dups, u.dups.all.Near[0])
+	if n := len(row.cards.Objects); n != 2 {
+		t.Errorf("%d cards for a look-alike pair and an exact copy, want 2", n)
+	}
+	if text := joined(row.box); !strings.Contains(text, "+1 exact copy of it") || !strings.Contains(text, "Look-alikes · 2 pictures, 3 files") {
+		t.Errorf("the shared card does not say so:\n%s", text)
+	}
+}
+
+// The mouse wheel over the cards scrolls the list of groups: no row takes
+// the wheel for itself.
+func TestWheelOverTheCardsScrollsTheList(t *testing.T) {
+	f := newFake()
+	for i := range 12 {
+		f.dups.Exact = append(f.dups.Exact, exactGroup(fmt.Sprintf("%02x", i+16), 3))
+	}
+	u := showDups(t, f)
+	v := u.dups
+	img := firstCardImage(v.list)
+	if img == nil {
+		t.Fatal("no card shown")
+	}
+	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(img).Add(fyne.NewPos(20, 20))
+	test.Scroll(u.win.Canvas(), at, 0, -300)
+	if off := v.list.GetScrollOffset(); off <= 0 {
+		t.Errorf("the wheel over a card left the list at offset %v", off)
+	}
+}
+
+func firstCardImage(o fyne.CanvasObject) *canvas.Image {
+	var found *canvas.Image
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if found != nil || o == nil || !o.Visible() {
+			return
+		}
+		switch w := o.(type) {
+		case *canvas.Image:
+			if w.MinSize() == fyne.NewSize(dupThumbSide, dupThumbH) {
+				found = w
+			}
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(w).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return found
+}
+
+// While another scan's groups load, the old ones are gone and a sign says
+// that the new ones are on their way.
+func TestDuplicatesShowLoadingNotTheOldGroups(t *testing.T) {
+	f := newFake()
+	f.dups = app.Duplicates{Exact: []store.DupGroup{exactGroup("dd", 2)}}
+	u := showDups(t, f)
+	v := u.dups
+	if len(v.groups) != 1 {
+		t.Fatalf("%d groups", len(v.groups))
+	}
+	var queued []func()
+	u.spawn = func(fn func()) { queued = append(queued, fn) }
+	v.load(2)
+	if !v.busy.Visible() || len(v.groups) != 0 || v.list.Length() != 0 {
+		t.Fatalf("while loading: sign %v, %d groups still listed", v.busy.Visible(), v.list.Length())
+	}
+	for _, fn := range queued {
+		fn()
+	}
+	if v.busy.Visible() || len(v.groups) != 1 {
+		t.Errorf("after loading: sign %v, %d groups", v.busy.Visible(), len(v.groups))
+	}
+}
+
+// The evidence is said in words, whole; the numbers are one tap away.
+func TestEvidenceInPlainWordsWithTheNumbersATapAway(t *testing.T) {
+	f := newFake()
+	a, b := dupFile("x/a.jpg", "a1"), dupFile("y/b.png", "b1")
+	f.dups = app.Duplicates{Near: []store.DupGroup{{Near: true, MaxDistance: 2, Files: []store.FileRecord{a, b},
+		Evidence: []string{"x/a.jpg ~ y/b.png: pHash distance 2, dHash distance 5, mean colour 0.4 apart (pHash and dHash close, same shape and colour)"}}}}
+	u := showDups(t, f)
+	row := newGroupRow()
+	row.set(u.dups, u.dups.groups[0])
+	if got := row.evidence.Text; got != "Look the same: their pictures differ by up to 2 of 64 points." {
+		t.Errorf("evidence %q", got)
+	}
+	if row.evidence.Wrapping != fyne.TextWrapWord || row.evidence.Truncation != fyne.TextTruncateOff {
+		t.Error("the evidence may be cut")
+	}
+	test.Tap(row.numbers)
+	if text := overlayText(u.win); !strings.Contains(text, "pHash distance 2, dHash distance 5") {
+		t.Errorf("the numbers are not shown:\n%s", text)
+	}
+	for _, c := range []struct {
+		ev   []string
+		dist int
+		want string
+	}{
+		{[]string{"a ~ b: same camera (Canon) and the same EXIF capture time 2020-03-28T11:19:01; pHash distance 16, dHash distance 12: further apart than look-alikes may be, as after a crop, but the same shape and colour"}, 16,
+			"Look the same: their pictures differ by up to 16 of 64 points; one looks cropped from the other; taken by the same camera in the same second."},
+		{[]string{"same camera (Apple iPhone 8) and the same EXIF capture time 2021-01-01T10:00:00; a.heic cannot be decoded here, so its pixels were not compared"}, 0,
+			"Taken by the same camera in the same second; a picture Shoebox cannot decode was matched by these facts alone."},
+	} {
+		if got := nearWords(store.DupGroup{Near: true, MaxDistance: c.dist, Evidence: c.ev}); got != c.want {
+			t.Errorf("words %q\nwant  %q", got, c.want)
+		}
+	}
+}
