@@ -114,6 +114,12 @@ func TestBulkSelectionShiftClickCtrlClickAndAllShown(t *testing.T) {
 	if v.bulk.count.Text != "4 files selected" {
 		t.Errorf("the bar says %q", v.bulk.count.Text)
 	}
+	v.sortBy(colDate) // the table selects its highlighted file again at its new row: not a click
+	v.sortBy(colDate)
+	if n := len(v.bulk.paths()); n != 4 || v.bulk.count.Text != "4 files selected" {
+		t.Fatalf("a sort changed the selection of four files to %d (%q)", n, v.bulk.count.Text)
+	}
+	v.sortBy(colName) // back to the order by name
 	*mods = fyne.KeyModifierControl
 	selectPath(t, v, "trip/IMG_0002.jpg") // Ctrl-click takes one out
 	*mods = 0
