@@ -234,9 +234,15 @@ func (w *batchWriter[I]) add(it I, out outcome) int {
 	}
 	w.th.observe(j.ProgressCurrent, j.ErrorCount, failedName, out.err)
 	w.batch = append(w.batch, it)
-	if w.th.exceeded() && runFlag(r.flag.Load()) == flagRun {
+	switch flag := runFlag(r.flag.Load()); {
+	case flag == flagRun && w.th.exceeded():
 		j.ErrorMessage = w.th.message()
 		r.request(flagHalt)
+	case flag == flagHalt:
+		// The files in flight when the halt was asked still finish and
+		// count in the job: the message counts them too, so it names the
+		// number of failed files the job (and its list of them) holds.
+		j.ErrorMessage = w.th.message()
 	}
 	return len(w.batch)
 }

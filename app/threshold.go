@@ -71,8 +71,8 @@ func (t *errorThreshold) message() string {
 	rate := 100 * float64(e) / float64(max(n, 1))
 	var b strings.Builder
 	if t.baseProcessed > 0 {
-		fmt.Fprintf(&b, "Stopped: %d of the %d files processed since you chose to go on failed (%.0f%%), over the %.0f%% limit. ",
-			e, n, rate, 100*t.maxRate)
+		fmt.Fprintf(&b, "Stopped: %d of the %d files processed since you chose to go on failed (%.0f%%), over the %.0f%% limit; %d failed in all. ",
+			e, n, rate, 100*t.maxRate, t.errors)
 	} else {
 		fmt.Fprintf(&b, "Stopped: %d of %d files failed (%.0f%%), over the %.0f%% limit. ",
 			e, n, rate, 100*t.maxRate)

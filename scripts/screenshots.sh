@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Takes the README screenshots of the real window under Xvfb at 1280x800,
+# Takes the README screenshots of the real window under Xvfb at 1280x800
+# (docs/files.png at 1920x1080, to show the columns using a wide window),
 # driving it with the keyboard (xdotool), and the mouse where noted:
 #   docs/empty.png       the empty state with recent folders
 #   docs/running.png     a scan of a generated corpus in progress
 #   docs/duplicates.png  that scan's duplicate groups: HEIC previews (heif-convert) and a video's placeholder
-#   docs/files.png       its files table with one file's timestamp candidates
+#   docs/files.png       its files table with one file's timestamp candidates, at 1920x1080
 #   docs/apply-confirm.png  the confirmation of moving that scan's extra copies
 #   docs/run-done.png    the change run finished, with its summary and Undo
 #   docs/history.png     History with the scan and the run (Undo offered)
@@ -88,7 +89,7 @@ export XDG_CONFIG_HOME="$work/config" SHOEBOX_DB="$work/library.db" DISPLAY="$di
 mkdir -p "$XDG_CONFIG_HOME/fyne/app.shoebox.Shoebox"
 printf '{"recent_folders":["%s","%s"]}\n' "$photos" "$broken" >"$XDG_CONFIG_HOME/fyne/app.shoebox.Shoebox/preferences.json"
 
-Xvfb "$display" -screen 0 1280x800x24 >/dev/null 2>&1 &
+Xvfb "$display" -screen 0 1920x1080x24 >/dev/null 2>&1 &
 xvfb=$!
 app=
 cleanup() {
@@ -131,14 +132,26 @@ open_window
 shot() {
 	fit
 	sleep 0.5
-	import -window root "docs/$1.png"
+	import -window root -crop 1280x800+0+0 +repage "docs/$1.png"
 	echo "screenshots: docs/$1.png"
+}
+# wide_shot takes the whole 1920x1080 screen with the window filling it.
+wide_shot() {
+	import -window root "docs/$1.png"
+	echo "screenshots: docs/$1.png (1920x1080)"
+}
+wide() {
+	xdotool windowsize "$win" 1920 1080
+	xdotool windowmove "$win" 0 0
+	sleep 1
 }
 key() { xdotool key --window "$win" "$@"; sleep 0.4; }
 
 shot empty
-# Focus starts on Choose folder…; Tab, Tab, Tab (past the safe-to-wipe
-# question and Organise…) reaches the first recent folder.
+# Focus starts on Choose folder…; Tab, Tab, Tab, Tab (past the typed path,
+# the safe-to-wipe question and Organise…; Scan is disabled while no path is
+# typed) reaches the first recent folder.
+key Tab
 key Tab
 key Tab
 key Tab
@@ -153,10 +166,12 @@ sleep 10 # thumbnails decode in the background
 shot duplicates
 
 key ctrl+2
+wide
 sleep 1.5
 xdotool mousemove 150 177 click 1
 sleep 2
-shot files
+wide_shot files
+fit
 
 click() { xdotool mousemove "$1" "$2" click 1; sleep "${3:-1}"; }
 # Duplicates: the apply button at the top, then its confirmation.
@@ -174,8 +189,8 @@ shot history
 # through the folder dialog (it opens in Pictures, beside the recent folder:
 # (Parent), Camera uploads, Family photos, SD card).
 key ctrl+5
-xdotool mousemove 640 500
-for _ in $(seq 1 30); do xdotool click 5; done
+xdotool mousemove 150 500 # beside the form: an entry would take the wheel
+for _ in $(seq 1 80); do xdotool click 5; done # to the bottom
 sleep 1
 click 286 625 1.5  # Add folder…
 click 485 235 0.7  # Camera uploads, second in Pictures
@@ -185,6 +200,7 @@ shot settings
 
 key ctrl+1
 key ctrl+n
+key Tab
 key Tab
 key Tab
 key Tab
@@ -199,7 +215,8 @@ shot halted
 close_window
 "$bin" scan "$card" >/dev/null 2>&1
 open_window
-key Tab            # from Choose folder… to the safe-to-wipe button
+key Tab            # from Choose folder… to the typed path
+key Tab            # to the safe-to-wipe button
 key space
 sleep 1.5
 click 653 235 0.7  # SD card, fourth in Pictures
@@ -211,6 +228,7 @@ shot wipe-check
 close_window
 mkdir -p "$HOME/Pictures/Photo library"
 open_window
+key Tab # the typed path
 key Tab # the safe-to-wipe question
 key Tab # Organise into a dated library…
 key space

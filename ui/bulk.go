@@ -25,7 +25,7 @@ import (
 // bulkSel is the Files view's selection and its bar. UI goroutine only.
 type bulkSel struct {
 	v      *filesView
-	marked map[string]bool // rowKey of each selected file
+	marked map[string]bool // fileKey of each selected file
 	anchor string          // the file clicked last: a Shift-click's other end
 
 	// mods is the keys held at a click; tests replace it.
@@ -36,9 +36,6 @@ type bulkSel struct {
 	fix   *widget.Button
 	write *widget.Button
 }
-
-// rowKey names a file in the view, as filesView.selected does.
-func rowKey(r store.FileRecord) string { return r.Root + "/" + r.RelPath }
 
 func newBulkSel(v *filesView) *bulkSel {
 	b := &bulkSel{v: v, marked: map[string]bool{}, mods: heldModifiers}
@@ -65,19 +62,19 @@ func heldModifiers() fyne.KeyModifier {
 }
 
 // clicked follows a click on r's row (the table's OnSelected).
-func (b *bulkSel) clicked(r store.FileRecord) {
-	key := rowKey(r)
+func (b *bulkSel) clicked(r *store.FileRecord) {
+	key := fileKey(r)
 	m := b.mods()
 	switch {
 	case m&fyne.KeyModifierShift != 0 && b.anchor != "":
-		from := slices.IndexFunc(b.v.rows, func(o store.FileRecord) bool { return rowKey(o) == b.anchor })
-		to := slices.IndexFunc(b.v.rows, func(o store.FileRecord) bool { return rowKey(o) == key })
+		from := slices.IndexFunc(b.v.rows, func(o *store.FileRecord) bool { return isKey(o, b.anchor) })
+		to := slices.IndexFunc(b.v.rows, func(o *store.FileRecord) bool { return isKey(o, key) })
 		if from < 0 || to < 0 {
 			b.marked[key] = true
 			break
 		}
 		for i := min(from, to); i <= max(from, to); i++ {
-			b.marked[rowKey(b.v.rows[i])] = true
+			b.marked[fileKey(b.v.rows[i])] = true
 		}
 	case m&(fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0:
 		if b.marked[key] {
@@ -99,23 +96,23 @@ func (b *bulkSel) clicked(r store.FileRecord) {
 func (b *bulkSel) selectAllShown() {
 	b.marked = map[string]bool{}
 	for _, r := range b.v.rows {
-		b.marked[rowKey(r)] = true
+		b.marked[fileKey(r)] = true
 	}
 	b.refresh()
 }
 
 // isMarked says whether r's row shows the ✓: only when several files are
 // selected, as one is the table's own highlight.
-func (b *bulkSel) isMarked(r store.FileRecord) bool {
-	return len(b.marked) > 1 && b.marked[rowKey(r)]
+func (b *bulkSel) isMarked(r *store.FileRecord) bool {
+	return len(b.marked) > 1 && b.marked[fileKey(r)]
 }
 
 // files is the selected files among those shown, in the table's order.
 func (b *bulkSel) files() []store.FileRecord {
 	var out []store.FileRecord
 	for _, r := range b.v.rows {
-		if b.marked[rowKey(r)] {
-			out = append(out, r)
+		if b.marked[fileKey(r)] {
+			out = append(out, *r)
 		}
 	}
 	return out
@@ -132,9 +129,9 @@ func (b *bulkSel) paths() []string {
 
 // current is the file the detail panel shows (the last clicked), if any.
 func (b *bulkSel) current() (store.FileRecord, bool) {
-	for _, r := range b.v.all {
-		if rowKey(r) == b.v.selected {
-			return r, true
+	for i := range b.v.all {
+		if isKey(&b.v.all[i], b.v.selected) {
+			return b.v.all[i], true
 		}
 	}
 	return store.FileRecord{}, false

@@ -114,6 +114,12 @@ func TestBulkSelectionShiftClickCtrlClickAndAllShown(t *testing.T) {
 	if v.bulk.count.Text != "4 files selected" {
 		t.Errorf("the bar says %q", v.bulk.count.Text)
 	}
+	v.sortBy(colDate) // the table selects its highlighted file again at its new row: not a click
+	v.sortBy(colDate)
+	if n := len(v.bulk.paths()); n != 4 || v.bulk.count.Text != "4 files selected" {
+		t.Fatalf("a sort changed the selection of four files to %d (%q)", n, v.bulk.count.Text)
+	}
+	v.sortBy(colName) // back to the order by name
 	*mods = fyne.KeyModifierControl
 	selectPath(t, v, "trip/IMG_0002.jpg") // Ctrl-click takes one out
 	*mods = 0
@@ -121,7 +127,7 @@ func TestBulkSelectionShiftClickCtrlClickAndAllShown(t *testing.T) {
 		t.Errorf("after Ctrl-click: %s", got)
 	}
 	l := newMiddleLabel("")
-	v.updateCell(widget.TableCellID{Row: slices.IndexFunc(v.rows, func(r store.FileRecord) bool { return r.RelPath == "trip/IMG_0001.jpg" }), Col: 0}, l)
+	v.updateCell(widget.TableCellID{Row: slices.IndexFunc(v.rows, func(r *store.FileRecord) bool { return r.RelPath == "trip/IMG_0001.jpg" }), Col: 0}, l)
 	if !strings.HasPrefix(l.full, "✓ ") {
 		t.Errorf("a selected row reads %q, want a ✓", l.full)
 	}

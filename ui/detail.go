@@ -77,7 +77,7 @@ func newFileDetail(u *UI) *fileDetail {
 	d := &fileDetail{u: u}
 	d.thumb = canvas.NewImageFromImage(nil)
 	d.thumb.FillMode = canvas.ImageFillContain
-	d.thumb.SetMinSize(fyne.NewSize(240, 200))
+	d.thumb.SetMinSize(fyne.NewSize(120, 200)) // as wide as the panel; narrow enough for any panel
 	d.note = caption("")
 	d.note.Alignment = fyne.TextAlignCenter
 	d.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -87,17 +87,53 @@ func newFileDetail(u *UI) *fileDetail {
 	d.cands = container.NewVBox()
 	d.review = container.NewVBox()
 	d.open = container.NewStack()
-	d.empty = widget.NewLabel("Select a file to see where its date comes from.")
+	d.empty = widget.NewLabel(detailHint)
 	d.empty.Wrapping = fyne.TextWrapWord
 	d.body = container.NewVBox(container.NewStack(d.thumb, container.NewCenter(d.note)), d.name, d.info, d.open,
 		heading("Timestamp candidates"), d.cands, d.review)
 	d.body.Hide()
-	d.root = container.NewVScroll(container.NewPadded(container.NewStack(d.empty, d.body)))
+	// The panel's width is the split's to choose: a long line inside wraps
+	// or is clipped, it never pushes the divider over the table.
+	d.root = container.New(minWidth{width: 240},
+		container.NewVScroll(container.NewPadded(container.NewStack(d.empty, d.body))))
 	return d
+}
+
+// detailHint is what the detail panel says with no file selected.
+const detailHint = "Select a file to see where its date comes from."
+
+// showHidden says the selected file is filtered out of the table.
+func (d *fileDetail) showHidden(name string) {
+	d.key = ""
+	d.gen.Add(1)
+	d.body.Hide()
+	d.empty.SetText(fmt.Sprintf("The file you selected, %s, is hidden by the filters. "+
+		"Change them to see it again, or select another file.", name))
+	d.empty.Show()
+}
+
+// minWidth lays its object out at the size given and says its minimum
+// width is width, whatever the object's own minimum.
+type minWidth struct{ width float32 }
+
+func (m minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := float32(0)
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(m.width, h)
+}
+
+func (m minWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
 }
 
 func (d *fileDetail) show(r store.FileRecord) {
 	d.empty.Hide()
+	d.empty.SetText(detailHint)
 	d.body.Show()
 	d.key = r.Root + "/" + r.RelPath
 	d.name.SetText(app.ReadablePath(r.RelPath))
@@ -185,9 +221,16 @@ func candidateRow(c media.Candidate, action fyne.CanvasObject) fyne.CanvasObject
 		icon = theme.CancelIcon()
 		imp = widget.LowImportance
 	}
-	title := widget.NewLabelWithStyle(fmt.Sprintf("%s  %s", strings.Replace(c.Value, "T", " ", 1), c.Kind),
-		fyne.TextAlignLeading, fyne.TextStyle{Bold: c.Chosen})
-	title.Importance = imp
+	// The value, its kind and the action wrap onto more lines in a narrow
+	// panel rather than widen it.
+	value := widget.NewLabelWithStyle(strings.Replace(c.Value, "T", " ", 1), fyne.TextAlignLeading, fyne.TextStyle{Bold: c.Chosen})
+	value.Importance = imp
+	kind := widget.NewLabelWithStyle(string(c.Kind), fyne.TextAlignLeading, fyne.TextStyle{Bold: c.Chosen})
+	kind.Importance = imp
+	top := container.New(&wrapRow{}, value, kind)
+	if action != nil {
+		top.Add(action)
+	}
 	detail := c.Detail
 	if c.Rejected && c.Reason != "" {
 		detail += " — rejected: " + c.Reason
@@ -197,9 +240,5 @@ func candidateRow(c media.Candidate, action fyne.CanvasObject) fyne.CanvasObject
 	}
 	d := caption(detail)
 	d.Wrapping = fyne.TextWrapWord
-	var top fyne.CanvasObject = title
-	if action != nil {
-		top = container.NewHBox(title, action)
-	}
 	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, container.NewVBox(top, d))
 }

@@ -92,7 +92,7 @@ func newDupsView(u *UI) *dupsView {
 		fyne.TextStyle{Bold: true}), v.scope), nil, v.where)
 	v.root = container.NewStack(
 		container.NewBorder(container.NewVBox(v.act.bar, scopeRow, container.NewPadded(v.summary), v.kind), nil, nil, nil,
-			container.NewStack(v.list, v.busy)),
+			container.New(lowFloor{height: 160}, container.NewStack(v.list, v.busy))),
 		container.NewCenter(v.place))
 	return v
 }

@@ -19,12 +19,14 @@ const emptyPromise = "Scanning only reads your files. A file is moved only when 
 func (v *scanView) buildEmpty() fyne.CanvasObject {
 	v.chooseBtn = widget.NewButtonWithIcon("Choose folder…", theme.FolderOpenIcon(), v.u.chooseFolder)
 	v.chooseBtn.Importance = widget.HighImportance
+	v.typed = newTypedPath(v.u)
 
 	title := widget.NewLabelWithStyle("Drop a folder here", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	sub := widget.NewLabelWithStyle("Shoebox finds out when every photo and video was taken and which ones are duplicates.\n"+
 		emptyPromise, fyne.TextAlignCenter, fyne.TextStyle{})
 	sub.Importance = widget.LowImportance
+	sub.Wrapping = fyne.TextWrapWord
 	hint := caption("or press Ctrl+O · you can drop several folders at once")
 	hint.Alignment = fyne.TextAlignCenter
 	// Before formatting a card or deleting an old backup (ui/wipe.go).
@@ -42,6 +44,7 @@ func (v *scanView) buildEmpty() fyne.CanvasObject {
 		container.NewCenter(iconImage(128)),
 		title, sub,
 		container.NewCenter(v.chooseBtn),
+		container.New(column{width: 520}, v.typed.root),
 		hint,
 		container.NewCenter(container.NewHBox(wipe, organise)),
 	))))
@@ -53,7 +56,7 @@ func (v *scanView) buildEmpty() fyne.CanvasObject {
 
 	body := container.NewVBox(v.interrupted, zone, recentBox)
 	v.emptyScroll = container.NewVScroll(container.New(column{width: 720}, container.NewPadded(body)))
-	return container.NewBorder(nil, caption(shortcutHelp), nil, nil, v.emptyScroll)
+	return container.NewBorder(nil, wrapped(shortcutHelp), nil, nil, v.emptyScroll)
 }
 
 // refreshRecent lists the recent folders as buttons.

@@ -1,11 +1,6 @@
 package ui
 
 import (
-	"cmp"
-	"fmt"
-	"path"
-	"slices"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -14,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"shoebox/app"
 	"shoebox/media"
 	"shoebox/store"
 )
@@ -46,17 +40,20 @@ type filesView struct {
 	lastLoad time.Time
 	every    time.Duration // reload interval while a job runs: longer when reading is slow
 
-	all  []store.FileRecord
-	rows []store.FileRecord // filtered and sorted
+	// all is the one copy of the job's records; rows points into it,
+	// filtered and sorted off the UI goroutine (files_filter.go).
+	all      []store.FileRecord
+	rows     []*store.FileRecord
+	applying uint64 // counts the filterings asked, so a stale one is dropped
 
-	table     *widget.Table
+	table     *filesTable
 	confSel   *widget.Select
 	statusSel *widget.Select
 	search    *widget.Entry
 	count     *widget.Label
 	sortCol   int
 	sortDesc  bool
-	selected  string // root + rel path of the selected file
+	selected  string // root + rel path of the selected file, kept while it is filtered out
 	detail    *fileDetail
 	placehold *widget.Label
 
@@ -64,6 +61,10 @@ type filesView struct {
 	reshow  bool              // show the selected file again once the files are read
 	setDlg  *setDateDialog    // the open "Set date" dialog, if any
 	bulk    *bulkSel          // the selection of several files and the bulk corrections (bulk.go)
+	// following is set while the table is told to select the file it
+	// shows (files_filter.go's follow): that is not the person's click,
+	// and must not change a selection of several files.
+	following bool
 }
 
 func newFilesView(u *UI) *filesView {
@@ -80,45 +81,7 @@ func newFilesView(u *UI) *filesView {
 	v.search.OnChanged = func(string) { v.apply() }
 	v.count = widget.NewLabel("")
 
-	v.table = widget.NewTable(
-		func() (int, int) { return len(v.rows), len(fileColumns) },
-		func() fyne.CanvasObject { return newMiddleLabel("") },
-		v.updateCell)
-	v.table.ShowHeaderRow = true
-	v.table.CreateHeader = func() fyne.CanvasObject {
-		b := widget.NewButton("", nil)
-		b.Importance = widget.LowImportance
-		b.Alignment = widget.ButtonAlignLeading
-		return b
-	}
-	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		b := o.(*widget.Button)
-		col := id.Col
-		if col < 0 {
-			return
-		}
-		t := fileColumns[col].title
-		if col == v.sortCol {
-			if v.sortDesc {
-				t += " ▼"
-			} else {
-				t += " ▲"
-			}
-		}
-		b.SetText(t)
-		b.OnTapped = func() { v.sortBy(col) }
-	}
-	for i, c := range fileColumns {
-		v.table.SetColumnWidth(i, c.width)
-	}
-	v.table.OnSelected = func(id widget.TableCellID) {
-		if id.Row >= 0 && id.Row < len(v.rows) {
-			r := v.rows[id.Row]
-			v.selected = r.Root + "/" + r.RelPath
-			v.bulk.clicked(r)
-			v.detail.show(r)
-		}
-	}
+	v.table = newFilesTable(v)
 	v.detail = newFileDetail(u)
 	v.placehold = widget.NewLabel("No scan yet. Drop a folder on the Scan tab, or open a past scan from History.")
 	v.placehold.Alignment = fyne.TextAlignCenter
@@ -135,149 +98,8 @@ func newFilesView(u *UI) *filesView {
 	// The filters come first in the tab order, then the table.
 	v.root = container.NewStack(container.New(layout.NewBorderLayout(filters, nil, nil, nil), filters, split),
 		container.NewCenter(v.placehold))
-	v.apply()
+	v.showRows(filtered{at: -1})
 	return v
-}
-
-func fileCell(r store.FileRecord, col int) string {
-	switch col {
-	case 0:
-		return app.ReadablePath(r.RelPath)
-	case 1:
-		return strings.Replace(r.Time.Value, "T", " ", 1)
-	case 2:
-		return string(r.Time.Source)
-	case 3:
-		if r.Status != media.StatusDone {
-			return ""
-		}
-		return string(r.Time.Confidence)
-	case 4:
-		return typeName(r.MIME, r.RelPath)
-	case 5:
-		return string(r.Status)
-	}
-	return ""
-}
-
-// typeName is a short file type: "JPEG", "HEIC", "MP4".
-func typeName(mime, name string) string {
-	if strings.HasPrefix(mime, "image/") || strings.HasPrefix(mime, "video/") {
-		if i := strings.IndexByte(mime, '/'); i >= 0 {
-			sub := strings.TrimPrefix(mime[i+1:], "x-")
-			sub = strings.TrimPrefix(sub, "vnd.")
-			if sub == "quicktime" {
-				sub = "mov"
-			}
-			return strings.ToUpper(sub)
-		}
-	}
-	return strings.ToUpper(strings.TrimPrefix(path.Ext(name), "."))
-}
-
-func (v *filesView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	l := o.(*middleLabel)
-	if id.Row >= len(v.rows) {
-		l.SetFull("")
-		return
-	}
-	r := v.rows[id.Row]
-	imp := widget.MediumImportance
-	switch {
-	case id.Col == 5 && r.Status == media.StatusError:
-		imp = widget.DangerImportance
-	case id.Col == 3 && (r.Time.Confidence == media.ConfidenceLow || r.Time.Confidence == media.ConfidenceNone):
-		imp = widget.WarningImportance
-	case id.Col == 3 && r.Time.Confidence == media.ConfidenceHigh:
-		imp = widget.SuccessImportance
-	}
-	if l.Importance != imp {
-		l.Importance = imp
-		l.Refresh()
-	}
-	text := fileCell(r, id.Col)
-	if id.Col == 0 && v.bulk != nil && v.bulk.isMarked(r) {
-		text = "✓ " + text
-	}
-	l.SetFull(text)
-}
-
-func (v *filesView) sortBy(col int) {
-	if v.sortCol == col {
-		v.sortDesc = !v.sortDesc
-	} else {
-		v.sortCol, v.sortDesc = col, false
-	}
-	v.apply()
-}
-
-// keep reports whether r passes the filters.
-func (v *filesView) keep(r store.FileRecord) bool {
-	switch c := v.confSel.Selected; c {
-	case confAll, "":
-	case confReview:
-		if !needsReview(r) {
-			return false
-		}
-	case confLowNone:
-		if r.Status != media.StatusDone || (r.Time.Confidence != media.ConfidenceLow && r.Time.Confidence != media.ConfidenceNone) {
-			return false
-		}
-	default:
-		if r.Status != media.StatusDone || string(r.Time.Confidence) != c {
-			return false
-		}
-	}
-	if s := v.statusSel.Selected; s != statusAll && s != "" && string(r.Status) != s {
-		return false
-	}
-	if q := strings.ToLower(strings.TrimSpace(v.search.Text)); q != "" && !strings.Contains(strings.ToLower(r.RelPath), q) {
-		return false
-	}
-	return true
-}
-
-var confRank = map[media.Confidence]int{
-	media.ConfidenceHigh: 0, media.ConfidenceMedium: 1, media.ConfidenceLow: 2, media.ConfidenceNone: 3,
-}
-
-// apply filters and sorts all into rows and refreshes the table.
-func (v *filesView) apply() {
-	if v.table == nil {
-		return
-	}
-	rows := v.rows[:0]
-	for _, r := range v.all {
-		if v.keep(r) {
-			rows = append(rows, r)
-		}
-	}
-	col, desc := v.sortCol, v.sortDesc
-	slices.SortStableFunc(rows, func(a, b store.FileRecord) int {
-		var c int
-		switch col {
-		case 1:
-			c = a.Time.Time.Compare(b.Time.Time)
-		case 3:
-			c = cmp.Compare(confRank[a.Time.Confidence], confRank[b.Time.Confidence])
-		default:
-			c = cmp.Compare(fileCell(a, col), fileCell(b, col))
-		}
-		if c == 0 {
-			c = cmp.Compare(a.RelPath, b.RelPath)
-		}
-		if desc {
-			return -c
-		}
-		return c
-	})
-	v.rows = rows
-	v.count.SetText(fmt.Sprintf("%s of %s files", thousands(len(rows)), thousands(len(v.all))))
-	showIf(v.placehold, v.jobID == 0)
-	v.table.Refresh()
-	if v.bulk != nil {
-		v.bulk.refresh()
-	}
 }
 
 // load makes id the job shown; its files are read now if the tab is visible.
@@ -328,8 +150,7 @@ func (v *filesView) reload() {
 			}
 			v.all = v.withDecisions(recs)
 			v.loaded = id
-			v.apply()
-			v.reshowDetail()
+			v.apply() // and shows the selected file again after a decision (reshowDetail)
 			if id == v.u.jobID {
 				v.u.scan.showFound(sum)
 			}

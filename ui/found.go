@@ -92,7 +92,7 @@ func newFoundPanel() *foundPanel {
 	p.head = heading("Dates found so far")
 	p.root = container.NewVBox(
 		p.head,
-		container.NewGridWithColumns(4, chips...),
+		container.New(&columnsLayout{}, chips...),
 		heading("Latest files"),
 		card(theme.ColorNameInputBackground, 0xff, grid),
 	)

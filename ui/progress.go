@@ -29,6 +29,7 @@ type scanView struct {
 	recent      *fyne.Container
 	recentHead  *widget.Label
 	chooseBtn   *widget.Button
+	typed       *typedPath // a folder's path typed or pasted (typedpath.go)
 
 	// Job.
 	job        fyne.CanvasObject
@@ -64,6 +65,7 @@ type scanView struct {
 	detailsBtn    *widget.Button
 
 	runSum *app.RunSummary // the shown run's summary, once read
+	took   *jobTook        // the shown job's time taken, once finished and read (finish.go)
 
 	found *foundPanel
 
@@ -129,15 +131,15 @@ func (v *scanView) buildJob() fyne.CanvasObject {
 	header := container.NewBorder(nil, nil, iconImage(56), v.state, container.NewVBox(v.title, v.counts))
 	bar := container.NewStack(v.bar, v.barListing)
 	v.now = container.NewBorder(nil, nil, caption("Now"), nil, v.current)
-	stats := container.NewGridWithColumns(4, v.speed.box, v.remaining.box, v.errors.box, v.skipped.box)
-	controls := container.NewHBox(v.pauseBtn, v.cancelBtn, layoutSpacer(),
+	stats := container.New(&columnsLayout{}, v.speed.box, v.remaining.box, v.errors.box, v.skipped.box)
+	controls := container.New(&wrapRow{}, v.pauseBtn, v.cancelBtn,
 		v.showErrorsBtn, v.retryBtn, v.undoBtn, v.detailsBtn, v.viewFilesBtn, v.viewDupsBtn, v.newScanBtn)
 	v.found = newFoundPanel()
 	v.found.root.Hide()
 	body := container.NewVBox(header, bar, v.now, stats, v.rateWarn, v.lastError, v.banner, v.summary, controls, v.found.root)
 	spacer := canvas.NewRectangle(nil)
 	spacer.SetMinSize(fyne.NewSize(1, 12))
-	return container.NewBorder(nil, caption(shortcutHelp), nil, nil,
+	return container.NewBorder(nil, wrapped(shortcutHelp), nil, nil,
 		container.NewVScroll(container.New(column{width: 1040, top: true},
 			container.NewPadded(container.NewVBox(spacer, body)))))
 }
@@ -282,16 +284,19 @@ func (v *scanView) showBar(p app.Progress) {
 // nears the threshold) and skipped files.
 func (v *scanView) showStats(p app.Progress) {
 	active := p.State == store.StateRunning
-	if active && p.FilesPerSec > 0 {
+	switch {
+	case v.showTook(p):
+	case active && p.FilesPerSec > 0:
 		v.speed.set(fmt.Sprintf("%.1f", p.FilesPerSec), widget.MediumImportance)
-	} else {
+	default:
 		v.speed.set("–", widget.LowImportance)
 	}
 	switch {
+	case v.showTook(p):
 	case active && p.Remaining > 0:
 		v.remaining.set(humanDuration(p.Remaining), widget.MediumImportance)
-	case p.State == store.StateCompleted:
-		v.remaining.set("done", widget.SuccessImportance)
+	case p.State == store.StateCompleted || p.State == store.StateCancelled:
+		v.remaining.set("…", widget.LowImportance) // until the job's times are read (finish.go)
 	default:
 		v.remaining.set("–", widget.LowImportance)
 	}

@@ -118,7 +118,7 @@ func (d *fileDetail) showReview(r store.FileRecord) {
 		l.Wrapping = fyne.TextWrapWord
 		d.review.Add(l)
 	}
-	d.review.Add(caption("A photo between two dated ones was usually taken between them."))
+	d.review.Add(wrapped("A photo between two dated ones was usually taken between them."))
 	abs := r.AbsPath()
 	name := app.ReadablePath(path.Base(r.RelPath))
 	set := widget.NewButtonWithIcon("Set date…", theme.DocumentCreateIcon(), func() {
@@ -205,25 +205,19 @@ func (v *filesView) setDate(paths []string, date string) {
 }
 
 // reshowDetail shows the selected file again after a decision, from the
-// records just read, so its new date and source appear.
-func (v *filesView) reshowDetail() {
+// records just read, so its new date and source appear. Its row is
+// selected again (or not, if it left the filter) once the rows are
+// filtered (showRows). It reports whether it did.
+func (v *filesView) reshowDetail() bool {
 	if !v.reshow {
-		return
+		return false
 	}
 	v.reshow = false
-	for _, r := range v.all {
-		if r.Root+"/"+r.RelPath == v.selected {
-			v.detail.show(r)
-			break
+	for i := range v.all {
+		if isKey(&v.all[i], v.selected) {
+			v.detail.show(v.all[i])
+			return true
 		}
 	}
-	// A file dated for good leaves the review list; the row it held now
-	// belongs to another file, which must not look selected.
-	for i, r := range v.rows {
-		if r.Root+"/"+r.RelPath == v.selected {
-			v.table.Select(widget.TableCellID{Row: i, Col: 0})
-			return
-		}
-	}
-	v.table.UnselectAll()
+	return false
 }

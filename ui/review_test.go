@@ -65,8 +65,8 @@ func TestReviewShowsCandidatesAndNeighbours(t *testing.T) {
 	selectPath(t, v, "trip/IMG_0002.jpg")
 	detail := joined(v.detail.root)
 	for _, want := range []string{
-		"2016-08-01 10:30:00  sequence", "between IMG_0001 and IMG_0003",
-		"2024-01-02 10:00:00.250  mtime", "rejected: before 2000",
+		"2016-08-01 10:30:00\nsequence", "between IMG_0001 and IMG_0003", // value, kind
+		"2024-01-02 10:00:00.250\nmtime", "rejected: before 2000",
 		"Before: IMG_0001.jpg — 2016-08-01 10:00:00 (exif, HIGH)",
 		"After: IMG_0003.jpg — 2016-08-01 11:00:00 (exif, HIGH)",
 		"Set date…",

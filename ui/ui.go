@@ -24,6 +24,9 @@ type UI struct {
 	win   fyne.Window
 	eng   Engine
 	prefs fyne.Preferences
+	// library is the library's path, which keys its own preferences
+	// (prefs.go); "" keeps them shared.
+	library string
 
 	// do runs f on the UI goroutine (fyne.Do). spawn runs f off it (go f()).
 	// Tests replace both.
@@ -54,6 +57,8 @@ type UI struct {
 	organise *organiseForm      // the Organise… dialog last opened (organise.go)
 	ledger   *ledgerView        // the ledger last opened (organise_ledger.go)
 	verdicts map[uint64]string  // organise runs' summaries from their ledgers, once read
+
+	foreground bool // the window is in front (finish.go)
 
 	tabs     *container.AppTabs
 	scan     *scanView
@@ -87,7 +92,10 @@ func newUI(a fyne.App, eng Engine) *UI {
 		runs:      map[uint64]runInfo{},
 		verdicts:  map[uint64]string{},
 	}
+	u.library = libraryPath(eng)
+	u.adoptSharedPrefs()
 	u.win = a.NewWindow("Shoebox")
+	u.watchForeground()
 	u.build()
 	eng.SetCallbacks(app.Callbacks{OnProgress: u.onProgress, OnFileError: u.onFileError})
 	return u
@@ -193,6 +201,11 @@ func (u *UI) applyProgress(p app.Progress, news stateNews) {
 		running := p.State == store.StateRunning || p.State == store.StatePending
 		if u.asked != "" && !(u.asked == "pause" && running) {
 			u.asked = ""
+		}
+		if p.Finished() {
+			// Live: the window saw this job running and now sees it stop.
+			live := prev.JobID == p.JobID && !prev.Finished() && prev.State != ""
+			u.finished(p, live)
 		}
 		switch {
 		case p.Finished() && u.isRun(p.JobID):

@@ -50,7 +50,7 @@ func (u *UI) build() {
 	u.win.SetContent(u.tabs)
 	u.win.SetOnDropped(u.handleDrop)
 	u.addShortcuts()
-	u.win.Resize(fyne.NewSize(1100, 720))
+	u.win.Resize(u.savedWindowSize())
 	u.scan.showEmpty()
 }
 
@@ -176,13 +176,18 @@ func (u *UI) startJob(roots []string) {
 		u.tellBusy()
 		return
 	}
+	u.addRecent(roots)
 	s, err := u.settings.current()
 	if err != nil {
+		// The folders wait in Settings, beside the setting to correct.
+		u.settings.hold(roots)
 		u.showError("The settings need a correction first", err)
 		u.tabs.SelectIndex(tabSettings)
 		return
 	}
-	u.addRecent(roots)
+	if len(u.settings.waiting) > 0 {
+		u.settings.hold(nil) // what waited is scanned now, or given up for another folder
+	}
 	u.starting = true
 	u.scan.showStarting(roots)
 	u.spawn(func() {
@@ -236,7 +241,7 @@ func (u *UI) dismissTop() {
 }
 
 func (u *UI) recentFolders() []string {
-	return u.prefs.StringList(prefRecent)
+	return u.prefs.StringList(u.libKey(prefRecent))
 }
 
 func (u *UI) addRecent(roots []string) {
@@ -254,7 +259,7 @@ func (u *UI) addRecent(roots []string) {
 	if len(list) > maxRecent {
 		list = list[:maxRecent]
 	}
-	u.prefs.SetStringList(prefRecent, list)
+	u.prefs.SetStringList(u.libKey(prefRecent), list)
 	u.scan.refreshRecent()
 }
 
@@ -273,8 +278,30 @@ func (u *UI) checkInterrupted() {
 				return
 			}
 			u.scan.showInterrupted(unfinished(jobs, all))
+			u.openLatest(all)
 		})
 	})
+}
+
+// openLatest shows the newest scan in Files and Duplicates when they show
+// none yet, as they did when Shoebox was last closed.
+func (u *UI) openLatest(all []store.Job) {
+	if u.files.jobID != 0 || u.dups.jobID != 0 {
+		return
+	}
+	var latest *store.Job
+	for i, j := range all {
+		if isRunJob(j) || j.ProgressTotal == 0 {
+			continue
+		}
+		if latest == nil || j.ID > latest.ID {
+			latest = &all[i]
+		}
+	}
+	if latest != nil {
+		u.files.load(latest.ID)
+		u.dups.load(latest.ID)
+	}
 }
 
 // unfinished is the interrupted jobs, then the other paused ones, each once.
@@ -317,7 +344,7 @@ func (u *UI) openJob(j store.Job) {
 // what happens to the running scan first.
 func (u *UI) askQuit() {
 	if !u.running() {
-		u.win.Close()
+		u.closeWindow()
 		return
 	}
 	title, no := "Quit while scanning?", "Keep scanning"
@@ -329,7 +356,7 @@ func (u *UI) askQuit() {
 	msg.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustomConfirm(title, "Quit", no, msg, func(ok bool) {
 		if ok {
-			u.win.Close()
+			u.closeWindow()
 		}
 	}, u.win)
 	d.Resize(fyne.NewSize(420, 180))

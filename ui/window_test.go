@@ -129,12 +129,17 @@ func TestRecentFoldersAreOffered(t *testing.T) {
 	if b == nil {
 		t.Fatalf("no button for %s in %q", dir, joined(u.scan.empty))
 	}
-	// Keyboard: Tab from Choose folder… reaches the safe-to-wipe question,
-	// then Organise…, then the recent folder.
+	// Keyboard: Tab from Choose folder… reaches the typed path (its Scan
+	// is disabled while it is empty), the safe-to-wipe question, then
+	// Organise…, then the recent folder.
 	u.win.Canvas().Focus(u.scan.chooseBtn)
 	u.win.Canvas().FocusNext()
+	if u.win.Canvas().Focused() != u.scan.typed.entry {
+		t.Errorf("Tab from Choose folder… focuses %T, not the typed path", u.win.Canvas().Focused())
+	}
+	u.win.Canvas().FocusNext()
 	if w, ok := u.win.Canvas().Focused().(*widget.Button); !ok || !strings.HasPrefix(w.Text, "Is a card or folder safe to wipe") {
-		t.Errorf("Tab from Choose folder… focuses %v, not the safe-to-wipe question", u.win.Canvas().Focused())
+		t.Errorf("Tab from the typed path focuses %v, not the safe-to-wipe question", u.win.Canvas().Focused())
 	}
 	u.win.Canvas().FocusNext()
 	if w, ok := u.win.Canvas().Focused().(*widget.Button); !ok || !strings.HasPrefix(w.Text, "Organise into a dated library") {

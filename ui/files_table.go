@@ -1,0 +1,232 @@
+package ui
+
+import (
+	"path"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"shoebox/app"
+	"shoebox/media"
+	"shoebox/store"
+)
+
+// Column indexes of the files table.
+const (
+	colName = iota
+	colDate
+	colSource
+	colConfidence
+	colType
+	colStatus
+)
+
+// minNameWidth is the narrowest the Name column is made when the table
+// fits its columns to its width.
+const minNameWidth = 200
+
+// filesTable is the files table: arrow keys select the row they move to,
+// and the Name column takes the width the other columns leave, until the
+// person drags a column's edge in the header.
+type filesTable struct {
+	widget.Table
+	v      *filesView
+	widths []float32 // the columns' widths as last set
+	manual bool      // the person resized a column: the table no longer fits them
+	sel    int       // the highlighted row, -1 for none
+}
+
+func newFilesTable(v *filesView) *filesTable {
+	t := &filesTable{v: v, sel: -1}
+	t.Length = func() (int, int) { return len(v.rows), len(fileColumns) }
+	t.CreateCell = func() fyne.CanvasObject { return newMiddleLabel("") }
+	t.UpdateCell = v.updateCell
+	t.ShowHeaderRow = true
+	t.CreateHeader = func() fyne.CanvasObject {
+		b := widget.NewButton("", nil)
+		b.Importance = widget.LowImportance
+		b.Alignment = widget.ButtonAlignLeading
+		return b
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		b := o.(*widget.Button)
+		col := id.Col
+		if col < 0 {
+			return
+		}
+		title := fileColumns[col].title
+		if col == v.sortCol {
+			if v.sortDesc {
+				title += " ▼"
+			} else {
+				title += " ▲"
+			}
+		}
+		b.SetText(title)
+		b.OnTapped = func() { v.sortBy(col) }
+	}
+	t.OnSelected = func(id widget.TableCellID) {
+		t.sel = id.Row
+		v.rowSelected(id)
+	}
+	t.OnUnselected = func(widget.TableCellID) { t.sel = -1 }
+	t.ExtendBaseWidget(t)
+	for i, c := range fileColumns {
+		t.widths = append(t.widths, c.width)
+		t.SetColumnWidth(i, c.width)
+	}
+	t.widths[colDate] = dateColumnWidth(len("2006-01-02 15:04:05"))
+	t.SetColumnWidth(colDate, t.widths[colDate])
+	return t
+}
+
+// dateColumnWidth fits a date of n characters (digits and separators) without eliding it.
+func dateColumnWidth(n int) float32 {
+	w := fyne.MeasureText(strings.Repeat("0", n), theme.TextSize(), fyne.TextStyle{}).Width
+	return max(fileColumns[colDate].width, w+2*theme.InnerPadding()+4)
+}
+
+// Resize gives the Name column what the window has to spare.
+func (t *filesTable) Resize(s fyne.Size) {
+	t.Table.Resize(s)
+	t.fit(s.Width)
+}
+
+// Dragged resizes a column from the header; from then on the widths are the person's.
+func (t *filesTable) Dragged(e *fyne.DragEvent) {
+	t.manual = true
+	t.Table.Dragged(e)
+}
+
+// fit widens or narrows the Name column so the columns fill width.
+func (t *filesTable) fit(width float32) {
+	if t.manual || width <= 0 {
+		return
+	}
+	others := float32(0)
+	for i, w := range t.widths {
+		if i != colName {
+			others += w + theme.Padding() // each column is followed by a divider
+		}
+	}
+	name := max(minNameWidth, width-others-theme.Padding()-theme.ScrollBarSize())
+	t.setWidth(colName, name)
+}
+
+// setWidth sets a column's width when it changed.
+func (t *filesTable) setWidth(col int, w float32) {
+	if d := t.widths[col] - w; d > -0.5 && d < 0.5 {
+		return
+	}
+	t.widths[col] = w
+	t.SetColumnWidth(col, w)
+}
+
+// fitDates widens the date column for dates of n characters, and the Name
+// column gives way.
+func (t *filesTable) fitDates(n int) {
+	w := dateColumnWidth(max(n, len("2006-01-02 15:04:05")))
+	if t.manual || w <= t.widths[colDate] {
+		return
+	}
+	t.setWidth(colDate, w)
+	t.fit(t.Size().Width)
+}
+
+// TypedKey moves the selection with the arrow keys, Home and End, so the
+// detail panel follows; other keys do what they do in any table.
+func (t *filesTable) TypedKey(ev *fyne.KeyEvent) {
+	n := len(t.v.rows)
+	row := t.sel
+	switch ev.Name {
+	case fyne.KeyDown:
+		row = min(row+1, n-1)
+	case fyne.KeyUp:
+		row = max(row-1, 0)
+	case fyne.KeyHome:
+		row = 0
+	case fyne.KeyEnd:
+		row = n - 1
+	case fyne.KeyPageDown:
+		row = min(row+t.pageRows(), n-1)
+	case fyne.KeyPageUp:
+		row = max(row-t.pageRows(), 0)
+	default:
+		t.Table.TypedKey(ev)
+		return
+	}
+	if n > 0 {
+		t.Select(widget.TableCellID{Row: row, Col: 0})
+	}
+}
+
+// pageRows is about how many rows the table shows at once.
+func (t *filesTable) pageRows() int {
+	h := newMiddleLabel("").MinSize().Height + theme.Padding()
+	return max(1, int(t.Size().Height/h)-2)
+}
+
+func fileCell(r *store.FileRecord, col int) string {
+	switch col {
+	case colName:
+		return app.ReadablePath(r.RelPath)
+	case colDate:
+		return strings.Replace(r.Time.Value, "T", " ", 1)
+	case colSource:
+		return string(r.Time.Source)
+	case colConfidence:
+		if r.Status != media.StatusDone {
+			return ""
+		}
+		return string(r.Time.Confidence)
+	case colType:
+		return typeName(r.MIME, r.RelPath)
+	case colStatus:
+		return string(r.Status)
+	}
+	return ""
+}
+
+// typeName is a short file type: "JPEG", "HEIC", "MP4".
+func typeName(mime, name string) string {
+	if strings.HasPrefix(mime, "image/") || strings.HasPrefix(mime, "video/") {
+		if i := strings.IndexByte(mime, '/'); i >= 0 {
+			sub := strings.TrimPrefix(mime[i+1:], "x-")
+			sub = strings.TrimPrefix(sub, "vnd.")
+			if sub == "quicktime" {
+				sub = "mov"
+			}
+			return strings.ToUpper(sub)
+		}
+	}
+	return strings.ToUpper(strings.TrimPrefix(path.Ext(name), "."))
+}
+
+func (v *filesView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*middleLabel)
+	if id.Row >= len(v.rows) {
+		l.SetFull("")
+		return
+	}
+	r := v.rows[id.Row]
+	imp := widget.MediumImportance
+	switch {
+	case id.Col == colStatus && r.Status == media.StatusError:
+		imp = widget.DangerImportance
+	case id.Col == colConfidence && (r.Time.Confidence == media.ConfidenceLow || r.Time.Confidence == media.ConfidenceNone):
+		imp = widget.WarningImportance
+	case id.Col == colConfidence && r.Time.Confidence == media.ConfidenceHigh:
+		imp = widget.SuccessImportance
+	}
+	if l.Importance != imp {
+		l.Importance = imp
+		l.Refresh()
+	}
+	text := fileCell(r, id.Col)
+	if id.Col == 0 && v.bulk != nil && v.bulk.isMarked(r) {
+		text = "✓ " + text
+	}
+	l.SetFull(text)
+}

@@ -1,0 +1,152 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+
+	"shoebox/media"
+)
+
+// openFiles shows the files fixture in the Files view.
+func openFiles(t *testing.T) *filesView {
+	t.Helper()
+	f := newFake()
+	f.files[1] = filesFixture()
+	u := newTestUI(t, f)
+	u.startJob([]string{t.TempDir()})
+	u.tabs.SelectIndex(tabFiles)
+	return u.files
+}
+
+// highlighted is the file of the highlighted row, or "".
+func highlighted(v *filesView) string {
+	if v.table.sel < 0 || v.table.sel >= len(v.rows) {
+		return ""
+	}
+	return v.rows[v.table.sel].RelPath
+}
+
+func TestSelectionFollowsTheFileAfterASort(t *testing.T) {
+	v := openFiles(t)
+	selectPath(t, v, "d.jpg") // fourth by name
+	v.sortBy(colDate)
+	v.sortBy(colDate) // newest first: d.jpg is first
+	if v.rows[0].RelPath != "d.jpg" {
+		t.Fatalf("newest first: %s", rowPaths(v))
+	}
+	if got := highlighted(v); got != "d.jpg" {
+		t.Errorf("after the sort the highlight is on %q, want d.jpg", got)
+	}
+	if v.detail.key != "/photos/d.jpg" || v.detail.name.Text != "d.jpg" {
+		t.Errorf("the detail panel shows %q", v.detail.key)
+	}
+}
+
+func TestSelectionFollowsTheFileAfterAFilterAndIsClearedWhenFilteredOut(t *testing.T) {
+	v := openFiles(t)
+	selectPath(t, v, "d.jpg")
+	v.confSel.SetSelected(string(media.ConfidenceMedium)) // only d.jpg is MEDIUM
+	if got := highlighted(v); got != "d.jpg" || rowPaths(v) != "d.jpg" {
+		t.Errorf("rows %s, highlight %q", rowPaths(v), got)
+	}
+	v.confSel.SetSelected(confLowNone)
+	if got := highlighted(v); got != "" {
+		t.Errorf("d.jpg is filtered out, yet %q is highlighted", got)
+	}
+	if v.detail.body.Visible() || !strings.Contains(v.detail.empty.Text, "d.jpg") ||
+		!strings.Contains(v.detail.empty.Text, "hidden by the filters") {
+		t.Errorf("the detail panel should say d.jpg is hidden, says %q (body shown %v)",
+			v.detail.empty.Text, v.detail.body.Visible())
+	}
+	v.confSel.SetSelected(confAll)
+	if got := highlighted(v); got != "d.jpg" || !v.detail.body.Visible() || v.detail.name.Text != "d.jpg" {
+		t.Errorf("back to all files: highlight %q, detail %q", got, v.detail.name.Text)
+	}
+}
+
+func TestArrowKeysSelect(t *testing.T) {
+	v := openFiles(t)
+	selectPath(t, v, "2018/b.jpg") // first by name
+	v.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	if got := highlighted(v); got != "2019/a.jpg" || v.detail.name.Text != "2019/a.jpg" {
+		t.Fatalf("Down: highlight %q, detail %q", got, v.detail.name.Text)
+	}
+	v.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEnd})
+	if got := highlighted(v); got != "notes.txt" {
+		t.Errorf("End: %q", got)
+	}
+	v.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown}) // stays on the last
+	v.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyUp})
+	if got := highlighted(v); got != "e.jpg" || v.detail.name.Text != "e.jpg" {
+		t.Errorf("Up from the last: highlight %q, detail %q", got, v.detail.name.Text)
+	}
+}
+
+func TestSortAndFilterRunOffTheUIGoroutine(t *testing.T) {
+	v := openFiles(t)
+	var queued []func()
+	v.u.spawn = func(f func()) { queued = append(queued, f) }
+	v.sortBy(colName)
+	v.search.SetText("jpg")
+	if got := rowPaths(v); got != "2018/b.jpg 2019/a.jpg c.jpg d.jpg e.jpg notes.txt" || len(queued) != 2 {
+		t.Fatalf("the rows changed before the work ran (%d queued): %s", len(queued), got)
+	}
+	for _, f := range queued {
+		f()
+	}
+	// The sort was overtaken by the filter, which saw both.
+	if got := rowPaths(v); got != "e.jpg d.jpg c.jpg 2019/a.jpg 2018/b.jpg" {
+		t.Errorf("by name descending, jpg only: %s", got)
+	}
+	// One copy of the records: the rows point into it.
+	for _, r := range v.rows {
+		inAll := false
+		for i := range v.all {
+			inAll = inAll || r == &v.all[i]
+		}
+		if !inAll {
+			t.Fatalf("row %s is a copy of its record", r.RelPath)
+		}
+	}
+}
+
+func TestNameColumnTakesTheWidthAndDatesAreWhole(t *testing.T) {
+	v := openFiles(t)
+	v.u.win.Resize(fyne.NewSize(1920, 1080))
+	tw := v.table.Size().Width
+	sum := float32(0)
+	for _, w := range v.table.widths {
+		sum += w
+	}
+	t.Logf("table %.0f columns %.0f name %.0f date %.0f", tw, sum, v.table.widths[colName], v.table.widths[colDate])
+	if v.table.widths[colName] < 500 || tw-sum > 80 {
+		t.Errorf("at 1920 px: table %.0f, columns %.0f, Name %.0f", tw, sum, v.table.widths[colName])
+	}
+	long := "2019-07-04 15:30:12.345+02:00"
+	v.all[0].Time.Value = strings.Replace(long, " ", "T", 1)
+	v.apply()
+	cell := v.table.CreateCell().(*middleLabel)
+	cell.Resize(fyne.NewSize(v.table.widths[colDate], cell.MinSize().Height))
+	cell.SetFull(long)
+	if cell.Text != long {
+		t.Errorf("a long date is elided to %q in a %.0f px column", cell.Text, v.table.widths[colDate])
+	}
+	v.u.win.Resize(fyne.NewSize(800, 600))
+	if v.table.widths[colName] < minNameWidth {
+		t.Errorf("at 800 px Name is %.0f", v.table.widths[colName])
+	}
+}
+
+func TestALongDetailLineDoesNotPushTheDivider(t *testing.T) {
+	v := openFiles(t)
+	r := rec("IMG_0001.HEIC", media.ConfidenceHigh, media.StatusDone, "2021-06-01T12:00:00")
+	r.Time.Candidates = []media.Candidate{{Kind: media.KindEXIFOriginal, Source: media.SourceEXIF,
+		Value: "2021-06-01T12:00:00", Detail: strings.Repeat("heic-item-property-", 40), Chosen: true}}
+	r.Note = strings.Repeat("x", 600)
+	v.detail.show(r)
+	if w := v.detail.root.MinSize().Width; w > 300 {
+		t.Errorf("the detail panel asks for %.0f px", w)
+	}
+}
