@@ -11,8 +11,9 @@ import (
 
 // A library written by the previous Shoebox (plain JSON records, schema 2)
 // gives the same report, byte for byte, as the same files stored by this
-// one; it opens, migrates and checks clean, and a scan stored after the
-// migration sits beside the old records.
+// one; it checks clean, recovers into the new encoding saying the same, and
+// opened read-write it is migrated and a scan stored after sits beside the
+// old records.
 func TestOldLibraryReportsAsTheNewOne(t *testing.T) {
 	dir := t.TempDir()
 	analysed := store.AnalysedRecords(t)
@@ -65,6 +66,22 @@ func TestOldLibraryReportsAsTheNewOne(t *testing.T) {
 		if err != nil || !rep.Healthy() || rep.Files == 0 {
 			t.Errorf("check %s: %v %+v", path, err, rep)
 		}
+	}
+	// Recovering the old library writes its records anew, compressed, and
+	// they say the same.
+	out := filepath.Join(dir, "recovered.db")
+	if rep, err := store.Recover(oldPath, out); err != nil || rep.Files != len(analysed) {
+		t.Fatalf("recover: %v %+v", err, rep)
+	}
+	rdb, err := store.Open(out, store.Options{Mode: store.ReadOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := rdb.Files(1)
+	rdb.Close()
+	var b bytes.Buffer
+	if err != nil || app.WriteReport(&b, files, "jsonl") != nil || !bytes.Equal(b.Bytes(), before["jsonl"]) {
+		t.Errorf("the recovered library reports otherwise (%v):\n%.2000s", err, b.Bytes())
 	}
 	// The old library, opened read-write, is migrated and its old records
 	// still read beside new ones.
