@@ -51,8 +51,9 @@ var (
 //     UTF-8 are also stored as base64 in optional fields (root_b64, roots_b64,
 //     current_filename_b64) that decoding restores.
 //
-// Records whose names are valid UTF-8 are written exactly as before, and
-// older Shoeboxes read the new fields as unknown keys.
+// Jobs whose names are valid UTF-8 are written exactly as before the base64
+// fields, and older Shoeboxes read those fields as unknown keys. (File
+// records are compressed since schema 3, which older Shoeboxes refuse.)
 
 // rawB64 is the base64 of s when s is not valid UTF-8, else "".
 func rawB64(s string) string {
