@@ -13,8 +13,18 @@ import (
 // A file record is stored as a two-byte header (status, flags) followed by
 // its JSON, so counting a job's files or finding its pending ones reads one
 // byte per file instead of decoding every record.
+//
+// Since schema 3 the JSON is compressed (flagDeflate): raw DEFLATE with a
+// preset dictionary of typical records (recorddict.go), and without the
+// fields the key already holds (job, root index, path). A record is about
+// 1 KB of JSON, most of it field names and the wording of its date
+// candidates, which the dictionary makes a few bytes each. Records written
+// before (flag clear) are plain JSON and read as they always did.
 
-const flagReused = 1
+const (
+	flagReused  = 1
+	flagDeflate = 2 // the body is DEFLATE with recordDict of the JSON (recordcompress.go)
+)
 
 var statusCodes = map[media.Status]byte{
 	media.StatusPending: 'p',
@@ -41,8 +51,9 @@ var (
 //     UTF-8 are also stored as base64 in optional fields (root_b64, roots_b64,
 //     current_filename_b64) that decoding restores.
 //
-// Records whose names are valid UTF-8 are written exactly as before, and
-// older Shoeboxes read the new fields as unknown keys.
+// Jobs whose names are valid UTF-8 are written exactly as before the base64
+// fields, and older Shoeboxes read those fields as unknown keys. (File
+// records are compressed since schema 3, which older Shoeboxes refuse.)
 
 // rawB64 is the base64 of s when s is not valid UTF-8, else "".
 func rawB64(s string) string {
@@ -64,6 +75,17 @@ func fromB64(field, b64 string) (string, error) {
 type fileJSON struct {
 	*FileRecord
 	RootB64 string `json:"root_b64,omitempty"`
+}
+
+// compactJSON is a file record as stored compressed: the fields the key
+// holds are left out (these shallower fields hide the record's own, and stay
+// empty). A record read from it takes them from the key, as every record does.
+type compactJSON struct {
+	*FileRecord
+	JobID     uint64 `json:"job,omitempty"`
+	RootIndex int    `json:"root_index,omitempty"`
+	RelPath   string `json:"path,omitempty"`
+	RootB64   string `json:"root_b64,omitempty"`
 }
 
 // jobJSON is a job as stored.
@@ -114,18 +136,29 @@ func decodeJob(v []byte, j *Job) error {
 	return nil
 }
 
+// encodeFile is the stored form of r: its header and its compressed JSON.
 func encodeFile(r *FileRecord) ([]byte, error) {
+	v, err := marshalFile(r)
+	if err != nil {
+		return nil, err
+	}
+	return compressRecord(v[:2], v[2:])
+}
+
+// marshalFile is r's header (with flagDeflate) and its JSON before
+// compression: two records are stored alike exactly when these are equal.
+func marshalFile(r *FileRecord) ([]byte, error) {
 	code, ok := statusCodes[r.Status]
 	if !ok {
 		return nil, errors.New("unknown file status " + string(r.Status))
 	}
-	body, err := json.Marshal(fileJSON{FileRecord: r, RootB64: rawB64(r.Root)})
-	if err != nil {
-		return nil, err
-	}
-	var flags byte
+	flags := byte(flagDeflate)
 	if r.Reused {
 		flags |= flagReused
+	}
+	body, err := json.Marshal(compactJSON{FileRecord: r, RootB64: rawB64(r.Root)})
+	if err != nil {
+		return nil, err
 	}
 	return append([]byte{code, flags}, body...), nil
 }
@@ -141,8 +174,8 @@ func fileHeader(v []byte) (media.Status, bool, error) {
 	return st, v[1]&flagReused != 0, nil
 }
 
-// decodeFile reads the record stored under key k; json.Unmarshal and the
-// string conversion copy out of bbolt's memory map.
+// decodeFile reads the record stored under key k; decompression,
+// json.Unmarshal and the string conversion copy out of bbolt's memory map.
 func decodeFile(k, v []byte, r *FileRecord) error {
 	if len(k) < 10 {
 		return errBadKey
@@ -150,12 +183,22 @@ func decodeFile(k, v []byte, r *FileRecord) error {
 	if _, _, err := fileHeader(v); err != nil {
 		return err
 	}
-	w := fileJSON{FileRecord: r}
-	if err := json.Unmarshal(v[2:], &w); err != nil {
-		return err
+	var rootB64 string
+	if v[1]&flagDeflate == 0 {
+		w := fileJSON{FileRecord: r}
+		if err := json.Unmarshal(v[2:], &w); err != nil {
+			return err
+		}
+		rootB64 = w.RootB64
+	} else {
+		w := compactJSON{FileRecord: r}
+		if err := decompressRecord(v[2:], func(body []byte) error { return json.Unmarshal(body, &w) }); err != nil {
+			return err
+		}
+		rootB64 = w.RootB64
 	}
-	if w.RootB64 != "" {
-		root, err := fromB64("root_b64", w.RootB64)
+	if rootB64 != "" {
+		root, err := fromB64("root_b64", rootB64)
 		if err != nil {
 			return err
 		}

@@ -196,8 +196,8 @@ func sameAsBase(bk, bv []byte, r *FileRecord) bool {
 		return false
 	}
 	b.JobID, b.Reused = r.JobID, true
-	want, err1 := encodeFile(&b)
-	got, err2 := encodeFile(r)
+	want, err1 := marshalFile(&b)
+	got, err2 := marshalFile(r)
 	return err1 == nil && err2 == nil && bytes.Equal(want, got)
 }
 

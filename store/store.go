@@ -21,7 +21,12 @@ import (
 // job as holding only the files it stored. A version 1 library is a version
 // 2 library whose jobs have no base: its first read-write open migrates it
 // by writing the new version, and reading it changes nothing.
-const SchemaVersion = 2
+//
+// Version 3: file records are written compressed (codec.go, flagDeflate),
+// which an older Shoebox cannot read. Records of a version 2 library stay
+// as they are and read as before; the first read-write open writes the new
+// version, as for version 1.
+const SchemaVersion = 3
 
 // ErrLocked means another process has the library open.
 var ErrLocked = errors.New("the library is in use by another Shoebox process")

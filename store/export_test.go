@@ -1,0 +1,32 @@
+package store
+
+import (
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// AnalysedRecords are records made by the real analysis (codec_test.go).
+func AnalysedRecords(t testing.TB) []FileRecord { return analysedRecords(t) }
+
+// PutPlainRecords stores recs, and their SHA-256 index entries, as Shoebox
+// wrote them before schema 3, and sets the library's schema to 2: a library
+// written by the previous version.
+func PutPlainRecords(db *DB, recs []FileRecord) error {
+	return db.h.bolt.Update(func(tx *bolt.Tx) error {
+		for i := range recs {
+			k := recs[i].Key()
+			if err := putFile(tx, k, &recs[i]); err != nil { // the indexes
+				return err
+			}
+			v, err := encodeFilePlain(&recs[i])
+			if err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketFiles).Put(k, v); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, u64(2))
+	})
+}
