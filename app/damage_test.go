@@ -9,6 +9,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"shoebox/internal/testdamage"
 	"shoebox/internal/testproc"
 	"shoebox/store"
 )
@@ -70,48 +71,6 @@ func damage(t *testing.T, db string, how func(t *testing.T, path string)) string
 	return path
 }
 
-func truncateToHalf(t *testing.T, path string) {
-	fi, _ := os.Stat(path)
-	if err := os.Truncate(path, fi.Size()/2); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// flip20InTheMiddle flips 20 bytes at the start of the middle one of the
-// library's live leaf pages (their element headers): flipping a free page
-// would damage nothing.
-func flip20InTheMiddle(t *testing.T, path string) {
-	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, PreLoadFreelist: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var leaves []int
-	err = b.View(func(tx *bolt.Tx) error {
-		for id := 2; ; id++ {
-			p, err := tx.Page(id)
-			if err != nil || p == nil {
-				return err
-			}
-			if p.Type == "leaf" {
-				leaves = append(leaves, id)
-			}
-		}
-	})
-	pageSize := b.Info().PageSize
-	b.Close()
-	if err != nil || len(leaves) == 0 {
-		t.Fatalf("no leaf page found: %v", err)
-	}
-	data, _ := os.ReadFile(path)
-	at := leaves[len(leaves)/2]*pageSize + 16
-	for i := range 20 {
-		data[at+i] ^= 0xff
-	}
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // breakOneRecord makes one file record of the latest job undecodable
 // through bbolt itself, so the file stays sound and bbolt's check passes.
 // The latest job (buildCLILibrary's third scan, of the first scan's folder)
@@ -139,7 +98,7 @@ func TestDamagedLibraryNeverCrashesTheCommandLine(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		how  func(*testing.T, string)
-	}{{"truncated", truncateToHalf}, {"flipped", flip20InTheMiddle}} {
+	}{{"truncated", testdamage.TruncateHalf}, {"flipped", testdamage.FlipMiddleLeaf}} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := damage(t, db, tc.how)
 			for _, args := range [][]string{{"jobs"}, {"report"}, {"dups"}, {"scan", dir}} {
@@ -201,7 +160,7 @@ func TestCheckAndRecover(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		how  func(*testing.T, string)
-	}{{"truncated", truncateToHalf}, {"flipped", flip20InTheMiddle}, {"record", breakOneRecord}} {
+	}{{"truncated", testdamage.TruncateHalf}, {"flipped", testdamage.FlipMiddleLeaf}, {"record", breakOneRecord}} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := damage(t, db, tc.how)
 			before, _ := os.ReadFile(path)
@@ -254,7 +213,7 @@ func TestBackupsAfterJobsAndRestore(t *testing.T) {
 	}
 	_, jobsBefore, _ := runCLI(t, "jobs", "--db", db, "--json")
 	_, reportBefore, _ := runCLI(t, "report", "--db", db)
-	broken := damage(t, db, truncateToHalf)
+	broken := damage(t, db, testdamage.TruncateHalf)
 	os.Rename(filepath.Join(filepath.Dir(db), "backups"), filepath.Join(filepath.Dir(broken), "backups"))
 	out := filepath.Join(t.TempDir(), "restored.db")
 	if code, stdout, stderr := childCLI(t, "recover", "--db", broken, "--from-backup", "latest", "--out", out); code != 0 {

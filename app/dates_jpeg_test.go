@@ -18,27 +18,9 @@ import (
 // and offset set, the image data and every other segment are unchanged, and
 // undo gives back the original byte for byte.
 func TestDatesWriteEXIFIntoARealJPEG(t *testing.T) {
-	if _, err := exec.LookPath("exiftool"); err != nil {
-		t.Skip("exiftool is not installed (make test installs it):", err)
-	}
-	orig, err := os.ReadFile(filepath.Join("..", "exifdate", "testdata", "iphone4s_makernote.jpg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	photo := filepath.Join(dir, "IMG_0001.jpg")
-	if err := os.WriteFile(photo, orig, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	db := filepath.Join(t.TempDir(), "library.db")
-	for _, args := range [][]string{
-		{"scan", "--db", db, dir},
-		{"dates", "set", "--db", db, "--date", "1966-08-20T14:30:00+09:00", photo},
-		{"dates", "write", "--db", db, "--to", "exif"},
-	} {
-		if code, _, stderr := runCLI(t, args...); code != ExitCompleted {
-			t.Fatalf("%s: exit %d: %s", strings.Join(args[:2], " "), code, stderr)
-		}
+	orig, photo, db := iphoneWithDate(t, "1966-08-20T14:30:00+09:00")
+	if code, _, stderr := runCLI(t, "dates", "write", "--db", db, "--to", "exif"); code != ExitCompleted {
+		t.Fatalf("dates write: exit %d: %s", code, stderr)
 	}
 	written, err := os.ReadFile(photo)
 	if err != nil {
@@ -67,6 +49,33 @@ func TestDatesWriteEXIFIntoARealJPEG(t *testing.T) {
 	if back, _ := os.ReadFile(photo); !bytes.Equal(back, orig) {
 		t.Fatal("undo did not give back the original byte for byte")
 	}
+}
+
+// iphoneWithDate is a library that scanned a copy of the real iPhone JPEG
+// (maker note, thumbnail, XMP) and decided date for it: the original bytes,
+// the copy's path and the library's. It skips when exiftool, which reads
+// the result back, is missing.
+func iphoneWithDate(t *testing.T, date string) (orig []byte, photo, db string) {
+	t.Helper()
+	if _, err := exec.LookPath("exiftool"); err != nil {
+		t.Skip("exiftool is not installed (make test installs it):", err)
+	}
+	orig, err := os.ReadFile(filepath.Join("..", "exifdate", "testdata", "iphone4s_makernote.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	photo = filepath.Join(dir, "IMG_0001.jpg")
+	if err := os.WriteFile(photo, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db = filepath.Join(t.TempDir(), "library.db")
+	for _, args := range [][]string{{"scan", "--db", db, dir}, {"dates", "set", "--db", db, "--date", date, photo}} {
+		if code, _, stderr := runCLI(t, args...); code != ExitCompleted {
+			t.Fatalf("%s: exit %d: %s", strings.Join(args[:2], " "), code, stderr)
+		}
+	}
+	return orig, photo, db
 }
 
 // TestDatesTakeoutChild runs from-takeout and write --to exif on a copy of a
@@ -129,24 +138,7 @@ func TestDatesFromTakeoutAreWrittenInLocalTime(t *testing.T) {
 // the XMP sidecar, with the reason; with it exiftool reads 12:00:00 and no
 // offset (a day carries none).
 func TestDatesWriteDayOnlyNeedsNoonConsent(t *testing.T) {
-	if _, err := exec.LookPath("exiftool"); err != nil {
-		t.Skip("exiftool is not installed (make test installs it):", err)
-	}
-	orig, err := os.ReadFile(filepath.Join("..", "exifdate", "testdata", "iphone4s_makernote.jpg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	photo := filepath.Join(dir, "IMG_0001.jpg")
-	if err := os.WriteFile(photo, orig, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	db := filepath.Join(t.TempDir(), "library.db")
-	for _, args := range [][]string{{"scan", "--db", db, dir}, {"dates", "set", "--db", db, "--date", "1966-08-20", photo}} {
-		if code, _, stderr := runCLI(t, args...); code != ExitCompleted {
-			t.Fatalf("%s: exit %d: %s", strings.Join(args[:2], " "), code, stderr)
-		}
-	}
+	orig, photo, db := iphoneWithDate(t, "1966-08-20")
 	code, _, stderr := runCLI(t, "dates", "write", "--db", db, "--to", "exif")
 	if code != ExitCompleted || !strings.Contains(stderr, "agree to 12:00 with --noon") {
 		t.Fatalf("without --noon: exit %d, stderr %q", code, stderr)

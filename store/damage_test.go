@@ -14,6 +14,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"shoebox/internal/testdamage"
 	"shoebox/media"
 )
 
@@ -63,46 +64,6 @@ func damagedCopy(t *testing.T, src string, how func(t *testing.T, path string)) 
 	return path
 }
 
-func truncateHalf(t *testing.T, path string) {
-	fi, _ := os.Stat(path)
-	if err := os.Truncate(path, fi.Size()/2); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// flipMiddle flips 20 bytes at the start of the middle one of the live
-// leaf pages (their element headers): the middle of the file may be a free
-// page, where flipping damages nothing.
-func flipMiddle(t *testing.T, path string) {
-	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, PreLoadFreelist: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var leaves []int
-	err = b.View(func(tx *bolt.Tx) error {
-		for id := 2; ; id++ {
-			p, err := tx.Page(id)
-			if err != nil || p == nil {
-				return err
-			}
-			if p.Type == "leaf" {
-				leaves = append(leaves, id)
-			}
-		}
-	})
-	pageSize := b.Info().PageSize
-	b.Close()
-	if err != nil || len(leaves) == 0 {
-		t.Fatalf("no leaf page found: %v", err)
-	}
-	data, _ := os.ReadFile(path)
-	at := leaves[len(leaves)/2]*pageSize + pageHeaderSize
-	for i := range 20 {
-		data[at+i] ^= 0xff
-	}
-	os.WriteFile(path, data, 0o600)
-}
-
 // breakRecord overwrites one file record's value with bytes that do not
 // decode, through bbolt: the file stays structurally sound.
 func breakRecord(t *testing.T, path string) {
@@ -125,7 +86,7 @@ func breakRecord(t *testing.T, path string) {
 
 func TestStructuralDamageIsRefusedAtOpen(t *testing.T) {
 	src := buildLibrary(t)
-	for name, how := range map[string]func(*testing.T, string){"truncated": truncateHalf, "flipped": flipMiddle} {
+	for name, how := range map[string]func(*testing.T, string){"truncated": testdamage.TruncateHalf, "flipped": testdamage.FlipMiddleLeaf} {
 		t.Run(name, func(t *testing.T) {
 			path := damagedCopy(t, src, how)
 			before, _ := os.ReadFile(path)
@@ -187,7 +148,7 @@ func TestHealthyLibraryChecksClean(t *testing.T) {
 
 func TestRecoverCopiesEveryReadableRecord(t *testing.T) {
 	src := buildLibrary(t)
-	for name, how := range map[string]func(*testing.T, string){"truncated": truncateHalf, "flipped": flipMiddle, "record": breakRecord} {
+	for name, how := range map[string]func(*testing.T, string){"truncated": testdamage.TruncateHalf, "flipped": testdamage.FlipMiddleLeaf, "record": breakRecord} {
 		t.Run(name, func(t *testing.T) {
 			path := damagedCopy(t, src, how)
 			before, _ := os.ReadFile(path)

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"shoebox/internal/testdamage"
 )
 
 // headerOf reads the meta page bbolt would use.
@@ -63,7 +65,7 @@ func TestOpeningASoundLibraryDoesNotReadEveryPage(t *testing.T) {
 	db.Close()
 
 	// Damaged in place after a clean close: refused at open.
-	flipMiddle(t, path)
+	testdamage.FlipMiddleLeaf(t, path)
 	if _, err := Open(path, Options{Mode: ReadOnly}); !errors.Is(err, ErrDamaged) {
 		t.Fatalf("a library damaged in place opened: %v", err)
 	}
