@@ -111,6 +111,21 @@ func TestHeldWritesKeepTheLock(t *testing.T) {
 	}
 }
 
+// The countdown starts at open: a window that only reads never writes, and
+// must let readers in all the same.
+func TestIdleCountdownStartsAtOpen(t *testing.T) {
+	db, path := openIdle(t)
+	if db.h.timer == nil {
+		t.Fatal("opening did not start the idle countdown")
+	}
+	db.releaseIdle()
+	r, err := openReader(path)
+	if err != nil {
+		t.Fatalf("a library never written since its open refused a reader: %v", err)
+	}
+	r.Close()
+}
+
 // Without ReleaseWhenIdle the lock is held until Close, as before.
 func TestNoIdleReleaseByDefault(t *testing.T) {
 	db, path := openTemp(t)

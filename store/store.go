@@ -156,6 +156,9 @@ func Open(path string, opt Options) (*DB, error) {
 		b.Close()
 		return nil, err
 	}
+	if opt.Mode == ReadWrite {
+		db.wrote() // the idle countdown starts at open too: a window may never write
+	}
 	return db, nil
 }
 
