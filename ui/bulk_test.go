@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -53,29 +52,16 @@ func pick(t *testing.T, u *UI, mods *fyne.KeyModifier, held fyne.KeyModifier, re
 // overlayWidgets finds the widgets of type T in the topmost dialog.
 func overlayWidgets[T fyne.CanvasObject](w fyne.Window) []T {
 	var out []T
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
-			return
-		}
+	eachVisible(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool {
 		if x, ok := o.(T); ok {
 			out = append(out, x)
 		}
-		switch c := o.(type) {
-		case *fyne.Container:
-			for _, k := range c.Objects {
-				walk(k)
-			}
-		case *container.Scroll:
-			walk(c.Content)
+		switch o.(type) {
 		case *widget.Entry, *widget.RadioGroup, *widget.Check, *widget.Label, *widget.Button:
-		case fyne.Widget:
-			for _, k := range test.WidgetRenderer(c).Objects() {
-				walk(k)
-			}
+			return false // their renderers hold only their own parts
 		}
-	}
-	walk(w.Canvas().Overlays().Top())
+		return true
+	})
 	return out
 }
 

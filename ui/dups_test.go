@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 
 	"shoebox/app"
@@ -118,29 +117,12 @@ func TestDuplicatesScopeSwitchChangesCounts(t *testing.T) {
 // cardImages counts the thumbnails of cards under o: the cards made.
 func cardImages(o fyne.CanvasObject) int {
 	n := 0
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
-			return
+	eachVisible(o, func(o fyne.CanvasObject) bool {
+		if w, ok := o.(*canvas.Image); ok && w.MinSize() == fyne.NewSize(dupThumbSide, dupThumbH) {
+			n++
 		}
-		switch w := o.(type) {
-		case *canvas.Image:
-			if w.MinSize() == fyne.NewSize(dupThumbSide, dupThumbH) {
-				n++
-			}
-		case *fyne.Container:
-			for _, c := range w.Objects {
-				walk(c)
-			}
-		case *container.Scroll:
-			walk(w.Content)
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(w).Objects() {
-				walk(c)
-			}
-		}
-	}
-	walk(o)
+		return true
+	})
 	return n
 }
 
@@ -223,27 +205,12 @@ func TestWheelOverTheCardsScrollsTheList(t *testing.T) {
 
 func firstCardImage(o fyne.CanvasObject) *canvas.Image {
 	var found *canvas.Image
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if found != nil || o == nil || !o.Visible() {
-			return
+	eachVisible(o, func(o fyne.CanvasObject) bool {
+		if w, ok := o.(*canvas.Image); ok && found == nil && w.MinSize() == fyne.NewSize(dupThumbSide, dupThumbH) {
+			found = w
 		}
-		switch w := o.(type) {
-		case *canvas.Image:
-			if w.MinSize() == fyne.NewSize(dupThumbSide, dupThumbH) {
-				found = w
-			}
-		case *fyne.Container:
-			for _, c := range w.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(w).Objects() {
-				walk(c)
-			}
-		}
-	}
-	walk(o)
+		return found == nil
+	})
 	return found
 }
 

@@ -149,46 +149,49 @@ func newTestUI(t *testing.T, eng *fakeEngine) *UI {
 	return u
 }
 
+// eachVisible calls visit on o and on every visible object under it, in
+// the window's tree (containers, scrolls, widgets' renderers); it does not
+// go under an object for which visit says false.
+func eachVisible(o fyne.CanvasObject, visit func(fyne.CanvasObject) (descend bool)) {
+	if o == nil || !o.Visible() || !visit(o) {
+		return
+	}
+	switch w := o.(type) {
+	case *fyne.Container:
+		for _, c := range w.Objects {
+			eachVisible(c, visit)
+		}
+	case *container.Scroll:
+		eachVisible(w.Content, visit)
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(w).Objects() {
+			eachVisible(c, visit)
+		}
+	}
+}
+
 // texts collects every visible text under o.
 func texts(o fyne.CanvasObject) []string {
 	var out []string
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
-			return
-		}
+	eachVisible(o, func(o fyne.CanvasObject) bool {
 		switch w := o.(type) {
 		case *middleLabel:
 			out = append(out, w.full)
-			return
 		case *pathLabel:
 			out = append(out, w.middleLabel.full)
-			return
 		case *widget.Label:
 			out = append(out, w.Text)
-			return
 		case *widget.Button:
 			out = append(out, w.Text)
-			return
 		case *canvas.Text:
 			out = append(out, w.Text)
-			return
 		case *widget.RichText:
 			out = append(out, w.String())
-			return
-		case *fyne.Container:
-			for _, c := range w.Objects {
-				walk(c)
-			}
-			return
-		case fyne.Widget:
-			r := test.WidgetRenderer(w)
-			for _, c := range r.Objects() {
-				walk(c)
-			}
+		default:
+			return true
 		}
-	}
-	walk(o)
+		return false
+	})
 	return out
 }
 
@@ -206,29 +209,18 @@ func overlayText(w fyne.Window) string {
 // findButton finds a visible button with the given text under o.
 func findButton(o fyne.CanvasObject, text string) *widget.Button {
 	var found *widget.Button
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if found != nil || o == nil || !o.Visible() {
-			return
+	eachVisible(o, func(o fyne.CanvasObject) bool { // the first one found
+		if found != nil {
+			return false
 		}
-		switch w := o.(type) {
-		case *widget.Button:
+		if w, ok := o.(*widget.Button); ok {
 			if w.Text == text {
 				found = w
 			}
-		case *fyne.Container:
-			for _, c := range w.Objects {
-				walk(c)
-			}
-		case *container.Scroll:
-			walk(w.Content)
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(w).Objects() {
-				walk(c)
-			}
+			return false
 		}
-	}
-	walk(o)
+		return true
+	})
 	return found
 }
 
