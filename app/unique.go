@@ -70,7 +70,11 @@ func (l *Library) Unique(ctx context.Context, dir string, opt UniqueOptions) (Un
 		return UniqueReport{}, fmt.Errorf("%s is a file, not a folder", dir)
 	}
 	rep := UniqueReport{Dir: abs}
-	recs, err := l.db.LatestFiles()
+	dirReal := realPath(abs)
+	// Only the folder's own records are read, and the copies of their
+	// contents through the SHA-256 index: a check of one folder costs what
+	// the folder holds, not what the library holds.
+	recs, err := l.db.LatestIn([]string{dirReal}, realPath)
 	var damaged *store.DamagedRecords
 	switch {
 	case errors.As(err, &damaged):
@@ -78,7 +82,7 @@ func (l *Library) Unique(ctx context.Context, dir string, opt UniqueOptions) (Un
 	case err != nil:
 		return UniqueReport{}, err
 	}
-	idx := indexUnder(recs, realPath(abs))
+	idx := indexUnder(recs, dirReal, l.db.LatestCopies)
 	onDisk, err := listFiles(ctx, []string{abs}, walkOptions{exclude: l.Path()})
 	if err != nil {
 		return UniqueReport{}, fmt.Errorf("listing %s: %w", abs, err)
@@ -109,33 +113,55 @@ func (l *Library) Unique(ctx context.Context, dir string, opt UniqueOptions) (Un
 }
 
 // uniqueIndex is the library split by the folder: the latest records inside
-// it by path relative to it, and the ones outside by SHA-256 (the candidate copies).
+// it by path relative to it, and the ones outside with the same bytes (the
+// candidate copies), read from the SHA-256 index when a file asks for them.
 type uniqueIndex struct {
+	dirReal string
 	inside  map[string]store.FileRecord
-	outside map[string][]store.FileRecord
+	copies  func(sha string) ([]store.FileRecord, error)
+	reals   map[string]string // a root as recorded -> its real path, resolved once
 }
 
-func indexUnder(recs []store.FileRecord, dirReal string) uniqueIndex {
-	idx := uniqueIndex{inside: map[string]store.FileRecord{}, outside: map[string][]store.FileRecord{}}
-	reals := map[string]string{} // a root as recorded -> its real path, resolved once
+// indexUnder files the records at or under dirReal (store.LatestIn) by
+// their path relative to it.
+func indexUnder(recs []store.FileRecord, dirReal string, copies func(string) ([]store.FileRecord, error)) uniqueIndex {
+	idx := uniqueIndex{dirReal: dirReal, inside: map[string]store.FileRecord{}, copies: copies, reals: map[string]string{}}
 	for _, r := range recs {
-		root, ok := reals[r.Root]
-		if !ok {
-			root = realPath(r.Root)
-			reals[r.Root] = root
-		}
-		real := filepath.Join(root, filepath.FromSlash(r.RelPath))
+		real := idx.realOf(r)
 		if within(real, dirReal) {
 			if rel, err := filepath.Rel(dirReal, real); err == nil {
 				idx.inside[filepath.ToSlash(rel)] = r
 			}
-			continue
-		}
-		if r.SHA256 != "" {
-			idx.outside[r.SHA256] = append(idx.outside[r.SHA256], r)
 		}
 	}
 	return idx
+}
+
+// realOf is the record's path with its root's links resolved.
+func (idx uniqueIndex) realOf(r store.FileRecord) string {
+	root, ok := idx.reals[r.Root]
+	if !ok {
+		root = realPath(r.Root)
+		idx.reals[r.Root] = root
+	}
+	return filepath.Join(root, filepath.FromSlash(r.RelPath))
+}
+
+// outside lists the copies of a content that lie outside the folder. A
+// damaged record among them is left out: it cannot vouch for a copy; and
+// an index that cannot be read gives none, the answer that keeps the file.
+func (idx uniqueIndex) outside(sha string) []store.FileRecord {
+	all, err := idx.copies(sha)
+	if err != nil && !errors.Is(err, store.ErrDamaged) {
+		return nil
+	}
+	var out []store.FileRecord
+	for _, r := range all {
+		if !within(idx.realOf(r), idx.dirReal) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // judge says why the file f, listed under the folder just now, has no
@@ -169,7 +195,7 @@ func (idx uniqueIndex) judge(f store.FileRecord, opt UniqueOptions) (UniqueFile,
 		u.Reason = "cannot be read: " + describeFSError(err)
 		return u, true
 	}
-	copies := idx.outside[r.SHA256]
+	copies := idx.outside(r.SHA256)
 	if len(copies) == 0 {
 		u.Reason = "no copy outside the folder in the library"
 		return u, true

@@ -320,15 +320,7 @@ func coveringRoot(i int, reals []string) int {
 }
 
 // within says whether path p is dir or lies below it; both are clean and absolute.
-func within(p, dir string) bool {
-	if p == dir {
-		return true
-	}
-	if !strings.HasSuffix(dir, string(filepath.Separator)) { // only "/" or `C:\` end with one
-		dir += string(filepath.Separator)
-	}
-	return strings.HasPrefix(p, dir)
-}
+func within(p, dir string) bool { return store.PathWithin(p, dir) }
 
 // realPath is p made absolute with every symbolic link resolved, so that paths
 // reached in different ways compare equal. A path that does not exist (yet)

@@ -182,7 +182,7 @@ func (db *DB) Previous(absPath string) (FileRecord, bool, error) {
 	var r FileRecord
 	var found bool
 	err := db.view(func(tx *bolt.Tx) error {
-		k := tx.Bucket(bucketPaths).Get([]byte(absPath))
+		k := latestAnalysisKey(tx, absPath)
 		if k == nil {
 			return nil
 		}
