@@ -56,11 +56,28 @@ type datesFile struct {
 	corr    *store.Correction
 }
 
+// latestOf is the latest record of every file at or under the paths (all
+// the library's when none are named): only those are read.
+func (l *Library) latestOf(abs []string) ([]store.FileRecord, error) {
+	if len(abs) == 0 {
+		return l.db.LatestFiles()
+	}
+	return l.db.LatestIn(abs, nil)
+}
+
 // datesFiles lists the files sel names, each with its current date. A path
 // named that the library has not analysed, or that changed since, is a
 // skipped decision with the reason.
 func (l *Library) datesFiles(sel DatesSelection) ([]datesFile, []DateDecision, error) {
-	recs, err := l.db.LatestFiles()
+	var abs []string
+	for _, p := range sel.Paths {
+		a, err := filepath.Abs(p)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", p, err)
+		}
+		abs = append(abs, filepath.Clean(a))
+	}
+	recs, err := l.latestOf(abs)
 	if err != nil && !errors.Is(err, store.ErrDamaged) {
 		return nil, nil, err
 	}
@@ -71,14 +88,6 @@ func (l *Library) datesFiles(sel DatesSelection) ([]datesFile, []DateDecision, e
 	rng, err := rangeOf(sel, l.opt.Now())
 	if err != nil {
 		return nil, nil, err
-	}
-	var abs []string
-	for _, p := range sel.Paths {
-		a, err := filepath.Abs(p)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", p, err)
-		}
-		abs = append(abs, filepath.Clean(a))
 	}
 	var out []datesFile
 	var skipped []DateDecision
