@@ -43,7 +43,26 @@ func (l *Library) Duplicates(jobID uint64, distance int) (Duplicates, error) {
 // DuplicatesIn finds a job's duplicate groups within scope. A look-alike
 // group whose files are all the same bytes is left out: it is an exact
 // group already, and counting it again would show it twice.
+//
+// The groups found without an error are remembered until the library
+// changes (dupsMemo): asking again for the same ones costs nothing.
 func (l *Library) DuplicatesIn(jobID uint64, distance int, scope DupScope) (Duplicates, error) {
+	if distance < 0 {
+		distance = l.jobSettings(jobID).NearDistance
+	}
+	key := dupsMemoKey{job: jobID, distance: distance, scope: scope, epoch: l.db.Epoch()}
+	if d, ok := l.dups.get(key); ok {
+		return d, nil
+	}
+	d, err := l.findDuplicates(jobID, distance, scope)
+	if err == nil {
+		l.dups.put(key, d)
+	}
+	return d, err
+}
+
+// findDuplicates is DuplicatesIn without the memo; distance is >= 0.
+func (l *Library) findDuplicates(jobID uint64, distance int, scope DupScope) (Duplicates, error) {
 	var out Duplicates
 	// A damaged record is left out of the groups (store.DamagedRecords);
 	// the groups of the others are still found and the error returned.
@@ -52,9 +71,6 @@ func (l *Library) DuplicatesIn(jobID uint64, distance int, scope DupScope) (Dupl
 		return out, damaged
 	}
 	out.Exact = exact
-	if distance < 0 {
-		distance = l.jobSettings(jobID).NearDistance
-	}
 	looks, err := l.nearGroupsOf(jobID, distance)
 	if err != nil && !errors.Is(err, store.ErrDamaged) {
 		return out, err

@@ -67,6 +67,7 @@ func (db *DB) update(fn func(*bolt.Tx) error) error {
 	// write, as it always has.
 	if b := db.h.bolt; b != nil && (!db.h.shared || db.mode == ReadOnly) && !db.h.closed {
 		err := db.noteDamage(guard(db.path, func() error { return b.Update(db.faulty(fn)) }))
+		db.epoch.Add(1)
 		db.h.mu.RUnlock()
 		db.wrote()
 		return err
@@ -104,6 +105,7 @@ func (db *DB) reopen(shared bool) error {
 		}
 		h.bolt = nil
 	}
+	db.epoch.Add(1) // between the two handles, another program may have written
 	b, err := openBolt(db.path, h.timeout, shared)
 	if err != nil {
 		if back, berr := openBolt(db.path, h.timeout, !shared); berr == nil {
@@ -117,6 +119,13 @@ func (db *DB) reopen(shared bool) error {
 	h.bolt, h.shared = b, shared
 	return nil
 }
+
+// Epoch is a number that changes whenever what the library holds may have
+// changed for this handle: after every write through it (committed or
+// not), and whenever its lock was let go and taken again (another program
+// may have written in between). A result computed from the library at one
+// epoch still holds while Epoch returns the same number.
+func (db *DB) Epoch() uint64 { return db.epoch.Load() }
 
 // wrote starts the idle countdown after a write.
 func (db *DB) wrote() {

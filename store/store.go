@@ -93,7 +93,9 @@ type DB struct {
 	mode    Mode
 	commits atomic.Int64
 	writes  atomic.Int64
-	fault   func(n int64) error
+	// epoch moves whenever what this handle reads may have changed (Epoch).
+	epoch atomic.Uint64
+	fault func(n int64) error
 	// walked says whether Open read every page of the file (verified.go).
 	walked bool
 	// damaged is set when a transaction met a damaged page: the file is
