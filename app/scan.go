@@ -27,19 +27,16 @@ var _ jobKind[store.FileRecord, media.Result] = scanKind{}
 // and resuming lists again (AddFiles keeps the records already stored).
 func (k scanKind) list(ctx context.Context, j *store.Job, stop func() error) error {
 	db := k.lib.db
-	recs, err := listFiles(ctx, j.Roots, walkOptions{exclude: db.Path(), stop: stop})
+	listed, err := listCompact(ctx, j.Roots, walkOptions{exclude: db.Path(), stop: stop})
 	if err != nil {
 		return err
-	}
-	for i := range recs {
-		recs[i].JobID = j.ID
 	}
 	// An unchanged file's analysis is reused (reuse). Files unchanged since
 	// an earlier scan of the same folders are not stored again: the job is
 	// stored over it (store.PlanListing), which fills the records in a
 	// chunk at a time and drops those it need not store.
 	n := 0
-	plan, err := db.PlanListing(j, recs, func(r *store.FileRecord) ([]byte, error) {
+	plan, err := db.PlanListing(j, listed, func(r *store.FileRecord) ([]byte, error) {
 		if n++; n%256 == 0 {
 			if err := stop(); err != nil {
 				return nil, err
@@ -50,14 +47,14 @@ func (k scanKind) list(ctx context.Context, j *store.Job, stop func() error) err
 		}
 		return k.reuse(r)
 	})
-	recs = nil
+	listed = nil // the plan holds it now
 	if err != nil {
 		return err
 	}
 	if err := db.AddListing(j, plan); err != nil {
 		return err
 	}
-	if err := k.store(j, plan.Store, stop); err != nil {
+	if err := k.store(j, plan, stop); err != nil {
 		return err
 	}
 	// Count from the store: after a crash during listing some files were
@@ -75,26 +72,31 @@ func (k scanKind) list(ctx context.Context, j *store.Job, stop func() error) err
 // store adds the listed files in chunks; the last chunk marks the job
 // listed. A pause between chunks keeps what was stored, so the paused job
 // agrees with its files once counted.
-func (k scanKind) store(j *store.Job, recs []store.FileRecord, stop func() error) error {
+func (k scanKind) store(j *store.Job, plan *store.Listing, stop func() error) error {
 	const chunk = 5000
-	for start := 0; start < len(recs); start += chunk {
+	total, done := plan.Count(), 0
+	err := plan.Chunks(chunk, func(recs []store.FileRecord) error {
 		if err := stop(); err != nil {
-			if !errors.Is(err, errListingPaused) {
-				return err
-			}
-			return nil // count what was stored, so the paused job agrees with its files
+			return err
 		}
-		end := min(start+chunk, len(recs))
+		done += len(recs)
 		// The last chunk is stored with the job marked listed, in one
 		// transaction. If it fails the job must not claim to be listed, or a
 		// resume would find nothing left to do.
-		j.Listed = end == len(recs)
-		if _, err := k.lib.db.AddFiles(j, recs[start:end]); err != nil {
+		j.Listed = done == total
+		if _, err := k.lib.db.AddFiles(j, recs); err != nil {
 			j.Listed = false
 			return err
 		}
+		return nil
+	})
+	if errors.Is(err, errListingPaused) {
+		return nil // count what was stored, so the paused job agrees with its files
 	}
-	if len(recs) == 0 {
+	if err != nil {
+		return err
+	}
+	if total == 0 {
 		j.Listed = true
 	}
 	return nil

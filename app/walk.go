@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strings"
 
-	"shoebox/media"
 	"shoebox/store"
 )
 
@@ -83,6 +82,21 @@ const dirChunk = 256
 // scanned folders is listed as that file, under the link's name; a link to a
 // file inside them is not listed a second time.
 func listFiles(ctx context.Context, roots []string, opt walkOptions) ([]store.FileRecord, error) {
+	listed, err := listCompact(ctx, roots, opt)
+	if err != nil {
+		return nil, err
+	}
+	j := &store.Job{Roots: roots}
+	out := make([]store.FileRecord, len(listed))
+	for i := range listed {
+		out[i] = listed[i].Record(j)
+	}
+	return out, nil
+}
+
+// listCompact is listFiles in the listing's compact form (store.Listed),
+// which a scan holds whole while it stores it: a sixth of the memory.
+func listCompact(ctx context.Context, roots []string, opt walkOptions) ([]store.Listed, error) {
 	reals := make([]string, len(roots))
 	for i, r := range roots {
 		reals[i] = realPath(r)
@@ -91,12 +105,12 @@ func listFiles(ctx context.Context, roots []string, opt walkOptions) ([]store.Fi
 	if opt.exclude != "" {
 		exclude = realPath(opt.exclude)
 	}
-	var all []store.FileRecord
+	var all []store.Listed
 	for i, root := range roots {
 		if coveringRoot(i, reals) >= 0 {
 			continue // listed under the root that contains it (jobs stored before roots were checked)
 		}
-		w := walker{ctx: ctx, stop: opt.stop, root: root, index: i, reals: reals, exclude: exclude}
+		w := walker{ctx: ctx, stop: opt.stop, index: uint16(i), reals: reals, exclude: exclude}
 		if err := w.dir(root, reals[i], ""); err != nil {
 			return nil, err
 		}
@@ -109,11 +123,10 @@ func listFiles(ctx context.Context, roots []string, opt walkOptions) ([]store.Fi
 type walker struct {
 	ctx     context.Context
 	stop    func() error
-	root    string
-	index   int
+	index   uint16
 	reals   []string // real paths of all the roots, to tell where a link leads
 	exclude string   // real path of the library
-	out     []store.FileRecord
+	out     []store.Listed
 }
 
 func (w *walker) check() error {
@@ -208,9 +221,9 @@ func (w *walker) link(abs, rel string) {
 	case inside || w.excluded(target):
 		// Listed at its own path (or the library itself): not twice.
 	case info.IsDir():
-		w.out = append(w.out, store.FileRecord{
-			RootIndex: w.index, Root: w.root, RelPath: rel, Status: media.StatusSkipped,
-			Note: "a link to " + target + ", which is outside the scanned folders: not followed (scan that folder too to include it)",
+		w.out = append(w.out, store.Listed{
+			Root: w.index, RelPath: rel, Status: store.ListedSkipped,
+			Message: "a link to " + target + ", which is outside the scanned folders: not followed (scan that folder too to include it)",
 		})
 	case info.Mode().IsRegular():
 		w.file(rel, info)
@@ -218,13 +231,9 @@ func (w *walker) link(abs, rel string) {
 }
 
 func (w *walker) file(rel string, info fs.FileInfo) {
-	rec := store.FileRecord{
-		RootIndex: w.index, Root: w.root, RelPath: rel,
-		Size: info.Size(), MtimeNS: info.ModTime().UnixNano(),
-		Status: media.StatusPending,
-	}
-	rec.CtimeNS, rec.Inode = changeTimeAndInode(info)
-	w.out = append(w.out, rec)
+	l := store.Listed{Root: w.index, RelPath: rel, Size: info.Size(), MtimeNS: info.ModTime().UnixNano()}
+	l.CtimeNS, l.Inode = changeTimeAndInode(info)
+	w.out = append(w.out, l)
 }
 
 // excluded says whether a real path is the library (or its lock or temp
@@ -238,10 +247,7 @@ func (w *walker) failed(rel, msg string) {
 	if rel == "" {
 		rel = "."
 	}
-	w.out = append(w.out, store.FileRecord{
-		RootIndex: w.index, Root: w.root, RelPath: rel,
-		Status: media.StatusError, Error: msg,
-	})
+	w.out = append(w.out, store.Listed{Root: w.index, RelPath: rel, Status: store.ListedFailed, Message: msg})
 }
 
 func describeFSError(err error) string {

@@ -18,13 +18,16 @@ const maxBaseDrift = 4 // one in four
 type Listing struct {
 	// Base is the job the scan is stored over; 0: stored whole.
 	Base uint64
-	// Store is the files to write: all of them without a base, else those
-	// that differ from the base's record for the same file.
-	Store []FileRecord
 	// Gone is the number of the base's files the scan did not find; they are
 	// marked gone when the listing is stored (AddListing).
 	Gone int
 	gone [][]byte
+	// Stored over a base: the records that differ from the base's, filled
+	// in. Stored whole: none; Chunks makes every listed file's record.
+	differ []FileRecord
+	whole  []Listed
+	job    *Job
+	reuse  ReuseFunc
 }
 
 // planChunk is how many listed files PlanListing fills in (reuse) and
@@ -40,29 +43,33 @@ type ReuseFunc func(r *FileRecord) (from []byte, err error)
 
 // PlanListing decides how the listed files of scan j (its Roots; sorted or
 // not) are stored, without writing anything. reuse, when not nil, is called
-// for every listed file, outside any transaction; an error from it stops
-// the planning. A job that already has a base keeps it (a listing resumed
-// after a crash); one that already stored files is stored whole.
-func (db *DB) PlanListing(j *Job, recs []FileRecord, reuse ReuseFunc) (*Listing, error) {
+// for every listed file, outside any transaction (for a job stored whole,
+// when its records are made: Chunks); an error from it stops the planning.
+// A job that already has a base keeps it (a listing resumed after a crash);
+// one that already stored files is stored whole. Only the records that
+// differ from the base's are ever held: memory follows the listing's
+// compact form, not the records.
+func (db *DB) PlanListing(j *Job, listed []Listed, reuse ReuseFunc) (*Listing, error) {
 	if reuse == nil {
 		reuse = func(*FileRecord) ([]byte, error) { return nil, nil }
 	}
-	if !slices.IsSortedFunc(recs, compareKeys) {
-		recs = slices.Clone(recs)
-		slices.SortFunc(recs, compareKeys)
+	if !slices.IsSortedFunc(listed, compareListed) {
+		listed = slices.Clone(listed)
+		slices.SortFunc(listed, compareListed)
 	}
 	base, err := db.listingBase(j)
 	if err != nil {
 		return nil, err
 	}
 	if base == 0 {
-		return whole(recs, reuse)
+		return &Listing{whole: listed, job: j, reuse: reuse}, nil
 	}
 	plan := &Listing{Base: base}
-	same := make([]bool, len(recs))
-	for start := 0; start < len(recs); start += planChunk {
-		chunk := recs[start:min(start+planChunk, len(recs))]
-		listed := slices.Clone(chunk) // as listed, for the files found unchanged
+	for start := 0; start < len(listed); start += planChunk {
+		chunk := make([]FileRecord, 0, planChunk)
+		for i := start; i < min(start+planChunk, len(listed)); i++ {
+			chunk = append(chunk, listed[i].Record(j))
+		}
 		from := make([][]byte, len(chunk))
 		for i := range chunk {
 			var err error
@@ -78,55 +85,68 @@ func (db *DB) PlanListing(j *Job, recs []FileRecord, reuse ReuseFunc) (*Listing,
 				bv := files.Get(bk)
 				// Copied from the base's own record: the same without
 				// decoding it. Else compare what each says.
-				same[start+i] = bytes.Equal(from[i], bk) && bv != nil && !isGone(bv) || sameAsBase(bk, bv, r)
+				same := bytes.Equal(from[i], bk) && bv != nil && !isGone(bv) || sameAsBase(bk, bv, r)
+				if !same {
+					plan.differ = append(plan.differ, *r)
+				}
 			}
 			return nil
 		})
 		if err != nil {
 			return nil, err
 		}
-		for i := range chunk {
-			if same[start+i] {
-				chunk[i] = listed[i] // its record is the base's: drop the copy
-			} else {
-				plan.Store = append(plan.Store, chunk[i])
-			}
-		}
 	}
 	baseTotal := 0
 	err = db.view(func(tx *bolt.Tx) error {
-		plan.gone, baseTotal = goneFromBase(tx, j.ID, base, recs)
+		plan.gone, baseTotal = goneFromBase(tx, j.ID, base, listed)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	plan.Gone = len(plan.gone)
-	if j.Base == 0 && (len(plan.Store)+plan.Gone)*maxBaseDrift > baseTotal {
-		// Drifted too far: a new full job. The files found unchanged are
-		// filled in again.
-		for i := range recs {
-			if same[i] {
-				if _, err := reuse(&recs[i]); err != nil {
-					return nil, err
-				}
-			}
-		}
-		return &Listing{Store: recs}, nil
+	if j.Base == 0 && (len(plan.differ)+plan.Gone)*maxBaseDrift > baseTotal {
+		// Drifted too far: a new full job, its records made again.
+		return &Listing{whole: listed, job: j, reuse: reuse}, nil
 	}
 	return plan, nil
 }
 
-func compareKeys(a, b FileRecord) int { return bytes.Compare(a.Key(), b.Key()) }
+// Count is how many records the listing stores.
+func (p *Listing) Count() int {
+	if p.job != nil {
+		return len(p.whole)
+	}
+	return len(p.differ)
+}
 
-// whole is the plan of a job stored whole: every file, filled in.
-func whole(recs []FileRecord, reuse ReuseFunc) (*Listing, error) {
-	for i := range recs {
-		if _, err := reuse(&recs[i]); err != nil {
-			return nil, err
+// Chunks hands the records to store to fn, at most size at a time, in key
+// order: the differing ones of a listing over a base, else every listed
+// file's record, made and filled in (reuse) just before it is handed over.
+// An error from reuse or fn ends it.
+func (p *Listing) Chunks(size int, fn func([]FileRecord) error) error {
+	if p.job == nil {
+		for start := 0; start < len(p.differ); start += size {
+			if err := fn(p.differ[start:min(start+size, len(p.differ))]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for start := 0; start < len(p.whole); start += size {
+		chunk := make([]FileRecord, 0, min(size, len(p.whole)-start))
+		for i := start; i < min(start+size, len(p.whole)); i++ {
+			r := p.whole[i].Record(p.job)
+			if _, err := p.reuse(&r); err != nil {
+				return err
+			}
+			chunk = append(chunk, r)
+		}
+		if err := fn(chunk); err != nil {
+			return err
 		}
 	}
-	return &Listing{Store: recs}, nil
+	return nil
 }
 
 // listingBase is the base a job's listing is stored over: the one it has,
@@ -167,7 +187,7 @@ func chooseBase(tx *bolt.Tx, j *Job) uint64 {
 // goneFromBase merges the sorted listing with the base's files: it returns
 // the keys (in job j) of the base's files that were not listed, and how
 // many files the base has.
-func goneFromBase(tx *bolt.Tx, jobID, base uint64, recs []FileRecord) (gone [][]byte, baseTotal int) {
+func goneFromBase(tx *bolt.Tx, jobID, base uint64, listed []Listed) (gone [][]byte, baseTotal int) {
 	br := rangeCursor(tx.Bucket(bucketFiles), base, nil)
 	i := 0
 	for bk, bv := br.first(); bk != nil; bk, bv = br.next() {
@@ -175,10 +195,10 @@ func goneFromBase(tx *bolt.Tx, jobID, base uint64, recs []FileRecord) (gone [][]
 			continue
 		}
 		baseTotal++
-		for i < len(recs) && bytes.Compare(recs[i].Key()[8:], bk[8:]) < 0 {
+		for i < len(listed) && bytes.Compare(fileKey(0, int(listed[i].Root), listed[i].RelPath)[8:], bk[8:]) < 0 {
 			i++
 		}
-		if i == len(recs) || !bytes.Equal(recs[i].Key()[8:], bk[8:]) {
+		if i == len(listed) || !bytes.Equal(fileKey(0, int(listed[i].Root), listed[i].RelPath)[8:], bk[8:]) {
 			gone = append(gone, append(jobKey(jobID), bk[8:]...))
 		}
 	}

@@ -24,10 +24,19 @@ func scanOver(t *testing.T, db *DB, recs []FileRecord) *Job {
 	if err := db.CreateJob(j); err != nil {
 		t.Fatal(err)
 	}
-	for i := range recs {
-		recs[i].JobID = j.ID
+	// Listed as a walk lists them; the analysis comes in as a rescan's
+	// reuse fills it in.
+	listed := make([]Listed, len(recs))
+	analysed := map[string]FileRecord{}
+	for i, r := range recs {
+		listed[i] = Listed{Root: uint16(r.RootIndex), RelPath: r.RelPath, Size: r.Size, MtimeNS: r.MtimeNS}
+		r.JobID, r.Root = j.ID, j.Roots[0]
+		analysed[r.RelPath] = r
 	}
-	plan, err := db.PlanListing(j, recs, nil)
+	plan, err := db.PlanListing(j, listed, func(r *FileRecord) ([]byte, error) {
+		*r = analysed[r.RelPath]
+		return nil, nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +44,11 @@ func scanOver(t *testing.T, db *DB, recs []FileRecord) *Job {
 		t.Fatal(err)
 	}
 	j.Listed, j.Status = true, StateCompleted
-	if _, err := db.AddFiles(j, plan.Store); err != nil {
+	err = plan.Chunks(1000, func(recs []FileRecord) error {
+		_, err := db.AddFiles(j, recs)
+		return err
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	return j
