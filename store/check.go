@@ -125,7 +125,7 @@ func checkTx(tx *bolt.Tx, rep *CheckReport) error {
 		if sum, err := hex.DecodeString(r.SHA256); r.SHA256 != "" && (err != nil || sha.Get(append(sum, k...)) == nil) {
 			rep.problem("file record %q is missing from the SHA-256 index", k)
 		}
-		if nearIndex && nearIndexed(&r) && !bytes.Equal(ph.Get(k), encodeNear(&r)) {
+		if nearIndex && !bytes.Equal(ph.Get(k), encodeNear(&r, v)) {
 			rep.problem("file record %q is missing from the look-alike index or disagrees with it", k)
 		}
 		return nil
@@ -154,7 +154,8 @@ func checkIndexes(tx *bolt.Tx, rep *CheckReport, nearIndex bool) error {
 		var e NearEntry
 		readable := len(v) == 24
 		if nearIndex {
-			readable = decodeNear(v, &e) == nil
+			_, err := decodeNear(v, &e)
+			readable = err == nil
 		}
 		if !readable || files.Get(k) == nil {
 			rep.problem("the perceptual-hash index entry %q is damaged or names a file that is not stored", k)

@@ -73,7 +73,7 @@ func putFile(tx *bolt.Tx, k []byte, r *FileRecord) error {
 	if err := files.Put(k, v); err != nil {
 		return err
 	}
-	if err := putNear(tx, k, r); err != nil { // the look-alike index (nearindex.go)
+	if err := putNear(tx, k, r, v); err != nil { // the look-alike index (nearindex.go)
 		return err
 	}
 	if r.SHA256 != "" {

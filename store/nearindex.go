@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"hash/fnv"
 	"math"
 	"strings"
@@ -21,15 +22,18 @@ import (
 // so a job's look-alikes are found from the index alone and whole records
 // are read only for the files of the groups found:
 //
-//	fileKey -> flags(1) [phash(8) dhash(8) width(uvarint) height(uvarint)
-//	           luma mean, luma deviation, chroma Cb, Cr (4 x float32)]
+//	fileKey -> flags(1) record CRC-32C(4)
+//	           [phash(8) dhash(8) width(uvarint) height(uvarint)
+//	            luma mean, luma deviation, chroma Cb, Cr (4 x float32)]
 //	           [capture(8)]
 //
 // The bracketed parts are there when the flags say so (nearHashed,
-// nearCapture). A hashed JPEG with a camera costs 45 bytes. Entries are kept
-// for every hashed file and every done image (putFile), in step with the
-// record. Since keys are the records' keys, a job's entries over its base's
-// merge as its records do (view.go).
+// nearCapture). A hashed JPEG with a camera costs 49 bytes, any other file 5.
+// Every record has its entry (putFile), in step with it. The CRC is of the
+// record's stored bytes: a walk of the index checks each record against it
+// without decoding it, so a record damaged since it was written is still
+// found, decoded, and reported as a full decode would (README: "N records
+// could not be read"), at the cost of reading its bytes, not of decoding them.
 
 // nearIndexSchema is the schema from which the phash bucket holds this
 // layout; a library written before has 24-byte entries (hashes and size)
@@ -121,14 +125,13 @@ func CaptureHash(camera, when string) uint64 {
 	return max(h.Sum64(), 1)
 }
 
-// nearIndexed says whether a record has an index entry: every hashed file,
-// and every analysed image (a HEIC joins its shot by metadata alone).
-func nearIndexed(r *FileRecord) bool {
-	return r.HasPHash || (r.Status == media.StatusDone && strings.HasPrefix(r.MIME, "image/"))
-}
+// recordCRC is the checksum of a record's stored bytes.
+func recordCRC(v []byte) uint32 { return crc32.Checksum(v, castagnoli) }
 
-// encodeNear is the index entry of a record (nearIndexed).
-func encodeNear(r *FileRecord) []byte {
+var castagnoli = crc32.MakeTable(crc32.Castagnoli) // read-only once made
+
+// encodeNear is the index entry of a record stored as v.
+func encodeNear(r *FileRecord, v []byte) []byte {
 	flags := byte(nearLayout)
 	set := func(bit byte, on bool) {
 		if on {
@@ -143,8 +146,10 @@ func encodeNear(r *FileRecord) []byte {
 	set(nearMeasured, r.Analysis >= 2)
 	set(nearCapture, capture)
 	set(nearNameTime, nameTime)
-	v := make([]byte, 1, 45)
+	stored := v
+	v = make([]byte, 1, 49)
 	v[0] = flags
+	v = binary.BigEndian.AppendUint32(v, recordCRC(stored))
 	if r.HasPHash {
 		v = binary.BigEndian.AppendUint64(v, r.PHash)
 		v = binary.BigEndian.AppendUint64(v, r.DHash)
@@ -162,30 +167,31 @@ func encodeNear(r *FileRecord) []byte {
 
 var errNearEntry = errors.New("the look-alike index entry is damaged")
 
-// decodeNear reads an index entry; the key is the caller's.
-func decodeNear(v []byte, e *NearEntry) error {
-	if len(v) < 1 || v[0]&nearLayouts != nearLayout {
-		return errNearEntry
+// decodeNear reads an index entry, and the CRC of the record it was made
+// from; the key is the caller's.
+func decodeNear(v []byte, e *NearEntry) (crc uint32, err error) {
+	if len(v) < 5 || v[0]&nearLayouts != nearLayout {
+		return 0, errNearEntry
 	}
-	flags := v[0]
-	v = v[1:]
+	flags, crc := v[0], be.Uint32(v[1:])
+	v = v[5:]
 	*e = NearEntry{Key: e.Key, Done: flags&nearDone != 0, Image: flags&nearImage != 0,
 		HasPHash: flags&nearHashed != 0, Measured: flags&nearMeasured != 0, NameTime: flags&nearNameTime != 0}
 	if e.HasPHash {
 		if len(v) < 16 {
-			return errNearEntry
+			return 0, errNearEntry
 		}
 		e.PHash, e.DHash = be.Uint64(v), be.Uint64(v[8:])
 		v = v[16:]
 		for _, dim := range []*int{&e.Width, &e.Height} {
 			n, size := binary.Uvarint(v)
 			if size <= 0 || n > math.MaxUint32 {
-				return errNearEntry
+				return 0, errNearEntry
 			}
 			*dim, v = int(int32(uint32(n))), v[size:]
 		}
 		if len(v) < 16 {
-			return errNearEntry
+			return 0, errNearEntry
 		}
 		for i, f := range []*float32{&e.LumaMean, &e.LumaStdDev, &e.ChromaCb, &e.ChromaCr} {
 			*f = math.Float32frombits(be.Uint32(v[4*i:]))
@@ -194,26 +200,23 @@ func decodeNear(v []byte, e *NearEntry) error {
 	}
 	if flags&nearCapture != 0 {
 		if len(v) < 8 {
-			return errNearEntry
+			return 0, errNearEntry
 		}
 		e.Capture, v = be.Uint64(v), v[8:]
 		if e.Capture == 0 {
-			return errNearEntry
+			return 0, errNearEntry
 		}
 	}
 	if len(v) != 0 {
-		return errNearEntry
+		return 0, errNearEntry
 	}
-	return nil
+	return crc, nil
 }
 
-// putNear keeps a record's index entry in step with it (putFile).
-func putNear(tx *bolt.Tx, k []byte, r *FileRecord) error {
-	ph := tx.Bucket(bucketPHash)
-	if !nearIndexed(r) {
-		return ph.Delete(k)
-	}
-	return ph.Put(k, encodeNear(r))
+// putNear keeps the index entry of a record stored as v in step with it
+// (putFile).
+func putNear(tx *bolt.Tx, k []byte, r *FileRecord, v []byte) error {
+	return tx.Bucket(bucketPHash).Put(k, encodeNear(r, v))
 }
 
 // migrateNearIndex rebuilds the phash bucket of a library written before
@@ -232,10 +235,10 @@ func migrateNearIndex(tx *bolt.Tx) error {
 	c := tx.Bucket(bucketFiles).Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		var r FileRecord
-		if isGone(v) || decodeFile(k, v, &r) != nil || !nearIndexed(&r) {
+		if isGone(v) || decodeFile(k, v, &r) != nil {
 			continue
 		}
-		if err := ph.Put(bytes.Clone(k), encodeNear(&r)); err != nil {
+		if err := ph.Put(bytes.Clone(k), encodeNear(&r, v)); err != nil {
 			return fmt.Errorf("cannot rebuild the look-alike index: %w", err)
 		}
 	}
@@ -243,12 +246,14 @@ func migrateNearIndex(tx *bolt.Tx) error {
 }
 
 // EachNearEntry calls fn with the look-alike index entry of every file of a
-// job's view that has one (every hashed file, every done image), in
-// processing order, without reading the records: the job's own entries
-// merged with those of its base that the job did not replace (view.go). An
-// entry that cannot be read is skipped and counted (*DamagedRecords). It
-// reads in one transaction: fn must not write to the library. A library
-// opened read-only before it was migrated has no index: ErrNoNearIndex.
+// job's view, in processing order, reading each record's bytes but decoding
+// none whose entry agrees with it (its CRC). A record whose entry is missing,
+// unreadable or out of step is decoded instead: when it decodes, fn gets the
+// entry made from it and the entry is counted as damaged; when it does not,
+// it is skipped and counted, as EachFile does. Counts end in a
+// *DamagedRecords error. It reads in one transaction: fn must not write to
+// the library. A library opened read-only before it was migrated has no
+// index: ErrNoNearIndex.
 func (db *DB) EachNearEntry(jobID uint64, fn func(NearEntry)) error {
 	if !db.nearIndex {
 		return ErrNoNearIndex
@@ -256,15 +261,30 @@ func (db *DB) EachNearEntry(jobID uint64, fn func(NearEntry)) error {
 	var bad skipped
 	err := db.view(func(tx *bolt.Tx) error {
 		bad = skipped{}
-		emit := func(k, v []byte) {
-			e := NearEntry{Key: k}
-			if err := decodeNear(v, &e); err != nil {
-				bad.add("look-alike index entry", k[10:], err)
-				return
+		ph := tx.Bucket(bucketPHash)
+		base := baseOf(tx, jobID)
+		own, inh := &nearCursor{r: rangeCursor(ph, jobID, nil)}, &nearCursor{r: rangeCursor(ph, base, nil)}
+		eachInView(tx, jobID, base, nil, func(fe viewEntry) bool {
+			at := own
+			if fe.inherited {
+				at = inh
 			}
-			fn(e)
-		}
-		eachNearInView(tx, jobID, baseOf(tx, jobID), emit)
+			e := NearEntry{Key: fe.k}
+			if crc, err := decodeNear(at.get(fe.k[8:]), &e); err == nil && crc == recordCRC(fe.v) {
+				fn(e)
+				return true
+			}
+			var r FileRecord
+			if err := decodeEntry(fe, &r); err != nil {
+				bad.add("file record", fe.k[10:], err)
+				return true
+			}
+			bad.add("look-alike index entry", fe.k[10:], errNearEntry)
+			if _, err := decodeNear(encodeNear(&r, fe.v), &e); err == nil {
+				fn(e)
+			}
+			return true
+		})
 		return nil
 	})
 	if err != nil {
@@ -273,52 +293,27 @@ func (db *DB) EachNearEntry(jobID uint64, fn func(NearEntry)) error {
 	return bad.err(db.path)
 }
 
-// eachNearInView walks the index entries of a job's view: its own, and its
-// base's for the files of which the job stored nothing of its own (neither a
-// record, which has its own entry or none, nor a gone mark). Keys shorter
-// than a file key are skipped.
-func eachNearInView(tx *bolt.Tx, jobID, base uint64, fn func(k, v []byte)) {
-	ph := tx.Bucket(bucketPHash)
-	own := rangeCursor(ph, jobID, nil)
-	if base == 0 {
-		for k, v := own.first(); k != nil; k, v = own.next() {
-			if len(k) >= 10 {
-				fn(k, v)
-			}
-		}
-		return
+// nearCursor reads the index entries of one job's key range in order.
+type nearCursor struct {
+	r       *jobRange
+	k, v    []byte
+	started bool
+}
+
+// get is the entry whose key ends with suffix (after the job ID), or nil;
+// suffixes must be asked in increasing order.
+func (c *nearCursor) get(suffix []byte) []byte {
+	if !c.started {
+		c.k, c.v, c.started = nil, nil, true
+		c.k, c.v = c.r.first()
 	}
-	inh := rangeCursor(ph, base, nil)
-	mine := rangeCursor(tx.Bucket(bucketFiles), jobID, nil) // the job's own records and marks
-	mk, _ := mine.first()
-	ok, ov := own.first()
-	ik, iv := inh.first()
-	for ok != nil || ik != nil {
-		c := -1
-		switch {
-		case ok == nil:
-			c = 1
-		case ik != nil:
-			c = bytes.Compare(ok[8:], ik[8:])
-		}
-		if c <= 0 {
-			if len(ok) >= 10 {
-				fn(ok, ov)
-			}
-			if c == 0 {
-				ik, iv = inh.next()
-			}
-			ok, ov = own.next()
-			continue
-		}
-		for mk != nil && bytes.Compare(mk[8:], ik[8:]) < 0 {
-			mk, _ = mine.next()
-		}
-		if len(ik) >= 10 && (mk == nil || !bytes.Equal(mk[8:], ik[8:])) {
-			fn(append(jobKey(jobID), ik[8:]...), iv)
-		}
-		ik, iv = inh.next()
+	for c.k != nil && bytes.Compare(c.k[8:], suffix) < 0 {
+		c.k, c.v = c.r.next()
 	}
+	if c.k != nil && bytes.Equal(c.k[8:], suffix) {
+		return c.v
+	}
+	return nil
 }
 
 // FilesByKeys reads the records of keys (as FileByKey does) in one

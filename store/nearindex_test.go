@@ -26,7 +26,8 @@ func nearEntries(t *testing.T, db *DB, jobID uint64) ([]NearEntry, error) {
 }
 
 // entriesOfRecords is what the index should hold for a job: the entry of
-// each of its records (Files) that has one.
+// each of its records (Files). (The CRC is not compared here: EachNearEntry
+// reports an entry whose CRC is not its record's.)
 func entriesOfRecords(t *testing.T, db *DB, jobID uint64) []NearEntry {
 	t.Helper()
 	recs, err := db.Files(jobID)
@@ -35,11 +36,8 @@ func entriesOfRecords(t *testing.T, db *DB, jobID uint64) []NearEntry {
 	}
 	var out []NearEntry
 	for i := range recs {
-		if !nearIndexed(&recs[i]) {
-			continue
-		}
 		e := NearEntry{Key: recs[i].Key()}
-		if err := decodeNear(encodeNear(&recs[i]), &e); err != nil {
+		if _, err := decodeNear(encodeNear(&recs[i], nil), &e); err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, e)
@@ -76,36 +74,36 @@ func shotRec(rel, seed string) FileRecord {
 	return r
 }
 
-// An entry holds what the look-alike rules read of its record, and nothing
-// is indexed for a file they never read.
+// An entry holds what the look-alike rules read of its record, and only
+// its flags and CRC for a file they never read.
 func TestNearEntryHoldsWhatGroupingReads(t *testing.T) {
 	r := shotRec("IMG_20210828_154135.jpg", "x")
 	r.Width, r.Height, r.DHash, r.ChromaCr, r.LumaStdDev = 4000, 3000, 0xdead, 7.5, 40
 	var e NearEntry
-	v := encodeNear(&r)
-	if err := decodeNear(v, &e); err != nil {
-		t.Fatal(err)
+	v := encodeNear(&r, []byte("stored"))
+	if crc, err := decodeNear(v, &e); err != nil || crc != recordCRC([]byte("stored")) {
+		t.Fatal(crc, err)
 	}
 	want := NearEntry{Done: true, Image: true, HasPHash: true, PHash: r.PHash, DHash: 0xdead, Width: 4000, Height: 3000,
 		LumaMean: 120.5, LumaStdDev: 40, ChromaCb: -3.25, ChromaCr: 7.5, Measured: true,
 		Capture: CaptureHash("Canon EOS R6", "2021-08-28T15:41:35+02:00"), NameTime: true}
-	if !reflect.DeepEqual(e, want) || len(v) > 45 {
+	if !reflect.DeepEqual(e, want) || len(v) > 49 {
 		t.Errorf("entry (%d bytes) %+v, want %+v", len(v), e, want)
 	}
 	r.Time.Candidates[0].Rejected, r.Time.Candidates[1].Value = true, "2021-08-28"
-	if err := decodeNear(encodeNear(&r), &e); err != nil || e.Capture != 0 || e.NameTime {
+	if _, err := decodeNear(encodeNear(&r, nil), &e); err != nil || e.Capture != 0 || e.NameTime {
 		t.Errorf("a rejected EXIF time and a date-only name: %+v, %v", e, err)
 	}
 	heic := FileRecord{Status: media.StatusDone, MIME: "image/heic"}
-	if v := encodeNear(&heic); !nearIndexed(&heic) || len(v) != 1 {
-		t.Errorf("a HEIC without a camera: %v, % x", nearIndexed(&heic), v)
+	if _, err := decodeNear(encodeNear(&heic, nil), &e); err != nil || !e.Image || !e.Done || e.HasPHash || len(encodeNear(&heic, nil)) != 5 {
+		t.Errorf("a HEIC without a camera: %+v, %v", e, err)
 	}
 	doc := FileRecord{Status: media.StatusDone, MIME: "application/pdf"}
-	if nearIndexed(&doc) {
-		t.Error("a PDF is indexed")
+	if _, err := decodeNear(encodeNear(&doc, nil), &e); err != nil || e.Image || len(encodeNear(&doc, nil)) != 5 {
+		t.Errorf("a PDF: %+v, %v", e, err)
 	}
-	for _, bad := range [][]byte{nil, {0}, v[:len(v)-1], append(bytes.Clone(v), 0), make([]byte, 24)} {
-		if err := decodeNear(bad, &e); err == nil {
+	for _, bad := range [][]byte{nil, {nearLayout}, v[:len(v)-1], append(bytes.Clone(v), 0), make([]byte, 24)} {
+		if _, err := decodeNear(bad, &e); err == nil {
 			t.Errorf("% x decoded", bad)
 		}
 	}
@@ -147,10 +145,10 @@ func TestNearIndexFollowsAJobsView(t *testing.T) {
 	}
 	got, _ := nearEntries(t, db, j2.ID)
 	var names []string
-	for _, e := range got[:3] {
+	for _, e := range got[:3] { // then e.jpg and notes.pdf
 		names = append(names, e.RelPath())
 	}
-	if strings.Join(names, " ") != "a.jpg b.jpg e.jpg" || len(got) != 3+len(same) {
+	if strings.Join(names, " ") != "a.jpg b.jpg d.heic" || len(got) != 5+len(same) {
 		t.Errorf("the rescan's entries: %v", names)
 	}
 }
@@ -205,29 +203,38 @@ func TestOldLibraryGetsANearIndex(t *testing.T) {
 	}
 }
 
-// A damaged entry is skipped and counted, the others still read; check
-// names it, and a missing one.
-func TestDamagedNearEntryIsSkippedAndReported(t *testing.T) {
+// A record whose entry is damaged, missing or out of step is read from the
+// record and reported; a record damaged since its entry was written is
+// skipped and reported; check names them all.
+func TestDamagedNearEntryIsReadFromTheRecordAndReported(t *testing.T) {
 	db, path := openTemp(t)
-	j := scanOver(t, db, []FileRecord{doneRec("a.jpg", "a"), doneRec("b.jpg", "b"), doneRec("c.jpg", "c")})
+	j := scanOver(t, db, []FileRecord{doneRec("a.jpg", "a"), doneRec("b.jpg", "b"), doneRec("c.jpg", "c"), doneRec("d.jpg", "d")})
 	err := db.h.bolt.Update(func(tx *bolt.Tx) error {
 		ph := tx.Bucket(bucketPHash)
 		if err := ph.Put(fileKey(j.ID, 0, "a.jpg"), []byte{0xff, 1}); err != nil {
 			return err
 		}
-		return ph.Delete(fileKey(j.ID, 0, "c.jpg"))
+		if err := ph.Delete(fileKey(j.ID, 0, "c.jpg")); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketFiles).Put(fileKey(j.ID, 0, "d.jpg"), []byte("d\x00{\"job\": 1, \"pa"))
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	got, err := nearEntries(t, db, j.ID)
 	var d *DamagedRecords
-	if !errors.As(err, &d) || d.Count != 1 || !strings.Contains(d.First, "a.jpg") || len(got) != 1 || got[0].RelPath() != "b.jpg" {
+	if !errors.As(err, &d) || d.Count != 3 || !strings.Contains(d.First, "a.jpg") || len(got) != 3 {
 		t.Fatalf("entries %+v, %v", got, err)
+	}
+	for i, name := range []string{"a.jpg", "b.jpg", "c.jpg"} {
+		if got[i].RelPath() != name || !got[i].HasPHash || got[i].PHash != doneRec(name, name[:1]).PHash {
+			t.Errorf("entry %d: %+v", i, got[i])
+		}
 	}
 	db.Close()
 	rep, err := Check(path, 0)
-	if err != nil || rep.ProblemCount != 3 { // a.jpg's entry, a.jpg's record disagreeing, c.jpg's record missing
+	if err != nil || rep.ProblemCount != 4 { // a's entry, a's record disagreeing, c's missing, d's record
 		t.Fatalf("check: %+v, %v", rep, err)
 	}
 	if all := strings.Join(rep.Problems, "\n"); !strings.Contains(all, `c.jpg" is missing from the look-alike index`) {
