@@ -10,6 +10,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"shoebox/media"
 	"shoebox/store"
 )
 
@@ -82,7 +83,7 @@ func TestNearGroupsFromTheIndexAreThoseFromRecords(t *testing.T) {
 		}
 		var camera, named int
 		err = lib.db.EachFile(j.ID, func(f store.FileRecord) error {
-			if f.Status == "done" && (f.HasPHash || strings.HasPrefix(f.MIME, "image/")) {
+			if f.Status == media.StatusDone && (f.HasPHash || strings.HasPrefix(f.MIME, "image/")) {
 				fromRecords.addRecord(&f)
 				if last := fromRecords.files[len(fromRecords.files)-1]; last.capture != 0 {
 					camera++

@@ -22,6 +22,9 @@ import (
 // IMG_20230922_134831.heic and IMG_20230922_134831.jpg do). A burst (several
 // different frames in one second) shares such a key, so a key links only
 // files whose pixels do not contradict it.
+// Keys are compared as 64-bit hashes (store.CaptureHash, nameHash), so that
+// they can come from the look-alike index as well as from records; shots
+// are taken in the order of their first file.
 
 // shotLink joins files that are the same shot.
 type shotLink struct {

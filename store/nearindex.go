@@ -304,8 +304,8 @@ type nearCursor struct {
 // suffixes must be asked in increasing order.
 func (c *nearCursor) get(suffix []byte) []byte {
 	if !c.started {
-		c.k, c.v, c.started = nil, nil, true
 		c.k, c.v = c.r.first()
+		c.started = true
 	}
 	for c.k != nil && bytes.Compare(c.k[8:], suffix) < 0 {
 		c.k, c.v = c.r.next()
@@ -317,20 +317,16 @@ func (c *nearCursor) get(suffix []byte) []byte {
 }
 
 // FilesByKeys reads the records of keys (as FileByKey does) in one
-// transaction. A key whose record is not stored or cannot be decoded gets
-// found[i] false and is counted in a *DamagedRecords error: the index that
-// named it disagrees with the records.
+// transaction. A key whose record cannot be decoded, or is no longer stored
+// (a change since the keys were read), gets found[i] false and is counted in
+// a *DamagedRecords error.
 func (db *DB) FilesByKeys(keys [][]byte) (recs []FileRecord, found []bool, err error) {
 	var bad skipped
 	err = db.view(func(tx *bolt.Tx) error {
 		recs, found, bad = make([]FileRecord, len(keys)), make([]bool, len(keys)), skipped{}
 		for i, k := range keys {
 			if err := fileInView(tx, k, &recs[i]); err != nil {
-				what := "file record"
-				if errors.Is(err, ErrNotFound) {
-					what = "look-alike index entry of a file not stored,"
-				}
-				bad.add(what, k[min(10, len(k)):], err)
+				bad.add("file record", k[min(10, len(k)):], err)
 				continue
 			}
 			found[i] = true
