@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 
 	"shoebox/media"
@@ -173,11 +172,78 @@ func withoutMoved(groups []store.DupGroup, moved map[string]bool) []store.DupGro
 	return out
 }
 
-// nearGroupsOf finds a job's near groups without holding its records: the
-// job is streamed (store.EachFile) and only the files that can join a group
-// (done, hashed or images) are kept, with only what grouping reads of them
-// (slim); the groups' files are then read whole.
+// nearGroupsOf finds a job's near groups from the look-alike index
+// (store.EachNearEntry): ~100 bytes a file, no record decoded. Only the
+// files of the groups found are then read whole. A library opened read-only
+// before it had the index is read from its records (nearGroupsOfRecords).
 func (l *Library) nearGroupsOf(jobID uint64, distance int) ([]store.DupGroup, error) {
+	var set nearSet
+	var keys keyArena
+	damaged := l.db.EachNearEntry(jobID, func(e store.NearEntry) {
+		if e.Done && (e.HasPHash || e.Image) {
+			set.addEntry(&e)
+			keys.add(e.Key)
+		}
+	})
+	if errors.Is(damaged, store.ErrNoNearIndex) {
+		return l.nearGroupsOfRecords(jobID, distance)
+	}
+	if damaged != nil && !errors.Is(damaged, store.ErrDamaged) {
+		return nil, damaged
+	}
+	groups := groupNear(&set, distance)
+	set = nearSet{}
+	wanted := sortedKeys(groups)
+	asked := make([][]byte, len(wanted))
+	for n, i := range wanted {
+		asked[n] = keys.at(i)
+	}
+	recs, found, err := l.db.FilesByKeys(asked)
+	if err != nil && !errors.Is(err, store.ErrDamaged) {
+		return nil, err
+	}
+	if damaged == nil {
+		damaged = err
+	}
+	at := make(map[int]int, len(wanted)) // file index -> its record in recs
+	for n, i := range wanted {
+		if found[n] {
+			at[i] = n
+		}
+	}
+	return describe(groups, func(i int) *store.FileRecord {
+		if n, ok := at[i]; ok {
+			return &recs[n]
+		}
+		return nil
+	}), damaged
+}
+
+// keyArena holds many file keys in one buffer: a million keys cost their
+// bytes, not a million allocations.
+type keyArena struct {
+	buf  []byte
+	ends []int
+}
+
+func (a *keyArena) add(k []byte) {
+	a.buf = append(a.buf, k...)
+	a.ends = append(a.ends, len(a.buf))
+}
+
+func (a *keyArena) at(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = a.ends[i-1]
+	}
+	return a.buf[start:a.ends[i]]
+}
+
+// nearGroupsOfRecords finds a job's near groups from its records, streamed
+// (store.EachFile): only the files that can join a group (done, hashed or
+// images) are kept, with only what grouping reads of them (slim); the
+// groups' files are then read whole.
+func (l *Library) nearGroupsOfRecords(jobID uint64, distance int) ([]store.DupGroup, error) {
 	var files []store.FileRecord
 	damaged := l.db.EachFile(jobID, func(f store.FileRecord) error {
 		if f.Status == media.StatusDone && (f.HasPHash || strings.HasPrefix(f.MIME, "image/")) {
@@ -230,78 +296,13 @@ func nearDistance(d int) int {
 	return d
 }
 
-// nearGroups groups a job's images by perceptual hash (near.Find)
-// and then joins the files that their metadata says are one shot (see
-// sameShot): a crop whose hashes moved too far for a look-alike, and images
-// that cannot be hashed (HEIC).
+// nearGroups groups records (groupNear) and words the groups from them.
 func nearGroups(files []store.FileRecord, distance int) []store.DupGroup {
-	var items []near.Item
-	var hashed []int // item index -> file index
-	for i, f := range files {
-		if f.HasPHash && f.Status == media.StatusDone {
-			items = append(items, near.Item{ID: uint64(len(items)), PHash: f.PHash, DHash: f.DHash,
-				Width: f.Width, Height: f.Height, LumaMean: f.LumaMean, LumaStdDev: f.LumaStdDev,
-				ChromaCb: f.ChromaCb, ChromaCr: f.ChromaCr, HasStats: f.Analysis >= 2,
-				Screen: near.IsScreenshotName(f.RelPath)})
-			hashed = append(hashed, i)
-		}
-	}
-	uf := near.NewUnionFind[int](len(files))
-	maxDist := map[int]int{}       // file index of a group's first member -> its largest distance
-	relinked := map[int]bool{}     // a file joined to another hashed group by a shot link
-	evidence := map[int][]string{} // same key: evidence lines
-	for _, g := range near.Find(items, near.Options{MaxDistance: nearDistance(distance)}) {
-		first := hashed[g.IDs[0]]
-		for _, id := range g.IDs[1:] {
-			uf.Union(first, hashed[id])
-		}
-		maxDist[first] = g.MaxDistance
-		for _, e := range g.Evidence {
-			a, b := &files[hashed[e.A]], &files[hashed[e.B]]
-			evidence[first] = append(evidence[first], fmt.Sprintf("%s ~ %s: pHash distance %d, dHash distance %d%s (%s)",
-				a.RelPath, b.RelPath, e.PHashDistance, e.DHashDistance, colourEvidence(a, b), e.Reason))
-		}
-	}
-	itemOf := make(map[int]near.Item, len(items)) // file index -> its item
-	for id, i := range hashed {
-		itemOf[i] = items[id]
-	}
-	for _, link := range sameShot(files, itemOf, distance, uf) { // sameShot joins them in uf
-		evidence[link.members[0]] = append(evidence[link.members[0]], link.why)
-		if link.distance > 0 {
-			relinked[link.members[0]] = true
-		}
-	}
-
-	members := map[int][]int{}
+	var set nearSet
 	for i := range files {
-		members[uf.Find(i)] = append(members[uf.Find(i)], i)
+		set.addRecord(&files[i])
 	}
-	var roots []int
-	for r, m := range members {
-		if len(m) > 1 {
-			roots = append(roots, r)
-		}
-	}
-	sort.Slice(roots, func(a, b int) bool { return members[roots[a]][0] < members[roots[b]][0] })
-	var out []store.DupGroup
-	for _, r := range roots {
-		g := store.DupGroup{Near: true}
-		relink := false
-		for _, i := range members[r] {
-			g.Files = append(g.Files, files[i])
-			g.MaxDistance = max(g.MaxDistance, maxDist[i])
-			g.Evidence = append(g.Evidence, evidence[i]...)
-			relink = relink || relinked[i]
-		}
-		if relink {
-			// Hash groups joined by metadata: their members were never
-			// compared across the join, so measure the largest distance.
-			g.MaxDistance = maxPHashDistance(g.Files)
-		}
-		out = append(out, g)
-	}
-	return out
+	return describe(groupNear(&set, distance), func(i int) *store.FileRecord { return &files[i] })
 }
 
 // maxPHashDistance is the largest pHash distance between two hashed files.

@@ -2,11 +2,11 @@ package app
 
 import (
 	"fmt"
+	"hash/fnv"
 	"path"
 	"sort"
 	"strings"
 
-	"shoebox/media"
 	"shoebox/near"
 	"shoebox/store"
 )
@@ -22,11 +22,14 @@ import (
 // IMG_20230922_134831.heic and IMG_20230922_134831.jpg do). A burst (several
 // different frames in one second) shares such a key, so a key links only
 // files whose pixels do not contradict it.
+// Keys are compared as 64-bit hashes (store.CaptureHash, nameHash), so that
+// they can come from the look-alike index as well as from records; shots
+// are taken in the order of their first file.
 
 // shotLink joins files that are the same shot.
 type shotLink struct {
 	members  []int // file indexes, the first is the one the evidence is filed under
-	why      string
+	why      nearFact
 	distance int // pHash distance of a hashed pair joined here, 0 otherwise
 }
 
@@ -36,19 +39,24 @@ type shotLink struct {
 // must still agree.
 const sameShotFactor = 2
 
-// sameShot finds the metadata links among files (see above). items holds the
-// near-duplicate item of every hashed file index; uf has the look-alike
-// groups so far and is updated as hashed files are joined.
-func sameShot(files []store.FileRecord, items map[int]near.Item, distance int, uf *near.UnionFind[int]) []shotLink {
+// sameShot finds the metadata links among files (see above); uf has the
+// look-alike groups so far and is updated as hashed files are joined.
+func sameShot(set *nearSet, distance int, uf *near.UnionFind[int]) []shotLink {
 	var links []shotLink
-	camera := shotGroups(files, captureKey)
+	camera := shotGroups(set.files, func(f nearFile) uint64 { return f.capture })
 	relaxed := near.Options{MaxDistance: nearDistance(sameShotFactor * distance),
 		MaxDHashDistance: sameShotFactor * near.DefaultDHashDistance}
 	for _, g := range camera {
-		links = append(links, joinHashedShot(files, items, g, relaxed, uf)...)
+		links = append(links, joinHashedShot(set, g, relaxed, uf)...)
 	}
-	for _, g := range append(camera, shotGroups(files, nameKey)...) {
-		if l, ok := joinUnhashed(files, g, uf); ok {
+	names := shotGroups(set.files, func(f nearFile) uint64 { return f.name })
+	for _, g := range camera {
+		if l, ok := joinUnhashed(set, g, factUnhashed, uf); ok {
+			links = append(links, l)
+		}
+	}
+	for _, g := range names {
+		if l, ok := joinUnhashed(set, g, factUnhashedName, uf); ok {
 			links = append(links, l)
 		}
 	}
@@ -61,56 +69,62 @@ func sameShot(files []store.FileRecord, items map[int]near.Item, distance int, u
 // A burst of 20 frames in one second, each with two copies, stays under it.
 const maxShotFiles = 64
 
-// shotGroup is the files sharing one shot key.
-type shotGroup struct {
-	key     string
-	what    string // the key in words, for the evidence
-	members []int
-}
-
-// shotGroups collects the files by key, in key order, keeping keys that more
-// than one file shares.
-func shotGroups(files []store.FileRecord, key func(store.FileRecord) (string, string)) []shotGroup {
-	by := map[string]*shotGroup{}
+// shotGroups is the files sharing a key (0: none), in the order of their
+// first file, for the keys that more than one file shares. Keys are
+// sorted, not hashed into a map: a million files cost a sort of 16 MB.
+func shotGroups(files []nearFile, key func(nearFile) uint64) [][]int {
+	type keyed struct {
+		key uint64
+		i   int
+	}
+	var all []keyed
 	for i, f := range files {
-		k, what := key(f)
-		if k == "" {
-			continue
-		}
-		if by[k] == nil {
-			by[k] = &shotGroup{key: k, what: what}
-		}
-		by[k].members = append(by[k].members, i)
-	}
-	var out []shotGroup
-	for _, g := range by {
-		if len(g.members) > 1 && len(g.members) <= maxShotFiles {
-			out = append(out, *g)
+		if k := key(f); k != 0 {
+			all = append(all, keyed{k, i})
 		}
 	}
-	sort.Slice(out, func(a, b int) bool { return out[a].key < out[b].key })
+	sort.Slice(all, func(a, b int) bool {
+		if all[a].key != all[b].key {
+			return all[a].key < all[b].key
+		}
+		return all[a].i < all[b].i
+	})
+	var out [][]int
+	for start := 0; start < len(all); {
+		end := start + 1
+		for end < len(all) && all[end].key == all[start].key {
+			end++
+		}
+		if n := end - start; n > 1 && n <= maxShotFiles {
+			members := make([]int, 0, n)
+			for _, m := range all[start:end] {
+				members = append(members, m.i)
+			}
+			out = append(out, members)
+		}
+		start = end
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a][0] < out[b][0] })
 	return out
 }
 
 // joinHashedShot joins hashed members of one camera shot that look-alike
 // grouping kept apart, when the hashes agree within the relaxed thresholds.
-func joinHashedShot(files []store.FileRecord, items map[int]near.Item, g shotGroup, relaxed near.Options, uf *near.UnionFind[int]) []shotLink {
+func joinHashedShot(set *nearSet, members []int, relaxed near.Options, uf *near.UnionFind[int]) []shotLink {
 	var links []shotLink
-	for x, i := range g.members {
-		for _, j := range g.members[x+1:] {
-			a, okA := items[i]
-			b, okB := items[j]
-			if !okA || !okB || uf.Find(i) == uf.Find(j) {
+	for x, i := range members {
+		for _, j := range members[x+1:] {
+			a, b := set.files[i].item, set.files[j].item
+			if a < 0 || b < 0 || uf.Find(i) == uf.Find(j) {
 				continue
 			}
-			e, ok := near.Compare(a, b, relaxed)
+			e, ok := near.Compare(set.items[a], set.items[b], relaxed)
 			if !ok {
 				continue
 			}
 			uf.Union(i, j)
-			links = append(links, shotLink{members: []int{i, j}, distance: e.PHashDistance, why: fmt.Sprintf(
-				"%s ~ %s: %s; pHash distance %d, dHash distance %d%s: further apart than look-alikes may be, as after a crop, but the same shape and colour",
-				files[i].RelPath, files[j].RelPath, g.what, e.PHashDistance, e.DHashDistance, colourEvidence(&files[i], &files[j]))})
+			links = append(links, shotLink{members: []int{i, j}, distance: e.PHashDistance,
+				why: nearFact{kind: factCrop, a: i, b: j, pd: e.PHashDistance, dd: e.DHashDistance}})
 		}
 	}
 	return links
@@ -119,10 +133,10 @@ func joinHashedShot(files []store.FileRecord, items map[int]near.Item, g shotGro
 // joinUnhashed links the members of a shot that have no perceptual hash to
 // the others, unless the hashed members are not all one look-alike group (a
 // burst: the key then says nothing).
-func joinUnhashed(files []store.FileRecord, g shotGroup, uf *near.UnionFind[int]) (shotLink, bool) {
+func joinUnhashed(set *nearSet, members []int, kind factKind, uf *near.UnionFind[int]) (shotLink, bool) {
 	var hashed, unhashed []int
-	for _, i := range g.members {
-		if files[i].HasPHash {
+	for _, i := range members {
+		if set.files[i].item >= 0 {
 			hashed = append(hashed, i)
 		} else {
 			unhashed = append(unhashed, i)
@@ -138,54 +152,38 @@ func joinUnhashed(files []store.FileRecord, g shotGroup, uf *near.UnionFind[int]
 	}
 	// Already one group (the other key linked them): nothing to add.
 	joined := true
-	for _, i := range g.members[1:] {
-		joined = joined && uf.Find(i) == uf.Find(g.members[0])
+	for _, i := range members[1:] {
+		joined = joined && uf.Find(i) == uf.Find(members[0])
 	}
 	if joined {
 		return shotLink{}, false
 	}
-	var names []string
-	for _, i := range unhashed {
-		names = append(names, files[i].RelPath)
+	all := append(append([]int(nil), hashed...), unhashed...)
+	for _, m := range all[1:] {
+		uf.Union(all[0], m)
 	}
-	verb := "cannot be decoded here, so its pixels were"
-	if len(names) > 1 {
-		verb = "cannot be decoded here, so their pixels were"
-	}
-	members := append(append([]int(nil), hashed...), unhashed...)
-	for _, m := range members[1:] {
-		uf.Union(members[0], m)
-	}
-	return shotLink{members: members, why: fmt.Sprintf("%s; %s %s not compared", g.what, strings.Join(names, ", "), verb)}, true
+	return shotLink{members: all, why: nearFact{kind: kind, a: members[0], unhashed: unhashed}}, true
 }
 
-// captureKey is camera + the exact EXIF DateTimeOriginal of a done image, or
-// "" when either is missing.
-func captureKey(f store.FileRecord) (key, what string) {
-	if f.Status != media.StatusDone || f.Camera == "" || !strings.HasPrefix(f.MIME, "image/") {
-		return "", ""
-	}
-	for _, c := range f.Time.Candidates {
-		if c.Kind == media.KindEXIFOriginal && !c.Rejected && len(c.Value) >= len("2006-01-02T15:04:05") {
-			return "exif\x00" + f.Camera + "\x00" + c.Value, fmt.Sprintf("same camera (%s) and the same EXIF capture time %s", f.Camera, c.Value)
-		}
-	}
-	return "", ""
+// captureWhat words a camera shot's key, from one of its files.
+func captureWhat(f *store.FileRecord) string {
+	camera, when, _ := f.ShotCapture()
+	return fmt.Sprintf("same camera (%s) and the same EXIF capture time %s", camera, when)
 }
 
-// nameKey is the file name without its extension (case folded) of a done
-// image whose name carries the time to the second, or "" otherwise. Names
-// like IMG_1234 repeat across cameras and years and are no key.
-func nameKey(f store.FileRecord) (key, what string) {
-	if f.Status != media.StatusDone || !strings.HasPrefix(f.MIME, "image/") {
-		return "", ""
-	}
-	for _, c := range f.Time.Candidates {
-		if c.Kind == media.KindFilenameTime && !c.Rejected && len(c.Value) >= len("2006-01-02T15:04:05") {
-			base := path.Base(f.RelPath)
-			stem := strings.ToLower(strings.TrimSuffix(base, path.Ext(base)))
-			return "name\x00" + stem, fmt.Sprintf("the same file name %s with the capture time %s", strings.TrimSuffix(base, path.Ext(base)), c.Value)
-		}
-	}
-	return "", ""
+// nameWhat words a time-stamped name's key, from one of its files.
+func nameWhat(f *store.FileRecord) string {
+	when, _ := f.ShotNameTime()
+	base := path.Base(f.RelPath)
+	return fmt.Sprintf("the same file name %s with the capture time %s", strings.TrimSuffix(base, path.Ext(base)), when)
+}
+
+// nameHash identifies a time-stamped file name: its name without the
+// extension, case folded. Names like IMG_1234 repeat across cameras and
+// years and are no key; only a name that carries the time is hashed.
+func nameHash(rel string) uint64 {
+	base := path.Base(rel)
+	h := fnv.New64a()
+	h.Write([]byte(strings.ToLower(strings.TrimSuffix(base, path.Ext(base)))))
+	return max(h.Sum64(), 1)
 }

@@ -89,9 +89,11 @@ func checkTx(tx *bolt.Tx, rep *CheckReport) error {
 			return nil
 		}
 	}
-	if v := tx.Bucket(bucketMeta).Get(keySchema); len(v) != 8 {
+	v := tx.Bucket(bucketMeta).Get(keySchema)
+	if len(v) != 8 {
 		rep.problem("the schema version is missing or damaged")
 	}
+	nearIndex := len(v) == 8 && be.Uint64(v) >= nearIndexSchema
 	err := tx.Bucket(bucketJobs).ForEach(func(k, v []byte) error {
 		var j Job
 		if err := decodeJob(v, &j); err != nil {
@@ -105,7 +107,7 @@ func checkTx(tx *bolt.Tx, rep *CheckReport) error {
 	if err != nil {
 		return err
 	}
-	files, sha := tx.Bucket(bucketFiles), tx.Bucket(bucketSHA)
+	files, sha, ph := tx.Bucket(bucketFiles), tx.Bucket(bucketSHA), tx.Bucket(bucketPHash)
 	err = files.ForEach(func(k, v []byte) error {
 		if isGone(v) && len(k) >= 10 {
 			return nil // a job's mark for a file of its base it did not find (view.go)
@@ -123,16 +125,21 @@ func checkTx(tx *bolt.Tx, rep *CheckReport) error {
 		if sum, err := hex.DecodeString(r.SHA256); r.SHA256 != "" && (err != nil || sha.Get(append(sum, k...)) == nil) {
 			rep.problem("file record %q is missing from the SHA-256 index", k)
 		}
+		if nearIndex && !bytes.Equal(ph.Get(k), encodeNear(&r, v)) {
+			rep.problem("file record %q is missing from the look-alike index or disagrees with it", k)
+		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	return checkIndexes(tx, rep)
+	return checkIndexes(tx, rep, nearIndex)
 }
 
-// checkIndexes verifies that every index entry points at a stored file.
-func checkIndexes(tx *bolt.Tx, rep *CheckReport) error {
+// checkIndexes verifies that every index entry points at a stored file and
+// reads; nearIndex says the phash bucket has the look-alike layout (else the
+// 24-byte one of older libraries).
+func checkIndexes(tx *bolt.Tx, rep *CheckReport, nearIndex bool) error {
 	files := tx.Bucket(bucketFiles)
 	err := tx.Bucket(bucketSHA).ForEach(func(k, _ []byte) error {
 		if len(k) < 32 || files.Get(k[32:]) == nil {
@@ -144,7 +151,13 @@ func checkIndexes(tx *bolt.Tx, rep *CheckReport) error {
 		return err
 	}
 	err = tx.Bucket(bucketPHash).ForEach(func(k, v []byte) error {
-		if len(v) != 24 || files.Get(k) == nil {
+		var e NearEntry
+		readable := len(v) == 24
+		if nearIndex {
+			_, err := decodeNear(v, &e)
+			readable = err == nil
+		}
+		if !readable || files.Get(k) == nil {
 			rep.problem("the perceptual-hash index entry %q is damaged or names a file that is not stored", k)
 		}
 		return nil

@@ -15,32 +15,14 @@ type HashedFile struct {
 	Width, Height int
 }
 
-// PerceptualHashes lists the hashes of a job's files, in path order.
+// PerceptualHashes lists the hashes of a job's files, in path order, from
+// the look-alike index (EachNearEntry).
 func (db *DB) PerceptualHashes(jobID uint64) ([]HashedFile, error) {
 	var out []HashedFile
-	err := db.view(func(tx *bolt.Tx) error {
-		out = nil
-		ph := tx.Bucket(bucketPHash)
-		base := baseOf(tx, jobID)
-		eachInView(tx, jobID, base, nil, func(e viewEntry) bool {
-			at := e.k
-			if e.inherited {
-				at = append(jobKey(base), e.k[8:]...)
-			}
-			v := ph.Get(at)
-			if len(v) != 24 {
-				return true
-			}
-			out = append(out, HashedFile{
-				Key:    bytes.Clone(e.k),
-				PHash:  be.Uint64(v),
-				DHash:  be.Uint64(v[8:]),
-				Width:  int(be.Uint32(v[16:])),
-				Height: int(be.Uint32(v[20:])),
-			})
-			return true
-		})
-		return nil
+	err := db.EachNearEntry(jobID, func(e NearEntry) {
+		if e.HasPHash {
+			out = append(out, HashedFile{Key: bytes.Clone(e.Key), PHash: e.PHash, DHash: e.DHash, Width: e.Width, Height: e.Height})
+		}
 	})
 	return out, err
 }
@@ -49,29 +31,32 @@ func (db *DB) PerceptualHashes(jobID uint64) ([]HashedFile, error) {
 // for it (view.go).
 func (db *DB) FileByKey(k []byte) (FileRecord, error) {
 	var r FileRecord
-	err := db.view(func(tx *bolt.Tx) error {
-		files := tx.Bucket(bucketFiles)
-		v := files.Get(k)
-		if v != nil {
-			if isGone(v) {
-				return ErrNotFound
-			}
-			return decodeFile(k, v, &r)
-		}
-		if len(k) < 10 {
-			return ErrNotFound
-		}
-		base := baseOf(tx, be.Uint64(k))
-		if base == 0 {
-			return ErrNotFound
-		}
-		bv := files.Get(append(jobKey(base), k[8:]...))
-		if bv == nil || isGone(bv) {
-			return ErrNotFound
-		}
-		return decodeEntry(viewEntry{k: k, v: bv, inherited: true}, &r)
-	})
+	err := db.view(func(tx *bolt.Tx) error { return fileInView(tx, k, &r) })
 	return r, err
+}
+
+// fileInView reads the record of a key of a job's view (FileByKey).
+func fileInView(tx *bolt.Tx, k []byte, r *FileRecord) error {
+	files := tx.Bucket(bucketFiles)
+	v := files.Get(k)
+	if v != nil {
+		if isGone(v) {
+			return ErrNotFound
+		}
+		return decodeFile(k, v, r)
+	}
+	if len(k) < 10 {
+		return ErrNotFound
+	}
+	base := baseOf(tx, be.Uint64(k))
+	if base == 0 {
+		return ErrNotFound
+	}
+	bv := files.Get(append(jobKey(base), k[8:]...))
+	if bv == nil || isGone(bv) {
+		return ErrNotFound
+	}
+	return decodeEntry(viewEntry{k: k, v: bv, inherited: true}, r)
 }
 
 // DupGroup is one set of files that are the same picture: an exact group

@@ -27,6 +27,43 @@ func PutPlainRecords(db *DB, recs []FileRecord) error {
 				return err
 			}
 		}
+		if err := oldNearIndex(tx); err != nil {
+			return err
+		}
 		return tx.Bucket(bucketMeta).Put(keySchema, u64(2))
+	})
+}
+
+// OldNearIndex turns a library written by this Shoebox into one written
+// before the look-alike index (schema 3): its phash bucket rewritten as it
+// was, 24 bytes of hashes and size for each hashed file.
+func OldNearIndex(db *DB) error {
+	return db.h.bolt.Update(func(tx *bolt.Tx) error {
+		if err := oldNearIndex(tx); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, u64(3))
+	})
+}
+
+func oldNearIndex(tx *bolt.Tx) error {
+	if err := tx.DeleteBucket(bucketPHash); err != nil {
+		return err
+	}
+	ph, err := tx.CreateBucket(bucketPHash)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketFiles).ForEach(func(k, v []byte) error {
+		var r FileRecord
+		if isGone(v) || decodeFile(k, v, &r) != nil || !r.HasPHash {
+			return nil
+		}
+		val := make([]byte, 24)
+		be.PutUint64(val, r.PHash)
+		be.PutUint64(val[8:], r.DHash)
+		be.PutUint32(val[16:], uint32(r.Width))
+		be.PutUint32(val[20:], uint32(r.Height))
+		return ph.Put(k, val)
 	})
 }

@@ -51,7 +51,7 @@ func (db *DB) CommitBatch(j *Job, recs []FileRecord) error {
 	return err
 }
 
-// putFile writes a record and keeps the SHA-256, perceptual-hash and path
+// putFile writes a record and keeps the SHA-256, look-alike and path
 // indexes in step with it.
 func putFile(tx *bolt.Tx, k []byte, r *FileRecord) error {
 	files := tx.Bucket(bucketFiles)
@@ -73,17 +73,7 @@ func putFile(tx *bolt.Tx, k []byte, r *FileRecord) error {
 	if err := files.Put(k, v); err != nil {
 		return err
 	}
-	ph := tx.Bucket(bucketPHash)
-	if r.HasPHash {
-		val := make([]byte, 24)
-		be.PutUint64(val, r.PHash)
-		be.PutUint64(val[8:], r.DHash)
-		be.PutUint32(val[16:], uint32(r.Width))
-		be.PutUint32(val[20:], uint32(r.Height))
-		if err := ph.Put(k, val); err != nil {
-			return err
-		}
-	} else if err := ph.Delete(k); err != nil {
+	if err := putNear(tx, k, r, v); err != nil { // the look-alike index (nearindex.go)
 		return err
 	}
 	if r.SHA256 != "" {

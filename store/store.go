@@ -26,7 +26,12 @@ import (
 // which an older Shoebox cannot read. Records of a version 2 library stay
 // as they are and read as before; the first read-write open writes the new
 // version, as for version 1.
-const SchemaVersion = 3
+//
+// Version 4: the phash bucket is the look-alike index (nearindex.go), which
+// an older Shoebox would write in its old layout and leave out of step. The
+// first read-write open of an older library rebuilds it from the records
+// (migrateNearIndex); read-only, such a library is read from its records.
+const SchemaVersion = 4
 
 // ErrLocked means another process has the library open.
 var ErrLocked = errors.New("the library is in use by another Shoebox process")
@@ -42,7 +47,7 @@ var (
 	bucketJobs  = []byte("jobs")   // jobKey(id) -> JSON Job
 	bucketFiles = []byte("files")  // fileKey(job, root, rel) -> JSON FileRecord
 	bucketSHA   = []byte("sha256") // sha256(32) + fileKey -> nothing
-	bucketPHash = []byte("phash")  // fileKey -> phash(8) dhash(8) width(4) height(4)
+	bucketPHash = []byte("phash")  // fileKey -> the look-alike index entry (nearindex.go)
 	bucketPaths = []byte("paths")  // absolute path -> fileKey of its latest analysis
 	// bucketChanges is the change runs' journal: changeKey(job, seq) -> JSON
 	// ChangeItem. Libraries written before change runs lack it; it is created
@@ -101,6 +106,9 @@ type DB struct {
 	// damaged is set when a transaction met a damaged page: the file is
 	// then not stamped as sound at Close.
 	damaged atomic.Bool
+	// nearIndex says the phash bucket is the look-alike index: the library
+	// is of nearIndexSchema or later, or was migrated at Open.
+	nearIndex bool
 }
 
 // Open opens the library at path; in ReadWrite mode it creates it when
@@ -227,7 +235,12 @@ func (db *DB) init() error {
 					return &DamagedError{Path: db.path, Detail: fmt.Sprintf("the %s bucket is missing", name)}
 				}
 			}
-			return db.checkSchema(tx.Bucket(bucketMeta).Get(keySchema))
+			v := tx.Bucket(bucketMeta).Get(keySchema)
+			if err := db.checkSchema(v); err != nil {
+				return err
+			}
+			db.nearIndex = be.Uint64(v) >= nearIndexSchema
+			return nil
 		})
 	}
 	// Not through update: this transaction changes nothing in an existing
@@ -240,9 +253,15 @@ func (db *DB) init() error {
 				}
 			}
 			meta := tx.Bucket(bucketMeta)
+			db.nearIndex = true
 			if v := meta.Get(keySchema); v != nil {
 				if err := db.checkSchema(v); err != nil || be.Uint64(v) == SchemaVersion {
 					return err
+				}
+				if be.Uint64(v) < nearIndexSchema {
+					if err := migrateNearIndex(tx); err != nil {
+						return err
+					}
 				}
 			}
 			return meta.Put(keySchema, u64(SchemaVersion))
