@@ -475,7 +475,7 @@ func jobKinds(l *Library, j store.Job, s Settings) kindStages {
 	case store.KindDups, store.KindUndo, store.KindOrganise, store.KindDates:
 		return stagesOf(newChangeKind(l, j))
 	}
-	return stagesOf(scanKind{lib: l, settings: s})
+	return stagesOf(newScanKind(l, s))
 }
 
 func (l *Library) launch(j store.Job, s Settings, k kindStages) error {

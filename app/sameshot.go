@@ -16,7 +16,7 @@ import (
 //   - a crop or a stronger edit moves the hashes further apart than a
 //     look-alike may be, although the camera and the capture time to the
 //     second say it is the same photograph;
-//   - a HEIC cannot be decoded here, so it has no hash at all.
+//   - a HEIC scanned without heif-convert on PATH has no hash at all.
 // A shot is identified by (a) the camera and the exact EXIF DateTimeOriginal,
 // or (b) a file name that carries the capture time to the second (as
 // IMG_20230922_134831.heic and IMG_20230922_134831.jpg do). A burst (several

@@ -3,8 +3,11 @@ package app
 import (
 	"context"
 	"errors"
+	"os/exec"
+	"strings"
 	"time"
 
+	"shoebox/imagehash"
 	"shoebox/media"
 	"shoebox/processing"
 	"shoebox/store"
@@ -15,6 +18,14 @@ import (
 type scanKind struct {
 	lib      *Library
 	settings Settings
+	// heifDecoder says heif-convert was on PATH when the scan started
+	// (newScanKind): HEIC pictures can be hashed.
+	heifDecoder bool
+}
+
+func newScanKind(l *Library, s Settings) scanKind {
+	_, err := exec.LookPath(imagehash.HEIFTool)
+	return scanKind{lib: l, settings: s, heifDecoder: err == nil}
 }
 
 var _ jobKind[store.FileRecord, media.Result] = scanKind{}
@@ -105,9 +116,10 @@ func (k scanKind) store(j *store.Job, plan *store.Listing, stop func() error) er
 // reuse copies the latest analysis of the same path when the file is
 // unchanged: same size and mtime, and same change time and inode where the
 // OS reports them. Failed files are never reused: they are tried again, and
-// neither are analyses of an older media.AnalysisVersion. It returns the key
-// of the record copied when the copy differs from it only by its job
-// (store.ReuseFunc).
+// neither are analyses of an older media.AnalysisVersion (media.AnalysisCurrent)
+// nor HEIC pictures left without a hash for want of heif-convert, once it
+// is installed. It returns the key of the record copied when the copy
+// differs from it only by its job (store.ReuseFunc).
 func (k scanKind) reuse(rec *store.FileRecord) ([]byte, error) {
 	prev, ok, err := k.lib.db.Previous(rec.AbsPath())
 	if err != nil || !ok {
@@ -121,8 +133,11 @@ func (k scanKind) reuse(rec *store.FileRecord) ([]byte, error) {
 	if prev.Status != media.StatusDone && prev.Status != media.StatusSkipped {
 		return nil, nil
 	}
-	if prev.Analysis != media.AnalysisVersion {
+	if !media.AnalysisCurrent(prev.Analysis, prev.MIME) {
 		return nil, nil // measured by an older Shoebox: analyse it again
+	}
+	if k.heifDecoder && media.IsHEIF(prev.MIME) && !prev.HasPHash && strings.Contains(prev.Note, imagehash.HEIFTool) {
+		return nil, nil // scanned before heif-convert was installed: hash it now
 	}
 	keep := *rec
 	*rec = prev

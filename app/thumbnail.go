@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"shoebox/imagehash"
+	"shoebox/media"
 	"shoebox/meta"
 	"shoebox/store"
 )
@@ -23,9 +24,9 @@ const thumbnailTimeout = 20 * time.Second
 // Thumbnail gives a stored file at reduced scale, orientation applied, to
 // fit in maxSide x maxSide. Thumbnails are cached by content in memory and
 // on disk (ThumbnailOptions), so a second visit decodes nothing. HEIC/HEIF
-// is decoded by heif-convert and a video's poster frame by ffmpeg when they
-// are on PATH; a video without ffmpeg (or one ffmpeg cannot read) gets a
-// placeholder saying its length and size. Other failures return an error a
+// is decoded by heif-convert (its embedded thumbnail first) and a video's
+// poster frame by ffmpeg when they are on PATH; a video without ffmpeg (or
+// one ffmpeg cannot read) gets a placeholder saying its length and size. Other failures return an error a
 // person can read, which the caller shows instead of the picture.
 func (l *Library) Thumbnail(rec store.FileRecord, maxSide int) (image.Image, error) {
 	c := &l.thumbs
@@ -60,7 +61,7 @@ func (l *Library) makeThumbnail(rec store.FileRecord, maxSide int) (img image.Im
 	switch {
 	case strings.HasPrefix(rec.MIME, "video/"):
 		return l.videoThumbnail(ctx, path, fi.Size(), maxSide, lim)
-	case isHEIF(rec.MIME):
+	case media.IsHEIF(rec.MIME):
 		img, err := l.heifThumbnail(ctx, path, maxSide, lim)
 		return img, err == nil, err
 	}
@@ -76,12 +77,4 @@ func (l *Library) makeThumbnail(rec store.FileRecord, maxSide int) (img image.Im
 	// it, and an image refused there is refused here too.
 	img, err = imagehash.ThumbnailContext(ctx, data, rec.MIME, md.Orientation, maxSide, lim)
 	return img, err == nil, err
-}
-
-func isHEIF(mime string) bool {
-	switch mime {
-	case "image/heic", "image/heif", "image/heic-sequence", "image/heif-sequence", "image/avif":
-		return true
-	}
-	return false
 }

@@ -10,6 +10,7 @@ import (
 	"image/jpeg"
 	_ "image/png"
 	"strings"
+	"time"
 
 	_ "golang.org/x/image/bmp"
 	_ "golang.org/x/image/tiff"
@@ -40,6 +41,16 @@ type DecodeLimits struct {
 	// whole Budget: it then waits until nothing else is decoding and runs
 	// alone. Larger decodes are refused. 0 = DefaultAloneMax.
 	AloneMax int64
+	// HEIFTimeout is the most one heif-convert run may take (HEIF pictures
+	// are decoded by it); 0 = DefaultHEIFTimeout.
+	HEIFTimeout time.Duration
+}
+
+func (l DecodeLimits) heifTimeout() time.Duration {
+	if l.HEIFTimeout <= 0 {
+		return DefaultHEIFTimeout
+	}
+	return l.HEIFTimeout
 }
 
 // DefaultAloneMax lets a 12 MP single-strip TIFF (about 190 MB) or a 100 MP
@@ -151,7 +162,19 @@ type decoded struct {
 	lw, lh int
 	// meanCb and meanCr go with luma: the image's mean chroma offsets.
 	meanCb, meanCr float32
-	release        func() // gives the memory back to the budget; call once when done with img
+	// fullW and fullH, when set, are the picture's displayed size and the
+	// decode is of a smaller picture it embeds (a HEIF thumbnail item);
+	// width and height then describe that smaller picture.
+	fullW, fullH int
+	release      func() // gives the memory back to the budget; call once when done with img
+}
+
+// shownSize is the size to report for the picture, before orientation.
+func (d decoded) shownSize() (w, h int) {
+	if d.fullW > 0 && d.fullH > 0 {
+		return d.fullW, d.fullH
+	}
+	return d.width, d.height
 }
 
 func (d decoded) done() {
@@ -186,7 +209,7 @@ func decodeReduced(ctx context.Context, data []byte, mime string, minSide int, l
 	case fmtPNG, fmtGIF, fmtBMP:
 		return decodeStd(ctx, data, f, lim)
 	case fmtHEIF:
-		return decodeHEIF(ctx, data, lim)
+		return decodeHEIF(ctx, data, minSide, lim, lumaOnly)
 	default:
 		if mime == "" {
 			mime = "unknown content"

@@ -41,7 +41,10 @@ const hashSide = 64
 // format; with "" or a generic type the magic numbers do (formatOf). orientation is
 // the EXIF orientation 1..8 (0 = none) and is applied before hashing. Files
 // whose format cannot be hashed return an error wrapping ErrNotHashable.
+// HEIF pictures are decoded by heif-convert (DecodeHEIF), which applies
+// the file's own rotation: orientation is not applied to them.
 func HashImage(ctx context.Context, data []byte, mime string, orientation int, lim DecodeLimits) (ImageHashes, error) {
+	orientation = ownOrientation(data, mime, orientation)
 	d, err := decodeReduced(ctx, data, mime, hashSide, lim, true)
 	if err != nil {
 		return ImageHashes{}, err
@@ -66,7 +69,7 @@ func HashImage(ctx context.Context, data []byte, mime string, orientation int, l
 	luma = orient(luma, hashSide, orientation)
 	h := hashesFromLuma(luma)
 	h.ChromaCb, h.ChromaCr = cb, cr
-	h.Width, h.Height = d.width, d.height
+	h.Width, h.Height = d.shownSize()
 	if orientation >= 5 && orientation <= 8 {
 		h.Width, h.Height = h.Height, h.Width
 	}
@@ -293,7 +296,8 @@ func orient(p []float64, s, o int) []float64 {
 // ThumbnailContext decodes data at the smallest scale that gives maxSide
 // pixels on the longer side, applies the EXIF orientation and scales it to
 // fit in maxSide x maxSide. The result is an *image.RGBA. ctx cancels the
-// decode (where practical) and the wait for the memory budget.
+// decode (where practical) and the wait for the memory budget. HEIF
+// pictures are decoded as ThumbnailHEIF decodes them.
 func ThumbnailContext(ctx context.Context, data []byte, mime string, orientation, maxSide int, lim DecodeLimits) (image.Image, error) {
 	if maxSide < 1 {
 		return nil, fmt.Errorf("thumbnail size %d", maxSide)
@@ -305,6 +309,36 @@ func ThumbnailContext(ctx context.Context, data []byte, mime string, orientation
 		return nil, err
 	}
 	defer d.done()
+	return fitThumbnail(d, ownOrientation(data, mime, orientation), maxSide)
+}
+
+// ThumbnailHEIF is ThumbnailContext for a HEIF file read from src: its
+// embedded thumbnail when that is at least half the size asked, else the
+// whole picture (DecodeHEIF), with the file's own rotation.
+func ThumbnailHEIF(ctx context.Context, src HEIFSource, maxSide int, lim DecodeLimits) (image.Image, error) {
+	if maxSide < 1 {
+		return nil, fmt.Errorf("thumbnail size %d", maxSide)
+	}
+	d, err := decodeHEIFSource(ctx, src, maxSide*3/4, lim, false)
+	if err != nil {
+		return nil, err
+	}
+	defer d.done()
+	return fitThumbnail(d, 1, maxSide)
+}
+
+// ownOrientation is the orientation to apply to a decode of data: none for
+// HEIF, whose decoder applies the file's rotation and mirroring (irot,
+// imir), which HEIF puts in the place of the EXIF orientation.
+func ownOrientation(data []byte, mime string, orientation int) int {
+	if formatOf(data, mime) == fmtHEIF {
+		return 1
+	}
+	return orientation
+}
+
+// fitThumbnail scales a decode to fit in maxSide x maxSide and orients it.
+func fitThumbnail(d decoded, orientation, maxSide int) (image.Image, error) {
 	src := d.img
 	sb := src.Bounds()
 	if sb.Dx() < 1 || sb.Dy() < 1 {

@@ -211,7 +211,9 @@ func TestNotHashable(t *testing.T) {
 			mime = "image/heic"
 		}
 		_, err := HashImage(ctx, data, mime, 0, DecodeLimits{})
-		if name == "tiff junk" {
+		// A HEIC with no meta box is damaged when heif-convert is there to
+		// decode HEIC, and not hashable when it is not.
+		if name == "tiff junk" || name == "heic-ish" {
 			if err == nil {
 				t.Errorf("%s: no error", name)
 			}

@@ -3,9 +3,36 @@ package media
 import "time"
 
 // AnalysisVersion numbers what Analyze measures. Stored analyses of an older
-// version are redone, not reused, when the folder is scanned again. Version 2
-// added the mean colour (Result.ChromaCb and ChromaCr).
-const AnalysisVersion = 2
+// version are redone, not reused, when the folder is scanned again
+// (AnalysisCurrent). Version 2 added the mean colour (Result.ChromaCb and
+// ChromaCr); version 3 hashes HEIF pictures (through heif-convert) and
+// changed nothing else.
+const AnalysisVersion = 3
+
+// AnalysisCurrent says whether a stored analysis of the given version, of a
+// file of type mime, measures what AnalysisVersion does, so that a rescan
+// may reuse it. Version 3 changed HEIF pictures alone: a version-2 analysis
+// of any other file is current, and a library of JPEGs is not analysed
+// again for it.
+func AnalysisCurrent(version int, mime string) bool {
+	switch version {
+	case AnalysisVersion:
+		return true
+	case 2:
+		return !IsHEIF(mime)
+	}
+	return false
+}
+
+// IsHEIF says whether mime (as mimetype names it) is a HEIF picture: HEIC,
+// HEIF, AVIF or a sequence of them.
+func IsHEIF(mime string) bool {
+	switch mime {
+	case "image/heic", "image/heif", "image/heic-sequence", "image/heif-sequence", "image/avif":
+		return true
+	}
+	return false
+}
 
 // Status says what became of one file.
 type Status string

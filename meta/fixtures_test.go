@@ -344,6 +344,7 @@ func TestGenerateMetaFixtures(t *testing.T) {
 	run("exiftool", "-q", "-overwrite_original", "-Make=Apple", "-Model=iPhone 12",
 		"-DateTimeOriginal=2019:07:04 15:30:12", "-OffsetTimeOriginal=+02:00", "-SubSecTimeOriginal=123",
 		"-CreateDate=2019:07:04 15:30:12", "-ModifyDate=2019:07:05 09:00:00", "-Orientation#=6", heic)
+	writeThumbFixture(t, dir)
 }
 
 // order is a byte order that can also append.

@@ -297,7 +297,7 @@ func heifItemExtents(b []byte, id uint32) ([]heifExtent, error) {
 			continue
 		}
 		if method > 1 {
-			return nil, fmt.Errorf("the HEIC Exif item uses construction method %d", method)
+			return nil, fmt.Errorf("item %d uses construction method %d (only file offsets and idat are read)", itemID, method)
 		}
 		return r.extents(n, idxSize, offSize, lenSize, base, method == 1)
 	}
@@ -315,7 +315,7 @@ func (r *ilocReader) extents(n, idxSize, offSize, lenSize int, base uint64, idat
 			return nil, fmt.Errorf("iloc: extent out of range")
 		}
 		if l == 0 {
-			return nil, fmt.Errorf("a HEIC Exif extent of length 0 (to the end of the file) is not supported")
+			return nil, fmt.Errorf("an item extent of length 0 (to the end of the file) is not supported")
 		}
 		out = append(out, heifExtent{offset: int64(base + off), length: int64(l), idat: idat})
 	}
