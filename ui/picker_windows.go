@@ -86,7 +86,7 @@ func (o *comObject) release() {
 	syscall.SyscallN(o.vtbl[vtRelease], uintptr(unsafe.Pointer(o)))
 }
 
-func failed(hr uintptr) bool { return int32(hr) < 0 }
+func hrFailed(hr uintptr) bool { return int32(hr) < 0 }
 
 func hrError(what string, hr uintptr) error {
 	return fmt.Errorf("%s: %w", what, syscall.Errno(hr))
@@ -99,7 +99,7 @@ func newFileOpenDialog() (*comObject, error) {
 	var dlg *comObject
 	hr, _, _ := syscall.SyscallN(procCoCreateInstance.Addr(), uintptr(unsafe.Pointer(&clsidFileOpenDialog)), 0,
 		clsctxInprocServer, uintptr(unsafe.Pointer(&iidIFileOpenDialog)), uintptr(unsafe.Pointer(&dlg)))
-	if failed(hr) || dlg == nil {
+	if hrFailed(hr) || dlg == nil {
 		return nil, hrError("creating the shell's folder chooser", hr)
 	}
 	return dlg, nil
@@ -110,11 +110,11 @@ func newFileOpenDialog() (*comObject, error) {
 func (dlg *comObject) pickFolder(req folderRequest) (string, error) {
 	self := uintptr(unsafe.Pointer(dlg))
 	var opts uint32
-	if hr, _, _ := syscall.SyscallN(dlg.vtbl[vtGetOptions], self, uintptr(unsafe.Pointer(&opts))); failed(hr) {
+	if hr, _, _ := syscall.SyscallN(dlg.vtbl[vtGetOptions], self, uintptr(unsafe.Pointer(&opts))); hrFailed(hr) {
 		return "", hrError("reading the folder chooser's options", hr)
 	}
 	opts |= fosPickFolders | fosForceFileSystem | fosPathMustExist | fosNoChangeDir
-	if hr, _, _ := syscall.SyscallN(dlg.vtbl[vtSetOptions], self, uintptr(opts)); failed(hr) {
+	if hr, _, _ := syscall.SyscallN(dlg.vtbl[vtSetOptions], self, uintptr(opts)); hrFailed(hr) {
 		return "", hrError("setting the folder chooser's options", hr)
 	}
 	if title, err := windows.UTF16PtrFromString(req.Title); err == nil {
@@ -129,17 +129,17 @@ func (dlg *comObject) pickFolder(req folderRequest) (string, error) {
 	if uint32(hr) == hrCancelled {
 		return "", nil
 	}
-	if failed(hr) {
+	if hrFailed(hr) {
 		return "", hrError("showing the shell's folder chooser", hr)
 	}
 	var item *comObject
-	if hr, _, _ := syscall.SyscallN(dlg.vtbl[vtGetResult], self, uintptr(unsafe.Pointer(&item))); failed(hr) || item == nil {
+	if hr, _, _ := syscall.SyscallN(dlg.vtbl[vtGetResult], self, uintptr(unsafe.Pointer(&item))); hrFailed(hr) || item == nil {
 		return "", hrError("reading the folder chosen", hr)
 	}
 	defer item.release()
 	var p *uint16
 	if hr, _, _ := syscall.SyscallN(item.vtbl[vtItemDisplayName], uintptr(unsafe.Pointer(item)), sigdnFileSysPath,
-		uintptr(unsafe.Pointer(&p))); failed(hr) || p == nil {
+		uintptr(unsafe.Pointer(&p))); hrFailed(hr) || p == nil {
 		return "", hrError("reading the path of the folder chosen", hr)
 	}
 	defer windows.CoTaskMemFree(unsafe.Pointer(p))
@@ -158,7 +158,7 @@ func shellItem(path string) *comObject {
 	var item *comObject
 	hr, _, _ := syscall.SyscallN(procSHCreateItemFromParsing.Addr(), uintptr(unsafe.Pointer(p)), 0,
 		uintptr(unsafe.Pointer(&iidIShellItem)), uintptr(unsafe.Pointer(&item)))
-	if failed(hr) {
+	if hrFailed(hr) {
 		return nil
 	}
 	return item
