@@ -2,8 +2,9 @@
 # Installs what a fresh Debian/Ubuntu machine lacks to build, test and run
 # Shoebox: the C headers Fyne's GLFW driver compiles against, and libjpeg's
 # for the optional libjpeg-turbo decoder that make test checks. Extra groups:
-#   --test       exiftool (tests read every written date back with it), dosfstools (the FAT-image test) and
-#                libheif-examples (heif-enc makes a HEIC for the preview test, heif-convert decodes it)
+#   --test       exiftool (tests read every written date back with it), dosfstools (the FAT-image test),
+#                libheif-examples (heif-enc makes a HEIC for the preview test, heif-convert decodes it) and
+#                dbus (the folder chooser's tests start a private dbus-daemon; "dbus" names it on old and new releases)
 #   --gui-check  Xvfb, xauth, ImageMagick and xdotool, to look at the window headless
 #   --windows    the mingw-w64 cross compiler for the Windows .exe
 #   --bench      exiftool, ImageMagick (with Ghostscript fonts for its text), heif-enc and djpeg, to build and measure the benchmark folder
@@ -13,7 +14,7 @@ set -euo pipefail
 pkgs=(gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libjpeg-dev)
 for arg in "$@"; do
   case "$arg" in
-    --test) pkgs+=(libimage-exiftool-perl dosfstools libheif-examples) ;;
+    --test) pkgs+=(libimage-exiftool-perl dosfstools libheif-examples dbus) ;;
     --gui-check) pkgs+=(xvfb xauth imagemagick xdotool) ;;
     --windows) pkgs+=(gcc-mingw-w64-x86-64) ;;
     --bench) pkgs+=(imagemagick ghostscript gsfonts libimage-exiftool-perl libheif-examples libjpeg-turbo-progs python3 time) ;;

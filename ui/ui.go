@@ -36,6 +36,9 @@ type UI struct {
 	// system opens a file in its viewer or shows it in its folder
 	// (systemOpen); tests record the calls instead.
 	system func(how openHow, path string) error
+	// picker shows the system's folder chooser (systemPicker); tests
+	// replace it.
+	picker folderPicker
 
 	mu        sync.Mutex
 	pending   map[uint64]app.Progress   // latest snapshot per job, not yet applied
@@ -59,6 +62,7 @@ type UI struct {
 	verdicts map[uint64]string  // organise runs' summaries from their ledgers, once read
 
 	foreground bool // the window is in front (finish.go)
+	picking    bool // a folder chooser is open (picker.go)
 
 	tabs     *container.AppTabs
 	scan     *scanView
@@ -83,6 +87,7 @@ func newUI(a fyne.App, eng Engine) *UI {
 		spawn:     func(f func()) { go f() },
 		now:       time.Now,
 		system:    systemOpen,
+		picker:    systemPicker,
 		pending:   map[uint64]app.Progress{},
 		lastErr:   map[uint64]fileError{},
 		lastState: map[uint64]store.JobState{},

@@ -94,35 +94,15 @@ func (u *UI) addShortcuts() {
 	}
 }
 
-// chooseFolder opens the folder dialog. UI goroutine only.
+// chooseFolder asks for a folder to scan. UI goroutine only.
 func (u *UI) chooseFolder() {
 	if u.running() {
 		u.tellBusy()
 		return
 	}
-	u.askFolder(func(dir string) { u.startJob([]string{dir}) })
-}
-
-// askFolder shows the folder dialog, starting beside the most recent folder,
-// and calls chosen with the folder picked (not when cancelled).
-func (u *UI) askFolder(chosen func(dir string)) {
-	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
-		if err != nil {
-			u.showError("Could not open the folder", err)
-			return
-		}
-		if dir == nil {
-			return
-		}
-		chosen(dir.Path())
-	}, u.win)
-	if recent := u.recentFolders(); len(recent) > 0 {
-		if l, err := listerFor(filepath.Dir(recent[0])); err == nil {
-			d.SetLocation(l)
-		}
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	// startJob checks again: a job may have started (a drop, a typed path)
+	// while the chooser was open.
+	u.askFolder("Choose a folder to scan", func(dir string) { u.startJob([]string{dir}) })
 }
 
 // handleDrop is the window's drop handler: folders start one job over all of
