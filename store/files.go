@@ -57,12 +57,13 @@ func (db *DB) CommitBatch(j *Job, recs []FileRecord) error {
 func putFile(tx *bolt.Tx, k []byte, r *FileRecord) error {
 	files := tx.Bucket(bucketFiles)
 	orderedFill(tx)
+	l := layoutOf(tx)
 	old := files.Get(k)
 	if old != nil {
 		var prev FileRecord
 		if err := decodeFile(k, old, &prev); err == nil && prev.SHA256 != "" {
-			if sum, err := hex.DecodeString(prev.SHA256); err == nil {
-				if err := tx.Bucket(bucketSHA).Delete(append(sum, k...)); err != nil {
+			if sum, err := hex.DecodeString(prev.SHA256); err == nil && len(sum) == 32 {
+				if err := tx.Bucket(l.sha).Delete(l.shaKey(sum, k)); err != nil {
 					return err
 				}
 			}
@@ -101,12 +102,13 @@ func putFile(tx *bolt.Tx, k []byte, r *FileRecord) error {
 		if err != nil || len(sum) != 32 {
 			return fmt.Errorf("bad sha256 %q for %s", r.SHA256, r.RelPath)
 		}
-		if err := tx.Bucket(bucketSHA).Put(append(sum, k...), nil); err != nil {
+		if err := tx.Bucket(l.sha).Put(l.shaKey(sum, k), nil); err != nil {
 			return err
 		}
 	}
 	if r.Status == media.StatusDone || r.Status == media.StatusSkipped {
-		if err := tx.Bucket(bucketPaths).Put([]byte(r.AbsPath()), k); err != nil {
+		abs := r.AbsPath()
+		if err := tx.Bucket(l.paths).Put(l.pathKey(abs), l.pathEntry(abs, k)); err != nil {
 			return err
 		}
 	}
@@ -124,7 +126,7 @@ const orderedFillPercent = 0.9
 // except on the files bucket when a caller already chose its fill (see
 // listedFill and rewriteFillPercent).
 func orderedFill(tx *bolt.Tx) {
-	for _, name := range [][]byte{bucketFiles, bucketPHash, bucketPaths} {
+	for _, name := range [][]byte{bucketFiles, bucketPHash, bucketPaths} { // the hashed paths are in no order
 		if b := tx.Bucket(name); b != nil && (!bytes.Equal(name, bucketFiles) || b.FillPercent == bolt.DefaultFillPercent) {
 			b.FillPercent = orderedFillPercent
 		}
@@ -233,7 +235,7 @@ func (db *DB) Previous(absPath string) (FileRecord, bool, error) {
 	var r FileRecord
 	var found bool
 	err := db.view(func(tx *bolt.Tx) error {
-		k := tx.Bucket(bucketPaths).Get([]byte(absPath))
+		k := previousKey(tx, absPath)
 		if k == nil {
 			return nil
 		}
@@ -242,7 +244,9 @@ func (db *DB) Previous(absPath string) (FileRecord, bool, error) {
 			return nil
 		}
 		// A damaged record is as good as none: the file is analysed again.
-		found = decodeFile(k, v, &r) == nil
+		// So is one at another path, whose path shares a hashed index entry
+		// (indexes.go).
+		found = decodeFile(k, v, &r) == nil && r.AbsPath() == absPath
 		return nil
 	})
 	return r, found, err

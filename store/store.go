@@ -26,7 +26,11 @@ import (
 // which an older Shoebox cannot read. Records of a version 2 library stay
 // as they are and read as before; the first read-write open writes the new
 // version, as for version 1.
-const SchemaVersion = 3
+//
+// Version 4: the SHA-256 and path indexes are kept compact, in new buckets
+// (indexes.go). The first read-write open converts the old ones
+// (migrateCompactIndexes); a read-only open reads them as they are.
+const SchemaVersion = 4
 
 // ErrLocked means another process has the library open.
 var ErrLocked = errors.New("the library is in use by another Shoebox process")
@@ -50,10 +54,12 @@ var (
 	bucketChanges = []byte("changes")
 	keySchema     = []byte("schema_version")
 	keyPrefs      = []byte("change_preferences") // in meta: JSON, see ChangePreferences
-	// requiredBuckets are those every library has had since schema 1.
-	requiredBuckets = [][]byte{bucketMeta, bucketJobs, bucketFiles, bucketSHA, bucketPHash, bucketPaths}
-	allBuckets      = append(append([][]byte(nil), requiredBuckets...), bucketChanges, bucketCorrections)
-	defaultLockT    = 2 * time.Second
+	// commonBuckets are those every library has had since schema 1; it also
+	// has the SHA-256 and path indexes of its layout (requiredBucketsOf).
+	commonBuckets = [][]byte{bucketMeta, bucketJobs, bucketFiles, bucketPHash}
+	// openBuckets are made, when missing, by a read-write open.
+	openBuckets  = append(append([][]byte(nil), commonBuckets...), bucketChanges, bucketCorrections)
+	defaultLockT = 2 * time.Second
 )
 
 // Mode says whether a library is opened to change it or only to read it.
@@ -220,7 +226,7 @@ func damagedBy(path string) func(problems []string, n int, err error) error {
 func (db *DB) init() error {
 	if db.mode == ReadOnly {
 		return db.view(func(tx *bolt.Tx) error {
-			for _, name := range requiredBuckets {
+			for _, name := range requiredBucketsOf(layoutOf(tx)) {
 				if tx.Bucket(name) == nil {
 					return &DamagedError{Path: db.path, Detail: fmt.Sprintf("the %s bucket is missing", name)}
 				}
@@ -230,22 +236,43 @@ func (db *DB) init() error {
 	}
 	// Not through update: this transaction changes nothing in an existing
 	// library, and WriteFault counts the writes made after Open.
-	return guard(db.path, func() error {
+	plain := false
+	err := guard(db.path, func() error {
 		return db.h.bolt.Update(func(tx *bolt.Tx) error {
-			for _, name := range allBuckets {
+			for _, name := range openBuckets {
 				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 					return err
 				}
 			}
 			meta := tx.Bucket(bucketMeta)
 			if v := meta.Get(keySchema); v != nil {
-				if err := db.checkSchema(v); err != nil || be.Uint64(v) == SchemaVersion {
+				if err := db.checkSchema(v); err != nil {
 					return err
 				}
+			}
+			if plain = !layoutOf(tx).hashed; plain {
+				return nil // migrateCompactIndexes writes the version when done
+			}
+			for _, name := range [][]byte{compactLayout.sha, compactLayout.paths} {
+				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+					return err
+				}
+			}
+			if v := meta.Get(keySchema); v != nil && be.Uint64(v) == SchemaVersion {
+				return nil
 			}
 			return meta.Put(keySchema, u64(SchemaVersion))
 		})
 	})
+	if err != nil || !plain {
+		return err
+	}
+	return migrateCompactIndexes(db, migrateBatch)
+}
+
+// requiredBucketsOf are the buckets a library in layout l must have.
+func requiredBucketsOf(l indexLayout) [][]byte {
+	return append(append([][]byte(nil), commonBuckets...), l.sha, l.paths)
 }
 
 func (db *DB) checkSchema(v []byte) error {
