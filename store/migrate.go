@@ -47,61 +47,25 @@ func migrateCompactIndexes(db *DB, batch int) error {
 	if err != nil {
 		return err
 	}
-	convert := []struct {
-		from []byte
-		to   func(k, v []byte) (nk, nv []byte, ok bool)
-	}{
-		{plainLayout.sha, func(k, _ []byte) ([]byte, []byte, bool) {
-			if len(k) < 32+10 {
-				return nil, nil, false // damaged: Check reports it, and a rescan writes it anew
-			}
-			return compactLayout.shaKey(k[:32], k[32:]), nil, true
-		}},
-		{plainLayout.paths, func(k, v []byte) ([]byte, []byte, bool) {
-			if len(v) < 10 {
-				return nil, nil, false
-			}
-			abs := string(k)
-			return compactLayout.pathKey(abs), compactLayout.pathEntry(abs, v), true
-		}},
-	}
-	for i, c := range convert {
-		to := [][]byte{compactLayout.sha, compactLayout.paths}[i]
-		var after []byte
-		for done := false; !done; {
-			err := update(func(tx *bolt.Tx) error {
-				from := tx.Bucket(c.from)
-				if from == nil {
-					done = true
-					return nil
-				}
-				dst := tx.Bucket(to)
-				if i == 0 {
-					dst.FillPercent = orderedFillPercent // the SHA-256 keys keep their order
-				}
-				cur := from.Cursor()
-				k, v := cur.First()
-				if after != nil {
-					if k, v = cur.Seek(after); bytes.Equal(k, after) {
-						k, v = cur.Next()
-					}
-				}
-				n := 0
-				for ; k != nil && n < batch; k, v = cur.Next() {
-					if nk, nv, ok := c.to(k, v); ok {
-						if err := dst.Put(nk, nv); err != nil {
-							return err
-						}
-					}
-					after, n = bytes.Clone(k), n+1
-				}
-				done = k == nil
-				return nil
-			})
-			if err != nil {
-				return err
-			}
+	toSHA := func(k, _ []byte) ([]byte, []byte, bool) {
+		if len(k) < 32+10 {
+			return nil, nil, false // damaged: Check reports it, and a rescan writes it anew
 		}
+		return compactLayout.shaKey(k[:32], k[32:]), nil, true
+	}
+	toPath := func(k, v []byte) ([]byte, []byte, bool) {
+		if len(v) < 10 {
+			return nil, nil, false
+		}
+		abs := string(k)
+		return compactLayout.pathKey(abs), compactLayout.pathEntry(abs, v), true
+	}
+	// The SHA-256 keys keep their order, the hashed paths have none.
+	if err := convertIndex(update, plainLayout.sha, compactLayout.sha, orderedFillPercent, batch, toSHA); err != nil {
+		return err
+	}
+	if err := convertIndex(update, plainLayout.paths, compactLayout.paths, bolt.DefaultFillPercent, batch, toPath); err != nil {
+		return err
 	}
 	return update(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{plainLayout.sha, plainLayout.paths} {
@@ -113,4 +77,43 @@ func migrateCompactIndexes(db *DB, batch int) error {
 		}
 		return tx.Bucket(bucketMeta).Put(keySchema, u64(SchemaVersion))
 	})
+}
+
+// convertIndex puts every entry of the bucket from, converted, into the
+// bucket to, batch entries a transaction, in from's order.
+func convertIndex(update func(func(*bolt.Tx) error) error, from, to []byte, fill float64, batch int,
+	conv func(k, v []byte) (nk, nv []byte, ok bool)) error {
+	var after []byte
+	for done := false; !done; {
+		err := update(func(tx *bolt.Tx) error {
+			src := tx.Bucket(from)
+			if src == nil {
+				done = true
+				return nil
+			}
+			dst := tx.Bucket(to)
+			dst.FillPercent = fill
+			cur := src.Cursor()
+			k, v := cur.First()
+			if after != nil {
+				if k, v = cur.Seek(after); bytes.Equal(k, after) {
+					k, v = cur.Next()
+				}
+			}
+			for n := 0; k != nil && n < batch; k, v = cur.Next() {
+				if nk, nv, ok := conv(k, v); ok {
+					if err := dst.Put(nk, nv); err != nil {
+						return err
+					}
+				}
+				after, n = bytes.Clone(k), n+1
+			}
+			done = k == nil
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
