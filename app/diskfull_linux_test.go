@@ -46,7 +46,9 @@ func TestRealFullDisk(t *testing.T) {
 
 	// The sizes put the full disk in each phase for 1,512 files; compressed
 	// records (schema 3) fill 800k while committing where they took 2m
-	// before (600k-1m do; 1.3m holds the whole library).
+	// before, with compact indexes (schema 4) 600k (550k-650k did), and with
+	// the look-alike index beside them (schema 5) 800k (750k-900k do; 1000k
+	// holds the whole library).
 	for _, c := range []struct {
 		size, when string
 	}{{"200k", "listing"}, {"800k", "committing"}} {

@@ -83,7 +83,7 @@ func checkTx(tx *bolt.Tx, rep *CheckReport) error {
 	for err := range tx.Check() {
 		rep.problem("bbolt: %v", err)
 	}
-	for _, name := range requiredBuckets {
+	for _, name := range requiredBucketsOf(layoutOf(tx)) {
 		if tx.Bucket(name) == nil {
 			rep.problem("the %s bucket is missing", name)
 			return nil
@@ -107,7 +107,8 @@ func checkTx(tx *bolt.Tx, rep *CheckReport) error {
 	if err != nil {
 		return err
 	}
-	files, sha, ph := tx.Bucket(bucketFiles), tx.Bucket(bucketSHA), tx.Bucket(bucketPHash)
+	l := layoutOf(tx)
+	files, sha, ph := tx.Bucket(bucketFiles), tx.Bucket(l.sha), tx.Bucket(bucketPHash)
 	err = files.ForEach(func(k, v []byte) error {
 		if isGone(v) && len(k) >= 10 {
 			return nil // a job's mark for a file of its base it did not find (view.go)
@@ -122,7 +123,7 @@ func checkTx(tx *bolt.Tx, rep *CheckReport) error {
 		if !bytes.Equal(r.Key(), k) {
 			rep.problem("file record %q says it is %q", k, r.Key())
 		}
-		if sum, err := hex.DecodeString(r.SHA256); r.SHA256 != "" && (err != nil || sha.Get(append(sum, k...)) == nil) {
+		if sum, err := hex.DecodeString(r.SHA256); r.SHA256 != "" && (err != nil || len(sum) != 32 || sha.Get(l.shaKey(sum, k)) == nil) {
 			rep.problem("file record %q is missing from the SHA-256 index", k)
 		}
 		if nearIndex && !bytes.Equal(ph.Get(k), encodeNear(&r, v)) {
@@ -140,9 +141,9 @@ func checkTx(tx *bolt.Tx, rep *CheckReport) error {
 // reads; nearIndex says the phash bucket has the look-alike layout (else the
 // 24-byte one of older libraries).
 func checkIndexes(tx *bolt.Tx, rep *CheckReport, nearIndex bool) error {
-	files := tx.Bucket(bucketFiles)
-	err := tx.Bucket(bucketSHA).ForEach(func(k, _ []byte) error {
-		if len(k) < 32 || files.Get(k[32:]) == nil {
+	files, l := tx.Bucket(bucketFiles), layoutOf(tx)
+	err := tx.Bucket(l.sha).ForEach(func(k, _ []byte) error {
+		if fk := l.shaFileKey(k); fk == nil || files.Get(fk) == nil {
 			rep.problem("the SHA-256 index names a file that is not stored (%x)", k)
 		}
 		return nil
@@ -165,9 +166,9 @@ func checkIndexes(tx *bolt.Tx, rep *CheckReport, nearIndex bool) error {
 	if err != nil {
 		return err
 	}
-	return tx.Bucket(bucketPaths).ForEach(func(k, v []byte) error {
-		if files.Get(v) == nil {
-			rep.problem("the path index entry %q names a file that is not stored", k)
+	return tx.Bucket(l.paths).ForEach(func(k, v []byte) error {
+		if p := checkPathEntry(l, files, k, v); p != "" {
+			rep.problem("%s", p)
 		}
 		return nil
 	})

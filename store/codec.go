@@ -2,9 +2,11 @@ package store
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"unicode/utf8"
 
 	"shoebox/media"
@@ -24,6 +26,13 @@ import (
 const (
 	flagReused  = 1
 	flagDeflate = 2 // the body is DEFLATE with recordDict of the JSON (recordcompress.go)
+	// flagBinary (schema 4): 32 bytes after the header hold the SHA-256,
+	// and with flagBinaryImage 32 more the perceptual hashes and the image
+	// statistics (binaryFields), which the JSON then leaves out. As text
+	// they are random digits that DEFLATE cannot shrink below about 87
+	// bytes; as bits they take 64.
+	flagBinary      = 4
+	flagBinaryImage = 8
 )
 
 var statusCodes = map[media.Status]byte{
@@ -88,6 +97,67 @@ type compactJSON struct {
 	RootB64   string `json:"root_b64,omitempty"`
 }
 
+// binaryJSON is a compactJSON whose binaryFields are stored as bits
+// (flagBinary): these shallower fields hide them from the JSON.
+type binaryJSON struct {
+	compactJSON
+	SHA256     string  `json:"sha256,omitempty"`
+	PHash      uint64  `json:"phash,omitempty"`
+	DHash      uint64  `json:"dhash,omitempty"`
+	LumaMean   float32 `json:"luma_mean,omitempty"`
+	LumaStdDev float32 `json:"luma_stddev,omitempty"`
+	ChromaCb   float32 `json:"chroma_cb,omitempty"`
+	ChromaCr   float32 `json:"chroma_cr,omitempty"`
+}
+
+// binaryFields are r's SHA-256 as bits, when it is one (lower-case hex, as
+// ApplyResult writes it), then, when it has a perceptual hash, its hashes
+// and image statistics; and the flags that say so.
+func binaryFields(r *FileRecord) ([]byte, byte) {
+	sum, err := hex.DecodeString(r.SHA256)
+	if err != nil || len(sum) != 32 || hex.EncodeToString(sum) != r.SHA256 {
+		return nil, 0
+	}
+	if !r.HasPHash {
+		return sum, flagBinary
+	}
+	b := be.AppendUint64(be.AppendUint64(sum, r.PHash), r.DHash)
+	for _, f := range []float32{r.LumaMean, r.LumaStdDev, r.ChromaCb, r.ChromaCr} {
+		b = be.AppendUint32(b, math.Float32bits(f))
+	}
+	return b, flagBinary | flagBinaryImage
+}
+
+// binaryLen is how many bytes of binary fields follow a header.
+func binaryLen(flags byte) int {
+	switch {
+	case flags&flagBinaryImage != 0:
+		return 64
+	case flags&flagBinary != 0:
+		return 32
+	}
+	return 0
+}
+
+// setBinaryFields reads what binaryFields wrote.
+func setBinaryFields(b []byte, r *FileRecord) {
+	r.SHA256 = hex.EncodeToString(b[:32])
+	if len(b) < 64 {
+		return
+	}
+	r.PHash, r.DHash = be.Uint64(b[32:]), be.Uint64(b[40:])
+	for i, f := range []*float32{&r.LumaMean, &r.LumaStdDev, &r.ChromaCb, &r.ChromaCr} {
+		*f = math.Float32frombits(be.Uint32(b[48+4*i:]))
+	}
+}
+
+// shaJSON is a compactJSON whose SHA-256 is stored as bits (flagBinary
+// without flagBinaryImage).
+type shaJSON struct {
+	compactJSON
+	SHA256 string `json:"sha256,omitempty"`
+}
+
 // jobJSON is a job as stored.
 type jobJSON struct {
 	*Job
@@ -142,11 +212,13 @@ func encodeFile(r *FileRecord) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return compressRecord(v[:2], v[2:])
+	n := 2 + binaryLen(v[1])
+	return compressRecord(v[:n], v[n:])
 }
 
-// marshalFile is r's header (with flagDeflate) and its JSON before
-// compression: two records are stored alike exactly when these are equal.
+// marshalFile is r's header (with flagDeflate), its binary fields and its
+// JSON before compression: two records are stored alike exactly when these
+// are equal.
 func marshalFile(r *FileRecord) ([]byte, error) {
 	code, ok := statusCodes[r.Status]
 	if !ok {
@@ -156,11 +228,22 @@ func marshalFile(r *FileRecord) ([]byte, error) {
 	if r.Reused {
 		flags |= flagReused
 	}
-	body, err := json.Marshal(compactJSON{FileRecord: r, RootB64: rawB64(r.Root)})
+	w := compactJSON{FileRecord: r, RootB64: rawB64(r.Root)}
+	bin, binFlags := binaryFields(r)
+	var body []byte
+	var err error
+	switch flags |= binFlags; {
+	case binFlags&flagBinaryImage != 0:
+		body, err = json.Marshal(binaryJSON{compactJSON: w})
+	case binFlags != 0:
+		body, err = json.Marshal(shaJSON{compactJSON: w})
+	default:
+		body, err = json.Marshal(w)
+	}
 	if err != nil {
 		return nil, err
 	}
-	return append([]byte{code, flags}, body...), nil
+	return append(append([]byte{code, flags}, bin...), body...), nil
 }
 
 func fileHeader(v []byte) (media.Status, bool, error) {
@@ -190,12 +273,31 @@ func decodeFile(k, v []byte, r *FileRecord) error {
 			return err
 		}
 		rootB64 = w.RootB64
-	} else {
+	} else if v[1]&flagBinary == 0 {
 		w := compactJSON{FileRecord: r}
 		if err := decompressRecord(v[2:], func(body []byte) error { return json.Unmarshal(body, &w) }); err != nil {
 			return err
 		}
 		rootB64 = w.RootB64
+	} else {
+		n := 2 + binaryLen(v[1])
+		if len(v) < n {
+			return errBadHeader
+		}
+		c := compactJSON{FileRecord: r}
+		var w any = &shaJSON{compactJSON: c}
+		if v[1]&flagBinaryImage != 0 {
+			w = &binaryJSON{compactJSON: c}
+		}
+		if err := decompressRecord(v[n:], func(body []byte) error { return json.Unmarshal(body, w) }); err != nil {
+			return err
+		}
+		setBinaryFields(v[2:n], r)
+		if b, ok := w.(*binaryJSON); ok {
+			rootB64 = b.RootB64
+		} else {
+			rootB64 = w.(*shaJSON).RootB64
+		}
 	}
 	if rootB64 != "" {
 		root, err := fromB64("root_b64", rootB64)

@@ -125,7 +125,8 @@ func TestCompactRecordsReadAsThePlainOnes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if compact[0] != plain[0] || compact[1] != plain[1]|flagDeflate {
+		if compact[0] != plain[0] || compact[1]&^(flagBinary|flagBinaryImage) != plain[1]|flagDeflate ||
+			(compact[1]&flagBinary != 0) != (r.SHA256 != "") || (compact[1]&flagBinaryImage != 0) != (r.SHA256 != "" && r.HasPHash) {
 			t.Errorf("%q: header %q, plain %q", r.RelPath, compact[:2], plain[:2])
 		}
 		plainBytes, compactBytes = plainBytes+len(plain), compactBytes+len(compact)

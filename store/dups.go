@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"encoding/hex"
 	"sort"
 
 	bolt "go.etcd.io/bbolt"
@@ -92,7 +91,8 @@ func (db *DB) ExactDuplicates(jobID uint64) ([]DupGroup, error) {
 	var bad skipped
 	err := db.view(func(tx *bolt.Tx) error {
 		found, bad = nil, skipped{}
-		files, shaIdx := tx.Bucket(bucketFiles), tx.Bucket(bucketSHA)
+		l := layoutOf(tx)
+		files, shaIdx := tx.Bucket(bucketFiles), tx.Bucket(l.sha)
 		base := baseOf(tx, jobID)
 		// inJob says whether a record is in the job's view, and makes an
 		// inherited one the job's (view.go).
@@ -109,21 +109,22 @@ func (db *DB) ExactDuplicates(jobID uint64) ([]DupGroup, error) {
 		c := shaIdx.Cursor()
 		k, _ := c.First()
 		for k != nil {
-			if len(k) < 32 {
+			if len(k) < l.shaPrefix {
 				k, _ = c.Next()
 				continue
 			}
-			sum := bytes.Clone(k[:32])
+			sum := bytes.Clone(k[:l.shaPrefix])
 			var run [][]byte
 			for ; k != nil && bytes.HasPrefix(k, sum); k, _ = c.Next() {
-				run = append(run, bytes.Clone(k[32:]))
+				if fk := l.shaFileKey(k); fk != nil {
+					run = append(run, bytes.Clone(fk))
+				}
 			}
 			if len(run) < 2 {
 				continue
 			}
-			if g, at, ok := exactGroup(files, run, jobID, inJob, &bad); ok {
-				g.SHA256 = hex.EncodeToString(sum)
-				found = append(found, placed{at: at, g: g})
+			for _, g := range exactGroups(files, run, jobID, inJob, &bad) {
+				found = append(found, placed{at: g.at, g: g.g})
 			}
 		}
 		return nil
@@ -139,11 +140,16 @@ func (db *DB) ExactDuplicates(jobID uint64) ([]DupGroup, error) {
 	return groups, bad.err(db.path)
 }
 
-// exactGroup is the files of one run of the SHA-256 index, each path once
-// (preferRecord), when there are two or more and one is in the job; at is
-// the key in the job of its first file there.
-func exactGroup(files *bolt.Bucket, run [][]byte, jobID uint64, inJob func(*FileRecord) bool, bad *skipped) (g DupGroup, at []byte, ok bool) {
-	byPath := map[string]FileRecord{}
+// exactGroups are the groups of one run of the SHA-256 index, whose keys
+// share a prefix of the SHA-256 (indexes.go): its files by full SHA-256, each
+// path once (preferRecord), where there are two or more and one is in the
+// job; at is the key in the job of a group's first file there.
+func exactGroups(files *bolt.Bucket, run [][]byte, jobID uint64, inJob func(*FileRecord) bool, bad *skipped) []struct {
+	g  DupGroup
+	at []byte
+} {
+	bySum := map[string]map[string]FileRecord{}
+	ats := map[string][]byte{}
 	for _, fk := range run {
 		fv := files.Get(fk)
 		if fv == nil || isGone(fv) {
@@ -157,23 +163,39 @@ func exactGroup(files *bolt.Bucket, run [][]byte, jobID uint64, inJob func(*File
 			continue
 		}
 		if inJob(&m) {
-			if k := m.Key(); at == nil || bytes.Compare(k, at) < 0 {
-				at = k
+			if k, at := m.Key(), ats[m.SHA256]; at == nil || bytes.Compare(k, at) < 0 {
+				ats[m.SHA256] = k
 			}
+		}
+		byPath := bySum[m.SHA256]
+		if byPath == nil {
+			byPath = map[string]FileRecord{}
+			bySum[m.SHA256] = byPath
 		}
 		abs := m.AbsPath()
 		if cur, ok := byPath[abs]; !ok || preferRecord(m, cur, jobID) {
 			byPath[abs] = m
 		}
 	}
-	if len(byPath) < 2 || at == nil {
-		return DupGroup{}, nil, false
+	var out []struct {
+		g  DupGroup
+		at []byte
 	}
-	for _, m := range byPath {
-		g.Files = append(g.Files, m)
+	for sum, byPath := range bySum {
+		if len(byPath) < 2 || ats[sum] == nil || sum == "" {
+			continue
+		}
+		g := DupGroup{SHA256: sum}
+		for _, m := range byPath {
+			g.Files = append(g.Files, m)
+		}
+		sort.Slice(g.Files, func(a, b int) bool { return g.Files[a].AbsPath() < g.Files[b].AbsPath() })
+		out = append(out, struct {
+			g  DupGroup
+			at []byte
+		}{g, ats[sum]})
 	}
-	sort.Slice(g.Files, func(a, b int) bool { return g.Files[a].AbsPath() < g.Files[b].AbsPath() })
-	return g, at, true
+	return out
 }
 
 // preferRecord says whether m should stand for its path instead of cur: the

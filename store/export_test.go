@@ -9,11 +9,14 @@ import (
 // AnalysedRecords are records made by the real analysis (codec_test.go).
 func AnalysedRecords(t testing.TB) []FileRecord { return analysedRecords(t) }
 
-// PutPlainRecords stores recs, and their SHA-256 index entries, as Shoebox
-// wrote them before schema 3, and sets the library's schema to 2: a library
-// written by the previous version.
+// PutPlainRecords stores recs, and their index entries, as Shoebox wrote
+// them before schema 3 (and the indexes before schema 4), and sets the
+// library's schema to 2: a library written by the previous version.
 func PutPlainRecords(db *DB, recs []FileRecord) error {
 	return db.h.bolt.Update(func(tx *bolt.Tx) error {
+		if err := usePlainLayout(tx); err != nil {
+			return err
+		}
 		for i := range recs {
 			k := recs[i].Key()
 			if err := putFile(tx, k, &recs[i]); err != nil { // the indexes
@@ -66,4 +69,22 @@ func oldNearIndex(tx *bolt.Tx) error {
 		be.PutUint32(val[20:], uint32(r.Height))
 		return ph.Put(k, val)
 	})
+}
+
+// usePlainLayout puts the library's indexes in the plain layout of schema 3
+// and older (indexes.go), empty.
+func usePlainLayout(tx *bolt.Tx) error {
+	for _, name := range [][]byte{compactLayout.sha, compactLayout.paths} {
+		if tx.Bucket(name) != nil {
+			if err := tx.DeleteBucket(name); err != nil {
+				return err
+			}
+		}
+	}
+	for _, name := range [][]byte{plainLayout.sha, plainLayout.paths} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	return nil
 }

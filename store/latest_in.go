@@ -175,10 +175,14 @@ func (db *DB) LatestCopies(sum string) ([]FileRecord, error) {
 	var bad skipped
 	err = db.view(func(tx *bolt.Tx) error {
 		out, bad = nil, skipped{}
-		files := tx.Bucket(bucketFiles)
-		c := tx.Bucket(bucketSHA).Cursor()
-		for k, _ := c.Seek(raw); k != nil && bytes.HasPrefix(k, raw); k, _ = c.Next() {
-			fk := k[32:]
+		files, l := tx.Bucket(bucketFiles), layoutOf(tx)
+		prefix := raw[:l.shaPrefix]
+		c := tx.Bucket(l.sha).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			fk := l.shaFileKey(k)
+			if fk == nil {
+				continue // a damaged entry: check reports it
+			}
 			v := files.Get(fk)
 			if v == nil || isGone(v) {
 				continue
@@ -188,7 +192,10 @@ func (db *DB) LatestCopies(sum string) ([]FileRecord, error) {
 				bad.add("file record", fk, err)
 				continue
 			}
-			if !bytes.Equal(latestAnalysisKey(tx, r.AbsPath()), fk) {
+			if r.SHA256 != hex.EncodeToString(raw) {
+				continue // another content whose hash starts alike (indexes.go)
+			}
+			if !bytes.Equal(previousKey(tx, r.AbsPath()), fk) {
 				continue // an older analysis of a path analysed again since
 			}
 			out = append(out, r)
@@ -200,10 +207,4 @@ func (db *DB) LatestCopies(sum string) ([]FileRecord, error) {
 		return out, err
 	}
 	return out, bad.err(db.path)
-}
-
-// latestAnalysisKey is the files-bucket key of the latest analysis of the
-// file at an absolute path (the paths index), or nil.
-func latestAnalysisKey(tx *bolt.Tx, absPath string) []byte {
-	return tx.Bucket(bucketPaths).Get([]byte(absPath))
 }

@@ -38,7 +38,7 @@ import (
 // nearIndexSchema is the schema from which the phash bucket holds this
 // layout; a library written before has 24-byte entries (hashes and size)
 // until migrateNearIndex rebuilds them.
-const nearIndexSchema = 4
+const nearIndexSchema = 5
 
 // Flags of an index entry; the top two bits are the layout, 01.
 const (
@@ -216,7 +216,16 @@ func decodeNear(v []byte, e *NearEntry) (crc uint32, err error) {
 // putNear keeps the index entry of a record stored as v in step with it
 // (putFile).
 func putNear(tx *bolt.Tx, k []byte, r *FileRecord, v []byte) error {
-	return tx.Bucket(bucketPHash).Put(k, encodeNear(r, v))
+	ph := tx.Bucket(bucketPHash)
+	if ph.Get(k) != nil {
+		// A rewrite, as of the record itself (putFile, rewriteFillPercent):
+		// the entry grows from its listing to its analysis.
+		ph.FillPercent = rewriteFillPercent
+		if err := ph.Delete(k); err != nil {
+			return err
+		}
+	}
+	return ph.Put(k, encodeNear(r, v))
 }
 
 // migrateNearIndex rebuilds the phash bucket of a library written before

@@ -27,11 +27,17 @@ import (
 // as they are and read as before; the first read-write open writes the new
 // version, as for version 1.
 //
-// Version 4: the phash bucket is the look-alike index (nearindex.go), which
+// Version 4 (never released alone): the SHA-256 and path indexes are kept
+// compact, in new buckets (indexes.go). The first read-write open converts
+// the old ones (migrateCompactIndexes); a read-only open reads them as
+// they are. Which layout a library has is told by its buckets, not by
+// this number.
+//
+// Version 5: the phash bucket is the look-alike index (nearindex.go), which
 // an older Shoebox would write in its old layout and leave out of step. The
 // first read-write open of an older library rebuilds it from the records
 // (migrateNearIndex); read-only, such a library is read from its records.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // ErrLocked means another process has the library open.
 var ErrLocked = errors.New("the library is in use by another Shoebox process")
@@ -55,10 +61,12 @@ var (
 	bucketChanges = []byte("changes")
 	keySchema     = []byte("schema_version")
 	keyPrefs      = []byte("change_preferences") // in meta: JSON, see ChangePreferences
-	// requiredBuckets are those every library has had since schema 1.
-	requiredBuckets = [][]byte{bucketMeta, bucketJobs, bucketFiles, bucketSHA, bucketPHash, bucketPaths}
-	allBuckets      = append(append([][]byte(nil), requiredBuckets...), bucketChanges, bucketCorrections)
-	defaultLockT    = 2 * time.Second
+	// commonBuckets are those every library has had since schema 1; it also
+	// has the SHA-256 and path indexes of its layout (requiredBucketsOf).
+	commonBuckets = [][]byte{bucketMeta, bucketJobs, bucketFiles, bucketPHash}
+	// openBuckets are made, when missing, by a read-write open.
+	openBuckets  = append(append([][]byte(nil), commonBuckets...), bucketChanges, bucketCorrections)
+	defaultLockT = 2 * time.Second
 )
 
 // Mode says whether a library is opened to change it or only to read it.
@@ -230,7 +238,7 @@ func damagedBy(path string) func(problems []string, n int, err error) error {
 func (db *DB) init() error {
 	if db.mode == ReadOnly {
 		return db.view(func(tx *bolt.Tx) error {
-			for _, name := range requiredBuckets {
+			for _, name := range requiredBucketsOf(layoutOf(tx)) {
 				if tx.Bucket(name) == nil {
 					return &DamagedError{Path: db.path, Detail: fmt.Sprintf("the %s bucket is missing", name)}
 				}
@@ -245,9 +253,10 @@ func (db *DB) init() error {
 	}
 	// Not through update: this transaction changes nothing in an existing
 	// library, and WriteFault counts the writes made after Open.
-	return guard(db.path, func() error {
+	plain := false
+	err := guard(db.path, func() error {
 		return db.h.bolt.Update(func(tx *bolt.Tx) error {
-			for _, name := range allBuckets {
+			for _, name := range openBuckets {
 				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 					return err
 				}
@@ -255,18 +264,40 @@ func (db *DB) init() error {
 			meta := tx.Bucket(bucketMeta)
 			db.nearIndex = true
 			if v := meta.Get(keySchema); v != nil {
-				if err := db.checkSchema(v); err != nil || be.Uint64(v) == SchemaVersion {
+				if err := db.checkSchema(v); err != nil {
 					return err
 				}
-				if be.Uint64(v) < nearIndexSchema {
+				// A library whose indexes are still plain gets its look-alike
+				// index when they are converted (migrateCompactIndexes), once.
+				if be.Uint64(v) < nearIndexSchema && layoutOf(tx).hashed {
 					if err := migrateNearIndex(tx); err != nil {
 						return err
 					}
 				}
 			}
+			if plain = !layoutOf(tx).hashed; plain {
+				return nil // migrateCompactIndexes writes the version when done
+			}
+			for _, name := range [][]byte{compactLayout.sha, compactLayout.paths} {
+				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+					return err
+				}
+			}
+			if v := meta.Get(keySchema); v != nil && be.Uint64(v) == SchemaVersion {
+				return nil
+			}
 			return meta.Put(keySchema, u64(SchemaVersion))
 		})
 	})
+	if err != nil || !plain {
+		return err
+	}
+	return migrateCompactIndexes(db, migrateBatch)
+}
+
+// requiredBucketsOf are the buckets a library in layout l must have.
+func requiredBucketsOf(l indexLayout) [][]byte {
+	return append(append([][]byte(nil), commonBuckets...), l.sha, l.paths)
 }
 
 func (db *DB) checkSchema(v []byte) error {

@@ -238,7 +238,7 @@ func TestSchemaOneLibraryIsMigrated(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = b.Update(func(tx *bolt.Tx) error {
-		for _, name := range requiredBuckets {
+		for _, name := range requiredBucketsOf(plainLayout) {
 			if _, err := tx.CreateBucket(name); err != nil {
 				return err
 			}

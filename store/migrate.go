@@ -1,0 +1,128 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// migrateBatch is how many index entries one transaction of
+// migrateCompactIndexes converts: a transaction holds the pages it changes
+// in memory until it commits, so a million-file library is converted in
+// steps of a few MB.
+const migrateBatch = 20000
+
+var errConverted = errors.New("the indexes are already compact")
+
+// migrateCompactIndexes converts the SHA-256 and path indexes of a library
+// in the plain layout into the compact one (indexes.go), batch entries a
+// transaction. The old buckets stay, and are read, until the last
+// transaction deletes them and writes the schema version: a conversion cut
+// short (a crash, a full disk) leaves the library as it was, with partial
+// new buckets that the next open empties and converts again.
+func migrateCompactIndexes(db *DB, batch int) error {
+	update := func(fn func(tx *bolt.Tx) error) error {
+		return guard(db.path, func() error { return db.h.bolt.Update(fn) })
+	}
+	err := update(func(tx *bolt.Tx) error {
+		if layoutOf(tx).hashed {
+			return errConverted // nothing to convert: never empty the indexes
+		}
+		for _, name := range [][]byte{compactLayout.sha, compactLayout.paths} {
+			if tx.Bucket(name) != nil {
+				if err := tx.DeleteBucket(name); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.CreateBucket(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, errConverted) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	toSHA := func(k, _ []byte) ([]byte, []byte, bool) {
+		if len(k) < 32+10 {
+			return nil, nil, false // damaged: Check reports it, and a rescan writes it anew
+		}
+		return compactLayout.shaKey(k[:32], k[32:]), nil, true
+	}
+	toPath := func(k, v []byte) ([]byte, []byte, bool) {
+		if len(v) < 10 {
+			return nil, nil, false
+		}
+		abs := string(k)
+		return compactLayout.pathKey(abs), compactLayout.pathEntry(abs, v), true
+	}
+	// The SHA-256 keys keep their order, the hashed paths have none.
+	if err := convertIndex(update, plainLayout.sha, compactLayout.sha, orderedFillPercent, batch, toSHA); err != nil {
+		return err
+	}
+	if err := convertIndex(update, plainLayout.paths, compactLayout.paths, bolt.DefaultFillPercent, batch, toPath); err != nil {
+		return err
+	}
+	return update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{plainLayout.sha, plainLayout.paths} {
+			if tx.Bucket(name) != nil {
+				if err := tx.DeleteBucket(name); err != nil {
+					return err
+				}
+			}
+		}
+		// Writing the current version says every index is current: the
+		// look-alike index too, when this library's version predates it
+		// (Open rebuilds it first; a conversion run on its own may not have).
+		meta := tx.Bucket(bucketMeta)
+		if v := meta.Get(keySchema); len(v) == 8 && be.Uint64(v) < nearIndexSchema {
+			if err := migrateNearIndex(tx); err != nil {
+				return err
+			}
+		}
+		return meta.Put(keySchema, u64(SchemaVersion))
+	})
+}
+
+// convertIndex puts every entry of the bucket from, converted, into the
+// bucket to, batch entries a transaction, in from's order.
+func convertIndex(update func(func(*bolt.Tx) error) error, from, to []byte, fill float64, batch int,
+	conv func(k, v []byte) (nk, nv []byte, ok bool)) error {
+	var after []byte
+	for done := false; !done; {
+		err := update(func(tx *bolt.Tx) error {
+			src := tx.Bucket(from)
+			if src == nil {
+				done = true
+				return nil
+			}
+			dst := tx.Bucket(to)
+			dst.FillPercent = fill
+			cur := src.Cursor()
+			k, v := cur.First()
+			if after != nil {
+				if k, v = cur.Seek(after); bytes.Equal(k, after) {
+					k, v = cur.Next()
+				}
+			}
+			for n := 0; k != nil && n < batch; k, v = cur.Next() {
+				if nk, nv, ok := conv(k, v); ok {
+					if err := dst.Put(nk, nv); err != nil {
+						return err
+					}
+				}
+				after, n = bytes.Clone(k), n+1
+			}
+			done = k == nil
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
