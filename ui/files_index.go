@@ -1,0 +1,216 @@
+package ui
+
+import (
+	"bytes"
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"shoebox/app"
+	"shoebox/media"
+)
+
+// rowSet is one snapshot of a job's rows with what sorting and filtering
+// them needs, each part built once, when first asked, off the UI goroutine:
+// a column's order is a permutation of the rows (a descending sort walks it
+// backwards), the text filter searches every row's path in lower case, laid
+// end to end in one buffer. The rows never change once in a rowSet, so any
+// goroutine may read them.
+type rowSet struct {
+	rows    []app.FileRow
+	dateLen int // the longest date's length, for the date column's width
+
+	orders    [numFileColumns][]int32
+	orderOnce [numFileColumns]sync.Once
+
+	lower     []byte  // every row's path in lower case, one after another
+	lowerAt   []int32 // row i's is lower[lowerAt[i]:lowerAt[i+1]]
+	lowerOnce sync.Once
+}
+
+func newRowSet(rows []app.FileRow) *rowSet {
+	s := &rowSet{rows: rows}
+	for i := range rows {
+		s.dateLen = max(s.dateLen, len(rows[i].Date))
+	}
+	return s
+}
+
+// order is the rows' order by col, ascending, ties in the rows' own order.
+func (s *rowSet) order(col int) []int32 {
+	s.orderOnce[col].Do(func() {
+		idx := make([]int32, len(s.rows))
+		for i := range idx {
+			idx[i] = int32(i)
+		}
+		rows := s.rows
+		slices.SortFunc(idx, func(a, b int32) int {
+			if c := compareRows(&rows[a], &rows[b], col); c != 0 {
+				return c
+			}
+			return cmp.Compare(a, b)
+		})
+		s.orders[col] = idx
+	})
+	return s.orders[col]
+}
+
+// prepare builds every column's order and the lower-case paths, so the
+// person's sort clicks and typing find them ready.
+func (s *rowSet) prepare() {
+	for col := range fileColumns {
+		s.order(col)
+	}
+	s.lowerPaths()
+}
+
+// compareRows orders two rows by a column as the table shows it.
+func compareRows(a, b *app.FileRow, col int) int {
+	switch col {
+	case colDate:
+		return cmp.Compare(a.DateNS, b.DateNS)
+	case colSource:
+		return strings.Compare(string(a.Source), string(b.Source))
+	case colConfidence:
+		return cmp.Compare(confRank(a), confRank(b))
+	case colType:
+		return strings.Compare(a.Kind, b.Kind)
+	case colStatus:
+		return strings.Compare(string(a.Status), string(b.Status))
+	}
+	if a.Dir == b.Dir {
+		return strings.Compare(a.Name, b.Name)
+	}
+	return compareJoined(a.Dir.Path, a.Name, b.Dir.Path, b.Name)
+}
+
+// compareJoined is strings.Compare(x1+x2, y1+y2) without joining them.
+func compareJoined(x1, x2, y1, y2 string) int {
+	for {
+		if x1 == "" {
+			x1, x2 = x2, ""
+		}
+		if y1 == "" {
+			y1, y2 = y2, ""
+		}
+		if x1 == "" || y1 == "" {
+			return cmp.Compare(len(x1), len(y1))
+		}
+		n := min(len(x1), len(y1))
+		if c := strings.Compare(x1[:n], y1[:n]); c != 0 {
+			return c
+		}
+		x1, y1 = x1[n:], y1[n:]
+	}
+}
+
+// confRank orders the confidence column: the trusted first, and the rows
+// the column leaves empty (files not analysed) last.
+func confRank(r *app.FileRow) int {
+	if r.Status != media.StatusDone {
+		return 5
+	}
+	switch r.Confidence {
+	case media.ConfidenceHigh:
+		return 0
+	case media.ConfidenceMedium:
+		return 1
+	case media.ConfidenceLow:
+		return 2
+	case media.ConfidenceNone:
+		return 3
+	}
+	return 4
+}
+
+// lowerPaths builds the lower-case paths the text filter searches.
+func (s *rowSet) lowerPaths() {
+	s.lowerOnce.Do(func() {
+		folders := map[*app.RowFolder][]byte{}
+		at := make([]int32, 0, len(s.rows)+1)
+		var buf []byte
+		for i := range s.rows {
+			r := &s.rows[i]
+			at = append(at, int32(len(buf)))
+			dir, ok := folders[r.Dir]
+			if !ok {
+				dir = appendLower(nil, r.Dir.Path)
+				folders[r.Dir] = dir
+			}
+			buf = appendLower(append(buf, dir...), r.Name)
+		}
+		s.lowerAt = append(at, int32(len(buf)))
+		s.lower = buf
+	})
+}
+
+// appendLower appends s in lower case, as strings.ToLower has it.
+func appendLower(buf []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return append(buf, strings.ToLower(s)...)
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return buf
+}
+
+// hasText says whether row i's path holds text, already in lower case.
+func (s *rowSet) hasText(i int32, text []byte) bool {
+	return bytes.Contains(s.lower[s.lowerAt[i]:s.lowerAt[i+1]], text)
+}
+
+// filterSort is the rows of s that pass q, in q's order. It runs off the UI goroutine.
+func filterSort(s *rowSet, q filesQuery) filtered {
+	f := filtered{set: s, at: -1, dateLen: s.dateLen}
+	ord := s.order(q.sortCol)
+	var text []byte
+	if q.text != "" {
+		s.lowerPaths()
+		text = []byte(q.text)
+	}
+	f.rows = make([]int32, 0, len(ord))
+	keep := func(i int32) {
+		r := &s.rows[i]
+		if !q.keep(r) || (text != nil && !s.hasText(i, text)) {
+			return
+		}
+		if f.at < 0 && q.selected != "" && isRowKey(r, q.selected) {
+			f.at = len(f.rows)
+		}
+		f.rows = append(f.rows, i)
+	}
+	if q.sortDesc {
+		for k := len(ord) - 1; k >= 0; k-- {
+			keep(ord[k])
+		}
+	} else {
+		for _, i := range ord {
+			keep(i)
+		}
+	}
+	f.rows = slices.Clip(f.rows)
+	return f
+}
+
+// rowKey names a file across the roots of a job, as the detail panel and
+// the selection know it.
+func rowKey(r *app.FileRow) string { return r.Dir.Root + "/" + r.Dir.Path + r.Name }
+
+// isRowKey is rowKey(r) == key, without building the key.
+func isRowKey(r *app.FileRow, key string) bool {
+	root, dir := r.Dir.Root, r.Dir.Path
+	if len(key) != len(root)+1+len(dir)+len(r.Name) {
+		return false
+	}
+	return strings.HasSuffix(key, r.Name) && strings.HasPrefix(key, root) && key[len(root)] == '/' &&
+		key[len(root)+1:len(root)+1+len(dir)] == dir
+}
