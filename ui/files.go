@@ -81,7 +81,7 @@ type filesView struct {
 }
 
 func newFilesView(u *UI) *filesView {
-	v := &filesView{u: u, decided: map[string]string{}, set: newRowSet(nil)}
+	v := &filesView{u: u, decided: map[string]string{}, set: newRowSet(0, nil)}
 	v.confSel = widget.NewSelect([]string{confAll, confReview, confLowNone,
 		string(media.ConfidenceHigh), string(media.ConfidenceMedium),
 		string(media.ConfidenceLow), string(media.ConfidenceNone)}, func(string) { v.apply() })
@@ -201,11 +201,6 @@ type rowsLoad struct {
 	shown   int // how many rows were last shown
 }
 
-// firstShown is how many rows a streamed load shows first; it shows them
-// again each time their number doubles, so sorting what it shows costs
-// about twice the sorting of the whole.
-const firstShown = 1000
-
 // run reads the rows. It stops early when the view moved to another job.
 func (ld *rowsLoad) run() (*rowSet, error) {
 	v := ld.v
@@ -233,20 +228,21 @@ func (ld *rowsLoad) run() (*rowSet, error) {
 		return nil, err
 	}
 	// A damaged record is left out; the rest are shown.
-	return newRowSet(slices.Clip(ld.rows)), nil
+	return newRowSet(ld.id, slices.Clip(ld.rows)), nil
 }
 
 // errOtherJob stops reading a job the view no longer shows.
 var errOtherJob = errors.New("the view shows another job")
 
-// progress says how far the reading is and, when the rows read doubled
-// since they were last shown, shows them.
+// progress says how far the reading is and shows the rows read: the first
+// batch at once, then each time their number doubled, so sorting what is
+// shown costs about twice the sorting of the whole.
 func (ld *rowsLoad) progress(read, total int) {
 	v := ld.v
 	var set *rowSet
-	if read >= max(firstShown, 2*ld.shown) {
+	if ld.shown == 0 || read >= 2*ld.shown {
 		ld.shown = read
-		set = newRowSet(ld.rows[:read:read])
+		set = newRowSet(ld.id, ld.rows[:read:read])
 	}
 	v.u.do(func() {
 		if ld.id != v.jobID || !v.streaming {

@@ -150,7 +150,7 @@ func (v *filesView) rowSelected(id widget.TableCellID) {
 // showDetail reads r's whole record off the UI goroutine and shows it, if
 // it is still the selected file by then.
 func (v *filesView) showDetail(r app.FileRow) {
-	key, job := rowKey(&r), v.loaded
+	key, job := rowKey(&r), v.set.job
 	v.detail.loading(key)
 	v.u.spawn(func() {
 		rec, err := v.u.eng.FileOfRow(job, r)

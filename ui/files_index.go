@@ -19,6 +19,7 @@ import (
 // end to end in one buffer. The rows never change once in a rowSet, so any
 // goroutine may read them.
 type rowSet struct {
+	job     uint64 // the job whose files the rows are
 	rows    []app.FileRow
 	dateLen int // the longest date's length, for the date column's width
 
@@ -30,8 +31,8 @@ type rowSet struct {
 	lowerOnce sync.Once
 }
 
-func newRowSet(rows []app.FileRow) *rowSet {
-	s := &rowSet{rows: rows}
+func newRowSet(job uint64, rows []app.FileRow) *rowSet {
+	s := &rowSet{job: job, rows: rows}
 	for i := range rows {
 		s.dateLen = max(s.dateLen, len(rows[i].Date))
 	}
@@ -41,20 +42,124 @@ func newRowSet(rows []app.FileRow) *rowSet {
 // order is the rows' order by col, ascending, ties in the rows' own order.
 func (s *rowSet) order(col int) []int32 {
 	s.orderOnce[col].Do(func() {
-		idx := make([]int32, len(s.rows))
-		for i := range idx {
-			idx[i] = int32(i)
-		}
-		rows := s.rows
-		slices.SortFunc(idx, func(a, b int32) int {
-			if c := compareRows(&rows[a], &rows[b], col); c != 0 {
-				return c
+		switch col {
+		case colName:
+			s.orders[col] = s.sortedBy(col)
+		case colDate:
+			keys := make([]uint64, len(s.rows))
+			for i := range s.rows {
+				// Flipping the sign bit orders signed numbers as unsigned.
+				keys[i] = uint64(s.rows[i].DateNS) ^ (1 << 63)
 			}
-			return cmp.Compare(a, b)
-		})
-		s.orders[col] = idx
+			s.orders[col] = radixOrder(keys)
+		default:
+			s.orders[col] = s.countedBy(col)
+		}
 	})
 	return s.orders[col]
+}
+
+// sortedBy sorts the rows by col with comparisons: for names, which the
+// store already lists nearly in order, so the sort has little to do.
+func (s *rowSet) sortedBy(col int) []int32 {
+	idx := make([]int32, len(s.rows))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	rows := s.rows
+	slices.SortFunc(idx, func(a, b int32) int {
+		if c := compareRows(&rows[a], &rows[b], col); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	return idx
+}
+
+// countedBy orders the rows by a column of few values (a type, a source,
+// a confidence, a status) by counting: each distinct value's rows in
+// their own order, the values in the column's order. It takes time in
+// proportion to the rows.
+func (s *rowSet) countedBy(col int) []int32 {
+	var distinct []*app.FileRow // one row for each value
+	seen := map[string]int{}    // value → its place in distinct
+	value := func(r *app.FileRow) string {
+		switch col {
+		case colSource:
+			return string(r.Source)
+		case colConfidence:
+			return string(rune('0' + confRank(r)))
+		case colType:
+			return r.Kind
+		}
+		return string(r.Status)
+	}
+	of := make([]int32, len(s.rows)) // each row's value, as its place in distinct
+	for i := range s.rows {
+		v := value(&s.rows[i])
+		k, ok := seen[v]
+		if !ok {
+			k = len(distinct)
+			seen[v] = k
+			distinct = append(distinct, &s.rows[i])
+		}
+		of[i] = int32(k)
+	}
+	rank := make([]int, len(distinct)) // value's place → its rank in the column's order
+	byValue := make([]int, len(distinct))
+	for i := range byValue {
+		byValue[i] = i
+	}
+	slices.SortFunc(byValue, func(a, b int) int { return compareRows(distinct[a], distinct[b], col) })
+	for r, k := range byValue {
+		rank[k] = r
+	}
+	start := make([]int, len(distinct)+1)
+	for _, k := range of {
+		start[rank[k]+1]++
+	}
+	for r := range len(distinct) {
+		start[r+1] += start[r]
+	}
+	idx := make([]int32, len(s.rows))
+	for i, k := range of {
+		r := rank[k]
+		idx[start[r]] = int32(i)
+		start[r]++
+	}
+	return idx
+}
+
+// radixOrder is the order of keys, ascending, ties in their own order:
+// a least-significant-byte-first radix sort, eight passes over the keys.
+func radixOrder(keys []uint64) []int32 {
+	n := len(keys)
+	idx, tmp := make([]int32, n), make([]int32, n)
+	kk, ktmp := keys, make([]uint64, n)
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	for shift := uint(0); shift < 64; shift += 8 {
+		var count [257]int
+		for _, k := range kk {
+			count[(k>>shift)&0xff+1]++
+		}
+		if n == 0 || count[(kk[0]>>shift)&0xff+1] == n {
+			continue // every key has this byte alike: the pass would change nothing
+		}
+		for b := range 256 {
+			count[b+1] += count[b]
+		}
+		for i, k := range kk {
+			b := (k >> shift) & 0xff
+			tmp[count[b]] = idx[i]
+			ktmp[count[b]] = k
+			count[b]++
+		}
+		idx, tmp = tmp, idx
+		kk, ktmp = ktmp, kk
+	}
+	return idx
 }
 
 // prepare builds every column's order and the lower-case paths, so the

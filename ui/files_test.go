@@ -122,7 +122,7 @@ func TestNameColumnTakesTheWidthAndDatesAreWhole(t *testing.T) {
 	long := "2019-07-04 15:30:12.345+02:00"
 	rows := slices.Clone(v.set.rows)
 	rows[0].Date = strings.Replace(long, " ", "T", 1)
-	v.set = newRowSet(rows)
+	v.set = newRowSet(1, rows)
 	v.apply()
 	cell := v.table.CreateCell().(*middleLabel)
 	cell.Resize(fyne.NewSize(v.table.widths[colDate], cell.MinSize().Height))
