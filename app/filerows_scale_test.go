@@ -78,7 +78,7 @@ func TestFileRowsAtScale(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	t.Logf("%d rows: first batch after %s, all after %s; rows hold %.0f B each on the heap; peak RSS %s",
 		n, first.Round(time.Millisecond), all.Round(time.Millisecond),
-		float64(after.HeapAlloc-before.HeapAlloc)/float64(n), peakRSSLine())
+		float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(n), peakRSSLine())
 	t0 = time.Now()
 	rec, err := lib.FileOfRow(j.ID, rows[n/2])
 	if err != nil || rec.RelPath != rows[n/2].RelPath() || len(rec.Time.Candidates) != 3 {

@@ -88,7 +88,7 @@ func (s *rowSet) countedBy(col int) []int32 {
 		case colSource:
 			return string(r.Source)
 		case colConfidence:
-			return string(rune('0' + confRank(r)))
+			return rankNames[confRank(r)]
 		case colType:
 			return r.Kind
 		}
@@ -211,6 +211,9 @@ func compareJoined(x1, x2, y1, y2 string) int {
 	}
 }
 
+// rankNames names confRank's values, so counting them builds no string.
+var rankNames = [...]string{"0", "1", "2", "3", "4", "5"}
+
 // confRank orders the confidence column: the trusted first, and the rows
 // the column leaves empty (files not analysed) last.
 func confRank(r *app.FileRow) int {
@@ -273,7 +276,10 @@ func (s *rowSet) hasText(i int32, text []byte) bool {
 	return bytes.Contains(s.lower[s.lowerAt[i]:s.lowerAt[i+1]], text)
 }
 
-// filterSort is the rows of s that pass q, in q's order. It runs off the UI goroutine.
+// filterSort is the rows of s that pass q, in q's order. It runs off the
+// UI goroutine. The rows are tested in their own order, which reads them
+// front to back; the walk in the column's order then reads only what the
+// test left, a byte a row.
 func filterSort(s *rowSet, q filesQuery) filtered {
 	f := filtered{set: s, at: -1, dateLen: s.dateLen}
 	ord := s.order(q.sortCol)
@@ -282,13 +288,21 @@ func filterSort(s *rowSet, q filesQuery) filtered {
 		s.lowerPaths()
 		text = []byte(q.text)
 	}
+	pass := make([]bool, len(s.rows))
+	selected := int32(-1)
+	for i := range s.rows {
+		r := &s.rows[i]
+		pass[i] = q.keep(r) && (text == nil || s.hasText(int32(i), text))
+		if selected < 0 && q.selected != "" && isRowKey(r, q.selected) {
+			selected = int32(i)
+		}
+	}
 	f.rows = make([]int32, 0, len(ord))
 	keep := func(i int32) {
-		r := &s.rows[i]
-		if !q.keep(r) || (text != nil && !s.hasText(i, text)) {
+		if !pass[i] {
 			return
 		}
-		if f.at < 0 && q.selected != "" && isRowKey(r, q.selected) {
+		if i == selected {
 			f.at = len(f.rows)
 		}
 		f.rows = append(f.rows, i)
