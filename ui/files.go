@@ -167,8 +167,8 @@ func (v *filesView) reload() {
 			v.loading = false
 			v.every = 10 * took // never spend more than a tenth of the time reading
 			v.streaming = false
-			if id != v.jobID {
-				v.showCount()
+			if id != v.jobID { // another job was chosen meanwhile: read it now
+				v.load(v.jobID)
 				return
 			}
 			if err != nil {

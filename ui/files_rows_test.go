@@ -364,3 +364,26 @@ func BenchmarkFilesFilter1M(b *testing.B) {
 		})
 	}
 }
+
+func TestChoosingAnotherJobWhileLoadingReadsThatJob(t *testing.T) {
+	f := newFake()
+	f.files[1] = synthRecords(2000, 0)
+	f.files[2] = filesFixture()
+	f.rowBatch = 500
+	var u *UI
+	f.onBatch = func(read int) {
+		if read == 500 && u.files.jobID == 1 {
+			u.files.load(2) // as History opens another scan
+		}
+	}
+	u = newTestUI(t, f)
+	u.tabs.SelectIndex(tabFiles)
+	u.files.load(1)
+	v := u.files
+	if v.loaded != 2 || len(v.set.rows) != 6 || v.count.Text != "6 of 6 files" {
+		t.Errorf("shows job %d, %d rows, count %q", v.loaded, len(v.set.rows), v.count.Text)
+	}
+	if n := strings.Count(strings.Join(f.Calls(), "\n"), "files 1"); n != 1 {
+		t.Errorf("job 1 read %d times", n)
+	}
+}
