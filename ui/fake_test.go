@@ -36,6 +36,7 @@ type fakeEngine struct {
 	files       map[uint64][]store.FileRecord
 	rowBatch    int            // FileRows' batch size; 0: one batch
 	onBatch     func(read int) // called after each batch of FileRows, with the rows read so far
+	rowsErr     error          // FileRows' error once every row is given (a damaged record)
 	dups        app.Duplicates
 	dupDistance int
 	dupScopes   []app.DupScope
@@ -135,7 +136,7 @@ func (f *fakeEngine) FileRows(id uint64, opt app.FileRowsOptions, fn func(app.Fi
 			f.onBatch(at + len(batch.Rows))
 		}
 	}
-	return nil
+	return f.rowsErr
 }
 
 func (f *fakeEngine) FileOfRow(id uint64, row app.FileRow) (store.FileRecord, error) {

@@ -55,6 +55,7 @@ type filesView struct {
 	// read of total are read so far.
 	streaming   bool
 	read, total int
+	damaged     error // records of the job shown that could not be read (left out)
 	// shownJob is jobID for the loading goroutine, which stops reading a
 	// job no longer shown.
 	shownJob atomic.Uint64
@@ -176,7 +177,7 @@ func (v *filesView) reload() {
 				return
 			}
 			v.loaded = id
-			v.set = set
+			v.set, v.damaged = set, ld.damaged
 			v.apply() // and shows the selected file again after a decision (reshowDetail)
 			if id == v.u.jobID {
 				v.u.scan.showFound(sum)
@@ -198,7 +199,8 @@ type rowsLoad struct {
 	decided map[string]string // the dates decided in this window (a copy)
 	now     time.Time
 	rows    []app.FileRow
-	shown   int // how many rows were last shown
+	shown   int   // how many rows were last shown
+	damaged error // the store's *DamagedRecords, when records were left out
 }
 
 // run reads the rows. It stops early when the view moved to another job.
@@ -227,7 +229,8 @@ func (ld *rowsLoad) run() (*rowSet, error) {
 	if errors.Is(err, errOtherJob) || (err != nil && !errors.Is(err, store.ErrDamaged)) {
 		return nil, err
 	}
-	// A damaged record is left out; the rest are shown.
+	// A damaged record is left out; the rest are shown, and the count says so.
+	ld.damaged = err
 	return newRowSet(ld.id, slices.Clip(ld.rows)), nil
 }
 

@@ -107,7 +107,11 @@ func (v *filesView) showCount() {
 		v.count.SetText(fmt.Sprintf("Loading… %s of %s", thousands(v.read), thousands(max(v.read, v.total))))
 		return
 	}
-	v.count.SetText(fmt.Sprintf("%s of %s files", thousands(len(v.rows)), thousands(len(v.set.rows))))
+	text := fmt.Sprintf("%s of %s files", thousands(len(v.rows)), thousands(len(v.set.rows)))
+	if v.damaged != nil {
+		text += " · " + v.damaged.Error()
+	}
+	v.count.SetText(text)
 }
 
 // follow selects the selected file at its row, or says it is filtered out.

@@ -387,3 +387,16 @@ func TestChoosingAnotherJobWhileLoadingReadsThatJob(t *testing.T) {
 		t.Errorf("job 1 read %d times", n)
 	}
 }
+
+func TestDamagedRecordsLeaveTheOthersShownAndAreCounted(t *testing.T) {
+	f := newFake()
+	f.files[1] = filesFixture()
+	f.rowsErr = &store.DamagedRecords{Path: "/lib.db", Count: 2, First: "trip/x.jpg"}
+	u := newTestUI(t, f)
+	u.tabs.SelectIndex(tabFiles)
+	u.startJob([]string{t.TempDir()})
+	v := u.files
+	if len(v.rows) != 6 || !strings.HasPrefix(v.count.Text, "6 of 6 files · 2 records of the library") {
+		t.Errorf("%d rows, count %q", len(v.rows), v.count.Text)
+	}
+}
