@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -10,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"shoebox/app"
 	"shoebox/store"
 )
 
@@ -62,19 +62,18 @@ func heldModifiers() fyne.KeyModifier {
 }
 
 // clicked follows a click on r's row (the table's OnSelected).
-func (b *bulkSel) clicked(r *store.FileRecord) {
-	key := fileKey(r)
+func (b *bulkSel) clicked(r *app.FileRow) {
+	key := rowKey(r)
 	m := b.mods()
 	switch {
 	case m&fyne.KeyModifierShift != 0 && b.anchor != "":
-		from := slices.IndexFunc(b.v.rows, func(o *store.FileRecord) bool { return isKey(o, b.anchor) })
-		to := slices.IndexFunc(b.v.rows, func(o *store.FileRecord) bool { return isKey(o, key) })
+		from, to := b.shownAt(b.anchor), b.shownAt(key)
 		if from < 0 || to < 0 {
 			b.marked[key] = true
 			break
 		}
 		for i := min(from, to); i <= max(from, to); i++ {
-			b.marked[fileKey(b.v.rows[i])] = true
+			b.marked[rowKey(b.v.row(i))] = true
 		}
 	case m&(fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0:
 		if b.marked[key] {
@@ -92,30 +91,57 @@ func (b *bulkSel) clicked(r *store.FileRecord) {
 	b.refresh()
 }
 
+// shownAt is the table row showing the file of key, -1 when none does.
+func (b *bulkSel) shownAt(key string) int {
+	for i := range b.v.rows {
+		if isRowKey(b.v.row(i), key) {
+			return i
+		}
+	}
+	return -1
+}
+
 // selectAllShown selects every file the filters show.
 func (b *bulkSel) selectAllShown() {
-	b.marked = map[string]bool{}
-	for _, r := range b.v.rows {
-		b.marked[fileKey(r)] = true
+	b.marked = make(map[string]bool, len(b.v.rows))
+	for i := range b.v.rows {
+		b.marked[rowKey(b.v.row(i))] = true
 	}
 	b.refresh()
 }
 
 // isMarked says whether r's row shows the ✓: only when several files are
 // selected, as one is the table's own highlight.
-func (b *bulkSel) isMarked(r *store.FileRecord) bool {
-	return len(b.marked) > 1 && b.marked[fileKey(r)]
+func (b *bulkSel) isMarked(r *app.FileRow) bool {
+	return len(b.marked) > 1 && b.marked[rowKey(r)]
 }
 
 // files is the selected files among those shown, in the table's order.
-func (b *bulkSel) files() []store.FileRecord {
-	var out []store.FileRecord
-	for _, r := range b.v.rows {
-		if b.marked[fileKey(r)] {
-			out = append(out, *r)
+func (b *bulkSel) files() []*app.FileRow {
+	if len(b.marked) == 0 {
+		return nil
+	}
+	var out []*app.FileRow
+	for i := range b.v.rows {
+		if r := b.v.row(i); b.isSelected(r) {
+			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// isSelected says whether r is among the selected files; with a few
+// selected, as most often, it builds no key.
+func (b *bulkSel) isSelected(r *app.FileRow) bool {
+	if len(b.marked) > 8 {
+		return b.marked[rowKey(r)]
+	}
+	for k := range b.marked {
+		if isRowKey(r, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // paths is the absolute paths of the selected files shown.
@@ -129,12 +155,11 @@ func (b *bulkSel) paths() []string {
 
 // current is the file the detail panel shows (the last clicked), if any.
 func (b *bulkSel) current() (store.FileRecord, bool) {
-	for i := range b.v.all {
-		if isKey(&b.v.all[i], b.v.selected) {
-			return b.v.all[i], true
-		}
+	d := b.v.detail
+	if !d.shown || d.key != b.v.selected {
+		return store.FileRecord{}, false
 	}
-	return store.FileRecord{}, false
+	return d.rec, true
 }
 
 func (b *bulkSel) refresh() {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 
@@ -113,7 +112,7 @@ func TestBulkSelectionShiftClickCtrlClickAndAllShown(t *testing.T) {
 		t.Errorf("after Ctrl-click: %s", got)
 	}
 	l := newMiddleLabel("")
-	v.updateCell(widget.TableCellID{Row: slices.IndexFunc(v.rows, func(r *store.FileRecord) bool { return r.RelPath == "trip/IMG_0001.jpg" }), Col: 0}, l)
+	v.updateCell(widget.TableCellID{Row: rowAt(v, "trip/IMG_0001.jpg"), Col: 0}, l)
 	if !strings.HasPrefix(l.full, "✓ ") {
 		t.Errorf("a selected row reads %q, want a ✓", l.full)
 	}

@@ -71,6 +71,8 @@ type fileDetail struct {
 	review *fyne.Container // neighbours and "Set date…" (review.go)
 	empty  *widget.Label
 	body   fyne.CanvasObject
+	rec    store.FileRecord // the file shown, when shown is set
+	shown  bool
 }
 
 func newFileDetail(u *UI) *fileDetail {
@@ -104,7 +106,7 @@ const detailHint = "Select a file to see where its date comes from."
 
 // showHidden says the selected file is filtered out of the table.
 func (d *fileDetail) showHidden(name string) {
-	d.key = ""
+	d.key, d.shown = "", false
 	d.gen.Add(1)
 	d.body.Hide()
 	d.empty.SetText(fmt.Sprintf("The file you selected, %s, is hidden by the filters. "+
@@ -131,7 +133,23 @@ func (m minWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 }
 
+// loading names the file whose record is being read (filesView.showDetail);
+// what the panel shows stays until it comes, so a quick read does not flicker.
+func (d *fileDetail) loading(key string) {
+	d.key, d.shown = key, false
+}
+
+// showFailed says the selected file's record could not be read.
+func (d *fileDetail) showFailed(key string, err error) {
+	d.key, d.shown = key, false
+	d.gen.Add(1)
+	d.body.Hide()
+	d.empty.SetText("Could not read this file's details: " + err.Error())
+	d.empty.Show()
+}
+
 func (d *fileDetail) show(r store.FileRecord) {
+	d.rec, d.shown = r, true
 	d.empty.Hide()
 	d.empty.SetText(detailHint)
 	d.body.Show()

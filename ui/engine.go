@@ -24,7 +24,12 @@ type Engine interface {
 	Jobs() ([]store.Job, error)
 	Job(id uint64) (store.Job, error)
 	Interrupted() ([]store.Job, error)
-	Files(jobID uint64) ([]store.FileRecord, error)
+	// FileRows hands fn a job's files as rows, in batches as they are read
+	// (the last one with the dates numbered neighbours give); FileOfRow
+	// reads one row's whole record, FailedFiles the files that failed.
+	FileRows(jobID uint64, opt app.FileRowsOptions, fn func(app.FileRowsBatch) error) error
+	FileOfRow(jobID uint64, row app.FileRow) (store.FileRecord, error)
+	FailedFiles(jobID uint64) ([]store.FileRecord, error)
 	// DuplicatesIn finds a job's groups within the scan's own files
 	// (app.ScopeJob) or with their copies across the library.
 	DuplicatesIn(jobID uint64, distance int, scope app.DupScope) (app.Duplicates, error)

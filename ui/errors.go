@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
-	"shoebox/media"
 	"shoebox/store"
 )
 
@@ -19,25 +18,15 @@ func (u *UI) showErrors() {
 		return
 	}
 	u.spawn(func() {
-		recs, err := u.eng.Files(id)
+		recs, err := u.eng.FailedFiles(id)
 		u.do(func() {
 			if err != nil {
 				u.showError("Could not read the failed files", err)
 				return
 			}
-			u.showDialog(u.errorsDialog(failed(recs)))
+			u.showDialog(u.errorsDialog(recs))
 		})
 	})
-}
-
-func failed(recs []store.FileRecord) []store.FileRecord {
-	var out []store.FileRecord
-	for _, r := range recs {
-		if r.Status == media.StatusError {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 // errorsDialog is a two-column list of failed files and why.

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"shoebox/app"
+	"shoebox/media"
 	"shoebox/store"
 )
 
@@ -33,6 +34,9 @@ type fakeEngine struct {
 	jobs        []store.Job
 	interrupted []store.Job
 	files       map[uint64][]store.FileRecord
+	rowBatch    int            // FileRows' batch size; 0: one batch
+	onBatch     func(read int) // called after each batch of FileRows, with the rows read so far
+	rowsErr     error          // FileRows' error once every row is given (a damaged record)
 	dups        app.Duplicates
 	dupDistance int
 	dupScopes   []app.DupScope
@@ -109,9 +113,50 @@ func (f *fakeEngine) Job(id uint64) (store.Job, error) {
 	return store.Job{}, errors.New("no such job")
 }
 func (f *fakeEngine) Interrupted() ([]store.Job, error) { return f.interrupted, nil }
-func (f *fakeEngine) Files(id uint64) ([]store.FileRecord, error) {
+
+// FileRows hands over the job's records as rows, rowBatch at a time (all
+// at once when 0), calling onBatch after each batch the window took.
+func (f *fakeEngine) FileRows(id uint64, opt app.FileRowsOptions, fn func(app.FileRowsBatch) error) error {
 	f.record(fmt.Sprintf("files %d", id))
-	return f.files[id], nil
+	recs := f.files[id]
+	size := f.rowBatch
+	if size <= 0 {
+		size = max(1, len(recs))
+	}
+	b := app.NewRowBuilder()
+	for at := 0; at < len(recs) || at == 0; at += size {
+		batch := app.FileRowsBatch{Total: len(recs), Last: at+size >= len(recs)}
+		for i := at; i < min(at+size, len(recs)); i++ {
+			batch.Rows = append(batch.Rows, b.Row(&recs[i]))
+		}
+		if err := fn(batch); err != nil {
+			return err
+		}
+		if f.onBatch != nil {
+			f.onBatch(at + len(batch.Rows))
+		}
+	}
+	return f.rowsErr
+}
+
+func (f *fakeEngine) FileOfRow(id uint64, row app.FileRow) (store.FileRecord, error) {
+	for _, r := range f.files[id] {
+		if r.Root == row.Dir.Root && r.RelPath == row.RelPath() {
+			return r, nil
+		}
+	}
+	return store.FileRecord{}, store.ErrNotFound
+}
+
+func (f *fakeEngine) FailedFiles(id uint64) ([]store.FileRecord, error) {
+	f.record(fmt.Sprintf("failed files %d", id))
+	var out []store.FileRecord
+	for _, r := range f.files[id] {
+		if r.Status == media.StatusError {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 func (f *fakeEngine) DuplicatesIn(id uint64, distance int, scope app.DupScope) (app.Duplicates, error) {
 	f.record(fmt.Sprintf("dups %d", id))

@@ -1,6 +1,10 @@
 package ui
 
 import (
+	"errors"
+	"maps"
+	"slices"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -9,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"shoebox/app"
 	"shoebox/media"
 	"shoebox/store"
 )
@@ -40,11 +45,20 @@ type filesView struct {
 	lastLoad time.Time
 	every    time.Duration // reload interval while a job runs: longer when reading is slow
 
-	// all is the one copy of the job's records; rows points into it,
-	// filtered and sorted off the UI goroutine (files_filter.go).
-	all      []store.FileRecord
-	rows     []*store.FileRecord
+	// set is the job's rows (app.FileRow: what the table shows of each
+	// file); rows is the table's, indexes into set.rows filtered and
+	// sorted off the UI goroutine (files_filter.go, files_index.go).
+	set      *rowSet
+	rows     []int32
 	applying uint64 // counts the filterings asked, so a stale one is dropped
+	// streaming is set while a job's rows are read and shown as they come;
+	// read of total are read so far.
+	streaming   bool
+	read, total int
+	damaged     error // records of the job shown that could not be read (left out)
+	// shownJob is jobID for the loading goroutine, which stops reading a
+	// job no longer shown.
+	shownJob atomic.Uint64
 
 	table     *filesTable
 	confSel   *widget.Select
@@ -68,7 +82,7 @@ type filesView struct {
 }
 
 func newFilesView(u *UI) *filesView {
-	v := &filesView{u: u, decided: map[string]string{}}
+	v := &filesView{u: u, decided: map[string]string{}, set: newRowSet(0, nil)}
 	v.confSel = widget.NewSelect([]string{confAll, confReview, confLowNone,
 		string(media.ConfidenceHigh), string(media.ConfidenceMedium),
 		string(media.ConfidenceLow), string(media.ConfidenceNone)}, func(string) { v.apply() })
@@ -98,13 +112,14 @@ func newFilesView(u *UI) *filesView {
 	// The filters come first in the tab order, then the table.
 	v.root = container.NewStack(container.New(layout.NewBorderLayout(filters, nil, nil, nil), filters, split),
 		container.NewCenter(v.placehold))
-	v.showRows(filtered{at: -1})
+	v.showRows(filtered{set: v.set, at: -1})
 	return v
 }
 
 // load makes id the job shown; its files are read now if the tab is visible.
 func (v *filesView) load(id uint64) {
 	v.jobID = id
+	v.shownJob.Store(id)
 	if v.u.tabs != nil && (v.u.tabs.SelectedIndex() == tabFiles || v.u.tabs.SelectedIndex() == tabScan) {
 		v.reload()
 	}
@@ -133,27 +148,115 @@ func (v *filesView) reload() {
 	}
 	v.loading = true
 	v.lastLoad = v.u.now()
+	// A job not shown yet streams in; a job shown again (a running scan, a
+	// decision) keeps its rows on screen until the new ones are all read.
+	stream := v.loaded != id
+	ld := rowsLoad{v: v, id: id, stream: stream, decided: maps.Clone(v.decided), now: v.u.now()}
+	if stream {
+		v.streaming, v.read, v.total = true, 0, 0
+		v.showCount()
+	}
 	v.u.spawn(func() {
 		t0 := time.Now()
-		recs, err := v.u.eng.Files(id)
-		sum := summarize(recs)
+		set, err := ld.run()
+		var sum found
+		if err == nil {
+			sum = summarize(set.rows)
+		}
 		took := time.Since(t0)
 		v.u.do(func() {
 			v.loading = false
 			v.every = 10 * took // never spend more than a tenth of the time reading
+			v.streaming = false
+			if id != v.jobID { // another job was chosen meanwhile: read it now
+				v.load(v.jobID)
+				return
+			}
 			if err != nil {
 				v.count.SetText("Could not read the files: " + err.Error())
 				return
 			}
-			if id != v.jobID {
-				return
-			}
-			v.all = v.withDecisions(recs)
 			v.loaded = id
+			v.set, v.damaged = set, ld.damaged
 			v.apply() // and shows the selected file again after a decision (reshowDetail)
 			if id == v.u.jobID {
 				v.u.scan.showFound(sum)
 			}
 		})
+		if err == nil {
+			// Every column's order and the lower-case paths, ready before
+			// the person clicks or types.
+			v.u.spawn(set.prepare)
+		}
+	})
+}
+
+// rowsLoad reads a job's rows off the UI goroutine.
+type rowsLoad struct {
+	v       *filesView
+	id      uint64
+	stream  bool              // show the rows read so far now and then
+	decided map[string]string // the dates decided in this window (a copy)
+	now     time.Time
+	rows    []app.FileRow
+	shown   int   // how many rows were last shown
+	damaged error // the store's *DamagedRecords, when records were left out
+}
+
+// run reads the rows. It stops early when the view moved to another job.
+func (ld *rowsLoad) run() (*rowSet, error) {
+	v := ld.v
+	err := v.u.eng.FileRows(ld.id, app.FileRowsOptions{}, func(b app.FileRowsBatch) error {
+		if v.shownJob.Load() != ld.id {
+			return errOtherJob
+		}
+		applyDecisions(b.Rows, ld.decided, ld.now)
+		ld.rows = append(ld.rows, b.Rows...)
+		if len(b.Dated) > 0 {
+			// Rows shown already may be read by other goroutines: these
+			// change in a copy.
+			ld.rows = slices.Clone(ld.rows)
+			for _, d := range b.Dated {
+				d.Apply(&ld.rows[d.At])
+				applyDecisions(ld.rows[d.At:d.At+1], ld.decided, ld.now)
+			}
+		}
+		if ld.stream && !b.Last {
+			ld.progress(len(ld.rows), b.Total)
+		}
+		return nil
+	})
+	if errors.Is(err, errOtherJob) || (err != nil && !errors.Is(err, store.ErrDamaged)) {
+		return nil, err
+	}
+	// A damaged record is left out; the rest are shown, and the count says so.
+	ld.damaged = err
+	return newRowSet(ld.id, slices.Clip(ld.rows)), nil
+}
+
+// errOtherJob stops reading a job the view no longer shows.
+var errOtherJob = errors.New("the view shows another job")
+
+// progress says how far the reading is and shows the rows read: the first
+// batch at once, then each time their number doubled, so sorting what is
+// shown costs about twice the sorting of the whole.
+func (ld *rowsLoad) progress(read, total int) {
+	v := ld.v
+	var set *rowSet
+	if ld.shown == 0 || read >= 2*ld.shown {
+		ld.shown = read
+		set = newRowSet(ld.id, ld.rows[:read:read])
+	}
+	v.u.do(func() {
+		if ld.id != v.jobID || !v.streaming {
+			return
+		}
+		v.read, v.total = read, total
+		if set == nil {
+			v.showCount()
+			return
+		}
+		v.set = set
+		v.apply()
 	})
 }

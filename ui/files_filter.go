@@ -1,17 +1,14 @@
 package ui
 
 import (
-	"cmp"
 	"fmt"
 	"path"
-	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2/widget"
 
 	"shoebox/app"
 	"shoebox/media"
-	"shoebox/store"
 )
 
 // filesQuery is what the filters and the sort ask for, read on the UI
@@ -23,10 +20,12 @@ type filesQuery struct {
 	selected           string // the selected file's key, to find its new row
 }
 
-// filtered is the outcome of one filtering: the rows, the selected file's
-// row in them (-1 when it is filtered out) and the longest date's length.
+// filtered is the outcome of one filtering: the rows shown (indexes into
+// set's rows), the selected file's place in them (-1 when it is filtered
+// out) and the longest date's length.
 type filtered struct {
-	rows    []*store.FileRecord
+	set     *rowSet
+	rows    []int32
 	at      int
 	dateLen int
 }
@@ -46,17 +45,17 @@ func (v *filesView) sortBy(col int) {
 	v.apply()
 }
 
-// apply filters and sorts the records off the UI goroutine, then shows the
-// rows with the selected file still selected. A filtering asked while
-// another runs wins: the older one's rows are dropped.
+// apply filters and sorts the rows off the UI goroutine, then shows them
+// with the selected file still selected. A filtering asked while another
+// runs wins: the older one's rows are dropped.
 func (v *filesView) apply() {
 	if v.table == nil {
 		return
 	}
 	v.applying++
-	gen, q, all := v.applying, v.query(), v.all
+	gen, q, set := v.applying, v.query(), v.set
 	v.u.spawn(func() {
-		f := filterSort(all, q)
+		f := filterSort(set, q)
 		v.u.do(func() {
 			if gen == v.applying {
 				v.showRows(f)
@@ -65,85 +64,34 @@ func (v *filesView) apply() {
 	})
 }
 
-// filterSort is the rows of all that pass q, in q's order. It runs off the UI goroutine.
-func filterSort(all []store.FileRecord, q filesQuery) filtered {
-	f := filtered{at: -1}
-	for i := range all {
-		r := &all[i]
-		f.dateLen = max(f.dateLen, len(r.Time.Value))
-		if q.keep(r) {
-			f.rows = append(f.rows, r)
-		}
-	}
-	col, desc := q.sortCol, q.sortDesc
-	slices.SortStableFunc(f.rows, func(a, b *store.FileRecord) int {
-		var c int
-		switch col {
-		case colDate:
-			c = a.Time.Time.Compare(b.Time.Time)
-		case colConfidence:
-			c = cmp.Compare(confRank[a.Time.Confidence], confRank[b.Time.Confidence])
-		default:
-			c = cmp.Compare(fileCell(a, col), fileCell(b, col))
-		}
-		if c == 0 {
-			c = cmp.Compare(a.RelPath, b.RelPath)
-		}
-		if desc {
-			return -c
-		}
-		return c
-	})
-	if q.selected != "" {
-		f.at = slices.IndexFunc(f.rows, func(r *store.FileRecord) bool { return isKey(r, q.selected) })
-	}
-	return f
-}
-
-// fileKey names a file across the roots of a job.
-func fileKey(r *store.FileRecord) string { return r.Root + "/" + r.RelPath }
-
-// isKey is fileKey(r) == key, without building the key.
-func isKey(r *store.FileRecord, key string) bool {
-	return len(key) == len(r.Root)+1+len(r.RelPath) && strings.HasPrefix(key, r.Root) &&
-		key[len(r.Root)] == '/' && strings.HasSuffix(key, r.RelPath)
-}
-
-// keep reports whether r passes the filters.
-func (q filesQuery) keep(r *store.FileRecord) bool {
+// keep reports whether r passes the filters other than the text.
+func (q filesQuery) keep(r *app.FileRow) bool {
 	switch q.conf {
 	case confAll, "":
 	case confReview:
-		if !needsReview(*r) {
+		if !rowNeedsReview(r) {
 			return false
 		}
 	case confLowNone:
-		if r.Status != media.StatusDone || (r.Time.Confidence != media.ConfidenceLow && r.Time.Confidence != media.ConfidenceNone) {
+		if r.Status != media.StatusDone || (r.Confidence != media.ConfidenceLow && r.Confidence != media.ConfidenceNone) {
 			return false
 		}
 	default:
-		if r.Status != media.StatusDone || string(r.Time.Confidence) != q.conf {
+		if r.Status != media.StatusDone || string(r.Confidence) != q.conf {
 			return false
 		}
 	}
-	if q.status != statusAll && q.status != "" && string(r.Status) != q.status {
-		return false
-	}
-	if q.text != "" && !strings.Contains(strings.ToLower(r.RelPath), q.text) {
-		return false
-	}
-	return true
+	return q.status == statusAll || q.status == "" || string(r.Status) == q.status
 }
 
-var confRank = map[media.Confidence]int{
-	media.ConfidenceHigh: 0, media.ConfidenceMedium: 1, media.ConfidenceLow: 2, media.ConfidenceNone: 3,
-}
+// row is the file shown at row i of the table.
+func (v *filesView) row(i int) *app.FileRow { return &v.set.rows[v.rows[i]] }
 
 // showRows shows a filtering's rows and keeps the selected file selected,
 // wherever it moved; a file filtered out leaves nothing selected.
 func (v *filesView) showRows(f filtered) {
-	v.rows = f.rows
-	v.count.SetText(fmt.Sprintf("%s of %s files", thousands(len(f.rows)), thousands(len(v.all))))
+	v.set, v.rows = f.set, f.rows
+	v.showCount()
 	showIf(v.placehold, v.jobID == 0)
 	v.table.fitDates(f.dateLen)
 	v.table.Refresh()
@@ -151,6 +99,19 @@ func (v *filesView) showRows(f filtered) {
 	if v.bulk != nil {
 		v.bulk.refresh()
 	}
+}
+
+// showCount says how many files are shown, or how far the reading is.
+func (v *filesView) showCount() {
+	if v.streaming {
+		v.count.SetText(fmt.Sprintf("Loading… %s of %s", thousands(v.read), thousands(max(v.read, v.total))))
+		return
+	}
+	text := fmt.Sprintf("%s of %s files", thousands(len(v.rows)), thousands(len(v.set.rows)))
+	if v.damaged != nil {
+		text += " · " + v.damaged.Error()
+	}
+	v.count.SetText(text)
 }
 
 // follow selects the selected file at its row, or says it is filtered out.
@@ -180,12 +141,32 @@ func (v *filesView) rowSelected(id widget.TableCellID) {
 	if id.Row < 0 || id.Row >= len(v.rows) {
 		return
 	}
-	r := v.rows[id.Row]
-	v.selected = fileKey(r)
+	r := v.row(id.Row)
+	v.selected = rowKey(r)
 	if !v.following && v.bulk != nil {
 		v.bulk.clicked(r)
 	}
 	if v.detail.key != v.selected {
-		v.detail.show(*r)
+		v.showDetail(*r)
 	}
+}
+
+// showDetail reads r's whole record off the UI goroutine and shows it, if
+// it is still the selected file by then.
+func (v *filesView) showDetail(r app.FileRow) {
+	key, job := rowKey(&r), v.set.job
+	v.detail.loading(key)
+	v.u.spawn(func() {
+		rec, err := v.u.eng.FileOfRow(job, r)
+		v.u.do(func() {
+			if v.selected != key || v.detail.key != key {
+				return
+			}
+			if err != nil {
+				v.detail.showFailed(key, err)
+				return
+			}
+			v.detail.show(v.withDecision(rec))
+		})
+	})
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"path"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -10,7 +9,6 @@ import (
 
 	"shoebox/app"
 	"shoebox/media"
-	"shoebox/store"
 )
 
 // Column indexes of the files table.
@@ -21,6 +19,7 @@ const (
 	colConfidence
 	colType
 	colStatus
+	numFileColumns // how many columns the table has
 )
 
 // minNameWidth is the narrowest the Name column is made when the table
@@ -168,21 +167,21 @@ func (t *filesTable) pageRows() int {
 	return max(1, int(t.Size().Height/h)-2)
 }
 
-func fileCell(r *store.FileRecord, col int) string {
+func fileCell(r *app.FileRow, col int) string {
 	switch col {
 	case colName:
-		return app.ReadablePath(r.RelPath)
+		return app.ReadablePath(r.RelPath())
 	case colDate:
-		return strings.Replace(r.Time.Value, "T", " ", 1)
+		return strings.Replace(r.Date, "T", " ", 1)
 	case colSource:
-		return string(r.Time.Source)
+		return string(r.Source)
 	case colConfidence:
 		if r.Status != media.StatusDone {
 			return ""
 		}
-		return string(r.Time.Confidence)
+		return string(r.Confidence)
 	case colType:
-		return typeName(r.MIME, r.RelPath)
+		return r.Kind
 	case colStatus:
 		return string(r.Status)
 	}
@@ -190,19 +189,7 @@ func fileCell(r *store.FileRecord, col int) string {
 }
 
 // typeName is a short file type: "JPEG", "HEIC", "MP4".
-func typeName(mime, name string) string {
-	if strings.HasPrefix(mime, "image/") || strings.HasPrefix(mime, "video/") {
-		if i := strings.IndexByte(mime, '/'); i >= 0 {
-			sub := strings.TrimPrefix(mime[i+1:], "x-")
-			sub = strings.TrimPrefix(sub, "vnd.")
-			if sub == "quicktime" {
-				sub = "mov"
-			}
-			return strings.ToUpper(sub)
-		}
-	}
-	return strings.ToUpper(strings.TrimPrefix(path.Ext(name), "."))
-}
+func typeName(mime, name string) string { return app.TypeName(mime, name) }
 
 func (v *filesView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	l := o.(*middleLabel)
@@ -210,14 +197,14 @@ func (v *filesView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		l.SetFull("")
 		return
 	}
-	r := v.rows[id.Row]
+	r := v.row(id.Row)
 	imp := widget.MediumImportance
 	switch {
 	case id.Col == colStatus && r.Status == media.StatusError:
 		imp = widget.DangerImportance
-	case id.Col == colConfidence && (r.Time.Confidence == media.ConfidenceLow || r.Time.Confidence == media.ConfidenceNone):
+	case id.Col == colConfidence && (r.Confidence == media.ConfidenceLow || r.Confidence == media.ConfidenceNone):
 		imp = widget.WarningImportance
-	case id.Col == colConfidence && r.Time.Confidence == media.ConfidenceHigh:
+	case id.Col == colConfidence && r.Confidence == media.ConfidenceHigh:
 		imp = widget.SuccessImportance
 	}
 	if l.Importance != imp {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -25,7 +26,7 @@ func highlighted(v *filesView) string {
 	if v.table.sel < 0 || v.table.sel >= len(v.rows) {
 		return ""
 	}
-	return v.rows[v.table.sel].RelPath
+	return v.row(v.table.sel).RelPath()
 }
 
 func TestSelectionFollowsTheFileAfterASort(t *testing.T) {
@@ -33,7 +34,7 @@ func TestSelectionFollowsTheFileAfterASort(t *testing.T) {
 	selectPath(t, v, "d.jpg") // fourth by name
 	v.sortBy(colDate)
 	v.sortBy(colDate) // newest first: d.jpg is first
-	if v.rows[0].RelPath != "d.jpg" {
+	if v.row(0).RelPath() != "d.jpg" {
 		t.Fatalf("newest first: %s", rowPaths(v))
 	}
 	if got := highlighted(v); got != "d.jpg" {
@@ -100,15 +101,9 @@ func TestSortAndFilterRunOffTheUIGoroutine(t *testing.T) {
 	if got := rowPaths(v); got != "e.jpg d.jpg c.jpg 2019/a.jpg 2018/b.jpg" {
 		t.Errorf("by name descending, jpg only: %s", got)
 	}
-	// One copy of the records: the rows point into it.
-	for _, r := range v.rows {
-		inAll := false
-		for i := range v.all {
-			inAll = inAll || r == &v.all[i]
-		}
-		if !inAll {
-			t.Fatalf("row %s is a copy of its record", r.RelPath)
-		}
+	// One copy of the rows: the table's rows are indexes into it.
+	if len(v.rows) != 5 || len(v.set.rows) != 6 {
+		t.Fatalf("%d rows shown of %d", len(v.rows), len(v.set.rows))
 	}
 }
 
@@ -125,7 +120,9 @@ func TestNameColumnTakesTheWidthAndDatesAreWhole(t *testing.T) {
 		t.Errorf("at 1920 px: table %.0f, columns %.0f, Name %.0f", tw, sum, v.table.widths[colName])
 	}
 	long := "2019-07-04 15:30:12.345+02:00"
-	v.all[0].Time.Value = strings.Replace(long, " ", "T", 1)
+	rows := slices.Clone(v.set.rows)
+	rows[0].Date = strings.Replace(long, " ", "T", 1)
+	v.set = newRowSet(1, rows)
 	v.apply()
 	cell := v.table.CreateCell().(*middleLabel)
 	cell.Resize(fyne.NewSize(v.table.widths[colDate], cell.MinSize().Height))

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"path"
 	"slices"
 	"strings"
 
@@ -11,8 +10,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"shoebox/app"
 	"shoebox/media"
-	"shoebox/store"
 )
 
 // latestRows is how many recently analysed files the Scan view lists.
@@ -22,32 +21,39 @@ const latestRows = 5
 type found struct {
 	byConf map[media.Confidence]int
 	done   int
-	latest []store.FileRecord // most recently analysed first
+	latest []app.FileRow // most recently analysed first
 }
 
 // summarize counts the confidences and picks the latest analysed files.
 // It runs off the UI goroutine.
-func summarize(recs []store.FileRecord) found {
+func summarize(rows []app.FileRow) found {
 	f := found{byConf: map[media.Confidence]int{}}
-	var analysed []store.FileRecord
-	for _, r := range recs {
+	var latest []app.FileRow // at most latestRows, newest first
+	for i := range rows {
+		r := &rows[i]
 		if r.Status == media.StatusDone {
 			f.done++
-			c := r.Time.Confidence
+			c := r.Confidence
 			if c == "" {
 				c = media.ConfidenceNone
 			}
 			f.byConf[c]++
 		}
-		if r.Status != media.StatusPending && !r.AnalysedAt.IsZero() {
-			analysed = append(analysed, r)
+		if r.Status == media.StatusPending || r.AnalysedNS == 0 {
+			continue
+		}
+		// After the files analysed at the same time that come before it,
+		// as a stable sort would put it.
+		at := len(latest)
+		for at > 0 && latest[at-1].AnalysedNS < r.AnalysedNS {
+			at--
+		}
+		if at < latestRows {
+			latest = slices.Insert(latest, at, *r)
+			latest = latest[:min(len(latest), latestRows)]
 		}
 	}
-	slices.SortStableFunc(analysed, func(a, b store.FileRecord) int { return b.AnalysedAt.Compare(a.AnalysedAt) })
-	if len(analysed) > latestRows {
-		analysed = analysed[:latestRows]
-	}
-	f.latest = analysed
+	f.latest = latest
 	return f
 }
 
@@ -124,7 +130,7 @@ func (p *foundPanel) show(f found, finished bool) {
 		}
 		r := f.latest[i]
 		p.lines[i].Show()
-		date, src, conf := strings.Replace(r.Time.Value, "T", " ", 1), string(r.Time.Source), string(r.Time.Confidence)
+		date, src, conf := strings.Replace(r.Date, "T", " ", 1), string(r.Source), string(r.Confidence)
 		// A failed file may still be dated (from its name or EXIF); here the
 		// failure is the news, and the Files view has its date.
 		switch r.Status {
@@ -133,7 +139,7 @@ func (p *foundPanel) show(f found, finished bool) {
 		case media.StatusSkipped:
 			date, src, conf = "skipped", "", ""
 		}
-		p.rows[i][0].SetFull(r.RelPath)
+		p.rows[i][0].SetFull(r.RelPath())
 		p.rows[i][1].SetFull(date)
 		p.rows[i][2].SetFull(src)
 		p.rows[i][3].SetFull(conf)
@@ -179,7 +185,7 @@ func (f found) String() string {
 		fmt.Fprintf(&b, "%s %d ", c, f.byConf[c])
 	}
 	for _, r := range f.latest {
-		b.WriteString(path.Base(r.RelPath) + " ")
+		b.WriteString(r.Name + " ")
 	}
 	return strings.TrimSpace(b.String())
 }

@@ -16,7 +16,7 @@ func TestNamesThatAreNotUTF8AreShownReadably(t *testing.T) {
 	r := store.FileRecord{Root: "/mnt/Vacances \xe9t\xe9", RelPath: "DCIM/F\xeate.jpg", MIME: "image/jpeg",
 		Status: media.StatusError, Error: "cannot read F\xeate.jpg"}
 	shown := map[string]string{
-		"file column":  fileCell(&r, 0),
+		"file column":  fileCell(new(app.NewRowBuilder().Row(&r)), 0),
 		"facts":        fileFacts(r),
 		"roots":        rootsLabel([]string{r.Root, "/ok"}),
 		"folder":       homeShort(r.Root),

@@ -25,14 +25,14 @@ import (
 // confReview is the filter of files whose date needs a person.
 const confReview = "Review dates"
 
-// needsReview says whether r's date is doubtful: LOW or NONE, or strong
+// rowNeedsReview says whether r's date is doubtful: LOW or NONE, or strong
 // sources that disagree (media.Timestamp.Conflict).
-func needsReview(r store.FileRecord) bool {
+func rowNeedsReview(r *app.FileRow) bool {
 	if r.Status != media.StatusDone {
 		return false
 	}
-	c := r.Time.Confidence
-	return c == media.ConfidenceLow || c == media.ConfidenceNone || c == "" || r.Time.Conflict != ""
+	c := r.Confidence
+	return c == media.ConfidenceLow || c == media.ConfidenceNone || c == "" || r.Conflict
 }
 
 // fraction matches the fractional seconds a candidate may carry and a typed
@@ -68,40 +68,41 @@ func (d *fileDetail) candidateWithUse(r store.FileRecord, c media.Candidate) fyn
 }
 
 // neighbours are the files just before and after r by name in its folder
-// (nil when none), among the files of the job shown.
-func neighbours(all []store.FileRecord, r store.FileRecord) (before, after *store.FileRecord) {
-	dir := path.Dir(r.RelPath)
-	var same []store.FileRecord
-	for _, o := range all {
-		if o.Root == r.Root && path.Dir(o.RelPath) == dir && o.Status == media.StatusDone {
+// (nil when none), among the rows of the job shown.
+func neighbours(all []app.FileRow, r store.FileRecord) (before, after *app.FileRow) {
+	dir, name := path.Split(r.RelPath)
+	var same []*app.FileRow
+	for i := range all {
+		o := &all[i]
+		if o.Dir.Path == dir && o.Dir.Root == r.Root && o.Status == media.StatusDone {
 			same = append(same, o)
 		}
 	}
-	slices.SortFunc(same, func(a, b store.FileRecord) int { return strings.Compare(a.RelPath, b.RelPath) })
-	i := slices.IndexFunc(same, func(o store.FileRecord) bool { return o.RelPath == r.RelPath })
+	slices.SortFunc(same, func(a, b *app.FileRow) int { return strings.Compare(a.Name, b.Name) })
+	i := slices.IndexFunc(same, func(o *app.FileRow) bool { return o.Name == name })
 	if i < 0 {
 		return nil, nil
 	}
 	if i > 0 {
-		before = &same[i-1]
+		before = same[i-1]
 	}
 	if i+1 < len(same) {
-		after = &same[i+1]
+		after = same[i+1]
 	}
 	return before, after
 }
 
 // neighbourText is one neighbour as the review shows it.
-func neighbourText(label string, n *store.FileRecord) string {
+func neighbourText(label string, n *app.FileRow) string {
 	if n == nil {
 		return label + ": none in this folder"
 	}
-	name := app.ReadablePath(path.Base(n.RelPath))
-	if n.Time.Value == "" {
+	name := app.ReadablePath(n.Name)
+	if n.Date == "" {
 		return fmt.Sprintf("%s: %s — no date", label, name)
 	}
-	return fmt.Sprintf("%s: %s — %s (%s, %s)", label, name, strings.Replace(n.Time.Value, "T", " ", 1),
-		n.Time.Source, n.Time.Confidence)
+	return fmt.Sprintf("%s: %s — %s (%s, %s)", label, name, strings.Replace(n.Date, "T", " ", 1),
+		n.Source, n.Confidence)
 }
 
 // showReview fills the review part of the detail panel for r: the
@@ -112,7 +113,7 @@ func (d *fileDetail) showReview(r store.FileRecord) {
 		return
 	}
 	d.review.Add(heading("Neighbours in this folder"))
-	before, after := neighbours(d.u.files.all, r)
+	before, after := neighbours(d.u.files.set.rows, r)
 	for _, line := range []string{neighbourText("Before", before), neighbourText("After", after)} {
 		l := widget.NewLabel(line)
 		l.Wrapping = fyne.TextWrapWord
@@ -156,22 +157,33 @@ func decidedTimestamp(t media.Timestamp, date string, now time.Time) media.Times
 	return out
 }
 
-// withDecisions gives the records the dates decided in this window.
-// Library.Files reads the scan's analysis, so a decision is laid over it
-// here until the engine reports decisions itself.
-func (v *filesView) withDecisions(recs []store.FileRecord) []store.FileRecord {
-	if len(v.decided) == 0 {
-		return recs
+// withDecision gives the record the date decided in this window, if any.
+// The engine reads the scan's analysis, so a decision is laid over it here
+// until the engine reports decisions itself.
+func (v *filesView) withDecision(r store.FileRecord) store.FileRecord {
+	date, ok := v.decided[r.AbsPath()]
+	if ok && (r.Time.Source != app.SourceUser || r.Time.Value != date) {
+		r.Time = decidedTimestamp(r.Time, date, v.u.now())
 	}
-	now := v.u.now()
-	for i := range recs {
-		date, ok := v.decided[recs[i].AbsPath()]
-		if !ok || (recs[i].Time.Source == app.SourceUser && recs[i].Time.Value == date) {
+	return r
+}
+
+// applyDecisions gives the rows the dates decided in this window, as
+// withDecision does their records. It runs off the UI goroutine, on a copy
+// of the decisions.
+func applyDecisions(rows []app.FileRow, decided map[string]string, now time.Time) {
+	if len(decided) == 0 {
+		return
+	}
+	for i := range rows {
+		r := &rows[i]
+		date, ok := decided[r.AbsPath()]
+		if !ok || (r.Source == app.SourceUser && r.Date == date) {
 			continue
 		}
-		recs[i].Time = decidedTimestamp(recs[i].Time, date, now)
+		ts := decidedTimestamp(media.Timestamp{Value: r.Date}, date, now)
+		r.SetDate(ts)
 	}
-	return recs
 }
 
 // setDate records date for the files at paths, then reads the files again
@@ -205,17 +217,18 @@ func (v *filesView) setDate(paths []string, date string) {
 }
 
 // reshowDetail shows the selected file again after a decision, from the
-// records just read, so its new date and source appear. Its row is
-// selected again (or not, if it left the filter) once the rows are
-// filtered (showRows). It reports whether it did.
+// rows just read, so its new date and source appear. Its row is selected
+// again (or not, if it left the filter) once the rows are filtered
+// (showRows). It reports whether it did.
 func (v *filesView) reshowDetail() bool {
 	if !v.reshow {
 		return false
 	}
 	v.reshow = false
-	for i := range v.all {
-		if isKey(&v.all[i], v.selected) {
-			v.detail.show(v.all[i])
+	rows := v.set.rows
+	for i := range rows {
+		if isRowKey(&rows[i], v.selected) {
+			v.showDetail(rows[i])
 			return true
 		}
 	}

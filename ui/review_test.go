@@ -44,11 +44,9 @@ func openReview(t *testing.T) (*fakeEngine, *filesView) {
 
 func selectPath(t *testing.T, v *filesView, rel string) {
 	t.Helper()
-	for i, r := range v.rows {
-		if r.RelPath == rel {
-			v.table.Select(widget.TableCellID{Row: i, Col: 0})
-			return
-		}
+	if i := rowAt(v, rel); i >= 0 {
+		v.table.Select(widget.TableCellID{Row: i, Col: 0})
+		return
 	}
 	t.Fatalf("%s is not listed: %s", rel, rowPaths(v))
 }
@@ -100,14 +98,14 @@ func TestUseThisDateDecidesTheCandidateAndTheRowShowsIt(t *testing.T) {
 		strings.Join(f.setDates[0].paths, ",") != "/photos/trip/IMG_0002.jpg" {
 		t.Fatalf("SetDate calls: %+v", f.setDates)
 	}
-	var got store.FileRecord
-	for _, r := range v.all {
-		if r.RelPath == "trip/IMG_0002.jpg" {
+	var got app.FileRow
+	for _, r := range v.set.rows {
+		if r.RelPath() == "trip/IMG_0002.jpg" {
 			got = r
 		}
 	}
-	if got.Time.Value != "2016-08-01T10:30:00" || got.Time.Source != app.SourceUser || got.Time.Confidence != media.ConfidenceHigh {
-		t.Errorf("after the decision the file shows %q from %q (%s)", got.Time.Value, got.Time.Source, got.Time.Confidence)
+	if got.Date != "2016-08-01T10:30:00" || got.Source != app.SourceUser || got.Confidence != media.ConfidenceHigh {
+		t.Errorf("after the decision the file shows %q from %q (%s)", got.Date, got.Source, got.Confidence)
 	}
 	if strings.Contains(rowPaths(v), "IMG_0002") {
 		t.Errorf("a file dated by the person to the second is still to review: %s", rowPaths(v))
@@ -159,13 +157,11 @@ func TestSetDateValidatesAsYouTypeAndAppliesToTheFile(t *testing.T) {
 		t.Error("the dialog stays open after Apply")
 	}
 	// Known only to the month: LOW, so it stays in the review, now from the person.
-	for _, r := range v.rows {
-		if r.RelPath == "trip/IMG_0004.jpg" {
-			if r.Time.Source != app.SourceUser || r.Time.Confidence != media.ConfidenceLow || fileCell(r, 2) != "user" {
-				t.Errorf("row after Set date: %q %q %s", fileCell(r, 1), fileCell(r, 2), r.Time.Confidence)
-			}
-			return
+	if i := rowAt(v, "trip/IMG_0004.jpg"); i >= 0 {
+		if r := v.row(i); r.Source != app.SourceUser || r.Confidence != media.ConfidenceLow || fileCell(r, 2) != "user" {
+			t.Errorf("row after Set date: %q %q %s", fileCell(r, 1), fileCell(r, 2), r.Confidence)
 		}
+		return
 	}
 	t.Errorf("a date known to the month left the review: %s", rowPaths(v))
 }

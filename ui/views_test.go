@@ -45,10 +45,30 @@ func filesFixture() []store.FileRecord {
 
 func rowPaths(v *filesView) string {
 	var out []string
-	for _, r := range v.rows {
-		out = append(out, r.RelPath)
+	for i := range v.rows {
+		out = append(out, v.row(i).RelPath())
 	}
 	return strings.Join(out, " ")
+}
+
+// rowAt is the table row showing rel, -1 when none does.
+func rowAt(v *filesView, rel string) int {
+	for i := range v.rows {
+		if v.row(i).RelPath() == rel {
+			return i
+		}
+	}
+	return -1
+}
+
+// rowsOf is the records as the engine's rows.
+func rowsOf(recs []store.FileRecord) []app.FileRow {
+	b := app.NewRowBuilder()
+	var out []app.FileRow
+	for i := range recs {
+		out = append(out, b.Row(&recs[i]))
+	}
+	return out
 }
 
 func TestFilesTableFiltersSortsAndShowsCandidates(t *testing.T) {
@@ -81,11 +101,11 @@ func TestFilesTableFiltersSortsAndShowsCandidates(t *testing.T) {
 		t.Errorf("by date: %s", got)
 	}
 	v.sortBy(1) // newest first
-	if v.rows[0].RelPath != "d.jpg" {
+	if v.row(0).RelPath() != "d.jpg" {
 		t.Errorf("by date, newest first: %s", rowPaths(v))
 	}
 	v.sortBy(3) // confidence
-	if v.rows[0].Time.Confidence != media.ConfidenceHigh {
+	if v.row(0).Confidence != media.ConfidenceHigh {
 		t.Errorf("by confidence: %s", rowPaths(v))
 	}
 
@@ -242,8 +262,8 @@ func TestHistoryListsJobsAndOpensOne(t *testing.T) {
 	}
 
 	v.table.Select(widget.TableCellID{Row: 0, Col: 1}) // arrow keys and Space pick a cell
-	if u.jobID != 2 || u.tabs.SelectedIndex() != tabFiles || len(u.files.all) != 6 {
-		t.Fatalf("opened: jobID %d tab %d files %d", u.jobID, u.tabs.SelectedIndex(), len(u.files.all))
+	if u.jobID != 2 || u.tabs.SelectedIndex() != tabFiles || len(u.files.set.rows) != 6 {
+		t.Fatalf("opened: jobID %d tab %d files %d", u.jobID, u.tabs.SelectedIndex(), len(u.files.set.rows))
 	}
 	if !u.scan.banner.Visible() || u.scan.bannerMsg.Text != "too many errors" {
 		t.Error("an opened halted job does not show its banner")
@@ -365,7 +385,7 @@ func TestScanViewShowsWhatWasFoundSoFar(t *testing.T) {
 	if !u.scan.found.root.Visible() {
 		t.Fatal("the found panel is hidden")
 	}
-	got := summarize(recs).String()
+	got := summarize(rowsOf(recs)).String()
 	if got != "HIGH 1 MEDIUM 1 LOW 1 NONE 1 notes.txt e.jpg d.jpg c.jpg b.jpg" {
 		t.Errorf("summary = %q", got)
 	}

@@ -1,0 +1,285 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"shoebox/media"
+	"shoebox/store"
+	"shoebox/timestamp"
+)
+
+// The Files view lists every file of a job. At a million files the whole
+// records (about a kilobyte each once decoded, with every candidate) do not
+// fit a window's memory, and decoding them all takes tens of seconds, so the
+// view holds a FileRow per file, built while the store is read in batches,
+// and reads one whole record, the selected file's, when the person asks.
+
+// RowFolder is a folder of a job's files. Rows of one folder share one, so
+// a million rows hold as many folder paths as there are folders.
+type RowFolder struct {
+	Root      string // the scanned folder (store.FileRecord.Root)
+	RootIndex int    // its place among the job's roots
+	Path      string // relative to Root, '/' separators, with a trailing '/'; "" for Root itself
+}
+
+// FileRow is what the Files table shows of one file and sorts and filters
+// by; FileOfRow reads the whole record.
+type FileRow struct {
+	Dir        *RowFolder
+	Name       string // the base name
+	Date       string // the chosen date as media.Timestamp.Value; "" when none
+	Kind       string // a short file type: "JPEG", "MOV"
+	Source     media.Source
+	Confidence media.Confidence
+	Status     media.Status
+	// Seq is the date numbered neighbours give the file, when they give one
+	// (WithSequenceDates); FileOfRow adds it to the record's candidates.
+	Seq  *timestamp.SequenceCandidate
+	Size int64
+	// DateNS orders the rows by date: the chosen instant in Unix nanoseconds,
+	// NoDate when there is none.
+	DateNS int64
+	// AnalysedNS is when the file was analysed, Unix nanoseconds; 0 when not yet.
+	AnalysedNS int64
+	// Conflict is set when strong sources disagree on the date (media.Timestamp.Conflict).
+	Conflict bool
+}
+
+// NoDate is FileRow.DateNS of a file without a date: it sorts first.
+const NoDate = math.MinInt64
+
+// RelPath is the file's path relative to its root, as the record has it.
+func (r *FileRow) RelPath() string { return r.Dir.Path + r.Name }
+
+// AbsPath is where the file is on disk.
+func (r *FileRow) AbsPath() string {
+	return filepath.Join(r.Dir.Root, filepath.FromSlash(r.RelPath()))
+}
+
+// Key is the file's record key in the job (store.FileRecord.Key).
+func (r *FileRow) Key(jobID uint64) []byte {
+	rec := store.FileRecord{JobID: jobID, RootIndex: r.Dir.RootIndex, RelPath: r.RelPath()}
+	return rec.Key()
+}
+
+// SetDate makes ts the row's chosen date.
+func (r *FileRow) SetDate(ts media.Timestamp) {
+	r.Date, r.Source, r.Confidence = ts.Value, ts.Source, ts.Confidence
+	r.DateNS = timeKey(ts.Time)
+	r.Conflict = ts.Conflict != ""
+}
+
+// timeKey is t as FileRow.DateNS: instants outside what nanoseconds since
+// 1970 can hold are clamped, so they still sort.
+func timeKey(t time.Time) int64 {
+	switch {
+	case t.IsZero():
+		return NoDate
+	case t.Year() < 1678:
+		return NoDate + 1
+	case t.Year() > 2261:
+		return math.MaxInt64
+	}
+	return t.UnixNano()
+}
+
+// TypeName is a short file type for a person: "JPEG", "HEIC", "MP4", from
+// the MIME type, else the name's extension.
+func TypeName(mime, name string) string {
+	if strings.HasPrefix(mime, "image/") || strings.HasPrefix(mime, "video/") {
+		if i := strings.IndexByte(mime, '/'); i >= 0 {
+			sub := strings.TrimPrefix(mime[i+1:], "x-")
+			sub = strings.TrimPrefix(sub, "vnd.")
+			if sub == "quicktime" {
+				sub = "mov"
+			}
+			return strings.ToUpper(sub)
+		}
+	}
+	return strings.ToUpper(strings.TrimPrefix(path.Ext(name), "."))
+}
+
+// RowBuilder makes rows from records, sharing the strings rows repeat
+// (folders, types, sources). The zero value is not ready: use NewRowBuilder.
+type RowBuilder struct {
+	folders []map[string]*RowFolder // by root index, then relative folder
+	words   map[string]string
+}
+
+// NewRowBuilder is a RowBuilder with nothing shared yet.
+func NewRowBuilder() *RowBuilder { return &RowBuilder{words: map[string]string{}} }
+
+func (b *RowBuilder) word(s string) string {
+	if v, ok := b.words[s]; ok {
+		return v
+	}
+	b.words[s] = s
+	return s
+}
+
+// Row is r's row; r's strings are copied or shared, never kept whole.
+func (b *RowBuilder) Row(r *store.FileRecord) FileRow {
+	dir, name := path.Split(r.RelPath)
+	for len(b.folders) <= r.RootIndex {
+		b.folders = append(b.folders, map[string]*RowFolder{})
+	}
+	f := b.folders[r.RootIndex][dir]
+	if f == nil || f.Root != r.Root {
+		f = &RowFolder{Root: b.word(r.Root), RootIndex: r.RootIndex, Path: strings.Clone(dir)}
+		b.folders[r.RootIndex][f.Path] = f
+	}
+	row := FileRow{Dir: f, Name: strings.Clone(name), Kind: b.word(TypeName(r.MIME, r.RelPath)),
+		Status: media.Status(b.word(string(r.Status))), Size: r.Size}
+	row.SetDate(r.Time)
+	row.Source = media.Source(b.word(string(row.Source)))
+	row.Confidence = media.Confidence(b.word(string(row.Confidence)))
+	if !r.AnalysedAt.IsZero() {
+		row.AnalysedNS = r.AnalysedAt.UnixNano()
+	}
+	return row
+}
+
+// FileRowsOptions are the settings of Library.FileRows.
+type FileRowsOptions struct {
+	// Batch is how many rows a batch holds; store.DefaultEachBatch when 0.
+	Batch int
+}
+
+// FileRowsBatch is one delivery of Library.FileRows.
+type FileRowsBatch struct {
+	// Rows are the next rows, in the job's order, after those of the
+	// batches before. The slice is the receiver's to keep.
+	Rows []FileRow
+	// Total is how many files the job's record counts (0 when unknown):
+	// what the rows will number, give or take files listed since.
+	Total int
+	// Last is set on the last batch, which may have no rows.
+	Last bool
+	// Dated, on the last batch only, is the rows already given whose date
+	// numbered neighbours change: known only once every file was read.
+	Dated []DatedRow
+}
+
+// DatedRow is a date from numbered neighbours for an earlier row.
+type DatedRow struct {
+	At   int             // the row's place among all the rows given
+	Date media.Timestamp // the row's chosen date now (Candidates left out)
+	Seq  timestamp.SequenceCandidate
+}
+
+// Apply gives the row its neighbours' date.
+func (d DatedRow) Apply(r *FileRow) {
+	r.SetDate(d.Date)
+	seq := d.Seq
+	r.Seq = &seq
+}
+
+// seqRow is what the neighbours' rule needs to remember of one analysed row.
+type seqRow struct {
+	at        int
+	corrected bool
+	ts        media.Timestamp // without candidates
+}
+
+// FileRows reads a job's files as rows, in batches handed to fn as they
+// are read, so a window shows the first ones at once: a person's decisions
+// applied, and, in the last batch, the dates numbered neighbours give (as
+// Files and EachFile do). Only rows and what the neighbours' rule needs are
+// held. A damaged record is left out and the walk ends with the store's
+// *DamagedRecords error, after the last batch; an error from fn stops it.
+func (l *Library) FileRows(jobID uint64, opt FileRowsOptions, fn func(FileRowsBatch) error) error {
+	corrs, err := l.db.Corrections()
+	if err != nil {
+		return err
+	}
+	total := 0
+	if j, err := l.db.Job(jobID); err == nil {
+		total = j.ProgressTotal
+	}
+	b := NewRowBuilder()
+	absFolders := map[*RowFolder]string{}
+	var files []timestamp.SequenceFile
+	var seen []seqRow
+	n := 0
+	damaged := l.db.EachFileBatch(jobID, opt.Batch, func(recs []store.FileRecord) error {
+		rows := make([]FileRow, len(recs))
+		for i := range recs {
+			r := &recs[i]
+			c, corrected := corrs[r.SHA256]
+			corrected = corrected && r.SHA256 != ""
+			if corrected {
+				r.Time = correctedTimestamp(r.Time, c)
+			}
+			rows[i] = b.Row(r)
+			if r.Status != media.StatusDone {
+				continue
+			}
+			row := &rows[i]
+			abs, ok := absFolders[row.Dir]
+			if !ok {
+				abs = filepath.Join(row.Dir.Root, filepath.FromSlash(row.Dir.Path))
+				absFolders[row.Dir] = abs
+			}
+			files = append(files, timestamp.SequenceFile{Name: row.Name, Folder: abs, Camera: b.word(r.Camera),
+				Value: row.Date, Confidence: row.Confidence})
+			ts := r.Time
+			ts.Candidates = nil
+			seen = append(seen, seqRow{at: n + i, corrected: corrected, ts: ts})
+		}
+		n += len(recs)
+		return fn(FileRowsBatch{Rows: rows, Total: total})
+	})
+	if damaged != nil && !errors.Is(damaged, store.ErrDamaged) {
+		return damaged
+	}
+	last := FileRowsBatch{Total: total, Last: true}
+	for _, c := range timestamp.Sequence(files, timestamp.SequenceOptions{}) {
+		s := seen[c.File]
+		ts := s.ts
+		if !s.corrected { // a decision wins over a guess from neighbours
+			applySequence(&ts, c)
+		}
+		ts.Candidates = nil
+		last.Dated = append(last.Dated, DatedRow{At: s.at, Date: ts, Seq: c})
+	}
+	if err := fn(last); err != nil {
+		return err
+	}
+	return damaged
+}
+
+// FileOfRow reads the whole record of a row of the job, as Files shows it:
+// a person's decision applied, and the neighbours' date the row carries.
+func (l *Library) FileOfRow(jobID uint64, row FileRow) (store.FileRecord, error) {
+	r, err := l.db.FileByKey(row.Key(jobID))
+	if err != nil {
+		return r, fmt.Errorf("reading %s: %w", row.AbsPath(), err)
+	}
+	corrs, err := l.db.Corrections()
+	if err != nil {
+		return r, err
+	}
+	correct := func() {
+		if c, ok := corrs[r.SHA256]; ok && r.SHA256 != "" {
+			r.Time = correctedTimestamp(r.Time, c)
+		}
+	}
+	correct()
+	if row.Seq != nil && r.Status == media.StatusDone {
+		applySequence(&r.Time, *row.Seq)
+		correct()
+	}
+	return r, nil
+}
+
+// FailedFiles lists a job's files that could not be analysed, reading no
+// other record whole.
+func (l *Library) FailedFiles(jobID uint64) ([]store.FileRecord, error) {
+	return l.db.FilesWithStatus(jobID, media.StatusError)
+}

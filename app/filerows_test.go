@@ -1,0 +1,110 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"shoebox/media"
+	"shoebox/store"
+)
+
+// TestFileRowsAreWhatTheRecordsSay scans a real folder twice (the second
+// job stored over the first), decides one date, and checks that the rows
+// streamed in small batches say what Files' records say, neighbours' dates
+// included, and that each row's whole record is Files' record.
+func TestFileRowsAreWhatTheRecordsSay(t *testing.T) {
+	dir := t.TempDir()
+	writeSeqJPEG(t, dir, "IMG_0100.jpg", "2019-07-14T10:00:00")
+	writeSeqJPEG(t, dir, "IMG_0101.jpg", "")
+	writeSeqJPEG(t, dir, "IMG_0102.jpg", "2019-07-14T10:20:00")
+	if err := os.Mkdir(filepath.Join(dir, "b"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeSeqJPEG(t, filepath.Join(dir, "b"), "IMG_0103.jpg", "")
+	writeSeqJPEG(t, filepath.Join(dir, "b"), "IMG_0104.jpg", "2019-07-14T10:40:00")
+	// Bytes of its own, so the decision is about it alone (decisions follow the content).
+	f, err := os.OpenFile(filepath.Join(dir, "b", "IMG_0103.jpg"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("trailing bytes")
+	f.Close()
+	if err := os.WriteFile(filepath.Join(dir, "broken.jpg"), []byte("\xff\xd8 not a photo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "lib.db")
+	for range 2 {
+		if code, _, stderr := runCLI(t, "scan", "--db", db, dir, "--workers", "1"); code != ExitCompleted {
+			t.Fatalf("scan exit %d: %s", code, stderr)
+		}
+	}
+	if code, _, stderr := runCLI(t, "dates", "set", "--db", db, "--date", "2019-07-14T10:05:00",
+		filepath.Join(dir, "b", "IMG_0103.jpg")); code != 0 {
+		t.Fatalf("dates set: %d %s", code, stderr)
+	}
+	lib, err := OpenLibraryWith(db, LibraryOptions{Mode: store.ReadOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	jobs, _ := lib.Jobs()
+	id := jobs[0].ID
+	recs, err := lib.Files(id)
+	if err != nil || len(recs) < 6 {
+		t.Fatalf("files: %d, %v", len(recs), err)
+	}
+
+	var rows []FileRow
+	batches, last := 0, 0
+	err = lib.FileRows(id, FileRowsOptions{Batch: 2}, func(b FileRowsBatch) error {
+		batches++
+		if b.Total != len(recs) {
+			t.Errorf("batch %d counts %d files, want %d", batches, b.Total, len(recs))
+		}
+		rows = append(rows, b.Rows...)
+		for _, d := range b.Dated {
+			d.Apply(&rows[d.At])
+		}
+		if b.Last {
+			last = batches
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(recs) || last != batches || batches < 4 {
+		t.Fatalf("%d rows in %d batches (last %d) for %d records", len(rows), batches, last, len(recs))
+	}
+	sawSeq, sawDecision := false, false
+	for i := range recs {
+		r, row := &recs[i], &rows[i]
+		want := NewRowBuilder().Row(r)
+		want.Seq = row.Seq
+		if row.RelPath() != r.RelPath || row.AbsPath() != r.AbsPath() || *row.Dir != *want.Dir {
+			t.Errorf("row %d is in %+v, named %s", i, *row.Dir, row.Name)
+		}
+		want.Dir = row.Dir
+		if !reflect.DeepEqual(*row, want) {
+			t.Errorf("row %d:\n got %+v\nwant %+v", i, *row, want)
+		}
+		whole, err := lib.FileOfRow(id, *row)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(whole, *r) {
+			t.Errorf("%s: the row's record\n%+v\nis not Files'\n%+v", r.RelPath, whole, *r)
+		}
+		sawSeq = sawSeq || row.Source == media.SourceSequence
+		sawDecision = sawDecision || row.Source == SourceUser
+	}
+	if !sawSeq || !sawDecision {
+		t.Errorf("no neighbours' date (%v) or no decision (%v) among the rows", sawSeq, sawDecision)
+	}
+	failed, err := lib.FailedFiles(id)
+	if err != nil || len(failed) != 1 || failed[0].RelPath != "broken.jpg" || failed[0].Error == "" {
+		t.Errorf("failed files: %+v, %v", failed, err)
+	}
+}
