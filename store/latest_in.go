@@ -40,7 +40,7 @@ func (db *DB) LatestIn(paths []string, resolve func(root string) string) ([]File
 				continue
 			}
 			job := be.Uint64(jk)
-			for k, v := c.Seek(jobKey(job)); k != nil && len(k) >= 10 && be.Uint64(k) == job; k, v = c.Seek(fileKey(job, int(be.Uint16(k[8:]))+1, "")) {
+			for k, v := c.Seek(jobKey(job)); len(k) >= 10 && be.Uint64(k) == job; k, v = c.Seek(fileKey(job, int(be.Uint16(k[8:]))+1, "")) {
 				root := int(be.Uint16(k[8:]))
 				var first FileRecord
 				if err := decodeFile(k, v, &first); err != nil && !isGone(v) {
