@@ -24,7 +24,7 @@ func (db *DB) LatestFiles() ([]FileRecord, error) {
 	var bad skipped
 	err := db.view(func(tx *bolt.Tx) error {
 		out, bad = nil, skipped{}
-		byPath := map[string]FileRecord{}
+		byPath := latestByPath{}
 		c := tx.Bucket(bucketFiles).Cursor()
 		// Keys start with the big-endian job ID, so a later job's record
 		// comes after an earlier one's.
@@ -37,22 +37,47 @@ func (db *DB) LatestFiles() ([]FileRecord, error) {
 				bad.add("file record", k, err)
 				continue
 			}
-			abs := r.AbsPath()
-			if cur, ok := byPath[abs]; !ok || analysed(r) || !analysed(cur) {
-				byPath[abs] = r
-			}
+			byPath.keep(r)
 		}
-		out = make([]FileRecord, 0, len(byPath))
-		for _, r := range byPath {
-			out = append(out, r)
-		}
+		out = byPath.records()
 		return nil
 	})
-	sort.Slice(out, func(a, b int) bool { return out[a].AbsPath() < out[b].AbsPath() })
-	if err != nil {
-		return out, err
+	return out, db.readErr(err, bad)
+}
+
+// latestByPath is, for each absolute path, the record that stands for it:
+// an analysis wins over an earlier record and over a later one without an
+// analysis (LatestFiles). Records are given in job order.
+type latestByPath map[string]FileRecord
+
+func (m latestByPath) keep(r FileRecord) {
+	abs := r.AbsPath()
+	if cur, ok := m[abs]; !ok || analysed(r) || !analysed(cur) {
+		m[abs] = r
 	}
-	return out, bad.err(db.path)
+}
+
+// records are the records kept, sorted by absolute path.
+func (m latestByPath) records() []FileRecord {
+	out := make([]FileRecord, 0, len(m))
+	for _, r := range m {
+		out = append(out, r)
+	}
+	sortByPath(out)
+	return out
+}
+
+func sortByPath(recs []FileRecord) {
+	sort.Slice(recs, func(a, b int) bool { return recs[a].AbsPath() < recs[b].AbsPath() })
+}
+
+// readErr is a read's error: the transaction's, else the count of records
+// it skipped as damaged (*DamagedRecords), else nil.
+func (db *DB) readErr(err error, bad skipped) error {
+	if err != nil {
+		return err
+	}
+	return bad.err(db.path)
 }
 
 // analysed says whether a record holds an analysis (what the paths bucket

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -28,7 +27,7 @@ func (db *DB) LatestIn(paths []string, resolve func(root string) string) ([]File
 	var bad skipped
 	err := db.view(func(tx *bolt.Tx) error {
 		out, bad = nil, skipped{}
-		byPath := map[string]FileRecord{}
+		byPath := latestByPath{}
 		resolved := map[string]string{}
 		files := tx.Bucket(bucketFiles)
 		c := files.Cursor()
@@ -63,17 +62,10 @@ func (db *DB) LatestIn(paths []string, resolve func(root string) string) ([]File
 				}
 			}
 		}
-		out = make([]FileRecord, 0, len(byPath))
-		for _, r := range byPath {
-			out = append(out, r)
-		}
+		out = byPath.records()
 		return nil
 	})
-	sort.Slice(out, func(a, b int) bool { return out[a].AbsPath() < out[b].AbsPath() })
-	if err != nil {
-		return out, err
-	}
-	return out, bad.err(db.path)
+	return out, db.readErr(err, bad)
 }
 
 // rootOfRange is the root recorded by the first readable record of a
@@ -119,7 +111,7 @@ func relPrefixes(root string, paths []string) []string {
 // latestInRange keeps, from the records whose keys start with prefix, those
 // at or under one of the paths, by LatestFiles' rule: an analysis wins over
 // an earlier one and over a later record without one.
-func (db *DB) latestInRange(files *bolt.Bucket, prefix []byte, paths []string, resolve func(string) string, byPath map[string]FileRecord, bad *skipped) {
+func (db *DB) latestInRange(files *bolt.Bucket, prefix []byte, paths []string, resolve func(string) string, byPath latestByPath, bad *skipped) {
 	c := files.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if isGone(v) {
@@ -134,10 +126,7 @@ func (db *DB) latestInRange(files *bolt.Bucket, prefix []byte, paths []string, r
 		if !withinAny(real, paths) {
 			continue // a name that merely starts like the path: "a/b2" for "a/b"
 		}
-		abs := r.AbsPath()
-		if cur, ok := byPath[abs]; !ok || analysed(r) || !analysed(cur) {
-			byPath[abs] = r
-		}
+		byPath.keep(r)
 	}
 }
 
@@ -202,9 +191,6 @@ func (db *DB) LatestCopies(sum string) ([]FileRecord, error) {
 		}
 		return nil
 	})
-	sort.Slice(out, func(a, b int) bool { return out[a].AbsPath() < out[b].AbsPath() })
-	if err != nil {
-		return out, err
-	}
-	return out, bad.err(db.path)
+	sortByPath(out)
+	return out, db.readErr(err, bad)
 }
