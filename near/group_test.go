@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+
+	"shoebox/internal/testcpu"
 )
 
 // flipBits returns h with k distinct random bits flipped.
@@ -506,11 +508,11 @@ func BenchmarkGroupNear1M(b *testing.B) {
 	for _, d := range []int{DefaultDistance, 6, 10} {
 		b.Run(fmt.Sprintf("d=%d", d), func(b *testing.B) {
 			var gs []Group
-			cpu0 := processCPU()
+			cpu0 := testcpu.Process()
 			for b.Loop() {
 				gs = Find(benchItems, Options{MaxDistance: d})
 			}
-			if cpu := processCPU() - cpu0; cpu > 0 {
+			if cpu := testcpu.Process() - cpu0; cpu > 0 {
 				b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 			}
 			b.ReportMetric(float64(len(gs)), "groups")

@@ -17,6 +17,8 @@ import (
 	"shoebox/app"
 	"shoebox/media"
 	"shoebox/store"
+
+	"shoebox/internal/testcpu"
 )
 
 // synthRecords is n records of one job in the store's order, numbered
@@ -307,9 +309,9 @@ func peakRSS() string {
 // shared with other work does not stretch as it stretches the wall clock;
 // call the function it returns when the loop is done.
 func reportCPU(b *testing.B) func() {
-	start := cpuTime()
+	start := testcpu.Process()
 	return func() {
-		if d := cpuTime() - start; d > 0 && b.N > 0 {
+		if d := testcpu.Process() - start; d > 0 && b.N > 0 {
 			b.ReportMetric(float64(d.Nanoseconds())/float64(b.N), "cpu-ns/op")
 		}
 	}

@@ -1,14 +1,14 @@
 //go:build unix
 
-package ui
+package testcpu
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime is the CPU time the process used so far, user and system.
-func cpuTime() time.Duration {
+// Process is the CPU time (user + system) this process has used so far.
+func Process() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0
