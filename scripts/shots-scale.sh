@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Opens the real window on an existing (large) library under Xvfb at
+# 1920x1080 and takes docs/scale-files.png and docs/scale-duplicates.png,
+# printing how long the window took to appear and what it held when shot.
+# The window opens the library in place, as a person's would be opened (a
+# copy would lose the stamp that spares an open the page walk, store/verified.go).
+# Usage: scripts/shots-scale.sh LIBRARY [BINARY]
+# e.g. after `make bench-scale`: scripts/shots-scale.sh bench-out/scale-100000.db
+# Needs Xvfb, xdotool, ImageMagick.
+set -euo pipefail
+lib=${1:?usage: $0 LIBRARY [BINARY]}
+cd "$(dirname "$0")/.."
+bin=${2:-}
+if [ -z "$bin" ]; then
+	bin=$(mktemp -d)/shoebox
+	go build -o "$bin" .
+fi
+work=$(mktemp -d)
+lib=$(realpath "$lib")
+display=:93
+export XDG_CONFIG_HOME="$work/config" SHOEBOX_DB="$lib" DISPLAY="$display"
+Xvfb "$display" -screen 0 1920x1080x24 >/dev/null 2>&1 &
+xvfb=$!
+app=
+cleanup() {
+	[ -n "$app" ] && { kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true; }
+	kill "$xvfb" 2>/dev/null || true
+	wait "$xvfb" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+sleep 1
+# Cold: the library file out of the page cache before the window opens it.
+python3 -c 'import os,sys; fd=os.open(sys.argv[1],os.O_RDONLY); os.posix_fadvise(fd,0,0,os.POSIX_FADV_DONTNEED)' "$lib"
+start=$(date +%s.%N)
+"$bin" >"$work/app.log" 2>&1 &
+app=$!
+win=
+for _ in $(seq 1 300); do
+	win=$(xdotool search --name '^Shoebox$' 2>/dev/null | head -1 || true)
+	[ -n "$win" ] && break
+	sleep 0.05
+done
+[ -n "$win" ] || { echo "shots-scale: no window" >&2; cat "$work/app.log" >&2; exit 1; }
+shown=$(date +%s.%N)
+echo "window shown after $(awk -v a="$start" -v b="$shown" 'BEGIN {printf "%.2f", b-a}') s"
+sleep 1 # the window sets its remembered size once shown
+xdotool windowsize "$win" 1920 1080
+xdotool windowmove "$win" 0 0
+xdotool key --window "$win" ctrl+2
+for t in 1 3 10; do
+	sleep "$t"
+	import -window root "$work/files-$t.png"
+	echo "Files shot $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b-a}') s after start: $work/files-$t.png"
+done
+cp "$work/files-10.png" docs/scale-files.png
+xdotool key --window "$win" ctrl+3
+t0=$(date +%s.%N)
+sleep "${DUPS_AFTER:-15}"
+import -window root docs/scale-duplicates.png
+echo "Duplicates shot $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b-a}') s after the tab opened"
+echo "peak RSS of the window so far: $(awk '/VmHWM/ {print $2/1024 " MB"}' /proc/$app/status)"
+mkdir -p "${KEEP:-/tmp}/shots-scale"
+cp "$work"/files-*.png "${KEEP:-/tmp}/shots-scale/"
