@@ -95,7 +95,7 @@ func listFiles(ctx context.Context, roots []string, opt walkOptions) ([]store.Fi
 }
 
 // listCompact is listFiles in the listing's compact form (store.Listed),
-// which a scan holds whole while it stores it: a sixth of the memory.
+// which a scan holds whole while it stores it: a quarter of the memory.
 func listCompact(ctx context.Context, roots []string, opt walkOptions) ([]store.Listed, error) {
 	reals := make([]string, len(roots))
 	for i, r := range roots {
