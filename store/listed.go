@@ -8,9 +8,9 @@ import (
 
 // Listed is one file as a listing found it: what a scan knows of it before
 // analysing it. A listing is held whole and sorted while it is stored, so
-// it is kept in this form, about a quarter of a FileRecord's memory (a
-// million files: ~120 MB instead of ~470 MB: 72 bytes and the path; a record is made from it a
-// chunk at a time (Record).
+// it is kept in this form, 72 bytes and the path, about a quarter of a
+// FileRecord's memory (a million files: ~120 MB instead of ~470 MB); a
+// record is made from it a chunk at a time (Record).
 type Listed struct {
 	RelPath string // relative to its root, '/' separators
 	// Message is, for a file skipped or failed while listing, why (the
