@@ -336,6 +336,27 @@ func TestSecondOpenIsRefusedQuickly(t *testing.T) {
 // made by an older media.AnalysisVersion (before the mean colour was
 // measured) is analysed again, not reused.
 func TestRescanRedoesOlderAnalyses(t *testing.T) {
+	rescanRedoes002And005(t, func(t *testing.T, files []store.FileRecord) []store.FileRecord {
+		var old []store.FileRecord
+		for _, r := range files {
+			if r.Analysis != media.AnalysisVersion {
+				t.Fatalf("%s stored with analysis version %d", r.RelPath, r.Analysis)
+			}
+			if r.RelPath == "002.jpg" || r.RelPath == "005.jpg" {
+				r.Analysis = 1
+				old = append(old, r)
+			}
+		}
+		return old
+	})
+}
+
+// rescanRedoes002And005 scans ten unchanged files, stores again the records
+// alter returns (made from the first scan's), then rescans: 002.jpg and
+// 005.jpg, which alter made stale, must be analysed again and the other
+// eight reused. alter may also change the rescan's surroundings (PATH).
+func rescanRedoes002And005(t *testing.T, alter func(t *testing.T, files []store.FileRecord) []store.FileRecord) {
+	t.Helper()
 	dir := t.TempDir()
 	makeFiles(t, dir, 10, func(i int) string { return fmt.Sprintf("%03d.jpg", i) })
 	f := &fakeAnalyzer{}
@@ -348,17 +369,7 @@ func TestRescanRedoesOlderAnalyses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var old []store.FileRecord
-	for _, r := range files {
-		if r.Analysis != media.AnalysisVersion {
-			t.Fatalf("%s stored with analysis version %d", r.RelPath, r.Analysis)
-		}
-		if r.RelPath == "002.jpg" || r.RelPath == "005.jpg" {
-			r.Analysis = 1
-			old = append(old, r)
-		}
-	}
-	if err := lib.db.CommitBatch(&j1, old); err != nil {
+	if err := lib.db.CommitBatch(&j1, alter(t, files)); err != nil {
 		t.Fatal(err)
 	}
 	j2, st := runToEnd(t, lib, []string{dir}, Settings{})

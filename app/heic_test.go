@@ -3,7 +3,6 @@ package app
 import (
 	"bytes"
 	"encoding/binary"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,53 +57,25 @@ func TestHEICLookAlikesJoinByPixels(t *testing.T) {
 // was not hashed) and those left unhashed for want of heif-convert once it
 // is found, and reuses every other version-2 record.
 func TestRescanRedoesOnlyUnhashedHEIC(t *testing.T) {
-	dir := t.TempDir()
-	makeFiles(t, dir, 10, func(i int) string { return fmt.Sprintf("%03d.jpg", i) })
-	f := &fakeAnalyzer{}
-	lib := openTestLibrary(t, f)
-	j1, st := runToEnd(t, lib, []string{dir}, Settings{})
-	if st != store.StateCompleted {
-		t.Fatal(st)
-	}
-	files, err := lib.Files(j1.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range files {
-		r := &files[i]
-		r.Analysis = 2
-		switch r.RelPath {
-		case "002.jpg": // a HEIC analysed by version 2
-			r.MIME = "image/heic"
-		case "005.jpg": // a HEIC of version 3 scanned without heif-convert
-			r.MIME, r.Analysis, r.Note = "image/heic", media.AnalysisVersion, "no perceptual hash: "+imagehash.ErrNoHEIFDecoder.Error()
+	rescanRedoes002And005(t, func(t *testing.T, files []store.FileRecord) []store.FileRecord {
+		for i := range files {
+			r := &files[i]
+			r.Analysis = 2
+			switch r.RelPath {
+			case "002.jpg": // a HEIC analysed by version 2
+				r.MIME = "image/heic"
+			case "005.jpg": // a HEIC of version 3 scanned without heif-convert
+				r.MIME, r.Analysis, r.Note = "image/heic", media.AnalysisVersion, "no perceptual hash: "+imagehash.ErrNoHEIFDecoder.Error()
+			}
 		}
-	}
-	if err := lib.db.CommitBatch(&j1, files); err != nil {
-		t.Fatal(err)
-	}
-	// A stand-in heif-convert on PATH: the fake analyser never runs it.
-	bin := t.TempDir()
-	if err := os.WriteFile(filepath.Join(bin, imagehash.HEIFTool), []byte("#!/bin/sh\nexit 1\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("PATH", bin)
-	j2, st := runToEnd(t, lib, []string{dir}, Settings{})
-	if st != store.StateCompleted {
-		t.Fatal(st)
-	}
-	for n, c := range f.callCounts() {
-		want := 1
-		if n == "002.jpg" || n == "005.jpg" {
-			want = 2
+		// A stand-in heif-convert on PATH: the fake analyser never runs it.
+		bin := t.TempDir()
+		if err := os.WriteFile(filepath.Join(bin, imagehash.HEIFTool), []byte("#!/bin/sh\nexit 1\n"), 0o755); err != nil {
+			t.Fatal(err)
 		}
-		if c != want {
-			t.Errorf("%s analysed %d times, want %d", n, c, want)
-		}
-	}
-	if j2.ReusedCount != 8 {
-		t.Errorf("reused %d, want 8", j2.ReusedCount)
-	}
+		t.Setenv("PATH", bin)
+		return files
+	})
 }
 
 // A HEIC's preview is its embedded thumbnail: proven by a file whose whole
