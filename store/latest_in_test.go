@@ -13,13 +13,7 @@ import (
 // however the paths and the roots nest.
 func TestLatestInIsLatestFilesUnderThePaths(t *testing.T) {
 	db, _ := openTemp(t)
-	var jobs [3]*Job
-	for i := range jobs {
-		jobs[i] = &Job{}
-		if err := db.CreateJob(jobs[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
+	jobs := newJobs(t, db, 3)
 	mustCommit := func(j *Job, recs ...FileRecord) {
 		t.Helper()
 		if err := db.CommitBatch(j, recs); err != nil {
@@ -109,12 +103,8 @@ func TestLatestInIsLatestFilesUnderThePaths(t *testing.T) {
 // other bytes is not one, a later failure does not undo an analysis.
 func TestLatestCopiesAreTheLatestAnalyses(t *testing.T) {
 	db, _ := openTemp(t)
-	j1, j2 := &Job{}, &Job{}
-	for _, j := range []*Job{j1, j2} {
-		if err := db.CreateJob(j); err != nil {
-			t.Fatal(err)
-		}
-	}
+	jobs := newJobs(t, db, 2)
+	j1, j2 := jobs[0], jobs[1]
 	if err := db.CommitBatch(j1, []FileRecord{
 		rec(1, 0, "changed.jpg", media.StatusDone, shaA),
 		rec(1, 0, "failed-later.jpg", media.StatusDone, shaA),

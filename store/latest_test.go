@@ -8,13 +8,7 @@ import (
 
 func TestLatestFilesStandForEachPathOnce(t *testing.T) {
 	db, _ := openTemp(t)
-	var jobs [3]*Job
-	for i := range jobs {
-		jobs[i] = &Job{}
-		if err := db.CreateJob(jobs[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
+	jobs := newJobs(t, db, 3)
 	db.CommitBatch(jobs[0], []FileRecord{
 		rec(1, 0, "changed.jpg", media.StatusDone, shaA),
 		rec(1, 0, "failed-later.jpg", media.StatusDone, shaA),
@@ -52,4 +46,17 @@ func TestLatestFilesStandForEachPathOnce(t *testing.T) {
 			t.Errorf("%d: got %s job %d %s, want %s job %d %s", i, g.AbsPath(), g.JobID, g.Status, w.path, w.job, w.st)
 		}
 	}
+}
+
+// newJobs creates n empty jobs, numbered 1 to n in a new library.
+func newJobs(t *testing.T, db *DB, n int) []*Job {
+	t.Helper()
+	jobs := make([]*Job, n)
+	for i := range jobs {
+		jobs[i] = &Job{}
+		if err := db.CreateJob(jobs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return jobs
 }
