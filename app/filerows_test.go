@@ -16,34 +16,11 @@ import (
 // included, and that each row's whole record is Files' record.
 func TestFileRowsAreWhatTheRecordsSay(t *testing.T) {
 	dir := t.TempDir()
-	writeSeqJPEG(t, dir, "IMG_0100.jpg", "2019-07-14T10:00:00")
-	writeSeqJPEG(t, dir, "IMG_0101.jpg", "")
-	writeSeqJPEG(t, dir, "IMG_0102.jpg", "2019-07-14T10:20:00")
-	if err := os.Mkdir(filepath.Join(dir, "b"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	writeSeqJPEG(t, filepath.Join(dir, "b"), "IMG_0103.jpg", "")
-	writeSeqJPEG(t, filepath.Join(dir, "b"), "IMG_0104.jpg", "2019-07-14T10:40:00")
-	// Bytes of its own, so the decision is about it alone (decisions follow the content).
-	f, err := os.OpenFile(filepath.Join(dir, "b", "IMG_0103.jpg"), os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.WriteString("trailing bytes")
-	f.Close()
+	sequenceFolders(t, dir, "b/IMG_0103.jpg")
 	if err := os.WriteFile(filepath.Join(dir, "broken.jpg"), []byte("\xff\xd8 not a photo"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	db := filepath.Join(t.TempDir(), "lib.db")
-	for range 2 {
-		if code, _, stderr := runCLI(t, "scan", "--db", db, dir, "--workers", "1"); code != ExitCompleted {
-			t.Fatalf("scan exit %d: %s", code, stderr)
-		}
-	}
-	if code, _, stderr := runCLI(t, "dates", "set", "--db", db, "--date", "2019-07-14T10:05:00",
-		filepath.Join(dir, "b", "IMG_0103.jpg")); code != 0 {
-		t.Fatalf("dates set: %d %s", code, stderr)
-	}
+	db := scanTwiceThenDecide(t, dir, "b/IMG_0103.jpg", "2019-07-14T10:05:00")
 	lib, err := OpenLibraryWith(db, LibraryOptions{Mode: store.ReadOnly})
 	if err != nil {
 		t.Fatal(err)

@@ -166,32 +166,8 @@ func TestSequenceReportThroughCLI(t *testing.T) {
 // again, over two folders and with a rescan stored over the first scan.
 func TestStreamedReportIsWhatFilesShows(t *testing.T) {
 	dir := t.TempDir()
-	writeSeqJPEG(t, dir, "IMG_0100.jpg", "2019-07-14T10:00:00")
-	writeSeqJPEG(t, dir, "IMG_0101.jpg", "")
-	writeSeqJPEG(t, dir, "IMG_0102.jpg", "2019-07-14T10:20:00")
-	if err := os.Mkdir(filepath.Join(dir, "b"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	writeSeqJPEG(t, filepath.Join(dir, "b"), "IMG_0103.jpg", "")
-	writeSeqJPEG(t, filepath.Join(dir, "b"), "IMG_0104.jpg", "2019-07-14T10:40:00")
-	// Bytes of its own after the image, so the decision is about it alone
-	// (decisions follow the content).
-	f, err := os.OpenFile(filepath.Join(dir, "IMG_0102.jpg"), os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.WriteString("trailing bytes")
-	f.Close()
-	db := filepath.Join(t.TempDir(), "lib.db")
-	for range 2 {
-		if code, _, stderr := runCLI(t, "scan", "--db", db, dir, "--workers", "1"); code != ExitCompleted {
-			t.Fatalf("scan exit %d: %s", code, stderr)
-		}
-	}
-	if code, _, stderr := runCLI(t, "dates", "set", "--db", db, "--date", "2019-07-14T10:05:00",
-		filepath.Join(dir, "IMG_0102.jpg")); code != 0 {
-		t.Fatalf("dates set: %d %s", code, stderr)
-	}
+	sequenceFolders(t, dir, "IMG_0102.jpg")
+	db := scanTwiceThenDecide(t, dir, "IMG_0102.jpg", "2019-07-14T10:05:00")
 	for _, format := range []string{"jsonl", "csv"} {
 		code, streamed, stderr := runCLI(t, "report", "--db", db, "--format", format)
 		if code != 0 {
@@ -218,4 +194,45 @@ func TestStreamedReportIsWhatFilesShows(t *testing.T) {
 			t.Errorf("%s: no date from neighbours or no decision:\n%s", format, streamed)
 		}
 	}
+}
+
+// sequenceFolders writes five numbered photos into dir and its folder b,
+// two without a date (IMG_0101 and b/IMG_0103), and gives the one at own
+// (relative) bytes of its own after the image, so that a decision about its
+// date (decisions follow the content) is about it alone.
+func sequenceFolders(t *testing.T, dir, own string) {
+	t.Helper()
+	writeSeqJPEG(t, dir, "IMG_0100.jpg", "2019-07-14T10:00:00")
+	writeSeqJPEG(t, dir, "IMG_0101.jpg", "")
+	writeSeqJPEG(t, dir, "IMG_0102.jpg", "2019-07-14T10:20:00")
+	if err := os.Mkdir(filepath.Join(dir, "b"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeSeqJPEG(t, filepath.Join(dir, "b"), "IMG_0103.jpg", "")
+	writeSeqJPEG(t, filepath.Join(dir, "b"), "IMG_0104.jpg", "2019-07-14T10:40:00")
+	f, err := os.OpenFile(filepath.Join(dir, filepath.FromSlash(own)), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString("trailing bytes"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// scanTwiceThenDecide scans dir into a new library twice (the second scan
+// stored over the first) and sets the date of the file at decide (relative).
+func scanTwiceThenDecide(t *testing.T, dir, decide, date string) (db string) {
+	t.Helper()
+	db = filepath.Join(t.TempDir(), "lib.db")
+	for range 2 {
+		if code, _, stderr := runCLI(t, "scan", "--db", db, dir, "--workers", "1"); code != ExitCompleted {
+			t.Fatalf("scan exit %d: %s", code, stderr)
+		}
+	}
+	if code, _, stderr := runCLI(t, "dates", "set", "--db", db, "--date", date,
+		filepath.Join(dir, filepath.FromSlash(decide))); code != 0 {
+		t.Fatalf("dates set: %d %s", code, stderr)
+	}
+	return db
 }
