@@ -66,3 +66,20 @@ func compareListed(a, b Listed) int {
 	}
 	return strings.Compare(a.RelPath, b.RelPath)
 }
+
+// compareListedKey orders a listed file against the file key k of any job
+// by root, then path, as the store orders keys within a job, without
+// making the listed file's key: a rescan merges a million of them with
+// its base (goneFromBase).
+func compareListedKey(l *Listed, k []byte) int {
+	if root := be.Uint16(k[8:]); l.Root != root {
+		return int(l.Root) - int(root)
+	}
+	switch rel := k[10:]; {
+	case l.RelPath < string(rel):
+		return -1
+	case l.RelPath > string(rel):
+		return 1
+	}
+	return 0
+}

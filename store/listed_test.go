@@ -1,6 +1,8 @@
 package store
 
 import (
+	"bytes"
+	"cmp"
 	"testing"
 
 	"shoebox/media"
@@ -68,5 +70,22 @@ func TestWholeListingMakesRecordsInChunks(t *testing.T) {
 	}
 	if got[2].Note != "a link to /elsewhere" || got[3].Error != "folder cannot be read" {
 		t.Errorf("reasons lost: note %q, error %q", got[2].Note, got[3].Error)
+	}
+}
+
+// A listed file orders against a stored key exactly as its own key would.
+func TestListedOrdersAsItsKey(t *testing.T) {
+	listed := []Listed{
+		{Root: 0, RelPath: ""}, {Root: 0, RelPath: "a"}, {Root: 0, RelPath: "a/b"}, {Root: 0, RelPath: "a0"},
+		{Root: 0, RelPath: "é"}, {Root: 1, RelPath: "a"}, {Root: 256, RelPath: "a"},
+	}
+	for _, a := range listed {
+		for _, b := range listed {
+			k := fileKey(7, int(b.Root), b.RelPath)
+			want := bytes.Compare(fileKey(7, int(a.Root), a.RelPath)[8:], k[8:])
+			if got := compareListedKey(&a, k); cmp.Compare(got, 0) != want {
+				t.Errorf("%d %q against %d %q: %d, want %d", a.Root, a.RelPath, b.Root, b.RelPath, got, want)
+			}
+		}
 	}
 }

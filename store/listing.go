@@ -195,10 +195,10 @@ func goneFromBase(tx *bolt.Tx, jobID, base uint64, listed []Listed) (gone [][]by
 			continue
 		}
 		baseTotal++
-		for i < len(listed) && bytes.Compare(fileKey(0, int(listed[i].Root), listed[i].RelPath)[8:], bk[8:]) < 0 {
+		for i < len(listed) && compareListedKey(&listed[i], bk) < 0 {
 			i++
 		}
-		if i == len(listed) || !bytes.Equal(fileKey(0, int(listed[i].Root), listed[i].RelPath)[8:], bk[8:]) {
+		if i == len(listed) || compareListedKey(&listed[i], bk) != 0 {
 			gone = append(gone, append(jobKey(jobID), bk[8:]...))
 		}
 	}
