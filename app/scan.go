@@ -46,17 +46,32 @@ func (k scanKind) list(ctx context.Context, j *store.Job, stop func() error) err
 	// an earlier scan of the same folders are not stored again: the job is
 	// stored over it (store.PlanListing), which fills the records in a
 	// chunk at a time and drops those it need not store.
+	// A pause or cancel is asked every 256 files, whichever way each goes.
 	n := 0
-	plan, err := db.PlanListing(j, listed, func(r *store.FileRecord) ([]byte, error) {
-		if n++; n%256 == 0 {
-			if err := stop(); err != nil {
+	var stopped error
+	stopEvery := func() error {
+		if n++; n%256 == 0 && stopped == nil {
+			stopped = stop()
+		}
+		return stopped
+	}
+	plan, err := db.PlanListing(j, listed, store.Reuse{
+		Fill: func(r *store.FileRecord) ([]byte, error) {
+			if err := stopEvery(); err != nil {
 				return nil, err
 			}
-		}
-		if k.settings.Rehash || r.Status != media.StatusPending {
-			return nil, nil
-		}
-		return k.reuse(r)
+			if k.settings.Rehash || r.Status != media.StatusPending {
+				return nil, nil
+			}
+			return k.reuse(r)
+		},
+		// What reuse asks of a record, from the path index alone. An
+		// unhashed HEIC goes through Fill, which reads why in its note; so
+		// does every file once stopped, and Fill returns the error.
+		Keeps: func(s store.PathStamp) bool {
+			return stopEvery() == nil && !k.settings.Rehash && media.AnalysisCurrentOf(s.Analysis, s.HEIF) &&
+				!(k.heifDecoder && s.HEIF && !s.Hashed)
+		},
 	})
 	listed = nil // the plan holds it now
 	if err != nil {

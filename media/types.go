@@ -15,11 +15,17 @@ const AnalysisVersion = 3
 // of any other file is current, and a library of JPEGs is not analysed
 // again for it.
 func AnalysisCurrent(version int, mime string) bool {
+	return AnalysisCurrentOf(version, IsHEIF(mime))
+}
+
+// AnalysisCurrentOf is AnalysisCurrent for a file known only as a HEIF
+// picture or not (a rescan's path stamp).
+func AnalysisCurrentOf(version int, heif bool) bool {
 	switch version {
 	case AnalysisVersion:
 		return true
 	case 2:
-		return !IsHEIF(mime)
+		return !heif
 	}
 	return false
 }

@@ -108,7 +108,7 @@ func checkTx(tx *bolt.Tx, rep *CheckReport) error {
 		return err
 	}
 	l := layoutOf(tx)
-	files, sha, ph := tx.Bucket(bucketFiles), tx.Bucket(l.sha), tx.Bucket(bucketPHash)
+	files, sha, ph, paths := tx.Bucket(bucketFiles), tx.Bucket(l.sha), tx.Bucket(bucketPHash), tx.Bucket(l.paths)
 	err = files.ForEach(func(k, v []byte) error {
 		if isGone(v) && len(k) >= 10 {
 			return nil // a job's mark for a file of its base it did not find (view.go)
@@ -128,6 +128,9 @@ func checkTx(tx *bolt.Tx, rep *CheckReport) error {
 		}
 		if nearIndex && !bytes.Equal(ph.Get(k), encodeNear(&r, v)) {
 			rep.problem("file record %q is missing from the look-alike index or disagrees with it", k)
+		}
+		if !pathStampAgrees(l, paths, k, &r) {
+			rep.problem("the path index entry of file record %q has a stamp that disagrees with it", k)
 		}
 		return nil
 	})

@@ -101,7 +101,7 @@ func putFile(tx *bolt.Tx, k []byte, r *FileRecord) error {
 	}
 	if r.Status == media.StatusDone || r.Status == media.StatusSkipped {
 		abs := r.AbsPath()
-		if err := tx.Bucket(l.paths).Put(l.pathKey(abs), l.pathEntry(abs, k)); err != nil {
+		if err := tx.Bucket(l.paths).Put(l.pathKey(abs), l.pathEntry(abs, k, r)); err != nil {
 			return err
 		}
 	}

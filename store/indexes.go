@@ -103,49 +103,73 @@ func (l indexLayout) pathKey(abs string) []byte {
 	return h.Sum(nil)
 }
 
-// pathEntry is the path index value naming the file stored under k, found at abs.
-func (l indexLayout) pathEntry(abs string, k []byte) []byte {
+// pathEntry is the path index value naming the file stored under k, found
+// at abs. r, when not nil, is its record: the entry ends with its stamp
+// (pathstamp.go) unless the entry holds the relative path itself.
+func (l indexLayout) pathEntry(abs string, k []byte, r *FileRecord) []byte {
 	if !l.hashed {
 		return k
 	}
-	return pathValue(abs, be.Uint64(k), int(be.Uint16(k[8:])), string(k[10:]))
+	v, relInside := pathValue(abs, be.Uint64(k), int(be.Uint16(k[8:])), string(k[10:]))
+	if r == nil || relInside {
+		return v
+	}
+	return appendPathStamp(v, abs, r)
 }
 
 // pathValue is uvarint(job) uvarint(root) uvarint(start), where the relative
 // path is abs[start:] with '/' separators. When it is not (a path that
-// filepath.Join cleaned), start is 0 and the relative path follows.
-func pathValue(abs string, job uint64, root int, rel string) []byte {
-	v := binary.AppendUvarint(nil, job)
+// filepath.Join cleaned), start is 0 and the relative path follows
+// (relInside).
+func pathValue(abs string, job uint64, root int, rel string) (v []byte, relInside bool) {
+	v = binary.AppendUvarint(nil, job)
 	v = binary.AppendUvarint(v, uint64(root))
 	start := len(abs) - len(rel)
 	if start > 0 && filepath.ToSlash(abs[start:]) == rel {
-		return binary.AppendUvarint(v, uint64(start))
+		return binary.AppendUvarint(v, uint64(start)), false
 	}
-	return append(binary.AppendUvarint(v, 0), rel...)
+	return append(binary.AppendUvarint(v, 0), rel...), true
+}
+
+// pathIndexEntry is a path index value read: the key of the file it names,
+// by parts, and its stamp when it has one (nil before schema 6, or when the
+// entry holds the relative path).
+type pathIndexEntry struct {
+	job   uint64
+	root  int
+	rel   string
+	stamp []byte
 }
 
 // parsePathValue reads a pathValue; abs is the path it was found under, or
 // "" when it is not known (then rel is "" unless the value holds it).
-func parsePathValue(abs string, v []byte) (job uint64, root int, rel string, err error) {
+func parsePathValue(abs string, v []byte) (pathIndexEntry, error) {
 	var n [3]uint64
 	for i := range n {
 		x, w := binary.Uvarint(v)
 		if w <= 0 {
-			return 0, 0, "", fmt.Errorf("bad path index value %x", v)
+			return pathIndexEntry{}, fmt.Errorf("bad path index value %x", v)
 		}
 		n[i], v = x, v[w:]
 	}
-	job, root = n[0], int(n[1])
+	e := pathIndexEntry{job: n[0], root: int(n[1])}
 	switch start := n[2]; {
 	case start == 0:
-		rel = string(v)
-	case abs == "":
-	case start <= uint64(len(abs)) && len(v) == 0:
-		rel = filepath.ToSlash(abs[start:])
-	default:
-		return 0, 0, "", fmt.Errorf("bad path index value for %s", abs)
+		e.rel = string(v)
+		return e, nil
+	case len(v) != 0 && len(v) != pathStampLen:
+		return pathIndexEntry{}, fmt.Errorf("bad path index value %x", v)
+	case len(v) == pathStampLen:
+		e.stamp = v
 	}
-	return job, root, rel, nil
+	switch start := n[2]; {
+	case abs == "":
+	case start <= uint64(len(abs)):
+		e.rel = filepath.ToSlash(abs[start:])
+	default:
+		return pathIndexEntry{}, fmt.Errorf("bad path index value for %s", abs)
+	}
+	return e, nil
 }
 
 // previousKey is the key of the latest record of the file at abs according
@@ -156,11 +180,11 @@ func previousKey(tx *bolt.Tx, abs string) []byte {
 	if v == nil || !l.hashed {
 		return v
 	}
-	job, root, rel, err := parsePathValue(abs, v)
+	e, err := parsePathValue(abs, v)
 	if err != nil {
 		return nil
 	}
-	return fileKey(job, root, rel)
+	return fileKey(e.job, e.root, e.rel)
 }
 
 // checkPathEntry says what is wrong with a path index entry, or "".
@@ -171,10 +195,11 @@ func checkPathEntry(l indexLayout, files *bolt.Bucket, k, v []byte) string {
 		}
 		return ""
 	}
-	job, root, rel, err := parsePathValue("", v)
+	e, err := parsePathValue("", v)
 	if err != nil || len(k) != 8 {
 		return fmt.Sprintf("the path index entry %x is damaged", k)
 	}
+	job, root, rel := e.job, e.root, e.rel
 	// Without the path only the job and root can be checked, unless the
 	// entry holds the relative path.
 	prefix := fileKey(job, root, rel)

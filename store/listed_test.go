@@ -25,13 +25,13 @@ func TestWholeListingMakesRecordsInChunks(t *testing.T) {
 		{Root: 0, RelPath: "locked", Status: ListedFailed, Message: "folder cannot be read"},
 	}
 	reused := 0
-	plan, err := db.PlanListing(j, listed, func(r *FileRecord) ([]byte, error) {
+	plan, err := db.PlanListing(j, listed, Reuse{Fill: func(r *FileRecord) ([]byte, error) {
 		if r.RelPath == "a.jpg" {
 			r.Status, r.SHA256, r.Reused = media.StatusDone, shaA, true
 		}
 		reused++
 		return nil, nil
-	})
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,17 +41,31 @@ const planChunk = 2000
 // fingerprint: size, times, inode), else nil.
 type ReuseFunc func(r *FileRecord) (from []byte, err error)
 
+// Reuse is how a rescan keeps the earlier analyses of unchanged files.
+type Reuse struct {
+	// Fill fills in a listed file's earlier analysis (ReuseFunc); it is
+	// called outside any transaction. nil: no analysis is reused.
+	Fill ReuseFunc
+	// Keeps says whether an analysis described so may be kept as it is. It
+	// is asked, inside a read transaction, about each listed file of a
+	// listing over a base that the path index alone shows unchanged since
+	// the base analysed it (pathstamp.go): then neither the file's record
+	// is read nor Fill called. nil, or false: the file goes through Fill.
+	Keeps func(PathStamp) bool
+}
+
 // PlanListing decides how the listed files of scan j (its Roots; sorted or
-// not) are stored, without writing anything. reuse, when not nil, is called
-// for every listed file, outside any transaction (for a job stored whole,
-// when its records are made: Chunks); an error from it stops the planning.
-// A job that already has a base keeps it (a listing resumed after a crash);
-// one that already stored files is stored whole. Only the records that
-// differ from the base's are ever held: memory follows the listing's
-// compact form, not the records.
-func (db *DB) PlanListing(j *Job, listed []Listed, reuse ReuseFunc) (*Listing, error) {
-	if reuse == nil {
-		reuse = func(*FileRecord) ([]byte, error) { return nil, nil }
+// not) are stored, without writing anything. Fill, when not nil, is called
+// for every listed file whose earlier analysis Keeps did not keep (for a
+// job stored whole, for every file, when its records are made: Chunks); an
+// error from it stops the planning. A job that already has a base keeps it
+// (a listing resumed after a crash); one that already stored files is
+// stored whole. Only the records that differ from the base's are ever
+// held: memory follows the listing's compact form, not the records.
+func (db *DB) PlanListing(j *Job, listed []Listed, reuse Reuse) (*Listing, error) {
+	fill := reuse.Fill
+	if fill == nil {
+		fill = func(*FileRecord) ([]byte, error) { return nil, nil }
 	}
 	if !slices.IsSortedFunc(listed, compareListed) {
 		listed = slices.Clone(listed)
@@ -62,22 +76,31 @@ func (db *DB) PlanListing(j *Job, listed []Listed, reuse ReuseFunc) (*Listing, e
 		return nil, err
 	}
 	if base == 0 {
-		return &Listing{whole: listed, job: j, reuse: reuse}, nil
+		return &Listing{whole: listed, job: j, reuse: fill}, nil
 	}
 	plan := &Listing{Base: base}
+	var toFill []int
 	for start := 0; start < len(listed); start += planChunk {
-		chunk := make([]FileRecord, 0, planChunk)
-		for i := start; i < min(start+planChunk, len(listed)); i++ {
-			chunk = append(chunk, listed[i].Record(j))
+		part := listed[start:min(start+planChunk, len(listed))]
+		err := db.view(func(tx *bolt.Tx) error {
+			toFill = unchangedByStamp(tx, j, base, part, reuse.Keeps, toFill[:0])
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		chunk := make([]FileRecord, 0, len(toFill))
+		for _, i := range toFill {
+			chunk = append(chunk, part[i].Record(j))
 		}
 		from := make([][]byte, len(chunk))
 		for i := range chunk {
 			var err error
-			if from[i], err = reuse(&chunk[i]); err != nil {
+			if from[i], err = fill(&chunk[i]); err != nil {
 				return nil, err
 			}
 		}
-		err := db.view(func(tx *bolt.Tx) error {
+		err = db.view(func(tx *bolt.Tx) error {
 			files := tx.Bucket(bucketFiles)
 			for i := range chunk {
 				r := &chunk[i]
@@ -107,7 +130,7 @@ func (db *DB) PlanListing(j *Job, listed []Listed, reuse ReuseFunc) (*Listing, e
 	plan.Gone = len(plan.gone)
 	if j.Base == 0 && (len(plan.differ)+plan.Gone)*maxBaseDrift > baseTotal {
 		// Drifted too far: a new full job, its records made again.
-		return &Listing{whole: listed, job: j, reuse: reuse}, nil
+		return &Listing{whole: listed, job: j, reuse: fill}, nil
 	}
 	return plan, nil
 }

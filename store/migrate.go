@@ -3,8 +3,11 @@ package store
 import (
 	"bytes"
 	"errors"
+	"fmt"
 
 	bolt "go.etcd.io/bbolt"
+
+	"shoebox/media"
 )
 
 // migrateBatch is how many index entries one transaction of
@@ -58,7 +61,7 @@ func migrateCompactIndexes(db *DB, batch int) error {
 			return nil, nil, false
 		}
 		abs := string(k)
-		return compactLayout.pathKey(abs), compactLayout.pathEntry(abs, v), true
+		return compactLayout.pathKey(abs), compactLayout.pathEntry(abs, v, nil), true
 	}
 	// The SHA-256 keys keep their order, the hashed paths have none.
 	if err := convertIndex(update, plainLayout.sha, compactLayout.sha, orderedFillPercent, batch, toSHA); err != nil {
@@ -84,8 +87,75 @@ func migrateCompactIndexes(db *DB, batch int) error {
 				return err
 			}
 		}
-		return meta.Put(keySchema, u64(SchemaVersion))
+		// The path stamps come next (migratePathStamps), in their own steps.
+		return meta.Put(keySchema, u64(pathStampSchema-1))
 	})
+}
+
+// migratePathStamps gives every path index entry of a library written
+// before schema 6 the stamp of the record it names (pathstamp.go), batch
+// records a transaction in the files bucket's order, and writes the
+// schema version in the last one. Cut short, it starts again at the next
+// read-write open; entries already stamped are left as they are. A record
+// that cannot be read, or that its path's entry does not name, changes
+// nothing: the next scan of that path reads its record, as before.
+func migratePathStamps(db *DB, batch int) error {
+	update := func(fn func(tx *bolt.Tx) error) error {
+		return guard(db.path, func() error { return db.h.bolt.Update(fn) })
+	}
+	var after []byte
+	for done := false; !done; {
+		err := update(func(tx *bolt.Tx) error {
+			l := layoutOf(tx)
+			paths := tx.Bucket(l.paths)
+			c := tx.Bucket(bucketFiles).Cursor()
+			k, v := c.First()
+			if after != nil {
+				if k, v = c.Seek(after); bytes.Equal(k, after) {
+					k, v = c.Next()
+				}
+			}
+			for n := 0; k != nil && n < batch; k, v = c.Next() {
+				after, n = bytes.Clone(k), n+1
+				if err := stampPathEntry(l, paths, k, v); err != nil {
+					return err
+				}
+			}
+			if done = k == nil; done {
+				return tx.Bucket(bucketMeta).Put(keySchema, u64(SchemaVersion))
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("cannot stamp the path index of %s: %w", db.path, err)
+		}
+	}
+	return nil
+}
+
+// stampPathEntry stamps the path index entry of the record (k, v) when the
+// entry names it and has no stamp yet.
+func stampPathEntry(l indexLayout, paths *bolt.Bucket, k, v []byte) error {
+	if !l.hashed || isGone(v) {
+		return nil
+	}
+	if st, _, err := fileHeader(v); err != nil || (st != media.StatusDone && st != media.StatusSkipped) {
+		return nil
+	}
+	var r FileRecord
+	if decodeFile(k, v, &r) != nil {
+		return nil
+	}
+	abs := r.AbsPath()
+	pk := l.pathKey(abs)
+	e, err := parsePathValue(abs, paths.Get(pk))
+	if err != nil || e.stamp != nil || e.job != r.JobID || e.root != r.RootIndex || e.rel != r.RelPath {
+		return nil
+	}
+	if nv := l.pathEntry(abs, k, &r); len(nv) != len(paths.Get(pk)) { // else it holds its relative path: no stamp
+		return paths.Put(pk, nv)
+	}
+	return nil
 }
 
 // convertIndex puts every entry of the bucket from, converted, into the

@@ -188,10 +188,10 @@ func TestPathValue(t *testing.T) {
 		{"/photos/2019/a.jpg", "2019/a.jpg"},
 		{"/photos/a.jpg", "./a.jpg"},
 	} {
-		v := pathValue(c.abs, 300, 2, c.rel)
-		job, root, rel, err := parsePathValue(c.abs, v)
-		if err != nil || job != 300 || root != 2 || rel != c.rel {
-			t.Errorf("%q: %d %d %q %v", c.abs, job, root, rel, err)
+		v, _ := pathValue(c.abs, 300, 2, c.rel)
+		e, err := parsePathValue(c.abs, v)
+		if err != nil || e.job != 300 || e.root != 2 || e.rel != c.rel {
+			t.Errorf("%q: %+v %v", c.abs, e, err)
 		}
 	}
 }

@@ -99,8 +99,9 @@ func TestLibraryBytesPerFile(t *testing.T) {
 	if got := float64(sizes[string(bucketSHAPrefix)]+sizes[string(bucketPathHash)]) / n; got > 160 {
 		t.Errorf("the SHA-256 and path indexes take %.1f bytes a file, want at most 160", got)
 	}
-	// 947 bytes a file before all three; 587 after.
-	if got := float64(total) / n; got > 610 {
-		t.Errorf("the library takes %.1f bytes a file, want at most 610", got)
+	// 947 bytes a file before all three; 587 after; 10 more for the path
+	// stamps that spare a rescan reading records (pathstamp.go).
+	if got := float64(total) / n; got > 622 {
+		t.Errorf("the library takes %.1f bytes a file, want at most 622", got)
 	}
 }

@@ -37,7 +37,12 @@ import (
 // an older Shoebox would write in its old layout and leave out of step. The
 // first read-write open of an older library rebuilds it from the records
 // (migrateNearIndex); read-only, such a library is read from its records.
-const SchemaVersion = 5
+//
+// Version 6: the path index's entries end with a stamp of the file they
+// name (pathstamp.go), which an older Shoebox would read as damaged. The
+// first read-write open of an older library stamps them
+// (migratePathStamps); read-only, such a library reads as before.
+const SchemaVersion = 6
 
 // ErrLocked means another process has the library open.
 var ErrLocked = errors.New("the library is in use by another Shoebox process")
@@ -253,7 +258,7 @@ func (db *DB) init() error {
 	}
 	// Not through update: this transaction changes nothing in an existing
 	// library, and WriteFault counts the writes made after Open.
-	plain := false
+	plain, unstamped := false, false
 	err := guard(db.path, func() error {
 		return db.h.bolt.Update(func(tx *bolt.Tx) error {
 			for _, name := range openBuckets {
@@ -283,16 +288,29 @@ func (db *DB) init() error {
 					return err
 				}
 			}
-			if v := meta.Get(keySchema); v != nil && be.Uint64(v) == SchemaVersion {
+			v := meta.Get(keySchema)
+			if v != nil && be.Uint64(v) == SchemaVersion {
 				return nil
+			}
+			if unstamped = v != nil && be.Uint64(v) < pathStampSchema; unstamped {
+				// migratePathStamps writes the version when done.
+				return meta.Put(keySchema, u64(pathStampSchema-1))
 			}
 			return meta.Put(keySchema, u64(SchemaVersion))
 		})
 	})
-	if err != nil || !plain {
+	if err != nil {
 		return err
 	}
-	return migrateCompactIndexes(db, migrateBatch)
+	if plain {
+		if err := migrateCompactIndexes(db, migrateBatch); err != nil {
+			return err
+		}
+	}
+	if plain || unstamped {
+		return migratePathStamps(db, stampBatch)
+	}
+	return nil
 }
 
 // requiredBucketsOf are the buckets a library in layout l must have.

@@ -33,10 +33,10 @@ func scanOver(t *testing.T, db *DB, recs []FileRecord) *Job {
 		r.JobID, r.Root = j.ID, j.Roots[0]
 		analysed[r.RelPath] = r
 	}
-	plan, err := db.PlanListing(j, listed, func(r *FileRecord) ([]byte, error) {
+	plan, err := db.PlanListing(j, listed, Reuse{Fill: func(r *FileRecord) ([]byte, error) {
 		*r = analysed[r.RelPath]
 		return nil, nil
-	})
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
