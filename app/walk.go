@@ -114,8 +114,13 @@ func listCompact(ctx context.Context, roots []string, opt walkOptions) ([]store.
 		if err := w.dir(root, reals[i], ""); err != nil {
 			return nil, err
 		}
-		sort.Slice(w.out, func(a, b int) bool { return w.out[a].RelPath < w.out[b].RelPath })
-		all = append(all, w.out...)
+		out := w.out.all()
+		sort.Slice(out, func(a, b int) bool { return out[a].RelPath < out[b].RelPath })
+		if all == nil {
+			all = out
+		} else {
+			all = append(all, out...)
+		}
 	}
 	return all, nil
 }
@@ -126,7 +131,36 @@ type walker struct {
 	index   uint16
 	reals   []string // real paths of all the roots, to tell where a link leads
 	exclude string   // real path of the library
-	out     []store.Listed
+	out     listedChunks
+}
+
+// listedChunks gathers a listing in chunks, so that it is never copied to
+// grow: a million files grown in one slice were copied over and over (a
+// tenth of an unchanged rescan).
+type listedChunks struct {
+	full [][]store.Listed
+	cur  []store.Listed
+}
+
+const listedChunk = 1 << 14
+
+func (c *listedChunks) add(l store.Listed) {
+	if len(c.cur) == cap(c.cur) {
+		if c.cur != nil {
+			c.full = append(c.full, c.cur)
+		}
+		c.cur = make([]store.Listed, 0, listedChunk)
+	}
+	c.cur = append(c.cur, l)
+}
+
+// all is the listing in one slice, made once at its size.
+func (c *listedChunks) all() []store.Listed {
+	out := make([]store.Listed, 0, len(c.full)*listedChunk+len(c.cur))
+	for _, f := range c.full {
+		out = append(out, f...)
+	}
+	return append(out, c.cur...)
 }
 
 func (w *walker) check() error {
@@ -156,7 +190,7 @@ func (w *walker) dir(abs, real, rel string) error {
 			if err := w.check(); err != nil {
 				return err
 			}
-			if err := w.entry(e, abs, real, rel); err != nil {
+			if err := w.entry(f, e, abs, real, rel); err != nil {
 				return err
 			}
 		}
@@ -170,7 +204,8 @@ func (w *walker) dir(abs, real, rel string) error {
 	}
 }
 
-func (w *walker) entry(e fs.DirEntry, abs, real, rel string) error {
+// entry lists the entry e of the open folder dir (at abs; real: see dir).
+func (w *walker) entry(dir *os.File, e fs.DirEntry, abs, real, rel string) error {
 	name := e.Name()
 	if isClutter(name) {
 		return nil
@@ -190,12 +225,13 @@ func (w *walker) entry(e fs.DirEntry, abs, real, rel string) error {
 	case typ.IsDir():
 		return w.dir(childAbs, childReal, childRel)
 	case typ.IsRegular():
-		info, err := e.Info()
+		l, err := statListed(dir, e)
 		if err != nil {
 			w.failed(childRel, "cannot be read: "+describeFSError(err))
 			return nil
 		}
-		w.file(childRel, info)
+		l.Root, l.RelPath = w.index, childRel
+		w.out.add(l)
 	}
 	// Sockets, devices and pipes are not files a person keeps photos in.
 	return nil
@@ -221,7 +257,7 @@ func (w *walker) link(abs, rel string) {
 	case inside || w.excluded(target):
 		// Listed at its own path (or the library itself): not twice.
 	case info.IsDir():
-		w.out = append(w.out, store.Listed{
+		w.out.add(store.Listed{
 			Root: w.index, RelPath: rel, Status: store.ListedSkipped,
 			Message: "a link to " + target + ", which is outside the scanned folders: not followed (scan that folder too to include it)",
 		})
@@ -231,9 +267,16 @@ func (w *walker) link(abs, rel string) {
 }
 
 func (w *walker) file(rel string, info fs.FileInfo) {
-	l := store.Listed{Root: w.index, RelPath: rel, Size: info.Size(), MtimeNS: info.ModTime().UnixNano()}
+	l := listedOf(info)
+	l.Root, l.RelPath = w.index, rel
+	w.out.add(l)
+}
+
+// listedOf is what a listing keeps of a file's metadata.
+func listedOf(info fs.FileInfo) store.Listed {
+	l := store.Listed{Size: info.Size(), MtimeNS: info.ModTime().UnixNano()}
 	l.CtimeNS, l.Inode = changeTimeAndInode(info)
-	w.out = append(w.out, l)
+	return l
 }
 
 // excluded says whether a real path is the library (or its lock or temp
@@ -247,7 +290,7 @@ func (w *walker) failed(rel, msg string) {
 	if rel == "" {
 		rel = "."
 	}
-	w.out = append(w.out, store.Listed{Root: w.index, RelPath: rel, Status: store.ListedFailed, Message: msg})
+	w.out.add(store.Listed{Root: w.index, RelPath: rel, Status: store.ListedFailed, Message: msg})
 }
 
 func describeFSError(err error) string {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -289,5 +290,70 @@ func TestListingLeavesOutBinsAndQuarantines(t *testing.T) {
 	want := []string{"Pictures/g.jpg=pending", "Pictures/quarantine/h.jpg=pending", "keep.jpg=pending"}
 	if got := listed(recs); !reflect.DeepEqual(got, want) {
 		t.Fatalf("listed %v, want %v", got, want)
+	}
+}
+
+// A listing reads a file's metadata relative to its folder (statListed) and
+// keeps exactly what listedOf keeps from the file's lstat: size, times to
+// the nanosecond and inode.
+func TestStatListedAgreesWithLstat(t *testing.T) {
+	dir := t.TempDir()
+	when := time.Date(2019, 5, 6, 12, 34, 56, 123456789, time.UTC)
+	for i, name := range []string{"a.jpg", "ünïcode b.jpg", "c"} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, bytes.Repeat([]byte{1}, 100*i), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, when, when.Add(time.Duration(i)*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := os.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	entries, err := f.ReadDir(-1)
+	if err != nil || len(entries) != 3 {
+		t.Fatalf("%d entries, %v", len(entries), err)
+	}
+	for _, e := range entries {
+		got, err := statListed(f, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := os.Lstat(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := listedOf(info); got != want {
+			t.Errorf("%s: %+v, want %+v", e.Name(), got, want)
+		}
+	}
+	if err := os.Remove(filepath.Join(dir, "c")); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if _, err := statListed(f, e); e.Name() == "c" && !os.IsNotExist(err) {
+			t.Errorf("a file removed after its folder was read: %v, want not found", err)
+		}
+	}
+}
+
+// A listing longer than a chunk comes back whole and in order.
+func TestListedChunksKeepOrder(t *testing.T) {
+	var c listedChunks
+	n := 2*listedChunk + 7
+	for i := range n {
+		c.add(store.Listed{Size: int64(i)})
+	}
+	all := c.all()
+	if len(all) != n || cap(all) != n {
+		t.Fatalf("%d listed (cap %d), want %d", len(all), cap(all), n)
+	}
+	for i, l := range all {
+		if l.Size != int64(i) {
+			t.Fatalf("listed %d is %d", i, l.Size)
+		}
 	}
 }
