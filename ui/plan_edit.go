@@ -127,8 +127,16 @@ func copies(n int) string {
 	return thousands(n) + " copies"
 }
 
-// applyLabel is the apply button's text, with the plan's counts.
+// applyLabel is the apply button's text, with the plan's counts. With
+// nothing to remove (the button is then disabled) it says why, not "Move 0
+// copies".
 func applyLabel(p app.Plan) string {
+	if p.RemoveCount == 0 {
+		if p.Ties > 0 {
+			return "Choose which file to keep in each tie"
+		}
+		return "Every file is kept: nothing to move"
+	}
 	what := fmt.Sprintf("%s (%s)", copies(p.RemoveCount), media.SizeText(p.BytesFreed))
 	switch p.Action {
 	case "trash":
