@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -34,10 +35,12 @@ func TestEachFileHoldsOneBatchAtATime(t *testing.T) {
 		t.Fatal(err)
 	}
 	var seen []string
+	var sizes []int
 	err := db.EachFileBatch(j.ID, 10, func(batch []FileRecord) error {
 		if len(batch) > 10 {
 			t.Errorf("a batch of %d", len(batch))
 		}
+		sizes = append(sizes, len(batch))
 		for _, r := range batch {
 			seen = append(seen, r.RelPath)
 		}
@@ -49,6 +52,10 @@ func TestEachFileHoldsOneBatchAtATime(t *testing.T) {
 	}
 	if len(seen) != 93 || seen[0] != "IMG_000.jpg" || seen[92] != "IMG_094.jpg" {
 		t.Fatalf("walked %d files: %v", len(seen), seen)
+	}
+	// The damaged record (decoded apart from the others) leaves no batch short.
+	if want := []int{10, 10, 10, 10, 10, 10, 10, 10, 10, 3}; !slices.Equal(sizes, want) {
+		t.Errorf("batches of %v, want %v", sizes, want)
 	}
 	for i := 1; i < len(seen); i++ {
 		if seen[i-1] >= seen[i] {

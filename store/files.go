@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/hex"
 	"fmt"
+	"runtime"
+	"sync"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -190,37 +192,83 @@ func (db *DB) PendingAfter(jobID uint64, after []byte, limit int) (recs []FileRe
 // scanFiles decodes the records whose status (read from the value's header,
 // without decoding the rest) passes keep, and returns the key of the last
 // one. A record that cannot be decoded is skipped and counted: the others are
-// returned with a *DamagedRecords error.
+// returned with a *DamagedRecords error. The records are copied out of the
+// transaction and decoded on every core (decodeEntries): decoding is most of
+// reading a million records.
 func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(media.Status) bool) ([]FileRecord, []byte, error) {
 	var out []FileRecord
 	var last []byte
 	var bad skipped
-	err := db.view(func(tx *bolt.Tx) error {
-		out, last, bad = nil, nil, skipped{}
-		eachInView(tx, jobID, baseOf(tx, jobID), after, func(e viewEntry) bool {
-			st, _, err := entryHeader(e)
-			if err != nil {
-				bad.add("file record", e.k[10:], err)
-				return true
-			}
-			if !keep(st) {
-				return true
-			}
-			var r FileRecord
-			if err := decodeEntry(e, &r); err != nil {
-				bad.add("file record", e.k[10:], err)
-				return true
-			}
-			out = append(out, r)
-			last = bytes.Clone(e.k)
-			return limit <= 0 || len(out) < limit
+	for {
+		var raw []viewEntry
+		full := false // the batch was filled before the view's end
+		err := db.view(func(tx *bolt.Tx) error {
+			raw, full = raw[:0], false
+			eachInView(tx, jobID, baseOf(tx, jobID), after, func(e viewEntry) bool {
+				st, _, err := entryHeader(e)
+				if err != nil {
+					bad.add("file record", e.k[10:], err)
+					return true
+				}
+				if keep(st) {
+					raw = append(raw, viewEntry{k: bytes.Clone(e.k), v: bytes.Clone(e.v), inherited: e.inherited})
+				}
+				full = limit > 0 && len(out)+len(raw) >= limit
+				return !full
+			})
+			return nil
 		})
-		return nil
-	})
-	if err != nil {
-		return out, last, err
+		if err != nil {
+			return out, last, err
+		}
+		recs := decodeEntries(raw, &bad)
+		for i := range recs {
+			if recs[i].ok {
+				out = append(out, recs[i].FileRecord)
+				last = raw[i].k
+			}
+		}
+		// A record that did not decode leaves the batch short: fill it up
+		// from after the last one read, as one walk would have.
+		if !full || len(out) >= limit {
+			break
+		}
+		after = raw[len(raw)-1].k
 	}
 	return out, last, bad.err(db.path)
+}
+
+// decodedEntry is a record decodeEntries decoded, or not (ok false).
+type decodedEntry struct {
+	FileRecord
+	ok bool
+}
+
+// decodeEntries decodes entries (copied out of their transaction) in order,
+// split between GOMAXPROCS goroutines; those that do not decode are counted
+// in bad.
+func decodeEntries(raw []viewEntry, bad *skipped) []decodedEntry {
+	out := make([]decodedEntry, len(raw))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(raw)/64))
+	errs := make([]error, len(raw))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w * len(raw) / workers; i < (w+1)*len(raw)/workers; i++ {
+				errs[i] = decodeEntry(raw[i], &out[i].FileRecord)
+				out[i].ok = errs[i] == nil
+			}
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			bad.add("file record", raw[i].k[10:], err)
+		}
+	}
+	return out
 }
 
 // Previous returns the latest analysis stored for a file at this absolute
