@@ -79,6 +79,11 @@ type fileError struct {
 // newUI builds the window and its views. It does not call the engine except
 // SetCallbacks; start does the rest.
 func newUI(a fyne.App, eng Engine) *UI {
+	return newUIIn(a, a.NewWindow("Shoebox"), eng)
+}
+
+// newUIIn builds the views in win, which may already be shown (startup.go).
+func newUIIn(a fyne.App, win fyne.Window, eng Engine) *UI {
 	u := &UI{
 		app:       a,
 		eng:       eng,
@@ -99,7 +104,7 @@ func newUI(a fyne.App, eng Engine) *UI {
 	}
 	u.library = libraryPath(eng)
 	u.adoptSharedPrefs()
-	u.win = a.NewWindow("Shoebox")
+	u.win = win
 	u.watchForeground()
 	u.build()
 	eng.SetCallbacks(app.Callbacks{OnProgress: u.onProgress, OnFileError: u.onFileError})
