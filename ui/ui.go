@@ -79,10 +79,13 @@ type fileError struct {
 // newUI builds the window and its views. It does not call the engine except
 // SetCallbacks; start does the rest.
 func newUI(a fyne.App, eng Engine) *UI {
-	return newUIIn(a, a.NewWindow("Shoebox"), eng)
+	w := a.NewWindow("Shoebox")
+	w.Resize(savedWindowSize(a.Preferences()))
+	return newUIIn(a, w, eng)
 }
 
-// newUIIn builds the views in win, which may already be shown (startup.go).
+// newUIIn builds the views in win, which may already be shown at the size
+// the person gives it (startup.go).
 func newUIIn(a fyne.App, win fyne.Window, eng Engine) *UI {
 	u := &UI{
 		app:       a,

@@ -53,7 +53,6 @@ func (u *UI) build() {
 	u.win.SetContent(u.tabs)
 	u.win.SetOnDropped(u.handleDrop)
 	u.addShortcuts()
-	u.win.Resize(savedWindowSize(u.prefs))
 	u.scan.showEmpty()
 }
 
