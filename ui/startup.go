@@ -44,11 +44,10 @@ type startup struct {
 // library is opening. It neither shows it nor opens the library (begin).
 func newStartup(a fyne.App, open func(path string) (library, error)) *startup {
 	s := &startup{a: a, open: open, do: fyne.Do, spawn: func(f func()) { go f() }, stop: func() {}}
-	s.win = a.NewWindow("Shoebox")
+	s.win = newMainWindow(a)
 	opening := widget.NewLabel("Opening your library…")
 	opening.Importance = widget.LowImportance
 	s.win.SetContent(container.NewCenter(opening))
-	s.win.Resize(savedWindowSize(a.Preferences()))
 	return s
 }
 
@@ -92,7 +91,7 @@ func (s *startup) opened(l library, err error) {
 					l.Close()
 					return
 				}
-				s.show(s.a.NewWindow("Shoebox"), l).win.Show()
+				s.show(newMainWindow(s.a), l).win.Show()
 			})
 			return nil
 		})).Show()

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -105,27 +106,35 @@ func TestTheWindowShowsBeforeTheLibraryOpensAndItsViewsAreBuilt(t *testing.T) {
 	}
 }
 
-func TestALockedLibraryReplacesTheOpeningWindowWithOneThatSaysSo(t *testing.T) {
-	a := test.NewTempApp(t)
-	q := newQueuedStartup(t, a, nil, fmt.Errorf("opening /tmp/x.db: %w", app.ErrLibraryLocked))
-	q.win.Show()
-	q.begin()
-	q.drain()
-	var told fyne.Window
-	for _, w := range a.Driver().AllWindows() {
-		if w == q.win {
-			t.Fatal("the opening window stays open")
+func TestALockedOrDamagedLibraryReplacesTheOpeningWindowWithOneThatSaysSo(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		says string
+	}{
+		{fmt.Errorf("opening /tmp/x.db: %w", app.ErrLibraryLocked), "Shoebox is already open"},
+		{&store.DamagedError{Path: filepath.Join(t.TempDir(), "library.db"), Detail: "cut short"}, "Your library is damaged"},
+	} {
+		a := test.NewTempApp(t)
+		q := newQueuedStartup(t, a, nil, c.err)
+		q.win.Show()
+		q.begin()
+		q.drain()
+		var told fyne.Window
+		for _, w := range a.Driver().AllWindows() {
+			if w == q.win {
+				t.Fatalf("%v: the opening window stays open", c.err)
+			}
+			if strings.Contains(joined(w.Content()), c.says) {
+				told = w
+			}
 		}
-		if strings.Contains(joined(w.Content()), "Shoebox is already open") {
-			told = w
+		if told == nil {
+			t.Fatalf("%v: no window says %q", c.err, c.says)
 		}
-	}
-	if told == nil {
-		t.Fatal("no window says that the library is in use")
-	}
-	told.Close()
-	if status := q.finish(); status != 1 {
-		t.Errorf("status %d when no library could be opened", status)
+		told.Close()
+		if status := q.finish(); status != 1 {
+			t.Errorf("%v: status %d when no library could be opened", c.err, status)
+		}
 	}
 }
 

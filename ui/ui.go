@@ -79,9 +79,15 @@ type fileError struct {
 // newUI builds the window and its views. It does not call the engine except
 // SetCallbacks; start does the rest.
 func newUI(a fyne.App, eng Engine) *UI {
+	return newUIIn(a, newMainWindow(a), eng)
+}
+
+// newMainWindow makes the main window, empty, at the size it had when it was
+// last closed.
+func newMainWindow(a fyne.App) fyne.Window {
 	w := a.NewWindow("Shoebox")
 	w.Resize(savedWindowSize(a.Preferences()))
-	return newUIIn(a, w, eng)
+	return w
 }
 
 // newUIIn builds the views in win, which may already be shown at the size
