@@ -54,8 +54,8 @@ func (u *UI) adoptSharedPrefs() {
 }
 
 // savedWindowSize is the size the window had when it was last closed.
-func (u *UI) savedWindowSize() fyne.Size {
-	w, h := u.prefs.Float(prefWinWidth), u.prefs.Float(prefWinHeight)
+func savedWindowSize(p fyne.Preferences) fyne.Size {
+	w, h := p.Float(prefWinWidth), p.Float(prefWinHeight)
 	if w < 200 || h < 150 {
 		return defaultWindowSize
 	}

@@ -110,7 +110,9 @@ type settingsView struct {
 
 func newSettingsView(u *UI) *settingsView {
 	v := &settingsView{u: u, list: settingsList()}
-	form := widget.NewForm()
+	// The form is made from all its items at once: each Append lays the
+	// whole form out again, measuring every wrapped hint (0.2 s at start-up).
+	var items []*widget.FormItem
 	s := v.stored()
 	for _, st := range v.list {
 		e := widget.NewEntry()
@@ -126,8 +128,9 @@ func newSettingsView(u *UI) *settingsView {
 		v.entries = append(v.entries, e)
 		// The hint wraps under the entry; a form's own hint is one line
 		// that would set the window's minimum width.
-		form.Append(st.label, container.NewVBox(e, wrapped(st.hint)))
+		items = append(items, widget.NewFormItem(st.label, container.NewVBox(e, wrapped(st.hint))))
 	}
+	form := widget.NewForm(items...)
 	v.status = widget.NewLabel("Changes are saved as you type and apply to the next scan.")
 	v.status.Wrapping = fyne.TextWrapWord
 	reset := widget.NewButtonWithIcon("Reset to defaults", theme.HistoryIcon(), v.reset)

@@ -79,6 +79,20 @@ type fileError struct {
 // newUI builds the window and its views. It does not call the engine except
 // SetCallbacks; start does the rest.
 func newUI(a fyne.App, eng Engine) *UI {
+	return newUIIn(a, newMainWindow(a), eng)
+}
+
+// newMainWindow makes the main window, empty, at the size it had when it was
+// last closed.
+func newMainWindow(a fyne.App) fyne.Window {
+	w := a.NewWindow("Shoebox")
+	w.Resize(savedWindowSize(a.Preferences()))
+	return w
+}
+
+// newUIIn builds the views in win, which may already be shown at the size
+// the person gives it (startup.go).
+func newUIIn(a fyne.App, win fyne.Window, eng Engine) *UI {
 	u := &UI{
 		app:       a,
 		eng:       eng,
@@ -99,7 +113,7 @@ func newUI(a fyne.App, eng Engine) *UI {
 	}
 	u.library = libraryPath(eng)
 	u.adoptSharedPrefs()
-	u.win = a.NewWindow("Shoebox")
+	u.win = win
 	u.watchForeground()
 	u.build()
 	eng.SetCallbacks(app.Callbacks{OnProgress: u.onProgress, OnFileError: u.onFileError})

@@ -32,7 +32,10 @@ const (
 // build lays out the window. UI goroutine only.
 func (u *UI) build() {
 	u.win.SetIcon(assets.Icon())
-	u.app.Settings().SetTheme(newTheme())
+	// Setting a theme redraws every window: only when Run has not yet.
+	if _, ours := u.app.Settings().Theme().(shoeboxTheme); !ours {
+		u.app.Settings().SetTheme(newTheme())
+	}
 	u.win.SetCloseIntercept(u.askQuit)
 	u.scan = newScanView(u)
 	u.files = newFilesView(u)
@@ -50,7 +53,6 @@ func (u *UI) build() {
 	u.win.SetContent(u.tabs)
 	u.win.SetOnDropped(u.handleDrop)
 	u.addShortcuts()
-	u.win.Resize(u.savedWindowSize())
 	u.scan.showEmpty()
 }
 
