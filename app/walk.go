@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -111,10 +112,10 @@ func listCompact(ctx context.Context, roots []string, opt walkOptions) ([]store.
 			continue // listed under the root that contains it (jobs stored before roots were checked)
 		}
 		w := walker{ctx: ctx, stop: opt.stop, index: uint16(i), reals: reals, exclude: exclude}
-		if err := w.dir(root, reals[i], ""); err != nil {
+		out, err := w.walk(root, reals[i], runtime.GOMAXPROCS(0))
+		if err != nil {
 			return nil, err
 		}
-		out := w.out.all()
 		sort.Slice(out, func(a, b int) bool { return out[a].RelPath < out[b].RelPath })
 		if all == nil {
 			all = out
@@ -132,6 +133,9 @@ type walker struct {
 	reals   []string // real paths of all the roots, to tell where a link leads
 	exclude string   // real path of the library
 	out     listedChunks
+	// queue, when set, takes the subfolders found, for any of the walk's
+	// walkers to list (walk); else dir lists them itself.
+	queue *dirQueue
 }
 
 // listedChunks gathers a listing in chunks, so that it is never copied to
@@ -156,7 +160,11 @@ func (c *listedChunks) add(l store.Listed) {
 
 // all is the listing in one slice, made once at its size.
 func (c *listedChunks) all() []store.Listed {
-	out := make([]store.Listed, 0, len(c.full)*listedChunk+len(c.cur))
+	n := len(c.cur)
+	for _, f := range c.full {
+		n += len(f)
+	}
+	out := make([]store.Listed, 0, n)
 	for _, f := range c.full {
 		out = append(out, f...)
 	}
@@ -223,6 +231,10 @@ func (w *walker) entry(dir *os.File, e fs.DirEntry, abs, real, rel string) error
 	case typ&fs.ModeSymlink != 0:
 		w.link(childAbs, childRel)
 	case typ.IsDir():
+		if w.queue != nil {
+			w.queue.push(dirToList{childAbs, childReal, childRel})
+			return nil
+		}
 		return w.dir(childAbs, childReal, childRel)
 	case typ.IsRegular():
 		l, err := statListed(dir, e)
