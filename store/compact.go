@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 	"time"
@@ -50,7 +51,7 @@ var keyCheckedSize = []byte("compact_checked_size")
 const compactRecheck = 20
 
 // compactTxBytes bounds what one transaction of the copy holds in memory.
-const compactTxBytes = 64 << 20
+const compactTxBytes = 16 << 20
 
 // ErrBusy means a job or change run holds the library's writes: it is not
 // compacted under them.
@@ -208,7 +209,7 @@ func (db *DB) compact(res CompactResult, opt CompactOptions) (CompactResult, err
 			return res, nil // written meanwhile: the copy is stale
 		}
 		err = db.view(func(tx *bolt.Tx) error {
-			return dst.View(func(dtx *bolt.Tx) error { return sameBuckets(tx, dtx) })
+			return dst.View(func(dtx *bolt.Tx) error { return sameCopy(tx, dtx, tmp) })
 		})
 	}
 	if err == nil {
@@ -381,48 +382,120 @@ func bucketAt(tx *bolt.Tx, path [][]byte, seq uint64) (*bolt.Bucket, error) {
 	return b, nil
 }
 
-// sameBuckets checks that b holds every bucket, key, value and sequence of
-// a, and nothing more.
-func sameBuckets(a, b *bolt.Tx) error {
-	var same func(name string, x, y *bolt.Bucket) error
-	same = func(name string, x, y *bolt.Bucket) error {
-		if y == nil {
-			return fmt.Errorf("the copy lacks the bucket %s", name)
+// sameCopy checks that the copy at path (open as dtx) holds every bucket,
+// sequence, key and value of tx, and nothing more. The keys and values are
+// read from the copy's file with plain reads (walkFile, which also checks
+// every page as an open of an unknown file does), not through its memory
+// map: at a million files, mapping the copy as well as the library took
+// the process's resident memory from 0.9 to 1.6 GB.
+func sameCopy(tx, dtx *bolt.Tx, path string) error {
+	if err := sameShape(tx, dtx); err != nil {
+		return err
+	}
+	next, stop := iter.Pull(plainEntries(tx))
+	defer stop()
+	var differ error
+	problems, n, err := walkFile(path, func(bucket, k, v []byte) {
+		if differ != nil {
+			return
 		}
-		if x.Sequence() != y.Sequence() {
-			return fmt.Errorf("the copy's bucket %s has sequence %d, not %d", name, y.Sequence(), x.Sequence())
+		if e, ok := next(); !ok || !bytes.Equal(e.bucket, bucket) || !bytes.Equal(e.k, k) || !bytes.Equal(e.v, v) {
+			differ = fmt.Errorf("the copy differs from the library at key %x of the bucket %s", k, bucket)
 		}
-		cx, cy := x.Cursor(), y.Cursor()
-		kx, vx := cx.First()
-		ky, vy := cy.First()
-		for ; kx != nil || ky != nil; kx, vx, ky, vy = nextPair(cx, cy) {
-			switch {
-			case !bytes.Equal(kx, ky) || (vx == nil) != (vy == nil):
-				return fmt.Errorf("the copy's bucket %s differs at key %x", name, kx)
-			case vx == nil:
-				if err := same(name+"/"+string(kx), x.Bucket(kx), y.Bucket(ky)); err != nil {
+	})
+	switch {
+	case err != nil:
+		return err
+	case n > 0:
+		return fmt.Errorf("the copy is not sound: %s", problems[0])
+	case differ != nil:
+		return differ
+	}
+	if e, ok := next(); ok {
+		return fmt.Errorf("the copy lacks the key %x of the bucket %s", e.k, e.bucket)
+	}
+	return nil
+}
+
+// entry is one key and value of a bucket.
+type entry struct{ bucket, k, v []byte }
+
+// plainEntries yields the plain entries of every top-level bucket of tx in
+// the order walkFile visits them: buckets by name, keys in order, nested
+// buckets left out (sameShape compares them).
+func plainEntries(tx *bolt.Tx) iter.Seq[entry] {
+	return func(yield func(entry) bool) {
+		tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			c := b.Cursor()
+			for k, v := c.First(); k != nil; k, v = c.Next() {
+				if v != nil && !yield(entry{name, k, v}) {
+					return errStop
+				}
+			}
+			return nil
+		})
+	}
+}
+
+var errStop = errors.New("stop")
+
+// sameShape checks that dtx has the buckets of tx, by name and sequence,
+// and that their nested buckets (which walkFile does not visit) are the
+// same whole.
+func sameShape(tx, dtx *bolt.Tx) error {
+	n := 0
+	err := tx.ForEach(func(name []byte, x *bolt.Bucket) error {
+		n++
+		y := dtx.Bucket(name)
+		if y == nil || x.Sequence() != y.Sequence() {
+			return fmt.Errorf("the copy's bucket %s is missing or has another sequence", name)
+		}
+		c := x.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if v == nil {
+				if err := sameBucket(string(name)+"/"+string(k), x.Bucket(k), y.Bucket(k)); err != nil {
 					return err
 				}
-			case !bytes.Equal(vx, vy):
-				return fmt.Errorf("the copy's bucket %s holds another value at key %x", name, kx)
 			}
 		}
 		return nil
-	}
-	n := 0
-	err := a.ForEach(func(name []byte, x *bolt.Bucket) error {
-		n++
-		return same(string(name), x, b.Bucket(name))
 	})
 	if err != nil {
 		return err
 	}
-	return b.ForEach(func([]byte, *bolt.Bucket) error {
+	return dtx.ForEach(func([]byte, *bolt.Bucket) error {
 		if n--; n < 0 {
 			return errors.New("the copy holds a bucket the library lacks")
 		}
 		return nil
 	})
+}
+
+// sameBucket checks that y holds every bucket, key, value and sequence of
+// x, and nothing more, through bbolt.
+func sameBucket(name string, x, y *bolt.Bucket) error {
+	if y == nil {
+		return fmt.Errorf("the copy lacks the bucket %s", name)
+	}
+	if x.Sequence() != y.Sequence() {
+		return fmt.Errorf("the copy's bucket %s has sequence %d, not %d", name, y.Sequence(), x.Sequence())
+	}
+	cx, cy := x.Cursor(), y.Cursor()
+	kx, vx := cx.First()
+	ky, vy := cy.First()
+	for ; kx != nil || ky != nil; kx, vx, ky, vy = nextPair(cx, cy) {
+		switch {
+		case !bytes.Equal(kx, ky) || (vx == nil) != (vy == nil):
+			return fmt.Errorf("the copy's bucket %s differs at key %x", name, kx)
+		case vx == nil:
+			if err := sameBucket(name+"/"+string(kx), x.Bucket(kx), y.Bucket(ky)); err != nil {
+				return err
+			}
+		case !bytes.Equal(vx, vy):
+			return fmt.Errorf("the copy's bucket %s holds another value at key %x", name, kx)
+		}
+	}
+	return nil
 }
 
 func nextPair(cx, cy *bolt.Cursor) (kx, vx, ky, vy []byte) {

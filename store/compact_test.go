@@ -288,3 +288,50 @@ func TestCompactCrash(t *testing.T) {
 		})
 	}
 }
+
+// The check of a copy finds a value changed, a key missing or added, and a
+// bucket's sequence changed.
+func TestSameCopyFindsEveryDifference(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "lib.db")
+	slackLibrary(t, src, 100)
+	lib, err := Open(src, Options{Mode: ReadOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	cases := map[string]func(tx *bolt.Tx) error{
+		"the same": func(*bolt.Tx) error { return nil },
+		"a value changed": func(tx *bolt.Tx) error {
+			k, v := tx.Bucket(bucketFiles).Cursor().Last()
+			return tx.Bucket(bucketFiles).Put(k, append(append([]byte(nil), v...), 0))
+		},
+		"a key missing": func(tx *bolt.Tx) error {
+			k, _ := tx.Bucket(bucketPHash).Cursor().First()
+			return tx.Bucket(bucketPHash).Delete(k)
+		},
+		"a key added":        func(tx *bolt.Tx) error { return tx.Bucket(bucketChanges).Put([]byte("zz"), []byte("x")) },
+		"a sequence changed": func(tx *bolt.Tx) error { return tx.Bucket(bucketJobs).SetSequence(99) },
+	}
+	for name, alter := range cases {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "copy.db")
+			dst, err := bolt.Open(path, 0o600, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer dst.Close()
+			err = lib.view(func(tx *bolt.Tx) error {
+				if err := copyBuckets(dst, tx); err != nil {
+					return err
+				}
+				if err := dst.Update(alter); err != nil {
+					return err
+				}
+				return dst.View(func(dtx *bolt.Tx) error { return sameCopy(tx, dtx, path) })
+			})
+			if (err == nil) != (name == "the same") {
+				t.Errorf("check of a copy with %s: %v", name, err)
+			}
+		})
+	}
+}
