@@ -22,12 +22,17 @@ func (l *Library) compactAfterJob(r *run) {
 		return
 	}
 	opt := l.opt.Compact
+	said := false
 	opt.OnCompacting = func(c store.CompactResult) {
 		if cb := l.callbacks().OnProgress; cb != nil {
 			p := r.snapshot()
 			p.Compacting, p.LibraryBytes = true, c.Before
 			cb(p)
+			said = true
 		}
 	}
 	_, _ = l.db.CompactIfSlack(opt)
+	if said {
+		r.report() // the job as it ended, no longer compacting
+	}
 }

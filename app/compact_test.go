@@ -28,12 +28,14 @@ func TestScanCompactsTheLibraryAfterward(t *testing.T) {
 	defer lib.Close()
 	var mu sync.Mutex
 	var reported []Progress
+	last := Progress{}
 	lib.SetCallbacks(Callbacks{OnProgress: func(p Progress) {
+		mu.Lock()
+		defer mu.Unlock()
 		if p.Compacting {
-			mu.Lock()
 			reported = append(reported, p)
-			mu.Unlock()
 		}
+		last = p
 	}})
 	j, st := runToEnd(t, lib, []string{dir}, Settings{Workers: 2, BatchSize: 3})
 	if st != store.StateCompleted {
@@ -41,7 +43,11 @@ func TestScanCompactsTheLibraryAfterward(t *testing.T) {
 	}
 	mu.Lock()
 	compacting := append([]Progress(nil), reported...)
+	after := last
 	mu.Unlock()
+	if after.Compacting || after.State != store.StateCompleted {
+		t.Errorf("the last progress reported is %+v, want the completed job, no longer compacting", after)
+	}
 	if len(compacting) != 1 || compacting[0].JobID != j.ID || compacting[0].State != store.StateCompleted {
 		t.Fatalf("compacting reported %+v, want once for job %d, completed", compacting, j.ID)
 	}
