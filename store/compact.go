@@ -166,11 +166,32 @@ func (db *DB) checkedSize() (int64, error) {
 	return n, err
 }
 
+// longView is view for a transaction that lasts: it holds the handle's
+// lock only to begin it. Held throughout, the lock would make every other
+// reader of this process wait behind any writer that asks for it meanwhile
+// (wrote, HoldWrites). The handle cannot be closed under the transaction:
+// bbolt's Close waits for it.
+func (db *DB) longView(fn func(*bolt.Tx) error) error {
+	db.h.mu.RLock()
+	b, closed := db.h.bolt, db.h.closed
+	if closed || b == nil {
+		db.h.mu.RUnlock()
+		return errClosed
+	}
+	tx, err := b.Begin(false)
+	db.h.mu.RUnlock()
+	if err != nil {
+		return fmt.Errorf("cannot read the library %s: %w", db.path, err)
+	}
+	defer tx.Rollback()
+	return db.noteDamage(guard(db.path, func() error { return fn(tx) }))
+}
+
 // inUse is the bytes the pages of every bucket hold, plus the two meta
 // pages: a walk of every page (0.12 s at 100k files, from the cache).
 func (db *DB) inUse() (int64, error) {
 	var n int64
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.longView(func(tx *bolt.Tx) error {
 		n = int64(2 * tx.DB().Info().PageSize)
 		return tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
 			s := b.Stats()
@@ -202,13 +223,13 @@ func (db *DB) compact(res CompactResult, opt CompactOptions) (CompactResult, err
 			os.Remove(tmp)
 		}
 	}()
-	err = db.view(func(tx *bolt.Tx) error { return copyBuckets(dst, tx) })
+	err = db.longView(func(tx *bolt.Tx) error { return copyBuckets(dst, tx) })
 	if err == nil {
 		opt.Step("copied")
 		if db.Epoch() != start {
 			return res, nil // written meanwhile: the copy is stale
 		}
-		err = db.view(func(tx *bolt.Tx) error {
+		err = db.longView(func(tx *bolt.Tx) error {
 			return dst.View(func(dtx *bolt.Tx) error { return sameCopy(tx, dtx, tmp) })
 		})
 	}
