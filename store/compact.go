@@ -241,16 +241,18 @@ func (db *DB) compact(res CompactResult, opt CompactOptions) (CompactResult, err
 	}
 	opt.Step("synced")
 	swapped, err := db.swapIn(dst, tmp, start, opt)
-	if err != nil || !swapped {
+	if !swapped {
 		return res, err
 	}
-	keep = true
-	opt.Step("swapped")
-	if fi, err := os.Stat(db.path); err == nil {
+	keep = true // dst is the library's handle now
+	res.Compacted = true
+	if fi, serr := os.Stat(db.path); serr == nil {
 		res.After = fi.Size()
 	}
-	res.Compacted = true
-	return res, nil
+	if err == nil {
+		opt.Step("swapped")
+	}
+	return res, err
 }
 
 // finishCopy records the copy's size as measured (keyCheckedSize), cuts
