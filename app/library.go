@@ -71,6 +71,11 @@ type LibraryOptions struct {
 	// a temporary folder). Default: the trash package's defaults, which
 	// follow $XDG_DATA_HOME as the specification says.
 	Trash trash.Options
+	// Compact says when the library file is compacted after a completed
+	// job (compact.go); OnCompacting is set by the engine, which reports
+	// it as Progress.Compacting. Default: store.CompactOptions' defaults
+	// (files of 32 MiB or more, a tenth of them unused).
+	Compact store.CompactOptions
 	// Thumbnails bound the thumbnails cached on disk and in memory
 	// (ThumbnailOptions: defaults beside the library).
 	Thumbnails ThumbnailOptions
@@ -498,10 +503,11 @@ func (l *Library) launch(j store.Job, s Settings, k kindStages) error {
 	go func() {
 		l.writeOwnerNote()
 		r.execute()
+		l.db.ReleaseWrites()
+		l.compactAfterJob(r)
 		l.mu.Lock()
 		delete(l.runs, j.ID)
 		l.mu.Unlock()
-		l.db.ReleaseWrites()
 		l.writeOwnerNote()
 		close(r.done)
 	}()

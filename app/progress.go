@@ -22,6 +22,11 @@ type Progress struct {
 	ErrorMessage string        // set when the job halted or failed
 	MaxErrorRate float64       // the threshold the job runs with, so a UI can warn before it is reached
 	Listing      bool          // still walking the folders; Total is not final yet
+	// Compacting is reported once the job has ended, when the library file
+	// is being rewritten without its unused room (compact.go); the job's
+	// end is seen when that is done. LibraryBytes is then the file's size.
+	Compacting   bool
+	LibraryBytes int64
 }
 
 // ErrorRate is errors / processed, or 0 before anything was processed.

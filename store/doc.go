@@ -4,5 +4,7 @@
 // absolute path that lets a rescan reuse unchanged files' analysis.
 //
 // Buckets are created once at open. Queries run in read-only transactions and
-// copy their values out. The store knows nothing of the job engine or the window.
+// copy their values out. A large library whose pages have grown slack is
+// rewritten into a compacted copy and swapped in (compact.go), as bbolt
+// recommends. The store knows nothing of the job engine or the window.
 package store

@@ -180,14 +180,41 @@ func Open(path string, opt Options) (*DB, error) {
 		return nil, err
 	}
 	if opt.Mode == ReadWrite {
+		removeCompactLeftover(path)
 		db.wrote() // the idle countdown starts at open too: a window may never write
 	}
 	return db, nil
 }
 
 // openBolt opens the file with bbolt, guarded: a damaged header is an error
-// that says so, never a panic.
+// that says so, never a panic. A library compacted (compact.go) while this
+// open waited for its lock was renamed over: the lock taken is then that of
+// the old, nameless file, so the file is opened again, by its name.
 func openBolt(path string, timeout time.Duration, readOnly bool) (*bolt.DB, error) {
+	for tries := 0; ; tries++ {
+		before, _ := os.Stat(path)
+		b, err := openBoltOnce(path, timeout, readOnly)
+		if err != nil || before == nil {
+			return b, err
+		}
+		if after, serr := os.Stat(path); serr == nil && os.SameFile(before, after) {
+			return b, nil
+		}
+		b.Close()
+		if tries == 3 {
+			return nil, fmt.Errorf("cannot open the library %s: it was replaced again and again while this waited for it", path)
+		}
+	}
+}
+
+// allocStep is how much more than it needs the file grows by when a
+// commit needs more room. bbolt's default, 16 MiB, made a compacted
+// library of a million files grow by 3% at the first write after it.
+const allocStep = 1 << 20
+
+// openBoltOnce is openBolt without the check that the file is still the
+// library.
+func openBoltOnce(path string, timeout time.Duration, readOnly bool) (*bolt.DB, error) {
 	var b *bolt.DB
 	err := guard(path, func() error {
 		var err error
@@ -198,6 +225,9 @@ func openBolt(path string, timeout time.Duration, readOnly bool) (*bolt.DB, erro
 		// gets it at its first read-write open, after the walk that
 		// verifies it.
 		b, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, FreelistType: bolt.FreelistMapType, ReadOnly: readOnly})
+		if err == nil {
+			b.AllocSize = allocStep
+		}
 		return err
 	})
 	switch {

@@ -242,6 +242,8 @@ func (v *scanView) showState(p app.Progress) {
 	}
 	word := stateWord(p.State)
 	switch {
+	case p.Compacting:
+		word = "Compacting the library…"
 	case v.u.asked == "pause" && !p.Finished():
 		word = "Pausing…"
 	case v.u.asked == "resume":

@@ -395,3 +395,23 @@ func TestPauseAskedWhileListingStaysAsked(t *testing.T) {
 		t.Fatalf("pause = %q disabled %v", u.scan.pauseBtn.Text, u.scan.pauseBtn.Disabled())
 	}
 }
+
+// After a job, while the library is compacted, the state says so; the
+// job's own snapshot that follows says how it ended.
+func TestProgressSaysCompacting(t *testing.T) {
+	u, f := startedUI(t)
+	done := running(1, 10, 10, 0)
+	done.State = store.StateCompleted
+	compacting := done
+	compacting.Compacting, compacting.LibraryBytes = true, 669_048_832
+	f.emit(compacting)
+	u.flush()
+	if got := u.scan.state.Text; got != "Compacting the library…" {
+		t.Errorf("state while compacting: %q", got)
+	}
+	f.emit(done)
+	u.flush()
+	if got := u.scan.state.Text; got != stateWord(store.StateCompleted) {
+		t.Errorf("state after compacting: %q, want %q", got, stateWord(store.StateCompleted))
+	}
+}

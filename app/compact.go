@@ -1,0 +1,38 @@
+package app
+
+import "shoebox/store"
+
+// compactAfterJob gives the library file back its slack once a scan or run
+// has completed (store.CompactIfSlack: only when the file is large and much
+// of it is unused), so that a library of a million files stays near the
+// bytes it holds. It runs before the job is seen to end (Wait returns
+// after it), and never beside another job or change run: the store refuses
+// while anything holds writes, and so it is not tried while another run is
+// going on. A compaction that fails or is given up leaves the library as
+// it was; the next completed job tries again, so its error is not the
+// job's.
+func (l *Library) compactAfterJob(r *run) {
+	if l.db.ReadOnly() || *r.state.Load() != store.StateCompleted {
+		return
+	}
+	l.mu.Lock()
+	alone := !l.closed && len(l.runs) == 1 && l.runs[r.job.ID] == r
+	l.mu.Unlock()
+	if !alone {
+		return
+	}
+	opt := l.opt.Compact
+	said := false
+	opt.OnCompacting = func(c store.CompactResult) {
+		if cb := l.callbacks().OnProgress; cb != nil {
+			p := r.snapshot()
+			p.Compacting, p.LibraryBytes = true, c.Before
+			cb(p)
+			said = true
+		}
+	}
+	_, _ = l.db.CompactIfSlack(opt)
+	if said {
+		r.report() // the job as it ended, no longer compacting
+	}
+}
