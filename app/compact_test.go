@@ -58,6 +58,14 @@ func TestScanCompactsTheLibraryAfterward(t *testing.T) {
 	if was := compacting[0].LibraryBytes; fi.Size() >= was {
 		t.Errorf("the library is %d bytes after compacting, %d before", fi.Size(), was)
 	}
+	// The backup after the job is taken of the compacted file.
+	backups, err := lib.Backups()
+	if err != nil || len(backups) != 1 {
+		t.Fatalf("backups %v, %v; want the one after the job", backups, err)
+	}
+	if bi, err := os.Stat(backups[0]); err != nil || bi.Size() > fi.Size() {
+		t.Errorf("the backup after the job is %d bytes (%v), the compacted library %d", bi.Size(), err, fi.Size())
+	}
 	files, err := lib.Files(j.ID)
 	if err != nil || len(files) != len(names) {
 		t.Fatalf("%d records after compacting, want %d (%v)", len(files), len(names), err)

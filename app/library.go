@@ -505,6 +505,7 @@ func (l *Library) launch(j store.Job, s Settings, k kindStages) error {
 		r.execute()
 		l.db.ReleaseWrites()
 		l.compactAfterJob(r)
+		r.backUp()
 		l.mu.Lock()
 		delete(l.runs, j.ID)
 		l.mu.Unlock()

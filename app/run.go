@@ -24,8 +24,11 @@ const (
 type run struct {
 	lib      *Library
 	settings Settings
-	job      store.Job  // owned by the writer (the run's own goroutine)
-	stages   kindStages // what the job's kind does (engine.go)
+	job      store.Job // owned by the writer (the run's own goroutine)
+	// backupDue says the job completed and was stored: the backup after it
+	// is taken once the library is compacted (backUp).
+	backupDue bool
+	stages    kindStages // what the job's kind does (engine.go)
 
 	flag   atomic.Int32
 	ctx    context.Context
@@ -196,12 +199,25 @@ func (r *run) finishWith(st store.JobState, msg string, commit func(*store.Job) 
 	} else {
 		r.tellFailures(failed)
 	}
-	if err == nil && j.Status == store.StateCompleted {
-		r.lib.backupAfterJob(j)
-	}
+	// The backup waits until the library is compacted (Library.launch), so
+	// that it is a copy of the compacted file.
+	r.backupDue = err == nil && j.Status == store.StateCompleted
 	r.message.Store(ptr(j.ErrorMessage))
 	r.setCounters()
 	r.report()
+}
+
+// backUp takes the backup after a completed job (backupDue); one that
+// cannot be written says so in the job's message, which is reported again.
+func (r *run) backUp() {
+	if !r.backupDue {
+		return
+	}
+	r.lib.backupAfterJob(&r.job)
+	if msg := r.job.ErrorMessage; msg != deref(r.message.Load()) {
+		r.message.Store(ptr(msg))
+		r.report()
+	}
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -106,7 +106,8 @@ func TestLibraryBytesPerFile(t *testing.T) {
 	}
 	// Compacted after the job (compact.go), the whole file takes what its
 	// buckets hold in pages filled whole: 546 bytes a file here (868 before),
-	// 571 MB at a million files (669 before).
+	// 571 MB at a million files (669 before); 557 with the path stamps. At
+	// most 570 keeps a million files well under 600 MB.
 	res, err := db.CompactIfSlack(CompactOptions{MinSize: 1, MinSlack: 1e-9})
 	if err != nil || !res.Compacted {
 		t.Fatalf("compact: %+v, %v", res, err)
@@ -114,7 +115,7 @@ func TestLibraryBytesPerFile(t *testing.T) {
 	sizes = storedBytes(t, db)
 	t.Logf("compacted: file %.1f bytes a file, was %.1f; files %.1f, indexes %.1f", float64(res.After)/n, float64(res.Before)/n,
 		float64(sizes["files"])/n, float64(sizes[string(bucketSHAPrefix)]+sizes[string(bucketPathHash)]+sizes[string(bucketPHash)])/n)
-	if got := float64(res.After) / n; got > 560 {
-		t.Errorf("the compacted library file takes %.1f bytes a file, want at most 560", got)
+	if got := float64(res.After) / n; got > 570 {
+		t.Errorf("the compacted library file takes %.1f bytes a file, want at most 570", got)
 	}
 }
