@@ -106,9 +106,11 @@ func (db *DB) ExactDuplicates(jobID uint64) ([]DupGroup, error) {
 			}
 			return false
 		}
+		pages := pageDropper{db: db, tx: tx} // the whole index is walked (mapped.go)
 		c := shaIdx.Cursor()
 		k, _ := c.First()
 		for k != nil {
+			pages.read(len(k))
 			if len(k) < l.shaPrefix {
 				k, _ = c.Next()
 				continue
