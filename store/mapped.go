@@ -66,4 +66,3 @@ func dropMappedPages(tx *bolt.Tx) {
 	}
 	dropMapped(tx.DB().Info().Data, size)
 }
-
