@@ -177,8 +177,12 @@ func withoutMoved(groups []store.DupGroup, moved map[string]bool) []store.DupGro
 // files of the groups found are then read whole. A library opened read-only
 // before it had the index is read from its records (nearGroupsOfRecords).
 func (l *Library) nearGroupsOf(jobID uint64, distance int) ([]store.DupGroup, error) {
-	var set nearSet
-	var keys keyArena
+	// Sized for the job's files up front: grown by appending, the slices
+	// of a million files were copied over and over, and the copies left
+	// behind doubled the peak heap.
+	n := l.filesHint(jobID)
+	set := nearSet{files: make([]nearFile, 0, n), items: make([]near.Item, 0, n)}
+	keys := keyArena{refs: make([]keyRef, 0, n)}
 	damaged := l.db.EachNearEntry(jobID, func(e store.NearEntry) {
 		if e.Done && (e.HasPHash || e.Image) {
 			set.addEntry(&e)
@@ -217,26 +221,6 @@ func (l *Library) nearGroupsOf(jobID uint64, distance int) ([]store.DupGroup, er
 		}
 		return nil
 	}), damaged
-}
-
-// keyArena holds many file keys in one buffer: a million keys cost their
-// bytes, not a million allocations.
-type keyArena struct {
-	buf  []byte
-	ends []int
-}
-
-func (a *keyArena) add(k []byte) {
-	a.buf = append(a.buf, k...)
-	a.ends = append(a.ends, len(a.buf))
-}
-
-func (a *keyArena) at(i int) []byte {
-	start := 0
-	if i > 0 {
-		start = a.ends[i-1]
-	}
-	return a.buf[start:a.ends[i]]
 }
 
 // nearGroupsOfRecords finds a job's near groups from its records, streamed
@@ -324,6 +308,20 @@ func colourEvidence(a, b *store.FileRecord) string {
 	}
 	d := max(math.Abs(float64(a.ChromaCb-b.ChromaCb)), math.Abs(float64(a.ChromaCr-b.ChromaCr)))
 	return fmt.Sprintf(", mean colour %.1f apart", d)
+}
+
+// maxFilesHint caps filesHint: a damaged count must not make a walk
+// reserve the machine's memory up front.
+const maxFilesHint = 1 << 22
+
+// filesHint is how many files the job listed, to size up front what is
+// kept of each of them; 0 when unknown (then it grows as it goes).
+func (l *Library) filesHint(jobID uint64) int {
+	j, err := l.db.Job(jobID)
+	if err != nil {
+		return 0
+	}
+	return min(max(j.ProgressTotal, 0), maxFilesHint)
 }
 
 // jobSettings reads the settings a job ran with (defaults where unreadable).

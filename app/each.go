@@ -4,7 +4,6 @@ import (
 	"errors"
 	"path"
 	"path/filepath"
-	"strconv"
 
 	"shoebox/media"
 	"shoebox/store"
@@ -30,7 +29,7 @@ func (l *Library) EachFile(jobID uint64, fn func(store.FileRecord) error) error 
 		}
 	}
 	var files []timestamp.SequenceFile
-	var keys []string // files[i]'s record, by root and path
+	var keys []seqKey // files[i]'s record
 	shared := map[string]string{}
 	intern := func(s string) string {
 		if v, ok := shared[s]; ok {
@@ -43,27 +42,33 @@ func (l *Library) EachFile(jobID uint64, fn func(store.FileRecord) error) error 
 		if r.Status != media.StatusDone {
 			return nil
 		}
-		correct(&r)
 		dir, name := path.Split(r.RelPath)
+		if _, _, ok := timestamp.SeriesOf(name); !ok {
+			// Not a numbered camera name: the rule neither dates it nor
+			// dates others by it, so it is not kept (at a million files
+			// of dated names, the pass kept 200 MB it never used).
+			return nil
+		}
+		correct(&r)
 		files = append(files, timestamp.SequenceFile{
 			Name: name, Folder: intern(filepath.Join(r.Root, filepath.FromSlash(dir))), Camera: intern(r.Camera),
 			Value: r.Time.Value, Confidence: r.Time.Confidence,
 		})
-		keys = append(keys, recordKey(r))
+		keys = append(keys, seqKey{root: r.RootIndex, rel: r.RelPath})
 		return nil
 	})
 	if damaged != nil && !errors.Is(damaged, store.ErrDamaged) {
 		return damaged
 	}
 	shared = nil
-	byKey := map[string]timestamp.SequenceCandidate{}
+	byKey := map[seqKey]timestamp.SequenceCandidate{}
 	for _, c := range timestamp.Sequence(files, timestamp.SequenceOptions{}) {
 		byKey[keys[c.File]] = c
 	}
 	files, keys = nil, nil
 	err = l.db.EachFile(jobID, func(r store.FileRecord) error {
 		correct(&r)
-		if c, ok := byKey[recordKey(r)]; ok && r.Status == media.StatusDone {
+		if c, ok := byKey[seqKey{root: r.RootIndex, rel: r.RelPath}]; ok && r.Status == media.StatusDone {
 			applySequence(&r.Time, c)
 			correct(&r) // a decision wins over a guess from neighbours
 		}
@@ -75,5 +80,9 @@ func (l *Library) EachFile(jobID uint64, fn func(store.FileRecord) error) error 
 	return damaged
 }
 
-// recordKey names a record within its job.
-func recordKey(r store.FileRecord) string { return strconv.Itoa(r.RootIndex) + "\x00" + r.RelPath }
+// seqKey names a record within its job: its root and path (the path's
+// string is the record's own, which the file's name shares).
+type seqKey struct {
+	root int
+	rel  string
+}

@@ -1,6 +1,9 @@
 package near
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestIsScreenshotName(t *testing.T) {
 	for name, want := range map[string]bool{
@@ -22,5 +25,28 @@ func TestIsScreenshotName(t *testing.T) {
 		if got := IsScreenshotName(name); got != want {
 			t.Errorf("%q: %v, want %v", name, got, want)
 		}
+	}
+}
+
+// Names past the short-name buffer, or not ASCII, are judged as short ASCII ones are.
+func TestIsScreenshotNameLongAndNonASCII(t *testing.T) {
+	long := strings.Repeat("x", 200)
+	for name, want := range map[string]bool{
+		long + "_Screenshot.png":               true,
+		long + ".png":                          false,
+		"Ünterordner/SCREENSHOT_1.png":         true,
+		"Ünterordner/IMG_1.png":                false,
+		"a/" + long + "/Screen_Shot/IMG_1.png": true,
+		"screenshots//":                        true,
+		"//":                                   false,
+		"":                                     false,
+		"Снимок экрана 2021-05-06 в 14.22.31.png": true,
+	} {
+		if got := IsScreenshotName(name); got != want {
+			t.Errorf("%q: %v, want %v", name, got, want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { IsScreenshotName("Pictures/2019/IMG_20190704_153012.JPG") }); n != 0 {
+		t.Errorf("a short ASCII name costs %v allocations, want none", n)
 	}
 }

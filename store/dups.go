@@ -106,17 +106,31 @@ func (db *DB) ExactDuplicates(jobID uint64) ([]DupGroup, error) {
 			}
 			return false
 		}
+		pages := pageDropper{db: db, tx: tx} // the whole index is walked (mapped.go)
 		c := shaIdx.Cursor()
+		var entries [][]byte // one run's index keys
 		k, _ := c.First()
 		for k != nil {
+			pages.read(len(k))
 			if len(k) < l.shaPrefix {
 				k, _ = c.Next()
 				continue
 			}
-			sum := bytes.Clone(k[:l.shaPrefix])
-			var run [][]byte
+			// Index keys are bbolt's memory, which stays in place for the
+			// transaction: nothing is copied nor made of a run until it
+			// has two entries, and a million files have a million runs of
+			// one.
+			sum := k[:l.shaPrefix]
+			entries = entries[:0]
 			for ; k != nil && bytes.HasPrefix(k, sum); k, _ = c.Next() {
-				if fk := l.shaFileKey(k); fk != nil {
+				entries = append(entries, k)
+			}
+			if len(entries) < 2 {
+				continue
+			}
+			var run [][]byte
+			for _, e := range entries {
+				if fk := l.shaFileKey(e); fk != nil {
 					run = append(run, bytes.Clone(fk))
 				}
 			}

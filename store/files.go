@@ -204,7 +204,9 @@ func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(media.S
 		full := false // the batch was filled before the view's end
 		err := db.view(func(tx *bolt.Tx) error {
 			raw, full = raw[:0], false
+			pages := pageDropper{db: db, tx: tx} // what the walk passed is given back (mapped.go)
 			eachInView(tx, jobID, baseOf(tx, jobID), after, func(e viewEntry) bool {
+				pages.read(len(e.v))
 				st, _, err := entryHeader(e)
 				if err != nil {
 					bad.add("file record", e.k[10:], err)

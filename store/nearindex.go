@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"hash/fnv"
 	"math"
+	"os"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -273,7 +274,11 @@ func (db *DB) EachNearEntry(jobID uint64, fn func(NearEntry)) error {
 		ph := tx.Bucket(bucketPHash)
 		base := baseOf(tx, jobID)
 		own, inh := &nearCursor{r: rangeCursor(ph, jobID, nil)}, &nearCursor{r: rangeCursor(ph, base, nil)}
+		// Every record's bytes are read for their CRC: the pages passed are
+		// given back as the walk goes (mapped.go).
+		pages := pageDropper{db: db, tx: tx}
 		eachInView(tx, jobID, base, nil, func(fe viewEntry) bool {
+			pages.read(len(fe.v))
 			at := own
 			if fe.inherited {
 				at = inh
@@ -333,7 +338,9 @@ func (db *DB) FilesByKeys(keys [][]byte) (recs []FileRecord, found []bool, err e
 	var bad skipped
 	err = db.view(func(tx *bolt.Tx) error {
 		recs, found, bad = make([]FileRecord, len(keys)), make([]bool, len(keys)), skipped{}
+		pages := pageDropper{db: db, tx: tx} // the groups' files lie all over the file (mapped.go)
 		for i, k := range keys {
+			pages.read(os.Getpagesize()) // a page read for each, mostly
 			if err := fileInView(tx, k, &recs[i]); err != nil {
 				bad.add("file record", k[min(10, len(k)):], err)
 				continue

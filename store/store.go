@@ -122,6 +122,12 @@ type DB struct {
 	// nearIndex says the phash bucket is the look-alike index: the library
 	// is of nearIndexSchema or later, or was migrated at Open.
 	nearIndex bool
+	// passed counts the bytes long walks have read since the map's pages
+	// were last given back (mapped.go).
+	passed atomic.Int64
+	// dropAfter is how many bytes walks read between drops; 0: the
+	// constant dropAfter (mapped.go). Tests make it smaller.
+	dropAfter int64
 }
 
 // Open opens the library at path; in ReadWrite mode it creates it when

@@ -1,0 +1,132 @@
+//go:build linux
+
+package store
+
+import (
+	"bufio"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// rssFile is the process's resident file-backed memory (RssFile, /proc/self/status), in bytes.
+func rssFile(t *testing.T) int64 {
+	t.Helper()
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		t.Skipf("no /proc/self/status: %v", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "RssFile:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err != nil {
+				t.Fatalf("RssFile %q: %v", rest, err)
+			}
+			return kb << 10
+		}
+	}
+	t.Skip("this kernel does not report RssFile")
+	return 0
+}
+
+// mappedLibrary is a closed library of n analysed files (scaleRecords) and
+// the records it holds, in the order a walk meets them.
+func mappedLibrary(t *testing.T, n int) (string, uint64, []FileRecord) {
+	t.Helper()
+	db, path := openTemp(t)
+	j := &Job{Roots: []string{"/home/someone/Pictures/scale"}, Status: StateRunning}
+	if err := db.CreateJob(j); err != nil {
+		t.Fatal(err)
+	}
+	pending, done := scaleRecords(j.ID, j.Roots[0], n)
+	if _, err := db.AddFiles(j, pending); err != nil {
+		t.Fatal(err)
+	}
+	for start := 0; start < n; start += 2000 {
+		if err := db.CommitBatch(j, done[start:min(start+2000, n)]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path, j.ID, done
+}
+
+// walkPeak walks the job's files (EachFile) and its look-alike entries
+// (EachNearEntry) on a library opened afresh, checking every record and
+// entry against what was stored, and returns by how much the resident
+// file-backed memory rose at most during the walks.
+func walkPeak(t *testing.T, path string, jobID uint64, want []FileRecord, dropEvery int64) int64 {
+	t.Helper()
+	db, err := Open(path, Options{Mode: ReadOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.dropAfter = dropEvery
+	start := rssFile(t)
+	peak := start
+	sample := func(i int) {
+		if i%500 == 0 {
+			peak = max(peak, rssFile(t))
+		}
+	}
+	i := 0
+	err = db.EachFile(jobID, func(r FileRecord) error {
+		if i >= len(want) || r.RelPath != want[i].RelPath || r.SHA256 != want[i].SHA256 || r.Size != want[i].Size ||
+			r.Time.Value != want[i].Time.Value || len(r.Time.Candidates) != 2 {
+			t.Fatalf("record %d read as %q %s %d, stored as %q %s %d", i, r.RelPath, r.SHA256, r.Size,
+				want[i].RelPath, want[i].SHA256, want[i].Size)
+		}
+		sample(i)
+		i++
+		return nil
+	})
+	if err != nil || i != len(want) {
+		t.Fatalf("EachFile read %d of %d records: %v", i, len(want), err)
+	}
+	i = 0
+	err = db.EachNearEntry(jobID, func(e NearEntry) {
+		if i >= len(want) || e.RelPath() != want[i].RelPath || e.PHash != want[i].PHash || e.DHash != want[i].DHash {
+			t.Fatalf("entry %d read as %q %x, stored as %q %x", i, e.RelPath(), e.PHash, want[i].RelPath, want[i].PHash)
+		}
+		sample(i)
+		i++
+	})
+	if err != nil || i != len(want) {
+		t.Fatalf("EachNearEntry read %d of %d entries (every record's CRC checked): %v", i, len(want), err)
+	}
+	return peak - start
+}
+
+// A long walk gives back the library pages it has passed: the resident
+// part of the map stays a fraction of the file, where without the drops it
+// grows to most of it; and every record read after pages were dropped (and
+// faulted back) is the record stored, in both walks, twice.
+func TestLongWalkGivesBackMappedPages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a library of 20,000 files")
+	}
+	path, jobID, want := mappedLibrary(t, 20000)
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := fi.Size()
+	kept := walkPeak(t, path, jobID, want, 1<<62) // never drops: what the walks touch
+	if kept < size/4 {
+		t.Skipf("the walks kept only %d KB of a %d KB library resident without drops: this system does not count mapped pages as expected", kept>>10, size>>10)
+	}
+	for range 2 {
+		dropped := walkPeak(t, path, jobID, want, 128<<10)
+		t.Logf("library %d KB; resident map during the walks: %d KB without drops, %d KB dropping every 128 KB read",
+			size>>10, kept>>10, dropped>>10)
+		if dropped > kept/3 {
+			t.Errorf("dropping every 128 KB read, the walks kept %d KB resident, want at most a third of the %d KB kept without drops", dropped>>10, kept>>10)
+		}
+	}
+}
