@@ -347,7 +347,7 @@ func (db *DB) CountFiles(jobID uint64) (FileCounts, error) {
 	var c FileCounts
 	var bad skipped
 	err := db.view(func(tx *bolt.Tx) error {
-		c, bad = countView(tx, jobID, baseOf(tx, jobID))
+		c, bad = countView(tx, jobID, baseOf(tx, jobID), pageDropper{db: db, tx: tx})
 		return nil
 	})
 	if err != nil {
@@ -357,10 +357,11 @@ func (db *DB) CountFiles(jobID uint64) (FileCounts, error) {
 }
 
 // countView counts the files of a job's view over base.
-func countView(tx *bolt.Tx, jobID, base uint64) (FileCounts, skipped) {
+func countView(tx *bolt.Tx, jobID, base uint64, pages pageDropper) (FileCounts, skipped) {
 	var c FileCounts
 	var bad skipped
 	eachInView(tx, jobID, base, nil, func(e viewEntry) bool {
+		pages.read(len(e.v))
 		st, reused, err := entryHeader(e)
 		if err != nil {
 			bad.add("file record", e.k[10:], err)

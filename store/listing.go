@@ -83,7 +83,7 @@ func (db *DB) PlanListing(j *Job, listed []Listed, reuse Reuse) (*Listing, error
 	for start := 0; start < len(listed); start += planChunk {
 		part := listed[start:min(start+planChunk, len(listed))]
 		err := db.view(func(tx *bolt.Tx) error {
-			toFill = unchangedByStamp(tx, j, base, part, reuse.Keeps, toFill[:0])
+			toFill = unchangedByStamp(tx, j, base, part, reuse.Keeps, toFill[:0], pageDropper{db: db, tx: tx})
 			return nil
 		})
 		if err != nil {
@@ -121,7 +121,7 @@ func (db *DB) PlanListing(j *Job, listed []Listed, reuse Reuse) (*Listing, error
 	}
 	baseTotal := 0
 	err = db.view(func(tx *bolt.Tx) error {
-		plan.gone, baseTotal = goneFromBase(tx, j.ID, base, listed)
+		plan.gone, baseTotal = goneFromBase(tx, j.ID, base, listed, pageDropper{db: db, tx: tx})
 		return nil
 	})
 	if err != nil {
@@ -210,10 +210,11 @@ func chooseBase(tx *bolt.Tx, j *Job) uint64 {
 // goneFromBase merges the sorted listing with the base's files: it returns
 // the keys (in job j) of the base's files that were not listed, and how
 // many files the base has.
-func goneFromBase(tx *bolt.Tx, jobID, base uint64, listed []Listed) (gone [][]byte, baseTotal int) {
+func goneFromBase(tx *bolt.Tx, jobID, base uint64, listed []Listed, pages pageDropper) (gone [][]byte, baseTotal int) {
 	br := rangeCursor(tx.Bucket(bucketFiles), base, nil)
 	i := 0
 	for bk, bv := br.first(); bk != nil; bk, bv = br.next() {
+		pages.read(len(bv))
 		if isGone(bv) {
 			continue
 		}

@@ -48,6 +48,9 @@ type pageDropper struct {
 
 // read counts n bytes read from the map.
 func (d pageDropper) read(n int) {
+	if d.db == nil {
+		return // a walk that gives nothing back (pageDropper{})
+	}
 	limit := d.db.dropAfter
 	if limit <= 0 {
 		limit = dropAfter

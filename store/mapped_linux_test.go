@@ -130,3 +130,71 @@ func TestLongWalkGivesBackMappedPages(t *testing.T) {
 		}
 	}
 }
+
+// planPeak plans an unchanged rescan of the job's files over it (the path
+// stamps show every file unchanged) on the library opened afresh, and
+// returns by how much the resident file-backed memory rose during the plan
+// and the count of the job's files.
+func planPeak(t *testing.T, path string, jobID uint64, want []FileRecord, dropEvery int64) int64 {
+	t.Helper()
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.dropAfter = dropEvery
+	base, err := db.Job(jobID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if base.Status != StateCompleted {
+		base.Status, base.Listed = StateCompleted, true
+		if err := db.PutJob(&base); err != nil {
+			t.Fatal(err)
+		}
+	}
+	listed := make([]Listed, len(want))
+	for i, r := range want {
+		listed[i] = Listed{RelPath: r.RelPath, Size: r.Size, MtimeNS: r.MtimeNS, CtimeNS: r.CtimeNS, Inode: r.Inode}
+	}
+	j := &Job{Roots: base.Roots, Status: StateRunning}
+	if err := db.CreateJob(j); err != nil {
+		t.Fatal(err)
+	}
+	start := rssFile(t)
+	filled := 0
+	plan, err := db.PlanListing(j, listed, Reuse{
+		Fill:  func(*FileRecord) ([]byte, error) { filled++; return nil, nil },
+		Keeps: func(PathStamp) bool { return true },
+	})
+	if err != nil || plan.Base != jobID || plan.Count() != 0 || plan.Gone != 0 || filled != 0 {
+		t.Fatalf("plan over job %d: %+v (%d filled), %v; want every file unchanged", jobID, plan, filled, err)
+	}
+	peak := rssFile(t)
+	if c, err := db.CountFiles(jobID); err != nil || c.Total != len(want) {
+		t.Fatalf("counts %+v, %v", c, err)
+	}
+	return max(peak, rssFile(t)) - start
+}
+
+// An unchanged rescan's plan and its count give back the pages they pass,
+// as the other long walks do.
+func TestRescanPlanGivesBackMappedPages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a library of 20,000 files")
+	}
+	path, jobID, want := mappedLibrary(t, 20000)
+	kept := planPeak(t, path, jobID, want, 1<<62)
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kept < fi.Size()/4 {
+		t.Skipf("the plan kept only %d KB of a %d KB library resident without drops", kept>>10, fi.Size()>>10)
+	}
+	dropped := planPeak(t, path, jobID, want, 128<<10)
+	t.Logf("library %d KB; resident map after the plan and count: %d KB without drops, %d KB with", fi.Size()>>10, kept>>10, dropped>>10)
+	if dropped > kept/3 {
+		t.Errorf("dropping every 128 KB read, the plan kept %d KB resident, want at most a third of the %d KB kept without drops", dropped>>10, kept>>10)
+	}
+}

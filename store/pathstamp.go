@@ -91,7 +91,8 @@ func parsePathStamp(b []byte) (fingerprint uint64, s PathStamp) {
 // its path, the entry's stamp has the fingerprint the file has now, and
 // keeps accepts the stamp. The base's records are met by one cursor walking
 // alongside the sorted listing, and none is decoded.
-func unchangedByStamp(tx *bolt.Tx, j *Job, base uint64, part []Listed, keeps func(PathStamp) bool, toFill []int) []int {
+func unchangedByStamp(tx *bolt.Tx, j *Job, base uint64, part []Listed, keeps func(PathStamp) bool, toFill []int,
+	pages pageDropper) []int {
 	l := layoutOf(tx)
 	if keeps == nil || !l.hashed || len(part) == 0 {
 		for i := range part {
@@ -108,6 +109,7 @@ func unchangedByStamp(tx *bolt.Tx, j *Job, base uint64, part []Listed, keeps fun
 		for k != nil && bytes.Compare(k, bk) < 0 {
 			k, v = c.Next()
 		}
+		pages.read(len(v) + len(bk) + pathStampLen) // the record's header and the path entry
 		if !bytes.Equal(k, bk) || !stampShowsUnchanged(paths, l, j, base, f, v, keeps) {
 			toFill = append(toFill, i)
 		}

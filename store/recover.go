@@ -171,7 +171,7 @@ func writeRecoveredJobs(dst *DB, byID map[uint64]Job, rep *RecoverReport) error 
 	return dst.update(func(tx *bolt.Tx) error {
 		counts := make([]FileCounts, len(jobs))
 		for i := range jobs {
-			counts[i], _ = countView(tx, jobs[i].ID, jobs[i].Base)
+			counts[i], _ = countView(tx, jobs[i].ID, jobs[i].Base, pageDropper{})
 		}
 		var maxID uint64
 		for i := range jobs {
