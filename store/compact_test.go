@@ -26,19 +26,7 @@ func slackLibrary(t *testing.T, path string, n int) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	j := &Job{Roots: []string{"/home/someone/Pictures"}, Status: StateRunning}
-	if err := db.CreateJob(j); err != nil {
-		t.Fatal(err)
-	}
-	pending, done := scaleRecords(j.ID, j.Roots[0], n)
-	if _, err := db.AddFiles(j, pending); err != nil {
-		t.Fatal(err)
-	}
-	for start := 0; start < n; start += 10 {
-		if err := db.CommitBatch(j, done[start:min(start+10, n)]); err != nil {
-			t.Fatal(err)
-		}
-	}
+	scanScale(t, db, "/home/someone/Pictures", n, 10)
 }
 
 // dumpLibrary is every bucket's sequence and every key and value of the

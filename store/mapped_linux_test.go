@@ -37,19 +37,7 @@ func rssFile(t *testing.T) int64 {
 func mappedLibrary(t *testing.T, n int) (string, uint64, []FileRecord) {
 	t.Helper()
 	db, path := openTemp(t)
-	j := &Job{Roots: []string{"/home/someone/Pictures/scale"}, Status: StateRunning}
-	if err := db.CreateJob(j); err != nil {
-		t.Fatal(err)
-	}
-	pending, done := scaleRecords(j.ID, j.Roots[0], n)
-	if _, err := db.AddFiles(j, pending); err != nil {
-		t.Fatal(err)
-	}
-	for start := 0; start < n; start += 2000 {
-		if err := db.CommitBatch(j, done[start:min(start+2000, n)]); err != nil {
-			t.Fatal(err)
-		}
-	}
+	j, done := scanScale(t, db, "/home/someone/Pictures/scale", n, 2000)
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}

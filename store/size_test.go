@@ -44,6 +44,26 @@ func scaleRecords(job uint64, root string, n int) (pending, done []FileRecord) {
 	return pending, done
 }
 
+// scanScale stores a scan of n scaleRecords under root in db as the engine
+// does: listed as pending, then analysed, batch records a commit.
+func scanScale(t *testing.T, db *DB, root string, n, batch int) (*Job, []FileRecord) {
+	t.Helper()
+	j := &Job{Roots: []string{root}, Status: StateRunning}
+	if err := db.CreateJob(j); err != nil {
+		t.Fatal(err)
+	}
+	pending, done := scaleRecords(j.ID, j.Roots[0], n)
+	if _, err := db.AddFiles(j, pending); err != nil {
+		t.Fatal(err)
+	}
+	for start := 0; start < n; start += batch {
+		if err := db.CommitBatch(j, done[start:min(start+batch, n)]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return j, done
+}
+
 // storedBytes is the room the buckets' pages take, by bucket.
 func storedBytes(t *testing.T, db *DB) map[string]int {
 	t.Helper()
@@ -66,19 +86,7 @@ func storedBytes(t *testing.T, db *DB) map[string]int {
 func TestLibraryBytesPerFile(t *testing.T) {
 	db, _ := openTemp(t)
 	const n = 3000
-	j := &Job{Roots: []string{"/home/someone/Pictures/scale-100000"}, Status: StateRunning}
-	if err := db.CreateJob(j); err != nil {
-		t.Fatal(err)
-	}
-	pending, done := scaleRecords(j.ID, j.Roots[0], n)
-	if _, err := db.AddFiles(j, pending); err != nil {
-		t.Fatal(err)
-	}
-	for start := 0; start < n; start += 10 {
-		if err := db.CommitBatch(j, done[start:min(start+10, n)]); err != nil {
-			t.Fatal(err)
-		}
-	}
+	scanScale(t, db, "/home/someone/Pictures/scale-100000", n, 10)
 	sizes := storedBytes(t, db)
 	total := 0
 	for name, b := range sizes {
