@@ -19,17 +19,7 @@ work=$(mktemp -d)
 lib=$(realpath "$lib")
 display=:93
 export XDG_CONFIG_HOME="$work/config" SHOEBOX_DB="$lib" DISPLAY="$display"
-Xvfb "$display" -screen 0 1920x1080x24 >/dev/null 2>&1 &
-xvfb=$!
-app=
-cleanup() {
-	[ -n "$app" ] && { kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true; }
-	kill "$xvfb" 2>/dev/null || true
-	wait "$xvfb" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-sleep 1
+source scripts/xvfb-session.sh
 # Cold: the library file out of the page cache before the window opens it.
 python3 -c 'import os,sys; fd=os.open(sys.argv[1],os.O_RDONLY); os.posix_fadvise(fd,0,0,os.POSIX_FADV_DONTNEED)' "$lib"
 start=$(date +%s.%N)

@@ -42,17 +42,7 @@ GO
 (cd "$work/floor" && go build -o "$work/floor-bin" .)
 display=${STARTUP_DISPLAY:-:94}
 export DISPLAY="$display"
-Xvfb "$display" -screen 0 1920x1080x24 >/dev/null 2>&1 &
-xvfb=$!
-app=
-cleanup() {
-	[ -n "$app" ] && { kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true; }
-	kill "$xvfb" 2>/dev/null || true
-	wait "$xvfb" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-sleep 1
+source scripts/xvfb-session.sh
 since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b-a}'; }
 # once LABEL BINARY LIBRARY: one start, timed.
 once() {
