@@ -39,7 +39,7 @@ for n in $SIZES; do
     touch "$dir.done"
   fi
   db="$OUT/scale-$n.db"
-  rm -f "$db"*
+  rm -rf "$db" "$db"-* # the library, its stamp, and the thumbnails a window left beside it
   find "$dir" -type f -print0 | xargs -0 cat >/dev/null # the folder from memory, for every run alike
   read -r s r <<<"$(measure "$SB" scan --db "$db" "$dir")"
   printf '%-8s %-22s %9s %9s %11s\n' "$n" "first scan" "$s" "$r" "$(mb "$db")"
