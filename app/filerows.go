@@ -204,12 +204,11 @@ func (l *Library) FileRows(jobID uint64, opt FileRowsOptions, fn func(FileRowsBa
 	}
 	b := NewRowBuilder()
 	absFolders := map[*RowFolder]string{}
-	// Sized once from the job's count (a damaged count is only a hint):
-	// grown by appending, a million of each were copied over and over (a
-	// fifth of loading them).
-	hint := max(0, min(total, 1<<24))
-	files := make([]timestamp.SequenceFile, 0, hint)
-	seen := make([]seqRow, 0, hint)
+	// Only files with a numbered camera name are kept for the neighbours'
+	// rule (as EachFile keeps them): it neither dates another file nor
+	// dates others by it.
+	var files []timestamp.SequenceFile
+	var seen []seqRow
 	n := 0
 	damaged := l.db.EachFileBatch(jobID, opt.Batch, func(recs []store.FileRecord) error {
 		rows := make([]FileRow, len(recs))
@@ -225,6 +224,9 @@ func (l *Library) FileRows(jobID uint64, opt FileRowsOptions, fn func(FileRowsBa
 				continue
 			}
 			row := &rows[i]
+			if _, _, numbered := timestamp.SeriesOf(row.Name); !numbered {
+				continue
+			}
 			abs, ok := absFolders[row.Dir]
 			if !ok {
 				abs = filepath.Join(row.Dir.Root, filepath.FromSlash(row.Dir.Path))
