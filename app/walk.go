@@ -133,8 +133,8 @@ type walker struct {
 	reals   []string // real paths of all the roots, to tell where a link leads
 	exclude string   // real path of the library
 	out     listedChunks
-	// queue, when set, takes the subfolders found, for any of the walk's
-	// walkers to list (walk); else dir lists them itself.
+	// queue takes the subfolders found, for any of the walk's walkers to
+	// list (walk).
 	queue *dirQueue
 }
 
@@ -231,11 +231,7 @@ func (w *walker) entry(dir *os.File, e fs.DirEntry, abs, real, rel string) error
 	case typ&fs.ModeSymlink != 0:
 		w.link(childAbs, childRel)
 	case typ.IsDir():
-		if w.queue != nil {
-			w.queue.push(dirToList{childAbs, childReal, childRel})
-			return nil
-		}
-		return w.dir(childAbs, childReal, childRel)
+		w.queue.push(dirToList{childAbs, childReal, childRel})
 	case typ.IsRegular():
 		l, err := statListed(dir, e)
 		if err != nil {
