@@ -153,22 +153,25 @@ func parsePathValue(abs string, v []byte) (pathIndexEntry, error) {
 		n[i], v = x, v[w:]
 	}
 	e := pathIndexEntry{job: n[0], root: int(n[1])}
-	switch start := n[2]; {
-	case start == 0:
+	start := n[2]
+	if start == 0 {
 		e.rel = string(v)
 		return e, nil
-	case len(v) != 0 && len(v) != pathStampLen:
-		return pathIndexEntry{}, fmt.Errorf("bad path index value %x", v)
-	case len(v) == pathStampLen:
-		e.stamp = v
 	}
-	switch start := n[2]; {
-	case abs == "":
-	case start <= uint64(len(abs)):
-		e.rel = filepath.ToSlash(abs[start:])
+	switch len(v) {
+	case 0:
+	case pathStampLen:
+		e.stamp = v
 	default:
+		return pathIndexEntry{}, fmt.Errorf("bad path index value %x", v)
+	}
+	if abs == "" {
+		return e, nil
+	}
+	if start > uint64(len(abs)) {
 		return pathIndexEntry{}, fmt.Errorf("bad path index value for %s", abs)
 	}
+	e.rel = filepath.ToSlash(abs[start:])
 	return e, nil
 }
 
