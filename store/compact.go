@@ -364,12 +364,22 @@ func copyBuckets(dst *bolt.DB, tx *bolt.Tx) error {
 		}
 		return nil
 	}
-	err = tx.ForEach(func(name []byte, b *bolt.Bucket) error { return copyInto([][]byte{name}, b) })
+	err = tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+		if notCopied(name) {
+			return nil
+		}
+		return copyInto([][]byte{name}, b)
+	})
 	if err != nil {
 		return err
 	}
 	return dtx.Commit()
 }
+
+// notCopied says a top-level bucket is left out of the compacted copy:
+// the duplicate groups found, whose stamps are transaction IDs of this file
+// (dupsfound.go).
+func notCopied(name []byte) bool { return bytes.Equal(name, bucketDupsFound) }
 
 // bucketAt is the bucket at path in tx, made when missing with the
 // sequence given, filled whole as keys arrive in order.
@@ -449,6 +459,9 @@ type entry struct{ bucket, k, v []byte }
 func plainEntries(tx *bolt.Tx) iter.Seq[entry] {
 	return func(yield func(entry) bool) {
 		tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			if notCopied(name) {
+				return nil
+			}
 			c := b.Cursor()
 			for k, v := c.First(); k != nil; k, v = c.Next() {
 				if v != nil && !yield(entry{name, k, v}) {
@@ -468,6 +481,9 @@ var errStop = errors.New("stop")
 func sameShape(tx, dtx *bolt.Tx) error {
 	n := 0
 	err := tx.ForEach(func(name []byte, x *bolt.Bucket) error {
+		if notCopied(name) {
+			return nil
+		}
 		n++
 		y := dtx.Bucket(name)
 		if y == nil || x.Sequence() != y.Sequence() {

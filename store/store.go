@@ -295,10 +295,22 @@ func (db *DB) init() error {
 	// Not through update: this transaction changes nothing in an existing
 	// library, and WriteFault counts the writes made after Open.
 	plain, unstamped := false, false
+	// A transaction that changed nothing is rolled back, not committed: a
+	// commit moves bbolt's transaction ID on, and the duplicate groups kept
+	// in the library (dupsfound.go) would be out of date after every open.
+	made := false
+	makeBucket := func(tx *bolt.Tx, name []byte) error {
+		if tx.Bucket(name) != nil {
+			return nil
+		}
+		made = true
+		_, err := tx.CreateBucket(name)
+		return err
+	}
 	err := guard(db.path, func() error {
 		return db.h.bolt.Update(func(tx *bolt.Tx) error {
 			for _, name := range openBuckets {
-				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				if err := makeBucket(tx, name); err != nil {
 					return err
 				}
 			}
@@ -320,12 +332,15 @@ func (db *DB) init() error {
 				return nil // migrateCompactIndexes writes the version when done
 			}
 			for _, name := range [][]byte{compactLayout.sha, compactLayout.paths} {
-				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				if err := makeBucket(tx, name); err != nil {
 					return err
 				}
 			}
 			v := meta.Get(keySchema)
 			if v != nil && be.Uint64(v) == SchemaVersion {
+				if !made {
+					return errNothingWritten
+				}
 				return nil
 			}
 			if unstamped = v != nil && be.Uint64(v) < pathStampSchema; unstamped {
@@ -335,7 +350,7 @@ func (db *DB) init() error {
 			return meta.Put(keySchema, u64(SchemaVersion))
 		})
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errNothingWritten) {
 		return err
 	}
 	if plain {
@@ -348,6 +363,9 @@ func (db *DB) init() error {
 	}
 	return nil
 }
+
+// errNothingWritten rolls back a transaction that found nothing to change.
+var errNothingWritten = errors.New("nothing to write")
 
 // requiredBucketsOf are the buckets a library in layout l must have.
 func requiredBucketsOf(l indexLayout) [][]byte {

@@ -1,0 +1,185 @@
+package store
+
+import (
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"shoebox/media"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// foundLibrary is a library with one job of three files, two of them the
+// same bytes, and those two as an exact group.
+func foundLibrary(t *testing.T) (*DB, string, []DupGroup) {
+	t.Helper()
+	db, path := openTemp(t)
+	j := &Job{}
+	if err := db.CreateJob(j); err != nil {
+		t.Fatal(err)
+	}
+	recs := []FileRecord{rec(j.ID, 0, "a.jpg", media.StatusDone, shaA), rec(j.ID, 0, "b/a copy.jpg", media.StatusDone, shaA),
+		rec(j.ID, 0, "c.jpg", media.StatusDone, shaB)}
+	recs[0].Time = media.Timestamp{Value: "2019-07-04T15:30:12", Source: media.SourceEXIF,
+		Candidates: []media.Candidate{{Source: media.SourceEXIF, Value: "2019-07-04T15:30:12"}}}
+	if err := db.CommitBatch(j, recs); err != nil {
+		t.Fatal(err)
+	}
+	groups, err := db.ExactDuplicates(j.ID)
+	if err != nil || len(groups) != 1 {
+		t.Fatalf("%v %+v", err, groups)
+	}
+	groups = append(groups, DupGroup{Near: true, MaxDistance: 3, Evidence: []string{"a and c look alike"},
+		Files: []FileRecord{groups[0].Files[0], mustFile(t, db, recs[2].Key())}})
+	return db, path, groups
+}
+
+func mustFile(t *testing.T, db *DB, k []byte) FileRecord {
+	t.Helper()
+	f, err := db.FileByKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func savedNow(t *testing.T, db *DB, name string, groups []DupGroup) {
+	t.Helper()
+	seen, err := db.ReadID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := db.SaveDupGroups(seen, FoundGroups{Name: []byte(name), Groups: groups}); err != nil || !ok {
+		t.Fatalf("save: %v %v", ok, err)
+	}
+}
+
+func TestSavedDupGroupsComeBackWholeUntilTheLibraryChanges(t *testing.T) {
+	db, _, groups := foundLibrary(t)
+	savedNow(t, db, "job 1", groups)
+	got, ok, err := db.SavedDupGroups([]byte("job 1"))
+	if err != nil || !ok {
+		t.Fatalf("read: %v %v", ok, err)
+	}
+	if !reflect.DeepEqual(got, groups) {
+		t.Fatalf("read back\n%+v\nwant\n%+v", got, groups)
+	}
+	if _, ok, _ := db.SavedDupGroups([]byte("job 2")); ok {
+		t.Error("a name never saved was found")
+	}
+	// Any write, even one that touches no file, makes them out of date.
+	if err := db.CreateJob(&Job{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := db.SavedDupGroups([]byte("job 1")); ok || err != nil {
+		t.Errorf("groups saved before a write are still taken as current (%v)", err)
+	}
+}
+
+func TestDupGroupsFoundBeforeAWriteAreNotSaved(t *testing.T) {
+	db, _, groups := foundLibrary(t)
+	seen, err := db.ReadID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateJob(&Job{}); err != nil { // written during the search
+		t.Fatal(err)
+	}
+	ok, err := db.SaveDupGroups(seen, FoundGroups{Name: []byte("job 1"), Groups: groups})
+	if err != nil || ok {
+		t.Fatalf("saved %v, %v: groups found before a write were kept", ok, err)
+	}
+	if _, ok, _ := db.SavedDupGroups([]byte("job 1")); ok {
+		t.Error("stale groups were read back")
+	}
+}
+
+func TestSavingKeepsCurrentSetsAndDropsStaleOnes(t *testing.T) {
+	db, _, groups := foundLibrary(t)
+	savedNow(t, db, "old", groups[:1])
+	if err := db.CreateJob(&Job{}); err != nil {
+		t.Fatal(err)
+	}
+	savedNow(t, db, "one", groups[:1])
+	savedNow(t, db, "two", groups[1:]) // one is still current: kept, restamped
+	if got, ok, _ := db.SavedDupGroups([]byte("one")); !ok || !reflect.DeepEqual(got, groups[:1]) {
+		t.Errorf("a set current when another was saved was lost: %v %+v", ok, got)
+	}
+	if got, ok, _ := db.SavedDupGroups([]byte("two")); !ok || !reflect.DeepEqual(got, groups[1:]) {
+		t.Errorf("two: %v %+v", ok, got)
+	}
+	var names []string
+	db.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketDupsFound).ForEach(func(k, _ []byte) error {
+			names = append(names, string(k))
+			return nil
+		})
+	})
+	if !reflect.DeepEqual(names, []string{"one", "two"}) {
+		t.Errorf("kept %q, want the stale set dropped", names)
+	}
+}
+
+func TestSavedDupGroupsWithAGoneRecordAreFoundAgain(t *testing.T) {
+	db, _, groups := foundLibrary(t)
+	gone := append([]DupGroup(nil), groups...)
+	gone[1].Files = append([]FileRecord(nil), gone[1].Files...)
+	gone[1].Files[1].RelPath = "never scanned.jpg"
+	savedNow(t, db, "job 1", gone)
+	if got, ok, err := db.SavedDupGroups([]byte("job 1")); ok || err != nil || got != nil {
+		t.Errorf("a set naming a record the library lacks was read: %v %v %+v", ok, err, got)
+	}
+}
+
+func TestCompactionLeavesSavedDupGroupsBehind(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lib.db")
+	slackLibrary(t, path, 2000)
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	groups, err := db.ExactDuplicates(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	savedNow(t, db, "job 1", groups)
+	if res, err := db.CompactIfSlack(anyCompact); err != nil || !res.Compacted {
+		t.Fatalf("compact: %+v, %v", res, err)
+	}
+	// The compacted file counts transactions from one again: a stamp
+	// carried over could come to match a later one.
+	if _, ok, err := db.SavedDupGroups([]byte("job 1")); ok || err != nil {
+		t.Errorf("groups saved before the compaction were read after it (%v)", err)
+	}
+	dump := dumpOf(t, db)
+	for k := range dump {
+		if len(k) >= len(bucketDupsFound) && k[:len(bucketDupsFound)] == string(bucketDupsFound) {
+			t.Fatalf("the compacted copy holds %q", k)
+		}
+	}
+	savedNow(t, db, "job 1", groups) // and it saves again
+	if _, ok, _ := db.SavedDupGroups([]byte("job 1")); !ok {
+		t.Error("groups saved after the compaction were not read")
+	}
+}
+
+// Opening the library writes nothing when it has nothing to change, so the
+// groups kept stay current across closes and opens, read-write or not.
+func TestSavedDupGroupsOutliveClosesAndOpens(t *testing.T) {
+	db, path, groups := foundLibrary(t)
+	savedNow(t, db, "job 1", groups)
+	db.Close()
+	for _, mode := range []Mode{ReadWrite, ReadOnly, ReadWrite} {
+		db, err := Open(path, Options{Mode: mode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok, err := db.SavedDupGroups([]byte("job 1"))
+		db.Close()
+		if err != nil || !ok || !reflect.DeepEqual(got, groups) {
+			t.Fatalf("opened in mode %v: %v %v %+v", mode, ok, err, got)
+		}
+	}
+}
