@@ -44,7 +44,9 @@ func (l *Library) Duplicates(jobID uint64, distance int) (Duplicates, error) {
 // group already, and counting it again would show it twice.
 //
 // The groups found without an error are remembered until the library
-// changes (dupsMemo): asking again for the same ones costs nothing.
+// changes: in memory (dupsMemo), and in the library itself for both scopes
+// (dups_saved.go), so asking again, even from another process or after a
+// restart, reads them instead of searching.
 func (l *Library) DuplicatesIn(jobID uint64, distance int, scope DupScope) (Duplicates, error) {
 	if distance < 0 {
 		distance = l.jobSettings(jobID).NearDistance
@@ -53,15 +55,39 @@ func (l *Library) DuplicatesIn(jobID uint64, distance int, scope DupScope) (Dupl
 	if d, ok := l.dups.get(key); ok {
 		return d, nil
 	}
-	d, err := l.findDuplicates(jobID, distance, scope)
-	if err == nil {
+	if d, ok := l.savedDuplicates(jobID, distance, scope); ok {
 		l.dups.put(key, d)
+		return d, nil
 	}
-	return d, err
+	// Read before the search, so that a write during it keeps its groups
+	// from being saved as current.
+	seen, seenErr := l.db.ReadID()
+	all, err := l.findDuplicates(jobID, distance)
+	if err != nil {
+		return inScope(all, jobID, scope), err
+	}
+	if seenErr == nil {
+		l.saveDuplicates(seen, jobID, distance, all)
+	}
+	d := inScope(all, jobID, scope)
+	l.dups.put(key, d)
+	return d, nil
 }
 
-// findDuplicates is DuplicatesIn without the memo; distance is >= 0.
-func (l *Library) findDuplicates(jobID uint64, distance int, scope DupScope) (Duplicates, error) {
+// inScope is the groups of the whole library (findDuplicates) kept to
+// scope. They are not changed: ScopeJob's are new slices.
+func inScope(all Duplicates, jobID uint64, scope DupScope) Duplicates {
+	if scope != ScopeJob {
+		return all
+	}
+	return Duplicates{Exact: onlyJob(cloneGroups(all.Exact), jobID), Near: all.Near}
+}
+
+// findDuplicates is DuplicatesIn without what is remembered, for
+// ScopeLibrary; distance is >= 0. The groups of ScopeJob are these kept to
+// the job's files (inScope): look-alikes are found among the job's files
+// only in either scope.
+func (l *Library) findDuplicates(jobID uint64, distance int) (Duplicates, error) {
 	var out Duplicates
 	// A damaged record is left out of the groups (store.DamagedRecords);
 	// the groups of the others are still found and the error returned.
@@ -83,9 +109,6 @@ func (l *Library) findDuplicates(jobID uint64, distance int, scope DupScope) (Du
 		return out, merr
 	}
 	out.Exact, out.Near = withoutMoved(out.Exact, moved), withoutMoved(out.Near, moved)
-	if scope == ScopeJob {
-		out.Exact = onlyJob(out.Exact, jobID)
-	}
 	out.Near = withoutSameBytes(out.Near)
 	return out, damaged
 }

@@ -1,0 +1,64 @@
+package app
+
+import (
+	"encoding/binary"
+
+	"shoebox/store"
+)
+
+// Groups kept in the library (store.SaveDupGroups): one search at a million
+// files takes seconds, and the window asks for a job's groups on every
+// visit to Duplicates, after every restart. A search saves its groups for
+// both scopes; they are read back while no write has committed since.
+
+// savedName is the name a job's groups are kept under, for one distance
+// and scope: the job's ID, the distance and the scope, big-endian.
+func savedName(jobID uint64, distance int, scope DupScope) []byte {
+	name := binary.BigEndian.AppendUint64(nil, jobID)
+	name = binary.BigEndian.AppendUint32(name, uint32(distance))
+	return append(name, byte(scope))
+}
+
+// savedDuplicates reads the groups kept for the job, distance and scope,
+// when they are current.
+func (l *Library) savedDuplicates(jobID uint64, distance int, scope DupScope) (Duplicates, bool) {
+	groups, ok, err := l.db.SavedDupGroups(savedName(jobID, distance, scope))
+	if err != nil || !ok {
+		return Duplicates{}, false
+	}
+	var d Duplicates
+	for _, g := range groups {
+		if g.Near {
+			d.Near = append(d.Near, g)
+		} else {
+			d.Exact = append(d.Exact, g)
+		}
+	}
+	return d, true
+}
+
+// saveDuplicates keeps the groups of the whole library (findDuplicates)
+// and those of the job alone, found from the library as it was at
+// transaction seen. Not keeping them costs only a search the next time: a
+// library opened to read, or written since, is simply not written, and
+// nothing is written while a job or run is going on, or compacting the
+// library after it (compactAfterJob gives up when the library is written
+// during its copy).
+func (l *Library) saveDuplicates(seen uint64, jobID uint64, distance int, all Duplicates) {
+	l.mu.Lock()
+	busy := l.closed || len(l.runs) > 0
+	l.mu.Unlock()
+	if busy || l.db.ReadOnly() {
+		return
+	}
+	sets := []store.FoundGroups{
+		{Name: savedName(jobID, distance, ScopeLibrary), Groups: flatGroups(all)},
+		{Name: savedName(jobID, distance, ScopeJob), Groups: flatGroups(inScope(all, jobID, ScopeJob))},
+	}
+	_, _ = l.db.SaveDupGroups(seen, sets...)
+}
+
+// flatGroups is the exact groups, then the near ones, in one list.
+func flatGroups(d Duplicates) []store.DupGroup {
+	return append(append(make([]store.DupGroup, 0, len(d.Exact)+len(d.Near)), d.Exact...), d.Near...)
+}

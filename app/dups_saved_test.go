@@ -1,0 +1,137 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"shoebox/store"
+)
+
+// groupsText is every group with what the window and the CLI show of its
+// files, one line each, to compare two answers.
+func groupsText(d Duplicates) string {
+	var b strings.Builder
+	for _, g := range append(append([]store.DupGroup(nil), d.Exact...), d.Near...) {
+		fmt.Fprintf(&b, "near=%v sha=%s max=%d evidence=%q\n", g.Near, g.SHA256, g.MaxDistance, g.Evidence)
+		for _, f := range g.Files {
+			fmt.Fprintf(&b, "  job %d %s %d %s %s %v\n", f.JobID, f.AbsPath(), f.Size, f.SHA256, f.Time.Value, f.PHash)
+		}
+	}
+	return b.String()
+}
+
+// A search keeps its groups, for both scopes, in the library: another
+// process, even one that only reads, gets them back without searching,
+// until the library changes; then they are found again.
+func TestDuplicatesAreKeptInTheLibraryUntilItChanges(t *testing.T) {
+	db, _ := changeFolder(t)
+	second := scanSecondFolder(t, db)
+	lib := openChangeLibrary(t, db, LibraryOptions{})
+	j, err := lib.LatestJob()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dist := lib.jobSettings(j.ID).NearDistance
+	all, err := lib.DuplicatesIn(j.ID, dist, ScopeLibrary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filesIn(all.Exact) < 6 {
+		t.Fatalf("%d files in exact groups: the test proves nothing", filesIn(all.Exact))
+	}
+	lib.Close()
+
+	reader := openChangeLibrary(t, db, LibraryOptions{Mode: store.ReadOnly})
+	found, err := reader.findDuplicates(j.ID, dist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, scope := range []DupScope{ScopeLibrary, ScopeJob} {
+		kept, ok := reader.savedDuplicates(j.ID, dist, scope)
+		if !ok {
+			t.Fatalf("scope %d: no groups kept in the library", scope)
+		}
+		if got, want := groupsText(kept), groupsText(inScope(found, j.ID, scope)); got != want {
+			t.Errorf("scope %d: kept\n%s\nfound now\n%s", scope, got, want)
+		}
+		asked, err := reader.DuplicatesIn(j.ID, dist, scope)
+		if err != nil || groupsText(asked) != groupsText(kept) {
+			t.Errorf("scope %d: asked %v\n%s", scope, err, groupsText(asked))
+		}
+	}
+	if _, ok := reader.savedDuplicates(j.ID, dist+1, ScopeLibrary); ok {
+		t.Error("groups of another distance were taken for these")
+	}
+	reader.Close()
+
+	// One more copy of the second folder's pair, and a rescan.
+	pair, err := os.ReadFile(filepath.Join(second, "own", "g.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(second, "own", "g3.jpg"), pair, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "scan", "--db", db, second, "--workers", "2"); code != ExitCompleted {
+		t.Fatalf("rescan exit %d: %s", code, stderr)
+	}
+	lib = openChangeLibrary(t, db, LibraryOptions{})
+	if _, ok := lib.savedDuplicates(j.ID, dist, ScopeLibrary); ok {
+		t.Fatal("groups kept before a rescan are still taken as current")
+	}
+	again, err := lib.DuplicatesIn(j.ID, dist, ScopeLibrary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(groupsText(again), "g3.jpg") {
+		t.Errorf("the new copy is not in the groups found again:\n%s", groupsText(again))
+	}
+}
+
+// While a job runs, groups found are not written into the library: the
+// compaction after the job gives up when the library is written during its
+// copy. Once nothing runs, they are.
+func TestDuplicatesAreNotKeptWhileAJobRuns(t *testing.T) {
+	db, _ := changeFolder(t)
+	started, release := make(chan struct{}), make(chan struct{})
+	f := &fakeAnalyzer{before: func(n int, _ string) {
+		if n == 1 {
+			close(started)
+			<-release
+		}
+	}}
+	lib := openChangeLibrary(t, db, LibraryOptions{Analyze: f.analyze})
+	j, err := lib.LatestJob()
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := t.TempDir()
+	makeFiles(t, other, 2, func(i int) string { return fmt.Sprintf("%d.jpg", i) })
+	id, err := lib.Start([]string{other}, Settings{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	dist := lib.jobSettings(j.ID).NearDistance
+	during, err := lib.DuplicatesIn(j.ID, dist, ScopeLibrary)
+	if err != nil || filesIn(during.Exact) == 0 {
+		t.Fatalf("groups during a job: %v, %d files", err, filesIn(during.Exact))
+	}
+	if _, ok := lib.savedDuplicates(j.ID, dist, ScopeLibrary); ok {
+		t.Error("groups were written into the library while a job ran")
+	}
+	close(release)
+	if st := lib.Wait(id); st != store.StateCompleted {
+		t.Fatalf("state %s", st)
+	}
+	after, err := lib.DuplicatesIn(j.ID, dist, ScopeLibrary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kept, ok := lib.savedDuplicates(j.ID, dist, ScopeLibrary); !ok || groupsText(kept) != groupsText(after) {
+		t.Errorf("groups found once nothing runs were not kept (%v)", ok)
+	}
+}
