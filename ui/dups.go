@@ -113,6 +113,19 @@ func (v *dupsView) load(id uint64) {
 	showIf(v.place, id == 0)
 }
 
+// prefetch finds the groups of the job Files has just read, while
+// Duplicates is not shown and no job runs, so that opening the tab finds
+// them ready: at a million files a search takes seconds. It waits for the
+// rows so as not to hold both in memory at once, and the engine keeps
+// what it found in the library (app.Library.DuplicatesIn), so the next
+// start reads them instead.
+func (v *dupsView) prefetch(id uint64) {
+	if id != v.jobID || v.loaded == id || v.loading || v.u.running() {
+		return
+	}
+	v.reload()
+}
+
 func (v *dupsView) ensureLoaded() {
 	if v.jobID != 0 && (v.loaded != v.jobID || v.u.running()) {
 		v.reload()

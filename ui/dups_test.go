@@ -272,3 +272,37 @@ func TestEvidenceInPlainWordsWithTheNumbersATapAway(t *testing.T) {
 		}
 	}
 }
+
+// Once Files has read a finished scan's rows, its duplicates are found in
+// the background, so opening the tab shows them without a search; while a
+// scan runs, nothing is searched.
+func TestDuplicatesAreFoundOnceFilesHasReadTheRows(t *testing.T) {
+	f := newFake()
+	f.files[1] = filesFixture()
+	f.dups = app.Duplicates{Exact: []store.DupGroup{exactGroup("aa", 3)}}
+	u := newTestUI(t, f)
+	u.startJob([]string{"/photos"})
+	searches := func() int { return strings.Count(strings.Join(f.Calls(), "\n"), "dups 1") }
+	f.emit(app.Progress{JobID: 1, State: store.StateRunning, Current: 3, Total: 7})
+	u.flush()
+	u.tabs.SelectIndex(tabFiles)
+	if n := searches(); n != 0 {
+		t.Fatalf("%d searches for duplicates while the scan runs", n)
+	}
+	f.jobs = []store.Job{{ID: 1, Roots: []string{"/photos"}}}
+	f.emit(app.Progress{JobID: 1, State: store.StateCompleted, Current: 7, Total: 7})
+	u.flush()
+	if u.files.loaded != 1 {
+		t.Fatal("Files did not read the finished scan's rows")
+	}
+	if n := searches(); n != 1 {
+		t.Fatalf("%d searches once Files read the rows, want 1", n)
+	}
+	u.tabs.SelectIndex(tabDuplicates)
+	if n := searches(); n != 1 {
+		t.Errorf("opening the tab searched again (%d searches)", n)
+	}
+	if got := len(u.dups.groups); got != 1 {
+		t.Errorf("the tab shows %d groups, want 1", got)
+	}
+}

@@ -182,6 +182,7 @@ func (v *filesView) reload() {
 			if id == v.u.jobID {
 				v.u.scan.showFound(sum)
 			}
+			v.u.dups.prefetch(id)
 		})
 		if err == nil {
 			// Every column's order and the lower-case paths, ready before
