@@ -236,18 +236,25 @@ func confRank(r *app.FileRow) int {
 // lowerPaths builds the lower-case paths the text filter searches.
 func (s *rowSet) lowerPaths() {
 	s.lowerOnce.Do(func() {
+		// Measured first, so the buffer is made once at its size: grown by
+		// appending, it left copies behind and a quarter of it unused.
 		folders := map[*app.RowFolder][]byte{}
-		at := make([]int32, 0, len(s.rows)+1)
-		var buf []byte
+		size := 0
 		for i := range s.rows {
 			r := &s.rows[i]
-			at = append(at, int32(len(buf)))
 			dir, ok := folders[r.Dir]
 			if !ok {
 				dir = appendLower(nil, r.Dir.Path)
 				folders[r.Dir] = dir
 			}
-			buf = appendLower(append(buf, dir...), r.Name)
+			size += len(dir) + lowerLen(r.Name)
+		}
+		at := make([]int32, 0, len(s.rows)+1)
+		buf := make([]byte, 0, size)
+		for i := range s.rows {
+			r := &s.rows[i]
+			at = append(at, int32(len(buf)))
+			buf = appendLower(append(buf, folders[r.Dir]...), r.Name)
 		}
 		s.lowerAt = append(at, int32(len(buf)))
 		s.lower = buf
@@ -269,6 +276,17 @@ func appendLower(buf []byte, s string) []byte {
 		buf = append(buf, c)
 	}
 	return buf
+}
+
+// lowerLen is len(strings.ToLower(s)), which differs from len(s) only
+// for some letters beyond ASCII.
+func lowerLen(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return len(strings.ToLower(s))
+		}
+	}
+	return len(s)
 }
 
 // hasText says whether row i's path holds text, already in lower case.
