@@ -165,6 +165,12 @@ func TestSortAndFilterOfRowsAreTheSlowWaysResults(t *testing.T) {
 		{conf: confReview, text: ".jpg"},
 		{conf: string(media.ConfidenceMedium), status: string(media.StatusDone), text: "fête"},
 		{text: "no such file"},
+		{text: "/"},
+		{text: "5/trip 000"},
+		{text: "00012/img_"},
+		{text: "/fête été"},
+		{text: "2005/trip 00003/clip_"},
+		{text: "jpg"},
 	}
 	for col := range numFileColumns {
 		for _, desc := range []bool{false, true} {
