@@ -266,12 +266,30 @@ func (d DatedRow) Apply(r *FileRow) {
 	r.Seq = &seq
 }
 
-// seqRow is what the neighbours' rule needs to remember of one analysed row.
+// seqRow is what the neighbours' rule needs to remember of one analysed
+// row with a numbered name, besides its timestamp.SequenceFile: a library
+// of a million camera-numbered names holds a million of them at once, so
+// the row's timestamp is kept in parts (64 bytes, not 144), its value being
+// the SequenceFile's and its source and confidence the row's look's.
 type seqRow struct {
 	at        int
 	corrected bool
-	ts        media.Timestamp // without candidates
-	look      *RowLook        // the row's, as given
+	zoneKnown bool
+	look      *RowLook // the row's, as given
+	time      time.Time
+	conflict  string
+}
+
+// newSeqRow remembers the row at, of timestamp ts.
+func newSeqRow(at int, corrected bool, ts media.Timestamp, look *RowLook) seqRow {
+	return seqRow{at: at, corrected: corrected, zoneKnown: ts.ZoneKnown, look: look, time: ts.Time, conflict: ts.Conflict}
+}
+
+// timestamp is the row's timestamp again, candidates left out; value is
+// its SequenceFile's Value.
+func (s seqRow) timestamp(value string) media.Timestamp {
+	return media.Timestamp{Value: value, Time: s.time, ZoneKnown: s.zoneKnown, Source: s.look.Source,
+		Confidence: s.look.Confidence, Conflict: s.conflict}
 }
 
 // FileRows reads a job's files as rows, in batches handed to fn as they
@@ -323,9 +341,7 @@ func (l *Library) FileRows(jobID uint64, opt FileRowsOptions, fn func(FileRowsBa
 			}
 			files = append(files, timestamp.SequenceFile{Name: row.Name, Folder: abs, Camera: b.word(r.Camera),
 				Value: row.Date, Confidence: row.Confidence})
-			ts := r.Time
-			ts.Candidates = nil
-			seen = append(seen, seqRow{at: n + i, corrected: corrected[i], ts: ts, look: row.RowLook})
+			seen = append(seen, newSeqRow(n+i, corrected[i], r.Time, row.RowLook))
 		}
 		n += len(recs)
 		return fn(FileRowsBatch{Rows: rows, Total: total})
@@ -336,7 +352,7 @@ func (l *Library) FileRows(jobID uint64, opt FileRowsOptions, fn func(FileRowsBa
 	last := FileRowsBatch{Total: total, Last: true}
 	for _, c := range timestamp.Sequence(files, timestamp.SequenceOptions{}) {
 		s := seen[c.File]
-		ts := s.ts
+		ts := s.timestamp(files[c.File].Value)
 		if !s.corrected { // a decision wins over a guess from neighbours
 			applySequence(&ts, c)
 		}
