@@ -38,6 +38,7 @@ type fakeEngine struct {
 	onBatch     func(read int) // called after each batch of FileRows, with the rows read so far
 	rowsErr     error          // FileRows' error once every row is given (a damaged record)
 	rowsDated   []app.DatedRow // FileRows' neighbours' dates, given with the last batch
+	rowsTotal   int            // FileRows' Total; 0: the number of records
 	dups        app.Duplicates
 	dupDistance int
 	dupScopes   []app.DupScope
@@ -127,6 +128,9 @@ func (f *fakeEngine) FileRows(id uint64, opt app.FileRowsOptions, fn func(app.Fi
 	b := app.NewRowBuilder()
 	for at := 0; at < len(recs) || at == 0; at += size {
 		batch := app.FileRowsBatch{Total: len(recs), Last: at+size >= len(recs)}
+		if f.rowsTotal > 0 {
+			batch.Total = f.rowsTotal
+		}
 		if batch.Last {
 			batch.Dated = f.rowsDated
 		}

@@ -238,7 +238,13 @@ func (ld *rowsLoad) run() (*rowSet, error) {
 	}
 	// A damaged record is left out; the rest are shown, and the count says so.
 	ld.damaged = err
-	return newRowSet(ld.id, slices.Clip(ld.rows)), nil
+	rows := ld.rows
+	if cap(rows)-len(rows) > len(rows)/8 {
+		// The job's count promised more rows than came (files gone
+		// since): the room never used is not kept with the rows.
+		rows = slices.Clone(rows)
+	}
+	return newRowSet(ld.id, slices.Clip(rows)), nil
 }
 
 // datesShown says whether any of dated is a row already shown, which

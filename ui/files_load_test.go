@@ -67,3 +67,25 @@ func TestNeighboursDatesCopyOnlyRowsAlreadyShown(t *testing.T) {
 		})
 	}
 }
+
+// TestRowsKeepNoRoomForFilesThatDidNotCome loads a job whose count says
+// 10,000 files when 300 come (files gone since): the rows, sized up front
+// from the count, must not keep the room for the rest.
+func TestRowsKeepNoRoomForFilesThatDidNotCome(t *testing.T) {
+	f := newFake()
+	f.files[1] = synthRecords(300, 0)
+	f.rowBatch = 100
+	f.rowsTotal = 10_000
+	u := newTestUI(t, f)
+	u.tabs.SelectIndex(tabFiles)
+	u.startJob([]string{t.TempDir()})
+	v := u.files
+	if len(v.set.rows) != 300 || cap(v.set.rows) > 400 || len(v.rows) != 300 {
+		t.Errorf("%d rows (room for %d), %d shown; want 300, 300 shown", len(v.set.rows), cap(v.set.rows), len(v.rows))
+	}
+	for i := range v.set.rows {
+		if got, want := v.set.rows[i].RelPath(), f.files[1][i].RelPath; got != want {
+			t.Fatalf("row %d is %s, want %s", i, got, want)
+		}
+	}
+}
