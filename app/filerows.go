@@ -30,14 +30,20 @@ type RowFolder struct {
 
 // FileRow is what the Files table shows of one file and sorts and filters
 // by; FileOfRow reads the whole record.
+//
+// A million of them are held at once, so a row is kept small (80 bytes on
+// a 64-bit machine, against 144 when each of its words was a string of its
+// own): what many rows say alike (the type, the source and confidence of
+// the date, the status) is one shared RowLook they point to, and the rows
+// of a batch carve their names and dates from one string.
 type FileRow struct {
-	Dir        *RowFolder
-	Name       string // the base name
-	Date       string // the chosen date as media.Timestamp.Value; "" when none
-	Kind       string // a short file type: "JPEG", "MOV"
-	Source     media.Source
-	Confidence media.Confidence
-	Status     media.Status
+	Dir *RowFolder
+	// RowLook is shared with the other rows that look alike and is never
+	// changed: read Kind, Source, Confidence, Status and Conflict through
+	// it, and change them with SetDate, which gives the row another.
+	*RowLook
+	Name string // the base name
+	Date string // the chosen date as media.Timestamp.Value; "" when none
 	// Seq is the date numbered neighbours give the file, when they give one
 	// (WithSequenceDates); FileOfRow adds it to the record's candidates.
 	Seq  *timestamp.SequenceCandidate
@@ -47,6 +53,15 @@ type FileRow struct {
 	DateNS int64
 	// AnalysedNS is when the file was analysed, Unix nanoseconds; 0 when not yet.
 	AnalysedNS int64
+}
+
+// RowLook is what rows say alike: a library of a million files has a few
+// dozen of them, one per combination of values.
+type RowLook struct {
+	Kind       string // a short file type: "JPEG", "MOV"
+	Source     media.Source
+	Confidence media.Confidence
+	Status     media.Status
 	// Conflict is set when strong sources disagree on the date (media.Timestamp.Conflict).
 	Conflict bool
 }
@@ -68,11 +83,27 @@ func (r *FileRow) Key(jobID uint64) []byte {
 	return rec.Key()
 }
 
-// SetDate makes ts the row's chosen date.
+// SetDate makes ts the row's chosen date. The row gets a RowLook of its
+// own: the one it had is shared with other rows.
 func (r *FileRow) SetDate(ts media.Timestamp) {
-	r.Date, r.Source, r.Confidence = ts.Value, ts.Source, ts.Confidence
-	r.DateNS = timeKey(ts.Time)
-	r.Conflict = ts.Conflict != ""
+	var look RowLook
+	if r.RowLook != nil {
+		look = *r.RowLook
+	}
+	look = withDate(look, ts)
+	r.RowLook = &look
+	r.setDateOnly(ts)
+}
+
+// withDate is look with ts's source, confidence and conflict.
+func withDate(look RowLook, ts media.Timestamp) RowLook {
+	look.Source, look.Confidence, look.Conflict = ts.Source, ts.Confidence, ts.Conflict != ""
+	return look
+}
+
+// setDateOnly sets what of ts is the row's own, not its look.
+func (r *FileRow) setDateOnly(ts media.Timestamp) {
+	r.Date, r.DateNS = ts.Value, timeKey(ts.Time)
 }
 
 // timeKey is t as FileRow.DateNS: instants outside what nanoseconds since
@@ -105,15 +136,18 @@ func TypeName(mime, name string) string {
 	return strings.ToUpper(strings.TrimPrefix(path.Ext(name), "."))
 }
 
-// RowBuilder makes rows from records, sharing the strings rows repeat
-// (folders, types, sources). The zero value is not ready: use NewRowBuilder.
+// RowBuilder makes rows from records, sharing what rows repeat (folders,
+// looks, roots). The zero value is not ready: use NewRowBuilder.
 type RowBuilder struct {
 	folders []map[string]*RowFolder // by root index, then relative folder
 	words   map[string]string
+	looks   map[RowLook]*RowLook
 }
 
 // NewRowBuilder is a RowBuilder with nothing shared yet.
-func NewRowBuilder() *RowBuilder { return &RowBuilder{words: map[string]string{}} }
+func NewRowBuilder() *RowBuilder {
+	return &RowBuilder{words: map[string]string{}, looks: map[RowLook]*RowLook{}}
+}
 
 func (b *RowBuilder) word(s string) string {
 	if v, ok := b.words[s]; ok {
@@ -123,9 +157,54 @@ func (b *RowBuilder) word(s string) string {
 	return s
 }
 
+// look is the shared RowLook equal to l.
+func (b *RowBuilder) look(l RowLook) *RowLook {
+	if p, ok := b.looks[l]; ok {
+		return p
+	}
+	p := &l
+	b.looks[l] = p
+	return p
+}
+
 // Row is r's row; r's strings are copied or shared, never kept whole.
 func (b *RowBuilder) Row(r *store.FileRecord) FileRow {
-	dir, name := path.Split(r.RelPath)
+	_, name := path.Split(r.RelPath)
+	return b.row(r, strings.Clone(name), r.Time.Value)
+}
+
+// Rows are the rows of a batch of records. Their names and dates are cut
+// from one string, so a million rows hold a thousand allocations for them
+// rather than two million, each rounded up to its size class.
+func (b *RowBuilder) Rows(recs []store.FileRecord) []FileRow {
+	n := 0
+	for i := range recs {
+		_, name := path.Split(recs[i].RelPath)
+		n += len(name) + len(recs[i].Time.Value)
+	}
+	var sb strings.Builder
+	sb.Grow(n)
+	for i := range recs {
+		_, name := path.Split(recs[i].RelPath)
+		sb.WriteString(name)
+		sb.WriteString(recs[i].Time.Value)
+	}
+	text, at := sb.String(), 0
+	rows := make([]FileRow, len(recs))
+	for i := range recs {
+		r := &recs[i]
+		_, name := path.Split(r.RelPath)
+		nameEnd := at + len(name)
+		dateEnd := nameEnd + len(r.Time.Value)
+		rows[i] = b.row(r, text[at:nameEnd], text[nameEnd:dateEnd])
+		at = dateEnd
+	}
+	return rows
+}
+
+// row is r's row, named name and dated date (r's own, or a copy).
+func (b *RowBuilder) row(r *store.FileRecord, name, date string) FileRow {
+	dir := r.RelPath[:len(r.RelPath)-len(name)]
 	for len(b.folders) <= r.RootIndex {
 		b.folders = append(b.folders, map[string]*RowFolder{})
 	}
@@ -134,11 +213,10 @@ func (b *RowBuilder) Row(r *store.FileRecord) FileRow {
 		f = &RowFolder{Root: b.word(r.Root), RootIndex: r.RootIndex, Path: strings.Clone(dir)}
 		b.folders[r.RootIndex][f.Path] = f
 	}
-	row := FileRow{Dir: f, Name: strings.Clone(name), Kind: b.word(TypeName(r.MIME, r.RelPath)),
-		Status: media.Status(b.word(string(r.Status))), Size: r.Size}
-	row.SetDate(r.Time)
-	row.Source = media.Source(b.word(string(row.Source)))
-	row.Confidence = media.Confidence(b.word(string(row.Confidence)))
+	look := withDate(RowLook{Kind: TypeName(r.MIME, r.RelPath), Status: r.Status}, r.Time)
+	row := FileRow{Dir: f, RowLook: b.look(look), Name: name, Size: r.Size}
+	row.setDateOnly(r.Time)
+	row.Date = date
 	if !r.AnalysedAt.IsZero() {
 		row.AnalysedNS = r.AnalysedAt.UnixNano()
 	}
@@ -171,20 +249,47 @@ type DatedRow struct {
 	At   int             // the row's place among all the rows given
 	Date media.Timestamp // the row's chosen date now (Candidates left out)
 	Seq  timestamp.SequenceCandidate
+	// look is the row's look with Date, shared as the builder shares
+	// looks, so a million rows dated by neighbours make no million looks.
+	look *RowLook
 }
 
 // Apply gives the row its neighbours' date.
 func (d DatedRow) Apply(r *FileRow) {
-	r.SetDate(d.Date)
+	if d.look != nil && r.RowLook != nil && d.look.Kind == r.Kind && d.look.Status == r.Status {
+		r.RowLook = d.look
+		r.setDateOnly(d.Date)
+	} else {
+		r.SetDate(d.Date)
+	}
 	seq := d.Seq
 	r.Seq = &seq
 }
 
-// seqRow is what the neighbours' rule needs to remember of one analysed row.
+// seqRow is what the neighbours' rule needs to remember of one analysed
+// row with a numbered name, besides its timestamp.SequenceFile: a library
+// of a million camera-numbered names holds a million of them at once, so
+// the row's timestamp is kept in parts (64 bytes, not 144), its value being
+// the SequenceFile's and its source and confidence the row's look's.
 type seqRow struct {
 	at        int
 	corrected bool
-	ts        media.Timestamp // without candidates
+	zoneKnown bool
+	look      *RowLook // the row's, as given
+	time      time.Time
+	conflict  string
+}
+
+// newSeqRow remembers the row at, of timestamp ts.
+func newSeqRow(at int, corrected bool, ts media.Timestamp, look *RowLook) seqRow {
+	return seqRow{at: at, corrected: corrected, zoneKnown: ts.ZoneKnown, look: look, time: ts.Time, conflict: ts.Conflict}
+}
+
+// timestamp is the row's timestamp again, candidates left out; value is
+// its SequenceFile's Value.
+func (s seqRow) timestamp(value string) media.Timestamp {
+	return media.Timestamp{Value: value, Time: s.time, ZoneKnown: s.zoneKnown, Source: s.look.Source,
+		Confidence: s.look.Confidence, Conflict: s.conflict}
 }
 
 // FileRows reads a job's files as rows, in batches handed to fn as they
@@ -211,15 +316,17 @@ func (l *Library) FileRows(jobID uint64, opt FileRowsOptions, fn func(FileRowsBa
 	var seen []seqRow
 	n := 0
 	damaged := l.db.EachFileBatch(jobID, opt.Batch, func(recs []store.FileRecord) error {
-		rows := make([]FileRow, len(recs))
+		corrected := make([]bool, len(recs))
 		for i := range recs {
 			r := &recs[i]
-			c, corrected := corrs[r.SHA256]
-			corrected = corrected && r.SHA256 != ""
-			if corrected {
+			c, ok := corrs[r.SHA256]
+			if corrected[i] = ok && r.SHA256 != ""; corrected[i] {
 				r.Time = correctedTimestamp(r.Time, c)
 			}
-			rows[i] = b.Row(r)
+		}
+		rows := b.Rows(recs)
+		for i := range recs {
+			r := &recs[i]
 			if r.Status != media.StatusDone {
 				continue
 			}
@@ -234,9 +341,7 @@ func (l *Library) FileRows(jobID uint64, opt FileRowsOptions, fn func(FileRowsBa
 			}
 			files = append(files, timestamp.SequenceFile{Name: row.Name, Folder: abs, Camera: b.word(r.Camera),
 				Value: row.Date, Confidence: row.Confidence})
-			ts := r.Time
-			ts.Candidates = nil
-			seen = append(seen, seqRow{at: n + i, corrected: corrected, ts: ts})
+			seen = append(seen, newSeqRow(n+i, corrected[i], r.Time, row.RowLook))
 		}
 		n += len(recs)
 		return fn(FileRowsBatch{Rows: rows, Total: total})
@@ -247,12 +352,13 @@ func (l *Library) FileRows(jobID uint64, opt FileRowsOptions, fn func(FileRowsBa
 	last := FileRowsBatch{Total: total, Last: true}
 	for _, c := range timestamp.Sequence(files, timestamp.SequenceOptions{}) {
 		s := seen[c.File]
-		ts := s.ts
+		ts := s.timestamp(files[c.File].Value)
 		if !s.corrected { // a decision wins over a guess from neighbours
 			applySequence(&ts, c)
 		}
 		ts.Candidates = nil
-		last.Dated = append(last.Dated, DatedRow{At: s.at, Date: ts, Seq: c})
+		look := b.look(withDate(*s.look, ts))
+		last.Dated = append(last.Dated, DatedRow{At: s.at, Date: ts, Seq: c, look: look})
 	}
 	if err := fn(last); err != nil {
 		return err

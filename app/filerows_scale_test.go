@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"testing"
@@ -62,6 +63,7 @@ func TestFileRowsAtScale(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	var rows []FileRow
 	var first time.Duration
+	peak, stop := samplePeakHeap()
 	t0 = time.Now()
 	err := lib.FileRows(j.ID, FileRowsOptions{}, func(b FileRowsBatch) error {
 		if first == 0 {
@@ -71,14 +73,16 @@ func TestFileRowsAtScale(t *testing.T) {
 		return nil
 	})
 	all := time.Since(t0)
+	stop()
 	if err != nil || len(rows) != n {
 		t.Fatalf("%d rows of %d: %v", len(rows), n, err)
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	t.Logf("%d rows: first batch after %s, all after %s; rows hold %.0f B each on the heap; peak RSS %s",
+	t.Logf("%d rows: first batch after %s, all after %s; rows hold %.0f B each on the heap (%.0f MB at most while read); peak RSS %s",
 		n, first.Round(time.Millisecond), all.Round(time.Millisecond),
-		float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(n), peakRSSLine())
+		float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(n),
+		float64(int64(*peak)-int64(before.HeapAlloc))/1e6, peakRSSLine())
 	t0 = time.Now()
 	rec, err := lib.FileOfRow(j.ID, rows[n/2])
 	if err != nil || rec.RelPath != rows[n/2].RelPath() || len(rec.Time.Candidates) != 3 {
@@ -100,4 +104,27 @@ func peakRSSLine() string {
 		}
 	}
 	return "unknown"
+}
+
+// samplePeakHeap watches the heap's live and not yet swept objects every
+// few milliseconds until stop is called, then *peak is the most seen.
+func samplePeakHeap() (peak *uint64, stop func()) {
+	peak = new(uint64)
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(s)
+			*peak = max(*peak, s[0].Value.Uint64())
+			select {
+			case <-quit:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return peak, func() { close(quit); <-done }
 }

@@ -34,6 +34,7 @@ func TestFileRowsAreWhatTheRecordsSay(t *testing.T) {
 	}
 
 	var rows []FileRow
+	var dated []DatedRow
 	batches, last := 0, 0
 	err = lib.FileRows(id, FileRowsOptions{Batch: 2}, func(b FileRowsBatch) error {
 		batches++
@@ -44,6 +45,7 @@ func TestFileRowsAreWhatTheRecordsSay(t *testing.T) {
 		for _, d := range b.Dated {
 			d.Apply(&rows[d.At])
 		}
+		dated = append(dated, b.Dated...)
 		if b.Last {
 			last = batches
 		}
@@ -77,7 +79,14 @@ func TestFileRowsAreWhatTheRecordsSay(t *testing.T) {
 		sawSeq = sawSeq || row.Source == media.SourceSequence
 		sawDecision = sawDecision || row.Source == SourceUser
 	}
-	if !sawSeq || !sawDecision {
+	for _, d := range dated { // each neighbours' date is the record's, candidates left out
+		want := recs[d.At].Time
+		want.Candidates = nil
+		if !reflect.DeepEqual(d.Date, want) {
+			t.Errorf("%s: the neighbours' date is\n%+v\nFiles says\n%+v", recs[d.At].RelPath, d.Date, want)
+		}
+	}
+	if !sawSeq || !sawDecision || len(dated) == 0 {
 		t.Errorf("no neighbours' date (%v) or no decision (%v) among the rows", sawSeq, sawDecision)
 	}
 	failed, err := lib.FailedFiles(id)

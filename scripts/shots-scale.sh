@@ -38,6 +38,10 @@ sleep 1 # the window sets its remembered size once shown
 xdotool windowsize "$win" 1920 1080
 xdotool windowmove "$win" 0 0
 xdotool key --window "$win" ctrl+2
+# The shortcut is sometimes lost while the window settles (the shots then
+# show the Scan tab): the Files tab is clicked as well.
+sleep 1
+xdotool mousemove --window "$win" 118 21 click 1
 for t in 1 3 10; do
 	sleep "$t"
 	import -window root "$work/files-$t.png"
@@ -50,5 +54,6 @@ sleep "${DUPS_AFTER:-15}"
 import -window root docs/scale-duplicates.png
 echo "Duplicates shot $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b-a}') s after the tab opened"
 echo "peak RSS of the window so far: $(awk '/VmHWM/ {print $2/1024 " MB"}' /proc/$app/status)"
+echo "RSS now: $(awk '/RssAnon|RssFile/ {printf "%s %.0f MB ", $1, $2/1024}' /proc/$app/status)(anonymous: the heap; file: the library's pages mapped)"
 mkdir -p "${KEEP:-/tmp}/shots-scale"
 cp "$work"/files-*.png "${KEEP:-/tmp}/shots-scale/"

@@ -37,6 +37,8 @@ type fakeEngine struct {
 	rowBatch    int            // FileRows' batch size; 0: one batch
 	onBatch     func(read int) // called after each batch of FileRows, with the rows read so far
 	rowsErr     error          // FileRows' error once every row is given (a damaged record)
+	rowsDated   []app.DatedRow // FileRows' neighbours' dates, given with the last batch
+	rowsTotal   int            // FileRows' Total; 0: the number of records
 	dups        app.Duplicates
 	dupDistance int
 	dupScopes   []app.DupScope
@@ -126,6 +128,12 @@ func (f *fakeEngine) FileRows(id uint64, opt app.FileRowsOptions, fn func(app.Fi
 	b := app.NewRowBuilder()
 	for at := 0; at < len(recs) || at == 0; at += size {
 		batch := app.FileRowsBatch{Total: len(recs), Last: at+size >= len(recs)}
+		if f.rowsTotal > 0 {
+			batch.Total = f.rowsTotal
+		}
+		if batch.Last {
+			batch.Dated = f.rowsDated
+		}
 		for i := at; i < min(at+size, len(recs)); i++ {
 			batch.Rows = append(batch.Rows, b.Row(&recs[i]))
 		}

@@ -212,11 +212,18 @@ func (ld *rowsLoad) run() (*rowSet, error) {
 			return errOtherJob
 		}
 		applyDecisions(b.Rows, ld.decided, ld.now)
+		if ld.rows == nil {
+			// Sized up front: growing a million rows by appending leaves
+			// copies behind and a quarter of the last one unused.
+			ld.rows = make([]app.FileRow, 0, max(b.Total, len(b.Rows)))
+		}
 		ld.rows = append(ld.rows, b.Rows...)
 		if len(b.Dated) > 0 {
-			// Rows shown already may be read by other goroutines: these
-			// change in a copy.
-			ld.rows = slices.Clone(ld.rows)
+			if ld.datesShown(b.Dated) {
+				// Rows shown already may be read by other goroutines:
+				// these change in a copy.
+				ld.rows = slices.Clone(ld.rows)
+			}
 			for _, d := range b.Dated {
 				d.Apply(&ld.rows[d.At])
 				applyDecisions(ld.rows[d.At:d.At+1], ld.decided, ld.now)
@@ -232,7 +239,24 @@ func (ld *rowsLoad) run() (*rowSet, error) {
 	}
 	// A damaged record is left out; the rest are shown, and the count says so.
 	ld.damaged = err
-	return newRowSet(ld.id, slices.Clip(ld.rows)), nil
+	rows := ld.rows
+	if cap(rows)-len(rows) > len(rows)/8 {
+		// The job's count promised more rows than came (files gone
+		// since): the room never used is not kept with the rows.
+		rows = slices.Clone(rows)
+	}
+	return newRowSet(ld.id, slices.Clip(rows)), nil
+}
+
+// datesShown says whether any of dated is a row already shown, which
+// other goroutines may be reading; the rows after those were never shown.
+func (ld *rowsLoad) datesShown(dated []app.DatedRow) bool {
+	for _, d := range dated {
+		if d.At < ld.shown {
+			return true
+		}
+	}
+	return false
 }
 
 // errOtherJob stops reading a job the view no longer shows.

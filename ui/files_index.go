@@ -1,12 +1,10 @@
 package ui
 
 import (
-	"bytes"
 	"cmp"
 	"slices"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"shoebox/app"
 	"shoebox/media"
@@ -15,8 +13,8 @@ import (
 // rowSet is one snapshot of a job's rows with what sorting and filtering
 // them needs, each part built once, when first asked, off the UI goroutine:
 // a column's order is a permutation of the rows (a descending sort walks it
-// backwards), the text filter searches every row's path in lower case, laid
-// end to end in one buffer. The rows never change once in a rowSet, so any
+// backwards), the text filter searches every row's path in lower case
+// (files_text.go). The rows never change once in a rowSet, so any
 // goroutine may read them.
 type rowSet struct {
 	job     uint64 // the job whose files the rows are
@@ -26,9 +24,12 @@ type rowSet struct {
 	orders    [numFileColumns][]int32
 	orderOnce [numFileColumns]sync.Once
 
-	lower     []byte  // every row's path in lower case, one after another
-	lowerAt   []int32 // row i's is lower[lowerAt[i]:lowerAt[i+1]]
-	lowerOnce sync.Once
+	// The text filter's: each folder's path in lower case, and the names
+	// whose lower case is not found byte by byte (beyond ASCII), by row.
+	// Other names are lowered as they are searched (files_text.go).
+	lowerDirs  map[*app.RowFolder]string
+	lowerNames map[int32]string
+	lowerOnce  sync.Once
 }
 
 func newRowSet(job uint64, rows []app.FileRow) *rowSet {
@@ -168,7 +169,7 @@ func (s *rowSet) prepare() {
 	for col := range fileColumns {
 		s.order(col)
 	}
-	s.lowerPaths()
+	s.lowerText()
 }
 
 // compareRows orders two rows by a column as the table shows it.
@@ -233,49 +234,6 @@ func confRank(r *app.FileRow) int {
 	return 4
 }
 
-// lowerPaths builds the lower-case paths the text filter searches.
-func (s *rowSet) lowerPaths() {
-	s.lowerOnce.Do(func() {
-		folders := map[*app.RowFolder][]byte{}
-		at := make([]int32, 0, len(s.rows)+1)
-		var buf []byte
-		for i := range s.rows {
-			r := &s.rows[i]
-			at = append(at, int32(len(buf)))
-			dir, ok := folders[r.Dir]
-			if !ok {
-				dir = appendLower(nil, r.Dir.Path)
-				folders[r.Dir] = dir
-			}
-			buf = appendLower(append(buf, dir...), r.Name)
-		}
-		s.lowerAt = append(at, int32(len(buf)))
-		s.lower = buf
-	})
-}
-
-// appendLower appends s in lower case, as strings.ToLower has it.
-func appendLower(buf []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return append(buf, strings.ToLower(s)...)
-		}
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf = append(buf, c)
-	}
-	return buf
-}
-
-// hasText says whether row i's path holds text, already in lower case.
-func (s *rowSet) hasText(i int32, text []byte) bool {
-	return bytes.Contains(s.lower[s.lowerAt[i]:s.lowerAt[i+1]], text)
-}
-
 // filterSort is the rows of s that pass q, in q's order. It runs off the
 // UI goroutine. The rows are tested in their own order, which reads them
 // front to back; the walk in the column's order then reads only what the
@@ -283,16 +241,15 @@ func (s *rowSet) hasText(i int32, text []byte) bool {
 func filterSort(s *rowSet, q filesQuery) filtered {
 	f := filtered{set: s, at: -1, dateLen: s.dateLen}
 	ord := s.order(q.sortCol)
-	var text []byte
+	var text *textMatch
 	if q.text != "" {
-		s.lowerPaths()
-		text = []byte(q.text)
+		text = s.textMatch(q.text)
 	}
 	pass := make([]bool, len(s.rows))
 	selected := int32(-1)
 	for i := range s.rows {
 		r := &s.rows[i]
-		pass[i] = q.keep(r) && (text == nil || s.hasText(int32(i), text))
+		pass[i] = q.keep(r) && (text == nil || text.has(int32(i)))
 		if selected < 0 && q.selected != "" && isRowKey(r, q.selected) {
 			selected = int32(i)
 		}

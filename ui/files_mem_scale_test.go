@@ -1,0 +1,111 @@
+package ui
+
+import (
+	"os"
+	"runtime"
+	"runtime/metrics"
+	"runtime/pprof"
+	"testing"
+	"time"
+
+	"shoebox/app"
+	"shoebox/store"
+)
+
+// TestFilesMemoryOfALibrary measures what the Files view holds of a real
+// library, without a window: the library SHOEBOX_ROWS_LIBRARY names is
+// opened read-only, its newest job's rows are streamed as the view loads
+// them, every column's order and the text filter's lower case are built
+// and the rows filtered twice. It reports the time, the live heap left,
+// the heap's peak (live and not yet swept objects, sampled every few
+// milliseconds) and the process's peak RSS, and writes a heap profile to
+// SHOEBOX_ROWS_HEAP when set. Skipped unless a library is named: use a
+// copy, e.g. of a 1M-file library made by scripts/scalelib.
+func TestFilesMemoryOfALibrary(t *testing.T) {
+	libPath := os.Getenv("SHOEBOX_ROWS_LIBRARY")
+	if libPath == "" {
+		t.Skip("set SHOEBOX_ROWS_LIBRARY to a copy of a library")
+	}
+	lib, err := app.OpenLibraryWith(libPath, app.LibraryOptions{Mode: store.ReadOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	jobs, err := lib.Jobs()
+	if err != nil || len(jobs) == 0 {
+		t.Fatalf("jobs: %d, %v", len(jobs), err)
+	}
+	var job store.Job
+	for _, j := range jobs {
+		if j.ID > job.ID {
+			job = j
+		}
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	peak, stop := peakHeap()
+	// The view's load, its progress not shown (no window): the rows
+	// shown while loading share the rows' array, so they cost nothing more.
+	u := &UI{eng: lib, do: func(func()) {}, spawn: func(f func()) { f() }, now: time.Now}
+	v := &filesView{u: u}
+	v.shownJob.Store(job.ID)
+	ld := rowsLoad{v: v, id: job.ID, stream: true, decided: map[string]string{}, now: time.Now()}
+	t0 := time.Now()
+	set, err := ld.run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded := time.Since(t0)
+	sum := summarize(set.rows)
+	set.prepare()
+	ready := time.Since(t0)
+	all := filterSort(set, filesQuery{conf: confAll, status: statusAll})
+	some := filterSort(set, filesQuery{conf: confAll, status: statusAll, text: "img_2005", sortCol: colDate})
+	stop()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	n := len(set.rows)
+	live := float64(after.HeapAlloc - before.HeapAlloc)
+	t.Logf("job %d: %d rows (%d analysed), %d shown, %d with img_2005; %d folders",
+		job.ID, n, sum.done, len(all.rows), len(some.rows), len(set.lowerDirs))
+	t.Logf("rows read in %s, every order and the filter's lower case ready by %s",
+		loaded.Round(time.Millisecond), ready.Round(time.Millisecond))
+	t.Logf("live heap %.1f MB (%.0f B a row); heap's peak %.1f MB; allocated %.0f MB in all; peak RSS %s",
+		live/(1<<20), live/float64(max(n, 1)), float64(int64(*peak)-int64(before.HeapAlloc))/(1<<20),
+		float64(after.TotalAlloc-before.TotalAlloc)/(1<<20), peakRSS())
+	if p := os.Getenv("SHOEBOX_ROWS_HEAP"); p != "" {
+		out, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer out.Close()
+		if err := pprof.WriteHeapProfile(out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.KeepAlive(set)
+}
+
+// peakHeap watches the heap's live and not yet swept objects every few
+// milliseconds until stop is called; then *peak is the most seen.
+func peakHeap() (peak *uint64, stop func()) {
+	peak = new(uint64)
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(s)
+			*peak = max(*peak, s[0].Value.Uint64())
+			select {
+			case <-quit:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return peak, func() { close(quit); <-done }
+}
