@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -241,6 +242,43 @@ func TestDatesStreamAtScale(t *testing.T) {
 		}
 		if sel.Camera != "" && len(got) != n/3+1 && sel.From == "" {
 			t.Errorf("%d files of the Sony, want %d", len(got), n/3+1)
+		}
+	}
+}
+
+// TestDateWritesJSONIsTheWholeArraysBytes: the dry run's JSON, printed
+// element after element, is byte for byte what encoding the whole array at
+// once printed: none, one, several, with characters HTML escaping would
+// have changed and names that are not ASCII; notes and what is left alone
+// are not printed.
+func TestDateWritesJSONIsTheWholeArraysBytes(t *testing.T) {
+	whole := func(writes []DateWrite) string {
+		out := []DateWrite{}
+		for _, d := range writes {
+			if d.Field != "" && !strings.HasPrefix(d.Note, "left alone") {
+				out = append(out, d)
+			}
+		}
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(out); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	a := DateWrite{Path: "/p/<a>&b \"q\".jpg", Field: WriteMtime, Old: "2016-07-05T10:00:00Z", New: "2016-07-05T11:00:00Z"}
+	b := DateWrite{Path: "/p/été/日本.jpg.xmp", Field: WriteXMP, Old: "", New: "2016-07", Note: "not a JPEG: written to its XMP sidecar instead"}
+	left := DateWrite{Path: "/p/x.jpg", Field: WriteMtime, New: "2016", Note: "left alone: known only to the year"}
+	gone := DateWrite{Path: "/p/gone.jpg", Note: "it is no longer there: scan again"}
+	for _, writes := range [][]DateWrite{nil, {left, gone}, {a}, {a, left, b, gone, a}} {
+		var got strings.Builder
+		if err := printDateWrites(&got, writes, true); err != nil {
+			t.Fatal(err)
+		}
+		if want := whole(writes); got.String() != want {
+			t.Errorf("got\n%q\nwant\n%q", got.String(), want)
 		}
 	}
 }
