@@ -25,7 +25,7 @@ import (
 func datesFilesBefore(t *testing.T, l *Library, sel DatesSelection, need datesNeed) []datesFile {
 	t.Helper()
 	recs, err := l.db.LatestFiles()
-	if err != nil && !strings.Contains(err.Error(), "could not be read") {
+	if err != nil && !errors.Is(err, store.ErrDamaged) {
 		t.Fatal(err)
 	}
 	corrs, err := l.db.Corrections()
