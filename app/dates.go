@@ -48,88 +48,150 @@ type DatesSelection struct {
 	From, Until string
 }
 
-// datesFile is one analysed file a decision may be about, with its
-// current date: its correction when it has one, else its chosen candidate.
+// datesFile is what a decision, or writing one back, reads of one analysed
+// file: its path and content, its current date (its correction when it has
+// one, else its chosen candidate), and what datesNeed asked for. Not the
+// record itself: a whole-library decision may keep a million of these.
 type datesFile struct {
-	rec     store.FileRecord
+	path    string // absolute
+	sum     string // SHA-256
+	size    int64
+	mtimeNS int64
 	current string
 	corr    *store.Correction
+	// cand is the value of the file's first valid candidate of the kinds
+	// datesNeed.kinds names; "" when it has none.
+	cand string
+	// zone is the zone another of the file's candidates knows
+	// (datesNeed.zone); nil when none does.
+	zone *time.Location
 }
 
-// latestOf is the latest record of every file at or under the paths (all
-// the library's when none are named): only those are read.
-func (l *Library) latestOf(abs []string) ([]store.FileRecord, error) {
+// datesNeed says what datesFiles keeps of each file beyond its path,
+// content and current date, and which files it drops as the records stream
+// by. The zero value keeps no more and drops none (set, shift, zone).
+type datesNeed struct {
+	// kinds are the candidates a rule reads (datesFile.cand): the file
+	// name's or Takeout's date, or what EXIF holds now for write.
+	kinds []media.CandidateKind
+	// withCandidate drops the files with no candidate of kinds (from-name
+	// and from-takeout with no paths: "wherever there is one").
+	withCandidate bool
+	// zone keeps the zone the file's other candidates know (from-takeout).
+	zone bool
+	// decided drops the files without a decision (write).
+	decided bool
+}
+
+// eachLatestOf calls fn with the latest record of every file at or under
+// the paths (all the library's when none are named): only those are read.
+// The whole library streams, its done records only; a folder's records
+// are few enough to be read at once (LatestIn).
+func (l *Library) eachLatestOf(abs []string, fn func(store.FileRecord) error) error {
 	if len(abs) == 0 {
-		return l.db.LatestFiles()
+		done := func(st media.Status) bool { return st == media.StatusDone }
+		return l.db.EachLatest(store.LatestOptions{Status: done}, fn)
 	}
-	return l.db.LatestIn(abs, nil)
+	recs, err := l.db.LatestIn(abs, nil)
+	if err != nil && !errors.Is(err, store.ErrDamaged) {
+		return err
+	}
+	for _, r := range recs {
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return err
 }
 
-// datesFiles lists the files sel names, each with its current date. A path
-// named that the library has not analysed, or that changed since, is a
-// skipped decision with the reason.
-func (l *Library) datesFiles(sel DatesSelection) ([]datesFile, []DateDecision, error) {
-	var abs []string
-	for _, p := range sel.Paths {
-		a, err := filepath.Abs(p)
+// datesFiles lists the files sel names, each with its current date and
+// what need asks for. A path named that the library has not analysed, or
+// that changed since, is a skipped decision with the reason. The records
+// stream: only the files selected are kept. Damaged records are left out,
+// as the library's reads leave them.
+func (l *Library) datesFiles(sel DatesSelection, need datesNeed) ([]datesFile, []DateDecision, error) {
+	p := datesPicker{sel: sel, need: need}
+	for _, path := range sel.Paths {
+		a, err := filepath.Abs(path)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", p, err)
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
-		abs = append(abs, filepath.Clean(a))
+		p.abs = append(p.abs, filepath.Clean(a))
 	}
-	recs, err := l.latestOf(abs)
-	if err != nil && !errors.Is(err, store.ErrDamaged) {
+	var err error
+	if p.corrs, err = l.db.Corrections(); err != nil {
 		return nil, nil, err
 	}
-	corrs, err := l.db.Corrections()
-	if err != nil {
+	if p.rng, err = rangeOf(sel, l.opt.Now()); err != nil {
 		return nil, nil, err
 	}
-	rng, err := rangeOf(sel, l.opt.Now())
-	if err != nil {
+	p.matched = make([]bool, len(p.abs))
+	if err := l.eachLatestOf(p.abs, p.pick); err != nil && !errors.Is(err, store.ErrDamaged) {
 		return nil, nil, err
 	}
-	var out []datesFile
-	var skipped []DateDecision
-	matched := make([]bool, len(abs))
-	for _, r := range recs {
-		if r.Status != media.StatusDone || r.SHA256 == "" {
-			continue
-		}
-		if !sameCamera(r, sel) {
-			continue
-		}
-		path := r.AbsPath()
-		named := len(abs) == 0
-		for i, a := range abs {
-			if path == a || within(path, a) {
-				named, matched[i] = true, true
-			}
-		}
-		if !named {
-			continue
-		}
-		if len(abs) > 0 {
-			if !sameContent(path, r) {
-				skipped = append(skipped, DateDecision{Path: path, Skipped: "changed since it was scanned (or gone): scan it again"})
-				continue
-			}
-		}
-		f := datesFile{rec: r, current: r.Time.Value}
-		if c, ok := corrs[r.SHA256]; ok {
-			f.corr, f.current = &c, c.Value
-		}
-		if !rng.holds(f.current) {
-			continue
-		}
-		out = append(out, f)
+	if !sort.SliceIsSorted(p.out, func(a, b int) bool { return p.out[a].path < p.out[b].path }) {
+		// The walk's order is the paths' with '/' separators (store.EachLatest).
+		sort.Slice(p.out, func(a, b int) bool { return p.out[a].path < p.out[b].path })
 	}
-	for i, a := range abs {
-		if !matched[i] {
-			skipped = append(skipped, DateDecision{Path: a, Skipped: "not analysed by a scan: scan it first"})
+	for i, a := range p.abs {
+		if !p.matched[i] {
+			p.skipped = append(p.skipped, DateDecision{Path: a, Skipped: "not analysed by a scan: scan it first"})
 		}
 	}
-	return out, skipped, nil
+	return p.out, p.skipped, nil
+}
+
+// datesPicker keeps, of the records streaming by, the files a selection
+// names, reduced to what need asks for.
+type datesPicker struct {
+	sel     DatesSelection
+	need    datesNeed
+	abs     []string // the selection's paths, absolute
+	matched []bool   // which of abs named an analysed file
+	corrs   map[string]store.Correction
+	rng     dateRange
+	out     []datesFile
+	skipped []DateDecision
+}
+
+// pick keeps r when the selection names it.
+func (p *datesPicker) pick(r store.FileRecord) error {
+	if r.Status != media.StatusDone || r.SHA256 == "" || !sameCamera(r, p.sel) {
+		return nil
+	}
+	path := r.AbsPath()
+	named := len(p.abs) == 0
+	for i, a := range p.abs {
+		if path == a || within(path, a) {
+			named, p.matched[i] = true, true
+		}
+	}
+	if !named {
+		return nil
+	}
+	if len(p.abs) > 0 && !sameContent(path, r) {
+		p.skipped = append(p.skipped, DateDecision{Path: path, Skipped: "changed since it was scanned (or gone): scan it again"})
+		return nil
+	}
+	f := datesFile{path: path, sum: r.SHA256, size: r.Size, mtimeNS: r.MtimeNS, current: r.Time.Value}
+	if c, ok := p.corrs[r.SHA256]; ok {
+		f.corr, f.current = &c, c.Value
+	}
+	if !p.rng.holds(f.current) || p.need.decided && f.corr == nil {
+		return nil
+	}
+	if len(p.need.kinds) > 0 {
+		c, ok := candidateOf(r, p.need.kinds)
+		if !ok && p.need.withCandidate {
+			return nil
+		}
+		f.cand = c.Value
+	}
+	if p.need.zone {
+		f.zone = knownZone(r.Time.Candidates)
+	}
+	p.out = append(p.out, f)
+	return nil
 }
 
 // sameContent says whether path still holds the record's bytes: its size
@@ -158,7 +220,7 @@ func (l *Library) decisions(files []datesFile, skipped []DateDecision, decide de
 	var cs []store.Correction
 	now := l.opt.Now()
 	for _, f := range files {
-		sum := f.rec.SHA256
+		sum := f.sum
 		if _, done := bySum[sum]; !done && why[sum] == "" {
 			c, reason := decide(f)
 			if c != nil {
@@ -169,7 +231,7 @@ func (l *Library) decisions(files []datesFile, skipped []DateDecision, decide de
 				why[sum] = reason
 			}
 		}
-		d := DateDecision{Path: f.rec.AbsPath(), Old: f.current, Skipped: why[sum]}
+		d := DateDecision{Path: f.path, Old: f.current, Skipped: why[sum]}
 		if c := bySum[sum]; c != nil {
 			d.New = c.Value
 		}
@@ -252,37 +314,32 @@ func (l *Library) shiftRule(ch DatesChange) decideFunc {
 	}
 }
 
-// fromRule accepts the candidate of source the scan found. With no paths,
-// only the files where that source has a candidate are decided.
-func (l *Library) fromRule(source string, files []datesFile, sel DatesSelection) ([]datesFile, decideFunc) {
-	kinds := map[string][]media.CandidateKind{
-		store.CorrectionFilename: {media.KindFilenameTime, media.KindFilenameDate},
-		store.CorrectionTakeout:  {media.KindTakeout},
-	}[source]
-	if len(sel.Paths) == 0 { // only the files where the source has a candidate
-		kept := files[:0]
-		for _, f := range files {
-			if _, ok := candidateOf(f.rec, kinds); ok {
-				kept = append(kept, f)
-			}
-		}
-		files = kept
+// fromRule accepts the candidate of source the scan found, and says what
+// datesFiles keeps for it. With no paths, only the files where that source
+// has a candidate are decided.
+func (l *Library) fromRule(source string, sel DatesSelection) (datesNeed, decideFunc) {
+	need := datesNeed{
+		kinds: map[string][]media.CandidateKind{
+			store.CorrectionFilename: {media.KindFilenameTime, media.KindFilenameDate},
+			store.CorrectionTakeout:  {media.KindTakeout},
+		}[source],
+		withCandidate: len(sel.Paths) == 0,
+		zone:          source == store.CorrectionTakeout,
 	}
 	now := l.opt.Now()
-	return files, func(f datesFile) (*store.Correction, string) {
-		c, ok := candidateOf(f.rec, kinds)
-		if !ok {
+	return need, func(f datesFile) (*store.Correction, string) {
+		if f.cand == "" {
 			return nil, "the scan found no " + source + " date for it"
 		}
-		v, err := ParseCandidateValue(c.Value)
+		v, err := ParseCandidateValue(f.cand)
 		if err == nil && source == store.CorrectionTakeout {
-			v = takeoutLocal(v, f.rec)
+			v = takeoutLocal(v, f.zone)
 		}
 		if err == nil {
 			err = checkYear(v.Wall.Year(), now)
 		}
 		if err != nil {
-			return nil, fmt.Sprintf("its %s date %q cannot be used: %v", source, c.Value, err)
+			return nil, fmt.Sprintf("its %s date %q cannot be used: %v", source, f.cand, err)
 		}
 		return correctionOf(v, source, "rule: "+datesFromRule[source]), ""
 	}
@@ -310,26 +367,33 @@ func correctionOf(v DateValue, source, by string) *store.Correction {
 // takeoutLocal turns a Takeout date, an instant in UTC, into the photo's own
 // local time, so it is never written as UTC (the hours-off photos people
 // report from other tools). The offset comes from another of the file's
-// candidates that knows its zone (a camera's OffsetTimeOriginal, a phone
-// video's creation date), else from this computer's time zone at that
+// candidates that knows its zone (zone: a camera's OffsetTimeOriginal, a
+// phone video's creation date), else from this computer's time zone at that
 // instant, as the person who exported their photos lives in it. The offset
 // is kept, so what is written says which it was.
-func takeoutLocal(v DateValue, rec store.FileRecord) DateValue {
+func takeoutLocal(v DateValue, zone *time.Location) DateValue {
 	if !v.ZoneKnown || v.Precision != store.PrecisionSecond {
 		return v
 	}
-	zone := time.Local
-	for _, c := range rec.Time.Candidates {
-		if c.Kind == media.KindTakeout {
-			continue
-		}
-		if other, err := ParseCandidateValue(c.Value); err == nil && other.ZoneKnown && other.Offset() != "Z" {
-			zone = other.Wall.Location()
-			break
-		}
+	if zone == nil {
+		zone = time.Local
 	}
 	local := v.Wall.In(zone)
 	_, off := local.Zone()
 	v.Wall = local.In(time.FixedZone("", off))
 	return v
+}
+
+// knownZone is the zone of the first of cands, Takeout's aside, that knows
+// its offset (other than UTC); nil when none does.
+func knownZone(cands []media.Candidate) *time.Location {
+	for _, c := range cands {
+		if c.Kind == media.KindTakeout {
+			continue
+		}
+		if other, err := ParseCandidateValue(c.Value); err == nil && other.ZoneKnown && other.Offset() != "Z" {
+			return other.Wall.Location()
+		}
+	}
+	return nil
 }

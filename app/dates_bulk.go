@@ -58,6 +58,7 @@ func (l *Library) DecideDates(ch DatesChange) ([]DateDecision, error) {
 // rule is the files ch is about and how each is decided.
 func (l *Library) rule(ch DatesChange) ([]datesFile, []DateDecision, decideFunc, error) {
 	var decide decideFunc
+	var need datesNeed
 	var err error
 	switch ch.Op {
 	case DatesSet:
@@ -66,22 +67,19 @@ func (l *Library) rule(ch DatesChange) ([]datesFile, []DateDecision, decideFunc,
 		decide = l.shiftRule(ch)
 	case DatesZone:
 		decide, err = l.zoneRule(ch.Zone)
-	case DatesFromName, DatesFromTakeout:
+	case DatesFromName:
+		need, decide = l.fromRule(store.CorrectionFilename, ch.Selection)
+	case DatesFromTakeout:
+		need, decide = l.fromRule(store.CorrectionTakeout, ch.Selection)
 	default:
 		err = fmt.Errorf("unknown dates change %q (set, shift, from-name, from-takeout or zone)", ch.Op)
 	}
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	files, skipped, err := l.datesFiles(ch.Selection)
+	files, skipped, err := l.datesFiles(ch.Selection, need)
 	if err != nil {
 		return nil, nil, nil, err
-	}
-	switch ch.Op {
-	case DatesFromName:
-		files, decide = l.fromRule(store.CorrectionFilename, files, ch.Selection)
-	case DatesFromTakeout:
-		files, decide = l.fromRule(store.CorrectionTakeout, files, ch.Selection)
 	}
 	return files, skipped, decide, nil
 }

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -151,16 +153,7 @@ func printDecisions(w io.Writer, out []DateDecision) {
 // printDateWrites prints a dry run: JSON {path, field, old, new}, or lines.
 func printDateWrites(w io.Writer, writes []DateWrite, asJSON bool) error {
 	if asJSON {
-		out := []DateWrite{}
-		for _, d := range writes {
-			if d.Field != "" && !strings.HasPrefix(d.Note, "left alone") {
-				out = append(out, d)
-			}
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(out)
+		return printDateWritesJSON(w, writes)
 	}
 	for _, d := range writes {
 		line := fmt.Sprintf("%s %s: %q → %q", ReadablePath(d.Path), d.Field, d.Old, d.New)
@@ -211,4 +204,35 @@ func datesWriteRun(lib *Library, opt DatesWriteOptions, stdout, stderr io.Writer
 		code = ExitFailure
 	}
 	return code, nil
+}
+
+// printDateWritesJSON prints the writes that would be made as one JSON
+// array, indented by two spaces, element after element: the bytes
+// json.Encoder writes for the whole array, without holding them all (a
+// million decisions make some 200 MB of JSON).
+func printDateWritesJSON(w io.Writer, writes []DateWrite) error {
+	out := bufio.NewWriter(w)
+	var one bytes.Buffer
+	enc := json.NewEncoder(&one)
+	enc.SetIndent("  ", "  ") // an element's lines, inside the array
+	enc.SetEscapeHTML(false)
+	sep := "[\n  "
+	for _, d := range writes {
+		if d.Field == "" || strings.HasPrefix(d.Note, "left alone") {
+			continue
+		}
+		one.Reset()
+		if err := enc.Encode(d); err != nil {
+			return err
+		}
+		out.WriteString(sep)
+		out.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
+		sep = ",\n  "
+	}
+	if sep == "[\n  " {
+		out.WriteString("[]\n")
+	} else {
+		out.WriteString("\n]\n")
+	}
+	return out.Flush()
 }

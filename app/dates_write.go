@@ -120,7 +120,9 @@ func (l *Library) planDatesWrite(opt DatesWriteOptions) ([]DateWrite, []store.Ch
 	if err != nil {
 		return nil, nil, err
 	}
-	files, skipped, err := l.datesFiles(DatesSelection{Paths: opt.Paths})
+	// Only the decided files are kept, with what EXIF holds now.
+	need := datesNeed{kinds: []media.CandidateKind{media.KindEXIFOriginal}, decided: true}
+	files, skipped, err := l.datesFiles(DatesSelection{Paths: opt.Paths}, need)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -133,7 +135,7 @@ func (l *Library) planDatesWrite(opt DatesWriteOptions) ([]DateWrite, []store.Ch
 		if f.corr == nil {
 			continue
 		}
-		path := f.rec.AbsPath()
+		path := f.path
 		info, err := os.Lstat(path)
 		if err != nil {
 			writes = append(writes, DateWrite{Path: path, Note: "it is no longer there: scan again"})
@@ -160,7 +162,7 @@ func planOneWrite(f datesFile, path, field string, mtimeNS int64, noon NoonConse
 	if field != WriteXMP && noon == NoonAgreed && c.Precision == store.PrecisionDay {
 		c = atNoon(c)
 	}
-	it := &store.ChangeItem{Op: field, Path: path, Size: f.rec.Size, MtimeNS: f.rec.MtimeNS, SHA256: f.rec.SHA256,
+	it := &store.ChangeItem{Op: field, Path: path, Size: f.size, MtimeNS: f.mtimeNS, SHA256: f.sum,
 		State: store.ChangePending}
 	var note string
 	if field == WriteEXIF && isQuickTime(path) { // a video's own dates, in UTC (dates_video.go)
@@ -206,8 +208,7 @@ func planOneWrite(f datesFile, path, field string, mtimeNS int64, noon NoonConse
 		it.Dates = &store.DatesEntry{Field: field, Target: path, Old: time.Unix(0, mtimeNS).Format(time.RFC3339),
 			New: newT.Format(time.RFC3339), OldMtimeNS: mtimeNS, NewMtimeNS: newT.UnixNano()}
 	case WriteEXIF:
-		old, _ := candidateOf(f.rec, []media.CandidateKind{media.KindEXIFOriginal}) // what the file holds now
-		it.Dates = &store.DatesEntry{Field: field, Target: path, Old: old.Value, New: c.Value}
+		it.Dates = &store.DatesEntry{Field: field, Target: path, Old: f.cand, New: c.Value} // f.cand: what the file holds now
 	}
 	return DateWrite{Path: it.Dates.Target, Field: field, Old: it.Dates.Old, New: it.Dates.New, Note: note}, it
 }
