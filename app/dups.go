@@ -51,14 +51,10 @@ func (l *Library) DuplicatesIn(jobID uint64, distance int, scope DupScope) (Dupl
 	if distance < 0 {
 		distance = l.jobSettings(jobID).NearDistance
 	}
+	if d, ok := l.KeptDuplicates(jobID, distance, scope); ok {
+		return d, nil
+	}
 	key := dupsMemoKey{job: jobID, distance: distance, scope: scope, epoch: l.db.Epoch()}
-	if d, ok := l.dups.get(key); ok {
-		return d, nil
-	}
-	if d, ok := l.savedDuplicates(jobID, distance, scope); ok {
-		l.dups.put(key, d)
-		return d, nil
-	}
 	// Read before the search, so that a write during it keeps its groups
 	// from being saved as current.
 	seen, seenErr := l.db.ReadID()
@@ -72,6 +68,25 @@ func (l *Library) DuplicatesIn(jobID uint64, distance int, scope DupScope) (Dupl
 	d := inScope(all, jobID, scope)
 	l.dups.put(key, d)
 	return d, nil
+}
+
+// KeptDuplicates is DuplicatesIn's answer when it needs no search: the
+// groups remembered in memory or kept in the library, still current. ok
+// is false when finding them would mean a search. The window asks first
+// while it is reading a million rows, so as not to search at the same time.
+func (l *Library) KeptDuplicates(jobID uint64, distance int, scope DupScope) (d Duplicates, ok bool) {
+	if distance < 0 {
+		distance = l.jobSettings(jobID).NearDistance
+	}
+	key := dupsMemoKey{job: jobID, distance: distance, scope: scope, epoch: l.db.Epoch()}
+	if d, ok := l.dups.get(key); ok {
+		return d, true
+	}
+	if d, ok := l.savedDuplicates(jobID, distance, scope); ok {
+		l.dups.put(key, d)
+		return d, true
+	}
+	return Duplicates{}, false
 }
 
 // inScope is the groups of the whole library (findDuplicates) kept to

@@ -57,10 +57,16 @@ func TestDuplicatesAreKeptInTheLibraryUntilItChanges(t *testing.T) {
 		if got, want := groupsText(kept), groupsText(inScope(found, j.ID, scope)); got != want {
 			t.Errorf("scope %d: kept\n%s\nfound now\n%s", scope, got, want)
 		}
+		if k, ok := reader.KeptDuplicates(j.ID, -1, scope); !ok || groupsText(k) != groupsText(kept) {
+			t.Errorf("scope %d: KeptDuplicates %v", scope, ok)
+		}
 		asked, err := reader.DuplicatesIn(j.ID, dist, scope)
 		if err != nil || groupsText(asked) != groupsText(kept) {
 			t.Errorf("scope %d: asked %v\n%s", scope, err, groupsText(asked))
 		}
+	}
+	if _, ok := reader.KeptDuplicates(j.ID, dist+1, ScopeLibrary); ok {
+		t.Error("KeptDuplicates answered for a distance never searched")
 	}
 	if _, ok := reader.savedDuplicates(j.ID, dist+1, ScopeLibrary); ok {
 		t.Error("groups of another distance were taken for these")
@@ -81,6 +87,9 @@ func TestDuplicatesAreKeptInTheLibraryUntilItChanges(t *testing.T) {
 	lib = openChangeLibrary(t, db, LibraryOptions{})
 	if _, ok := lib.savedDuplicates(j.ID, dist, ScopeLibrary); ok {
 		t.Fatal("groups kept before a rescan are still taken as current")
+	}
+	if _, ok := lib.KeptDuplicates(j.ID, dist, ScopeLibrary); ok {
+		t.Fatal("KeptDuplicates answered with groups from before a rescan")
 	}
 	again, err := lib.DuplicatesIn(j.ID, dist, ScopeLibrary)
 	if err != nil {

@@ -158,7 +158,17 @@ func (v *dupsView) reload() {
 	v.summary.SetText("Looking for duplicates…")
 	v.busy.Show()
 	v.spin.Start()
+	// While Files reads this scan's rows, a search (hundreds of megabytes
+	// at a million files) waits for it to finish (prefetch starts it);
+	// groups that need no search are shown at once.
+	wait := v.filesReading(id) && !v.u.running()
 	v.u.spawn(func() {
+		if wait {
+			if _, ok := v.u.eng.KeptDuplicates(id, dist, scope); !ok {
+				v.u.do(func() { v.waitForFiles(id) })
+				return
+			}
+		}
 		d, err := v.u.eng.DuplicatesIn(id, dist, scope)
 		var plan app.Plan
 		var planErr error
@@ -171,6 +181,25 @@ func (v *dupsView) reload() {
 		}
 		v.u.do(func() { v.loadedGroups(id, scope, d, err, plan, planErr, gone, where) })
 	})
+}
+
+// filesReading says Files is reading the rows of job id.
+func (v *dupsView) filesReading(id uint64) bool {
+	return v.u.files.loading && v.u.files.jobID == id
+}
+
+// waitForFiles leaves the search to prefetch, which Files calls once it
+// has read the rows; the loading sign stays, saying why.
+func (v *dupsView) waitForFiles(id uint64) {
+	v.loading = false
+	// Files may have finished in between: its prefetch found this search
+	// still going and left it.
+	if v.again || id != v.jobID || !v.filesReading(id) {
+		v.again = false
+		v.reload()
+		return
+	}
+	v.summary.SetText("Looking for duplicates once Files has read this scan's files…")
 }
 
 // loadedGroups shows what reload found, unless the person moved on.

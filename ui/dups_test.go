@@ -273,6 +273,18 @@ func TestEvidenceInPlainWordsWithTheNumbersATapAway(t *testing.T) {
 	}
 }
 
+// searchesOf is how many times the window asked the engine to find job
+// id's duplicates (DuplicatesIn; KeptDuplicates never searches).
+func searchesOf(f *fakeEngine, id uint64) int {
+	n := 0
+	for _, c := range f.Calls() {
+		if c == fmt.Sprintf("dups %d", id) {
+			n++
+		}
+	}
+	return n
+}
+
 // Once Files has read a finished scan's rows, its duplicates are found in
 // the background, so opening the tab shows them without a search; while a
 // scan runs, nothing is searched.
@@ -282,7 +294,7 @@ func TestDuplicatesAreFoundOnceFilesHasReadTheRows(t *testing.T) {
 	f.dups = app.Duplicates{Exact: []store.DupGroup{exactGroup("aa", 3)}}
 	u := newTestUI(t, f)
 	u.startJob([]string{"/photos"})
-	searches := func() int { return strings.Count(strings.Join(f.Calls(), "\n"), "dups 1") }
+	searches := func() int { return searchesOf(f, 1) }
 	f.emit(app.Progress{JobID: 1, State: store.StateRunning, Current: 3, Total: 7})
 	u.flush()
 	u.tabs.SelectIndex(tabFiles)
@@ -304,5 +316,58 @@ func TestDuplicatesAreFoundOnceFilesHasReadTheRows(t *testing.T) {
 	}
 	if got := len(u.dups.groups); got != 1 {
 		t.Errorf("the tab shows %d groups, want 1", got)
+	}
+}
+
+// Opened while Files still reads the scan's rows, Duplicates shows groups
+// that need no search at once, and otherwise leaves the search until Files
+// is done, so a million rows and a search are not in memory together.
+func TestDuplicatesWaitForFilesBeforeSearching(t *testing.T) {
+	for _, kept := range []bool{false, true} {
+		f := newFake()
+		f.files[1] = filesFixture()
+		f.dups = app.Duplicates{Exact: []store.DupGroup{exactGroup("aa", 3)}}
+		f.dupsKept = kept
+		u := newTestUI(t, f)
+		u.startJob([]string{"/photos"})
+		var queued []func()
+		u.spawn = func(fn func()) { queued = append(queued, fn) }
+		drain := func() {
+			for len(queued) > 0 {
+				fn := queued[0]
+				queued = queued[1:]
+				fn()
+			}
+		}
+		u.tabs.SelectIndex(tabFiles)
+		f.jobs = []store.Job{{ID: 1, Roots: []string{"/photos"}}}
+		f.emit(app.Progress{JobID: 1, State: store.StateCompleted, Current: 7, Total: 7})
+		u.flush()
+		held := queued // Files' reading of the rows, among others: not run yet
+		queued = nil
+		if !u.files.loading {
+			t.Fatal("Files is not reading the rows: the test proves nothing")
+		}
+		u.tabs.SelectIndex(tabDuplicates)
+		drain()
+		searches := func() int { return searchesOf(f, 1) }
+		if kept {
+			if len(u.dups.groups) != 1 {
+				t.Errorf("kept groups: %d shown while Files reads, want 1", len(u.dups.groups))
+			}
+			continue
+		}
+		if searches() != 0 || len(u.dups.groups) != 0 {
+			t.Fatalf("searched %d times while Files reads; %d groups shown\n%s", searches(), len(u.dups.groups), strings.Join(f.Calls(), "\n"))
+		}
+		if got := u.dups.summary.Text; !strings.Contains(got, "once Files has read") {
+			t.Errorf("the sign says %q", got)
+		}
+		queued = held
+		drain()
+		if u.files.loading || searches() != 1 || len(u.dups.groups) != 1 {
+			t.Errorf("once Files read the rows: %d searches, %d groups shown (Files reading: %v)",
+				searches(), len(u.dups.groups), u.files.loading)
+		}
 	}
 }

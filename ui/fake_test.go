@@ -43,6 +43,7 @@ type fakeEngine struct {
 	dupDistance int
 	dupScopes   []app.DupScope
 	jobDups     *app.Duplicates // ScopeJob's groups; nil: the same as dups
+	dupsKept    bool            // KeptDuplicates answers with dups (else: a search is needed)
 	ch          changeFake
 	unique      app.UniqueReport
 	org         organiseFake
@@ -174,6 +175,14 @@ func (f *fakeEngine) DuplicatesIn(id uint64, distance int, scope app.DupScope) (
 		return cloneDups(*f.jobDups), nil
 	}
 	return cloneDups(f.dups), nil
+}
+
+func (f *fakeEngine) KeptDuplicates(id uint64, distance int, scope app.DupScope) (app.Duplicates, bool) {
+	f.record(fmt.Sprintf("kept dups %d", id))
+	if !f.dupsKept {
+		return app.Duplicates{}, false
+	}
+	return cloneDups(f.dups), true
 }
 
 // cloneDups copies the groups, as the engine gives new ones each time.
