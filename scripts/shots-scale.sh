@@ -4,7 +4,8 @@
 # printing how long the window took to appear and what it held when shot.
 # The window opens the library in place, as a person's would be opened (a
 # copy would lose the stamp that spares an open the page walk, store/verified.go).
-# Usage: scripts/shots-scale.sh LIBRARY [BINARY]
+# Usage: [DUPS_WAIT=s] [DUPS_AFTER=s] scripts/shots-scale.sh LIBRARY [BINARY]
+# (DUPS_WAIT: seconds more before Duplicates is opened; DUPS_AFTER: before it is shot, default 15)
 # e.g. after `make bench-scale`: scripts/shots-scale.sh bench-out/scale-100000.db
 # Needs Xvfb, xdotool, ImageMagick.
 set -euo pipefail
@@ -48,7 +49,9 @@ for t in 1 3 10; do
 	echo "Files shot $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b-a}') s after start: $work/files-$t.png"
 done
 cp "$work/files-10.png" docs/scale-files.png
+sleep "${DUPS_WAIT:-0}" # more time for Files first, when asked
 xdotool key --window "$win" ctrl+3
+xdotool mousemove --window "$win" 224 21 click 1 # as for Files
 t0=$(date +%s.%N)
 sleep "${DUPS_AFTER:-15}"
 import -window root docs/scale-duplicates.png
