@@ -5,12 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/metrics"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
+	"shoebox/internal/testmem"
 	"shoebox/media"
 	"shoebox/store"
 )
@@ -63,7 +62,7 @@ func TestFileRowsAtScale(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	var rows []FileRow
 	var first time.Duration
-	peak, stop := samplePeakHeap()
+	peak, stop := testmem.WatchHeap()
 	t0 = time.Now()
 	err := lib.FileRows(j.ID, FileRowsOptions{}, func(b FileRowsBatch) error {
 		if first == 0 {
@@ -82,7 +81,7 @@ func TestFileRowsAtScale(t *testing.T) {
 	t.Logf("%d rows: first batch after %s, all after %s; rows hold %.0f B each on the heap (%.0f MB at most while read); peak RSS %s",
 		n, first.Round(time.Millisecond), all.Round(time.Millisecond),
 		float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(n),
-		float64(int64(*peak)-int64(before.HeapAlloc))/1e6, peakRSSLine())
+		float64(int64(*peak)-int64(before.HeapAlloc))/1e6, testmem.PeakRSS())
 	t0 = time.Now()
 	rec, err := lib.FileOfRow(j.ID, rows[n/2])
 	if err != nil || rec.RelPath != rows[n/2].RelPath() || len(rec.Time.Candidates) != 3 {
@@ -90,41 +89,4 @@ func TestFileRowsAtScale(t *testing.T) {
 	}
 	t.Logf("one row's whole record in %s", time.Since(t0).Round(time.Microsecond))
 	runtime.KeepAlive(rows)
-}
-
-// peakRSSLine is the process's VmHWM on Linux, "unknown" elsewhere.
-func peakRSSLine() string {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return "unknown"
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown"
-}
-
-// samplePeakHeap watches the heap's live and not yet swept objects every
-// few milliseconds until stop is called, then *peak is the most seen.
-func samplePeakHeap() (peak *uint64, stop func()) {
-	peak = new(uint64)
-	quit, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		tick := time.NewTicker(5 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			metrics.Read(s)
-			*peak = max(*peak, s[0].Value.Uint64())
-			select {
-			case <-quit:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return peak, func() { close(quit); <-done }
 }

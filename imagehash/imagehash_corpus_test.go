@@ -21,6 +21,7 @@ import (
 	"github.com/gabriel-vasile/mimetype"
 
 	"shoebox/imagehash/jpegdc"
+	"shoebox/internal/testmem"
 	"shoebox/limits"
 )
 
@@ -40,16 +41,6 @@ func corpusFiles(t testing.TB) []string {
 	})
 	sort.Strings(files)
 	return files
-}
-
-func vmHWM() string {
-	b, _ := os.ReadFile("/proc/self/status")
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "VmHWM:") {
-			return strings.TrimSpace(strings.TrimPrefix(l, "VmHWM:"))
-		}
-	}
-	return "?"
 }
 
 // TestCorpusThroughput hashes every file of the corpus with
@@ -118,7 +109,7 @@ func TestCorpusThroughput(t *testing.T) {
 		t.Log(m)
 	}
 	t.Logf("%d files in %v with %d workers: %.1f files/s; %v; peak RSS %s; budget peak %d MB",
-		len(files), el.Round(time.Millisecond), workers, float64(len(files))/el.Seconds(), outcome, vmHWM(), lim.Budget.Peak()>>20)
+		len(files), el.Round(time.Millisecond), workers, float64(len(files))/el.Seconds(), outcome, testmem.PeakRSS(), lim.Budget.Peak()>>20)
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	var ru syscall.Rusage

@@ -3,12 +3,12 @@ package ui
 import (
 	"os"
 	"runtime"
-	"runtime/metrics"
 	"runtime/pprof"
 	"testing"
 	"time"
 
 	"shoebox/app"
+	"shoebox/internal/testmem"
 	"shoebox/store"
 )
 
@@ -44,7 +44,7 @@ func TestFilesMemoryOfALibrary(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	peak, stop := peakHeap()
+	peak, stop := testmem.WatchHeap()
 	// The view's load, its progress not shown (no window): the rows
 	// shown while loading share the rows' array, so they cost nothing more.
 	u := &UI{eng: lib, do: func(func()) {}, spawn: func(f func()) { f() }, now: time.Now}
@@ -73,7 +73,7 @@ func TestFilesMemoryOfALibrary(t *testing.T) {
 		loaded.Round(time.Millisecond), ready.Round(time.Millisecond))
 	t.Logf("live heap %.1f MB (%.0f B a row); heap's peak %.1f MB; allocated %.0f MB in all; peak RSS %s",
 		live/(1<<20), live/float64(max(n, 1)), float64(int64(*peak)-int64(before.HeapAlloc))/(1<<20),
-		float64(after.TotalAlloc-before.TotalAlloc)/(1<<20), peakRSS())
+		float64(after.TotalAlloc-before.TotalAlloc)/(1<<20), testmem.PeakRSS())
 	if p := os.Getenv("SHOEBOX_ROWS_HEAP"); p != "" {
 		out, err := os.Create(p)
 		if err != nil {
@@ -85,27 +85,4 @@ func TestFilesMemoryOfALibrary(t *testing.T) {
 		}
 	}
 	runtime.KeepAlive(set)
-}
-
-// peakHeap watches the heap's live and not yet swept objects every few
-// milliseconds until stop is called; then *peak is the most seen.
-func peakHeap() (peak *uint64, stop func()) {
-	peak = new(uint64)
-	quit, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		tick := time.NewTicker(5 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			metrics.Read(s)
-			*peak = max(*peak, s[0].Value.Uint64())
-			select {
-			case <-quit:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return peak, func() { close(quit); <-done }
 }

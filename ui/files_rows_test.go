@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"runtime"
 	"slices"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"shoebox/app"
+	"shoebox/internal/testmem"
 	"shoebox/media"
 	"shoebox/store"
 
@@ -287,27 +287,13 @@ func TestRowMemory(t *testing.T) {
 	perRow := float64(rowsOnly.HeapAlloc-before.HeapAlloc) / n
 	total := float64(after.HeapAlloc-before.HeapAlloc) / n
 	t.Logf("heap per row: %.0f B (rows), %.0f B (with 6 orders and lower-case paths); %.0f MB at 1M; peak RSS %s",
-		perRow, total, total*n/1e6, peakRSS())
+		perRow, total, total*n/1e6, testmem.PeakRSS())
 	// 80 B of FileRow, then its name and date, its lower-case path and
 	// 24 B of orders: about 170 B (260 B before rows shared their looks).
 	if total > 250 {
 		t.Errorf("%.0f B a row: a million would take %.0f MB", total, total*n/1e6)
 	}
 	runtime.KeepAlive(set)
-}
-
-// peakRSS is the process's VmHWM line on Linux, "unknown" elsewhere.
-func peakRSS() string {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return "unknown"
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
-			return strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:"))
-		}
-	}
-	return "unknown"
 }
 
 // reportCPU reports the process's CPU time per operation, which a machine
