@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 
@@ -11,8 +12,9 @@ import (
 // relative to the root) holds the text typed, in lower case. A copy of
 // every path in lower case would cost a million rows 40-odd MB; the folders,
 // a few thousand, are lowered once, and the names, nearly all ASCII, are
-// lowered byte by byte as they are searched. Names beyond ASCII, whose
-// lower case strings.ToLower alone knows, are lowered once and kept.
+// lowered byte by byte as they are searched, into one reused buffer. Names
+// beyond ASCII, whose lower case strings.ToLower alone knows, are lowered
+// once and kept.
 
 // lowerText builds what the text filter needs, once.
 func (s *rowSet) lowerText() {
@@ -32,117 +34,31 @@ func (s *rowSet) lowerText() {
 	})
 }
 
-// textMatch tests rows for a text, in lower case. It remembers what it
-// learnt of the last row's folder, so a filter by a text walking the rows in
-// their order (folder by folder) looks at each folder once.
+// textMatch tests rows for a text, in lower case: each row's path is
+// lowered into one buffer used again for the next row, its folder's part
+// copied from what lowerText kept.
 type textMatch struct {
 	s    *rowSet
-	text string
-	// cuts are the places in text just after a '/', where the text may
-	// run from the end of a folder's path into a name.
-	cuts []int
-
-	dir    *app.RowFolder // the folder last seen
-	dirHas bool           // its path holds the text
-	spans  []int          // the cuts at which its path ends with the text's start
+	text []byte
+	path []byte // the row last tested: its path, lowered
 }
 
 func (s *rowSet) textMatch(text string) *textMatch {
 	s.lowerText()
-	m := &textMatch{s: s, text: text}
-	for k := 1; k < len(text); k++ {
-		if text[k-1] == '/' {
-			m.cuts = append(m.cuts, k)
-		}
-	}
-	return m
+	return &textMatch{s: s, text: []byte(text)}
 }
 
 // has says whether row i's path, lowered, holds the text: in its folder,
 // in its name, or across the two.
 func (m *textMatch) has(i int32) bool {
 	r := &m.s.rows[i]
-	if r.Dir != m.dir {
-		m.enter(r.Dir)
+	m.path = append(m.path[:0], m.s.lowerDirs[r.Dir]...)
+	if isASCII(r.Name) {
+		m.path = appendLower(m.path, r.Name)
+	} else {
+		m.path = append(m.path, m.s.lowerNames[i]...)
 	}
-	if m.dirHas {
-		return true
-	}
-	name, lowered := r.Name, false
-	if !isASCII(name) {
-		name, lowered = m.s.lowerNames[i], true
-	}
-	if containsLower(name, m.text, lowered) {
-		return true
-	}
-	for _, k := range m.spans {
-		if hasPrefixLower(name, m.text[k:], lowered) {
-			return true
-		}
-	}
-	return false
-}
-
-// enter makes dir the folder m knows about.
-func (m *textMatch) enter(dir *app.RowFolder) {
-	lower := m.s.lowerDirs[dir]
-	m.dir, m.dirHas, m.spans = dir, strings.Contains(lower, m.text), m.spans[:0]
-	for _, k := range m.cuts {
-		if strings.HasSuffix(lower, m.text[:k]) {
-			m.spans = append(m.spans, k)
-		}
-	}
-}
-
-// containsLower says whether name in lower case holds text: name is
-// lowered already, or is ASCII and lowered here byte by byte.
-func containsLower(name, text string, lowered bool) bool {
-	if lowered {
-		return strings.Contains(name, text)
-	}
-	if text == "" {
-		return true
-	}
-	// The text's first byte is looked for as it is and, for a letter, in
-	// upper case, with strings.IndexByte, much faster than a byte at a time.
-	c, upper := text[0], text[0]
-	if 'a' <= c && c <= 'z' {
-		upper = c - ('a' - 'A')
-	}
-	for at := 0; at+len(text) <= len(name); at++ {
-		rest := name[at : len(name)-len(text)+1] // where the text can start
-		i := strings.IndexByte(rest, c)
-		if upper != c {
-			if j := strings.IndexByte(rest, upper); j >= 0 && (i < 0 || j < i) {
-				i = j
-			}
-		}
-		if i < 0 {
-			return false
-		}
-		at += i
-		if hasPrefixLower(name[at:], text, false) {
-			return true
-		}
-	}
-	return false
-}
-
-// hasPrefixLower says whether name in lower case starts with text, as
-// containsLower has it.
-func hasPrefixLower(name, text string, lowered bool) bool {
-	if lowered {
-		return strings.HasPrefix(name, text)
-	}
-	if len(name) < len(text) {
-		return false
-	}
-	for j := 0; j < len(text); j++ {
-		if lowerByte(name[j]) != text[j] {
-			return false
-		}
-	}
-	return true
+	return bytes.Contains(m.path, m.text)
 }
 
 // lowerByte is an ASCII byte in lower case.
