@@ -214,9 +214,7 @@ func (b *RowBuilder) row(r *store.FileRecord, name, date string) FileRow {
 		b.folders[r.RootIndex][f.Path] = f
 	}
 	look := withDate(RowLook{Kind: TypeName(r.MIME, r.RelPath), Status: r.Status}, r.Time)
-	row := FileRow{Dir: f, RowLook: b.look(look), Name: name, Size: r.Size}
-	row.setDateOnly(r.Time)
-	row.Date = date
+	row := FileRow{Dir: f, RowLook: b.look(look), Name: name, Date: date, DateNS: timeKey(r.Time.Time), Size: r.Size}
 	if !r.AnalysedAt.IsZero() {
 		row.AnalysedNS = r.AnalysedAt.UnixNano()
 	}
