@@ -273,5 +273,6 @@ func (db *DB) SetChangePreferences(p ChangePreferences) error {
 	if err != nil {
 		return err
 	}
-	return db.update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keyPrefs, v) })
+	// Preferences say which copy a plan keeps, not which files are copies.
+	return db.updateKeepingGroups(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keyPrefs, v) })
 }

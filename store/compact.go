@@ -130,7 +130,9 @@ func (db *DB) CompactIfSlack(opt CompactOptions) (CompactResult, error) {
 	}
 	res.Measured = true
 	if float64(res.Before-res.InUse) < opt.MinSlack*float64(res.Before) {
-		return res, db.update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keyCheckedSize, u64(uint64(res.Before))) })
+		return res, db.updateKeepingGroups(func(tx *bolt.Tx) error {
+			return tx.Bucket(bucketMeta).Put(keyCheckedSize, u64(uint64(res.Before)))
+		})
 	}
 	if opt.OnCompacting != nil {
 		opt.OnCompacting(res)
@@ -263,7 +265,10 @@ func finishCopy(dst *bolt.DB, tmp string, timeout time.Duration) (*bolt.DB, erro
 	var size int64
 	err := dst.Update(func(tx *bolt.Tx) error {
 		size = tx.Size()
-		return tx.Bucket(bucketMeta).Put(keyCheckedSize, u64(uint64(size)))
+		if err := tx.Bucket(bucketMeta).Put(keyCheckedSize, u64(uint64(size))); err != nil {
+			return err
+		}
+		return markFoundCopied(tx)
 	})
 	if err == nil {
 		err = dst.View(func(tx *bolt.Tx) error { size = tx.Size(); return nil })
@@ -365,7 +370,7 @@ func copyBuckets(dst *bolt.DB, tx *bolt.Tx) error {
 		return nil
 	}
 	err = tx.ForEach(func(name []byte, b *bolt.Bucket) error {
-		if notCopied(name) {
+		if leftOut(tx, name) {
 			return nil
 		}
 		return copyInto([][]byte{name}, b)
@@ -376,10 +381,24 @@ func copyBuckets(dst *bolt.DB, tx *bolt.Tx) error {
 	return dtx.Commit()
 }
 
-// notCopied says a top-level bucket is left out of the compacted copy:
-// the duplicate groups found, whose stamps are transaction IDs of this file
-// (dupsfound.go).
-func notCopied(name []byte) bool { return bytes.Equal(name, bucketDupsFound) }
+// leftOut says a top-level bucket of tx is left out of the compacted copy
+// and of its check: the duplicate groups found, unless they are current
+// (dupsfound.go). They say through which transaction of this file they are
+// current, and the copy counts its transactions from one again, so
+// finishCopy marks those copied as current through the copy's last
+// transaction (markFoundCopied).
+func leftOut(tx *bolt.Tx, name []byte) bool {
+	return bytes.Equal(name, bucketDupsFound) && !foundCurrentIn(tx)
+}
+
+// markFoundCopied marks the groups copied (only ever current ones) as
+// current through tx, the compacted copy's last transaction.
+func markFoundCopied(tx *bolt.Tx) error {
+	if b := tx.Bucket(bucketDupsFound); b != nil {
+		return b.Put(keyFoundThrough, u64(uint64(tx.ID())))
+	}
+	return nil
+}
 
 // bucketAt is the bucket at path in tx, made when missing with the
 // sequence given, filled whole as keys arrive in order.
@@ -459,7 +478,7 @@ type entry struct{ bucket, k, v []byte }
 func plainEntries(tx *bolt.Tx) iter.Seq[entry] {
 	return func(yield func(entry) bool) {
 		tx.ForEach(func(name []byte, b *bolt.Bucket) error {
-			if notCopied(name) {
+			if leftOut(tx, name) {
 				return nil
 			}
 			c := b.Cursor()
@@ -481,7 +500,7 @@ var errStop = errors.New("stop")
 func sameShape(tx, dtx *bolt.Tx) error {
 	n := 0
 	err := tx.ForEach(func(name []byte, x *bolt.Bucket) error {
-		if notCopied(name) {
+		if leftOut(tx, name) {
 			return nil
 		}
 		n++

@@ -107,9 +107,10 @@ func correctionKey(sum string) ([]byte, error) {
 	return k, nil
 }
 
-// PutCorrections stores decisions, all in one transaction.
+// PutCorrections stores decisions, all in one transaction. A decision
+// changes no duplicate group: the groups kept stay current.
 func (db *DB) PutCorrections(cs []Correction) error {
-	return db.update(func(tx *bolt.Tx) error {
+	return db.updateKeepingGroups(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketCorrections)
 		if b == nil {
 			return fmt.Errorf("the library has no corrections bucket: %w", ErrDamaged)

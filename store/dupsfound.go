@@ -11,21 +11,33 @@ import (
 // groups < 1 s"). At a million files a search for a job's groups takes
 // seconds and hundreds of megabytes, and its answer changes only when the
 // library does. So the groups found are kept, each set under a name the
-// engine chooses (job, distance, scope), stamped with the bbolt transaction
-// that wrote them: they are the library's answer while no other
-// transaction has committed since, which bbolt's transaction ID tells
-// without trusting anyone to say what changed. A rescan, a change run, a
-// decision, another program: any write moves the ID on and the groups are
-// found again.
+// engine chooses (job, distance, scope), and the bucket says through which
+// bbolt transaction they are all current (keyFoundThrough): they are the
+// library's answer while no other transaction has committed since, which
+// bbolt's transaction ID tells without trusting anyone to say what changed.
+// A rescan, a change run, another program: any write moves the ID on and
+// the groups are found again.
 //
-// The sets are not copied by a compaction (compact.go): the compacted file
-// counts its transactions from one again, so a stamp carried over could
-// meet a later transaction of the same number and be taken for current.
+// The few writes that cannot change a group (a date decision, the change
+// preferences, the size a compaction measured) carry the groups over to
+// their own transaction (updateKeepingGroups): a person who sets dates in
+// the window does not wait for a search on the next visit to Duplicates.
+//
+// A compaction copies the groups only while they are current, and marks
+// them current through the copy's last transaction (compact.go): the
+// compacted file counts its transactions from one again.
 
-// bucketDupsFound holds name -> stamp(8) + JSON []foundGroup. It is made by
-// the first save, not at open: a library compacted under a running handle
+// bucketDupsFound holds name -> stamp(8) + JSON []foundGroup, the stamp
+// being the transaction that saved the set, and keyFoundThrough. It is made
+// by the first save, not at open: a library compacted under a running handle
 // lacks it until then, and a read of a library without it finds nothing.
 var bucketDupsFound = []byte("dupsfound")
+
+// keyFoundThrough, in bucketDupsFound, is the last transaction through which
+// every set kept is current (8 bytes, big-endian). No set's name is this
+// short. A library saved before the key existed has none: its sets are
+// taken as out of date and dropped by the next save.
+var keyFoundThrough = []byte("through")
 
 // foundGroup is a DupGroup as kept: its files by record key, read again
 // whole when the groups are.
@@ -58,8 +70,8 @@ func (db *DB) ReadID() (uint64, error) {
 // transaction seen (ReadID, taken before the search read anything). It
 // saves nothing and says false when another transaction committed since
 // seen: the groups may already be out of date. Kept sets of other names
-// that were current at seen stay current; the others are dropped, so the
-// bucket holds only what can still be used.
+// that were current at seen stay current; otherwise they are dropped, so
+// the bucket holds only what can still be used.
 func (db *DB) SaveDupGroups(seen uint64, sets ...FoundGroups) (bool, error) {
 	saved := false
 	err := db.update(func(tx *bolt.Tx) error {
@@ -70,10 +82,12 @@ func (db *DB) SaveDupGroups(seen uint64, sets ...FoundGroups) (bool, error) {
 		if err != nil {
 			return err
 		}
-		stamp := u64(uint64(tx.ID()))
-		if err := restampCurrent(b, seen, stamp); err != nil {
-			return err
+		if foundThrough(b) != seen {
+			if err := dropFound(b); err != nil {
+				return err
+			}
 		}
+		stamp := u64(uint64(tx.ID()))
 		for _, s := range sets {
 			v, err := encodeFoundGroups(s.Groups)
 			if err != nil {
@@ -84,7 +98,7 @@ func (db *DB) SaveDupGroups(seen uint64, sets ...FoundGroups) (bool, error) {
 			}
 		}
 		saved = true
-		return nil
+		return b.Put(keyFoundThrough, stamp)
 	})
 	if err != nil {
 		return false, fmt.Errorf("cannot keep the duplicate groups found in %s: %w", db.path, err)
@@ -92,31 +106,56 @@ func (db *DB) SaveDupGroups(seen uint64, sets ...FoundGroups) (bool, error) {
 	return saved, nil
 }
 
-// restampCurrent moves the sets current at seen on to stamp and deletes
-// the rest.
-func restampCurrent(b *bolt.Bucket, seen uint64, stamp []byte) error {
-	type kept struct{ k, v []byte }
-	var current []kept
-	var stale [][]byte
-	c := b.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if len(v) >= 8 && be.Uint64(v) == seen {
-			current = append(current, kept{append([]byte(nil), k...), append(append([]byte(nil), stamp...), v[8:]...)})
-		} else {
-			stale = append(stale, append([]byte(nil), k...))
-		}
+// foundThrough is the transaction through which the sets in b are current;
+// 0 when it does not say.
+func foundThrough(b *bolt.Bucket) uint64 {
+	if v := b.Get(keyFoundThrough); len(v) == 8 {
+		return be.Uint64(v)
 	}
-	for _, k := range stale {
+	return 0
+}
+
+// dropFound deletes every set kept in b.
+func dropFound(b *bolt.Bucket) error {
+	var names [][]byte
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		names = append(names, append([]byte(nil), k...))
+	}
+	for _, k := range names {
 		if err := b.Delete(k); err != nil {
 			return err
 		}
 	}
-	for _, e := range current {
-		if err := b.Put(e.k, e.v); err != nil {
+	return nil
+}
+
+// keepFoundCurrent carries the groups kept over a write that cannot change
+// any of them, when they were current just before it: the write is the
+// only transaction since.
+func keepFoundCurrent(tx *bolt.Tx) error {
+	b := tx.Bucket(bucketDupsFound)
+	if b == nil || foundThrough(b) != uint64(tx.ID())-1 {
+		return nil
+	}
+	return b.Put(keyFoundThrough, u64(uint64(tx.ID())))
+}
+
+// foundCurrentIn says whether the groups kept in tx are current in it.
+func foundCurrentIn(tx *bolt.Tx) bool {
+	b := tx.Bucket(bucketDupsFound)
+	return b != nil && foundThrough(b) == uint64(tx.ID())
+}
+
+// updateKeepingGroups is update for a write that cannot change any
+// duplicate group: it touches no file record, job, index or change run.
+func (db *DB) updateKeepingGroups(fn func(*bolt.Tx) error) error {
+	return db.update(func(tx *bolt.Tx) error {
+		if err := fn(tx); err != nil {
 			return err
 		}
-	}
-	return nil
+		return keepFoundCurrent(tx)
+	})
 }
 
 func encodeFoundGroups(groups []DupGroup) ([]byte, error) {
@@ -139,12 +178,11 @@ func encodeFoundGroups(groups []DupGroup) ([]byte, error) {
 func (db *DB) SavedDupGroups(name []byte) (groups []DupGroup, ok bool, err error) {
 	err = db.view(func(tx *bolt.Tx) error {
 		groups, ok = nil, false
-		b := tx.Bucket(bucketDupsFound)
-		if b == nil {
+		if !foundCurrentIn(tx) {
 			return nil
 		}
-		v := b.Get(name)
-		if len(v) < 8 || be.Uint64(v) != uint64(tx.ID()) {
+		v := tx.Bucket(bucketDupsFound).Get(name)
+		if len(v) < 8 {
 			return nil
 		}
 		var kept []foundGroup

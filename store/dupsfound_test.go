@@ -116,7 +116,7 @@ func TestSavingKeepsCurrentSetsAndDropsStaleOnes(t *testing.T) {
 			return nil
 		})
 	})
-	if !reflect.DeepEqual(names, []string{"one", "two"}) {
+	if !reflect.DeepEqual(names, []string{"one", string(keyFoundThrough), "two"}) {
 		t.Errorf("kept %q, want the stale set dropped", names)
 	}
 }
@@ -132,36 +132,87 @@ func TestSavedDupGroupsWithAGoneRecordAreFoundAgain(t *testing.T) {
 	}
 }
 
-func TestCompactionLeavesSavedDupGroupsBehind(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "lib.db")
-	slackLibrary(t, path, 2000)
-	db, err := Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
+func TestCompactionCarriesCurrentDupGroupsOverAndLeavesStaleOnes(t *testing.T) {
+	for _, stale := range []bool{false, true} {
+		path := filepath.Join(t.TempDir(), "lib.db")
+		slackLibrary(t, path, 2000)
+		db, err := Open(path, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys [][]byte
+		if err := db.EachFile(1, func(f FileRecord) error {
+			keys = append(keys, f.Key())
+			return nil
+		}); err != nil || len(keys) < 2 {
+			t.Fatal(err, len(keys))
+		}
+		groups := []DupGroup{{Near: true, MaxDistance: 2, Files: []FileRecord{mustFile(t, db, keys[0]), mustFile(t, db, keys[1])}}}
+		savedNow(t, db, "job 1", groups)
+		if stale {
+			if err := db.CreateJob(&Job{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if res, err := db.CompactIfSlack(anyCompact); err != nil || !res.Compacted {
+			t.Fatalf("compact: %+v, %v", res, err)
+		}
+		got, ok, err := db.SavedDupGroups([]byte("job 1"))
+		if err != nil || ok == stale || (!stale && !reflect.DeepEqual(got, groups)) {
+			t.Errorf("stale %v: read back after the compaction: %v %v %d groups", stale, ok, err, len(got))
+		}
+		held := false
+		for k := range dumpOf(t, db) {
+			held = held || len(k) >= len(bucketDupsFound) && k[:len(bucketDupsFound)] == string(bucketDupsFound)
+		}
+		if held == stale {
+			t.Errorf("stale %v: the compacted copy holds the groups: %v", stale, held)
+		}
+		// The copy counts its transactions again, and its groups are
+		// current only through the last of them.
+		if err := db.CreateJob(&Job{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, _ := db.SavedDupGroups([]byte("job 1")); ok {
+			t.Errorf("stale %v: groups read after a write that followed the compaction", stale)
+		}
+		savedNow(t, db, "job 1", groups) // and it saves again
+		if _, ok, _ := db.SavedDupGroups([]byte("job 1")); !ok {
+			t.Errorf("stale %v: groups saved after the compaction were not read", stale)
+		}
+		db.Close()
 	}
-	defer db.Close()
-	groups, err := db.ExactDuplicates(1)
-	if err != nil {
-		t.Fatal(err)
-	}
+}
+
+// A date decision or the change preferences change no group: the groups
+// kept stay current across them, but are not made current again by them.
+func TestWritesThatChangeNoGroupKeepTheGroupsCurrent(t *testing.T) {
+	db, _, groups := foundLibrary(t)
 	savedNow(t, db, "job 1", groups)
-	if res, err := db.CompactIfSlack(anyCompact); err != nil || !res.Compacted {
-		t.Fatalf("compact: %+v, %v", res, err)
+	harmless := []func() error{
+		func() error {
+			return db.PutCorrections([]Correction{{SHA256: groups[0].Files[0].SHA256, Value: "2001-02-03", Precision: "day", Source: "person"}})
+		},
+		func() error { return db.SetChangePreferences(ChangePreferences{Action: "trash"}) },
 	}
-	// The compacted file counts transactions from one again: a stamp
-	// carried over could come to match a later one.
-	if _, ok, err := db.SavedDupGroups([]byte("job 1")); ok || err != nil {
-		t.Errorf("groups saved before the compaction were read after it (%v)", err)
-	}
-	dump := dumpOf(t, db)
-	for k := range dump {
-		if len(k) >= len(bucketDupsFound) && k[:len(bucketDupsFound)] == string(bucketDupsFound) {
-			t.Fatalf("the compacted copy holds %q", k)
+	for i, write := range harmless {
+		if err := write(); err != nil {
+			t.Fatal(err)
+		}
+		if got, ok, err := db.SavedDupGroups([]byte("job 1")); err != nil || !ok || !reflect.DeepEqual(got, groups) {
+			t.Fatalf("after harmless write %d the groups are not current: %v %v", i, ok, err)
 		}
 	}
-	savedNow(t, db, "job 1", groups) // and it saves again
-	if _, ok, _ := db.SavedDupGroups([]byte("job 1")); !ok {
-		t.Error("groups saved after the compaction were not read")
+	if err := db.CreateJob(&Job{}); err != nil {
+		t.Fatal(err)
+	}
+	for i, write := range harmless {
+		if err := write(); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, _ := db.SavedDupGroups([]byte("job 1")); ok {
+			t.Fatalf("harmless write %d made groups current again after a write that can change them", i)
+		}
 	}
 }
 
