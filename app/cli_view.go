@@ -35,6 +35,10 @@ func newProgressView(w io.Writer) *progressView {
 const plainEvery = 2 * time.Second
 
 func (v *progressView) show(p Progress) {
+	if p.Grouping {
+		v.print("Finding duplicates...")
+		return
+	}
 	if p.Compacting {
 		v.print(fmt.Sprintf("Compacting the library (%.0f MB)...", float64(p.LibraryBytes)/1e6))
 		return

@@ -2,6 +2,18 @@ package app
 
 import "shoebox/store"
 
+// completedAlone says whether r completed, in a library this process may
+// write, with no other job or run going on: the housekeeping after a job
+// (keepGroupsAfterJob, compactAfterJob) is done only then.
+func (l *Library) completedAlone(r *run) bool {
+	if l.db.ReadOnly() || *r.state.Load() != store.StateCompleted {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return !l.closed && len(l.runs) == 1 && l.runs[r.job.ID] == r
+}
+
 // compactAfterJob gives the library file back its slack once a scan or run
 // has completed (store.CompactIfSlack: only when the file is large and much
 // of it is unused), so that a library of a million files stays near the
@@ -12,13 +24,7 @@ import "shoebox/store"
 // it was; the next completed job tries again, so its error is not the
 // job's.
 func (l *Library) compactAfterJob(r *run) {
-	if l.db.ReadOnly() || *r.state.Load() != store.StateCompleted {
-		return
-	}
-	l.mu.Lock()
-	alone := !l.closed && len(l.runs) == 1 && l.runs[r.job.ID] == r
-	l.mu.Unlock()
-	if !alone {
+	if !l.completedAlone(r) {
 		return
 	}
 	opt := l.opt.Compact

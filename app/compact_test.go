@@ -77,10 +77,15 @@ func TestScanCompactsTheLibraryAfterward(t *testing.T) {
 	}
 }
 
-func TestProgressViewSaysCompacting(t *testing.T) {
-	var buf bytes.Buffer
-	newProgressView(&buf).show(Progress{Compacting: true, LibraryBytes: 669_048_832, State: store.StateCompleted})
-	if got := buf.String(); !strings.Contains(got, "Compacting the library (669 MB)") {
-		t.Errorf("printed %q", got)
+func TestProgressViewSaysWhatIsDoneAfterTheJob(t *testing.T) {
+	for want, p := range map[string]Progress{
+		"Compacting the library (669 MB)": {Compacting: true, LibraryBytes: 669_048_832, State: store.StateCompleted},
+		"Finding duplicates...":           {Grouping: true, State: store.StateCompleted},
+	} {
+		var buf bytes.Buffer
+		newProgressView(&buf).show(p)
+		if got := buf.String(); !strings.Contains(got, want) {
+			t.Errorf("printed %q, want %q", got, want)
+		}
 	}
 }

@@ -51,6 +51,12 @@ func (l *Library) saveDuplicates(seen uint64, jobID uint64, distance int, all Du
 	if busy || l.db.ReadOnly() {
 		return
 	}
+	l.keepDuplicates(seen, jobID, distance, all)
+}
+
+// keepDuplicates is saveDuplicates without asking whether anything else
+// is going on: for the job that has just completed (keepGroupsAfterJob).
+func (l *Library) keepDuplicates(seen uint64, jobID uint64, distance int, all Duplicates) {
 	sets := []store.FoundGroups{
 		{Name: savedName(jobID, distance, ScopeLibrary), Groups: flatGroups(all)},
 		{Name: savedName(jobID, distance, ScopeJob), Groups: flatGroups(inScope(all, jobID, ScopeJob))},
@@ -61,4 +67,38 @@ func (l *Library) saveDuplicates(seen uint64, jobID uint64, distance int, all Du
 // flatGroups is the exact groups, then the near ones, in one list.
 func flatGroups(d Duplicates) []store.DupGroup {
 	return append(append(make([]store.DupGroup, 0, len(d.Exact)+len(d.Near)), d.Exact...), d.Near...)
+}
+
+// keepGroupsAfterJob finds the groups of the newest scan once a job has
+// completed, alone, and keeps them in the library, so that the window's
+// Duplicates and the CLI's dups read them instead of searching: after a
+// scan, its own groups; after a change run, the groups it changed. It runs
+// before the compaction and the backup after the job, which copy them, and
+// is reported as Progress.Grouping. A search that fails or is overtaken by
+// a write keeps nothing; the next reader searches, as before.
+func (l *Library) keepGroupsAfterJob(r *run) {
+	if !l.completedAlone(r) {
+		return
+	}
+	scan, err := l.LatestJob()
+	if err != nil || scan.Status != store.StateCompleted {
+		return
+	}
+	distance := l.jobSettings(scan.ID).NearDistance
+	if _, ok := l.savedDuplicates(scan.ID, distance, ScopeLibrary); ok {
+		return
+	}
+	if cb := l.callbacks().OnProgress; cb != nil {
+		p := r.snapshot()
+		p.Grouping = true
+		cb(p)
+		defer r.report() // the job as it ended, no longer grouping
+	}
+	seen, err := l.db.ReadID()
+	if err != nil {
+		return
+	}
+	if all, err := l.findDuplicates(scan.ID, distance); err == nil {
+		l.keepDuplicates(seen, scan.ID, distance, all)
+	}
 }

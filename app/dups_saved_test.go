@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"shoebox/store"
@@ -142,5 +143,82 @@ func TestDuplicatesAreNotKeptWhileAJobRuns(t *testing.T) {
 	}
 	if kept, ok := lib.savedDuplicates(j.ID, dist, ScopeLibrary); !ok || groupsText(kept) != groupsText(after) {
 		t.Errorf("groups found once nothing runs were not kept (%v)", ok)
+	}
+}
+
+// keptNow is the job's kept groups in scope at its own distance, which must
+// be there without a search.
+func keptNow(t *testing.T, lib *Library, jobID uint64, scope DupScope, when string) Duplicates {
+	t.Helper()
+	kept, ok := lib.savedDuplicates(jobID, lib.jobSettings(jobID).NearDistance, scope)
+	if !ok {
+		t.Fatalf("%s: no groups kept for scope %d", when, scope)
+	}
+	return kept
+}
+
+// A job that completes leaves the newest scan's groups kept in the
+// library, found as a search would find them: after a scan, its own; after
+// a change run, without the copies it moved. A date decision then leaves
+// them current. The job reports the search while it goes on.
+func TestACompletedJobKeepsTheNewestScansGroups(t *testing.T) {
+	db, _ := changeFolder(t) // a CLI scan: nothing in it asked for groups
+	lib := openChangeLibrary(t, db, LibraryOptions{})
+	var mu sync.Mutex
+	var phases []string
+	lib.SetCallbacks(Callbacks{OnProgress: func(p Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		if p.Finished() && (len(phases) == 0 || phases[len(phases)-1] != fmt.Sprint(p.Grouping)) {
+			phases = append(phases, fmt.Sprint(p.Grouping))
+		}
+	}})
+	j, err := lib.LatestJob()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dist := lib.jobSettings(j.ID).NearDistance
+	found, err := lib.findDuplicates(j.ID, dist)
+	if err != nil || filesIn(found.Exact) < 6 {
+		t.Fatalf("%v, %d files in exact groups: the test proves nothing", err, filesIn(found.Exact))
+	}
+	for _, scope := range []DupScope{ScopeLibrary, ScopeJob} {
+		if got, want := groupsText(keptNow(t, lib, j.ID, scope, "after the scan")), groupsText(inScope(found, j.ID, scope)); got != want {
+			t.Errorf("scope %d: kept after the scan\n%s\nfound\n%s", scope, got, want)
+		}
+	}
+
+	plan := planFor(t, lib, PlanOptions{})
+	id, err := lib.ApplyPlan(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runToState(t, lib, id, store.StateCompleted)
+	after := groupsText(keptNow(t, lib, j.ID, ScopeLibrary, "after the run"))
+	for _, g := range plan.Groups {
+		for _, moved := range g.Remove {
+			if strings.Contains(after, moved+" ") {
+				t.Errorf("the groups kept after the run still hold %s, which it moved", moved)
+			}
+		}
+	}
+	if again, err := lib.findDuplicates(j.ID, dist); err != nil || groupsText(again) != after {
+		t.Errorf("kept after the run\n%s\nfound now (%v)\n%s", after, err, groupsText(again))
+	}
+	mu.Lock()
+	if strings.Join(phases, " ") != "false true false" {
+		t.Errorf("the run reported grouping as %q, want the end, the search, and the end again", phases)
+	}
+	mu.Unlock()
+
+	before, _ := lib.db.ReadID()
+	if ds, err := lib.SetDate(DatesSelection{Paths: []string{plan.Groups[0].Keep[0]}}, "2004-05-06"); err != nil || len(ds) != 1 {
+		t.Fatalf("%v %+v", err, ds)
+	}
+	if now, _ := lib.db.ReadID(); now == before {
+		t.Fatal("the date decision wrote nothing: the test proves nothing")
+	}
+	if got := groupsText(keptNow(t, lib, j.ID, ScopeLibrary, "after a date decision")); got != after {
+		t.Errorf("a date decision changed the groups kept:\n%s", got)
 	}
 }

@@ -504,6 +504,7 @@ func (l *Library) launch(j store.Job, s Settings, k kindStages) error {
 		l.writeOwnerNote()
 		r.execute()
 		l.db.ReleaseWrites()
+		l.keepGroupsAfterJob(r)
 		l.compactAfterJob(r)
 		r.backUp()
 		l.mu.Lock()

@@ -27,6 +27,10 @@ type Progress struct {
 	// end is seen when that is done. LibraryBytes is then the file's size.
 	Compacting   bool
 	LibraryBytes int64
+	// Grouping is reported once the job has ended, while the duplicate
+	// groups of the newest scan are found and kept in the library
+	// (keepGroupsAfterJob), before any compaction.
+	Grouping bool
 }
 
 // ErrorRate is errors / processed, or 0 before anything was processed.

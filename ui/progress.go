@@ -244,6 +244,8 @@ func (v *scanView) showState(p app.Progress) {
 	switch {
 	case p.Compacting:
 		word = "Compacting the library…"
+	case p.Grouping:
+		word = "Finding duplicates…"
 	case v.u.asked == "pause" && !p.Finished():
 		word = "Pausing…"
 	case v.u.asked == "resume":

@@ -396,22 +396,24 @@ func TestPauseAskedWhileListingStaysAsked(t *testing.T) {
 	}
 }
 
-// After a job, while the library is compacted, the state says so; the
-// job's own snapshot that follows says how it ended.
-func TestProgressSaysCompacting(t *testing.T) {
+// After a job, while its duplicates are found and the library is
+// compacted, the state says so; the job's own snapshot that follows says
+// how it ended.
+func TestProgressSaysWhatIsDoneAfterTheJob(t *testing.T) {
 	u, f := startedUI(t)
 	done := running(1, 10, 10, 0)
 	done.State = store.StateCompleted
-	compacting := done
+	grouping, compacting := done, done
+	grouping.Grouping = true
 	compacting.Compacting, compacting.LibraryBytes = true, 669_048_832
-	f.emit(compacting)
-	u.flush()
-	if got := u.scan.state.Text; got != "Compacting the library…" {
-		t.Errorf("state while compacting: %q", got)
-	}
-	f.emit(done)
-	u.flush()
-	if got := u.scan.state.Text; got != stateWord(store.StateCompleted) {
-		t.Errorf("state after compacting: %q, want %q", got, stateWord(store.StateCompleted))
+	for _, step := range []struct {
+		p    app.Progress
+		want string
+	}{{grouping, "Finding duplicates…"}, {compacting, "Compacting the library…"}, {done, stateWord(store.StateCompleted)}} {
+		f.emit(step.p)
+		u.flush()
+		if got := u.scan.state.Text; got != step.want {
+			t.Errorf("state %q, want %q", got, step.want)
+		}
 	}
 }
