@@ -190,11 +190,12 @@ func (db *DB) SavedDupGroups(name []byte) (groups []DupGroup, ok bool, err error
 			return nil // a damaged set is found again, not trusted
 		}
 		groups = make([]DupGroup, len(kept))
+		in := viewFiles{tx: tx}
 		for i, g := range kept {
 			groups[i] = DupGroup{Near: g.Near, SHA256: g.SHA256, MaxDistance: g.MaxDistance, Evidence: g.Evidence,
 				Files: make([]FileRecord, len(g.Keys))}
 			for j, k := range g.Keys {
-				if fileInView(tx, k, &groups[i].Files[j]) != nil {
+				if in.read(k, &groups[i].Files[j]) != nil {
 					groups = nil // gone or damaged: the search says which
 					return nil
 				}

@@ -339,9 +339,10 @@ func (db *DB) FilesByKeys(keys [][]byte) (recs []FileRecord, found []bool, err e
 	err = db.view(func(tx *bolt.Tx) error {
 		recs, found, bad = make([]FileRecord, len(keys)), make([]bool, len(keys)), skipped{}
 		pages := pageDropper{db: db, tx: tx} // the groups' files lie all over the file (mapped.go)
+		in := viewFiles{tx: tx}
 		for i, k := range keys {
 			pages.read(os.Getpagesize()) // a page read for each, mostly
-			if err := fileInView(tx, k, &recs[i]); err != nil {
+			if err := in.read(k, &recs[i]); err != nil {
 				bad.add("file record", k[min(10, len(k)):], err)
 				continue
 			}
