@@ -163,13 +163,21 @@ func (v *dupsView) reload() {
 	// groups that need no search are shown at once.
 	wait := v.filesReading(id) && !v.u.running()
 	v.u.spawn(func() {
+		var d app.Duplicates
+		var err error
 		if wait {
-			if _, ok := v.u.eng.KeptDuplicates(id, dist, scope); !ok {
+			// Groups kept are read, planned and shown before Files reads on.
+			release := v.u.fg.hold()
+			defer release()
+			var kept bool
+			if d, kept = v.u.eng.KeptDuplicates(id, dist, scope); !kept {
+				release()
 				v.u.do(func() { v.waitForFiles(id) })
 				return
 			}
+		} else {
+			d, err = v.u.eng.DuplicatesIn(id, dist, scope)
 		}
-		d, err := v.u.eng.DuplicatesIn(id, dist, scope)
 		var plan app.Plan
 		var planErr error
 		var gone map[string]bool

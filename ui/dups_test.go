@@ -348,12 +348,18 @@ func TestDuplicatesWaitForFilesBeforeSearching(t *testing.T) {
 		if !u.files.loading {
 			t.Fatal("Files is not reading the rows: the test proves nothing")
 		}
+		holders := -1
+		f.onKept = func() { holders = u.fg.holders() }
 		u.tabs.SelectIndex(tabDuplicates)
 		drain()
 		searches := func() int { return searchesOf(f, 1) }
+		if holders != 1 || u.fg.holders() != 0 {
+			t.Errorf("kept %v: the foreground was held %d times while reading the kept groups, %d after; want 1, 0",
+				kept, holders, u.fg.holders())
+		}
 		if kept {
-			if len(u.dups.groups) != 1 {
-				t.Errorf("kept groups: %d shown while Files reads, want 1", len(u.dups.groups))
+			if len(u.dups.groups) != 1 || searches() != 0 {
+				t.Errorf("kept groups: %d shown while Files reads, after %d searches; want 1, 0", len(u.dups.groups), searches())
 			}
 			continue
 		}
@@ -369,5 +375,53 @@ func TestDuplicatesWaitForFilesBeforeSearching(t *testing.T) {
 			t.Errorf("once Files read the rows: %d searches, %d groups shown (Files reading: %v)",
 				searches(), len(u.dups.groups), u.files.loading)
 		}
+	}
+}
+
+// While Duplicates holds the foreground (reading the groups kept for it),
+// Files' reading of the rows waits between batches, and reads on after.
+func TestFilesRowsWaitWhileDuplicatesHoldTheForeground(t *testing.T) {
+	f := newFake()
+	f.files[1] = filesFixture()
+	u := newTestUI(t, f)
+	u.startJob([]string{"/photos"})
+	var queued []func()
+	u.spawn = func(fn func()) { queued = append(queued, fn) }
+	u.tabs.SelectIndex(tabFiles)
+	f.jobs = []store.Job{{ID: 1, Roots: []string{"/photos"}}}
+	f.emit(app.Progress{JobID: 1, State: store.StateCompleted, Current: 7, Total: 7})
+	u.flush()
+	if !u.files.loading || len(queued) == 0 {
+		t.Fatal("Files is not reading the rows: the test proves nothing")
+	}
+	release := u.fg.hold()
+	waiting := make(chan struct{}, 8)
+	u.fg.mu.Lock()
+	u.fg.onWait = func() { waiting <- struct{}{} }
+	u.fg.mu.Unlock()
+	held := queued
+	queued = nil
+	done := make(chan struct{})
+	go func() {
+		for _, fn := range held {
+			fn()
+		}
+		close(done)
+	}()
+	select {
+	case <-waiting: // the reader waits before its first batch
+	case <-done:
+		release()
+		t.Fatal("Files read its rows while the foreground was held")
+	}
+	release()
+	<-done
+	for len(queued) > 0 { // what the reading spawned (preparing the sort orders)
+		fn := queued[0]
+		queued = queued[1:]
+		fn()
+	}
+	if u.files.loading || u.files.set == nil || len(u.files.set.rows) != len(filesFixture()) {
+		t.Errorf("after the release: reading %v, rows %v", u.files.loading, u.files.set)
 	}
 }

@@ -44,6 +44,7 @@ type fakeEngine struct {
 	dupScopes   []app.DupScope
 	jobDups     *app.Duplicates // ScopeJob's groups; nil: the same as dups
 	dupsKept    bool            // KeptDuplicates answers with dups (else: a search is needed)
+	onKept      func()          // called by KeptDuplicates, when set
 	ch          changeFake
 	unique      app.UniqueReport
 	org         organiseFake
@@ -179,6 +180,9 @@ func (f *fakeEngine) DuplicatesIn(id uint64, distance int, scope app.DupScope) (
 
 func (f *fakeEngine) KeptDuplicates(id uint64, distance int, scope app.DupScope) (app.Duplicates, bool) {
 	f.record(fmt.Sprintf("kept dups %d", id))
+	if f.onKept != nil {
+		f.onKept()
+	}
 	if !f.dupsKept {
 		return app.Duplicates{}, false
 	}

@@ -208,6 +208,7 @@ type rowsLoad struct {
 func (ld *rowsLoad) run() (*rowSet, error) {
 	v := ld.v
 	err := v.u.eng.FileRows(ld.id, app.FileRowsOptions{}, func(b app.FileRowsBatch) error {
+		v.u.fg.yield() // outside the store's transactions: each batch is read in its own
 		if v.shownJob.Load() != ld.id {
 			return errOtherJob
 		}

@@ -48,6 +48,8 @@ type UI struct {
 	scheduled bool                      // a flush has been handed to do and has not run yet
 
 	thumbSem chan struct{} // at most two thumbnails decode at once
+	// fg: while Duplicates reads groups kept for it, Files' rows wait.
+	fg foreground
 
 	// UI goroutine only.
 	jobID    uint64       // the job the Scan view shows; 0 = empty state
