@@ -11,8 +11,8 @@ import "sync"
 // Only short reads hold it (Duplicates reading groups that need no
 // search), so the background waits a fraction of a second at most.
 type foreground struct {
-	mu      sync.Mutex
-	free    sync.Cond // signalled when held drops to 0
+	mu   sync.Mutex
+	free sync.Cond // signalled when held drops to 0
 	held int
 	// onWait, when set, is called as a goroutine starts waiting in yield,
 	// with the lock held; tests set it to know that it waits.
