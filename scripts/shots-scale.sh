@@ -4,8 +4,9 @@
 # printing how long the window took to appear and what it held when shot.
 # The window opens the library in place, as a person's would be opened (a
 # copy would lose the stamp that spares an open the page walk, store/verified.go).
-# Usage: [DUPS_WAIT=s] [DUPS_AFTER=s] scripts/shots-scale.sh LIBRARY [BINARY]
-# (DUPS_WAIT: seconds more before Duplicates is opened; DUPS_AFTER: before it is shot, default 15)
+# Usage: [DUPS_WAIT=s] [DUPS_AFTER=s] [DUPS_SHOTS=n] scripts/shots-scale.sh LIBRARY [BINARY]
+# (DUPS_WAIT: seconds more before Duplicates is opened; DUPS_AFTER: before it is shot, default 15;
+# DUPS_SHOTS: shots taken back to back as soon as it opens, with their times)
 # e.g. after `make bench-scale`: scripts/shots-scale.sh bench-out/scale-100000.db
 # Needs Xvfb, xdotool, ImageMagick.
 set -euo pipefail
@@ -53,6 +54,13 @@ sleep "${DUPS_WAIT:-0}" # more time for Files first, when asked
 xdotool key --window "$win" ctrl+3
 xdotool mousemove --window "$win" 224 21 click 1 # as for Files
 t0=$(date +%s.%N)
+# DUPS_SHOTS=n: n shots back to back from the moment the tab opens, each
+# with the time it was taken at, to see when the first groups appear.
+for i in $(seq 1 "${DUPS_SHOTS:-0}"); do
+	a=$(date +%s.%N)
+	import -window root "$work/dups-$i.png"
+	echo "Duplicates shot $i taken $(awk -v t="$t0" -v a="$a" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f-%.2f", a-t, b-t}') s after the tab opened: $work/dups-$i.png"
+done
 sleep "${DUPS_AFTER:-15}"
 import -window root docs/scale-duplicates.png
 echo "Duplicates shot $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b-a}') s after the tab opened"
@@ -60,3 +68,4 @@ echo "peak RSS of the window so far: $(awk '/VmHWM/ {print $2/1024 " MB"}' /proc
 echo "RSS now: $(awk '/RssAnon|RssFile/ {printf "%s %.0f MB ", $1, $2/1024}' /proc/$app/status)(anonymous: the heap; file: the library's pages mapped)"
 mkdir -p "${KEEP:-/tmp}/shots-scale"
 cp "$work"/files-*.png "${KEEP:-/tmp}/shots-scale/"
+cp "$work"/dups-*.png "${KEEP:-/tmp}/shots-scale/" 2>/dev/null || true
