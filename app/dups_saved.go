@@ -70,14 +70,15 @@ func flatGroups(d Duplicates) []store.DupGroup {
 }
 
 // keepGroupsAfterJob finds the groups of the newest scan once a job has
-// completed, alone, and keeps them in the library, so that the window's
+// completed, alone, and keeps them in the library (when
+// LibraryOptions.FindDuplicatesAfterJob), so that the window's
 // Duplicates and the CLI's dups read them instead of searching: after a
 // scan, its own groups; after a change run, the groups it changed. It runs
 // before the compaction and the backup after the job, which copy them, and
 // is reported as Progress.Grouping. A search that fails or is overtaken by
 // a write keeps nothing; the next reader searches, as before.
 func (l *Library) keepGroupsAfterJob(r *run) {
-	if !l.completedAlone(r) {
+	if !l.opt.FindDuplicatesAfterJob || !l.completedAlone(r) {
 		return
 	}
 	scan, err := l.LatestJob()

@@ -160,10 +160,20 @@ func keptNow(t *testing.T, lib *Library, jobID uint64, scope DupScope, when stri
 // A job that completes leaves the newest scan's groups kept in the
 // library, found as a search would find them: after a scan, its own; after
 // a change run, without the copies it moved. A date decision then leaves
-// them current. The job reports the search while it goes on.
+// them current. The job reports the search while it goes on. Without
+// FindDuplicatesAfterJob (the CLI), nothing is searched after a job.
 func TestACompletedJobKeepsTheNewestScansGroups(t *testing.T) {
-	db, _ := changeFolder(t) // a CLI scan: nothing in it asked for groups
+	db, dir := changeFolder(t) // a CLI scan
 	lib := openChangeLibrary(t, db, LibraryOptions{})
+	first, err := lib.LatestJob()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := lib.KeptDuplicates(first.ID, -1, ScopeLibrary); ok {
+		t.Error("groups were found after a job without FindDuplicatesAfterJob")
+	}
+	lib.Close()
+	lib = openChangeLibrary(t, db, LibraryOptions{FindDuplicatesAfterJob: true})
 	var mu sync.Mutex
 	var phases []string
 	lib.SetCallbacks(Callbacks{OnProgress: func(p Progress) {
@@ -173,9 +183,16 @@ func TestACompletedJobKeepsTheNewestScansGroups(t *testing.T) {
 			phases = append(phases, fmt.Sprint(p.Grouping))
 		}
 	}})
-	j, err := lib.LatestJob()
+	rescan, err := lib.Start([]string{dir}, Settings{Workers: 2})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if st := lib.Wait(rescan); st != store.StateCompleted {
+		t.Fatalf("rescan %s", st)
+	}
+	j, err := lib.LatestJob()
+	if err != nil || j.ID != rescan {
+		t.Fatalf("latest %d, %v; want the rescan %d", j.ID, err, rescan)
 	}
 	dist := lib.jobSettings(j.ID).NearDistance
 	found, err := lib.findDuplicates(j.ID, dist)
@@ -183,8 +200,8 @@ func TestACompletedJobKeepsTheNewestScansGroups(t *testing.T) {
 		t.Fatalf("%v, %d files in exact groups: the test proves nothing", err, filesIn(found.Exact))
 	}
 	for _, scope := range []DupScope{ScopeLibrary, ScopeJob} {
-		if got, want := groupsText(keptNow(t, lib, j.ID, scope, "after the scan")), groupsText(inScope(found, j.ID, scope)); got != want {
-			t.Errorf("scope %d: kept after the scan\n%s\nfound\n%s", scope, got, want)
+		if got, want := groupsText(keptNow(t, lib, j.ID, scope, "after the rescan")), groupsText(inScope(found, j.ID, scope)); got != want {
+			t.Errorf("scope %d: kept after the rescan\n%s\nfound\n%s", scope, got, want)
 		}
 	}
 
@@ -206,8 +223,8 @@ func TestACompletedJobKeepsTheNewestScansGroups(t *testing.T) {
 		t.Errorf("kept after the run\n%s\nfound now (%v)\n%s", after, err, groupsText(again))
 	}
 	mu.Lock()
-	if strings.Join(phases, " ") != "false true false" {
-		t.Errorf("the run reported grouping as %q, want the end, the search, and the end again", phases)
+	if strings.Join(phases, " ") != "false true false true false" {
+		t.Errorf("the run reported grouping as %q, want, for the rescan and then the run: the end, the search, and the end again", phases)
 	}
 	mu.Unlock()
 

@@ -79,6 +79,14 @@ type LibraryOptions struct {
 	// Thumbnails bound the thumbnails cached on disk and in memory
 	// (ThumbnailOptions: defaults beside the library).
 	Thumbnails ThumbnailOptions
+	// FindDuplicatesAfterJob: once a job completes alone, the newest scan's
+	// duplicate groups are found and kept in the library before the
+	// compaction after it (keepGroupsAfterJob), so that they are read, not
+	// searched for, when next shown. The window sets it: it shows them
+	// next. Default false: a script that scans and then reports does not
+	// wait for a search it does not need (seconds at a million files), and
+	// `dups` searches when asked.
+	FindDuplicatesAfterJob bool
 }
 
 // Library is an open Shoebox library and the jobs running on it.

@@ -28,7 +28,7 @@ func Run() int {
 	a.Settings().SetTheme(newTheme())
 	// Idle for 3 s, the window lets `shoebox report` and `jobs` read the
 	// library from a terminal (issue 14); a job keeps the lock while it runs.
-	opt := app.LibraryOptions{Purpose: "the Shoebox window", ReleaseWhenIdle: 3 * time.Second}
+	opt := app.LibraryOptions{Purpose: "the Shoebox window", ReleaseWhenIdle: 3 * time.Second, FindDuplicatesAfterJob: true}
 	s := newStartup(a, func(path string) (library, error) {
 		l, err := app.OpenLibraryWith(path, opt)
 		if err != nil {
