@@ -49,8 +49,8 @@ type dupsView struct {
 	summary *widget.Label
 	list    *widget.List
 	place   *widget.Label
-	busy    *fyne.Container // the loading sign over the list
-	spin    *widget.ProgressBarInfinite
+	busy    *fyne.Container // the loading sign over the list (dups_busy.go)
+	waited  busyClock
 
 	allGrid *widget.GridWrap // the open "Show all" grid, if any
 
@@ -82,10 +82,8 @@ func newDupsView(u *UI) *dupsView {
 	v.scope.Horizontal = true
 	v.scope.Required = true
 	v.scope.Selected = scopeJobText
-	v.spin = widget.NewProgressBarInfinite()
-	v.spin.Stop()
-	v.busy = container.NewCenter(container.NewVBox(widget.NewLabelWithStyle("Looking for duplicates…",
-		fyne.TextAlignCenter, fyne.TextStyle{Bold: true}), container.NewGridWrap(fyne.NewSize(320, 24), v.spin)))
+	v.waited.words = widget.NewLabelWithStyle(lookingWords, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	v.busy = container.NewCenter(v.waited.words)
 	v.busy.Hide()
 	v.act = newDupsAct(v)
 	scopeRow := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabelWithStyle("Look in:", fyne.TextAlignLeading,
@@ -156,8 +154,7 @@ func (v *dupsView) reload() {
 		v.act.bar.Hide()
 	}
 	v.summary.SetText("Looking for duplicates…")
-	v.busy.Show()
-	v.spin.Start()
+	v.startBusy()
 	// While Files reads this scan's rows, a search (hundreds of megabytes
 	// at a million files) waits for it to finish (prefetch starts it);
 	// groups that need no search are shown at once.
@@ -214,8 +211,7 @@ func (v *dupsView) waitForFiles(id uint64) {
 func (v *dupsView) loadedGroups(id uint64, scope app.DupScope, d app.Duplicates, err error,
 	plan app.Plan, planErr error, gone map[string]bool, where string) {
 	v.loading = false
-	v.busy.Hide()
-	v.spin.Stop()
+	v.stopBusy()
 	if v.again || id != v.jobID || scope != v.chosenScope() {
 		v.again = false
 		v.reload()

@@ -3,6 +3,7 @@ package ui
 import (
 	"image"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -48,6 +49,9 @@ type UI struct {
 	scheduled bool                      // a flush has been handed to do and has not run yet
 
 	thumbSem chan struct{} // at most two thumbnails decode at once
+	// ticking: a sign counts the seconds waited (dups_busy.go), so the pump
+	// flushes every tick even with no snapshot pending.
+	ticking atomic.Bool
 	// fg: while Duplicates reads groups kept for it, Files' rows wait.
 	fg foreground
 
@@ -151,7 +155,7 @@ func (u *UI) pump(ticks <-chan time.Time, stop <-chan struct{}) {
 			return
 		case <-ticks:
 			u.mu.Lock()
-			need := !u.scheduled && (len(u.pending) > 0 || len(u.lastErr) > 0)
+			need := !u.scheduled && (len(u.pending) > 0 || len(u.lastErr) > 0 || u.ticking.Load())
 			if need {
 				u.scheduled = true
 			}
@@ -196,6 +200,7 @@ func (u *UI) flush() {
 	if u.jobID != 0 && !u.prog.Finished() && !u.isRun(u.jobID) {
 		u.files.tick()
 	}
+	u.dups.tickBusy()
 }
 
 // stateNews says how applyProgress learns whether a job's state moved.

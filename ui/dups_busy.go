@@ -1,0 +1,56 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2/widget"
+)
+
+// lookingWords is the sign over the list while Duplicates looks.
+const lookingWords = "Looking for duplicates…"
+
+// busyClock is Duplicates' loading sign: words that count the seconds
+// waited, instead of an animated bar. A bar is redrawn sixty times a
+// second, and a window drawn in software (Xvfb here, a virtual machine or
+// a remote desktop for some people) then redraws itself whole each time:
+// about one core of a two-core machine, taken from the search it waits for
+// (15-18 s in the window at a million files, against 4 s in a plain
+// process). The count changes once a second.
+type busyClock struct {
+	words *widget.Label
+	since time.Time
+	shown int // the seconds the words say; -1: none yet
+}
+
+// startBusy shows the sign, counting from now. UI goroutine only.
+func (v *dupsView) startBusy() {
+	v.waited.since, v.waited.shown = v.u.now(), -1
+	v.busy.Show()
+	v.tickBusy()
+	v.u.ticking.Store(true)
+}
+
+// stopBusy takes the sign away. UI goroutine only.
+func (v *dupsView) stopBusy() {
+	v.busy.Hide()
+	v.u.ticking.Store(false)
+}
+
+// tickBusy says how long the sign has been up, when a second has passed
+// since it last said. UI goroutine only; the pump calls it.
+func (v *dupsView) tickBusy() {
+	if v == nil || v.busy == nil || !v.busy.Visible() {
+		return
+	}
+	s := int(v.u.now().Sub(v.waited.since) / time.Second)
+	if s == v.waited.shown {
+		return
+	}
+	v.waited.shown = s
+	if s == 0 {
+		v.waited.words.SetText(lookingWords)
+		return
+	}
+	v.waited.words.SetText(fmt.Sprintf("%s %d s", lookingWords, s))
+}

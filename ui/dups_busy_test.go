@@ -1,0 +1,49 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"shoebox/app"
+	"shoebox/store"
+)
+
+// While Duplicates looks, its sign counts the seconds waited, once a
+// second, and the pump keeps flushing for it; the sign and the ticking go
+// once the groups are shown.
+func TestDuplicatesSignCountsTheSecondsWaited(t *testing.T) {
+	f := newFake()
+	f.files[1] = filesFixture()
+	f.dups = app.Duplicates{Exact: []store.DupGroup{exactGroup("aa", 3)}}
+	u := newTestUI(t, f)
+	clock := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	u.now = func() time.Time { return clock }
+	var queued []func()
+	u.spawn = func(fn func()) { queued = append(queued, fn) }
+	f.jobs = []store.Job{{ID: 1, Roots: []string{"/photos"}}}
+	u.setJob(app.Progress{JobID: 1, State: store.StateCompleted, Current: 7, Total: 7})
+	u.tabs.SelectIndex(tabDuplicates)
+	if !u.dups.busy.Visible() || !u.ticking.Load() {
+		t.Fatalf("looking, yet the sign shown %v, ticking %v", u.dups.busy.Visible(), u.ticking.Load())
+	}
+	words := func() string { return u.dups.waited.words.Text }
+	for _, step := range []struct {
+		after time.Duration
+		want  string
+	}{{0, "Looking for duplicates…"}, {900 * time.Millisecond, "Looking for duplicates…"},
+		{200 * time.Millisecond, "Looking for duplicates… 1 s"}, {12 * time.Second, "Looking for duplicates… 13 s"}} {
+		clock = clock.Add(step.after)
+		u.flush()
+		if words() != step.want {
+			t.Errorf("after %v more: %q, want %q", step.after, words(), step.want)
+		}
+	}
+	for len(queued) > 0 {
+		fn := queued[0]
+		queued = queued[1:]
+		fn()
+	}
+	if u.dups.busy.Visible() || u.ticking.Load() || len(u.dups.groups) != 1 {
+		t.Errorf("groups shown %d; the sign still shown %v, ticking %v", len(u.dups.groups), u.dups.busy.Visible(), u.ticking.Load())
+	}
+}
