@@ -26,11 +26,8 @@ func Run() int {
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(assets.Icon())
 	a.Settings().SetTheme(newTheme())
-	// Idle for 3 s, the window lets `shoebox report` and `jobs` read the
-	// library from a terminal (issue 14); a job keeps the lock while it runs.
-	opt := app.LibraryOptions{Purpose: "the Shoebox window", ReleaseWhenIdle: 3 * time.Second, FindDuplicatesAfterJob: true}
 	s := newStartup(a, func(path string) (library, error) {
-		l, err := app.OpenLibraryWith(path, opt)
+		l, err := app.OpenLibraryWith(path, libraryOptions())
 		if err != nil {
 			return nil, err // not a typed nil in the interface
 		}
@@ -40,4 +37,18 @@ func Run() int {
 	s.begin()
 	a.Run()
 	return s.finish()
+}
+
+// libraryOptions are the engine's options for the window's library.
+func libraryOptions() app.LibraryOptions {
+	return app.LibraryOptions{
+		Purpose: "the Shoebox window",
+		// Idle for 3 s, the window lets `shoebox report` and `jobs` read the
+		// library from a terminal (issue 14); a job keeps the lock while it
+		// runs.
+		ReleaseWhenIdle: 3 * time.Second,
+		// Duplicates is what the person looks at after a scan or a run: its
+		// groups are found before the job is seen to end, and kept.
+		FindDuplicatesAfterJob: true,
+	}
 }
