@@ -105,18 +105,25 @@ func (v *dupsView) chosenScope() app.DupScope {
 
 func (v *dupsView) load(id uint64) {
 	v.jobID = id
-	if v.u.tabs != nil && v.u.tabs.SelectedIndex() == tabDuplicates {
+	switch {
+	case v.u.tabs != nil && v.u.tabs.SelectedIndex() == tabDuplicates:
 		v.reload()
+	case v.filesReading(id):
+		// Groups kept in the library are read now, Files' reading paused
+		// for the fraction of a second it takes, so that the tab has only
+		// to be drawn when opened; groups that need a search wait for
+		// Files (reload, prefetch).
+		v.prefetch(id)
 	}
 	showIf(v.place, id == 0)
 }
 
-// prefetch finds the groups of the job Files has just read, while
-// Duplicates is not shown and no job runs, so that opening the tab finds
-// them ready: at a million files a search takes seconds. It waits for the
-// rows so as not to hold both in memory at once, and the engine keeps
-// what it found in the library (app.Library.DuplicatesIn), so the next
-// start reads them instead.
+// prefetch finds the groups of the job Files is reading or has just read,
+// while Duplicates is not shown and no job runs, so that opening the tab
+// finds them ready: at a million files a search takes seconds. A search
+// waits for the rows so as not to hold both in memory at once, and the
+// engine keeps what it found in the library (app.Library.DuplicatesIn), so
+// the next start reads them instead.
 func (v *dupsView) prefetch(id uint64) {
 	if id != v.jobID || v.loaded == id || v.loading || v.u.running() {
 		return

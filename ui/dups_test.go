@@ -350,6 +350,10 @@ func TestDuplicatesWaitForFilesBeforeSearching(t *testing.T) {
 		}
 		holders := -1
 		f.onKept = func() { holders = u.fg.holders() }
+		// Duplicates, asked for last, looks for kept groups as Files starts.
+		prefetch := held[len(held)-1]
+		held = held[:len(held)-1]
+		prefetch()
 		u.tabs.SelectIndex(tabDuplicates)
 		drain()
 		searches := func() int { return searchesOf(f, 1) }
@@ -423,5 +427,44 @@ func TestFilesRowsWaitWhileDuplicatesHoldTheForeground(t *testing.T) {
 	}
 	if u.files.loading || u.files.set == nil || len(u.files.set.rows) != len(filesFixture()) {
 		t.Errorf("after the release: reading %v, rows %v", u.files.loading, u.files.set)
+	}
+}
+
+// Groups kept in the library are read as soon as Files starts reading a
+// scan's rows, with the tab not shown; opening it then asks for nothing.
+func TestKeptDuplicatesAreReadWhileFilesReads(t *testing.T) {
+	f := newFake()
+	f.files[1] = filesFixture()
+	f.dups = app.Duplicates{Exact: []store.DupGroup{exactGroup("aa", 3)}}
+	f.dupsKept = true
+	u := newTestUI(t, f)
+	u.startJob([]string{"/photos"})
+	var queued []func()
+	u.spawn = func(fn func()) { queued = append(queued, fn) }
+	u.tabs.SelectIndex(tabFiles)
+	f.jobs = []store.Job{{ID: 1, Roots: []string{"/photos"}}}
+	f.emit(app.Progress{JobID: 1, State: store.StateCompleted, Current: 7, Total: 7})
+	u.flush()
+	if !u.files.loading || len(queued) < 2 {
+		t.Fatalf("Files reading %v, %d spawned: want the rows and the kept groups", u.files.loading, len(queued))
+	}
+	spawned := len(queued)
+	queued[spawned-1]() // the groups, the last asked for, while Files' reading waits
+	if !u.files.loading || u.dups.loaded != 1 || len(u.dups.groups) != 1 || searchesOf(f, 1) != 0 {
+		t.Fatalf("Files reading %v; groups of job %d: %d, after %d searches; want 1 group read, no search",
+			u.files.loading, u.dups.loaded, len(u.dups.groups), searchesOf(f, 1))
+	}
+	calls := len(f.Calls())
+	u.tabs.SelectIndex(tabDuplicates)
+	if len(u.dups.groups) != 1 || u.dups.busy.Visible() {
+		t.Errorf("opening the tab: %d groups shown, the loading sign %v", len(u.dups.groups), u.dups.busy.Visible())
+	}
+	for _, fn := range queued[spawned:] { // the previews of the cards shown, and the rows
+		fn()
+	}
+	for _, c := range f.Calls()[calls:] {
+		if strings.Contains(c, "dups") {
+			t.Errorf("opening the tab asked for the groups again: %q", c)
+		}
 	}
 }
