@@ -23,9 +23,12 @@ type busyClock struct {
 	shown int // the seconds the words say; -1: none yet
 }
 
-// startBusy shows the sign, counting from now. UI goroutine only.
+// startBusy shows the sign, counting from now; a sign already shown (a
+// search after waiting for Files) goes on counting. UI goroutine only.
 func (v *dupsView) startBusy() {
-	v.waited.since, v.waited.shown = v.u.now(), -1
+	if !v.busy.Visible() {
+		v.waited.since, v.waited.shown = v.u.now(), -1
+	}
 	v.busy.Show()
 	v.tickBusy()
 	v.u.ticking.Store(true)

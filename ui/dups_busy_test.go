@@ -38,6 +38,14 @@ func TestDuplicatesSignCountsTheSecondsWaited(t *testing.T) {
 			t.Errorf("after %v more: %q, want %q", step.after, words(), step.want)
 		}
 	}
+	// Looking again while the sign is up (the search after waiting for
+	// Files) goes on counting.
+	u.dups.startBusy()
+	clock = clock.Add(time.Second)
+	u.flush()
+	if want := "Looking for duplicates… 14 s"; words() != want {
+		t.Errorf("looking again: %q, want %q", words(), want)
+	}
 	for len(queued) > 0 {
 		fn := queued[0]
 		queued = queued[1:]
