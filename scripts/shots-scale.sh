@@ -54,6 +54,7 @@ sleep "${DUPS_WAIT:-0}" # more time for Files first, when asked
 xdotool key --window "$win" ctrl+3
 xdotool mousemove --window "$win" 224 21 click 1 # as for Files
 t0=$(date +%s.%N)
+echo "Duplicates tab opened at $(date -d "@$t0" +%T.%N)"
 # DUPS_SHOTS=n: n shots back to back from the moment the tab opens, each
 # with the time it was taken at, to see when the first groups appear.
 for i in $(seq 1 "${DUPS_SHOTS:-0}"); do
@@ -69,3 +70,4 @@ echo "RSS now: $(awk '/RssAnon|RssFile/ {printf "%s %.0f MB ", $1, $2/1024}' /pr
 mkdir -p "${KEEP:-/tmp}/shots-scale"
 cp "$work"/files-*.png "${KEEP:-/tmp}/shots-scale/"
 cp "$work"/dups-*.png "${KEEP:-/tmp}/shots-scale/" 2>/dev/null || true
+cp "$work/app.log" "${KEEP:-/tmp}/shots-scale/"
