@@ -162,22 +162,28 @@ func (v *dupsView) reload() {
 	}
 	v.summary.SetText("Looking for duplicates…")
 	v.startBusy()
-	// While Files reads this scan's rows, a search (hundreds of megabytes
-	// at a million files) waits for it to finish (prefetch starts it);
-	// groups that need no search are shown at once.
+	// While Files reads this scan's rows, the two do not run side by side:
+	// a search takes hundreds of megabytes at a million files, and both
+	// cores. Groups kept in the library are read, planned and shown first,
+	// Files' reading paused meanwhile (foreground). A search goes first too
+	// when the person is looking at Duplicates; otherwise (read ahead as
+	// Files starts) it waits for Files to finish (prefetch).
 	wait := v.filesReading(id) && !v.u.running()
+	shown := v.u.tabs != nil && v.u.tabs.SelectedIndex() == tabDuplicates
 	v.u.spawn(func() {
 		var d app.Duplicates
 		var err error
 		if wait {
-			// Groups kept are read, planned and shown before Files reads on.
 			release := v.u.fg.hold()
 			defer release()
 			var kept bool
 			if d, kept = v.u.eng.KeptDuplicates(id, dist, scope); !kept {
-				release()
-				v.u.do(func() { v.waitForFiles(id) })
-				return
+				if !shown {
+					release()
+					v.u.do(func() { v.waitForFiles(id) })
+					return
+				}
+				d, err = v.u.eng.DuplicatesIn(id, dist, scope)
 			}
 		} else {
 			d, err = v.u.eng.DuplicatesIn(id, dist, scope)

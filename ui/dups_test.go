@@ -319,10 +319,11 @@ func TestDuplicatesAreFoundOnceFilesHasReadTheRows(t *testing.T) {
 	}
 }
 
-// Opened while Files still reads the scan's rows, Duplicates shows groups
-// that need no search at once, and otherwise leaves the search until Files
-// is done, so a million rows and a search are not in memory together.
-func TestDuplicatesWaitForFilesBeforeSearching(t *testing.T) {
+// While Files reads a scan's rows, Duplicates reads the groups kept for it
+// at once, Files' reading paused. A search waits for Files while the tab is
+// not shown, and goes first, Files paused, once the person opens the tab:
+// a million rows and a search are never read side by side.
+func TestDuplicatesWhileFilesReads(t *testing.T) {
 	for _, kept := range []bool{false, true} {
 		f := newFake()
 		f.files[1] = filesFixture()
@@ -348,36 +349,42 @@ func TestDuplicatesWaitForFilesBeforeSearching(t *testing.T) {
 		if !u.files.loading {
 			t.Fatal("Files is not reading the rows: the test proves nothing")
 		}
-		holders := -1
-		f.onKept = func() { holders = u.fg.holders() }
+		var keptHolders, searchHolders []int
+		f.onKept = func() { keptHolders = append(keptHolders, u.fg.holders()) }
+		f.onDups = func() { searchHolders = append(searchHolders, u.fg.holders()) }
+		searches := func() int { return searchesOf(f, 1) }
 		// Duplicates, asked for last, looks for kept groups as Files starts.
 		prefetch := held[len(held)-1]
 		held = held[:len(held)-1]
 		prefetch()
+		if kept && (len(u.dups.groups) != 1 || searches() != 0) {
+			t.Errorf("kept groups: %d read while Files reads, after %d searches; want 1, 0", len(u.dups.groups), searches())
+		}
+		if !kept {
+			if searches() != 0 || len(u.dups.groups) != 0 {
+				t.Fatalf("searched %d times with the tab hidden while Files reads; %d groups", searches(), len(u.dups.groups))
+			}
+			if got := u.dups.summary.Text; !strings.Contains(got, "once Files has read") {
+				t.Errorf("the sign says %q", got)
+			}
+		}
 		u.tabs.SelectIndex(tabDuplicates)
 		drain()
-		searches := func() int { return searchesOf(f, 1) }
-		if holders != 1 || u.fg.holders() != 0 {
-			t.Errorf("kept %v: the foreground was held %d times while reading the kept groups, %d after; want 1, 0",
-				kept, holders, u.fg.holders())
+		if !u.files.loading || len(u.dups.groups) != 1 || searches() != map[bool]int{true: 0, false: 1}[kept] {
+			t.Errorf("kept %v: tab opened while Files reads: %d groups after %d searches (Files reading: %v)",
+				kept, len(u.dups.groups), searches(), u.files.loading)
 		}
-		if kept {
-			if len(u.dups.groups) != 1 || searches() != 0 {
-				t.Errorf("kept groups: %d shown while Files reads, after %d searches; want 1, 0", len(u.dups.groups), searches())
+		for _, n := range append(keptHolders, searchHolders...) {
+			if n != 1 {
+				t.Errorf("kept %v: the foreground was held %d times while reading groups (kept %v, searches %v)",
+					kept, n, keptHolders, searchHolders)
 			}
-			continue
-		}
-		if searches() != 0 || len(u.dups.groups) != 0 {
-			t.Fatalf("searched %d times while Files reads; %d groups shown\n%s", searches(), len(u.dups.groups), strings.Join(f.Calls(), "\n"))
-		}
-		if got := u.dups.summary.Text; !strings.Contains(got, "once Files has read") {
-			t.Errorf("the sign says %q", got)
 		}
 		queued = held
 		drain()
-		if u.files.loading || searches() != 1 || len(u.dups.groups) != 1 {
-			t.Errorf("once Files read the rows: %d searches, %d groups shown (Files reading: %v)",
-				searches(), len(u.dups.groups), u.files.loading)
+		if u.files.loading || u.fg.holders() != 0 || searches() != map[bool]int{true: 0, false: 1}[kept] {
+			t.Errorf("kept %v: once Files read the rows: %d searches in all (Files reading: %v, foreground held %d)",
+				kept, searches(), u.files.loading, u.fg.holders())
 		}
 	}
 }

@@ -45,6 +45,7 @@ type fakeEngine struct {
 	jobDups     *app.Duplicates // ScopeJob's groups; nil: the same as dups
 	dupsKept    bool            // KeptDuplicates answers with dups (else: a search is needed)
 	onKept      func()          // called by KeptDuplicates, when set
+	onDups      func()          // called by DuplicatesIn, when set
 	ch          changeFake
 	unique      app.UniqueReport
 	org         organiseFake
@@ -170,6 +171,9 @@ func (f *fakeEngine) FailedFiles(id uint64) ([]store.FileRecord, error) {
 }
 func (f *fakeEngine) DuplicatesIn(id uint64, distance int, scope app.DupScope) (app.Duplicates, error) {
 	f.record(fmt.Sprintf("dups %d", id))
+	if f.onDups != nil {
+		f.onDups()
+	}
 	f.dupDistance = distance
 	f.dupScopes = append(f.dupScopes, scope)
 	if scope == app.ScopeJob && f.jobDups != nil {
