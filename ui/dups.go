@@ -132,6 +132,7 @@ func (v *dupsView) prefetch(id uint64) {
 }
 
 func (v *dupsView) ensureLoaded() {
+	v.restartBusy() // the wait the person sees starts when the tab opens
 	if v.jobID != 0 && (v.loaded != v.jobID || v.u.running()) {
 		v.reload()
 	}

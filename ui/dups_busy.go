@@ -34,6 +34,15 @@ func (v *dupsView) startBusy() {
 	v.u.ticking.Store(true)
 }
 
+// restartBusy counts again from now, when the sign is up: the tab was
+// opened while groups were being read ahead. UI goroutine only.
+func (v *dupsView) restartBusy() {
+	if v.busy.Visible() {
+		v.waited.since, v.waited.shown = v.u.now(), -1
+		v.tickBusy()
+	}
+}
+
 // stopBusy takes the sign away. UI goroutine only.
 func (v *dupsView) stopBusy() {
 	v.busy.Hide()

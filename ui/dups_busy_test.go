@@ -46,6 +46,20 @@ func TestDuplicatesSignCountsTheSecondsWaited(t *testing.T) {
 	if want := "Looking for duplicates… 14 s"; words() != want {
 		t.Errorf("looking again: %q, want %q", words(), want)
 	}
+	// Opening the tab while the groups are being read ahead counts from
+	// the opening: that is what the person waits.
+	u.tabs.SelectIndex(tabFiles)
+	clock = clock.Add(time.Second)
+	u.tabs.SelectIndex(tabDuplicates)
+	u.flush()
+	if want := "Looking for duplicates…"; words() != want {
+		t.Errorf("the tab opened again: %q, want %q", words(), want)
+	}
+	clock = clock.Add(2 * time.Second)
+	u.flush()
+	if want := "Looking for duplicates… 2 s"; words() != want {
+		t.Errorf("2 s after the tab opened again: %q, want %q", words(), want)
+	}
 	for len(queued) > 0 {
 		fn := queued[0]
 		queued = queued[1:]
