@@ -18,8 +18,8 @@ func TestDuplicatesSignCountsTheSecondsWaited(t *testing.T) {
 	u := newTestUI(t, f)
 	clock := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
 	u.now = func() time.Time { return clock }
-	var queued []func()
-	u.spawn = func(fn func()) { queued = append(queued, fn) }
+	queue := &spawned{}
+	u.spawn = func(fn func()) { queue.fns = append(queue.fns, fn) }
 	f.jobs = []store.Job{{ID: 1, Roots: []string{"/photos"}}}
 	u.setJob(app.Progress{JobID: 1, State: store.StateCompleted, Current: 7, Total: 7})
 	u.tabs.SelectIndex(tabDuplicates)
@@ -60,11 +60,7 @@ func TestDuplicatesSignCountsTheSecondsWaited(t *testing.T) {
 	if want := "Looking for duplicates… 2 s"; words() != want {
 		t.Errorf("2 s after the tab opened again: %q, want %q", words(), want)
 	}
-	for len(queued) > 0 {
-		fn := queued[0]
-		queued = queued[1:]
-		fn()
-	}
+	queue.drain()
 	if u.dups.busy.Visible() || u.ticking.Load() || len(u.dups.groups) != 1 {
 		t.Errorf("groups shown %d; the sign still shown %v, ticking %v", len(u.dups.groups), u.dups.busy.Visible(), u.ticking.Load())
 	}

@@ -326,29 +326,10 @@ func TestDuplicatesAreFoundOnceFilesHasReadTheRows(t *testing.T) {
 func TestDuplicatesWhileFilesReads(t *testing.T) {
 	for _, kept := range []bool{false, true} {
 		f := newFake()
-		f.files[1] = filesFixture()
 		f.dups = app.Duplicates{Exact: []store.DupGroup{exactGroup("aa", 3)}}
 		f.dupsKept = kept
-		u := newTestUI(t, f)
-		u.startJob([]string{"/photos"})
-		var queued []func()
-		u.spawn = func(fn func()) { queued = append(queued, fn) }
-		drain := func() {
-			for len(queued) > 0 {
-				fn := queued[0]
-				queued = queued[1:]
-				fn()
-			}
-		}
-		u.tabs.SelectIndex(tabFiles)
-		f.jobs = []store.Job{{ID: 1, Roots: []string{"/photos"}}}
-		f.emit(app.Progress{JobID: 1, State: store.StateCompleted, Current: 7, Total: 7})
-		u.flush()
-		held := queued // Files' reading of the rows, among others: not run yet
-		queued = nil
-		if !u.files.loading {
-			t.Fatal("Files is not reading the rows: the test proves nothing")
-		}
+		u, queue := finishedOnFiles(t, f)
+		held := queue.take() // Files' reading of the rows, among others: not run yet
 		var keptHolders, searchHolders []int
 		f.onKept = func() { keptHolders = append(keptHolders, u.fg.holders()) }
 		f.onDups = func() { searchHolders = append(searchHolders, u.fg.holders()) }
@@ -369,7 +350,7 @@ func TestDuplicatesWhileFilesReads(t *testing.T) {
 			}
 		}
 		u.tabs.SelectIndex(tabDuplicates)
-		drain()
+		queue.drain()
 		if !u.files.loading || len(u.dups.groups) != 1 || searches() != map[bool]int{true: 0, false: 1}[kept] {
 			t.Errorf("kept %v: tab opened while Files reads: %d groups after %d searches (Files reading: %v)",
 				kept, len(u.dups.groups), searches(), u.files.loading)
@@ -380,8 +361,8 @@ func TestDuplicatesWhileFilesReads(t *testing.T) {
 					kept, n, keptHolders, searchHolders)
 			}
 		}
-		queued = held
-		drain()
+		queue.fns = held
+		queue.drain()
 		if u.files.loading || u.fg.holders() != 0 || searches() != map[bool]int{true: 0, false: 1}[kept] {
 			t.Errorf("kept %v: once Files read the rows: %d searches in all (Files reading: %v, foreground held %d)",
 				kept, searches(), u.files.loading, u.fg.holders())
@@ -392,26 +373,13 @@ func TestDuplicatesWhileFilesReads(t *testing.T) {
 // While Duplicates holds the foreground (reading the groups kept for it),
 // Files' reading of the rows waits between batches, and reads on after.
 func TestFilesRowsWaitWhileDuplicatesHoldTheForeground(t *testing.T) {
-	f := newFake()
-	f.files[1] = filesFixture()
-	u := newTestUI(t, f)
-	u.startJob([]string{"/photos"})
-	var queued []func()
-	u.spawn = func(fn func()) { queued = append(queued, fn) }
-	u.tabs.SelectIndex(tabFiles)
-	f.jobs = []store.Job{{ID: 1, Roots: []string{"/photos"}}}
-	f.emit(app.Progress{JobID: 1, State: store.StateCompleted, Current: 7, Total: 7})
-	u.flush()
-	if !u.files.loading || len(queued) == 0 {
-		t.Fatal("Files is not reading the rows: the test proves nothing")
-	}
+	u, queue := finishedOnFiles(t, newFake())
 	release := u.fg.hold()
 	waiting := make(chan struct{}, 8)
 	u.fg.mu.Lock()
 	u.fg.onWait = func() { waiting <- struct{}{} }
 	u.fg.mu.Unlock()
-	held := queued
-	queued = nil
+	held := queue.take()
 	done := make(chan struct{})
 	go func() {
 		for _, fn := range held {
@@ -427,11 +395,7 @@ func TestFilesRowsWaitWhileDuplicatesHoldTheForeground(t *testing.T) {
 	}
 	release()
 	<-done
-	for len(queued) > 0 { // what the reading spawned (preparing the sort orders)
-		fn := queued[0]
-		queued = queued[1:]
-		fn()
-	}
+	queue.drain() // what the reading spawned (preparing the sort orders)
 	if u.files.loading || u.files.set == nil || len(u.files.set.rows) != len(filesFixture()) {
 		t.Errorf("after the release: reading %v, rows %v", u.files.loading, u.files.set)
 	}
@@ -441,22 +405,14 @@ func TestFilesRowsWaitWhileDuplicatesHoldTheForeground(t *testing.T) {
 // scan's rows, with the tab not shown; opening it then asks for nothing.
 func TestKeptDuplicatesAreReadWhileFilesReads(t *testing.T) {
 	f := newFake()
-	f.files[1] = filesFixture()
 	f.dups = app.Duplicates{Exact: []store.DupGroup{exactGroup("aa", 3)}}
 	f.dupsKept = true
-	u := newTestUI(t, f)
-	u.startJob([]string{"/photos"})
-	var queued []func()
-	u.spawn = func(fn func()) { queued = append(queued, fn) }
-	u.tabs.SelectIndex(tabFiles)
-	f.jobs = []store.Job{{ID: 1, Roots: []string{"/photos"}}}
-	f.emit(app.Progress{JobID: 1, State: store.StateCompleted, Current: 7, Total: 7})
-	u.flush()
-	if !u.files.loading || len(queued) < 2 {
-		t.Fatalf("Files reading %v, %d spawned: want the rows and the kept groups", u.files.loading, len(queued))
+	u, queue := finishedOnFiles(t, f)
+	held := queue.take()
+	if len(held) < 2 {
+		t.Fatalf("%d spawned: want the rows and the kept groups", len(held))
 	}
-	spawned := len(queued)
-	queued[spawned-1]() // the groups, the last asked for, while Files' reading waits
+	held[len(held)-1]() // the groups, the last asked for, while Files' reading waits
 	if !u.files.loading || u.dups.loaded != 1 || len(u.dups.groups) != 1 || searchesOf(f, 1) != 0 {
 		t.Fatalf("Files reading %v; groups of job %d: %d, after %d searches; want 1 group read, no search",
 			u.files.loading, u.dups.loaded, len(u.dups.groups), searchesOf(f, 1))
@@ -466,12 +422,30 @@ func TestKeptDuplicatesAreReadWhileFilesReads(t *testing.T) {
 	if len(u.dups.groups) != 1 || u.dups.busy.Visible() {
 		t.Errorf("opening the tab: %d groups shown, the loading sign %v", len(u.dups.groups), u.dups.busy.Visible())
 	}
-	for _, fn := range queued[spawned:] { // the previews of the cards shown, and the rows
-		fn()
-	}
+	queue.drain() // the previews of the cards shown
 	for _, c := range f.Calls()[calls:] {
 		if strings.Contains(c, "dups") {
 			t.Errorf("opening the tab asked for the groups again: %q", c)
 		}
 	}
+}
+
+// finishedOnFiles is a window on the Files tab that has just seen job 1
+// (filesFixture's rows) complete: Files is reading the rows, and what the
+// window handed off its goroutine is queued, not run.
+func finishedOnFiles(t *testing.T, f *fakeEngine) (*UI, *spawned) {
+	t.Helper()
+	f.files[1] = filesFixture()
+	u := newTestUI(t, f)
+	u.startJob([]string{"/photos"})
+	queue := &spawned{}
+	u.spawn = func(fn func()) { queue.fns = append(queue.fns, fn) }
+	u.tabs.SelectIndex(tabFiles)
+	f.jobs = []store.Job{{ID: 1, Roots: []string{"/photos"}}}
+	f.emit(app.Progress{JobID: 1, State: store.StateCompleted, Current: 7, Total: 7})
+	u.flush()
+	if !u.files.loading {
+		t.Fatal("Files is not reading the rows: the test proves nothing")
+	}
+	return u, queue
 }

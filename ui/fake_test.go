@@ -432,3 +432,23 @@ func (f *fakeEngine) WriteDates(opt app.DatesWriteOptions) (uint64, []app.DateWr
 	f.nextID++
 	return id, f.dates.writes, nil
 }
+
+// spawned holds what the window handed off its goroutine, run when a test
+// says.
+type spawned struct{ fns []func() }
+
+// take empties the queue and returns what it held.
+func (q *spawned) take() []func() {
+	fns := q.fns
+	q.fns = nil
+	return fns
+}
+
+// drain runs what is queued, and what that queues, in order.
+func (q *spawned) drain() {
+	for len(q.fns) > 0 {
+		fn := q.fns[0]
+		q.fns = q.fns[1:]
+		fn()
+	}
+}

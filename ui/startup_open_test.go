@@ -42,8 +42,8 @@ func (l *readingLibrary) Close() error { l.closed++; return nil }
 // queue until the test runs it; fyne.Do runs inline.
 type queuedStartup struct {
 	*startup
-	queue  []func()
-	opened []string // the paths open was asked for
+	spawned          // the queue (drain runs it)
+	opened  []string // the paths open was asked for
 }
 
 func newQueuedStartup(t *testing.T, a fyne.App, lib library, err error) *queuedStartup {
@@ -54,17 +54,8 @@ func newQueuedStartup(t *testing.T, a fyne.App, lib library, err error) *queuedS
 		return lib, err
 	})
 	q.do = func(f func()) { f() }
-	q.spawn = func(f func()) { q.queue = append(q.queue, f) }
+	q.spawn = func(f func()) { q.fns = append(q.fns, f) }
 	return q
-}
-
-// drain runs the queued work, and the work it queues, until none is left.
-func (q *queuedStartup) drain() {
-	for len(q.queue) > 0 {
-		f := q.queue[0]
-		q.queue = q.queue[1:]
-		f()
-	}
 }
 
 func TestTheWindowShowsBeforeTheLibraryOpensAndItsViewsAreBuilt(t *testing.T) {
@@ -83,8 +74,8 @@ func TestTheWindowShowsBeforeTheLibraryOpensAndItsViewsAreBuilt(t *testing.T) {
 		t.Fatalf("the window shows %q while the library opens", got)
 	}
 
-	q.queue[0]() // the library opens, and the views are built in the same window
-	q.queue = q.queue[1:]
+	q.fns[0]() // the library opens, and the views are built in the same window
+	q.fns = q.fns[1:]
 	tabs, ok := q.win.Content().(*container.AppTabs)
 	if !ok || len(tabs.Items) != 5 {
 		t.Fatalf("the window shows %T once the library is open, not the five views", q.win.Content())
