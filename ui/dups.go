@@ -173,20 +173,18 @@ func (v *dupsView) reload() {
 	shown := v.u.tabs != nil && v.u.tabs.SelectedIndex() == tabDuplicates
 	v.u.spawn(func() {
 		var d app.Duplicates
-		var err error
+		kept := false
 		if wait {
 			release := v.u.fg.hold()
 			defer release()
-			var kept bool
-			if d, kept = v.u.eng.KeptDuplicates(id, dist, scope); !kept {
-				if !shown {
-					release()
-					v.u.do(func() { v.waitForFiles(id) })
-					return
-				}
-				d, err = v.u.eng.DuplicatesIn(id, dist, scope)
+			if d, kept = v.u.eng.KeptDuplicates(id, dist, scope); !kept && !shown {
+				release()
+				v.u.do(func() { v.waitForFiles(id) })
+				return
 			}
-		} else {
+		}
+		var err error
+		if !kept {
 			d, err = v.u.eng.DuplicatesIn(id, dist, scope)
 		}
 		var plan app.Plan
