@@ -210,55 +210,100 @@ func withoutMoved(groups []store.DupGroup, moved map[string]bool) []store.DupGro
 	return out
 }
 
-// nearGroupsOf finds a job's near groups from the look-alike index
-// (store.EachNearEntry): ~100 bytes a file, no record decoded. Only the
-// files of the groups found are then read whole. A library opened read-only
-// before it had the index is read from its records (nearGroupsOfRecords).
+// nearGroupsOf finds a job's near groups from the look-alike index:
+// ~100 bytes a file, no record decoded. Only the files of the groups found
+// are then read whole. It walks the index alone (store.EachIndexedNear),
+// and searches again with every record checked against its entry
+// (store.EachNearEntry) when that walk found fewer files than the job
+// counted, or a file of a group found disagrees with its entry. A library
+// opened read-only before it had the index is read from its records
+// (nearGroupsOfRecords).
 func (l *Library) nearGroupsOf(jobID uint64, distance int) ([]store.DupGroup, error) {
+	groups, trusted, err := l.nearGroupsWalking(jobID, distance, indexAlone)
+	if trusted {
+		return groups, err
+	}
+	groups, _, err = l.nearGroupsWalking(jobID, distance, recordsChecked)
+	return groups, err
+}
+
+// nearWalk is how nearGroupsWalking reads the look-alike index.
+type nearWalk int
+
+const (
+	indexAlone     nearWalk = iota // store.EachIndexedNear: the entries, trusted
+	recordsChecked                 // store.EachNearEntry: each entry against its record
+)
+
+// nearGroupsWalking is nearGroupsOf with one walk. trusted is false when
+// the index alone could not be trusted (see nearGroupsOf) and the groups
+// must be found again with recordsChecked.
+func (l *Library) nearGroupsWalking(jobID uint64, distance int, walk nearWalk) (groups []store.DupGroup, trusted bool, err error) {
 	// Sized for the job's files up front: grown by appending, the slices
 	// of a million files were copied over and over, and the copies left
 	// behind doubled the peak heap.
-	n := l.filesHint(jobID)
+	j, jerr := l.db.Job(jobID)
+	n := filesHint(j)
 	set := nearSet{files: make([]nearFile, 0, n), items: make([]near.Item, 0, n)}
-	keys := keyArena{refs: make([]keyRef, 0, n)}
-	damaged := l.db.EachNearEntry(jobID, func(e store.NearEntry) {
+	keys, crcs := keyArena{refs: make([]keyRef, 0, n)}, make([]uint32, 0, n)
+	add := func(e store.NearEntry) {
 		if e.Done && (e.HasPHash || e.Image) {
 			set.addEntry(&e)
 			keys.add(e.Key)
+			crcs = append(crcs, e.CRC)
 		}
-	})
+	}
+	var damaged error
+	if walk == indexAlone {
+		var found store.IndexedNear
+		found, damaged = l.db.EachIndexedNear(jobID, add)
+		if damaged == nil || errors.Is(damaged, store.ErrDamaged) {
+			if jerr != nil || found.Files < j.ProgressTotal {
+				return nil, false, damaged // an entry missing: not whole
+			}
+		}
+	} else {
+		damaged = l.db.EachNearEntry(jobID, add)
+	}
 	if errors.Is(damaged, store.ErrNoNearIndex) {
-		return l.nearGroupsOfRecords(jobID, distance)
+		groups, err := l.nearGroupsOfRecords(jobID, distance)
+		return groups, true, err
 	}
 	if damaged != nil && !errors.Is(damaged, store.ErrDamaged) {
-		return nil, damaged
+		return nil, true, damaged
 	}
-	groups := groupNear(&set, distance)
+	found := groupNear(&set, distance)
 	set = nearSet{}
-	wanted := sortedKeys(groups)
-	asked := make([][]byte, len(wanted))
+	wanted := sortedKeys(found)
+	asked, askedCRCs := make([][]byte, len(wanted)), make([]uint32, len(wanted))
 	for n, i := range wanted {
-		asked[n] = keys.at(i)
+		asked[n], askedCRCs[n] = keys.at(i), crcs[i]
 	}
-	recs, found, err := l.db.FilesByKeys(asked)
+	recs, read, stale, err := l.db.FilesOfNearEntries(asked, askedCRCs)
 	if err != nil && !errors.Is(err, store.ErrDamaged) {
-		return nil, err
+		return nil, true, err
 	}
+	if stale > 0 && walk == indexAlone {
+		return nil, false, damaged
+	}
+	// Checked, a record can still disagree when a job rewrote it since
+	// the walk: it is left out, and the groups are not kept, the library
+	// having changed since the search began (DuplicatesIn).
 	if damaged == nil {
 		damaged = err
 	}
 	at := make(map[int]int, len(wanted)) // file index -> its record in recs
 	for n, i := range wanted {
-		if found[n] {
+		if read[n] {
 			at[i] = n
 		}
 	}
-	return describe(groups, func(i int) *store.FileRecord {
+	return describe(found, func(i int) *store.FileRecord {
 		if n, ok := at[i]; ok {
 			return &recs[n]
 		}
 		return nil
-	}), damaged
+	}), true, damaged
 }
 
 // nearGroupsOfRecords finds a job's near groups from its records, streamed
@@ -354,13 +399,7 @@ const maxFilesHint = 1 << 22
 
 // filesHint is how many files the job listed, to size up front what is
 // kept of each of them; 0 when unknown (then it grows as it goes).
-func (l *Library) filesHint(jobID uint64) int {
-	j, err := l.db.Job(jobID)
-	if err != nil {
-		return 0
-	}
-	return min(max(j.ProgressTotal, 0), maxFilesHint)
-}
+func filesHint(j store.Job) int { return min(max(j.ProgressTotal, 0), maxFilesHint) }
 
 // jobSettings reads the settings a job ran with (defaults where unreadable).
 func (l *Library) jobSettings(jobID uint64) Settings {

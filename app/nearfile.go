@@ -11,7 +11,8 @@ import (
 )
 
 // Look-alike grouping works on what it reads of each file (nearFile), which
-// comes either from the look-alike index (store.EachNearEntry) or from
+// comes either from the look-alike index (store.EachIndexedNear, or
+// store.EachNearEntry checking each record against its entry) or from
 // records. The groups it finds name files by index and keep their evidence
 // as facts; the files of the groups are then read whole and the facts worded
 // (describe). So a million files are grouped from ~100 bytes each, and only

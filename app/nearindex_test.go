@@ -175,3 +175,51 @@ func TestDamagedNearIndexIsReportedNotFatal(t *testing.T) {
 		t.Errorf("groups after the damage\n%v\nwant\n%v", g, want)
 	}
 }
+
+// A look-alike index entry missing, and nothing else wrong: the index alone
+// finds one file fewer than the job counted, so the search reads the records
+// instead (store.EachNearEntry); the groups are those of the whole index and
+// the missing entry is reported.
+func TestMissingNearEntrySearchesTheRecords(t *testing.T) {
+	db := nearFolder(t)
+	lib := openChangeLibrary(t, db, LibraryOptions{})
+	j, err := lib.LatestJob()
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := lib.Duplicates(j.ID, -1)
+	if err != nil || !strings.Contains(strings.Join(groupPaths(whole.Near), " "), "old/IMG_20230922_134831.jpg") {
+		t.Fatalf("%v, %v", groupPaths(whole.Near), err)
+	}
+	lib.Close()
+	b, err := bolt.Open(db, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deleted := 0
+	err = b.Update(func(tx *bolt.Tx) error {
+		c := tx.Bucket([]byte("phash")).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			if strings.HasSuffix(string(k), "\x00IMG_20230922_134831.jpg") {
+				deleted++
+				if err := c.Delete(); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	b.Close()
+	if err != nil || deleted == 0 {
+		t.Fatalf("%d entries deleted: %v", deleted, err)
+	}
+	lib = openChangeLibrary(t, db, LibraryOptions{})
+	got, err := lib.Duplicates(j.ID, -1)
+	var d *store.DamagedRecords
+	if !errors.As(err, &d) || d.Count != 1 || !strings.Contains(d.First, "look-alike index entry") {
+		t.Fatalf("damage reported as %v", err)
+	}
+	if g, w := groupPaths(got.Near), groupPaths(whole.Near); !reflect.DeepEqual(g, w) {
+		t.Errorf("groups with an entry missing\n%v\nwant\n%v", g, w)
+	}
+}

@@ -57,27 +57,35 @@ func (vf *viewFiles) baseOf(jobID uint64) uint64 {
 // read reads the record of a key of a job's view: the job's own, or the
 // one its base holds for it.
 func (vf *viewFiles) read(k []byte, r *FileRecord) error {
-	tx := vf.tx
-	files := tx.Bucket(bucketFiles)
-	v := files.Get(k)
-	if v != nil {
+	e, err := vf.stored(k)
+	if err != nil {
+		return err
+	}
+	return decodeEntry(e, r)
+}
+
+// stored is the stored value of a key of a job's view, not decoded: the
+// job's own, or the one its base holds for it (inherited).
+func (vf *viewFiles) stored(k []byte) (viewEntry, error) {
+	files := vf.tx.Bucket(bucketFiles)
+	if v := files.Get(k); v != nil {
 		if isGone(v) {
-			return ErrNotFound
+			return viewEntry{}, ErrNotFound
 		}
-		return decodeFile(k, v, r)
+		return viewEntry{k: k, v: v}, nil
 	}
 	if len(k) < 10 {
-		return ErrNotFound
+		return viewEntry{}, ErrNotFound
 	}
 	base := vf.baseOf(be.Uint64(k))
 	if base == 0 {
-		return ErrNotFound
+		return viewEntry{}, ErrNotFound
 	}
 	bv := files.Get(append(jobKey(base), k[8:]...))
 	if bv == nil || isGone(bv) {
-		return ErrNotFound
+		return viewEntry{}, ErrNotFound
 	}
-	return decodeEntry(viewEntry{k: k, v: bv, inherited: true}, r)
+	return viewEntry{k: k, v: bv, inherited: true}, nil
 }
 
 // DupGroup is one set of files that are the same picture: an exact group

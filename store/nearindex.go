@@ -8,7 +8,6 @@ import (
 	"hash/crc32"
 	"hash/fnv"
 	"math"
-	"os"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -31,10 +30,12 @@ import (
 // The bracketed parts are there when the flags say so (nearHashed,
 // nearCapture). A hashed JPEG with a camera costs 49 bytes, any other file 5.
 // Every record has its entry (putFile), in step with it. The CRC is of the
-// record's stored bytes: a walk of the index checks each record against it
-// without decoding it, so a record damaged since it was written is still
-// found, decoded, and reported as a full decode would (README: "N records
-// could not be read"), at the cost of reading its bytes, not of decoding them.
+// record's stored bytes: EachNearEntry checks each record against it without
+// decoding it, so a record damaged since it was written is still found,
+// decoded, and reported as a full decode would (README: "N records could not
+// be read"), at the cost of reading its bytes, not of decoding them. The
+// search walks the index alone first (nearwalk.go), and checks only the
+// records of the groups it found.
 
 // nearIndexSchema is the schema from which the phash bucket holds this
 // layout; a library written before has 24-byte entries (hashes and size)
@@ -76,6 +77,9 @@ type NearEntry struct {
 	// NameTime says the file name carries the capture time to the second
 	// (FileRecord.ShotNameTime).
 	NameTime bool
+	// CRC is the checksum of the stored record the entry was made from:
+	// FilesOfNearEntries checks the records read later against it.
+	CRC uint32
 }
 
 // RelPath is the file's path relative to its root, from its key.
@@ -169,14 +173,14 @@ func encodeNear(r *FileRecord, v []byte) []byte {
 var errNearEntry = errors.New("the look-alike index entry is damaged")
 
 // decodeNear reads an index entry, and the CRC of the record it was made
-// from; the key is the caller's.
+// from (also e.CRC); the key is the caller's.
 func decodeNear(v []byte, e *NearEntry) (crc uint32, err error) {
 	if len(v) < 5 || v[0]&nearLayouts != nearLayout {
 		return 0, errNearEntry
 	}
 	flags, crc := v[0], be.Uint32(v[1:])
 	v = v[5:]
-	*e = NearEntry{Key: e.Key, Done: flags&nearDone != 0, Image: flags&nearImage != 0,
+	*e = NearEntry{Key: e.Key, CRC: crc, Done: flags&nearDone != 0, Image: flags&nearImage != 0,
 		HasPHash: flags&nearHashed != 0, Measured: flags&nearMeasured != 0, NameTime: flags&nearNameTime != 0}
 	if e.HasPHash {
 		if len(v) < 16 {
@@ -328,30 +332,4 @@ func (c *nearCursor) get(suffix []byte) []byte {
 		return c.v
 	}
 	return nil
-}
-
-// FilesByKeys reads the records of keys (as FileByKey does) in one
-// transaction. A key whose record cannot be decoded, or is no longer stored
-// (a change since the keys were read), gets found[i] false and is counted in
-// a *DamagedRecords error.
-func (db *DB) FilesByKeys(keys [][]byte) (recs []FileRecord, found []bool, err error) {
-	var bad skipped
-	err = db.view(func(tx *bolt.Tx) error {
-		recs, found, bad = make([]FileRecord, len(keys)), make([]bool, len(keys)), skipped{}
-		pages := pageDropper{db: db, tx: tx} // the groups' files lie all over the file (mapped.go)
-		in := viewFiles{tx: tx}
-		for i, k := range keys {
-			pages.read(os.Getpagesize()) // a page read for each, mostly
-			if err := in.read(k, &recs[i]); err != nil {
-				bad.add("file record", k[min(10, len(k)):], err)
-				continue
-			}
-			found[i] = true
-		}
-		return nil
-	})
-	if err != nil {
-		return recs, found, err
-	}
-	return recs, found, bad.err(db.path)
 }

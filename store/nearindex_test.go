@@ -26,8 +26,7 @@ func nearEntries(t *testing.T, db *DB, jobID uint64) ([]NearEntry, error) {
 }
 
 // entriesOfRecords is what the index should hold for a job: the entry of
-// each of its records (Files). (The CRC is not compared here: EachNearEntry
-// reports an entry whose CRC is not its record's.)
+// each of its records (Files), with the CRC of its stored bytes.
 func entriesOfRecords(t *testing.T, db *DB, jobID uint64) []NearEntry {
 	t.Helper()
 	recs, err := db.Files(jobID)
@@ -35,12 +34,23 @@ func entriesOfRecords(t *testing.T, db *DB, jobID uint64) []NearEntry {
 		t.Fatal(err)
 	}
 	var out []NearEntry
-	for i := range recs {
-		e := NearEntry{Key: recs[i].Key()}
-		if _, err := decodeNear(encodeNear(&recs[i], nil), &e); err != nil {
-			t.Fatal(err)
+	err = db.view(func(tx *bolt.Tx) error {
+		in := viewFiles{tx: tx}
+		for i := range recs {
+			e := NearEntry{Key: recs[i].Key()}
+			stored, err := in.stored(e.Key)
+			if err != nil {
+				return err
+			}
+			if _, err := decodeNear(encodeNear(&recs[i], stored.v), &e); err != nil {
+				return err
+			}
+			out = append(out, e)
 		}
-		out = append(out, e)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	return out
 }
@@ -86,7 +96,7 @@ func TestNearEntryHoldsWhatGroupingReads(t *testing.T) {
 	}
 	want := NearEntry{Done: true, Image: true, HasPHash: true, PHash: r.PHash, DHash: 0xdead, Width: 4000, Height: 3000,
 		LumaMean: 120.5, LumaStdDev: 40, ChromaCb: -3.25, ChromaCr: 7.5, Measured: true,
-		Capture: CaptureHash("Canon EOS R6", "2021-08-28T15:41:35+02:00"), NameTime: true}
+		Capture: CaptureHash("Canon EOS R6", "2021-08-28T15:41:35+02:00"), NameTime: true, CRC: recordCRC([]byte("stored"))}
 	if !reflect.DeepEqual(e, want) || len(v) > 49 {
 		t.Errorf("entry (%d bytes) %+v, want %+v", len(v), e, want)
 	}
@@ -141,7 +151,13 @@ func TestNearIndexFollowsAJobsView(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sameEntries(t, "job "+string(rune('0'+j.ID)), got, entriesOfRecords(t, db, j.ID))
+		want := entriesOfRecords(t, db, j.ID)
+		sameEntries(t, "job "+string(rune('0'+j.ID)), got, want)
+		alone, found, err := indexedEntries(db, j.ID)
+		if err != nil || found.Files != len(want) {
+			t.Fatalf("job %d, the index alone: %d files, %v", j.ID, found.Files, err)
+		}
+		sameEntries(t, "job "+string(rune('0'+j.ID))+", the index alone", alone, want)
 	}
 	got, _ := nearEntries(t, db, j2.ID)
 	var names []string
