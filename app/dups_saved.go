@@ -76,8 +76,11 @@ func flatGroups(d Duplicates) []store.DupGroup {
 // scan, its own groups; after a change run, the groups it changed. It runs
 // before the compaction and the backup after the job, which copy them, and
 // is reported as Progress.Grouping. A search that fails or is overtaken by
-// a write keeps nothing; the next reader searches, as before.
+// a write keeps nothing; the next reader searches, as before. A scan that
+// stored nothing of its own gets the groups kept before it, without a
+// search and whatever the option says (dups_carry.go).
 func (l *Library) keepGroupsAfterJob(r *run) {
+	l.carryGroupsOverRescan(r)
 	if !l.opt.FindDuplicatesAfterJob || !l.completedAlone(r) {
 		return
 	}

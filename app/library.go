@@ -112,6 +112,7 @@ type Library struct {
 
 	mu          sync.Mutex
 	runs        map[uint64]*run
+	launched    uint64               // jobs and runs launched since open (dups_carry.go)
 	unsaved     map[uint64]store.Job // how runs ended that the library could not store
 	interrupted []uint64
 	closed      bool
@@ -363,10 +364,11 @@ func (l *Library) Start(roots []string, s Settings) (uint64, error) {
 		return 0, err
 	}
 	j := store.Job{Kind: store.KindScan, Roots: abs, Status: store.StatePending, CreatedAt: l.opt.Now(), Settings: settings}
+	before := l.keptBeforeScan() // before the job's first write (dups_carry.go)
 	if err := l.db.CreateJob(&j); err != nil {
 		return 0, err
 	}
-	return j.ID, l.launch(j, s, l.kindOf(j, s))
+	return j.ID, l.launchAfter(j, s, l.kindOf(j, s), before)
 }
 
 // Resume continues a paused, halted, failed or interrupted job with the files
@@ -492,6 +494,12 @@ func jobKinds(l *Library, j store.Job, s Settings) kindStages {
 }
 
 func (l *Library) launch(j store.Job, s Settings, k kindStages) error {
+	return l.launchAfter(j, s, k, nil)
+}
+
+// launchAfter is launch for a scan that found groups kept before it was
+// created (keptBeforeScan); nil for any other.
+func (l *Library) launchAfter(j store.Job, s Settings, k kindStages, before *groupsBefore) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
@@ -506,7 +514,9 @@ func (l *Library) launch(j store.Job, s Settings, k kindStages) error {
 		return err
 	}
 	r := newRun(l, j, s, k)
+	r.groupsBefore = before
 	l.runs[j.ID] = r
+	l.launched++
 	delete(l.unsaved, j.ID)
 	go func() {
 		l.writeOwnerNote()

@@ -1,0 +1,127 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"shoebox/store"
+)
+
+// rescanned runs a scan of dir through lib to its end and returns its job.
+func rescanned(t *testing.T, lib *Library, dir string) store.Job {
+	t.Helper()
+	id, err := lib.Start([]string{dir}, Settings{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := lib.Wait(id); st != store.StateCompleted {
+		t.Fatalf("rescan %s", st)
+	}
+	j, err := lib.db.Job(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
+// A rescan that finds nothing changed stores no file of its own: the groups
+// kept before it are its groups too, kept for it without a search (and
+// without FindDuplicatesAfterJob, as the CLI runs), and those of the jobs
+// before it stay kept. A rescan that stored a file gets none: it is searched
+// for.
+func TestAnUnchangedRescanCarriesTheGroupsKept(t *testing.T) {
+	db, dir := changeFolder(t)
+	scanSecondFolder(t, db) // a job of another view, its groups kept too
+	lib := openChangeLibrary(t, db, LibraryOptions{})
+	jobs, err := lib.Jobs()
+	if err != nil || len(jobs) != 2 {
+		t.Fatalf("%d jobs, %v", len(jobs), err)
+	}
+	first, other := jobs[1], jobs[0] // newest first
+	if first.Roots[0] != dir {
+		first, other = other, first
+	}
+	dist := lib.jobSettings(first.ID).NearDistance
+	for _, j := range []store.Job{other, first} {
+		if _, err := lib.DuplicatesIn(j.ID, dist, ScopeLibrary); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keptNow(t, lib, other.ID, ScopeJob, "after the search")
+	keptFirst := groupsText(keptNow(t, lib, first.ID, ScopeLibrary, "after the search"))
+
+	previous := first
+	for _, step := range []string{"a rescan over the first scan", "a rescan over the same base"} {
+		j := rescanned(t, lib, dir)
+		if none, err := lib.db.OwnsNoFiles(j.ID); j.Base != first.ID || !none || err != nil {
+			t.Fatalf("%s: base %d, stored nothing %v (%v): the test proves nothing", step, j.Base, none, err)
+		}
+		found, err := lib.findDuplicates(j.ID, dist)
+		if err != nil || filesIn(found.Exact) < 6 {
+			t.Fatalf("%s: %v, %d files in exact groups: the test proves nothing", step, err, filesIn(found.Exact))
+		}
+		for _, scope := range []DupScope{ScopeLibrary, ScopeJob} {
+			if got, want := groupsText(keptNow(t, lib, j.ID, scope, step)), groupsText(inScope(found, j.ID, scope)); got != want {
+				t.Errorf("%s, scope %d: carried\n%s\nfound\n%s", step, scope, got, want)
+			}
+		}
+		if got := groupsText(keptNow(t, lib, first.ID, ScopeLibrary, step)); got != keptFirst {
+			t.Errorf("%s: the first scan's groups changed:\n%s", step, got)
+		}
+		keptNow(t, lib, previous.ID, ScopeJob, step)
+		if !lib.sameView(previous.ID, j) || lib.sameView(other.ID, j) || lib.sameView(j.ID, j) {
+			t.Errorf("%s: the same view as the job before it %v, as the other folder's scan %v, as itself %v",
+				step, lib.sameView(previous.ID, j), lib.sameView(other.ID, j), lib.sameView(j.ID, j))
+		}
+		previous = j
+	}
+
+	// The window finds the groups after every job (FindDuplicatesAfterJob):
+	// carried, it has nothing to search. After a rescan that stored a file,
+	// nothing is carried, and it searches.
+	lib.Close()
+	lib = openChangeLibrary(t, db, LibraryOptions{FindDuplicatesAfterJob: true})
+	var mu sync.Mutex
+	searched := 0
+	lib.SetCallbacks(Callbacks{OnProgress: func(p Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		if p.Grouping {
+			searched++
+		}
+	}})
+	j := rescanned(t, lib, dir)
+	keptNow(t, lib, j.ID, ScopeLibrary, "a rescan in the window")
+	mu.Lock()
+	if searched != 0 {
+		t.Errorf("the window searched after a rescan that stored nothing (%d reports)", searched)
+	}
+	mu.Unlock()
+
+	pair, err := os.ReadFile(filepath.Join(dir, "Pictures", "b.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Pictures", "b again.jpg"), pair, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	changed := rescanned(t, lib, dir)
+	if none, _ := lib.db.OwnsNoFiles(changed.ID); none {
+		t.Fatal("the rescan stored nothing: the test proves nothing")
+	}
+	mu.Lock()
+	if searched == 0 {
+		t.Error("the window did not search after a rescan that stored a file")
+	}
+	mu.Unlock()
+	found, err := lib.findDuplicates(changed.ID, dist)
+	if err != nil || !strings.Contains(groupsText(found), "b again.jpg") {
+		t.Fatalf("%v\n%s", err, groupsText(found))
+	}
+	if got := groupsText(keptNow(t, lib, changed.ID, ScopeLibrary, "a rescan that stored a file")); got != groupsText(found) {
+		t.Errorf("kept after a rescan that stored a file\n%s\nfound\n%s", got, groupsText(found))
+	}
+}

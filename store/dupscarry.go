@@ -1,0 +1,138 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Carrying kept groups over to a job that sees what an earlier one saw. An
+// unchanged rescan stores no file of its own (view.go): its view is its
+// base's, and so its groups are those kept for a job with the same view,
+// each file under the new job's ID. Every write moves the groups out of
+// date (dupsfound.go), the rescan's own writes too; but the engine knows
+// them to be only a job record and its listing, and so it can vouch that
+// the groups current before the rescan still are (app/dups_carry.go). The
+// store takes its word for what happened between, and checks the rest:
+// nothing else committed since the engine looked, and the sets were
+// current when they were read.
+
+// DupGroupsKept is the sets of groups kept in the library, as they were at
+// one transaction (KeptDupGroups).
+type DupGroupsKept struct {
+	// At is the transaction they were read in; 0 when none were current.
+	At   uint64
+	sets map[string][]byte // name -> stored value (stamp and JSON), copied
+}
+
+// Names is the names of the sets kept.
+func (k DupGroupsKept) Names() [][]byte {
+	names := make([][]byte, 0, len(k.sets))
+	for n := range k.sets {
+		names = append(names, []byte(n))
+	}
+	return names
+}
+
+// KeptDupGroups reads every set of groups kept in the library, when they
+// are current.
+func (db *DB) KeptDupGroups() (DupGroupsKept, error) {
+	var kept DupGroupsKept
+	err := db.view(func(tx *bolt.Tx) error {
+		kept = DupGroupsKept{}
+		if !foundCurrentIn(tx) {
+			return nil
+		}
+		kept = DupGroupsKept{At: uint64(tx.ID()), sets: map[string][]byte{}}
+		return tx.Bucket(bucketDupsFound).ForEach(func(k, v []byte) error {
+			if !bytes.Equal(k, keyFoundThrough) {
+				kept.sets[string(k)] = bytes.Clone(v)
+			}
+			return nil
+		})
+	})
+	return kept, err
+}
+
+// GroupsCarried says which kept set becomes which: the set named From is
+// kept again as To, each file key of job FromJob made one of job ToJob.
+type GroupsCarried struct {
+	From, To       []byte
+	FromJob, ToJob uint64
+}
+
+// CarryDupGroups keeps the sets of kept current again, through a new
+// transaction, and adds the sets carried. The caller vouches that every
+// transaction committed since kept.At changed none of the groups, and
+// that the carried sets are the groups of their new names; through is the
+// last of those transactions. It saves nothing and says false when another
+// has committed since, or when no set was current at kept.At.
+func (db *DB) CarryDupGroups(kept DupGroupsKept, through uint64, carried ...GroupsCarried) (bool, error) {
+	if kept.At == 0 {
+		return false, nil
+	}
+	saved := false
+	err := db.update(func(tx *bolt.Tx) error {
+		if uint64(tx.ID()) != through+1 {
+			return nil
+		}
+		b, err := tx.CreateBucketIfNotExists(bucketDupsFound)
+		if err != nil {
+			return err
+		}
+		if err := dropFound(b); err != nil {
+			return err
+		}
+		stamp := u64(uint64(tx.ID()))
+		for name, v := range kept.sets {
+			if err := b.Put([]byte(name), v); err != nil {
+				return err
+			}
+		}
+		for _, c := range carried {
+			v, ok := kept.sets[string(c.From)]
+			if !ok || len(v) < 8 {
+				continue
+			}
+			var groups []foundGroup
+			if json.Unmarshal(v[8:], &groups) != nil {
+				continue // a damaged set is found again, not carried
+			}
+			from, to := jobKey(c.FromJob), jobKey(c.ToJob)
+			for _, g := range groups {
+				for i, k := range g.Keys {
+					if bytes.HasPrefix(k, from) {
+						g.Keys[i] = append(bytes.Clone(to), k[len(from):]...)
+					}
+				}
+			}
+			out, err := json.Marshal(groups)
+			if err != nil {
+				return err
+			}
+			if err := b.Put(c.To, append(stamp[:len(stamp):len(stamp)], out...)); err != nil {
+				return err
+			}
+		}
+		saved = true
+		return b.Put(keyFoundThrough, stamp)
+	})
+	if err != nil {
+		return false, fmt.Errorf("cannot keep the duplicate groups found in %s: %w", db.path, err)
+	}
+	return saved, nil
+}
+
+// OwnsNoFiles says whether a job stored no file of its own, not even a mark
+// for a file of its base it did not find: its view is its base's (view.go).
+func (db *DB) OwnsNoFiles(jobID uint64) (bool, error) {
+	none := false
+	err := db.view(func(tx *bolt.Tx) error {
+		k, _ := rangeCursor(tx.Bucket(bucketFiles), jobID, nil).first()
+		none = k == nil
+		return nil
+	})
+	return none, err
+}
