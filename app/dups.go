@@ -103,6 +103,10 @@ func inScope(all Duplicates, jobID uint64, scope DupScope) Duplicates {
 // the job's files (inScope): look-alikes are found among the job's files
 // only in either scope.
 func (l *Library) findDuplicates(jobID uint64, distance int) (Duplicates, error) {
+	// The indexes walked lie all over the file: read it ahead, so that a
+	// library not in the page cache is not faulted in a page at a time
+	// (store.DB.ReadAhead).
+	defer l.db.ReadAhead()()
 	var out Duplicates
 	// A damaged record is left out of the groups (store.DamagedRecords);
 	// the groups of the others are still found and the error returned.
