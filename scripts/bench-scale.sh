@@ -2,7 +2,8 @@
 # make bench-scale: how Shoebox's library grows with the number of files.
 # For each size it builds (or reuses) a folder of small distinct JPEGs
 # (scripts/scalelib: 320x240, dated names, 100 a folder) and measures:
-#   - the first scan, an unchanged rescan, `report` and `dups`: wall time and peak RSS (/usr/bin/time -v)
+#   - the first scan, an unchanged rescan, `report` and `dups` (again with the library file dropped
+#     from the page cache): wall time and peak RSS (/usr/bin/time -v)
 #   - the library file after the first scan and after the rescan
 #   - a cold-ish open: `jobs` right after the library file is dropped from the page cache
 #     (posix_fadvise DONTNEED on that file only; the folder stays cached)
@@ -49,6 +50,9 @@ for n in $SIZES; do
   printf '%-8s %-22s %9s %9s %11s\n' "$n" "report" "$s" "$r" ""
   read -r s r <<<"$(measure "$SB" dups --db "$db")"
   printf '%-8s %-22s %9s %9s %11s\n' "$n" "dups" "$s" "$r" ""
+  drop "$db"
+  read -r s r <<<"$(measure "$SB" dups --db "$db")"
+  printf '%-8s %-22s %9s %9s %11s\n' "$n" "dups, library cold" "$s" "$r" ""
   drop "$db"
   read -r s r <<<"$(measure "$SB" jobs --db "$db")"
   printf '%-8s %-22s %9s %9s %11s\n' "$n" "open cold-ish (jobs)" "$s" "$r" ""
