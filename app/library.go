@@ -85,7 +85,8 @@ type LibraryOptions struct {
 	// searched for, when next shown. The window sets it: it shows them
 	// next. Default false: a script that scans and then reports does not
 	// wait for a search it does not need (seconds at a million files), and
-	// `dups` searches when asked.
+	// `dups` searches when asked; but a scan that found groups kept before
+	// it keeps the newest scan's (keepGroupsAfterJob).
 	FindDuplicatesAfterJob bool
 }
 
