@@ -159,10 +159,11 @@ func (l *Library) startChangeRun(j store.Job, items []store.ChangeItem, undone *
 		return 0, err
 	}
 	j.Settings = settings
+	before := l.keptBeforeJob() // before the run's first write (keepGroupsAfterJob)
 	if err := l.db.CreateChangeRun(&j, items, undone); err != nil {
 		return 0, err
 	}
-	return j.ID, l.launch(j, s, l.kindOf(j, s))
+	return j.ID, l.launchAfter(j, s, l.kindOf(j, s), before)
 }
 
 // Undo starts a run that puts back what change run runID changed (0: the

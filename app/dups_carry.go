@@ -23,17 +23,17 @@ import (
 // (a date decision, the change preferences, a job's record) change no
 // group.
 
-// groupsBefore is what was kept before a scan started, and how far the
-// library had gone then.
+// groupsBefore is what was kept before a scan or change run started, and
+// how far the library had gone then.
 type groupsBefore struct {
 	kept     store.DupGroupsKept
 	epoch    uint64 // this handle's writes and lock changes (store.DB.Epoch)
 	launched uint64 // jobs and runs launched in this process (Library.launched)
 }
 
-// keptBeforeScan reads the groups kept before a scan is created; nil when
-// none are current, or another job or run is going on.
-func (l *Library) keptBeforeScan() *groupsBefore {
+// keptBeforeJob reads the groups kept before a scan or change run is
+// created; nil when none are current, or another job or run is going on.
+func (l *Library) keptBeforeJob() *groupsBefore {
 	l.mu.Lock()
 	busy, launched := len(l.runs) > 0, l.launched
 	l.mu.Unlock()

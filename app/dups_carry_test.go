@@ -137,3 +137,50 @@ func TestAnUnchangedRescanCarriesTheGroupsKept(t *testing.T) {
 		t.Errorf("kept after a rescan that stored a file\n%s\nfound\n%s", got, groupsText(found))
 	}
 }
+
+// Without FindDuplicatesAfterJob (the CLI), a change run keeps the newest
+// scan's groups when groups were kept before it, without the copies it
+// moved; when none were, it searches for nothing.
+func TestAChangeRunKeepsGroupsWhenGroupsWereKept(t *testing.T) {
+	for _, keptBefore := range []bool{true, false} {
+		db, _ := changeFolder(t)
+		lib := openChangeLibrary(t, db, LibraryOptions{})
+		j, err := lib.LatestJob()
+		if err != nil {
+			t.Fatal(err)
+		}
+		dist := lib.jobSettings(j.ID).NearDistance
+		plan := planFor(t, lib, PlanOptions{}) // which searches, and keeps what it found
+		if !keptBefore {
+			if err := lib.db.PutJob(&j); err != nil { // any write moves them out of date
+				t.Fatal(err)
+			}
+			if _, ok := lib.savedDuplicates(j.ID, dist, ScopeLibrary); ok {
+				t.Fatal("groups still kept after a write: the test proves nothing")
+			}
+		}
+		id, err := lib.ApplyPlan(plan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runToState(t, lib, id, store.StateCompleted)
+		kept, ok := lib.savedDuplicates(j.ID, dist, ScopeLibrary)
+		if ok != keptBefore {
+			t.Fatalf("groups kept before the run %v: kept after it %v", keptBefore, ok)
+		}
+		if !ok {
+			continue
+		}
+		found, err := lib.findDuplicates(j.ID, dist)
+		if err != nil || groupsText(kept) != groupsText(found) {
+			t.Errorf("kept after the run\n%s\nfound now (%v)\n%s", groupsText(kept), err, groupsText(found))
+		}
+		for _, g := range plan.Groups {
+			for _, moved := range g.Remove {
+				if strings.Contains(groupsText(kept), moved+" ") {
+					t.Errorf("the groups kept after the run still hold %s, which it moved", moved)
+				}
+			}
+		}
+	}
+}

@@ -365,7 +365,7 @@ func (l *Library) Start(roots []string, s Settings) (uint64, error) {
 		return 0, err
 	}
 	j := store.Job{Kind: store.KindScan, Roots: abs, Status: store.StatePending, CreatedAt: l.opt.Now(), Settings: settings}
-	before := l.keptBeforeScan() // before the job's first write (dups_carry.go)
+	before := l.keptBeforeJob() // before the job's first write (dups_carry.go)
 	if err := l.db.CreateJob(&j); err != nil {
 		return 0, err
 	}
@@ -498,8 +498,8 @@ func (l *Library) launch(j store.Job, s Settings, k kindStages) error {
 	return l.launchAfter(j, s, k, nil)
 }
 
-// launchAfter is launch for a scan that found groups kept before it was
-// created (keptBeforeScan); nil for any other.
+// launchAfter is launch for a scan or change run that found groups kept
+// before it was created (keptBeforeJob); before is nil when none were.
 func (l *Library) launchAfter(j store.Job, s Settings, k kindStages, before *groupsBefore) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -29,8 +29,9 @@ type run struct {
 	// is taken once the library is compacted (backUp).
 	backupDue bool
 	stages    kindStages // what the job's kind does (engine.go)
-	// groupsBefore is what was kept before the scan was created, to carry
-	// over it when it stored nothing (dups_carry.go); nil otherwise.
+	// groupsBefore is what was kept before the scan or change run was
+	// created: carried over a scan that stored nothing (dups_carry.go), or
+	// found again after it (keepGroupsAfterJob); nil when nothing was.
 	groupsBefore *groupsBefore
 
 	flag   atomic.Int32
