@@ -85,7 +85,6 @@ func (db *DB) CarryDupGroups(kept DupGroupsKept, through uint64, carried ...Grou
 		if err := dropFound(b); err != nil {
 			return err
 		}
-		stamp := u64(uint64(tx.ID()))
 		for name, v := range kept.sets {
 			if err := b.Put([]byte(name), v); err != nil {
 				return err
@@ -108,16 +107,12 @@ func (db *DB) CarryDupGroups(kept DupGroupsKept, through uint64, carried ...Grou
 					}
 				}
 			}
-			out, err := json.Marshal(groups)
-			if err != nil {
-				return err
-			}
-			if err := b.Put(c.To, append(stamp[:len(stamp):len(stamp)], out...)); err != nil {
+			if err := putFound(tx, b, c.To, groups); err != nil {
 				return err
 			}
 		}
 		saved = true
-		return b.Put(keyFoundThrough, stamp)
+		return b.Put(keyFoundThrough, u64(uint64(tx.ID())))
 	})
 	if err != nil {
 		return false, fmt.Errorf("cannot keep the duplicate groups found in %s: %w", db.path, err)

@@ -87,18 +87,13 @@ func (db *DB) SaveDupGroups(seen uint64, sets ...FoundGroups) (bool, error) {
 				return err
 			}
 		}
-		stamp := u64(uint64(tx.ID()))
 		for _, s := range sets {
-			v, err := encodeFoundGroups(s.Groups)
-			if err != nil {
-				return err
-			}
-			if err := b.Put(s.Name, append(stamp[:len(stamp):len(stamp)], v...)); err != nil {
+			if err := putFound(tx, b, s.Name, keptGroups(s.Groups)); err != nil {
 				return err
 			}
 		}
 		saved = true
-		return b.Put(keyFoundThrough, stamp)
+		return b.Put(keyFoundThrough, u64(uint64(tx.ID())))
 	})
 	if err != nil {
 		return false, fmt.Errorf("cannot keep the duplicate groups found in %s: %w", db.path, err)
@@ -158,7 +153,8 @@ func (db *DB) updateKeepingGroups(fn func(*bolt.Tx) error) error {
 	})
 }
 
-func encodeFoundGroups(groups []DupGroup) ([]byte, error) {
+// keptGroups is groups as kept: their files by record key.
+func keptGroups(groups []DupGroup) []foundGroup {
 	out := make([]foundGroup, len(groups))
 	for i, g := range groups {
 		keys := make([][]byte, len(g.Files))
@@ -167,7 +163,16 @@ func encodeFoundGroups(groups []DupGroup) ([]byte, error) {
 		}
 		out[i] = foundGroup{Near: g.Near, SHA256: g.SHA256, MaxDistance: g.MaxDistance, Evidence: g.Evidence, Keys: keys}
 	}
-	return json.Marshal(out)
+	return out
+}
+
+// putFound keeps a set under name, stamped with the transaction saving it.
+func putFound(tx *bolt.Tx, b *bolt.Bucket, name []byte, groups []foundGroup) error {
+	v, err := json.Marshal(groups)
+	if err != nil {
+		return err
+	}
+	return b.Put(name, append(u64(uint64(tx.ID())), v...))
 }
 
 // SavedDupGroups reads the groups kept under name, with their files' whole
