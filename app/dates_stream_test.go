@@ -76,12 +76,7 @@ func failingAnalyze(ctx context.Context, in processing.Input, opt processing.Ana
 // scanned folder) undecodable, through bbolt, with the library closed.
 func breakLatestRecord(t *testing.T, db, rel string) {
 	t.Helper()
-	b, err := bolt.Open(db, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	err = b.Update(func(tx *bolt.Tx) error {
+	writeClosedLibrary(t, db, func(tx *bolt.Tx) error {
 		files := tx.Bucket([]byte("files"))
 		var last []byte
 		c := files.Cursor()
@@ -93,11 +88,8 @@ func breakLatestRecord(t *testing.T, db, rel string) {
 		if last == nil {
 			t.Fatalf("no record of %s", rel)
 		}
-		return files.Put(last, []byte("d\x00{\"job\": 1, \"path\": \"sub"))
+		return files.Put(last, brokenRecord)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestWholeLibraryDatesSelectionIsAsBefore: with no paths, the streamed

@@ -27,6 +27,25 @@ func rescanned(t *testing.T, lib *Library, dir string) store.Job {
 	return j
 }
 
+// countSearches counts the reports of lib's jobs searching for groups
+// after they end (Progress.Grouping).
+func countSearches(lib *Library) (searches func() int) {
+	var mu sync.Mutex
+	n := 0
+	lib.SetCallbacks(Callbacks{OnProgress: func(p Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		if p.Grouping {
+			n++
+		}
+	}})
+	return func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return n
+	}
+}
+
 // A rescan that finds nothing changed stores no file of its own: the groups
 // kept before it are its groups too, kept for it without a search (and
 // without FindDuplicatesAfterJob, as the CLI runs), and those of the jobs
@@ -85,22 +104,12 @@ func TestAnUnchangedRescanCarriesTheGroupsKept(t *testing.T) {
 	// nothing is carried, and a search keeps them.
 	lib.Close()
 	lib = openChangeLibrary(t, db, LibraryOptions{FindDuplicatesAfterJob: true})
-	var mu sync.Mutex
-	searched := 0
-	lib.SetCallbacks(Callbacks{OnProgress: func(p Progress) {
-		mu.Lock()
-		defer mu.Unlock()
-		if p.Grouping {
-			searched++
-		}
-	}})
+	searches := countSearches(lib)
 	j := rescanned(t, lib, dir)
 	keptNow(t, lib, j.ID, ScopeLibrary, "a rescan in the window")
-	mu.Lock()
-	if searched != 0 {
-		t.Errorf("the window searched after a rescan that stored nothing (%d reports)", searched)
+	if n := searches(); n != 0 {
+		t.Errorf("the window searched after a rescan that stored nothing (%d reports)", n)
 	}
-	mu.Unlock()
 
 	pair, err := os.ReadFile(filepath.Join(dir, "Pictures", "b.jpg"))
 	if err != nil {
@@ -113,22 +122,14 @@ func TestAnUnchangedRescanCarriesTheGroupsKept(t *testing.T) {
 	// kept before the scan: the window's, just above.
 	lib.Close()
 	lib = openChangeLibrary(t, db, LibraryOptions{})
-	lib.SetCallbacks(Callbacks{OnProgress: func(p Progress) {
-		mu.Lock()
-		defer mu.Unlock()
-		if p.Grouping {
-			searched++
-		}
-	}})
+	searches = countSearches(lib)
 	changed := rescanned(t, lib, dir)
 	if none, _ := lib.db.OwnsNoFiles(changed.ID); none {
 		t.Fatal("the rescan stored nothing: the test proves nothing")
 	}
-	mu.Lock()
-	if searched == 0 {
+	if searches() == 0 {
 		t.Error("no search after a rescan that stored a file, with groups kept before it")
 	}
-	mu.Unlock()
 	found, err := lib.findDuplicates(changed.ID, dist)
 	if err != nil || !strings.Contains(groupsText(found), "b again.jpg") {
 		t.Fatalf("%v\n%s", err, groupsText(found))

@@ -115,26 +115,30 @@ func TestNearGroupsFromTheIndexAreThoseFromRecords(t *testing.T) {
 	}
 }
 
-// A look-alike index entry that is damaged or missing does not change the
-// groups (the file is read from its record) and is reported; a record that
-// no longer decodes is left out of its group and reported.
-func TestDamagedNearIndexIsReportedNotFatal(t *testing.T) {
-	db := nearFolder(t)
+// nearFolderGroups is nearFolder's library, closed, its latest scan and that
+// scan's groups while nothing is damaged.
+func nearFolderGroups(t *testing.T) (db string, j store.Job, whole Duplicates) {
+	t.Helper()
+	db = nearFolder(t)
 	lib := openChangeLibrary(t, db, LibraryOptions{})
+	defer lib.Close()
 	j, err := lib.LatestJob()
 	if err != nil {
 		t.Fatal(err)
 	}
-	whole, err := lib.Duplicates(j.ID, -1)
+	whole, err = lib.Duplicates(j.ID, -1)
 	if err != nil || len(whole.Near) < 2 {
 		t.Fatalf("%v, %v", groupPaths(whole.Near), err)
 	}
-	lib.Close()
-	b, err := bolt.Open(db, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = b.Update(func(tx *bolt.Tx) error {
+	return db, j, whole
+}
+
+// A look-alike index entry that is damaged or missing does not change the
+// groups (the file is read from its record) and is reported; a record that
+// no longer decodes is left out of its group and reported.
+func TestDamagedNearIndexIsReportedNotFatal(t *testing.T) {
+	db, j, whole := nearFolderGroups(t)
+	writeClosedLibrary(t, db, func(tx *bolt.Tx) error {
 		ph, files := tx.Bucket([]byte("phash")), tx.Bucket([]byte("files"))
 		c := ph.Cursor()
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
@@ -148,18 +152,14 @@ func TestDamagedNearIndexIsReportedNotFatal(t *testing.T) {
 					return err
 				}
 			case strings.HasSuffix(string(k), "phone/iphone-tail.jpg"):
-				if err := files.Put(k, []byte("d\x00{\"job\": 1, \"pa")); err != nil {
+				if err := files.Put(k, brokenRecord); err != nil {
 					return err
 				}
 			}
 		}
 		return nil
 	})
-	b.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	lib = openChangeLibrary(t, db, LibraryOptions{})
+	lib := openChangeLibrary(t, db, LibraryOptions{})
 	got, err := lib.Duplicates(j.ID, -1)
 	var d *store.DamagedRecords
 	if !errors.As(err, &d) || d.Count != 3 {
@@ -181,23 +181,12 @@ func TestDamagedNearIndexIsReportedNotFatal(t *testing.T) {
 // instead (store.EachNearEntry); the groups are those of the whole index and
 // the missing entry is reported.
 func TestMissingNearEntrySearchesTheRecords(t *testing.T) {
-	db := nearFolder(t)
-	lib := openChangeLibrary(t, db, LibraryOptions{})
-	j, err := lib.LatestJob()
-	if err != nil {
-		t.Fatal(err)
-	}
-	whole, err := lib.Duplicates(j.ID, -1)
-	if err != nil || !strings.Contains(strings.Join(groupPaths(whole.Near), " "), "old/IMG_20230922_134831.jpg") {
-		t.Fatalf("%v, %v", groupPaths(whole.Near), err)
-	}
-	lib.Close()
-	b, err := bolt.Open(db, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
+	db, j, whole := nearFolderGroups(t)
+	if !strings.Contains(strings.Join(groupPaths(whole.Near), " "), "old/IMG_20230922_134831.jpg") {
+		t.Fatalf("no group holds the file whose entry goes: %v", groupPaths(whole.Near))
 	}
 	deleted := 0
-	err = b.Update(func(tx *bolt.Tx) error {
+	writeClosedLibrary(t, db, func(tx *bolt.Tx) error {
 		c := tx.Bucket([]byte("phash")).Cursor()
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
 			if strings.HasSuffix(string(k), "\x00IMG_20230922_134831.jpg") {
@@ -209,11 +198,10 @@ func TestMissingNearEntrySearchesTheRecords(t *testing.T) {
 		}
 		return nil
 	})
-	b.Close()
-	if err != nil || deleted == 0 {
-		t.Fatalf("%d entries deleted: %v", deleted, err)
+	if deleted == 0 {
+		t.Fatal("no look-alike index entry deleted")
 	}
-	lib = openChangeLibrary(t, db, LibraryOptions{})
+	lib := openChangeLibrary(t, db, LibraryOptions{})
 	got, err := lib.Duplicates(j.ID, -1)
 	var d *store.DamagedRecords
 	if !errors.As(err, &d) || d.Count != 1 || !strings.Contains(d.First, "look-alike index entry") {
