@@ -11,8 +11,9 @@ import (
 // found (dups_saved.go). A scan's own writes move them out of date, and the
 // rescan a script runs every week finds nothing changed: at a million files
 // the next visit to Duplicates searched for 10 s (issue 14). Such a rescan
-// stores no file of its own, so it sees exactly what its base saw, and the
-// groups kept before it for a job with that view are its groups too.
+// stores no file of its own, or the same ones as the rescan before it (the
+// files that differ from their base), so it sees exactly what that job saw,
+// and the groups kept before it for a job with that view are its groups too.
 //
 // The engine vouches for the writes between (store.CarryDupGroups): the
 // sets are read before the scan's job is created (groupsBefore), and carried
@@ -48,10 +49,9 @@ func (l *Library) keptBeforeJob() *groupsBefore {
 	return &groupsBefore{kept: kept, epoch: epoch, launched: launched}
 }
 
-// carryGroupsOverRescan keeps, for a scan that completed alone having
-// stored no file of its own, the groups kept before it for each job whose
-// view is the same (its base, or another scan over that base that stored
-// nothing either). It says whether it kept any for the scan.
+// carryGroupsOverRescan keeps, for a scan over a base that completed
+// alone, the groups kept before it for each job whose view is the same
+// (sameView). It says whether it kept any for the scan.
 func (l *Library) carryGroupsOverRescan(r *run) bool {
 	before := r.groupsBefore
 	if before == nil || r.job.Kind != store.KindScan || !l.completedAlone(r) {
@@ -65,7 +65,7 @@ func (l *Library) carryGroupsOverRescan(r *run) bool {
 		return false // another process or run wrote meanwhile
 	}
 	scan, err := l.db.Job(r.job.ID)
-	if err != nil || scan.Base == 0 || !l.ownsNoFiles(scan.ID) {
+	if err != nil || scan.Base == 0 {
 		return false
 	}
 	var carried []store.GroupsCarried
@@ -86,20 +86,27 @@ func (l *Library) carryGroupsOverRescan(r *run) bool {
 	return ok && err == nil
 }
 
-// sameView says whether job id sees what scan does: scan's base, or
-// another scan over the same base that stored nothing of its own. (scan
-// itself stored nothing: its view is its base's.)
+// maxCarriedOwn is how many files of its own a rescan may have stored and
+// still have groups carried over it: comparing them with the earlier job's
+// reads both (store.SameOwnFiles).
+const maxCarriedOwn = 10000
+
+// sameView says whether job id sees what scan (stored over a base) does:
+// the base itself when scan stored nothing of its own, or another scan over
+// the same base that stored the same files of its own. A rescan stores the
+// files that differ from its base, so after one file changed, every rescan
+// over that base stores it again.
 func (l *Library) sameView(id uint64, scan store.Job) bool {
 	if id == scan.Base {
-		return true
+		none, err := l.db.OwnsNoFiles(scan.ID)
+		return err == nil && none
 	}
 	j, err := l.db.Job(id)
-	return err == nil && id != scan.ID && j.Kind == store.KindScan && j.Base == scan.Base && l.ownsNoFiles(id)
-}
-
-func (l *Library) ownsNoFiles(jobID uint64) bool {
-	none, err := l.db.OwnsNoFiles(jobID)
-	return err == nil && none
+	if err != nil || id == scan.ID || j.Kind != store.KindScan || j.Base != scan.Base {
+		return false
+	}
+	same, err := l.db.SameOwnFiles(id, scan.ID, maxCarriedOwn)
+	return err == nil && same
 }
 
 // splitSavedName is savedName's job, and what follows it (distance and

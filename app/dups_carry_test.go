@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"shoebox/store"
 )
@@ -183,5 +184,60 @@ func TestAChangeRunKeepsGroupsWhenGroupsWereKept(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// A rescan stores every file that differs from its base, so once one file
+// changed, each rescan over that base stores it again: a rescan that found
+// the folder as the rescan before it did stores the same files of its own,
+// sees the same, and gets its groups carried; the base's are not its.
+func TestARescanLikeTheOneBeforeItCarriesItsGroups(t *testing.T) {
+	db, dir := changeFolder(t)
+	lib := openChangeLibrary(t, db, LibraryOptions{FindDuplicatesAfterJob: true})
+	first, err := lib.LatestJob()
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(filepath.Join(dir, "Pictures", "b.jpg"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	touched := rescanned(t, lib, dir) // a search keeps its groups
+	dist := lib.jobSettings(touched.ID).NearDistance
+	keptNow(t, lib, touched.ID, ScopeLibrary, "after the rescan that found a file changed")
+	searches := countSearches(lib)
+	again := rescanned(t, lib, dir)
+	if none, _ := lib.db.OwnsNoFiles(again.ID); none || again.Base != first.ID || touched.Base != first.ID {
+		t.Fatalf("bases %d and %d, the second stored nothing %v: the test proves nothing", touched.Base, again.Base, none)
+	}
+	if n := searches(); n != 0 {
+		t.Errorf("a search after a rescan that found the folder as the one before it (%d reports)", n)
+	}
+	found, err := lib.findDuplicates(again.ID, dist)
+	if err != nil || filesIn(found.Exact) < 6 {
+		t.Fatalf("%v, %d files in exact groups: the test proves nothing", err, filesIn(found.Exact))
+	}
+	for _, scope := range []DupScope{ScopeLibrary, ScopeJob} {
+		if got, want := groupsText(keptNow(t, lib, again.ID, scope, "carried")), groupsText(inScope(found, again.ID, scope)); got != want {
+			t.Errorf("scope %d: carried\n%s\nfound\n%s", scope, got, want)
+		}
+	}
+	if !lib.sameView(touched.ID, again) || lib.sameView(first.ID, again) {
+		t.Errorf("the same view as the rescan before it %v, as the base %v", lib.sameView(touched.ID, again), lib.sameView(first.ID, again))
+	}
+	evenLater := later.Add(time.Hour)
+	if err := os.Chtimes(filepath.Join(dir, "Pictures", "b.jpg"), evenLater, evenLater); err != nil {
+		t.Fatal(err)
+	}
+	retouched := rescanned(t, lib, dir)
+	if lib.sameView(again.ID, retouched) {
+		t.Error("a rescan that stored the same path as another record is taken to see what the one before it saw")
+	}
+	if err := os.Chtimes(filepath.Join(dir, "Pictures", "c.jpg"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	other := rescanned(t, lib, dir)
+	if lib.sameView(retouched.ID, other) {
+		t.Error("a rescan that stored one more file is taken to see what the one before it saw")
 	}
 }

@@ -123,11 +123,48 @@ func (db *DB) CarryDupGroups(kept DupGroupsKept, through uint64, carried ...Grou
 // OwnsNoFiles says whether a job stored no file of its own, not even a mark
 // for a file of its base it did not find: its view is its base's (view.go).
 func (db *DB) OwnsNoFiles(jobID uint64) (bool, error) {
-	none := false
+	return db.SameOwnFiles(jobID, jobID, 0)
+}
+
+// SameOwnFiles says whether jobs a and b stored the same files of their own
+// over their bases (view.go), at most limit each: the same paths, marked
+// gone in both or with records equal but for the job they belong to and
+// whether it reused them. Two rescans of a folder over the same base that
+// found it as it was then see the same. More than limit files of its own,
+// and the answer is false: comparing them would cost more than it saves.
+// SameOwnFiles(j, j, 0) says whether j stored none.
+func (db *DB) SameOwnFiles(a, b uint64, limit int) (bool, error) {
+	same := false
 	err := db.view(func(tx *bolt.Tx) error {
-		k, _ := rangeCursor(tx.Bucket(bucketFiles), jobID, nil).first()
-		none = k == nil
+		files := tx.Bucket(bucketFiles)
+		ra, rb := rangeCursor(files, a, nil), rangeCursor(files, b, nil)
+		ka, va := ra.first()
+		kb, vb := rb.first()
+		for n := 0; ka != nil || kb != nil; n++ {
+			if n >= limit || ka == nil || kb == nil || !bytes.Equal(ka[8:], kb[8:]) || !sameOwnRecord(ka, va, kb, vb) {
+				return nil
+			}
+			ka, va = ra.next()
+			kb, vb = rb.next()
+		}
+		same = true
 		return nil
 	})
-	return none, err
+	return same, err
+}
+
+// sameOwnRecord says whether two stored values are both gone marks, or
+// records that decode equal but for their job and whether it reused them.
+func sameOwnRecord(ka, va, kb, vb []byte) bool {
+	if isGone(va) || isGone(vb) {
+		return isGone(va) && isGone(vb)
+	}
+	var ra, rb FileRecord
+	if decodeFile(ka, va, &ra) != nil || decodeFile(kb, vb, &rb) != nil {
+		return false
+	}
+	ra.JobID, ra.Reused, rb.JobID, rb.Reused = 0, false, 0, false
+	ma, err1 := marshalFile(&ra)
+	mb, err2 := marshalFile(&rb)
+	return err1 == nil && err2 == nil && bytes.Equal(ma, mb)
 }
