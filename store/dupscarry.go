@@ -63,12 +63,15 @@ type GroupsCarried struct {
 	FromJob, ToJob uint64
 }
 
-// CarryDupGroups keeps the sets of kept current again, through a new
-// transaction, and adds the sets carried. The caller vouches that every
-// transaction committed since kept.At changed none of the groups, and
-// that the carried sets are the groups of their new names; through is the
-// last of those transactions. It saves nothing and says false when another
-// has committed since, or when no set was current at kept.At.
+// CarryDupGroups keeps the sets carried, current through a new
+// transaction, and drops every other: kept again at each weekly rescan, the
+// sets of the jobs before would pile up for as long as the library lives,
+// and only the newest scan's are asked for without a search. The caller
+// vouches that every transaction committed since kept.At changed none of
+// the groups, and that the carried sets are the groups of their new names;
+// through is the last of those transactions. It saves nothing and says
+// false when another has committed since, or when no set was current at
+// kept.At.
 func (db *DB) CarryDupGroups(kept DupGroupsKept, through uint64, carried ...GroupsCarried) (bool, error) {
 	if kept.At == 0 {
 		return false, nil
@@ -84,11 +87,6 @@ func (db *DB) CarryDupGroups(kept DupGroupsKept, through uint64, carried ...Grou
 		}
 		if err := dropFound(b); err != nil {
 			return err
-		}
-		for name, v := range kept.sets {
-			if err := b.Put([]byte(name), v); err != nil {
-				return err
-			}
 		}
 		for _, c := range carried {
 			v, ok := kept.sets[string(c.From)]
