@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -76,15 +75,7 @@ func (db *DB) CarryDupGroups(kept DupGroupsKept, through uint64, carried ...Grou
 	if kept.At == 0 {
 		return false, nil
 	}
-	saved := false
-	err := db.update(func(tx *bolt.Tx) error {
-		if uint64(tx.ID()) != through+1 {
-			return nil
-		}
-		b, err := tx.CreateBucketIfNotExists(bucketDupsFound)
-		if err != nil {
-			return err
-		}
+	return db.writeFound(through, func(tx *bolt.Tx, b *bolt.Bucket) error {
 		if err := dropFound(b); err != nil {
 			return err
 		}
@@ -109,13 +100,8 @@ func (db *DB) CarryDupGroups(kept DupGroupsKept, through uint64, carried ...Grou
 				return err
 			}
 		}
-		saved = true
-		return b.Put(keyFoundThrough, u64(uint64(tx.ID())))
+		return nil
 	})
-	if err != nil {
-		return false, fmt.Errorf("cannot keep the duplicate groups found in %s: %w", db.path, err)
-	}
-	return saved, nil
 }
 
 // OwnsNoFiles says whether a job stored no file of its own, not even a mark

@@ -73,15 +73,7 @@ func (db *DB) ReadID() (uint64, error) {
 // that were current at seen stay current; otherwise they are dropped, so
 // the bucket holds only what can still be used.
 func (db *DB) SaveDupGroups(seen uint64, sets ...FoundGroups) (bool, error) {
-	saved := false
-	err := db.update(func(tx *bolt.Tx) error {
-		if uint64(tx.ID()) != seen+1 {
-			return nil
-		}
-		b, err := tx.CreateBucketIfNotExists(bucketDupsFound)
-		if err != nil {
-			return err
-		}
+	return db.writeFound(seen, func(tx *bolt.Tx, b *bolt.Bucket) error {
 		if foundThrough(b) != seen {
 			if err := dropFound(b); err != nil {
 				return err
@@ -91,6 +83,27 @@ func (db *DB) SaveDupGroups(seen uint64, sets ...FoundGroups) (bool, error) {
 			if err := putFound(tx, b, s.Name, keptGroups(s.Groups)); err != nil {
 				return err
 			}
+		}
+		return nil
+	})
+}
+
+// writeFound writes kept sets (fill) in the transaction right after
+// transaction after, and marks every set in the bucket current through it.
+// It writes nothing and says false when another transaction committed
+// since after: what the sets were found from may have changed.
+func (db *DB) writeFound(after uint64, fill func(tx *bolt.Tx, b *bolt.Bucket) error) (bool, error) {
+	saved := false
+	err := db.update(func(tx *bolt.Tx) error {
+		if uint64(tx.ID()) != after+1 {
+			return nil
+		}
+		b, err := tx.CreateBucketIfNotExists(bucketDupsFound)
+		if err != nil {
+			return err
+		}
+		if err := fill(tx, b); err != nil {
+			return err
 		}
 		saved = true
 		return b.Put(keyFoundThrough, u64(uint64(tx.ID())))
