@@ -51,28 +51,28 @@ func (l *Library) keptBeforeJob() *groupsBefore {
 
 // carryGroupsOverRescan keeps, for a scan over a base that completed
 // alone, the groups kept before it for each job whose view is the same
-// (sameView). It says whether it kept any for the scan.
-func (l *Library) carryGroupsOverRescan(r *run) bool {
+// (sameView).
+func (l *Library) carryGroupsOverRescan(r *run) {
 	before := r.groupsBefore
 	if before == nil || r.job.Kind != store.KindScan || !l.completedAlone(r) {
-		return false
+		return
 	}
 	l.mu.Lock()
 	alone := l.launched == before.launched+1
 	l.mu.Unlock()
 	through, err := l.db.ReadID()
 	if !alone || err != nil || through-before.kept.At != l.db.Epoch()-before.epoch {
-		return false // another process or run wrote meanwhile
+		return // another process or run wrote meanwhile
 	}
 	scan, err := l.db.Job(r.job.ID)
 	if err != nil || scan.Base == 0 {
-		return false
+		return
 	}
 	var carried []store.GroupsCarried
 	named := map[string]bool{} // two earlier jobs may both have the view
 	for _, name := range before.kept.Names() {
-		from, rest, ok := splitSavedName(name)
-		to := append(binary.BigEndian.AppendUint64(nil, scan.ID), rest...)
+		from, distance, scope, ok := splitSavedName(name)
+		to := savedName(scan.ID, distance, scope)
 		if !ok || named[string(to)] || !l.sameView(from, scan) {
 			continue
 		}
@@ -80,10 +80,10 @@ func (l *Library) carryGroupsOverRescan(r *run) bool {
 		carried = append(carried, store.GroupsCarried{From: name, To: to, FromJob: from, ToJob: scan.ID})
 	}
 	if len(carried) == 0 {
-		return false
+		return
 	}
-	ok, err := l.db.CarryDupGroups(before.kept, through, carried...)
-	return ok && err == nil
+	// Not carried (refused, or the write failed): the next reader searches.
+	_, _ = l.db.CarryDupGroups(before.kept, through, carried...)
 }
 
 // maxCarriedOwn is how many files of its own a rescan may have stored and
@@ -109,11 +109,10 @@ func (l *Library) sameView(id uint64, scan store.Job) bool {
 	return err == nil && same
 }
 
-// splitSavedName is savedName's job, and what follows it (distance and
-// scope).
-func splitSavedName(name []byte) (jobID uint64, rest []byte, ok bool) {
+// splitSavedName reads what savedName wrote.
+func splitSavedName(name []byte) (jobID uint64, distance int, scope DupScope, ok bool) {
 	if len(name) != 13 {
-		return 0, nil, false
+		return 0, 0, 0, false
 	}
-	return binary.BigEndian.Uint64(name), name[8:], true
+	return binary.BigEndian.Uint64(name), int(binary.BigEndian.Uint32(name[8:])), DupScope(name[12]), true
 }

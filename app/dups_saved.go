@@ -80,8 +80,8 @@ func flatGroups(d Duplicates) []store.DupGroup {
 // stored nothing of its own gets the groups kept before it, without a
 // search and whatever the option says (dups_carry.go). Without the option
 // (the CLI), a scan or change run that found groups kept before it keeps
-// the newest scan's too: someone looks at them (the window kept them), and would
-// otherwise wait for the search on their next visit to Duplicates; a
+// the newest scan's too: someone looks at them (the window kept them), and
+// would otherwise wait for the search on their next visit to Duplicates; a
 // script over a library whose groups nobody keeps waits for none.
 func (l *Library) keepGroupsAfterJob(r *run) {
 	l.carryGroupsOverRescan(r)
