@@ -292,15 +292,7 @@ func (db *DB) EachNearEntry(jobID uint64, fn func(NearEntry)) error {
 				fn(e)
 				return true
 			}
-			var r FileRecord
-			if err := decodeEntry(fe, &r); err != nil {
-				bad.add("file record", fe.k[10:], err)
-				return true
-			}
-			bad.add("look-alike index entry", fe.k[10:], errNearEntry)
-			if _, err := decodeNear(encodeNear(&r, fe.v), &e); err == nil {
-				fn(e)
-			}
+			nearFromRecord(fe, &bad, fn)
 			return true
 		})
 		return nil
@@ -309,6 +301,22 @@ func (db *DB) EachNearEntry(jobID uint64, fn func(NearEntry)) error {
 		return err
 	}
 	return bad.err(db.path)
+}
+
+// nearFromRecord hands fn the entry made from a stored record whose index
+// entry cannot be used, counting that entry as damaged; a record that does
+// not decode is counted and skipped.
+func nearFromRecord(fe viewEntry, bad *skipped, fn func(NearEntry)) {
+	var r FileRecord
+	if err := decodeEntry(fe, &r); err != nil {
+		bad.add("file record", fe.k[10:], err)
+		return
+	}
+	bad.add("look-alike index entry", fe.k[10:], errNearEntry)
+	e := NearEntry{Key: fe.k}
+	if _, err := decodeNear(encodeNear(&r, fe.v), &e); err == nil {
+		fn(e)
+	}
 }
 
 // nearCursor reads the index entries of one job's key range in order.

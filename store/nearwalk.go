@@ -59,18 +59,11 @@ func (db *DB) EachIndexedNear(jobID uint64, fn func(NearEntry)) (IndexedNear, er
 				return
 			}
 			stored, err := in.stored(k)
-			var r FileRecord
-			if err == nil {
-				err = decodeEntry(stored, &r)
-			}
 			if err != nil {
 				bad.add("file record", k[10:], err)
 				return
 			}
-			bad.add("look-alike index entry", k[10:], errNearEntry)
-			if _, err := decodeNear(encodeNear(&r, stored.v), &e); err == nil {
-				fn(e)
-			}
+			nearFromRecord(stored, &bad, fn)
 		}
 		base := in.baseOf(jobID)
 		own := rangeCursor(ph, jobID, nil)
