@@ -83,6 +83,10 @@ func TestTheWindowShowsBeforeTheLibraryOpensAndItsViewsAreBuilt(t *testing.T) {
 	if calls := lib.Calls(); len(calls) != 0 {
 		t.Errorf("building the window read the library on the UI goroutine: %v", calls)
 	}
+	// fyne.Do runs inline here: the pump's flushes would run on its own
+	// goroutine beside the queued work, which the real driver keeps on the
+	// UI goroutine. The pump is stopped first (finish stops it again).
+	q.stop()
 	q.drain() // the start-up reads, off the UI goroutine
 	calls := strings.Join(lib.Calls(), ";")
 	if !strings.Contains(calls, "interrupted") || !strings.Contains(calls, "files 2") {

@@ -278,11 +278,15 @@ func (u *UI) running() bool {
 	return u.starting || (u.jobID != 0 && !u.prog.Finished())
 }
 
-// start runs the pump and the start-up checks. It returns a func that stops the pump.
+// start runs the pump and the start-up checks. It returns a func that stops
+// the pump, and returns once it has stopped.
 func (u *UI) start() (stop func()) {
-	done := make(chan struct{})
+	done, ended := make(chan struct{}), make(chan struct{})
 	t := time.NewTicker(pumpInterval)
-	go u.pump(t.C, done)
+	go func() {
+		defer close(ended)
+		u.pump(t.C, done)
+	}()
 	u.checkInterrupted()
 	u.history.reload()
 	u.settings.change.load()
@@ -291,6 +295,7 @@ func (u *UI) start() (stop func()) {
 		once.Do(func() {
 			t.Stop()
 			close(done)
+			<-ended // no flush is handed on after stop returns
 		})
 	}
 }
