@@ -18,11 +18,53 @@ var screenshotWords = []string{
 // IsScreenshotName reports whether a file's name or the folder it is in
 // (Android keeps them in Pictures/Screenshots) says the image is a
 // screenshot. Near-duplicate grouping holds screenshots to a tighter dHash
-// (Item.Screen). It is asked of every file of a job, a million at a time,
-// so it allocates nothing for a short ASCII name.
-func IsScreenshotName(path string) bool {
+// (Item.Screen). It allocates nothing for a short ASCII name.
+func IsScreenshotName(path string) bool { return screenPath(nil, path) }
+
+// ScreenNames answers IsScreenshotName for the files of a job, a million at
+// a time, in path order: the folder shared by a run of files is looked at
+// once, not once a file. The zero value is ready.
+type ScreenNames struct {
+	folder       []byte // the last folder name looked at (a copy)
+	folderScreen bool   // what it said
+	known        bool
+}
+
+// Is is IsScreenshotName(string(path)), remembering the folder's answer.
+func (s *ScreenNames) Is(path string) bool { return screenPath(s, path) }
+
+// IsBytes is Is for a path in bytes (a key the store hands over).
+func (s *ScreenNames) IsBytes(path []byte) bool { return screenPath(s, path) }
+
+// screenPath is IsScreenshotName, remembering the folder's answer in s
+// unless s is nil.
+func screenPath[P ~string | ~[]byte](s *ScreenNames, path P) bool {
+	name, folder, ok := lastTwoParts(path)
+	if !ok {
+		return false
+	}
+	if hasScreenshotWord(name) {
+		return true
+	}
+	if len(folder) == 0 {
+		return false
+	}
+	if s == nil {
+		return hasScreenshotWord(folder)
+	}
+	if !s.known || string(s.folder) != string(folder) {
+		s.folder = append(s.folder[:0], folder...)
+		s.folderScreen, s.known = hasScreenshotWord(folder), true
+	}
+	return s.folderScreen
+}
+
+// lastTwoParts is a path's name and the name of its folder (empty at the
+// top), trailing separators left out; ok is false for a path with no name.
+func lastTwoParts[P ~string | ~[]byte](path P) (name, folder P, ok bool) {
 	end := len(path)
-	for range 2 { // the name, then its folder
+	var parts [2]P
+	for i := range parts {
 		for end > 0 && isPathSep(path[end-1]) {
 			end--
 		}
@@ -30,25 +72,20 @@ func IsScreenshotName(path string) bool {
 		for start > 0 && !isPathSep(path[start-1]) {
 			start--
 		}
-		if start == end {
-			return false
-		}
-		if hasScreenshotWord(path[start:end]) {
-			return true
-		}
+		parts[i] = path[start:end]
 		end = start
 	}
-	return false
+	return parts[0], parts[1], len(parts[0]) > 0
 }
 
 func isPathSep(c byte) bool { return c == '/' || c == '\\' }
 
 // hasScreenshotWord says whether one part of a path holds a screenshot
 // word, in any case.
-func hasScreenshotWord(part string) bool {
+func hasScreenshotWord[P ~string | ~[]byte](part P) bool {
 	var buf [128]byte
 	if len(part) > len(buf) || !isASCII(part) {
-		n := strings.ToLower(part)
+		n := strings.ToLower(string(part))
 		for _, w := range screenshotWords {
 			if strings.Contains(n, w) {
 				return true
@@ -84,7 +121,7 @@ var asciiScreenshotWords = func() [][]byte {
 	return out
 }()
 
-func isASCII(s string) bool {
+func isASCII[P ~string | ~[]byte](s P) bool {
 	for i := range len(s) {
 		if s[i] >= 0x80 {
 			return false

@@ -50,3 +50,28 @@ func TestIsScreenshotNameLongAndNonASCII(t *testing.T) {
 		t.Errorf("a short ASCII name costs %v allocations, want none", n)
 	}
 }
+
+// ScreenNames remembers a folder's answer between files: it must still say
+// what IsScreenshotName says when the folder changes, for strings and bytes.
+func TestScreenNamesAgreeWithIsScreenshotNameFileAfterFile(t *testing.T) {
+	paths := []string{
+		"Pictures/Screenshots/IMG_1.png", "Pictures/Screenshots/IMG_2.png",
+		"Pictures/Camera/IMG_3.png", "Pictures/Camera/Screenshot_4.png",
+		"Other/Screenshots/IMG_5.png", "Screenshots/IMG_6.png", "IMG_7.png",
+		"Screenshots/Camera/IMG_8.png", "Ünterordner/SCREENSHOT_9.png", "Skärmbild/x.png",
+		"a/Screenshots//", "Camera/IMG_10.png",
+	}
+	var s, b ScreenNames
+	for _, p := range paths {
+		want := IsScreenshotName(p)
+		if got := s.Is(p); got != want {
+			t.Errorf("Is(%q) = %v after the paths before it, want %v", p, got, want)
+		}
+		if got := b.IsBytes([]byte(p)); got != want {
+			t.Errorf("IsBytes(%q) = %v after the paths before it, want %v", p, got, want)
+		}
+	}
+	if !IsScreenshotName(paths[0]) || IsScreenshotName(paths[2]) {
+		t.Fatal("the table no longer has both answers")
+	}
+}
