@@ -27,8 +27,9 @@ type nearFile struct {
 
 // nearSet is the files grouping looks at, in processing order.
 type nearSet struct {
-	files []nearFile
-	items []near.Item // of the hashed files; an item's ID is its file's index
+	files   []nearFile
+	items   []near.Item      // of the hashed files; an item's ID is its file's index
+	screens near.ScreenNames // a folder's screenshot word, looked at once
 }
 
 // addRecord adds a file from its record.
@@ -38,7 +39,7 @@ func (s *nearSet) addRecord(f *store.FileRecord) {
 	if f.HasPHash && done {
 		nf.item = s.addItem(near.Item{PHash: f.PHash, DHash: f.DHash, Width: f.Width, Height: f.Height,
 			LumaMean: f.LumaMean, LumaStdDev: f.LumaStdDev, ChromaCb: f.ChromaCb, ChromaCr: f.ChromaCr,
-			HasStats: f.Analysis >= 2, Screen: near.IsScreenshotName(f.RelPath)})
+			HasStats: f.Analysis >= 2, Screen: s.screens.Is(f.RelPath)})
 	}
 	if done && strings.HasPrefix(f.MIME, "image/") {
 		if camera, when, ok := f.ShotCapture(); ok {
@@ -54,12 +55,12 @@ func (s *nearSet) addRecord(f *store.FileRecord) {
 // addEntry adds a file from its look-alike index entry: the same as
 // addRecord of its record.
 func (s *nearSet) addEntry(e *store.NearEntry) {
-	rel := e.RelPath()
+	rel := e.RelPathBytes() // not copied: a million strings took a tenth of a second
 	nf := nearFile{item: -1}
 	if e.HasPHash && e.Done {
 		nf.item = s.addItem(near.Item{PHash: e.PHash, DHash: e.DHash, Width: e.Width, Height: e.Height,
 			LumaMean: e.LumaMean, LumaStdDev: e.LumaStdDev, ChromaCb: e.ChromaCb, ChromaCr: e.ChromaCr,
-			HasStats: e.Measured, Screen: near.IsScreenshotName(rel)})
+			HasStats: e.Measured, Screen: s.screens.IsBytes(rel)})
 	}
 	if e.Done && e.Image {
 		nf.capture = e.Capture

@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"hash/fnv"
 	"path"
 	"sort"
 	"strings"
@@ -179,11 +178,52 @@ func nameWhat(f *store.FileRecord) string {
 }
 
 // nameHash identifies a time-stamped file name: its name without the
-// extension, case folded. Names like IMG_1234 repeat across cameras and
-// years and are no key; only a name that carries the time is hashed.
-func nameHash(rel string) uint64 {
-	base := path.Base(rel)
-	h := fnv.New64a()
-	h.Write([]byte(strings.ToLower(strings.TrimSuffix(base, path.Ext(base)))))
-	return max(h.Sum64(), 1)
+// extension, case folded (FNV-1a). Names like IMG_1234 repeat across
+// cameras and years and are no key; only a name that carries the time is
+// hashed. It is asked of a million names a search, from the index's keys
+// as bytes: a plain ASCII name is folded in place, without allocating.
+func nameHash[P ~string | ~[]byte](rel P) uint64 {
+	end := len(rel)
+	start := end
+	for start > 0 && rel[start-1] != '/' {
+		start--
+	}
+	stem := end
+	for i := end - 1; i >= start; i-- {
+		if rel[i] == '.' {
+			stem = i
+			break
+		}
+	}
+	if start == end || !asciiName(rel[start:stem]) {
+		// A trailing slash or a name beyond ASCII: path's and strings'
+		// own rules, which the fast path follows for every other name.
+		base := path.Base(string(rel))
+		return fnvFolded(strings.ToLower(strings.TrimSuffix(base, path.Ext(base))))
+	}
+	return fnvFolded(rel[start:stem])
+}
+
+// fnvFolded is the 64-bit FNV-1a hash of s with ASCII capitals folded to
+// lower case, never 0.
+func fnvFolded[P ~string | ~[]byte](s P) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for i := range len(s) {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h = (h ^ uint64(c)) * prime
+	}
+	return max(h, 1)
+}
+
+func asciiName[P ~string | ~[]byte](s P) bool {
+	for i := range len(s) {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

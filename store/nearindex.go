@@ -83,11 +83,15 @@ type NearEntry struct {
 }
 
 // RelPath is the file's path relative to its root, from its key.
-func (e *NearEntry) RelPath() string {
+func (e *NearEntry) RelPath() string { return string(e.RelPathBytes()) }
+
+// RelPathBytes is RelPath in the entry's Key, not copied: valid as long as
+// the Key is.
+func (e *NearEntry) RelPathBytes() []byte {
 	if len(e.Key) < 10 {
-		return ""
+		return nil
 	}
-	return string(e.Key[10:])
+	return e.Key[10:]
 }
 
 // shotTimeLen is the length of a time to the second, 2006-01-02T15:04:05.
