@@ -580,6 +580,7 @@ func TestDuplicatesLeaveOutWhatARunMoved(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		exactAloneAgrees(t, lib, scan.ID, ScopeLibrary, d)
 		for _, g := range d.Exact {
 			groups++
 			files += len(g.Files)

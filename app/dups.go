@@ -98,6 +98,18 @@ func inScope(all Duplicates, jobID uint64, scope DupScope) Duplicates {
 	return Duplicates{Exact: onlyJob(cloneGroups(all.Exact), jobID), Near: all.Near}
 }
 
+// ExactDuplicatesIn is DuplicatesIn's exact groups alone, without the
+// look-alike search: read from the SHA-256 index, a tenth of a second at a
+// million files where the search takes seconds. The window shows them
+// while it waits for the look-alikes. Nothing is remembered or kept.
+func (l *Library) ExactDuplicatesIn(jobID uint64, scope DupScope) (Duplicates, error) {
+	exact, _, damaged, err := l.exactNotMoved(jobID)
+	if err != nil {
+		return Duplicates{}, err
+	}
+	return inScope(Duplicates{Exact: exact}, jobID, scope), damaged
+}
+
 // findDuplicates is DuplicatesIn without what is remembered, for
 // ScopeLibrary; distance is >= 0. The groups of ScopeJob are these kept to
 // the job's files (inScope): look-alikes are found among the job's files
@@ -108,28 +120,36 @@ func (l *Library) findDuplicates(jobID uint64, distance int) (Duplicates, error)
 	// (store.DB.ReadAhead).
 	defer l.db.ReadAhead()()
 	var out Duplicates
-	// A damaged record is left out of the groups (store.DamagedRecords);
-	// the groups of the others are still found and the error returned.
-	exact, damaged := l.db.ExactDuplicates(jobID)
-	if damaged != nil && !errors.Is(damaged, store.ErrDamaged) {
-		return out, damaged
+	exact, moved, damaged, err := l.exactNotMoved(jobID)
+	if err != nil {
+		return out, err
 	}
 	out.Exact = exact
 	looks, err := l.nearGroupsOf(jobID, distance)
 	if err != nil && !errors.Is(err, store.ErrDamaged) {
 		return out, err
 	}
-	out.Near = looks
+	out.Near = withoutSameBytes(withoutMoved(looks, moved))
 	if damaged == nil {
 		damaged = err
 	}
-	moved, merr := l.movedAway()
-	if merr != nil {
-		return out, merr
-	}
-	out.Exact, out.Near = withoutMoved(out.Exact, moved), withoutMoved(out.Near, moved)
-	out.Near = withoutSameBytes(out.Near)
 	return out, damaged
+}
+
+// exactNotMoved is a job's exact groups without the copies change runs
+// moved away (movedAway, also returned for the look-alike groups). A
+// damaged record is left out of the groups (store.DamagedRecords): the
+// groups of the others are still found, and the damage returned in
+// damaged; err is any other failure.
+func (l *Library) exactNotMoved(jobID uint64) (exact []store.DupGroup, moved map[string]bool, damaged, err error) {
+	exact, damaged = l.db.ExactDuplicates(jobID)
+	if damaged != nil && !errors.Is(damaged, store.ErrDamaged) {
+		return nil, nil, nil, damaged
+	}
+	if moved, err = l.movedAway(); err != nil {
+		return nil, nil, nil, err
+	}
+	return withoutMoved(exact, moved), moved, damaged, nil
 }
 
 // onlyJob keeps the files a job itself recorded, and the groups left with

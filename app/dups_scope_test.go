@@ -29,6 +29,31 @@ func scanSecondFolder(t *testing.T, db string) string {
 	return dir
 }
 
+// exactAloneAgrees checks that ExactDuplicatesIn, which skips the
+// look-alike search, finds the exact groups of the search (d) and no
+// look-alikes.
+func exactAloneAgrees(t *testing.T, lib *Library, jobID uint64, scope DupScope, d Duplicates) {
+	t.Helper()
+	got, err := lib.ExactDuplicatesIn(jobID, scope)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := func(groups []store.DupGroup) (out []string) {
+		for _, g := range groups {
+			var files []string
+			for _, f := range g.Files {
+				files = append(files, f.AbsPath())
+			}
+			out = append(out, strings.Join(files, " "))
+		}
+		return out
+	}
+	if a, b := strings.Join(paths(got.Exact), "\n"), strings.Join(paths(d.Exact), "\n"); a != b || len(got.Near) != 0 {
+		t.Errorf("scope %v: the exact groups alone are\n%s\nand %d look-alike groups; the search's exact groups are\n%s",
+			scope, a, len(got.Near), b)
+	}
+}
+
 func filesIn(groups []store.DupGroup) int {
 	n := 0
 	for _, g := range groups {
@@ -61,6 +86,8 @@ func TestDuplicatesScopeJobOrLibrary(t *testing.T) {
 	if len(mine.Exact) != 1 || filesIn(mine.Exact) != 2 {
 		t.Fatalf("job scope: %d exact groups of %d files, want the own pair only", len(mine.Exact), filesIn(mine.Exact))
 	}
+	exactAloneAgrees(t, lib, j.ID, ScopeLibrary, all)
+	exactAloneAgrees(t, lib, j.ID, ScopeJob, mine)
 	for _, f := range mine.Exact[0].Files {
 		if f.JobID != j.ID {
 			t.Errorf("job scope holds %s of job %d", f.AbsPath(), f.JobID)
