@@ -51,6 +51,9 @@ type dupsView struct {
 	place   *widget.Label
 	busy    *fyne.Container // the loading sign over the list (dups_busy.go)
 	waited  busyClock
+	// exactFirst: the exact groups are shown while the look-alikes are
+	// still searched for (showExactFirst); the sign is in the summary.
+	exactFirst bool
 
 	allGrid *widget.GridWrap // the open "Show all" grid, if any
 
@@ -72,7 +75,7 @@ func newDupsView(u *UI) *dupsView {
 			}
 		})
 	v.list.OnSelected = func(widget.ListItemID) {} // keyboard focus moves through groups
-	v.kind = widget.NewRadioGroup(dupKinds(app.Duplicates{}), func(string) { v.filter() })
+	v.kind = widget.NewRadioGroup(dupKinds(app.Duplicates{}, false), func(string) { v.filter() })
 	v.kind.Horizontal = true
 	v.kind.Required = true
 	v.kind.SetSelected(v.kind.Options[0])
@@ -156,7 +159,8 @@ func (v *dupsView) reload() {
 	}
 	dist := s.NearDistance
 	v.loading = true
-	if v.loaded != id || v.loadedS != scope {
+	fresh := v.loaded != id || v.loadedS != scope // no groups of this scan and scope on screen
+	if fresh {
 		v.all, v.groups = app.Duplicates{}, nil
 		v.list.Refresh()
 		v.act.bar.Hide()
@@ -184,6 +188,16 @@ func (v *dupsView) reload() {
 			}
 		}
 		var err error
+		if !kept && !wait && fresh {
+			d, kept = v.u.eng.KeptDuplicates(id, dist, scope) // no part needed
+		}
+		if !kept && fresh {
+			// The exact copies first, from their index, while the
+			// look-alikes are searched for: seconds at a million files.
+			if ex, err := v.u.eng.ExactDuplicatesIn(id, scope); err == nil && len(ex.Exact) > 0 {
+				v.u.do(func() { v.showExactFirst(id, scope, ex) })
+			}
+		}
 		if !kept {
 			d, err = v.u.eng.DuplicatesIn(id, dist, scope)
 		}
@@ -219,10 +233,29 @@ func (v *dupsView) waitForFiles(id uint64) {
 	v.summary.SetText("Looking for duplicates once Files has read this scan's files…")
 }
 
+// showExactFirst shows the exact groups found while the look-alikes are
+// still searched for, unless the person moved on: the exact copies, most
+// of what a library holds twice, take a tenth of a second to find at a
+// million files, the look-alikes seconds. They are shown to look at, not to
+// act on: the plan comes with the whole answer (loadedGroups). The sign
+// that counts the seconds moves from over the list into the summary.
+func (v *dupsView) showExactFirst(id uint64, scope app.DupScope, d app.Duplicates) {
+	if !v.loading || v.again || id != v.jobID || scope != v.chosenScope() {
+		return
+	}
+	v.act.clearPlan()
+	v.exactFirst = true
+	v.busy.Hide()
+	v.show(d)
+	v.waited.shown = -1 // the summary says it now
+	v.tickBusy()
+}
+
 // loadedGroups shows what reload found, unless the person moved on.
 func (v *dupsView) loadedGroups(id uint64, scope app.DupScope, d app.Duplicates, err error,
 	plan app.Plan, planErr error, gone map[string]bool, where string) {
 	v.loading = false
+	partial := v.exactFirst
 	v.stopBusy()
 	if v.again || id != v.jobID || scope != v.chosenScope() {
 		v.again = false
@@ -230,6 +263,10 @@ func (v *dupsView) loadedGroups(id uint64, scope app.DupScope, d app.Duplicates,
 		return
 	}
 	if err != nil {
+		if partial { // groups shown without their look-alikes: not the answer
+			v.all, v.groups = app.Duplicates{}, nil
+			v.list.Refresh()
+		}
 		v.summary.SetText("Could not find the duplicates: " + err.Error())
 		return
 	}
@@ -257,8 +294,16 @@ func scopeWords(eng Engine, id uint64, scope app.DupScope) string {
 	return "only inside " + strings.Join(names, ", ")
 }
 
-// dupKinds are the choices of which groups to show, with their counts.
-func dupKinds(d app.Duplicates) []string {
+// dupKinds are the choices of which groups to show, with their counts;
+// exactFirst: the look-alikes are still being looked for.
+func dupKinds(d app.Duplicates, exactFirst bool) []string {
+	if exactFirst {
+		return []string{
+			fmt.Sprintf("All groups (%d so far)", len(d.Exact)),
+			fmt.Sprintf("Exact copies (%d)", len(d.Exact)),
+			"Look-alikes (looking…)",
+		}
+	}
 	return []string{
 		fmt.Sprintf("All groups (%d)", len(d.Exact)+len(d.Near)),
 		fmt.Sprintf("Exact copies (%d)", len(d.Exact)),
@@ -284,7 +329,7 @@ func (v *dupsView) show(d app.Duplicates) {
 			sel = i
 		}
 	}
-	v.kind.Options = dupKinds(d)
+	v.kind.Options = dupKinds(d, v.exactFirst)
 	v.kind.Selected = v.kind.Options[sel]
 	v.kind.Refresh()
 	v.summary.SetText(dupSummary(d, v.act.ok))
@@ -324,6 +369,16 @@ func dupSummary(d app.Duplicates, planned bool) string {
 	if len(d.Exact) == 0 && len(d.Near) == 0 {
 		return "No duplicates: every photo and video is one of a kind."
 	}
+	counts := dupCounts(d)
+	if planned {
+		return counts + ". Each group keeps the file its rules chose (Settings orders them); " +
+			"switch any file to Keep or Remove. Look-alike groups are acted on only once you approve them."
+	}
+	return counts + ". The copy marked “Likely original” has the most pixels, then the earliest date."
+}
+
+// dupCounts says how many groups and files there are of each kind.
+func dupCounts(d app.Duplicates) string {
 	var parts []string
 	if len(d.Exact) > 0 {
 		files, spare := 0, int64(0)
@@ -343,11 +398,7 @@ func dupSummary(d app.Duplicates, planned bool) string {
 		}
 		parts = append(parts, fmt.Sprintf("%s of look-alikes (%s)", plural(len(d.Near), "group"), plural(near, "file")))
 	}
-	if planned {
-		return strings.Join(parts, " · ") + ". Each group keeps the file its rules chose (Settings orders them); " +
-			"switch any file to Keep or Remove. Look-alike groups are acted on only once you approve them."
-	}
-	return strings.Join(parts, " · ") + ". The copy marked “Likely original” has the most pixels, then the earliest date."
+	return strings.Join(parts, " · ")
 }
 
 // likelyOriginal picks the copy a person most likely wants to keep: most

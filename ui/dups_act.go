@@ -54,6 +54,16 @@ func newDupsAct(v *dupsView) *dupsAct {
 	return a
 }
 
+// clearPlan forgets the plan while groups are shown that have none yet
+// (showExactFirst): the cards mark the likely original, and nothing can
+// be applied.
+func (a *dupsAct) clearPlan() {
+	a.plan, a.ok = app.Plan{}, false
+	a.idx = map[planRef]int{}
+	clear(a.edited)
+	a.bar.Hide()
+}
+
 // setPlan takes a new plan for the shown job (err: none could be made).
 func (a *dupsAct) setPlan(p app.Plan, err error) {
 	a.plan, a.ok = p, err == nil || errors.Is(err, store.ErrDamaged)

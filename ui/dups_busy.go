@@ -7,8 +7,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// lookingWords is the sign over the list while Duplicates looks.
-const lookingWords = "Looking for duplicates…"
+// lookingWords is the sign over the list while Duplicates looks;
+// lookingNearWords ends the summary while the exact groups are shown and
+// the look-alikes still looked for.
+const (
+	lookingWords     = "Looking for duplicates…"
+	lookingNearWords = "Still looking for look-alikes…"
+)
 
 // busyClock is Duplicates' loading sign: words that count the seconds
 // waited, instead of an animated bar. A bar is redrawn sixty times a
@@ -37,7 +42,7 @@ func (v *dupsView) startBusy() {
 // restartBusy counts again from now, when the sign is up: the tab was
 // opened while groups were being read ahead. UI goroutine only.
 func (v *dupsView) restartBusy() {
-	if v.busy.Visible() {
+	if v.busy.Visible() || v.exactFirst {
 		v.waited.since, v.waited.shown = v.u.now(), -1
 		v.tickBusy()
 	}
@@ -46,13 +51,14 @@ func (v *dupsView) restartBusy() {
 // stopBusy takes the sign away. UI goroutine only.
 func (v *dupsView) stopBusy() {
 	v.busy.Hide()
+	v.exactFirst = false
 	v.u.ticking.Store(false)
 }
 
 // tickBusy says how long the sign has been up, when a second has passed
 // since it last said. UI goroutine only; the pump calls it.
 func (v *dupsView) tickBusy() {
-	if v == nil || v.busy == nil || !v.busy.Visible() {
+	if v == nil || v.busy == nil || (!v.busy.Visible() && !v.exactFirst) {
 		return
 	}
 	s := int(v.u.now().Sub(v.waited.since) / time.Second)
@@ -60,9 +66,16 @@ func (v *dupsView) tickBusy() {
 		return
 	}
 	v.waited.shown = s
-	if s == 0 {
-		v.waited.words.SetText(lookingWords)
+	words := lookingWords
+	if v.exactFirst {
+		words = lookingNearWords
+	}
+	if s > 0 {
+		words = fmt.Sprintf("%s %d s", words, s)
+	}
+	if v.exactFirst { // the exact groups are shown: the sign is in the summary
+		v.summary.SetText(dupCounts(v.all) + ". " + words)
 		return
 	}
-	v.waited.words.SetText(fmt.Sprintf("%s %d s", lookingWords, s))
+	v.waited.words.SetText(words)
 }

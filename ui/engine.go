@@ -33,6 +33,9 @@ type Engine interface {
 	// DuplicatesIn finds a job's groups within the scan's own files
 	// (app.ScopeJob) or with their copies across the library.
 	DuplicatesIn(jobID uint64, distance int, scope app.DupScope) (app.Duplicates, error)
+	// ExactDuplicatesIn is DuplicatesIn's exact groups alone, found
+	// without the look-alike search: shown while it runs.
+	ExactDuplicatesIn(jobID uint64, scope app.DupScope) (app.Duplicates, error)
 	// KeptDuplicates is DuplicatesIn's answer when it needs no search
 	// (remembered, or kept in the library); ok is false otherwise.
 	KeptDuplicates(jobID uint64, distance int, scope app.DupScope) (d app.Duplicates, ok bool)

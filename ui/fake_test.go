@@ -46,6 +46,7 @@ type fakeEngine struct {
 	dupsKept    bool            // KeptDuplicates answers with dups (else: a search is needed)
 	onKept      func()          // called by KeptDuplicates, when set
 	onDups      func()          // called by DuplicatesIn, when set
+	dupsErr     error           // DuplicatesIn fails with it, when set
 	ch          changeFake
 	unique      app.UniqueReport
 	org         organiseFake
@@ -176,10 +177,22 @@ func (f *fakeEngine) DuplicatesIn(id uint64, distance int, scope app.DupScope) (
 	}
 	f.dupDistance = distance
 	f.dupScopes = append(f.dupScopes, scope)
+	if f.dupsErr != nil {
+		return app.Duplicates{}, f.dupsErr
+	}
 	if scope == app.ScopeJob && f.jobDups != nil {
 		return cloneDups(*f.jobDups), nil
 	}
 	return cloneDups(f.dups), nil
+}
+
+func (f *fakeEngine) ExactDuplicatesIn(id uint64, scope app.DupScope) (app.Duplicates, error) {
+	f.record(fmt.Sprintf("exact dups %d", id))
+	d := f.dups
+	if scope == app.ScopeJob && f.jobDups != nil {
+		d = *f.jobDups
+	}
+	return app.Duplicates{Exact: cloneDups(d).Exact}, nil
 }
 
 func (f *fakeEngine) KeptDuplicates(id uint64, distance int, scope app.DupScope) (app.Duplicates, bool) {

@@ -1,0 +1,131 @@
+package ui
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"shoebox/app"
+	"shoebox/store"
+)
+
+// exactCalls counts the times the window asked for the exact groups alone.
+func exactCalls(f *fakeEngine) int {
+	n := 0
+	for _, c := range f.Calls() {
+		if strings.HasPrefix(c, "exact dups ") {
+			n++
+		}
+	}
+	return n
+}
+
+// lookingUI is a window on a finished scan whose work waits in queue, the
+// clock at the test's hand.
+func lookingUI(t *testing.T, f *fakeEngine) (*UI, *spawned, *time.Time) {
+	t.Helper()
+	f.files[1] = filesFixture()
+	u := newTestUI(t, f)
+	clock := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	u.now = func() time.Time { return clock }
+	queue := &spawned{}
+	u.spawn = func(fn func()) { queue.fns = append(queue.fns, fn) }
+	f.jobs = []store.Job{{ID: 1, Roots: []string{"/photos"}}}
+	u.setJob(app.Progress{JobID: 1, State: store.StateCompleted, Current: 7, Total: 7})
+	return u, queue, &clock
+}
+
+// While the look-alikes are searched for, the exact copies, found from
+// their index at once, are shown to look at: counts that say so, the sign
+// moved into the summary, nothing to apply. The whole answer then takes
+// their place. Groups already on screen are not replaced by a part, and
+// groups kept need no part.
+func TestDuplicatesShowExactCopiesWhileLookingForLookAlikes(t *testing.T) {
+	f := newFake()
+	a, b := dupFile("x/a.jpg", "a1"), dupFile("y/b.jpg", "b1")
+	f.dups = app.Duplicates{
+		Exact: []store.DupGroup{exactGroup("aa", 2), exactGroup("bb", 3)},
+		Near:  []store.DupGroup{{Near: true, MaxDistance: 2, Files: []store.FileRecord{a, b}}},
+	}
+	u, queue, clock := lookingUI(t, f)
+	v := u.dups
+	u.tabs.SelectIndex(tabDuplicates)
+	searched := false
+	f.onDups = func() { // the search runs: what does the window show meanwhile?
+		searched = true
+		*clock = clock.Add(3 * time.Second)
+		u.flush()
+		if len(v.groups) != 2 || v.busy.Visible() || v.act.bar.Visible() || v.act.ok {
+			t.Errorf("while looking: %d groups shown, sign over them %v, apply bar %v, plan %v; want the 2 exact, no sign over them, nothing to apply",
+				len(v.groups), v.busy.Visible(), v.act.bar.Visible(), v.act.ok)
+		}
+		if want := []string{"All groups (2 so far)", "Exact copies (2)", "Look-alikes (looking…)"}; !slices.Equal(v.kind.Options, want) {
+			t.Errorf("while looking the choices are %q, want %q", v.kind.Options, want)
+		}
+		if s := v.summary.Text; !strings.Contains(s, "2 groups of exact copies") || !strings.HasSuffix(s, "Still looking for look-alikes… 3 s") {
+			t.Errorf("while looking the summary says %q", s)
+		}
+	}
+	queue.drain()
+	if !searched || exactCalls(f) != 1 {
+		t.Fatalf("searched %v, exact groups asked %d times; want a search and 1", searched, exactCalls(f))
+	}
+	f.onDups = nil
+	checkCountsAgree(t, u, 2, 1)
+	if strings.Contains(v.summary.Text, "looking") || !v.act.bar.Visible() || !v.act.ok || u.ticking.Load() {
+		t.Errorf("the whole answer: summary %q, apply bar %v, plan %v, ticking %v", v.summary.Text, v.act.bar.Visible(), v.act.ok, u.ticking.Load())
+	}
+
+	// Looking again for the groups shown (a job ended): they stay whole.
+	f.onDups = func() {
+		if len(v.groups) != 3 {
+			t.Errorf("looking again, %d groups shown, want the 3 shown before", len(v.groups))
+		}
+	}
+	v.reload()
+	queue.drain()
+	if exactCalls(f) != 1 {
+		t.Errorf("the exact groups alone were asked for again over whole groups on screen")
+	}
+
+	// Groups kept in the library are the whole answer at once.
+	kf := newFake()
+	kf.dups, kf.dupsKept = f.dups, true
+	ku, kqueue, _ := lookingUI(t, kf)
+	ku.tabs.SelectIndex(tabDuplicates)
+	kqueue.drain()
+	if exactCalls(kf) != 0 || len(ku.dups.groups) != 3 {
+		t.Errorf("kept groups: the exact ones asked %d times, %d groups shown; want 0 and 3", exactCalls(kf), len(ku.dups.groups))
+	}
+}
+
+// With no exact copy the sign stays over the list, and a search that fails
+// after the exact groups were shown takes them away with the error: they
+// were only a part.
+func TestDuplicatesSignStaysWithoutExactCopiesAndAFailureTakesThePartAway(t *testing.T) {
+	f := newFake()
+	a, b := dupFile("x/a.jpg", "a1"), dupFile("y/b.jpg", "b1")
+	f.dups = app.Duplicates{Near: []store.DupGroup{{Near: true, MaxDistance: 2, Files: []store.FileRecord{a, b}}}}
+	u, queue, _ := lookingUI(t, f)
+	v := u.dups
+	u.tabs.SelectIndex(tabDuplicates)
+	f.onDups = func() {
+		if !v.busy.Visible() || len(v.groups) != 0 {
+			t.Errorf("no exact copies: sign shown %v, %d groups; want the sign over an empty list", v.busy.Visible(), len(v.groups))
+		}
+	}
+	queue.drain()
+	checkCountsAgree(t, u, 0, 1)
+
+	f2 := newFake()
+	f2.dups = app.Duplicates{Exact: []store.DupGroup{exactGroup("aa", 2)}}
+	f2.dupsErr = errors.New("the disk went away")
+	u2, queue2, _ := lookingUI(t, f2)
+	u2.tabs.SelectIndex(tabDuplicates)
+	queue2.drain()
+	if len(u2.dups.groups) != 0 || !strings.HasPrefix(u2.dups.summary.Text, "Could not find the duplicates") {
+		t.Errorf("a failed search after the exact groups: %d groups shown, summary %q", len(u2.dups.groups), u2.dups.summary.Text)
+	}
+}
