@@ -101,24 +101,27 @@ func hasScreenshotWord[P ~string | ~[]byte](part P) bool {
 		}
 		lower[i] = c
 	}
-	for _, w := range asciiScreenshotWords {
-		if bytes.Contains(lower, w) {
-			return true
+	// One pass over the name, a word tried only where its first letter
+	// is: a million names are asked a search, nearly none holding a word.
+	for i, c := range lower {
+		for _, w := range asciiWordsByFirst[c] {
+			if bytes.HasPrefix(lower[i:], w) {
+				return true
+			}
 		}
 	}
 	return false
 }
 
-// asciiScreenshotWords are the screenshot words written in ASCII: the only
-// ones an ASCII name can hold.
-var asciiScreenshotWords = func() [][]byte {
-	var out [][]byte
+// asciiWordsByFirst are the screenshot words written in ASCII (the only
+// ones an ASCII name can hold), by their first letter.
+var asciiWordsByFirst = func() (by [256][][]byte) {
 	for _, w := range screenshotWords {
 		if isASCII(w) {
-			out = append(out, []byte(w))
+			by[w[0]] = append(by[w[0]], []byte(w))
 		}
 	}
-	return out
+	return by
 }()
 
 func isASCII[P ~string | ~[]byte](s P) bool {

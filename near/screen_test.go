@@ -75,3 +75,14 @@ func TestScreenNamesAgreeWithIsScreenshotNameFileAfterFile(t *testing.T) {
 		t.Fatal("the table no longer has both answers")
 	}
 }
+
+// Every screenshot word is found wherever it stands in a name, in any case.
+func TestEveryScreenshotWordIsFoundAnywhereInAName(t *testing.T) {
+	for _, w := range screenshotWords {
+		for _, name := range []string{w + ".png", "IMG " + strings.ToUpper(w) + " 2.png", "a/x" + w + "y.jpg", "a/b" + w + "/c.jpg"} {
+			if !IsScreenshotName(name) {
+				t.Errorf("%q: not a screenshot name", name)
+			}
+		}
+	}
+}
