@@ -195,35 +195,31 @@ func nameHash[P ~string | ~[]byte](rel P) uint64 {
 			break
 		}
 	}
-	if start == end || !asciiName(rel[start:stem]) {
-		// A trailing slash or a name beyond ASCII: path's and strings'
-		// own rules, which the fast path follows for every other name.
-		base := path.Base(string(rel))
-		return fnvFolded(strings.ToLower(strings.TrimSuffix(base, path.Ext(base))))
+	if start < end {
+		if h, ascii := fnvFolded(rel[start:stem]); ascii {
+			return h
+		}
 	}
-	return fnvFolded(rel[start:stem])
+	// A trailing slash or a name beyond ASCII: path's and strings' own
+	// rules, which the loops above follow for every other name.
+	base := path.Base(string(rel))
+	h, _ := fnvFolded(strings.ToLower(strings.TrimSuffix(base, path.Ext(base))))
+	return h
 }
 
 // fnvFolded is the 64-bit FNV-1a hash of s with ASCII capitals folded to
-// lower case, never 0.
-func fnvFolded[P ~string | ~[]byte](s P) uint64 {
+// lower case, never 0; ascii is false when s holds other bytes, whose case
+// only strings.ToLower folds.
+func fnvFolded[P ~string | ~[]byte](s P) (h uint64, ascii bool) {
 	const offset, prime = 14695981039346656037, 1099511628211
-	h := uint64(offset)
+	h, ascii = offset, true
 	for i := range len(s) {
 		c := s[i]
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
+		ascii = ascii && c < 0x80
 		h = (h ^ uint64(c)) * prime
 	}
-	return max(h, 1)
-}
-
-func asciiName[P ~string | ~[]byte](s P) bool {
-	for i := range len(s) {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
+	return max(h, 1), ascii
 }
