@@ -13,15 +13,8 @@ import (
 // once the groups are shown.
 func TestDuplicatesSignCountsTheSecondsWaited(t *testing.T) {
 	f := newFake()
-	f.files[1] = filesFixture()
 	f.dups = app.Duplicates{Exact: []store.DupGroup{exactGroup("aa", 3)}}
-	u := newTestUI(t, f)
-	clock := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
-	u.now = func() time.Time { return clock }
-	queue := &spawned{}
-	u.spawn = func(fn func()) { queue.fns = append(queue.fns, fn) }
-	f.jobs = []store.Job{{ID: 1, Roots: []string{"/photos"}}}
-	u.setJob(app.Progress{JobID: 1, State: store.StateCompleted, Current: 7, Total: 7})
+	u, queue, clock := lookingUI(t, f)
 	u.tabs.SelectIndex(tabDuplicates)
 	if !u.dups.busy.Visible() || !u.ticking.Load() {
 		t.Fatalf("looking, yet the sign shown %v, ticking %v", u.dups.busy.Visible(), u.ticking.Load())
@@ -32,7 +25,7 @@ func TestDuplicatesSignCountsTheSecondsWaited(t *testing.T) {
 		want  string
 	}{{0, "Looking for duplicates…"}, {900 * time.Millisecond, "Looking for duplicates…"},
 		{200 * time.Millisecond, "Looking for duplicates… 1 s"}, {12 * time.Second, "Looking for duplicates… 13 s"}} {
-		clock = clock.Add(step.after)
+		*clock = clock.Add(step.after)
 		u.flush()
 		if words() != step.want {
 			t.Errorf("after %v more: %q, want %q", step.after, words(), step.want)
@@ -41,7 +34,7 @@ func TestDuplicatesSignCountsTheSecondsWaited(t *testing.T) {
 	// Looking again while the sign is up (the search after waiting for
 	// Files) goes on counting.
 	u.dups.startBusy()
-	clock = clock.Add(time.Second)
+	*clock = clock.Add(time.Second)
 	u.flush()
 	if want := "Looking for duplicates… 14 s"; words() != want {
 		t.Errorf("looking again: %q, want %q", words(), want)
@@ -49,13 +42,13 @@ func TestDuplicatesSignCountsTheSecondsWaited(t *testing.T) {
 	// Opening the tab while the groups are being read ahead counts from
 	// the opening: that is what the person waits.
 	u.tabs.SelectIndex(tabFiles)
-	clock = clock.Add(time.Second)
+	*clock = clock.Add(time.Second)
 	u.tabs.SelectIndex(tabDuplicates)
 	u.flush()
 	if want := "Looking for duplicates…"; words() != want {
 		t.Errorf("the tab opened again: %q, want %q", words(), want)
 	}
-	clock = clock.Add(2 * time.Second)
+	*clock = clock.Add(2 * time.Second)
 	u.flush()
 	if want := "Looking for duplicates… 2 s"; words() != want {
 		t.Errorf("2 s after the tab opened again: %q, want %q", words(), want)
