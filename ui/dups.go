@@ -39,6 +39,7 @@ type dupsView struct {
 	jobID   uint64
 	loaded  uint64
 	loadedS app.DupScope // the scope the groups shown were found in
+	loadedD int          // and the look-alike distance (distance())
 	loading bool
 	again   bool // a reload was asked for while one ran
 	all     app.Duplicates
@@ -134,16 +135,29 @@ func (v *dupsView) prefetch(id uint64) {
 	v.reload()
 }
 
+// ensureLoaded finds the groups when the tab opens, unless those shown are
+// of this scan, at the distance Settings says now, and no job runs.
 func (v *dupsView) ensureLoaded() {
 	v.restartBusy() // the wait the person sees starts when the tab opens
-	if v.jobID != 0 && (v.loaded != v.jobID || v.u.running()) {
+	if v.jobID != 0 && (v.loaded != v.jobID || v.loadedD != v.distance() || v.u.running()) {
 		v.reload()
 	}
 }
 
+// distance is the look-alike distance Settings says now; -1 (the job's
+// own) while its entry is not valid.
+func (v *dupsView) distance() int {
+	s, err := v.u.settings.current()
+	if err != nil {
+		return -1
+	}
+	return s.NearDistance
+}
+
 // reload finds the groups again, off the UI goroutine. Groups of another
-// scan or scope are taken off the screen at once, so no stale group is
-// shown while the new ones load; the loading sign stands over the list.
+// scan, scope or distance are taken off the screen at once, so no stale
+// group is shown while the new ones load; the loading sign stands over the
+// list.
 func (v *dupsView) reload() {
 	id, scope := v.jobID, v.chosenScope()
 	if id == 0 {
@@ -153,13 +167,9 @@ func (v *dupsView) reload() {
 		v.again = true
 		return
 	}
-	s, err := v.u.settings.current()
-	if err != nil {
-		s.NearDistance = -1 // the job's own setting
-	}
-	dist := s.NearDistance
+	dist := v.distance()
 	v.loading = true
-	fresh := v.loaded != id || v.loadedS != scope // no groups of this scan and scope on screen
+	fresh := v.loaded != id || v.loadedS != scope || v.loadedD != dist // none of these groups on screen
 	if fresh {
 		v.all, v.groups = app.Duplicates{}, nil
 		v.list.Refresh()
@@ -210,7 +220,7 @@ func (v *dupsView) reload() {
 			gone = goneFiles(d)
 			where = scopeWords(v.u.eng, id, scope)
 		}
-		v.u.do(func() { v.loadedGroups(id, scope, d, err, plan, planErr, gone, where) })
+		v.u.do(func() { v.loadedGroups(id, scope, dist, d, err, plan, planErr, gone, where) })
 	})
 }
 
@@ -252,7 +262,7 @@ func (v *dupsView) showExactFirst(id uint64, scope app.DupScope, d app.Duplicate
 }
 
 // loadedGroups shows what reload found, unless the person moved on.
-func (v *dupsView) loadedGroups(id uint64, scope app.DupScope, d app.Duplicates, err error,
+func (v *dupsView) loadedGroups(id uint64, scope app.DupScope, dist int, d app.Duplicates, err error,
 	plan app.Plan, planErr error, gone map[string]bool, where string) {
 	v.loading = false
 	partial := v.exactFirst
@@ -270,7 +280,7 @@ func (v *dupsView) loadedGroups(id uint64, scope app.DupScope, d app.Duplicates,
 		v.summary.SetText("Could not find the duplicates: " + err.Error())
 		return
 	}
-	v.loaded, v.loadedS = id, scope
+	v.loaded, v.loadedS, v.loadedD = id, scope, dist
 	v.where.SetText(where)
 	v.act.setPlan(plan, planErr)
 	v.act.gone = gone

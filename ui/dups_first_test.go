@@ -129,3 +129,55 @@ func TestDuplicatesSignStaysWithoutExactCopiesAndAFailureTakesThePartAway(t *tes
 		t.Errorf("a failed search after the exact groups: %d groups shown, summary %q", len(u2.dups.groups), u2.dups.summary.Text)
 	}
 }
+
+// setNearDistance types a look-alike distance into Settings.
+func setNearDistance(t *testing.T, u *UI, text string) {
+	t.Helper()
+	for i, st := range u.settings.list {
+		if st.key == "settings.near_distance" {
+			u.settings.entries[i].SetText(text)
+			return
+		}
+	}
+	t.Fatal("no near-distance setting")
+}
+
+// A look-alike distance changed in Settings is searched for the next time
+// Duplicates opens: the look-alikes of the old distance leave the screen at
+// once and the exact copies, which no distance changes, show meanwhile.
+// Opening the tab again without a change searches nothing.
+func TestDuplicatesFollowTheDistanceSetting(t *testing.T) {
+	f := newFake()
+	a, b := dupFile("x/a.jpg", "a1"), dupFile("y/b.jpg", "b1")
+	f.dups = app.Duplicates{
+		Exact: []store.DupGroup{exactGroup("aa", 2)},
+		Near:  []store.DupGroup{{Near: true, MaxDistance: 2, Files: []store.FileRecord{a, b}}},
+	}
+	u, queue, _ := lookingUI(t, f)
+	u.tabs.SelectIndex(tabDuplicates)
+	queue.drain()
+	if f.dupDistance != app.DefaultNearDistance || len(u.dups.groups) != 2 {
+		t.Fatalf("first search at distance %d, %d groups shown", f.dupDistance, len(u.dups.groups))
+	}
+	setNearDistance(t, u, "5")
+	u.tabs.SelectIndex(tabFiles)
+	u.tabs.SelectIndex(tabDuplicates)
+	searches := searchesOf(f, 1)
+	f.onDups = func() {
+		if len(u.dups.groups) != 1 || u.dups.groups[0].Near {
+			t.Errorf("while looking at the new distance, %d groups shown; want the exact one alone", len(u.dups.groups))
+		}
+	}
+	queue.drain()
+	f.onDups = nil
+	if searchesOf(f, 1) != searches+1 || f.dupDistance != 5 {
+		t.Fatalf("after the distance changed: %d searches more, at distance %d; want 1 at 5", searchesOf(f, 1)-searches, f.dupDistance)
+	}
+	checkCountsAgree(t, u, 1, 1)
+	u.tabs.SelectIndex(tabFiles)
+	u.tabs.SelectIndex(tabDuplicates)
+	queue.drain()
+	if searchesOf(f, 1) != searches+1 {
+		t.Errorf("the tab opened again with nothing changed searched again")
+	}
+}
