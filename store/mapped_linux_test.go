@@ -186,3 +186,67 @@ func TestRescanPlanGivesBackMappedPages(t *testing.T) {
 		t.Errorf("dropping every 128 KB read, the plan kept %d KB resident, want at most a third of the %d KB kept without drops", dropped>>10, kept>>10)
 	}
 }
+
+// keptPeak reads a set of kept groups on the library opened afresh and
+// returns by how much the resident file-backed memory rose while reading.
+func keptPeak(t *testing.T, path string, name []byte, files int, dropEvery int64) int64 {
+	t.Helper()
+	db, err := Open(path, Options{Mode: ReadOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.dropAfter = dropEvery
+	start := rssFile(t)
+	groups, ok, err := db.SavedDupGroups(name)
+	peak := rssFile(t)
+	n := 0
+	for _, g := range groups {
+		n += len(g.Files)
+	}
+	if err != nil || !ok || n != files {
+		t.Fatalf("the kept groups read back with %d of %d files (ok %v): %v", n, files, ok, err)
+	}
+	return peak - start
+}
+
+// Reading kept groups gives back the pages it passes, as the long walks
+// do: their files lie all over a large library.
+func TestReadingKeptGroupsGivesBackMappedPages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a library of 20,000 files")
+	}
+	path, _, want := mappedLibrary(t, 20000)
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen, err := db.ReadID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var groups []DupGroup
+	for i := 0; i+1 < len(want); i += 2 {
+		groups = append(groups, DupGroup{SHA256: want[i].SHA256, Files: []FileRecord{want[i], want[i+1]}})
+	}
+	name := []byte("every file, in pairs")
+	if ok, err := db.SaveDupGroups(seen, FoundGroups{Name: name, Groups: groups}); !ok || err != nil {
+		t.Fatalf("saving the groups: %v, %v", ok, err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := keptPeak(t, path, name, 2*len(groups), 1<<62)
+	if kept < fi.Size()/4 {
+		t.Skipf("reading the groups kept only %d KB of a %d KB library resident without drops", kept>>10, fi.Size()>>10)
+	}
+	dropped := keptPeak(t, path, name, 2*len(groups), 128<<10)
+	t.Logf("library %d KB; resident map after reading the kept groups: %d KB without drops, %d KB with", fi.Size()>>10, kept>>10, dropped>>10)
+	if dropped > kept/3 {
+		t.Errorf("dropping every 128 KB read, reading the kept groups kept %d KB resident, want at most a third of the %d KB kept without drops", dropped>>10, kept>>10)
+	}
+}
