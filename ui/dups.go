@@ -3,6 +3,7 @@ package ui
 import (
 	"cmp"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -210,6 +211,13 @@ func (v *dupsView) reload() {
 		}
 		if !kept {
 			d, err = v.u.eng.DuplicatesIn(id, dist, scope)
+			// The search's tables (about 340 MB allocated at a million
+			// files) are garbage now, but the collector's next target was
+			// set while they were live: twice that. Files, which goes on
+			// reading once the search is done, would fill the heap up to
+			// it, and the window's peak RSS passed 1 GB. One collection
+			// now sets the target from what the window really holds.
+			runtime.GC()
 		}
 		var plan app.Plan
 		var planErr error
