@@ -44,18 +44,26 @@ func mappedLibrary(t *testing.T, n int) (string, uint64, []FileRecord) {
 	return path, j.ID, done
 }
 
+// openDropping opens the library to read, dropping the mapped pages every
+// dropEvery bytes read.
+func openDropping(t *testing.T, path string, dropEvery int64) *DB {
+	t.Helper()
+	db, err := Open(path, Options{Mode: ReadOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.dropAfter = dropEvery
+	return db
+}
+
 // walkPeak walks the job's files (EachFile) and its look-alike entries
 // (EachNearEntry) on a library opened afresh, checking every record and
 // entry against what was stored, and returns by how much the resident
 // file-backed memory rose at most during the walks.
 func walkPeak(t *testing.T, path string, jobID uint64, want []FileRecord, dropEvery int64) int64 {
 	t.Helper()
-	db, err := Open(path, Options{Mode: ReadOnly})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openDropping(t, path, dropEvery)
 	defer db.Close()
-	db.dropAfter = dropEvery
 	start := rssFile(t)
 	peak := start
 	sample := func(i int) {
@@ -64,7 +72,7 @@ func walkPeak(t *testing.T, path string, jobID uint64, want []FileRecord, dropEv
 		}
 	}
 	i := 0
-	err = db.EachFile(jobID, func(r FileRecord) error {
+	err := db.EachFile(jobID, func(r FileRecord) error {
 		if i >= len(want) || r.RelPath != want[i].RelPath || r.SHA256 != want[i].SHA256 || r.Size != want[i].Size ||
 			r.Time.Value != want[i].Time.Value || len(r.Time.Candidates) != 2 {
 			t.Fatalf("record %d read as %q %s %d, stored as %q %s %d", i, r.RelPath, r.SHA256, r.Size,
@@ -191,12 +199,8 @@ func TestRescanPlanGivesBackMappedPages(t *testing.T) {
 // returns by how much the resident file-backed memory rose while reading.
 func keptPeak(t *testing.T, path string, name []byte, files int, dropEvery int64) int64 {
 	t.Helper()
-	db, err := Open(path, Options{Mode: ReadOnly})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openDropping(t, path, dropEvery)
 	defer db.Close()
-	db.dropAfter = dropEvery
 	start := rssFile(t)
 	groups, ok, err := db.SavedDupGroups(name)
 	peak := rssFile(t)
