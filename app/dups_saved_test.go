@@ -146,6 +146,22 @@ func TestDuplicatesAreNotKeptWhileAJobRuns(t *testing.T) {
 	}
 }
 
+// keptAsFound checks that the job's kept groups, in both scopes, are those
+// a search finds now; a search that finds fewer than 6 files in exact
+// groups proves nothing.
+func keptAsFound(t *testing.T, lib *Library, jobID uint64, when string) {
+	t.Helper()
+	found, err := lib.findDuplicates(jobID, lib.jobSettings(jobID).NearDistance)
+	if err != nil || filesIn(found.Exact) < 6 {
+		t.Fatalf("%s: %v, %d files in exact groups: the test proves nothing", when, err, filesIn(found.Exact))
+	}
+	for _, scope := range []DupScope{ScopeLibrary, ScopeJob} {
+		if got, want := groupsText(keptNow(t, lib, jobID, scope, when)), groupsText(inScope(found, jobID, scope)); got != want {
+			t.Errorf("%s, scope %d: kept\n%s\nfound\n%s", when, scope, got, want)
+		}
+	}
+}
+
 // keptNow is the job's kept groups in scope at its own distance, which must
 // be there without a search.
 func keptNow(t *testing.T, lib *Library, jobID uint64, scope DupScope, when string) Duplicates {
@@ -194,16 +210,7 @@ func TestACompletedJobKeepsTheNewestScansGroups(t *testing.T) {
 	if err != nil || j.ID != rescan {
 		t.Fatalf("latest %d, %v; want the rescan %d", j.ID, err, rescan)
 	}
-	dist := lib.jobSettings(j.ID).NearDistance
-	found, err := lib.findDuplicates(j.ID, dist)
-	if err != nil || filesIn(found.Exact) < 6 {
-		t.Fatalf("%v, %d files in exact groups: the test proves nothing", err, filesIn(found.Exact))
-	}
-	for _, scope := range []DupScope{ScopeLibrary, ScopeJob} {
-		if got, want := groupsText(keptNow(t, lib, j.ID, scope, "after the rescan")), groupsText(inScope(found, j.ID, scope)); got != want {
-			t.Errorf("scope %d: kept after the rescan\n%s\nfound\n%s", scope, got, want)
-		}
-	}
+	keptAsFound(t, lib, j.ID, "after the rescan")
 
 	plan := planFor(t, lib, PlanOptions{})
 	id, err := lib.ApplyPlan(plan)
@@ -219,7 +226,7 @@ func TestACompletedJobKeepsTheNewestScansGroups(t *testing.T) {
 			}
 		}
 	}
-	if again, err := lib.findDuplicates(j.ID, dist); err != nil || groupsText(again) != after {
+	if again, err := lib.findDuplicates(j.ID, lib.jobSettings(j.ID).NearDistance); err != nil || groupsText(again) != after {
 		t.Errorf("kept after the run\n%s\nfound now (%v)\n%s", after, err, groupsText(again))
 	}
 	mu.Lock()
