@@ -3,7 +3,6 @@ package store
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -218,7 +217,7 @@ func (db *DB) SavedDupGroups(name []byte) (groups []DupGroup, ok bool, err error
 			groups[i] = DupGroup{Near: g.Near, SHA256: g.SHA256, MaxDistance: g.MaxDistance, Evidence: g.Evidence,
 				Files: make([]FileRecord, len(g.Keys))}
 			for j, k := range g.Keys {
-				pages.read(os.Getpagesize()) // a page read for each, mostly
+				pages.readScattered()
 				if in.read(k, &groups[i].Files[j]) != nil {
 					groups = nil // gone or damaged: the search says which
 					return nil

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"os"
+
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -60,6 +62,10 @@ func (d pageDropper) read(n int) {
 		dropMappedPages(d.tx)
 	}
 }
+
+// readScattered counts one record read by key where records lie all over
+// the file (the files of duplicate groups): a page, mostly.
+func (d pageDropper) readScattered() { d.read(os.Getpagesize()) }
 
 // dropMappedPages unmaps from the process the pages of the library's map
 // (up to the transaction's high-water mark), keeping the map itself. It

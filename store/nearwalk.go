@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"os"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -129,7 +128,7 @@ func (db *DB) FilesOfNearEntries(keys [][]byte, crcs []uint32) (recs []FileRecor
 		pages := pageDropper{db: db, tx: tx} // the groups' files lie all over the file (mapped.go)
 		in := viewFiles{tx: tx}
 		for i, k := range keys {
-			pages.read(os.Getpagesize()) // a page read for each, mostly
+			pages.readScattered()
 			e, err := in.stored(k)
 			if err == nil && recordCRC(e.v) != crcs[i] {
 				stale++
