@@ -77,7 +77,7 @@ func newDupsView(u *UI) *dupsView {
 			}
 		})
 	v.list.OnSelected = func(widget.ListItemID) {} // keyboard focus moves through groups
-	v.kind = widget.NewRadioGroup(dupKinds(app.Duplicates{}, false), func(string) { v.filter() })
+	v.kind = widget.NewRadioGroup(v.kindChoices(app.Duplicates{}), func(string) { v.filter() })
 	v.kind.Horizontal = true
 	v.kind.Required = true
 	v.kind.SetSelected(v.kind.Options[0])
@@ -312,10 +312,10 @@ func scopeWords(eng Engine, id uint64, scope app.DupScope) string {
 	return "only inside " + strings.Join(names, ", ")
 }
 
-// dupKinds are the choices of which groups to show, with their counts;
-// exactFirst: the look-alikes are still being looked for.
-func dupKinds(d app.Duplicates, exactFirst bool) []string {
-	if exactFirst {
+// kindChoices are the choices of which groups to show, with their counts,
+// which say so while the look-alikes are still looked for (exactFirst).
+func (v *dupsView) kindChoices(d app.Duplicates) []string {
+	if v.exactFirst {
 		return []string{
 			fmt.Sprintf("All groups (%d so far)", len(d.Exact)),
 			fmt.Sprintf("Exact copies (%d)", len(d.Exact)),
@@ -347,7 +347,7 @@ func (v *dupsView) show(d app.Duplicates) {
 			sel = i
 		}
 	}
-	v.kind.Options = dupKinds(d, v.exactFirst)
+	v.kind.Options = v.kindChoices(d)
 	v.kind.Selected = v.kind.Options[sel]
 	v.kind.Refresh()
 	v.summary.SetText(dupSummary(d, v.act.ok))
