@@ -2,9 +2,13 @@ package app
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"shoebox/store"
 )
@@ -63,4 +67,55 @@ func atoi(t *testing.T, s string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// A failed file is told (OnFileError) after a progress report that counts
+// it: the window shows the last error beside the error count, and the
+// ticker's last report may be older than the failure. The ticker is slowed
+// to an hour here, so only the report before the telling can count it.
+func TestFileErrorsAreToldAfterAReportThatCountsThem(t *testing.T) {
+	dir := t.TempDir()
+	makeFiles(t, dir, 60, func(i int) string {
+		if i%7 == 3 {
+			return fmt.Sprintf("f%03d-bad.jpg", i)
+		}
+		return fmt.Sprintf("f%03d.jpg", i)
+	})
+	f := &fakeAnalyzer{}
+	lib, err := OpenLibraryWith(filepath.Join(t.TempDir(), "lib.db"),
+		LibraryOptions{ProgressInterval: time.Hour, Analyze: f.analyze})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lib.Close() })
+	var mu sync.Mutex
+	reported, told := 0, 0
+	var late []string
+	lib.SetCallbacks(Callbacks{
+		OnProgress: func(p Progress) {
+			mu.Lock()
+			defer mu.Unlock()
+			reported = max(reported, p.Errors)
+		},
+		OnFileError: func(_ uint64, name, _ string) {
+			mu.Lock()
+			defer mu.Unlock()
+			told++
+			if reported < told {
+				late = append(late, fmt.Sprintf("%s told as failure %d after a report of %d", name, told, reported))
+			}
+		},
+	})
+	j, st := runToEnd(t, lib, []string{dir}, Settings{Workers: 2, BatchSize: 4, MaxErrorRate: 1})
+	if st != store.StateCompleted {
+		t.Fatalf("%s: %s", st, j.ErrorMessage)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if told != j.ErrorCount || told != 9 {
+		t.Fatalf("told %d failures, the job counts %d, want 9", told, j.ErrorCount)
+	}
+	if len(late) > 0 {
+		t.Errorf("failures told before a report counted them:\n%s", strings.Join(late, "\n"))
+	}
 }

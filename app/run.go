@@ -159,8 +159,15 @@ func (r *run) finalState() (store.JobState, string) {
 	return store.StateCompleted, msg
 }
 
-// tellFailures tells the failures of a committed batch.
+// tellFailures tells the failures of a committed batch, after a progress
+// report that counts them: the ticker's last one may predate them, and a
+// window showing the last error beside an error count of 0 contradicts
+// itself (issue 14).
 func (r *run) tellFailures(failed []outcome) {
+	if len(failed) == 0 {
+		return
+	}
+	r.report()
 	if cb := r.lib.callbacks().OnFileError; cb != nil {
 		for _, f := range failed {
 			cb(r.job.ID, f.name, f.err)
