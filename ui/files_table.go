@@ -30,11 +30,9 @@ const minNameWidth = 200
 // and the Name column takes the width the other columns leave, until the
 // person drags a column's edge in the header.
 type filesTable struct {
-	widget.Table
-	v      *filesView
-	widths []float32 // the columns' widths as last set
-	manual bool      // the person resized a column: the table no longer fits them
-	sel    int       // the highlighted row, -1 for none
+	fittedTable // Name fills
+	v           *filesView
+	sel         int // the highlighted row, -1 for none
 }
 
 func newFilesTable(v *filesView) *filesTable {
@@ -72,12 +70,12 @@ func newFilesTable(v *filesView) *filesTable {
 	}
 	t.OnUnselected = func(widget.TableCellID) { t.sel = -1 }
 	t.ExtendBaseWidget(t)
+	widths := make([]float32, len(fileColumns))
 	for i, c := range fileColumns {
-		t.widths = append(t.widths, c.width)
-		t.SetColumnWidth(i, c.width)
+		widths[i] = c.width
 	}
-	t.widths[colDate] = dateColumnWidth(len("2006-01-02 15:04:05"))
-	t.SetColumnWidth(colDate, t.widths[colDate])
+	widths[colDate] = dateColumnWidth(len("2006-01-02 15:04:05"))
+	t.setColumns(widths, colName, minNameWidth)
 	return t
 }
 
@@ -85,42 +83,6 @@ func newFilesTable(v *filesView) *filesTable {
 func dateColumnWidth(n int) float32 {
 	w := fyne.MeasureText(strings.Repeat("0", n), theme.TextSize(), fyne.TextStyle{}).Width
 	return max(fileColumns[colDate].width, w+2*theme.InnerPadding()+4)
-}
-
-// Resize gives the Name column what the window has to spare.
-func (t *filesTable) Resize(s fyne.Size) {
-	t.Table.Resize(s)
-	t.fit(s.Width)
-}
-
-// Dragged resizes a column from the header; from then on the widths are the person's.
-func (t *filesTable) Dragged(e *fyne.DragEvent) {
-	t.manual = true
-	t.Table.Dragged(e)
-}
-
-// fit widens or narrows the Name column so the columns fill width.
-func (t *filesTable) fit(width float32) {
-	if t.manual || width <= 0 {
-		return
-	}
-	others := float32(0)
-	for i, w := range t.widths {
-		if i != colName {
-			others += w + theme.Padding() // each column is followed by a divider
-		}
-	}
-	name := max(minNameWidth, width-others-theme.Padding()-theme.ScrollBarSize())
-	t.setWidth(colName, name)
-}
-
-// setWidth sets a column's width when it changed.
-func (t *filesTable) setWidth(col int, w float32) {
-	if d := t.widths[col] - w; d > -0.5 && d < 0.5 {
-		return
-	}
-	t.widths[col] = w
-	t.SetColumnWidth(col, w)
 }
 
 // fitDates widens the date column for dates of n characters, and the Name
