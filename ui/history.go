@@ -23,8 +23,9 @@ var historyColumns = []struct {
 
 // The button columns: the last two.
 const (
-	colOpen = 9
-	colUndo = 10
+	colFolders = 2
+	colOpen    = 9
+	colUndo    = 10
 )
 
 // historyView lists past jobs, newest first.
@@ -35,21 +36,31 @@ type historyView struct {
 	runs    map[uint64]app.RunSummary // change runs by ID, for Undo
 	loading bool
 	again   bool
-	table   *widget.Table
+	table   *historyTable
 	status  *widget.Label
 }
+
+// historyTable is the jobs' table; Folders (which says what a run did)
+// takes the width the other columns leave.
+type historyTable struct {
+	fittedTable
+}
+
+// historyMinFolders is the narrowest the Folders column is made.
+const historyMinFolders = 264
 
 func newHistoryView(u *UI) *historyView {
 	v := &historyView{u: u}
 	v.status = widget.NewLabel("")
-	v.table = widget.NewTable(
-		func() (int, int) { return len(v.jobs), len(historyColumns) },
-		func() fyne.CanvasObject {
-			b := widget.NewButtonWithIcon("Open", theme.NavigateNextIcon(), nil)
-			b.Importance = widget.LowImportance
-			return container.NewStack(newMiddleLabel(""), b)
-		},
-		v.updateCell)
+	v.table = &historyTable{}
+	v.table.Length = func() (int, int) { return len(v.jobs), len(historyColumns) }
+	v.table.CreateCell = func() fyne.CanvasObject {
+		b := widget.NewButtonWithIcon("Open", theme.NavigateNextIcon(), nil)
+		b.Importance = widget.LowImportance
+		return container.NewStack(newMiddleLabel(""), b)
+	}
+	v.table.UpdateCell = v.updateCell
+	v.table.ExtendBaseWidget(v.table)
 	v.table.ShowHeaderRow = true
 	v.table.CreateHeader = func() fyne.CanvasObject {
 		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -59,9 +70,11 @@ func newHistoryView(u *UI) *historyView {
 			o.(*widget.Label).SetText(historyColumns[id.Col].title)
 		}
 	}
+	widths := make([]float32, len(historyColumns))
 	for i, c := range historyColumns {
-		v.table.SetColumnWidth(i, c.width)
+		widths[i] = c.width
 	}
+	v.table.setColumns(widths, colFolders, historyMinFolders)
 	// Choosing any cell of a row opens its job: arrow keys and Space, or a click.
 	v.table.OnSelected = func(id widget.TableCellID) {
 		v.table.UnselectAll()

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -147,5 +148,47 @@ func TestAnUndoRunEndsWithoutUndo(t *testing.T) {
 	}
 	if u.scan.viewFilesBtn.Visible() {
 		t.Error("a run has no files view of its own")
+	}
+}
+
+// History's Folders column, which says what a run did, takes the width
+// the other columns leave: "21 copies moved to the quarantine (65.5 MB)"
+// was cut mid-word with a third of a 1400 px window empty beside it.
+func TestHistoryFoldersTakeTheWidthSoARunIsReadWhole(t *testing.T) {
+	f := newFake()
+	f.jobs = []store.Job{
+		{ID: 2, Kind: store.KindDups, Status: store.StateCompleted, ProgressCurrent: 21, ProgressTotal: 21, Change: &store.ChangeRun{Action: "quarantine"}},
+		{ID: 1, Roots: []string{"/a"}, Status: store.StateCompleted, ProgressCurrent: 10, ProgressTotal: 10, Listed: true},
+	}
+	f.ch.runs = []app.RunSummary{{ID: 2, Kind: store.KindDups, Done: 21, Bytes: 65_500_000, Undoable: true, Action: "quarantine"}}
+	u := newTestUI(t, f)
+	u.tabs.SelectIndex(tabHistory)
+	v := u.history
+	what := v.historyCell(f.jobs[0], colFolders)
+	if what != "21 copies moved to the quarantine (65.5 MB)" {
+		t.Fatalf("the run says %q", what)
+	}
+	cellText := func() string {
+		cell := v.table.CreateCell()
+		v.updateCell(widget.TableCellID{Row: 0, Col: colFolders}, cell)
+		cell.Resize(fyne.NewSize(v.table.widths[colFolders], cell.MinSize().Height))
+		l := cell.(*fyne.Container).Objects[0].(*middleLabel)
+		l.SetFull(what)
+		return l.Text
+	}
+	u.win.Resize(fyne.NewSize(1400, 900))
+	if got := cellText(); got != what {
+		t.Errorf("at 1400 px the run reads %q in a %.0f px column", got, v.table.widths[colFolders])
+	}
+	sum := float32(0)
+	for _, w := range v.table.widths {
+		sum += w
+	}
+	if tw := v.table.Size().Width; tw-sum > 80 {
+		t.Errorf("at 1400 px the columns take %.0f of %.0f px", sum, tw)
+	}
+	u.win.Resize(fyne.NewSize(800, 600))
+	if w := v.table.widths[colFolders]; w < historyMinFolders {
+		t.Errorf("at 800 px Folders is %.0f px", w)
 	}
 }
