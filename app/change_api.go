@@ -230,7 +230,7 @@ func (l *Library) undoTarget(runID uint64) (store.Job, error) {
 			return store.Job{}, errors.New("no change run can be undone (see `shoebox runs`)")
 		}
 	}
-	if l.running(runID) != nil {
+	if l.executing(runID) {
 		return store.Job{}, fmt.Errorf("run %d is running: pause or cancel it first", runID)
 	}
 	j, err := l.Job(runID)
@@ -290,7 +290,7 @@ func (l *Library) Runs() ([]RunSummary, error) {
 			Items: j.ProgressTotal, Errors: j.ErrorCount, Skipped: j.SkippedCount, Bytes: j.Change.Bytes,
 			Undone: j.Change.Undone, Action: j.Change.Action, UndoOf: j.Change.UndoOf, Message: j.ErrorMessage}
 		s.Done = j.ProgressCurrent - j.ErrorCount - j.SkippedCount
-		s.Undoable = undoableKind(j.Kind) && !j.Change.Undone && l.running(j.ID) == nil &&
+		s.Undoable = undoableKind(j.Kind) && !j.Change.Undone && !l.executing(j.ID) &&
 			j.Status != store.StatePending && (j.ProgressCurrent > 0 || j.Status != store.StateCompleted)
 		out = append(out, s)
 	}

@@ -484,6 +484,25 @@ func (l *Library) running(id uint64) *run {
 	return l.runs[id]
 }
 
+// executing says whether the job's run is still working on its items. A
+// run that has stopped stays in runs while the library finds the groups,
+// compacts and backs up after it (launch), which change none of its files:
+// the window reads the run's summary as soon as it stops, and offered no
+// Undo when that work was still going on.
+func (l *Library) executing(id uint64) bool {
+	r := l.running(id)
+	if r == nil {
+		return false
+	}
+	switch st := r.state.Load(); {
+	case st == nil:
+		return true
+	case *st == store.StateRunning || *st == store.StatePending:
+		return true
+	}
+	return false
+}
+
 // jobKinds picks what a job does by the kind stored with it: a scan
 // (scan.go) or a change run (change.go).
 func jobKinds(l *Library, j store.Job, s Settings) kindStages {
