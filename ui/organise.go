@@ -120,7 +120,7 @@ func newOrganiseForm(u *UI) *organiseForm {
 
 // content lays the form out: the choices on the left, the preview on the right.
 func (f *organiseForm) content() fyne.CanvasObject {
-	choose := widget.NewButtonWithIcon("Choose…", theme.FolderOpenIcon(), func() { f.u.askFolder("Choose where to organise the files to", f.setDest) })
+	choose := widget.NewButtonWithIcon("Choose…", theme.FolderOpenIcon(), func() { f.u.askFolder("Choose where to organise the files to", destinationFolder, f.setDest) })
 	left := container.NewVBox(
 		heading("Into"), container.NewBorder(nil, nil, nil, choose, f.destLabel),
 		heading("From"), f.srcBox,

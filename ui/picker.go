@@ -23,16 +23,26 @@ type folderRequest struct {
 // folderPicker shows the system's folder chooser and waits for the person.
 // It returns the folder chosen, "" with no error when they cancelled, or an
 // error when the chooser could not be shown or failed: the window then opens
-// Fyne's own dialog instead, so a person is never left without a way to
-// choose. It blocks, so it never runs on the UI goroutine.
+// its own dialog instead (typedFolderDialog), so a person is never left
+// without a way to choose. It blocks, so it never runs on the UI goroutine.
 type folderPicker func(req folderRequest) (string, error)
 
+// folderUse says what a folder asked for is for, which decides whether it
+// must exist already.
+type folderUse int
+
+const (
+	existingFolder    folderUse = iota // scanned, protected or checked: it must exist
+	destinationFolder                  // organised into: a run makes it when it does not exist yet
+)
+
 // askFolder asks for a folder with the system's chooser (UI.picker), or
-// Fyne's dialog when that fails, and calls chosen with the folder picked
-// (not when cancelled). title says what the folder is for. While a chooser
+// Shoebox's own dialog when that fails (typedFolderDialog), and calls chosen with the folder picked
+// (not when cancelled). title says what the folder is for, use whether it
+// must exist. While a chooser
 // is open, further asks are ignored: a second chooser would only hide
 // behind the first. UI goroutine only.
-func (u *UI) askFolder(title string, chosen func(dir string)) {
+func (u *UI) askFolder(title string, use folderUse, chosen func(dir string)) {
 	if u.picking {
 		return
 	}
@@ -45,7 +55,7 @@ func (u *UI) askFolder(title string, chosen func(dir string)) {
 			switch {
 			case err != nil:
 				fyne.LogError("The system's folder chooser could not be used, so Shoebox's own opens instead", err)
-				u.fyneFolderDialog(chosen)
+				u.typedFolderDialog(title, use, chosen)
 			case dir != "":
 				chosen(dir)
 			}

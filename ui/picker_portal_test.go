@@ -215,13 +215,14 @@ func TestPickerPortalFolderURIs(t *testing.T) {
 	}
 }
 
-// With no portal on the bus, "Choose folder…" opens Fyne's dialog.
-func TestPickerPortalMissingFallsBackToFynesDialog(t *testing.T) {
+// With no portal on the bus, "Choose folder…" opens Shoebox's own dialog,
+// where a path can be typed.
+func TestPickerPortalMissingFallsBackToATypedPath(t *testing.T) {
 	addr := privateBus(t)
 	u := newTestUI(t, newFake())
 	u.picker = portalPicker{Address: addr}.pick
 	u.chooseFolder()
-	if !fyneFolderDialogOpen(u) {
-		t.Fatalf("no Fyne folder dialog after the portal failed; dialog %q", overlayText(u.win))
+	if _, ok := typedFolderOpen(u); !ok {
+		t.Fatalf("no typed-path dialog after the portal failed; dialog %q", overlayText(u.win))
 	}
 }

@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 // fakePicker stands for the system's folder chooser: it records what it
@@ -93,15 +95,81 @@ func TestChooseFolderCancelledDoesNothing(t *testing.T) {
 	}
 }
 
-func TestChooseFolderFallsBackToFynesDialog(t *testing.T) {
+// typedFolderOpen says whether Shoebox's own folder dialog (the fallback)
+// is the top overlay, and returns its path entry.
+func typedFolderOpen(u *UI) (*widget.Entry, bool) {
+	top := u.win.Canvas().Overlays().Top()
+	if top == nil || findButton(top, "Use this folder") == nil || findButton(top, "Browse…") == nil {
+		return nil, false
+	}
+	var entry *widget.Entry
+	eachVisible(top, func(o fyne.CanvasObject) bool {
+		if e, ok := o.(*widget.Entry); ok && entry == nil {
+			entry = e
+		}
+		return entry == nil
+	})
+	return entry, entry != nil
+}
+
+// When the system's chooser cannot be used, a path can be typed or pasted
+// (Fyne's dialog takes none): checked in words, and chosen once it is a
+// folder. Browse still offers Fyne's dialog.
+func TestChooseFolderFallsBackToATypedPath(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	pics := filepath.Join(home, "Pictures", "Été 2024")
+	if err := os.MkdirAll(pics, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	photo := filepath.Join(home, "Pictures", "a.jpg")
+	if err := os.WriteFile(photo, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	f := newFake()
 	u := newTestUI(t, f)
 	u.picker = (&fakePicker{err: errors.New("no portal")}).pick
 	u.chooseFolder()
-	if !fyneFolderDialogOpen(u) {
-		t.Fatalf("no Fyne folder dialog after the system's chooser failed; dialog %q", overlayText(u.win))
+	entry, ok := typedFolderOpen(u)
+	if !ok {
+		t.Fatalf("no typed-path dialog after the system's chooser failed; dialog %q", overlayText(u.win))
 	}
-	if len(f.starts) != 0 {
+	if !strings.Contains(overlayText(u.win), "Choose a folder to scan") {
+		t.Errorf("the dialog does not say what the folder is for: %q", overlayText(u.win))
+	}
+	if entry.Text != "~/Pictures" {
+		t.Errorf("the path starts as %q, want ~/Pictures", entry.Text)
+	}
+	top := u.win.Canvas().Overlays().Top()
+	for _, c := range []struct{ typed, want string }{
+		{"~/Pictures/nowhere", "There is no folder at ~/Pictures/nowhere"},
+		{"~/Pictures/a.jpg", "is a file, not a folder"},
+		{"Pictures", "is not a whole path"},
+	} {
+		test.Type(entry, "") // focus
+		entry.SetText(c.typed)
+		test.Tap(findButton(top, "Use this folder"))
+		if len(f.starts) != 0 || !strings.Contains(overlayText(u.win), c.want) {
+			t.Errorf("%q: starts %v, dialog %q, want it to say %q", c.typed, f.starts, overlayText(u.win), c.want)
+		}
+	}
+	entry.SetText("~/Pictures/Été 2024/")
+	entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if len(f.starts) != 1 || strings.Join(f.starts[0], ",") != pics {
+		t.Fatalf("starts = %v, want one job over %s", f.starts, pics)
+	}
+	if _, open := typedFolderOpen(u); open {
+		t.Error("the dialog stayed open after its folder was chosen")
+	}
+
+	u.clearJob()
+	u.chooseFolder()
+	top = u.win.Canvas().Overlays().Top()
+	test.Tap(findButton(top, "Browse…"))
+	if !fyneFolderDialogOpen(u) {
+		t.Fatalf("Browse opened no Fyne folder dialog; dialog %q", overlayText(u.win))
+	}
+	if len(f.starts) != 1 {
 		t.Errorf("starts = %v", f.starts)
 	}
 }
@@ -130,5 +198,44 @@ func TestPickerStartsInPicturesWithNoRecentFolder(t *testing.T) {
 	}
 	if got := u.startFolder(); got != pics {
 		t.Errorf("start = %q, want %s", got, pics)
+	}
+}
+
+// Organise's destination may be typed before it exists (the run makes
+// it); the start folder is selected, so typing replaces it.
+func TestATypedDestinationMayBeNew(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	if err := os.Mkdir(filepath.Join(home, "Pictures"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, u, form := organiseFixture(t)
+	u.picker = (&fakePicker{err: errors.New("no portal")}).pick
+	test.Tap(findButton(u.win.Canvas().Overlays().Top(), "Choose…"))
+	entry, ok := typedFolderOpen(u)
+	if !ok {
+		t.Fatalf("no typed-path dialog over Organise; dialog %q", overlayText(u.win))
+	}
+	test.Type(entry, "~/Pictures/Library 2024")
+	if entry.Text != "~/Pictures/Library 2024" {
+		t.Fatalf("typing gave %q: the start folder was not replaced", entry.Text)
+	}
+	test.Tap(findButton(u.win.Canvas().Overlays().Top(), "Use this folder"))
+	want := filepath.Join(home, "Pictures", "Library 2024")
+	if form.dest != want {
+		t.Fatalf("destination %q, want %s (dialog %q)", form.dest, want, overlayText(u.win))
+	}
+	if _, err := checkDestination("Library"); err == nil {
+		t.Error("a relative destination was taken")
+	}
+	file := filepath.Join(home, "Pictures", "a.jpg")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := checkDestination(file); err == nil || !strings.Contains(err.Error(), "is a file") {
+		t.Errorf("a file as destination: %v", err)
+	}
+	if _, err := checkFolder(want); err == nil {
+		t.Error("a folder that does not exist was taken to scan")
 	}
 }

@@ -159,7 +159,9 @@ func (c *changeSettings) moveRule(i, by int) {
 	c.changed()
 }
 
-func (c *changeSettings) chooseProtect() { c.u.askFolder("Choose a folder to protect", c.addProtect) }
+func (c *changeSettings) chooseProtect() {
+	c.u.askFolder("Choose a folder to protect", existingFolder, c.addProtect)
+}
 
 func (c *changeSettings) addProtect(dir string) {
 	if !c.loaded || slices.Contains(c.prefs.Protect, dir) {

@@ -57,9 +57,38 @@ func (p *typedPath) submit() {
 	p.u.startJob([]string{dir})
 }
 
-// checkFolder turns a typed path into a folder Shoebox can scan, or says
-// why it is not one.
+// checkFolder turns a typed path into a folder Shoebox can read (to scan,
+// protect or check), or says why it is not one.
 func checkFolder(text string) (string, error) {
+	p, err := wholePath(text)
+	if err == nil {
+		err = readableFolder(p)
+	}
+	if err != nil {
+		return "", err
+	}
+	return p, nil
+}
+
+// checkDestination turns a typed path into a folder to organise into,
+// which may not exist yet (the run makes it), or says why it cannot be one.
+func checkDestination(text string) (string, error) {
+	p, err := wholePath(text)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+		return p, nil
+	}
+	if err := readableFolder(p); err != nil {
+		return "", err
+	}
+	return p, nil
+}
+
+// wholePath is a typed or pasted path ("~/…", a file:// address, quoted)
+// as a clean absolute path, or why it is not one.
+func wholePath(text string) (string, error) {
 	p := strings.TrimSpace(text)
 	p = strings.Trim(p, `"'`) // pasted with quotes
 	if p == "" {
@@ -82,22 +111,25 @@ func checkFolder(text string) (string, error) {
 	if !filepath.IsAbs(p) {
 		return "", fmt.Errorf("%s is not a whole path: start it from the top, like /home/you/Pictures, or with ~ for your home folder", p)
 	}
-	p = filepath.Clean(p)
+	return filepath.Clean(p), nil
+}
+
+// readableFolder says in words why p is not a folder Shoebox can read.
+func readableFolder(p string) error {
 	fi, err := os.Stat(p)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return "", fmt.Errorf("there is no folder at %s. Check the spelling; letters' case matters", homeShort(p))
+		return fmt.Errorf("there is no folder at %s. Check the spelling; letters' case matters", homeShort(p))
 	case errors.Is(err, fs.ErrPermission):
-		return "", fmt.Errorf("you are not allowed to open %s", homeShort(p))
+		return fmt.Errorf("you are not allowed to open %s", homeShort(p))
 	case err != nil:
-		return "", fmt.Errorf("%s cannot be opened: %w", homeShort(p), err)
+		return fmt.Errorf("%s cannot be opened: %w", homeShort(p), err)
 	case !fi.IsDir():
-		return "", fmt.Errorf("%s is a file, not a folder: Shoebox scans whole folders. Give the folder that holds it", homeShort(p))
+		return fmt.Errorf("%s is a file, not a folder: give the folder that holds it", homeShort(p))
 	}
 	f, err := os.Open(p)
 	if err != nil {
-		return "", fmt.Errorf("you are not allowed to read %s", homeShort(p))
+		return fmt.Errorf("you are not allowed to read %s", homeShort(p))
 	}
-	f.Close()
-	return p, nil
+	return f.Close()
 }

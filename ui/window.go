@@ -104,7 +104,7 @@ func (u *UI) chooseFolder() {
 	}
 	// startJob checks again: a job may have started (a drop, a typed path)
 	// while the chooser was open.
-	u.askFolder("Choose a folder to scan", func(dir string) { u.startJob([]string{dir}) })
+	u.askFolder("Choose a folder to scan", existingFolder, func(dir string) { u.startJob([]string{dir}) })
 }
 
 // handleDrop is the window's drop handler: folders start one job over all of

@@ -20,7 +20,9 @@ import (
 // folder and shows the answer.
 
 // chooseWipeCheck asks for a folder, then checks it.
-func (u *UI) chooseWipeCheck() { u.askFolder("Choose the card or folder to check", u.checkWipe) }
+func (u *UI) chooseWipeCheck() {
+	u.askFolder("Choose the card or folder to check", existingFolder, u.checkWipe)
+}
 
 // checkWipe runs the check off the UI goroutine, with a dialog while it runs.
 func (u *UI) checkWipe(dir string) {
