@@ -271,8 +271,12 @@ type RunSummary struct {
 	Undone      bool           `json:"undone"`
 	Action      string         `json:"action"`
 	UndoOf      uint64         `json:"undo_of,omitempty"`
-	Message     string         `json:"message,omitempty"`
-	Skipped     int            `json:"skipped"`
+	// Undoes is the action of the run an undo run undoes (UndoOf): an
+	// organise run that only copied ("copy") is undone by taking its copies
+	// out, with nothing put back.
+	Undoes  string `json:"undoes,omitempty"`
+	Message string `json:"message,omitempty"`
+	Skipped int    `json:"skipped"`
 }
 
 // Runs lists the change runs, newest first.
@@ -282,6 +286,12 @@ func (l *Library) Runs() ([]RunSummary, error) {
 		return nil, err
 	}
 	out := []RunSummary{}
+	actions := map[uint64]string{}
+	for _, j := range jobs {
+		if j.Change != nil {
+			actions[j.ID] = j.Change.Action
+		}
+	}
 	for _, j := range jobs {
 		if j.Change == nil || (!undoableKind(j.Kind) && j.Kind != store.KindUndo) {
 			continue
@@ -289,6 +299,9 @@ func (l *Library) Runs() ([]RunSummary, error) {
 		s := RunSummary{ID: j.ID, Kind: j.Kind, Status: j.Status, StartedAt: j.StartedAt, CompletedAt: j.CompletedAt,
 			Items: j.ProgressTotal, Errors: j.ErrorCount, Skipped: j.SkippedCount, Bytes: j.Change.Bytes,
 			Undone: j.Change.Undone, Action: j.Change.Action, UndoOf: j.Change.UndoOf, Message: j.ErrorMessage}
+		if j.Kind == store.KindUndo {
+			s.Undoes = actions[j.Change.UndoOf]
+		}
 		s.Done = j.ProgressCurrent - j.ErrorCount - j.SkippedCount
 		s.Undoable = undoableKind(j.Kind) && !j.Change.Undone && !l.executing(j.ID) &&
 			j.Status != store.StatePending && (j.ProgressCurrent > 0 || j.Status != store.StateCompleted)

@@ -173,6 +173,12 @@ func TestOrganiseTwiceAddsNothingAndUndo(t *testing.T) {
 	if got := snapshot(t, src); !equalSnapshots(got, srcBefore) {
 		t.Fatalf("the source changed: %v", diffSnapshots(srcBefore, got))
 	}
+	// The undo says what it undid: a run that copied (the window words it
+	// "taken out of the library", not "put back").
+	runs = mustRuns(t, lib)
+	if runs[0].ID != undo || runs[0].UndoOf != first || runs[0].Undoes != "copy" || runs[1].Undoes != "" {
+		t.Errorf("runs after the undo: %+v", runs[:2])
+	}
 	_ = second
 }
 

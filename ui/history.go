@@ -236,6 +236,8 @@ func kindWord(j store.Job) string {
 func (v *historyView) runWhat(j store.Job) string {
 	r, ok := v.runs[j.ID]
 	switch {
+	case j.Kind == store.KindUndo && j.Change != nil && takesCopiesOut(r.Undoes):
+		return fmt.Sprintf("Took out the copies run %d made", j.Change.UndoOf)
 	case j.Kind == store.KindUndo && j.Change != nil:
 		return fmt.Sprintf("Put back what run %d changed", j.Change.UndoOf)
 	case !ok:

@@ -281,6 +281,24 @@ func TestOrganiseRunCanBeUndone(t *testing.T) {
 	if r := u.runs[u.jobID]; r.kind != store.KindUndo || r.undoOf != 9 {
 		t.Errorf("the Scan view follows %+v", r)
 	}
+	// Undoing a run that only copied takes its copies out: nothing is
+	// "put back", and the words say so.
+	undoID := u.jobID
+	if got := u.scan.title.Text; got != fmt.Sprintf("Run %d: taking out the copies run 9 made", undoID) {
+		t.Errorf("title %q", got)
+	}
+	f.ch.runs = append([]app.RunSummary{{ID: undoID, Kind: store.KindUndo, Status: store.StateCompleted, Action: "restore",
+		UndoOf: 9, Undoes: "copy", Done: 5, Items: 5, Bytes: 5_000_000}}, f.ch.runs...)
+	f.emit(app.Progress{JobID: undoID, State: store.StateCompleted, Current: 5, Total: 5})
+	u.flush()
+	if got := u.scan.summary.Text; !strings.HasPrefix(got, "Done: 5 copies taken out of the library (5.0 MB)") {
+		t.Errorf("summary %q", got)
+	}
+	u.history.reload()
+	undoJob := store.Job{ID: undoID, Kind: store.KindUndo, Status: store.StateCompleted, Change: &store.ChangeRun{Action: "restore", UndoOf: 9}}
+	if got := u.history.historyCell(undoJob, colFolders); got != "Took out the copies run 9 made" {
+		t.Errorf("History says %q", got)
+	}
 }
 
 // The action is offered on the Scan view and in the Files view's header.

@@ -20,6 +20,21 @@ type runInfo struct {
 	kind   store.JobKind
 	action string
 	undoOf uint64
+	undoes string // an undo's: the action of the run it undoes
+}
+
+// takesCopiesOut says whether undoing a run of action undoes takes its
+// copies out of the library and puts nothing back: an organise run that
+// copied, without moving its sources.
+func takesCopiesOut(undoes string) bool { return undoes == "copy" }
+
+// actionOf is the action of run id, from the runs started here or
+// History's list; "" when neither knows it.
+func (u *UI) actionOf(id uint64) string {
+	if r, ok := u.runs[id]; ok && r.action != "" {
+		return r.action
+	}
+	return u.history.runs[id].Action
 }
 
 // isRun says whether job id is a change run (dups or undo).
@@ -35,7 +50,11 @@ func isRunJob(j store.Job) bool {
 
 // startRun shows a change run the core has just started in the Scan view.
 func (u *UI) startRun(id uint64, kind store.JobKind, action string, undoOf uint64) {
-	u.runs[id] = runInfo{kind: kind, action: action, undoOf: undoOf}
+	r := runInfo{kind: kind, action: action, undoOf: undoOf}
+	if undoOf != 0 {
+		r.undoes = u.actionOf(undoOf)
+	}
+	u.runs[id] = r
 	u.setJob(app.Progress{JobID: id, State: store.StatePending, Listing: true})
 	u.tabs.SelectIndex(tabScan)
 	u.flush()
@@ -58,6 +77,7 @@ func (u *UI) openRun(j store.Job) {
 	r := runInfo{kind: j.Kind}
 	if j.Change != nil {
 		r.action, r.undoOf = j.Change.Action, j.Change.UndoOf
+		r.undoes = u.actionOf(r.undoOf)
 	}
 	u.runs[j.ID] = r
 	p := progressFromJob(j)
@@ -68,6 +88,9 @@ func (u *UI) openRun(j store.Job) {
 
 // runTitle is the Scan view's heading for a run.
 func runTitle(r runInfo, id uint64) string {
+	if r.kind == store.KindUndo && takesCopiesOut(r.undoes) {
+		return fmt.Sprintf("Run %d: taking out the copies run %d made", id, r.undoOf)
+	}
 	if r.kind == store.KindUndo {
 		return fmt.Sprintf("Run %d: putting back what run %d changed", id, r.undoOf)
 	}
@@ -121,10 +144,12 @@ func runSummaryText(r app.RunSummary) string {
 func runSummaryHead(r app.RunSummary) string {
 	verb := actionWords(r.Action)
 	noun := copies(r.Done)
-	switch r.Kind {
-	case store.KindUndo, store.KindOrganise:
+	switch {
+	case r.Kind == store.KindUndo && takesCopiesOut(r.Undoes):
+		verb = "taken out of the library"
+	case r.Kind == store.KindUndo, r.Kind == store.KindOrganise:
 		noun = plural(r.Done, "file")
-	case store.KindDates:
+	case r.Kind == store.KindDates:
 		noun = plural(r.Done, "date")
 	}
 	size := " (" + media.SizeText(r.Bytes) + ")"
@@ -213,7 +238,7 @@ func (u *UI) askUndo(id uint64) {
 	if u.runs[id].kind == store.KindOrganise || u.history.runs[id].Kind == store.KindOrganise {
 		text = fmt.Sprintf("The copies run %d made are removed from the library folder, each only if it is unchanged. "+
 			"Its sources were not touched.", id)
-		if u.runs[id].action == "move" || u.history.runs[id].Action == "move" {
+		if u.actionOf(id) == "move" {
 			text = fmt.Sprintf("The copies run %d made are removed from the library folder (each only if it is unchanged), "+
 				"and every source it moved goes back to its place, checked against its SHA-256.", id)
 		}
