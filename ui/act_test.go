@@ -221,6 +221,17 @@ func TestApplyConfirmsTheCountsThenStartsARunWithUndo(t *testing.T) {
 
 	f.emit(app.Progress{JobID: runID, State: store.StateRunning, Current: 1, Total: 3, CurrentFile: pth("b.jpg")})
 	u.flush()
+	if got, want := u.scan.current.Full(), homeShort(pth("b.jpg")); got != want {
+		t.Errorf("the run's current file reads %q, want %q", got, want)
+	}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	f.emit(app.Progress{JobID: runID, State: store.StateRunning, Current: 1, Total: 3,
+		CurrentFile: filepath.Join(home, "Pictures", "b.jpg")})
+	u.flush()
+	if got, want := u.scan.current.Full(), filepath.Join("~", "Pictures", "b.jpg"); got != want {
+		t.Errorf("a file in the home folder reads %q, want %q, as the window writes folders", got, want)
+	}
 	if !u.scan.pauseBtn.Visible() || u.scan.pauseBtn.Disabled() || !u.scan.cancelBtn.Visible() {
 		t.Error("a running run can be paused and cancelled")
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -280,7 +281,11 @@ func (v *scanView) showBar(p app.Progress) {
 		v.bar.SetValue(frac)
 		setLabel(v.counts, fmt.Sprintf("%s of %s files (%s)", thousands(p.Current), thousands(p.Total), percent(frac)), widget.MediumImportance)
 	}
-	v.current.SetFull(p.CurrentFile)
+	cur := p.CurrentFile // a scan's, relative to its folder
+	if filepath.IsAbs(cur) {
+		cur = homeShort(cur) // a change run's whole path, written as the window writes folders
+	}
+	v.current.SetFull(cur)
 	showIf(v.now, !p.Finished() && p.State != store.StatePaused && p.CurrentFile != "")
 }
 
