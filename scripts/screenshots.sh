@@ -174,6 +174,9 @@ wide_shot files
 fit
 
 click() { xdotool mousemove "$1" "$2" click 1; sleep "${3:-1}"; }
+# typed_folder answers the folder dialog: the path typed over the one
+# selected, then Enter; then waits ${2:-1.5} seconds.
+typed_folder() { xdotool type --window "$win" "$1"; sleep 0.3; key Return; sleep "${2:-1.5}"; }
 # Duplicates: the apply button at the top, then its confirmation.
 key ctrl+3
 sleep 3
@@ -185,16 +188,15 @@ shot run-done
 key ctrl+4
 sleep 1.5
 shot history
-# Settings, scrolled to "Acting on duplicates"; protect Camera uploads
-# through the folder dialog (it opens in Pictures, beside the recent folder:
-# (Parent), Camera uploads, Family photos, SD card).
+# Settings, scrolled to "Acting on duplicates"; protect Camera uploads. With
+# no desktop portal here, a folder is asked for in Shoebox's own dialog: its
+# path, selected, is replaced by the one typed (typed_folder).
 key ctrl+5
 xdotool mousemove 150 500 # beside the form: an entry would take the wheel
 for _ in $(seq 1 80); do xdotool click 5; done # to the bottom
 sleep 1
 click 286 625 1.5  # Add folder…
-click 485 235 0.7  # Camera uploads, second in Pictures
-click 1054 678 1.5 # Open
+typed_folder "~/Pictures/Camera uploads"
 xdotool mousemove 1270 790
 shot settings
 
@@ -219,8 +221,7 @@ key Tab            # from Choose folder… to the typed path
 key Tab            # to the safe-to-wipe button
 key space
 sleep 1.5
-click 653 235 0.7  # SD card, fourth in Pictures
-click 1054 678 4   # Open
+typed_folder "~/Pictures/SD card" 4
 shot wipe-check
 # Organise the family photos and the SD card into a new folder: open the
 # window again (the wipe answer has no Escape), Tab to Organise…, choose
@@ -233,9 +234,8 @@ key Tab # the safe-to-wipe question
 key Tab # Organise into a dated library…
 key space
 sleep 1.5
-click 584 168 1.5  # Choose…; the folder dialog opens in Pictures
-click 653 235 0.7  # Photo library, fourth in Pictures
-click 1054 678 1.5 # Open
+click 584 168 1.5  # Choose…
+typed_folder "~/Pictures/Photo library"
 click 155 290 0.5  # untick Camera uploads, second of the sources (newest scan first)
 click 187 665 4    # Preview
 xdotool mousemove 1270 790
