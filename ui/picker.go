@@ -37,11 +37,11 @@ const (
 )
 
 // askFolder asks for a folder with the system's chooser (UI.picker), or
-// Shoebox's own dialog when that fails (typedFolderDialog), and calls chosen with the folder picked
-// (not when cancelled). title says what the folder is for, use whether it
-// must exist. While a chooser
-// is open, further asks are ignored: a second chooser would only hide
-// behind the first. UI goroutine only.
+// Shoebox's own dialog when that fails (typedFolderDialog), and calls
+// chosen with the folder picked (not when cancelled). title says what the
+// folder is for, use whether it must exist. While a chooser is open,
+// further asks are ignored: a second chooser would only hide behind the
+// first. UI goroutine only.
 func (u *UI) askFolder(title string, use folderUse, chosen func(dir string)) {
 	if u.picking {
 		return
