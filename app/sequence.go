@@ -4,6 +4,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"shoebox/media"
 	"shoebox/store"
@@ -51,11 +52,14 @@ var sequenceTrust = map[media.Confidence]int{
 
 // applySequence adds c to ts's candidates and chooses it when it is more
 // trusted than the chosen one (a MEDIUM interval over a LOW folder date, a
-// LOW one over nothing); the other candidates stay, unchosen.
+// LOW one over nothing), or as trusted as a modification time that comes
+// after the interval (mtimeContradicted); the other candidates stay,
+// unchosen.
 func applySequence(ts *media.Timestamp, c timestamp.SequenceCandidate) {
 	cands := slices.Clone(ts.Candidates)
 	cand := c.Candidate
-	if sequenceTrust[c.Confidence] > sequenceTrust[ts.Confidence] {
+	trust, own := sequenceTrust[c.Confidence], sequenceTrust[ts.Confidence]
+	if trust > own || (trust == own && mtimeContradicted(*ts, c)) {
 		for i := range cands {
 			cands[i].Chosen = false
 		}
@@ -64,4 +68,25 @@ func applySequence(ts *media.Timestamp, c timestamp.SequenceCandidate) {
 		ts.Source, ts.Confidence = media.SourceSequence, c.Confidence
 	}
 	ts.Candidates = append(cands, cand)
+}
+
+// zoneSlack is how far apart a modification time (an instant) and the
+// neighbours' times (wall clocks, when their zone is unknown) may be and
+// still agree: the widest difference two time zones make.
+const zoneSlack = 26 * time.Hour
+
+// mtimeContradicted says whether ts is a modification time later than the
+// later of c's numbered neighbours. A file numbered between two photos was
+// taken between them, and a file is modified long after it is taken (a
+// card copied with cp, a download, an edit): such an mtime is when that
+// happened, and the interval is the better guess even when as little
+// trusted. An mtime before the earlier neighbour is no such sign: nothing
+// is modified before it is taken, so it says rather that the numbers are
+// another camera's (a file whose EXIF was stripped names no camera), and
+// it stays chosen; the benchmark folder has one (DSC01014.JPG).
+func mtimeContradicted(ts media.Timestamp, c timestamp.SequenceCandidate) bool {
+	if ts.Source != media.SourceMtime || ts.Time.IsZero() || c.To.IsZero() {
+		return false
+	}
+	return ts.Time.After(c.To.Add(zoneSlack))
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"shoebox/media"
 	"shoebox/store"
@@ -53,6 +54,42 @@ func TestSequenceDatesChooseOnlyWhenBetter(t *testing.T) {
 	for _, i := range []int{0, 2, 4, 5} {
 		if n := len(got[i].Time.Candidates); n != 0 {
 			t.Errorf("%s got %d candidates", got[i].RelPath, n)
+		}
+	}
+}
+
+// A modification time after the later of a file's numbered neighbours is
+// when it was copied (a card copied with cp): the interval, as little
+// trusted, is chosen instead. One inside it, a day off at most (time
+// zones), or before the earlier neighbour (nothing is modified before it is
+// taken: the numbers are another camera's) stays chosen.
+func TestSequenceDatesOverruleAnMtimeAfterTheNeighbours(t *testing.T) {
+	withMtime := func(name, value string) store.FileRecord {
+		at, err := time.Parse(time.RFC3339, value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := seqRecord(name, value, media.ConfidenceLow,
+			media.Candidate{Kind: media.KindMtime, Source: media.SourceMtime, Value: value, Chosen: true})
+		r.Time.Source, r.Time.Time = media.SourceMtime, at
+		return r
+	}
+	recs := []store.FileRecord{
+		seqRecord("DSC01002.JPG", "2020-04-01T09:18:56", media.ConfidenceHigh),
+		withMtime("DSC01014.JPG", "2026-12-02T20:01:49Z"), // copied years after
+		withMtime("DSC01015.JPG", "2021-03-01T12:00:00Z"), // inside: kept
+		withMtime("DSC01016.JPG", "2022-07-20T08:00:00Z"), // less than a day after the later one: kept
+		withMtime("DSC01013.JPG", "2019-04-20T19:30:09Z"), // before the earlier one: kept (the benchmark's DSC01014)
+		seqRecord("DSC01017.JPG", "2022-07-19T14:19:35", media.ConfidenceHigh),
+	}
+	got := WithSequenceDates(recs)
+	if ts := got[1].Time; ts.Source != media.SourceSequence || ts.Confidence != media.ConfidenceLow ||
+		!strings.HasPrefix(ts.Value, "2021-05-25") {
+		t.Errorf("DSC01014 (mtime years after its neighbours): %s from %s (%s)", ts.Value, ts.Source, ts.Confidence)
+	}
+	for _, i := range []int{2, 3, 4} {
+		if ts := got[i].Time; ts.Source != media.SourceMtime || len(ts.Candidates) != 2 || ts.Candidates[1].Chosen {
+			t.Errorf("%s (mtime not after its neighbours): %s from %s", got[i].RelPath, ts.Value, ts.Source)
 		}
 	}
 }
