@@ -494,13 +494,8 @@ func (l *Library) executing(id uint64) bool {
 	if r == nil {
 		return false
 	}
-	switch st := r.state.Load(); {
-	case st == nil:
-		return true
-	case *st == store.StateRunning || *st == store.StatePending:
-		return true
-	}
-	return false
+	st := r.state.Load()
+	return st == nil || !stopped(*st)
 }
 
 // jobKinds picks what a job does by the kind stored with it: a scan

@@ -42,8 +42,12 @@ func (p Progress) ErrorRate() float64 {
 }
 
 // Finished reports whether the job is in a state where nothing runs.
-func (p Progress) Finished() bool {
-	switch p.State {
+func (p Progress) Finished() bool { return stopped(p.State) }
+
+// stopped says whether a job in state st has stopped: nothing of it runs
+// (not RUNNING nor PENDING).
+func stopped(st store.JobState) bool {
+	switch st {
 	case store.StateRunning, store.StatePending:
 		return false
 	}

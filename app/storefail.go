@@ -35,7 +35,7 @@ func (l *Library) withUnsaved(j store.Job) store.Job {
 	l.mu.Lock()
 	u, ok := l.unsaved[j.ID]
 	l.mu.Unlock()
-	stale := j.Status == store.StateRunning || j.Status == store.StatePending
+	stale := !stopped(j.Status)
 	if ok && stale && l.running(j.ID) == nil {
 		j.Status, j.ErrorMessage, j.CurrentFilename, j.Interrupted = u.Status, u.ErrorMessage, "", u.Interrupted
 	}
