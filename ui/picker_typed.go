@@ -11,9 +11,10 @@ import (
 // typedFolderDialog is where a folder is chosen when the system's chooser
 // cannot be used (no desktop portal, say): a path typed or pasted, checked
 // as the Scan tab's is (checkFolder; a destination may not exist yet), or
-// Fyne's folder dialog behind Browse. Fyne's dialog alone takes no typed path, and it lists no
-// Pictures folder where the desktop names none (issue 14). title says what
-// the folder is for; chosen gets it, and nothing when cancelled.
+// Fyne's folder dialog behind Browse. Fyne's dialog alone takes no typed
+// path, and it lists no Pictures folder where the desktop names none
+// (issue 14). title says what the folder is for; chosen gets it, and
+// nothing when cancelled.
 func (u *UI) typedFolderDialog(title string, use folderUse, chosen func(dir string)) {
 	check := checkFolder
 	if use == destinationFolder {

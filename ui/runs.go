@@ -28,13 +28,14 @@ type runInfo struct {
 // copied, without moving its sources.
 func takesCopiesOut(undoes string) bool { return undoes == "copy" }
 
-// actionOf is the action of run id, from the runs started here or
-// History's list; "" when neither knows it.
-func (u *UI) actionOf(id uint64) string {
+// runOf is the kind and action of run id, from the runs started or opened
+// here, else History's list; zero when neither knows it.
+func (u *UI) runOf(id uint64) runInfo {
 	if r, ok := u.runs[id]; ok && r.action != "" {
-		return r.action
+		return r
 	}
-	return u.history.runs[id].Action
+	h := u.history.runs[id]
+	return runInfo{kind: h.Kind, action: h.Action, undoOf: h.UndoOf, undoes: h.Undoes}
 }
 
 // isRun says whether job id is a change run (dups or undo).
@@ -52,7 +53,7 @@ func isRunJob(j store.Job) bool {
 func (u *UI) startRun(id uint64, kind store.JobKind, action string, undoOf uint64) {
 	r := runInfo{kind: kind, action: action, undoOf: undoOf}
 	if undoOf != 0 {
-		r.undoes = u.actionOf(undoOf)
+		r.undoes = u.runOf(undoOf).action
 	}
 	u.runs[id] = r
 	u.setJob(app.Progress{JobID: id, State: store.StatePending, Listing: true})
@@ -77,7 +78,7 @@ func (u *UI) openRun(j store.Job) {
 	r := runInfo{kind: j.Kind}
 	if j.Change != nil {
 		r.action, r.undoOf = j.Change.Action, j.Change.UndoOf
-		r.undoes = u.actionOf(r.undoOf)
+		r.undoes = u.runOf(r.undoOf).action
 	}
 	u.runs[j.ID] = r
 	p := progressFromJob(j)
@@ -235,10 +236,10 @@ func (u *UI) askUndo(id uint64) {
 	}
 	text := fmt.Sprintf("Every file run %d moved or replaced goes back to its place, checked against its SHA-256. "+
 		"Files it left alone stay as they are.", id)
-	if u.runs[id].kind == store.KindOrganise || u.history.runs[id].Kind == store.KindOrganise {
+	if undone := u.runOf(id); undone.kind == store.KindOrganise {
 		text = fmt.Sprintf("The copies run %d made are removed from the library folder, each only if it is unchanged. "+
 			"Its sources were not touched.", id)
-		if u.actionOf(id) == "move" {
+		if undone.action == "move" {
 			text = fmt.Sprintf("The copies run %d made are removed from the library folder (each only if it is unchanged), "+
 				"and every source it moved goes back to its place, checked against its SHA-256.", id)
 		}
