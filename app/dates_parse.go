@@ -25,15 +25,20 @@ type DateValue struct {
 	ZoneKnown bool
 }
 
-var dateForm = regexp.MustCompile(`^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(Z|[+-]\d{2}:\d{2})?)?)?)?$`)
+// dateForm is ISO 8601 as ParseDate takes it. The time may follow a space
+// instead of the T, and leave out its seconds: the window shows dates as
+// "2009-07-14 15:04:05", and a person types back what they see.
+var dateForm = regexp.MustCompile(`^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:\d{2})?)?)?)?$`)
 
-// ParseDate reads DATE as the command line takes it: 2009, 2009-07,
-// 2009-07-14 or 2009-07-14T15:04:05 with an optional Z or ±hh:mm. Years
-// from MinCorrectedYear to the year after now's are allowed.
+// ParseDate reads DATE as the command line and the window take it: 2009,
+// 2009-07, 2009-07-14, or 2009-07-14T15:04:05 with an optional Z or
+// ±hh:mm (a space for the T, and no seconds, are taken too: 15:04 is
+// 15:04:00). Years from MinCorrectedYear to the year after now's are
+// allowed.
 func ParseDate(s string, now time.Time) (DateValue, error) {
 	m := dateForm.FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil {
-		return DateValue{}, fmt.Errorf("%q is not a date: write 2009, 2009-07, 2009-07-14 or 2009-07-14T15:04:05 (with +hh:mm when the offset is known)", s)
+		return DateValue{}, fmt.Errorf("%q is not a date: write 2009, 2009-07, 2009-07-14 or 2009-07-14 15:04:05 (with +hh:mm when the offset is known)", s)
 	}
 	n := func(i, def int) int {
 		if m[i] == "" {

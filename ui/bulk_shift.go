@@ -58,7 +58,8 @@ func (u *UI) openShiftClock(b *bulkSel) {
 		return
 	}
 	truth := widget.NewEntry()
-	truth.SetText(fraction.ReplaceAllString(ref.Time.Value, "$1"))
+	// As the window shows dates (app.ParseDate takes the space).
+	truth.SetText(strings.Replace(fraction.ReplaceAllString(ref.Time.Value, "$1"), "T", " ", 1))
 	offset := widget.NewLabel("")
 	offset.Wrapping = fyne.TextWrapWord
 	scope := widget.NewRadioGroup(nil, nil)

@@ -182,10 +182,10 @@ func TestShiftClockDialog(t *testing.T) {
 	u.openShiftClock(u.files.bulk)
 	wantOverlay(t, u, "IMG_0001.jpg shows 2016-08-01 10:00:00.", "Every photo from this camera: Canon EOS 5D (serial 111)")
 	entries := overlayWidgets[*widget.Entry](u.win) // true time, from, until
-	if entries[0].Text != "2016-08-01T10:00:00" {
+	if entries[0].Text != "2016-08-01 10:00:00" {   // as the window shows dates
 		t.Errorf("the true time starts as %q", entries[0].Text)
 	}
-	entries[0].SetText("2016-08-01T11:02:03")
+	entries[0].SetText("2016-08-01 11:02:03") // typed back in the form shown
 	wantOverlay(t, u, "The clock was off by -1h2m3s: each photo moves by +1h2m3s.")
 	entries[1].SetText("2016-08")
 	entries[2].SetText("2016-08")

@@ -26,7 +26,7 @@ type setDateDialog struct {
 func (v *filesView) openSetDate(paths []string, what string) {
 	s := &setDateDialog{}
 	s.entry = widget.NewEntry()
-	s.entry.SetPlaceHolder("2009, 2009-07, 2009-07-14 or 2009-07-14T15:04:05+02:00")
+	s.entry.SetPlaceHolder("2009, 2009-07, 2009-07-14 or 2009-07-14 15:04:05+02:00")
 	s.err = widget.NewLabel("")
 	s.err.Importance = widget.DangerImportance
 	s.err.Wrapping = fyne.TextWrapWord
