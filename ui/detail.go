@@ -243,7 +243,7 @@ func candidateRow(c media.Candidate, action fyne.CanvasObject) fyne.CanvasObject
 	// panel rather than widen it.
 	value := widget.NewLabelWithStyle(strings.Replace(c.Value, "T", " ", 1), fyne.TextAlignLeading, fyne.TextStyle{Bold: c.Chosen})
 	value.Importance = imp
-	kind := widget.NewLabelWithStyle(string(c.Kind), fyne.TextAlignLeading, fyne.TextStyle{Bold: c.Chosen})
+	kind := widget.NewLabelWithStyle(candidateKindWords(c.Kind), fyne.TextAlignLeading, fyne.TextStyle{Bold: c.Chosen})
 	kind.Importance = imp
 	top := container.New(&wrapRow{}, value, kind)
 	if action != nil {
@@ -259,4 +259,36 @@ func candidateRow(c media.Candidate, action fyne.CanvasObject) fyne.CanvasObject
 	d := caption(detail)
 	d.Wrapping = fyne.TextWrapWord
 	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, container.NewVBox(top, d))
+}
+
+// candidateKindWords names where a candidate comes from in plain words;
+// the caption under it says exactly where (the tag, the name's pattern).
+func candidateKindWords(k media.CandidateKind) string {
+	switch k {
+	case media.KindEXIFOriginal:
+		return "taken (EXIF)"
+	case media.KindEXIFDigitized:
+		return "digitised (EXIF)"
+	case media.KindEXIFModify:
+		return "edited (EXIF)"
+	case media.KindVideoCreation:
+		return "video recorded"
+	case media.KindTakeout:
+		return "Google Takeout"
+	case media.KindXMP:
+		return "XMP sidecar"
+	case media.KindFilenameTime:
+		return "file name"
+	case media.KindFilenameDate:
+		return "file name (day)"
+	case media.KindFolder:
+		return "folder name"
+	case media.KindMtime:
+		return "file last modified"
+	case media.KindSequence:
+		return "between its neighbours"
+	case app.KindCorrection:
+		return "your date"
+	}
+	return string(k)
 }

@@ -53,14 +53,18 @@ func dateOfCandidate(c media.Candidate, now time.Time) string {
 }
 
 // candidateWithUse is a candidate row with its "Use this date" button when
-// its value can be decided.
+// its value can be decided ("Confirm this date" for the one chosen).
 func (d *fileDetail) candidateWithUse(r store.FileRecord, c media.Candidate) fyne.CanvasObject {
 	date := dateOfCandidate(c, d.u.now())
 	if date == "" || r.Status != media.StatusDone {
 		return candidateRow(c, nil)
 	}
 	abs := r.AbsPath()
-	use := widget.NewButton("Use this date", func() { d.u.files.setDate([]string{abs}, date) })
+	label := "Use this date"
+	if c.Chosen { // already the file's date: the button makes it the person's
+		label = "Confirm this date"
+	}
+	use := widget.NewButton(label, func() { d.u.files.setDate([]string{abs}, date) })
 	use.Importance = widget.LowImportance
 	// Beside the value, not at the panel's right edge, where the scroll bar
 	// covers it.

@@ -25,6 +25,9 @@ func reviewFixture() []store.FileRecord {
 	c := rec("trip/IMG_0003.jpg", media.ConfidenceHigh, media.StatusDone, "2016-08-01T11:00:00")
 	c.Time.Conflict = "exif_original 2016-08-01T11:00:00 and takeout 2016-08-01T20:00:00 disagree"
 	d := rec("trip/IMG_0004.jpg", media.ConfidenceLow, media.StatusDone, "2016-01-01T00:00:00")
+	d.Time.Candidates = []media.Candidate{
+		{Kind: media.KindFolder, Source: media.SourceFolder, Value: "2016-01-01", Detail: `folder "2016"`, Chosen: true},
+	}
 	e := rec("trip/IMG_0005.jpg", media.ConfidenceMedium, media.StatusDone, "2016-08-02T09:00:00")
 	f := rec("other/IMG_0001.jpg", media.ConfidenceHigh, media.StatusDone, "2010-01-01T00:00:00")
 	g := rec("broken.jpg", media.ConfidenceNone, media.StatusError, "")
@@ -63,8 +66,9 @@ func TestReviewShowsCandidatesAndNeighbours(t *testing.T) {
 	selectPath(t, v, "trip/IMG_0002.jpg")
 	detail := joined(v.detail.root)
 	for _, want := range []string{
-		"2016-08-01 10:30:00\nsequence", "between IMG_0001 and IMG_0003", // value, kind
-		"2024-01-02 10:00:00.250\nmtime", "rejected: before 2000",
+		// value, kind in words, detail
+		"2016-08-01 10:30:00\nbetween its neighbours", "between IMG_0001 and IMG_0003",
+		"2024-01-02 10:00:00.250\nfile last modified", "rejected: before 2000",
 		"Before: IMG_0001.jpg — 2016-08-01 10:00:00 (exif, HIGH)",
 		"After: IMG_0003.jpg — 2016-08-01 11:00:00 (exif, HIGH)",
 		"Set date…",
@@ -81,6 +85,11 @@ func TestReviewShowsCandidatesAndNeighbours(t *testing.T) {
 	}
 	selectPath(t, v, "trip/IMG_0004.jpg") // the last but one: IMG_0005 after it
 	detail = joined(v.detail.root)
+	// Its one candidate is its date already: the button confirms it.
+	if !strings.Contains(detail, "2016-01-01\nfolder name") || !strings.Contains(detail, "Confirm this date") ||
+		strings.Contains(detail, "Use this date") {
+		t.Errorf("the chosen candidate of IMG_0004:\n%s", detail)
+	}
 	if !strings.Contains(detail, "After: IMG_0005.jpg — 2016-08-02 09:00:00 (exif, MEDIUM)") {
 		t.Errorf("neighbours of IMG_0004:\n%s", detail)
 	}

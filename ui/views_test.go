@@ -115,7 +115,7 @@ func TestFilesTableFiltersSortsAndShowsCandidates(t *testing.T) {
 	}
 	v.table.Select(widget.TableCellID{Row: 0, Col: 0})
 	detail := joined(v.detail.root)
-	for _, want := range []string{"exif_original", "EXIF DateTimeOriginal", "chosen", "rejected: before 2000", "4032 × 3024"} {
+	for _, want := range []string{"taken (EXIF)", "EXIF DateTimeOriginal", "chosen", "rejected: before 2000", "4032 × 3024"} {
 		if !strings.Contains(detail, want) {
 			t.Errorf("detail lacks %q:\n%s", want, detail)
 		}
