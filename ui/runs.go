@@ -236,7 +236,11 @@ func (u *UI) askUndo(id uint64) {
 	}
 	text := fmt.Sprintf("Every file run %d moved or replaced goes back to its place, checked against its SHA-256. "+
 		"Files it left alone stay as they are.", id)
-	if undone := u.runOf(id); undone.kind == store.KindOrganise {
+	switch undone := u.runOf(id); undone.kind {
+	case store.KindDates:
+		text = fmt.Sprintf("What run %d wrote is taken back: each file, sidecar and modification time it changed gets "+
+			"its old bytes or time back, checked against its SHA-256. Anything changed since the run is left alone.", id)
+	case store.KindOrganise:
 		text = fmt.Sprintf("The copies run %d made are removed from the library folder, each only if it is unchanged. "+
 			"Its sources were not touched.", id)
 		if undone.action == "move" {
