@@ -17,15 +17,18 @@ var historyColumns = []struct {
 	title string
 	width float32
 }{
-	{"#", 50}, {"Kind", 86}, {"Folders", 264}, {"Status", 150}, {"Files", 120}, {"Errors", 70}, {"Skipped", 75},
-	{"Duration", 90}, {"Started", 140}, {"", 90}, {"", 90},
+	{"#", 40}, {"Kind", 80}, {"Folders", 224}, {"Status", 130}, {"Files", 120}, {"Errors", 60}, {"Skipped", 70},
+	{"Duration", 80}, {"Started", 130}, {"", 90},
 }
 
-// The button columns: the last two.
+// colFolders says what a job covered or a run did; colAction holds a
+// run's Undo… while it can be undone, else Open (choosing any cell of a
+// row opens it too). One button column, not one for each, so that the
+// table fits the window's default width (defaultWindowSize) without
+// scrolling sideways to reach it.
 const (
 	colFolders = 2
-	colOpen    = 9
-	colUndo    = 10
+	colAction  = 9
 )
 
 // historyView lists past jobs, newest first.
@@ -47,7 +50,7 @@ type historyTable struct {
 }
 
 // historyMinFolders is the narrowest the Folders column is made.
-const historyMinFolders = 264
+const historyMinFolders = 224
 
 func newHistoryView(u *UI) *historyView {
 	v := &historyView{u: u}
@@ -135,20 +138,18 @@ func (v *historyView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		return
 	}
 	j := v.jobs[id.Row]
-	button := id.Col >= colOpen
+	button := id.Col == colAction
 	showIf(l, !button)
-	b.Hide()
+	showIf(b, button)
 	switch {
-	case id.Col == colOpen:
-		b.SetText("Open")
-		b.SetIcon(theme.NavigateNextIcon())
-		b.OnTapped = func() { v.u.openJob(j) }
-		b.Show()
-	case id.Col == colUndo && v.runs[j.ID].Undoable:
+	case button && v.runs[j.ID].Undoable:
 		b.SetText("Undo…")
 		b.SetIcon(theme.ContentUndoIcon())
 		b.OnTapped = func() { v.u.askUndo(j.ID) }
-		b.Show()
+	case button:
+		b.SetText("Open")
+		b.SetIcon(theme.NavigateNextIcon())
+		b.OnTapped = func() { v.u.openJob(j) }
 	}
 	if button {
 		return

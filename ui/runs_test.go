@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"shoebox/app"
@@ -62,17 +63,22 @@ func TestHistoryListsRunsBesideScansWithUndo(t *testing.T) {
 	if !strings.Contains(v.status.Text, "1 scan and 3 change runs") {
 		t.Errorf("status %q", v.status.Text)
 	}
-	undoShown := map[uint64]bool{}
+	undoShown, openShown := map[uint64]bool{}, map[uint64]bool{}
 	for row, j := range f.jobs {
 		cell := v.table.CreateCell()
-		v.updateCell(widget.TableCellID{Row: row, Col: colUndo}, cell)
-		undoShown[j.ID] = findButton(cell, "Undo…") != nil
+		v.updateCell(widget.TableCellID{Row: row, Col: colAction}, cell)
+		b := cell.(*fyne.Container).Objects[1].(*widget.Button)
+		undoShown[j.ID] = b.Visible() && b.Text == "Undo…"
+		openShown[j.ID] = b.Visible() && b.Text == "Open"
 	}
 	if !undoShown[3] || undoShown[2] || undoShown[4] || undoShown[1] {
 		t.Errorf("Undo shown for %v; want only the run that can still be undone (3)", undoShown)
 	}
+	if openShown[3] || !openShown[2] || !openShown[4] || !openShown[1] {
+		t.Errorf("Open shown for %v; want every job but the one Undo… stands for (3)", openShown)
+	}
 	cell := v.table.CreateCell()
-	v.updateCell(widget.TableCellID{Row: 1, Col: colUndo}, cell)
+	v.updateCell(widget.TableCellID{Row: 1, Col: colAction}, cell)
 	test.Tap(findButton(cell, "Undo…"))
 	if !strings.Contains(overlayText(u.win), "Undo run 3?") || len(f.ch.undone) != 0 {
 		t.Fatalf("Undo in History did not ask first: %q, undone %v", overlayText(u.win), f.ch.undone)
@@ -186,6 +192,16 @@ func TestHistoryFoldersTakeTheWidthSoARunIsReadWhole(t *testing.T) {
 	}
 	if tw := v.table.Size().Width; tw-sum > 80 {
 		t.Errorf("at 1400 px the columns take %.0f of %.0f px", sum, tw)
+	}
+	// At the window's first size every column is in view: the Undo…
+	// and Open buttons were beyond the right edge, behind a sideways scroll.
+	u.win.Resize(defaultWindowSize)
+	need := theme.ScrollBarSize() // as fittedTable.fit counts them
+	for _, w := range v.table.widths {
+		need += w + theme.Padding()
+	}
+	if tw := v.table.Size().Width; need > tw {
+		t.Errorf("at %.0f px the columns need %.0f of the table's %.0f px", defaultWindowSize.Width, need, tw)
 	}
 	u.win.Resize(fyne.NewSize(800, 600))
 	if w := v.table.widths[colFolders]; w < historyMinFolders {
