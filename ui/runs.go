@@ -2,11 +2,13 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"shoebox/app"
@@ -269,10 +271,18 @@ func (u *UI) askUndo(id uint64) {
 	u.showDialog(d)
 }
 
-// showRunItems lists a run's files with what became of each.
+// showRunItems lists a run's files with what became of each, with Undo…
+// while the run can be undone: History's Undo… column is beyond the right
+// edge of a narrow window, and a run is opened by choosing any of its row.
 func (u *UI) showRunItems(id uint64) {
 	u.spawn(func() {
 		items, err := u.eng.ChangeItems(id)
+		undoable := false
+		if err == nil {
+			runs, rerr := u.eng.Runs()
+			i := slices.IndexFunc(runs, func(r app.RunSummary) bool { return r.ID == id })
+			undoable = rerr == nil && i >= 0 && runs[i].Undoable
+		}
 		u.do(func() {
 			if err != nil {
 				u.showError("Could not read the run", err)
@@ -281,6 +291,13 @@ func (u *UI) showRunItems(id uint64) {
 			msg := widget.NewLabel(runItemsText(items))
 			msg.Wrapping = fyne.TextWrapWord
 			d := dialog.NewCustom(fmt.Sprintf("Run %d: %s", id, plural(len(items), "file")), "Close", container.NewVScroll(msg), u.win)
+			if undoable {
+				undo := widget.NewButtonWithIcon("Undo…", theme.ContentUndoIcon(), func() {
+					d.Hide()
+					u.askUndo(id)
+				})
+				d.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", d.Hide), undo})
+			}
 			d.Resize(fyne.NewSize(760, 480))
 			u.showDialog(d)
 		})

@@ -28,6 +28,39 @@ func TestRunDetailsListEachFileWithItsReason(t *testing.T) {
 	}
 }
 
+// A run's details offer Undo… while it can be undone, so that it is in
+// reach when History's button column is beyond a narrow window's edge.
+func TestRunDetailsOfferUndoWhileTheRunCanBeUndone(t *testing.T) {
+	f, u, pth := actFixture(t)
+	f.ch.items = map[uint64][]store.ChangeItem{
+		5: {{Path: pth("b.jpg"), State: store.ChangeDone}},
+		6: {{Path: pth("c.jpg"), State: store.ChangeDone}},
+	}
+	f.ch.runs = []app.RunSummary{{ID: 5, Kind: store.KindDups, Done: 1, Undoable: true, Action: "quarantine"},
+		{ID: 6, Kind: store.KindDups, Done: 1, Undone: true, Action: "quarantine"}}
+	u.showRunItems(6)
+	if findButton(u.win.Canvas().Overlays().Top(), "Undo…") != nil {
+		t.Error("the details of a run already undone offer Undo…")
+	}
+	u.dismissTop()
+	u.showRunItems(5)
+	b := findButton(u.win.Canvas().Overlays().Top(), "Undo…")
+	if b == nil {
+		t.Fatalf("no Undo… in the details of run 5: %q", overlayText(u.win))
+	}
+	test.Tap(b)
+	if text := overlayText(u.win); !strings.Contains(text, "Undo run 5?") {
+		t.Fatalf("after Undo… in the details: %q", text)
+	}
+	if n := len(u.win.Canvas().Overlays().List()); n != 1 {
+		t.Errorf("%d dialogs open; want the question alone, the details closed", n)
+	}
+	test.Tap(findButton(u.win.Canvas().Overlays().Top(), "Undo"))
+	if len(f.ch.undone) != 1 || f.ch.undone[0] != 5 {
+		t.Fatalf("undone %v", f.ch.undone)
+	}
+}
+
 func TestHistoryListsRunsBesideScansWithUndo(t *testing.T) {
 	f := newFake()
 	f.jobs = []store.Job{
