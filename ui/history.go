@@ -17,7 +17,7 @@ var historyColumns = []struct {
 	title string
 	width float32
 }{
-	{"#", 40}, {"Kind", 80}, {"Folders", 224}, {"Status", 130}, {"Files", 120}, {"Errors", 60}, {"Skipped", 70},
+	{"#", 36}, {"Kind", 92}, {"Folders", 224}, {"Status", 122}, {"Files", 120}, {"Errors", 60}, {"Skipped", 70},
 	{"Duration", 80}, {"Started", 130}, {"", 90},
 }
 
@@ -221,8 +221,8 @@ func historyStatus(jobs []store.Job) string {
 // kindWord is a job's kind as the Kind column says it.
 func kindWord(j store.Job) string {
 	switch j.Kind {
-	case store.KindDups:
-		return "Run"
+	case store.KindDups: // a run acting on duplicates, as Organise and Dates name theirs
+		return "Duplicates"
 	case store.KindUndo:
 		return "Undo"
 	case store.KindOrganise:

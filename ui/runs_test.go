@@ -83,7 +83,7 @@ func TestHistoryListsRunsBesideScansWithUndo(t *testing.T) {
 		col  int
 		want string
 	}{
-		{0, 1, "Undo"}, {1, 1, "Run"}, {3, 1, "Scan"},
+		{0, 1, "Undo"}, {1, 1, "Duplicates"}, {3, 1, "Scan"},
 		{0, 2, "Put back what run 2 changed"},
 		{1, 2, "2 copies moved to the Trash (4.2 MB)"},
 		{2, 2, "5 copies moved to the quarantine (100 B) · undone"},
