@@ -47,7 +47,7 @@ func (u *UI) askFolder(title string, use folderUse, chosen func(dir string)) {
 		return
 	}
 	u.picking = true
-	req := folderRequest{Title: title, Start: u.startFolder(), Parent: nativeHandle(u.win)}
+	req := folderRequest{Title: title, Start: u.startFolderFor(use), Parent: nativeHandle(u.win)}
 	u.spawn(func() {
 		dir, err := u.picker(req)
 		u.do(func() {
@@ -77,6 +77,17 @@ func (u *UI) startFolder() string {
 		return p
 	}
 	return home
+}
+
+// startFolderFor is startFolder, except that a destination starts beside
+// the most recent folder, not in it: organising a folder into itself is
+// refused, and a dated library is usually made next to what it is made
+// from.
+func (u *UI) startFolderFor(use folderUse) string {
+	if recent := u.recentFolders(); use == destinationFolder && len(recent) > 0 && isDir(recent[0]) {
+		return filepath.Dir(recent[0])
+	}
+	return u.startFolder()
 }
 
 func isDir(path string) bool {

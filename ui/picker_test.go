@@ -201,6 +201,35 @@ func TestPickerStartsInPicturesWithNoRecentFolder(t *testing.T) {
 	}
 }
 
+// A destination is proposed beside the folder last scanned, not in it:
+// organising ~/Pictures/phone into itself is refused, and the chooser
+// started there.
+func TestADestinationStartsBesideTheLastFolder(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	phone := filepath.Join(home, "Pictures", "phone")
+	if err := os.MkdirAll(phone, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	u := newTestUI(t, newFake())
+	u.addRecent([]string{phone})
+	p := &fakePicker{}
+	u.picker = p.pick
+	u.askFolder("Choose where to organise the files to", destinationFolder, func(string) {})
+	u.askFolder("Choose a folder to scan", existingFolder, func(string) {})
+	if len(p.asks) != 2 || p.asks[0].Start != filepath.Dir(phone) || p.asks[1].Start != phone {
+		t.Fatalf("the choosers start in %+v; want %s for the destination, %s to scan", p.asks, filepath.Dir(phone), phone)
+	}
+	u.typedFolderDialog("Choose where to organise the files to", destinationFolder, func(string) {})
+	entry, ok := typedFolderOpen(u)
+	if !ok {
+		t.Fatalf("no typed-path dialog: %q", overlayText(u.win))
+	}
+	if entry.Text != "~/Pictures" {
+		t.Errorf("the typed destination starts as %q", entry.Text)
+	}
+}
+
 // Organise's destination may be typed before it exists (the run makes
 // it); the start folder is selected, so typing replaces it.
 func TestATypedDestinationMayBeNew(t *testing.T) {

@@ -22,7 +22,7 @@ func (u *UI) typedFolderDialog(title string, use folderUse, chosen func(dir stri
 	}
 	entry := widget.NewEntry()
 	entry.SetPlaceHolder("~/Pictures")
-	if start := u.startFolder(); start != "" {
+	if start := u.startFolderFor(use); start != "" {
 		entry.SetText(homeShort(start))
 	}
 	problem := widget.NewLabel("")
