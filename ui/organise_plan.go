@@ -52,7 +52,11 @@ func planCountsText(p app.OrganisePlan) string {
 	n := fateCounts(p.Entries)
 	fmt.Fprintf(&b, "%s looked at in %s:\n", plural(len(p.Entries), "file"), sourcesLabel(p.Sources))
 	for _, f := range fateOrder {
-		fmt.Fprintf(&b, "    %s\n", fateCountText(n[f], f))
+		line := fateCountText(n[f], f)
+		if f == store.FateError { // nothing is copied yet: these are files the scan could not read
+			line = thousands(n[f]) + " cannot be copied (unreadable, or the scan could not analyse them)"
+		}
+		fmt.Fprintf(&b, "    %s\n", line)
 	}
 	fmt.Fprintf(&b, "%s to copy into %s, in %s.", media.SizeText(p.CopyBytes), homeShort(p.Dest), plural(len(p.Folders), "folder"))
 	for _, s := range p.NotScanned {

@@ -125,7 +125,7 @@ func TestOrganisePreviewShowsCountsAndTree(t *testing.T) {
 		t.Fatalf("dry runs asked: %+v", eng.org.planned)
 	}
 	for _, want := range []string{"7 files looked at", "4 filed by date", "1 to Unsorted", "1 duplicate (filed once)", "0 already in the library",
-		"1 left in place", "0 failed", "4.2 MB to copy into /photos/library, in 3 folders"} {
+		"1 left in place", "0 cannot be copied (unreadable, or the scan could not analyse them)", "4.2 MB to copy into /photos/library, in 3 folders"} {
 		if !strings.Contains(f.counts.Text, want) {
 			t.Errorf("counts lack %q:\n%s", want, f.counts.Text)
 		}
