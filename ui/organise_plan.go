@@ -32,7 +32,8 @@ func fateCountText(n int, fate string) string {
 	case store.FateLeft:
 		return thousands(n) + " left in place"
 	case store.FateError:
-		return thousands(n) + " failed (unreadable, or the copy failed)"
+		// The scan could not read or analyse it, or its copy failed.
+		return thousands(n) + " could not be read, analysed or copied"
 	}
 	return thousands(n) + " " + fate
 }

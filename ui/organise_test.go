@@ -254,6 +254,14 @@ func TestOrganiseSaysSafeToWipeOnlyWhenProven(t *testing.T) {
 	if s := u2.scan.summary.Text; strings.Contains(s, "safe to wipe") || !strings.Contains(s, "Do not wipe /cards/a yet: 6 files are not verified") {
 		t.Errorf("summary of an unproven run: %q", s)
 	}
+	// A file the scan could not analyse is named as such, with the copies
+	// that failed: the run's own error count does not hold it.
+	broken := append(organisePlanFixture().Entries, app.LedgerEntry{Source: "/cards/a/bad.jpg", Fate: store.FateError,
+		Reason: "could not be analysed (damaged JPEG); it was left in place"})
+	if s := organiseSummaryText(app.RunSummary{ID: 7, Done: 5}, store.Job{}, broken); !strings.Contains(s,
+		"not copied: 1 duplicate (filed once), 1 left in place, 1 could not be read, analysed or copied.") {
+		t.Errorf("summary with a file the scan could not analyse: %q", s)
+	}
 	// A file left in place makes the source unsafe, even if the rest is verified.
 	left := organisePlanFixture().Entries
 	for i := range left {
