@@ -62,7 +62,7 @@ func settingsList() []setting {
 			func(s *app.Settings) *int { return &s.MinSample }),
 		intSetting("settings.min_year", "Minimum valid year", "Dates before this year are treated as wrong (cameras with a flat clock battery say 1970 or 2000).",
 			func(s *app.Settings) *int { return &s.MinYear }),
-		intSetting("settings.near_distance", "Near-duplicate distance", "How different two pictures may be (0–32 of 64 bits) and still count as look-alikes. Higher finds more, with more false matches.",
+		intSetting("settings.near_distance", "Near-duplicate distance", "How different two pictures may be (0–32 of 64 bits) and still count as look-alikes. Higher finds more, with more false matches. Duplicates uses it at once, not only from the next scan.",
 			func(s *app.Settings) *int { return &s.NearDistance }),
 		{
 			key: "settings.max_pixels", label: "Largest image (megapixels)",
