@@ -91,7 +91,7 @@ func newOrganiseForm(u *UI) *organiseForm {
 	f := &organiseForm{u: u, picked: map[string]bool{}}
 	f.destLabel = widget.NewLabel("No folder chosen yet")
 	f.srcBox = container.NewVBox(caption("Reading the scanned folders…"))
-	f.template = widget.NewEntry()
+	f.template = newFormEntry()
 	f.template.SetText(app.DefaultOrganiseTemplate)
 	f.template.OnChanged = func(string) { f.changed() }
 	f.example = caption("")

@@ -115,7 +115,7 @@ func newSettingsView(u *UI) *settingsView {
 	var items []*widget.FormItem
 	s := v.stored()
 	for _, st := range v.list {
-		e := widget.NewEntry()
+		e := newFormEntry()
 		e.SetText(st.get(s))
 		e.Validator = func(text string) error {
 			var tmp app.Settings = app.DefaultSettings()

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -416,5 +417,20 @@ func TestStalePreviewsAreNotDecoded(t *testing.T) {
 	}
 	if u.files.detail.thumb.Image == nil {
 		t.Error("the current preview was not shown")
+	}
+}
+
+// The mouse wheel scrolls Settings wherever the pointer rests, a field
+// included: each field took the wheel for a scroller of its own.
+func TestWheelOverASettingScrollsThePage(t *testing.T) {
+	u := newTestUI(t, newFake())
+	u.win.Resize(fyne.NewSize(900, 500))
+	u.tabs.SelectIndex(tabSettings)
+	page := u.settings.root.(*container.Scroll)
+	e := u.settings.entries[3]
+	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(e).Add(fyne.NewPos(e.Size().Width/2, e.Size().Height/2))
+	test.Scroll(u.win.Canvas(), at, 0, -200)
+	if page.Offset.Y <= 0 {
+		t.Errorf("the wheel over a field left Settings at offset %v", page.Offset.Y)
 	}
 }

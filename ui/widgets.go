@@ -119,3 +119,16 @@ func stateImportance(st store.JobState, fallback widget.Importance) widget.Impor
 	}
 	return fallback
 }
+
+// newFormEntry is a one-line entry for a form in a scrolled page (Settings,
+// Organise's options): the mouse wheel over it scrolls the page. Fyne's
+// Entry otherwise puts its text in a scroller of its own, which takes the
+// wheel even when it has nothing to scroll, so the page stood still
+// whenever the pointer rested on one of its fields. Its text is short (a
+// number, a layout), so it needs no scrolling of its own.
+func newFormEntry() *widget.Entry {
+	e := widget.NewEntry()
+	e.Wrapping = fyne.TextWrapOff
+	e.Scroll = fyne.ScrollNone
+	return e
+}
