@@ -26,7 +26,7 @@ var errNoSelection = errors.New("no file is selected: click one, Shift-click ano
 
 // openBulkSet asks for one date for every selected file.
 func (u *UI) openBulkSet(b *bulkSel) {
-	entry := widget.NewEntry()
+	entry := newEntry()
 	entry.SetPlaceHolder("2009, 2009-07, 2009-07-14 or 2009-07-14 15:04:05+02:00")
 	n := len(b.paths())
 	info := widget.NewLabel(fmt.Sprintf("One date for the %s selected, decided by you. A year, a month or a day is "+

@@ -29,10 +29,10 @@ func cameraWords(r store.FileRecord) string {
 }
 
 // rangeFields are the optional From and Until of a correction.
-type rangeFields struct{ from, until *widget.Entry }
+type rangeFields struct{ from, until *appEntry }
 
 func newRangeFields(changed func()) rangeFields {
-	f := rangeFields{from: widget.NewEntry(), until: widget.NewEntry()}
+	f := rangeFields{from: newEntry(), until: newEntry()}
 	f.from.SetPlaceHolder("from, e.g. 2016-01-01")
 	f.until.SetPlaceHolder("until, e.g. 2016-12-31")
 	f.from.OnChanged = func(string) { changed() }
@@ -57,7 +57,7 @@ func (u *UI) openShiftClock(b *bulkSel) {
 			"Click a photo whose date is known first: you will give its true time, and the difference moves the others.", u.win))
 		return
 	}
-	truth := widget.NewEntry()
+	truth := newEntry()
 	// As the window shows dates (app.ParseDate takes the space).
 	truth.SetText(strings.Replace(fraction.ReplaceAllString(ref.Time.Value, "$1"), "T", " ", 1))
 	offset := widget.NewLabel("")

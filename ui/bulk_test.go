@@ -56,7 +56,7 @@ func overlayWidgets[T fyne.CanvasObject](w fyne.Window) []T {
 			out = append(out, x)
 		}
 		switch o.(type) {
-		case *widget.Entry, *widget.RadioGroup, *widget.Check, *widget.Label, *widget.Button:
+		case *appEntry, *widget.RadioGroup, *widget.Check, *widget.Label, *widget.Button:
 			return false // their renderers hold only their own parts
 		}
 		return true
@@ -132,7 +132,7 @@ func TestBulkSetDatePreviewsThenStoresOrCancels(t *testing.T) {
 	f.dates.preview = []app.DateDecision{{Path: "/photos/trip/IMG_0002.jpg", Old: "", New: "2016-08"}}
 	u.openBulkSet(u.files.bulk)
 	wantOverlay(t, u, "One date for the 3 files selected")
-	overlayWidgets[*widget.Entry](u.win)[0].SetText("2016-08")
+	overlayWidgets[*appEntry](u.win)[0].SetText("2016-08")
 	tapOverlay(t, u, "Preview")
 	wantOverlay(t, u, "1 file will change.", "IMG_0002.jpg", "(no date) → 2016-08")
 	if len(f.dates.previews) != 1 || f.dates.previews[0].Op != app.DatesSet || f.dates.previews[0].Date != "2016-08" ||
@@ -144,14 +144,14 @@ func TestBulkSetDatePreviewsThenStoresOrCancels(t *testing.T) {
 		t.Fatalf("decided %+v; want the change previewed", f.dates.decided)
 	}
 	u.openBulkSet(u.files.bulk)
-	overlayWidgets[*widget.Entry](u.win)[0].SetText("2016-08-01")
+	overlayWidgets[*appEntry](u.win)[0].SetText("2016-08-01")
 	tapOverlay(t, u, "Preview")
 	tapOverlay(t, u, "Cancel")
 	if len(f.dates.decided) != 1 {
 		t.Errorf("Cancel stored: %+v", f.dates.decided)
 	}
 	u.openBulkSet(u.files.bulk)
-	overlayWidgets[*widget.Entry](u.win)[0].SetText("1825")
+	overlayWidgets[*appEntry](u.win)[0].SetText("1825")
 	tapOverlay(t, u, "Preview")
 	wantOverlay(t, u, "out of bounds")
 }
@@ -181,8 +181,8 @@ func TestShiftClockDialog(t *testing.T) {
 	f.dates.preview = tripPreview
 	u.openShiftClock(u.files.bulk)
 	wantOverlay(t, u, "IMG_0001.jpg shows 2016-08-01 10:00:00.", "Every photo from this camera: Canon EOS 5D (serial 111)")
-	entries := overlayWidgets[*widget.Entry](u.win) // true time, from, until
-	if entries[0].Text != "2016-08-01 10:00:00" {   // as the window shows dates
+	entries := overlayWidgets[*appEntry](u.win)   // true time, from, until
+	if entries[0].Text != "2016-08-01 10:00:00" { // as the window shows dates
 		t.Errorf("the true time starts as %q", entries[0].Text)
 	}
 	entries[0].SetText("2016-08-01 11:02:03") // typed back in the form shown
@@ -206,7 +206,7 @@ func TestShiftClockDialog(t *testing.T) {
 		t.Fatalf("Cancel stored %+v", f.dates.decided)
 	}
 	u.openShiftClock(u.files.bulk)
-	overlayWidgets[*widget.Entry](u.win)[0].SetText("2016-08-01T09:00:00")
+	overlayWidgets[*appEntry](u.win)[0].SetText("2016-08-01T09:00:00")
 	tapOverlay(t, u, "Preview")
 	tapOverlay(t, u, "Apply to 2 files")
 	if len(f.dates.decided) != 1 || f.dates.decided[0].By.String() != "-1h" {
@@ -221,7 +221,7 @@ func TestZoneDialogBothWays(t *testing.T) {
 	u.openZone(u.files.bulk)
 	wantOverlay(t, u, "The camera showed the local time there", "The camera stayed on home time", "The 3 files selected",
 		"Only photos from Canon EOS 5D (serial 111)")
-	overlayWidgets[*widget.Entry](u.win)[0].SetText("+09:00")
+	overlayWidgets[*appEntry](u.win)[0].SetText("+09:00")
 	radios := overlayWidgets[*widget.RadioGroup](u.win)
 	radios[0].SetSelected(zoneHomeWords)
 	wantOverlay(t, u, "10:00 at home +01:00 becomes 18:00 at +09:00")
@@ -237,12 +237,12 @@ func TestZoneDialogBothWays(t *testing.T) {
 	}
 	// The range, the camera's time kept, only this camera.
 	u.openZone(u.files.bulk)
-	overlayWidgets[*widget.Entry](u.win)[0].SetText("-5")
+	overlayWidgets[*appEntry](u.win)[0].SetText("-5")
 	radios = overlayWidgets[*widget.RadioGroup](u.win)
 	radios[1].SetSelected("Every file dated in the range below")
 	tapOverlay(t, u, "Preview")
 	wantOverlay(t, u, "give the range of the trip")
-	entries := overlayWidgets[*widget.Entry](u.win)
+	entries := overlayWidgets[*appEntry](u.win)
 	entries[1].SetText("2016-08-01")
 	entries[2].SetText("2016-08-02")
 	overlayWidgets[*widget.Check](u.win)[0].SetChecked(true)

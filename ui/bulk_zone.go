@@ -28,7 +28,7 @@ const (
 
 // openZone opens the time-zone dialog.
 func (u *UI) openZone(b *bulkSel) {
-	offset := widget.NewEntry()
+	offset := newEntry()
 	offset.SetPlaceHolder("+09:00")
 	clock := widget.NewRadioGroup([]string{zoneLocalWords, zoneHomeWords}, nil)
 	clock.SetSelected(zoneLocalWords)

@@ -63,7 +63,7 @@ type filesView struct {
 	table     *filesTable
 	confSel   *widget.Select
 	statusSel *widget.Select
-	search    *widget.Entry
+	search    *appEntry
 	count     *widget.Label
 	sortCol   int
 	sortDesc  bool
@@ -90,7 +90,7 @@ func newFilesView(u *UI) *filesView {
 	v.statusSel = widget.NewSelect([]string{statusAll, string(media.StatusDone), string(media.StatusError),
 		string(media.StatusSkipped), string(media.StatusPending)}, func(string) { v.apply() })
 	v.statusSel.SetSelected(statusAll)
-	v.search = widget.NewEntry()
+	v.search = newEntry()
 	v.search.SetPlaceHolder("Filter by name…")
 	v.search.OnChanged = func(string) { v.apply() }
 	v.count = widget.NewLabel("")

@@ -32,7 +32,7 @@ type organiseForm struct {
 
 	destLabel  *widget.Label
 	srcBox     *fyne.Container
-	template   *widget.Entry
+	template   *appEntry
 	example    *widget.Label
 	move       *widget.Check
 	moveNote   *widget.Label

@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 )
 
 // fakePicker stands for the system's folder chooser: it records what it
@@ -97,14 +96,14 @@ func TestChooseFolderCancelledDoesNothing(t *testing.T) {
 
 // typedFolderOpen says whether Shoebox's own folder dialog (the fallback)
 // is the top overlay, and returns its path entry.
-func typedFolderOpen(u *UI) (*widget.Entry, bool) {
+func typedFolderOpen(u *UI) (*appEntry, bool) {
 	top := u.win.Canvas().Overlays().Top()
 	if top == nil || findButton(top, "Use this folder") == nil || findButton(top, "Browse…") == nil {
 		return nil, false
 	}
-	var entry *widget.Entry
+	var entry *appEntry
 	eachVisible(top, func(o fyne.CanvasObject) bool {
-		if e, ok := o.(*widget.Entry); ok && entry == nil {
+		if e, ok := o.(*appEntry); ok && entry == nil {
 			entry = e
 		}
 		return entry == nil

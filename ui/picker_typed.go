@@ -20,7 +20,7 @@ func (u *UI) typedFolderDialog(title string, use folderUse, chosen func(dir stri
 	if use == destinationFolder {
 		check = checkDestination
 	}
-	entry := widget.NewEntry()
+	entry := newEntry()
 	entry.SetPlaceHolder("~/Pictures")
 	if start := u.startFolderFor(use); start != "" {
 		entry.SetText(homeShort(start))

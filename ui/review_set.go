@@ -15,7 +15,7 @@ import (
 // setDateDialog asks for a date typed by the person, checked as they type.
 type setDateDialog struct {
 	dlg   *dialog.CustomDialog
-	entry *widget.Entry
+	entry *appEntry
 	err   *widget.Label
 	apply *widget.Button
 }
@@ -25,7 +25,7 @@ type setDateDialog struct {
 // selected file.
 func (v *filesView) openSetDate(paths []string, what string) {
 	s := &setDateDialog{}
-	s.entry = widget.NewEntry()
+	s.entry = newEntry()
 	s.entry.SetPlaceHolder("2009, 2009-07, 2009-07-14 or 2009-07-14 15:04:05+02:00")
 	s.err = widget.NewLabel("")
 	s.err.Importance = widget.DangerImportance

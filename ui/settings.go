@@ -100,7 +100,7 @@ type settingsView struct {
 	u       *UI
 	root    fyne.CanvasObject
 	list    []setting
-	entries []*widget.Entry
+	entries []*appEntry
 	status  *widget.Label
 	change  *changeSettings // acting on duplicates (settings_change.go)
 

@@ -21,14 +21,14 @@ import (
 type typedPath struct {
 	u     *UI
 	root  fyne.CanvasObject
-	entry *widget.Entry
+	entry *appEntry
 	scan  *widget.Button
 	err   *widget.Label
 }
 
 func newTypedPath(u *UI) *typedPath {
 	p := &typedPath{u: u}
-	p.entry = widget.NewEntry()
+	p.entry = newEntry()
 	p.entry.SetPlaceHolder("or type or paste a folder's path, like ~/Pictures")
 	p.entry.OnSubmitted = func(string) { p.submit() }
 	p.entry.OnChanged = func(text string) {

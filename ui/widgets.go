@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
@@ -120,14 +121,43 @@ func stateImportance(st store.JobState, fallback widget.Importance) widget.Impor
 	return fallback
 }
 
+// appEntry is a text entry that passes the window's shortcuts on
+// (Ctrl+1…5, Ctrl+O, Ctrl+P…). Fyne gives a shortcut to the focused
+// widget, when it takes shortcuts as an entry does, instead of the
+// window, and an entry drops those it does not know: none of the window's
+// worked while the cursor was in a field (Files' filter, a date, a
+// setting). Every entry of the window is one (newEntry).
+type appEntry struct{ widget.Entry }
+
+// newEntry is widget.NewEntry as an appEntry.
+func newEntry() *appEntry {
+	e := &appEntry{}
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip) // as widget.NewEntry sets it
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedShortcut gives the window a custom shortcut (a key with Ctrl, or
+// Cmd on macOS) as well as the entry: the window's are letters, digits
+// and the full stop, which an entry does not use, and the entry's (Ctrl
+// with an arrow) are not the window's.
+func (e *appEntry) TypedShortcut(s fyne.Shortcut) {
+	if custom, ok := s.(*desktop.CustomShortcut); ok {
+		if c, ok := fyne.CurrentApp().Driver().CanvasForObject(e).(fyne.Shortcutable); ok {
+			c.TypedShortcut(custom)
+		}
+	}
+	e.Entry.TypedShortcut(s)
+}
+
 // newFormEntry is a one-line entry for a form in a scrolled page (Settings,
 // Organise's options): the mouse wheel over it scrolls the page. Fyne's
 // Entry otherwise puts its text in a scroller of its own, which takes the
 // wheel even when it has nothing to scroll, so the page stood still
 // whenever the pointer rested on one of its fields. Its text is short (a
 // number, a layout), so it needs no scrolling of its own.
-func newFormEntry() *widget.Entry {
-	e := widget.NewEntry()
+func newFormEntry() *appEntry {
+	e := newEntry()
 	e.Wrapping = fyne.TextWrapOff
 	e.Scroll = fyne.ScrollNone
 	return e

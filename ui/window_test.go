@@ -264,6 +264,27 @@ func TestShortcutsReachTheActions(t *testing.T) {
 	}
 }
 
+// The window's shortcuts work while the cursor is in a field: Fyne gives
+// a shortcut to the focused entry, which dropped those it did not know.
+func TestShortcutsReachTheWindowFromAField(t *testing.T) {
+	u := newTestUI(t, newFake())
+	u.tabs.SelectIndex(tabFiles)
+	u.win.Canvas().Focus(u.files.search)
+	test.Type(u.files.search, "IMG")
+	focused, ok := u.win.Canvas().Focused().(fyne.Shortcutable)
+	if !ok || focused != fyne.Shortcutable(u.files.search) {
+		t.Fatalf("the filter is not focused: %T", u.win.Canvas().Focused())
+	}
+	// As the driver does with a focused widget that takes shortcuts.
+	focused.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.Key4, Modifier: fyne.KeyModifierShortcutDefault})
+	if u.tabs.SelectedIndex() != tabHistory {
+		t.Errorf("Ctrl+4 in Files' filter selected tab %d", u.tabs.SelectedIndex())
+	}
+	if u.files.search.Text != "IMG" {
+		t.Errorf("the filter reads %q after the shortcut", u.files.search.Text)
+	}
+}
+
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
