@@ -13,8 +13,9 @@ import (
 )
 
 // emptyPromise says what Shoebox does to a person's files.
-const emptyPromise = "Scanning only reads your files. A file is moved only when you apply a plan in Duplicates\n" +
-	"or organise with Move, into the quarantine or the Trash (or replaced by a hard link), and every run can be undone."
+const emptyPromise = "Scanning only reads your files. They change only when you ask: Duplicates moves copies to the quarantine " +
+	"or the Trash (or replaces them by hard links), Organise copies or moves them into a dated library, " +
+	"and Write dates puts dates into them. Every run is checked file by file and can be undone."
 
 func (v *scanView) buildEmpty() fyne.CanvasObject {
 	v.chooseBtn = widget.NewButtonWithIcon("Choose folder…", theme.FolderOpenIcon(), v.u.chooseFolder)

@@ -79,7 +79,10 @@ func TestSettingsOrderTheKeeperRulesAndProtectFolders(t *testing.T) {
 func TestEmptyStateSaysWhenFilesMove(t *testing.T) {
 	u := newTestUI(t, newFake())
 	text := joined(u.scan.empty)
-	if strings.Contains(text, "never moved") || !strings.Contains(text, "every run can be undone") {
+	// Every way files change is named: moved copies, organised files, dates written.
+	if strings.Contains(text, "never moved") || !strings.Contains(text, "can be undone") ||
+		!strings.Contains(text, "Duplicates moves copies") || !strings.Contains(text, "Organise copies or moves") ||
+		!strings.Contains(text, "Write dates puts dates into them") {
 		t.Errorf("empty state:\n%s", text)
 	}
 }
