@@ -111,6 +111,10 @@ func (v *historyView) historyCell(j store.Job, col int) string {
 		}
 		return s
 	case 4:
+		// All of them: one number, which fits the column at a million.
+		if j.ProgressCurrent == j.ProgressTotal {
+			return thousands(j.ProgressTotal)
+		}
 		return fmt.Sprintf("%s / %s", thousands(j.ProgressCurrent), thousands(j.ProgressTotal))
 	case 5:
 		return thousands(j.ErrorCount)

@@ -84,6 +84,7 @@ func TestHistoryListsRunsBesideScansWithUndo(t *testing.T) {
 		want string
 	}{
 		{0, 1, "Undo"}, {1, 1, "Duplicates"}, {3, 1, "Scan"},
+		{3, 4, "10"}, // every file looked at: one number, "1,000,000" fits where "1,000,000 / 1,000,000" did not
 		{0, 2, "Put back what run 2 changed"},
 		{1, 2, "2 copies moved to the Trash (4.2 MB)"},
 		{2, 2, "5 copies moved to the quarantine (100 B) · undone"},
@@ -92,6 +93,9 @@ func TestHistoryListsRunsBesideScansWithUndo(t *testing.T) {
 		if got := v.historyCell(f.jobs[c.job], c.col); got != c.want {
 			t.Errorf("job %d col %d = %q, want %q", f.jobs[c.job].ID, c.col, got, c.want)
 		}
+	}
+	if got := v.historyCell(store.Job{ID: 9, Status: store.StatePaused, ProgressCurrent: 5, ProgressTotal: 10}, 4); got != "5 / 10" {
+		t.Errorf("a paused scan's files read %q", got)
 	}
 	if !strings.Contains(v.status.Text, "1 scan and 3 change runs") {
 		t.Errorf("status %q", v.status.Text)
