@@ -136,6 +136,23 @@ func (v *dupsView) prefetch(id uint64) {
 	v.reload()
 }
 
+// distanceChanged reads ahead the groups at the distance Settings says
+// now, when those found were at another: at a million files a search takes
+// seconds, and a person who changed the distance goes to see its groups
+// next. Not while Duplicates is shown (it searches when opened) or before
+// any groups were found (editing another setting starts no search). A
+// change typed while a search runs is searched for when it ends (reload),
+// so typing "12" searches at 1 and then at 12, not at every key after.
+func (v *dupsView) distanceChanged() {
+	if v.jobID == 0 || v.loaded != v.jobID || v.loadedD == v.distance() || v.distance() < 0 || v.u.running() {
+		return
+	}
+	if v.u.tabs != nil && v.u.tabs.SelectedIndex() == tabDuplicates {
+		return
+	}
+	v.reload()
+}
+
 // ensureLoaded finds the groups when the tab opens, unless those shown are
 // of this scan, at the distance Settings says now, and no job runs.
 func (v *dupsView) ensureLoaded() {

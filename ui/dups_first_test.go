@@ -181,3 +181,37 @@ func TestDuplicatesFollowTheDistanceSetting(t *testing.T) {
 		t.Errorf("the tab opened again with nothing changed searched again")
 	}
 }
+
+// A distance changed in Settings is searched for at once, in the
+// background, so that Duplicates shows its groups when opened without
+// waiting for the search. Keys typed while a search runs are searched for
+// once it ends: at the last distance, not at every key.
+func TestADistanceChangedInSettingsIsSearchedAhead(t *testing.T) {
+	f := newFake()
+	f.dups = app.Duplicates{Exact: []store.DupGroup{exactGroup("aa", 2)}}
+	u, queue, _ := lookingUI(t, f)
+	u.tabs.SelectIndex(tabDuplicates)
+	queue.drain()
+	u.tabs.SelectIndex(tabSettings)
+	searches := searchesOf(f, 1)
+	setNearDistance(t, u, "1")
+	setNearDistance(t, u, "12") // typed while the search at 1 waits its turn
+	if len(queue.fns) == 0 {
+		t.Fatal("changing the distance started no search")
+	}
+	queue.drain()
+	if f.dupDistance != 12 || searchesOf(f, 1) != searches+2 {
+		t.Fatalf("%d searches after the change, the last at %d; want 2, the last at 12", searchesOf(f, 1)-searches, f.dupDistance)
+	}
+	u.tabs.SelectIndex(tabDuplicates)
+	queue.drain()
+	if searchesOf(f, 1) != searches+2 || len(u.dups.groups) != 1 {
+		t.Errorf("opening Duplicates searched again (%d searches) or shows %d groups", searchesOf(f, 1)-searches, len(u.dups.groups))
+	}
+	// Another setting changed starts no search.
+	u.tabs.SelectIndex(tabSettings)
+	u.settings.entries[0].SetText("3")
+	if len(queue.fns) != 0 {
+		t.Errorf("changing the workers queued %d tasks", len(queue.fns))
+	}
+}

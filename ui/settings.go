@@ -187,6 +187,9 @@ func (v *settingsView) save() {
 		}
 	}
 	v.showStatus()
+	if v.u.dups != nil {
+		v.u.dups.distanceChanged()
+	}
 }
 
 // showStatus says whether the settings are saved, or names the problem
