@@ -1,6 +1,8 @@
 package app
 
 import (
+	"strings"
+
 	"shoebox/media"
 	"shoebox/store"
 )
@@ -40,10 +42,7 @@ func correctedTimestamp(t media.Timestamp, c store.Correction) media.Timestamp {
 	if v, err := ParseCandidateValue(c.Value); err == nil {
 		out.Time, out.ZoneKnown = v.Wall, v.ZoneKnown
 	}
-	detail := "decided by " + c.DecidedBy + " on " + c.DecidedAt.UTC().Format("2006-01-02 15:04 UTC") + " (" + c.Precision + ")"
-	if c.Was != "" {
-		detail += "; was " + c.Was
-	}
+	detail := correctionDetail(c)
 	out.Candidates = append(out.Candidates, media.Candidate{Kind: KindCorrection, Source: out.Source, Value: c.Value,
 		Detail: detail, Chosen: true})
 	for _, cand := range t.Candidates {
@@ -54,6 +53,21 @@ func correctedTimestamp(t media.Timestamp, c store.Correction) media.Timestamp {
 		out.Candidates = append(out.Candidates, cand)
 	}
 	return out
+}
+
+// correctionDetail says in words who decided a date, when, how precisely,
+// and what it was before: "decided by you on 2026-12-03 00:05 UTC, to the
+// second; was 2021-09-16 19:57:42".
+func correctionDetail(c store.Correction) string {
+	who := c.DecidedBy
+	if who == "person" {
+		who = "you"
+	}
+	detail := "decided by " + who + " on " + c.DecidedAt.UTC().Format("2006-01-02 15:04 UTC") + ", to the " + c.Precision
+	if c.Was != "" {
+		detail += "; was " + strings.Replace(c.Was, "T", " ", 1)
+	}
+	return detail
 }
 
 // correctionSource is the report's timestamp_source of a decision: user

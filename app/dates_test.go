@@ -346,3 +346,17 @@ func TestDecisionsShowInLibraryFiles(t *testing.T) {
 	}
 	t.Fatal("the decided file is not listed")
 }
+
+// A decided date's candidate says in words who decided it, how precisely
+// and what it was, as the window shows dates.
+func TestCorrectionDetailInWords(t *testing.T) {
+	c := store.Correction{Value: "2021-09-16T21:07:42", Precision: store.PrecisionSecond, DecidedBy: "person",
+		DecidedAt: time.Date(2026, 12, 3, 0, 5, 0, 0, time.UTC), Was: "2021-09-16T19:57:42"}
+	if got, want := correctionDetail(c), "decided by you on 2026-12-03 00:05 UTC, to the second; was 2021-09-16 19:57:42"; got != want {
+		t.Errorf("detail %q, want %q", got, want)
+	}
+	c.DecidedBy, c.Precision, c.Was = "shift +1h for camera Canon EOS 5D", store.PrecisionDay, ""
+	if got := correctionDetail(c); got != "decided by shift +1h for camera Canon EOS 5D on 2026-12-03 00:05 UTC, to the day" {
+		t.Errorf("a rule's detail %q", got)
+	}
+}
