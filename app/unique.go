@@ -82,7 +82,14 @@ func (l *Library) Unique(ctx context.Context, dir string, opt UniqueOptions) (Un
 	case err != nil:
 		return UniqueReport{}, err
 	}
-	idx := indexUnder(recs, dirReal, l.db.LatestCopies)
+	organised, err := l.organisedCopies(recs)
+	if err != nil {
+		return UniqueReport{}, err
+	}
+	idx := indexUnder(recs, dirReal, func(sha string) ([]store.FileRecord, error) {
+		copies, err := l.db.LatestCopies(sha)
+		return append(copies, organised[sha]...), err
+	})
 	onDisk, err := listFiles(ctx, []string{abs}, walkOptions{exclude: l.Path()})
 	if err != nil {
 		return UniqueReport{}, fmt.Errorf("listing %s: %w", abs, err)
@@ -110,6 +117,53 @@ func (l *Library) Unique(ctx context.Context, dir string, opt UniqueOptions) (Un
 		}
 	}
 	return rep, nil
+}
+
+// organisedCopies lists, by SHA-256, the copies organise runs made of the
+// contents of recs and verified (store.ChangeDone: read back and compared
+// before the item was done), as records of the copy: its path, the size
+// and SHA-256 of the bytes copied, and the modification time the run gave
+// it. A dated library is seldom scanned after it is made, and a folder
+// organised into one is then the first a person asks about: without these,
+// the check said none of its files had a copy while the organise run's
+// summary said they were all verified. Each copy is then checked on disk
+// like any other (verifyCopy). A run undone took its copies out again and
+// counts for none. Only the items whose bytes are among recs are kept.
+func (l *Library) organisedCopies(recs []store.FileRecord) (map[string][]store.FileRecord, error) {
+	wanted := map[string]bool{}
+	for _, r := range recs {
+		if r.SHA256 != "" {
+			wanted[r.SHA256] = true
+		}
+	}
+	out := map[string][]store.FileRecord{}
+	if len(wanted) == 0 {
+		return out, nil
+	}
+	jobs, err := l.db.Jobs()
+	if err != nil {
+		return nil, err
+	}
+	for _, j := range jobs {
+		if j.Kind != store.KindOrganise || j.Change == nil || j.Change.Undone {
+			continue
+		}
+		err := l.db.EachChange(j.ID, func(it store.ChangeItem) bool {
+			// A copy found already in place (FateAlready) keeps a time of
+			// its own, which the run did not record: it is not counted.
+			copied := it.Organise != nil && (it.Organise.Fate == store.FateFiled || it.Organise.Fate == store.FateUnsorted)
+			if it.Op == "copy" && it.State == store.ChangeDone && copied && it.Dest != "" && wanted[it.SHA256] {
+				out[it.SHA256] = append(out[it.SHA256], store.FileRecord{JobID: j.ID, Root: filepath.Dir(it.Dest),
+					RelPath: filepath.Base(it.Dest), Size: it.Size, MtimeNS: it.Organise.MtimeNS, SHA256: it.SHA256,
+					Status: media.StatusDone})
+			}
+			return true
+		})
+		if err != nil && !errors.Is(err, store.ErrDamaged) {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // uniqueIndex is the library split by the folder: the latest records inside

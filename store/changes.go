@@ -208,6 +208,12 @@ func (db *DB) Changes(jobID uint64) ([]ChangeItem, error) {
 	return items, err
 }
 
+// EachChange calls fn on every item of a run in order, one at a time (a
+// run of a million items is not held at once), until fn returns false.
+func (db *DB) EachChange(jobID uint64, fn func(ChangeItem) bool) error {
+	return db.scanChanges(jobID, nil, func(_ []byte, c ChangeItem) bool { return fn(c) })
+}
+
 // scanChanges calls fn on the run's items after the key after until it
 // returns false. An item that cannot be decoded is an error naming it: a
 // change run must never skip part of its journal silently.
