@@ -237,6 +237,9 @@ func (idx uniqueIndex) judge(f store.FileRecord, opt UniqueOptions) (UniqueFile,
 	case r.Status == media.StatusPending:
 		u.Reason = fmt.Sprintf("not analysed yet: job %d did not reach it (`shoebox resume %d`)", r.JobID, r.JobID)
 		return u, true
+	case r.Status == media.StatusSkipped:
+		u.Reason = "not a photo or video, so Shoebox keeps no record of its bytes: save it yourself if you need it"
+		return u, true
 	case r.SHA256 == "":
 		u.Reason = "the library has no SHA-256 of it"
 		return u, true

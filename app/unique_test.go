@@ -45,6 +45,7 @@ func newUniqueFixture(t *testing.T) uniqueFixture {
 	}
 	put(onCard("broken.jpg"), []byte("\xff\xd8\xff\xe0 definitely not a whole jpeg"))
 	put(filepath.Join(fx.card, ".DS_Store"), []byte("clutter the scan skips"))
+	put(filepath.Join(fx.card, "notes.txt"), []byte("a list the person wrote: not media, skipped"))
 	for _, name := range []string{"saved.jpg", "deleted.jpg", "modified.jpg", "sneaky.jpg"} {
 		data, _ := os.ReadFile(onCard(name))
 		put(filepath.Join(fx.backup, name), data)
@@ -83,6 +84,7 @@ func newUniqueFixture(t *testing.T) uniqueFixture {
 		"DCIM/linked.jpg":   "is the same file",
 		"DCIM/broken.jpg":   "could not analyse it",
 		"new.jpg":           "not in the library: scan the folder first",
+		"notes.txt":         "not a photo or video, so Shoebox keeps no record of its bytes",
 	}
 	for rel := range fx.reason {
 		fx.want = append(fx.want, rel)
@@ -130,8 +132,8 @@ func TestUniqueListsWhatHasNoVerifiedCopy(t *testing.T) {
 			t.Errorf("%s: want a reason with %q, got %q", rel, why, line)
 		}
 	}
-	// 9 files on the card (.DS_Store is clutter): saved, sib and sneaky have a copy.
-	if !strings.Contains(out, "6 of 9 files have no copy elsewhere; 1 files are not in the library") {
+	// 10 files on the card (.DS_Store is clutter): saved, sib and sneaky have a copy.
+	if !strings.Contains(out, "7 of 10 files have no copy elsewhere; 1 files are not in the library") {
 		t.Errorf("summary:\n%s", out)
 	}
 	for _, safe := range []string{"saved.jpg", "sib.jpg", "sneaky.jpg", "only-here.jpg", ".DS_Store"} {
@@ -172,8 +174,8 @@ func TestUniqueThroughALinkAndByPathComponents(t *testing.T) {
 	}
 	// The parent holds the card and all its copies: everything in it is
 	// unique to it, except nothing (no copy lies outside).
-	if got := uniqueJSON(t, "--db", fx.db, fx.root); len(got) != 15 {
-		t.Errorf("unique of the folder holding every copy: %d files, want 15: %q", len(got), got)
+	if got := uniqueJSON(t, "--db", fx.db, fx.root); len(got) != 16 {
+		t.Errorf("unique of the folder holding every copy: %d files, want 16: %q", len(got), got)
 	}
 }
 
