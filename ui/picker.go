@@ -137,5 +137,5 @@ func (u *UI) fyneFolderDialog(chosen func(dir string)) {
 		d.SetLocation(l)
 	}
 	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	u.showDialog(d)
 }

@@ -58,7 +58,7 @@ func (u *UI) typedFolderDialog(title string, use folderUse, chosen func(dir stri
 	d = dialog.NewCustomWithoutButtons(title, content, u.win)
 	d.SetButtons([]fyne.CanvasObject{cancel, useBtn})
 	d.Resize(fyne.NewSize(640, d.MinSize().Height))
-	d.Show()
+	u.showDialog(d)
 	// Focused with the start folder selected: typing replaces it, an arrow
 	// key keeps it to add to.
 	u.win.Canvas().Focus(entry)

@@ -59,7 +59,7 @@ func (v *filesView) openSetDate(paths []string, what string) {
 	s.check(v.u)
 	s.dlg.Resize(fyne.NewSize(520, 320)) // wrapped labels ask for more height than they use
 	v.setDlg = s
-	s.dlg.Show()
+	v.u.showDialog(s.dlg)
 	v.u.win.Canvas().Focus(s.entry)
 }
 

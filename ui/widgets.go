@@ -122,7 +122,7 @@ func stateImportance(st store.JobState, fallback widget.Importance) widget.Impor
 }
 
 // appEntry is a text entry that passes the window's shortcuts on
-// (Ctrl+1…5, Ctrl+O, Ctrl+P…). Fyne gives a shortcut to the focused
+// (Ctrl+1…5, Ctrl+O, Ctrl+P…, and Escape). Fyne gives a shortcut to the focused
 // widget, when it takes shortcuts as an entry does, instead of the
 // window, and an entry drops those it does not know: none of the window's
 // worked while the cursor was in a field (Files' filter, a date, a
@@ -148,6 +148,19 @@ func (e *appEntry) TypedShortcut(s fyne.Shortcut) {
 		}
 	}
 	e.Entry.TypedShortcut(s)
+}
+
+// TypedKey gives Escape to the window (it closes the newest dialog,
+// addShortcuts): Fyne gives every key to the focused widget instead, and
+// an entry that kept the focus, in a dialog or under one, ignores it.
+func (e *appEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape {
+		if c := fyne.CurrentApp().Driver().CanvasForObject(e); c != nil && c.OnTypedKey() != nil {
+			c.OnTypedKey()(k)
+			return
+		}
+	}
+	e.Entry.TypedKey(k)
 }
 
 // newFormEntry is a one-line entry for a form in a scrolled page (Settings,

@@ -31,7 +31,7 @@ func (u *UI) checkWipe(dir string) {
 		widget.NewLabel("Looking for a verified copy of each file elsewhere in the library…"),
 		widget.NewProgressBarInfinite()), u.win)
 	wait.SetOnClosed(cancel)
-	wait.Show()
+	u.showDialog(wait) // Escape stops the check
 	u.spawn(func() {
 		rep, err := u.eng.Unique(ctx, dir, app.UniqueOptions{})
 		u.do(func() {
@@ -103,7 +103,7 @@ func (u *UI) showWipeReport(rep app.UniqueReport) {
 	if len(rep.Files) == 0 {
 		d := dialog.NewCustom(title, "Close", verdict, u.win)
 		d.Resize(fyne.NewSize(620, 220))
-		d.Show()
+		u.showDialog(d)
 		return
 	}
 	list := widget.NewList(
@@ -138,5 +138,5 @@ func (u *UI) showWipeReport(rep app.UniqueReport) {
 	body := container.NewBorder(verdict, buttons, nil, nil, list)
 	d = dialog.NewCustom(title, "Close", body, u.win)
 	d.Resize(fyne.NewSize(900, 560))
-	d.Show()
+	u.showDialog(d)
 }

@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"shoebox/app"
@@ -72,5 +74,36 @@ func TestWipeCheckOffersToScanAnUnknownFolder(t *testing.T) {
 	test.Tap(findButton(u.win.Canvas().Overlays().Top(), "Scan /media/card"))
 	if len(eng.starts) != 1 || eng.starts[0][0] != "/media/card" {
 		t.Fatalf("scans started: %v", eng.starts)
+	}
+}
+
+// Escape closes the check's dialogs: they were not among the window's
+// dialogs, and a field focused in one took the key for itself (Fyne gives
+// every key to the focused widget).
+func TestEscapeClosesTheWipeCheck(t *testing.T) {
+	eng := newFake()
+	eng.unique = app.UniqueReport{Dir: "/media/card", Total: 5, Files: []app.UniqueFile{
+		{Path: "/media/card/DCIM/IMG_1.JPG", Reason: "no other file has its bytes"}}}
+	u := newTestUI(t, eng)
+	u.checkWipe("/media/card")
+	if !strings.Contains(overlayText(u.win), "Not safe to wipe yet") {
+		t.Fatalf("no report: %q", overlayText(u.win))
+	}
+	escape := &fyne.KeyEvent{Name: fyne.KeyEscape}
+	u.win.Canvas().OnTypedKey()(escape) // nothing focused: the window has the key
+	if top := u.win.Canvas().Overlays().Top(); top != nil {
+		t.Errorf("Escape left the report open: %q", overlayText(u.win))
+	}
+
+	u.picker = (&fakePicker{err: errors.New("no portal")}).pick
+	u.chooseWipeCheck()
+	entry, ok := typedFolderOpen(u)
+	if !ok {
+		t.Fatalf("no typed-path dialog: %q", overlayText(u.win))
+	}
+	u.win.Canvas().Focus(entry)
+	entry.TypedKey(escape) // as the driver gives it to the focused field
+	if top := u.win.Canvas().Overlays().Top(); top != nil {
+		t.Errorf("Escape left the folder dialog open: %q", overlayText(u.win))
 	}
 }
