@@ -107,7 +107,7 @@ func (v *filesView) showCount() {
 		v.count.SetText(fmt.Sprintf("Loading… %s of %s", thousands(v.read), thousands(max(v.read, v.total))))
 		return
 	}
-	text := fmt.Sprintf("%s of %s files", thousands(len(v.rows)), thousands(len(v.set.rows)))
+	text := fmt.Sprintf("%s of %s", thousands(len(v.rows)), plural(len(v.set.rows), "file"))
 	if v.damaged != nil {
 		text += " · " + v.damaged.Error()
 	}

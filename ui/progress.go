@@ -279,7 +279,7 @@ func (v *scanView) showBar(p app.Progress) {
 			return fmt.Sprintf("%s / %s", thousands(p.Current), thousands(p.Total))
 		}
 		v.bar.SetValue(frac)
-		setLabel(v.counts, fmt.Sprintf("%s of %s files (%s)", thousands(p.Current), thousands(p.Total), percent(frac)), widget.MediumImportance)
+		setLabel(v.counts, fmt.Sprintf("%s of %s (%s)", thousands(p.Current), plural(p.Total, "file"), percent(frac)), widget.MediumImportance)
 	}
 	cur := p.CurrentFile // a scan's, relative to its folder
 	if filepath.IsAbs(cur) {

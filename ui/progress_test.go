@@ -75,6 +75,12 @@ func TestProgressSnapshotUpdatesBarAndLabels(t *testing.T) {
 	if got := u.win.Title(); got != "34% · /photos — Shoebox" {
 		t.Errorf("window title = %q", got)
 	}
+	one := running(1, 1, 1, 0) // a run of one file: "1 of 1 file"
+	f.emit(one)
+	u.flush()
+	if u.scan.counts.Text != "1 of 1 file (100%)" {
+		t.Errorf("one file counted as %q", u.scan.counts.Text)
+	}
 }
 
 func TestListingShowsInfiniteBar(t *testing.T) {
