@@ -315,3 +315,18 @@ func TestUndoingADatesRunSaysTheOldDatesGoBack(t *testing.T) {
 		t.Fatalf("undo dialog: %q", text)
 	}
 }
+
+// A finished dates run offers its files to look at, not duplicates.
+func TestAFinishedDatesRunOffersFiles(t *testing.T) {
+	f := newFake()
+	f.ch.runs = []app.RunSummary{{ID: 4, Kind: store.KindDates, Status: store.StateCompleted, Action: "exif", Done: 1,
+		Undoable: true}}
+	u := newTestUI(t, f)
+	u.startRun(4, store.KindDates, "exif", 0)
+	f.emit(app.Progress{JobID: 4, State: store.StateCompleted, Current: 1, Total: 1})
+	u.flush()
+	if !u.scan.viewFilesBtn.Visible() || u.scan.viewDupsBtn.Visible() {
+		t.Errorf("View files shown %v, View duplicates shown %v; want files alone", u.scan.viewFilesBtn.Visible(),
+			u.scan.viewDupsBtn.Visible())
+	}
+}

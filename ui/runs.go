@@ -214,6 +214,11 @@ func (v *scanView) showRunControls(p app.Progress) {
 		setLabel(v.counts, "Preparing the run…", widget.MediumImportance)
 	}
 	v.viewFilesBtn.Hide()
+	if r.kind == store.KindDates && p.Finished() {
+		// What a dates run changed is seen in Files, not Duplicates.
+		v.viewFilesBtn.Show()
+		v.viewDupsBtn.Hide()
+	}
 	title := "Shoebox"
 	if !p.Finished() && p.Total > 0 {
 		title = fmt.Sprintf("%s · run %d — Shoebox", percent(float64(p.Current)/float64(p.Total)), p.JobID)
