@@ -108,7 +108,9 @@ func newFilesView(u *UI) *filesView {
 	filters := container.New(layout.NewBorderLayout(nil, nil, show, right), show, v.search, right)
 	v.bulk = newBulkSel(v)
 	split := container.NewHSplit(container.NewBorder(nil, v.bulk.bar, nil, nil, v.table), v.detail.root)
-	split.Offset = 0.68
+	// At the window's first size (defaultWindowSize) the table's columns fit
+	// without a sideways scroll; the person can drag the divider.
+	split.Offset = 0.72
 	// The filters come first in the tab order, then the table.
 	v.root = container.NewStack(container.New(layout.NewBorderLayout(filters, nil, nil, nil), filters, split),
 		container.NewCenter(v.placehold))

@@ -80,8 +80,17 @@ func newFilesTable(v *filesView) *filesTable {
 }
 
 // dateColumnWidth fits a date of n characters (digits and separators) without eliding it.
+// It measures a date's own shape, digits where a date has digits and its
+// separators where it has them: n zeros made the column of "2021-10-29
+// 22:50:32+09:00" 60 px wider than the date, which the Name column paid.
 func dateColumnWidth(n int) float32 {
-	w := fyne.MeasureText(strings.Repeat("0", n), theme.TextSize(), fyne.TextStyle{}).Width
+	shape := "0000-00-00 00:00:00+00:00"
+	if n <= len(shape) {
+		shape = shape[:n]
+	} else {
+		shape += strings.Repeat("0", n-len(shape))
+	}
+	w := fyne.MeasureText(shape, theme.TextSize(), fyne.TextStyle{}).Width
 	return max(fileColumns[colDate].width, w+2*theme.InnerPadding()+4)
 }
 

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"shoebox/app"
@@ -432,5 +433,23 @@ func TestWheelOverASettingScrollsThePage(t *testing.T) {
 	test.Scroll(u.win.Canvas(), at, 0, -200)
 	if page.Offset.Y <= 0 {
 		t.Errorf("the wheel over a field left Settings at offset %v", page.Offset.Y)
+	}
+}
+
+// At the window's first size the Files table shows every column without a
+// sideways scroll, dates with their offsets included: the Status column
+// was cut behind one.
+func TestFilesColumnsFitTheFirstWindowSize(t *testing.T) {
+	u := newTestUI(t, newFake())
+	u.win.Resize(defaultWindowSize)
+	u.tabs.SelectIndex(tabFiles)
+	tbl := u.files.table
+	tbl.fitDates(len("2021-10-29 22:50:32+09:00")) // the widest dates a scan shows
+	need := theme.ScrollBarSize()                  // as fittedTable.fit counts them
+	for _, w := range tbl.widths {
+		need += w + theme.Padding()
+	}
+	if tw := tbl.Size().Width; need > tw {
+		t.Errorf("at %.0f px the Files columns need %.0f of the table's %.0f px", defaultWindowSize.Width, need, tw)
 	}
 }
