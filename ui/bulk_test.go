@@ -301,21 +301,6 @@ func TestWriteDatesDialogStartsARun(t *testing.T) {
 	}
 }
 
-// Undoing a dates run says the old dates come back, not that files go
-// back to their places: it moved none.
-func TestUndoingADatesRunSaysTheOldDatesGoBack(t *testing.T) {
-	f := newFake()
-	f.ch.runs = []app.RunSummary{{ID: 4, Kind: store.KindDates, Status: store.StateCompleted, Action: "exif", Done: 1,
-		Undoable: true}}
-	u := newTestUI(t, f)
-	u.history.reload()
-	u.askUndo(4)
-	text := overlayText(u.win)
-	if !strings.Contains(text, "gets its old bytes or time back") || strings.Contains(text, "goes back to its place") {
-		t.Fatalf("undo dialog: %q", text)
-	}
-}
-
 // A finished dates run offers its files to look at, not duplicates.
 func TestAFinishedDatesRunOffersFiles(t *testing.T) {
 	f := newFake()

@@ -309,20 +309,6 @@ func TestOrganiseRunCanBeUndone(t *testing.T) {
 	}
 }
 
-// Undoing an organise run that moved its sources says they go back, read
-// from History's list when the run was not started in this window.
-func TestUndoingAnOrganiseMoveSaysTheSourcesGoBack(t *testing.T) {
-	f := newFake()
-	f.ch.runs = []app.RunSummary{{ID: 9, Kind: store.KindOrganise, Status: store.StateCompleted, Action: "move", Done: 4,
-		Undoable: true}}
-	u := newTestUI(t, f)
-	u.history.reload()
-	u.askUndo(9)
-	if text := overlayText(u.win); !strings.Contains(text, "every source it moved goes back to its place") {
-		t.Fatalf("undo dialog: %q", text)
-	}
-}
-
 // The action is offered on the Scan view and in the Files view's header.
 func TestOrganiseIsOfferedInScanAndFiles(t *testing.T) {
 	f := newFake()

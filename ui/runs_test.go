@@ -245,3 +245,29 @@ func TestHistoryFoldersTakeTheWidthSoARunIsReadWhole(t *testing.T) {
 		t.Errorf("at 800 px Folders is %.0f px", w)
 	}
 }
+
+// The undo dialog says what comes back for each kind of run, read from
+// History's list when the run was not started in this window: an organise
+// move's sources go back, a dates run's old bytes and times do (it moved
+// nothing).
+func TestTheUndoDialogSaysWhatComesBack(t *testing.T) {
+	for _, c := range []struct {
+		kind           store.JobKind
+		action         string
+		want, dontWant string
+	}{
+		{store.KindOrganise, "move", "every source it moved goes back to its place", ""},
+		{store.KindDates, "exif", "gets its old bytes or time back", "goes back to its place"},
+	} {
+		f := newFake()
+		f.ch.runs = []app.RunSummary{{ID: 9, Kind: c.kind, Status: store.StateCompleted, Action: c.action, Done: 4,
+			Undoable: true}}
+		u := newTestUI(t, f)
+		u.history.reload()
+		u.askUndo(9)
+		text := overlayText(u.win)
+		if !strings.Contains(text, c.want) || (c.dontWant != "" && strings.Contains(text, c.dontWant)) {
+			t.Errorf("undo dialog of a %s run: %q", c.kind, text)
+		}
+	}
+}
