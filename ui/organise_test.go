@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"shoebox/app"
 	"shoebox/store"
@@ -249,6 +250,9 @@ func TestOrganiseSaysSafeToWipeOnlyWhenProven(t *testing.T) {
 	if s := u.scan.summary.Text; !strings.Contains(s, "Done: 5 files copied into the library (4.2 MB); not copied: 1 duplicate (filed once).") ||
 		!strings.Contains(s, "/cards/a is safe to wipe") {
 		t.Errorf("summary of a proven run: %q", s)
+	}
+	if u.scan.viewDupsBtn.Importance == widget.HighImportance {
+		t.Error("a finished run urges View duplicates beside Undo")
 	}
 	_, u2 := ledgerFixture(t, false)
 	if s := u2.scan.summary.Text; strings.Contains(s, "safe to wipe") || !strings.Contains(s, "Do not wipe /cards/a yet: 6 files are not verified") {

@@ -105,8 +105,9 @@ func (v *scanView) buildJob() fyne.CanvasObject {
 	v.pauseBtn = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), v.u.togglePause)
 	v.cancelBtn = widget.NewButtonWithIcon("Cancel…", theme.CancelIcon(), v.u.askCancel)
 	v.showErrorsBtn = widget.NewButtonWithIcon("Show errors", theme.ErrorIcon(), v.u.showErrors)
+	// Retry is offered, not urged: most failures are damaged or mislabelled
+	// files that fail again. A finished scan's next step is its duplicates.
 	v.retryBtn = widget.NewButtonWithIcon("Retry failed files", theme.ViewRefreshIcon(), v.u.retryFailed)
-	v.retryBtn.Importance = widget.HighImportance
 	v.newScanBtn = widget.NewButtonWithIcon("Scan another folder", theme.FolderOpenIcon(), v.u.clearJob)
 	v.viewFilesBtn = widget.NewButtonWithIcon("View files", theme.ListIcon(), func() { v.u.tabs.SelectIndex(tabFiles) })
 	v.viewDupsBtn = widget.NewButtonWithIcon("View duplicates", theme.ContentCopyIcon(), func() { v.u.tabs.SelectIndex(tabDuplicates) })
@@ -373,6 +374,15 @@ func (v *scanView) showButtons(p app.Progress) {
 	showIf(v.newScanBtn, c.finished)
 	showIf(v.viewFilesBtn, c.finished)
 	showIf(v.viewDupsBtn, c.finished)
+	setButtonImportance(v.viewDupsBtn, widget.HighImportance) // a run's own view makes it plain again (runs.go)
+}
+
+// setButtonImportance sets b's importance, redrawn only when it changes.
+func setButtonImportance(b *widget.Button, imp widget.Importance) {
+	if b.Importance != imp {
+		b.Importance = imp
+		b.Refresh()
+	}
 }
 
 // windowTitle tells how the scan goes in the title bar and task bar.

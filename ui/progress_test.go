@@ -276,6 +276,11 @@ func TestRetryFailedFilesOnceFinished(t *testing.T) {
 	if !strings.Contains(u.scan.summary.Text, "3 failed") {
 		t.Errorf("summary = %q", u.scan.summary.Text)
 	}
+	// The next step is urged, not the retry: most failures fail again.
+	if u.scan.viewDupsBtn.Importance != widget.HighImportance || u.scan.retryBtn.Importance == widget.HighImportance {
+		t.Errorf("View duplicates importance %v, Retry %v; want View duplicates alone urged",
+			u.scan.viewDupsBtn.Importance, u.scan.retryBtn.Importance)
+	}
 	test.Tap(u.scan.retryBtn)
 	if !contains(f.Calls(), "retry-failed 1") {
 		t.Fatalf("calls = %v", f.Calls())

@@ -214,6 +214,7 @@ func (v *scanView) showRunControls(p app.Progress) {
 		setLabel(v.counts, "Preparing the run…", widget.MediumImportance)
 	}
 	v.viewFilesBtn.Hide()
+	setButtonImportance(v.viewDupsBtn, widget.MediumImportance) // Undo is the run's first button
 	if r.kind == store.KindDates && p.Finished() {
 		// What a dates run changed is seen in Files, not Duplicates.
 		v.viewFilesBtn.Show()
