@@ -53,10 +53,12 @@ func dateOfCandidate(c media.Candidate, now time.Time) string {
 }
 
 // candidateWithUse is a candidate row with its "Use this date" button when
-// its value can be decided ("Confirm this date" for the one chosen).
+// its value can be decided ("Confirm this date" for the one chosen, unless
+// it is HIGH without a conflict: there is nothing to confirm).
 func (d *fileDetail) candidateWithUse(r store.FileRecord, c media.Candidate) fyne.CanvasObject {
 	date := dateOfCandidate(c, d.u.now())
-	if date == "" || r.Status != media.StatusDone {
+	settled := c.Chosen && r.Time.Confidence == media.ConfidenceHigh && r.Time.Conflict == "" // nothing to confirm
+	if date == "" || r.Status != media.StatusDone || settled {
 		return candidateRow(c, nil)
 	}
 	abs := r.AbsPath()

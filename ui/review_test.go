@@ -174,3 +174,22 @@ func TestSetDateValidatesAsYouTypeAndAppliesToTheFile(t *testing.T) {
 	}
 	t.Errorf("a date known to the month left the review: %s", rowPaths(v))
 }
+
+// A date chosen with HIGH confidence and no conflict offers nothing to
+// confirm; a LOW one, or one in conflict, does.
+func TestOnlyADoubtfulChosenDateIsOfferedToConfirm(t *testing.T) {
+	_, v := openReview(t)
+	r := rec("trip/IMG_0009.jpg", media.ConfidenceHigh, media.StatusDone, "2016-08-01T10:00:00")
+	c := media.Candidate{Kind: media.KindEXIFOriginal, Source: media.SourceEXIF, Value: "2016-08-01T10:00:00", Chosen: true}
+	if text := joined(v.detail.candidateWithUse(r, c)); strings.Contains(text, "Confirm this date") {
+		t.Errorf("a HIGH date is offered to confirm:\n%s", text)
+	}
+	r.Time.Conflict = "exif_original and takeout disagree"
+	if text := joined(v.detail.candidateWithUse(r, c)); !strings.Contains(text, "Confirm this date") {
+		t.Errorf("a HIGH date in conflict is not offered to confirm:\n%s", text)
+	}
+	r.Time.Conflict, r.Time.Confidence = "", media.ConfidenceLow
+	if text := joined(v.detail.candidateWithUse(r, c)); !strings.Contains(text, "Confirm this date") {
+		t.Errorf("a LOW date is not offered to confirm:\n%s", text)
+	}
+}
