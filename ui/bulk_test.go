@@ -314,4 +314,8 @@ func TestAFinishedDatesRunOffersFiles(t *testing.T) {
 		t.Errorf("View files shown %v, View duplicates shown %v; want files alone", u.scan.viewFilesBtn.Visible(),
 			u.scan.viewDupsBtn.Visible())
 	}
+	// The tile of files left alone says where to read why, not a list cut short.
+	if got := u.scan.skipped.label.Text; got != "left alone (Details says why)" {
+		t.Errorf("the left-alone tile reads %q", got)
+	}
 }

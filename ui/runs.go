@@ -198,7 +198,7 @@ func (v *scanView) showRunSummary(r app.RunSummary, problem string) {
 func (v *scanView) showRunControls(p app.Progress) {
 	r := v.u.runs[p.JobID]
 	setLabel(v.title, runTitle(r, p.JobID), widget.MediumImportance)
-	v.skipped.label.SetText("left alone (changed since the scan, …)")
+	v.skipped.label.SetText("left alone (Details says why)") // "changed since the scan, …" read as cut short
 	if r.kind == store.KindOrganise {
 		v.skipped.label.SetText("with nothing to do (Details says why)")
 	}
