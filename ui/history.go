@@ -124,7 +124,7 @@ func (v *historyView) historyCell(j store.Job, col int) string {
 		if j.StartedAt.IsZero() {
 			return "–"
 		}
-		return humanDuration(jobDuration(j, v.u.now()))
+		return tookText(jobDuration(j, v.u.now())) // "under 1 s", as the run's tile says, not "0 s"
 	case 8:
 		if j.CreatedAt.IsZero() {
 			return ""

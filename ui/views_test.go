@@ -262,6 +262,15 @@ func TestHistoryListsJobsAndOpensOne(t *testing.T) {
 	if got := v.historyCell(f.jobs[0], 4); got != "20 / 100" {
 		t.Errorf("files = %q", got)
 	}
+	// A run of a few files takes a fraction of a second: said as the run's
+	// own "time taken" says it, not "0 s".
+	quick := store.Job{ID: 3, Status: store.StateCompleted, StartedAt: start, CompletedAt: start.Add(300 * time.Millisecond)}
+	if got := v.historyCell(quick, 7); got != "under 1 s" {
+		t.Errorf("sub-second duration = %q", got)
+	}
+	if w := fyne.MeasureText("under 1 s", theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding(); w > historyColumns[7].width {
+		t.Errorf("\"under 1 s\" takes %.0f px, the Duration column %.0f", w, historyColumns[7].width)
+	}
 
 	v.table.Select(widget.TableCellID{Row: 0, Col: 1}) // arrow keys and Space pick a cell
 	if u.jobID != 2 || u.tabs.SelectedIndex() != tabFiles || len(u.files.set.rows) != 6 {
