@@ -25,7 +25,7 @@ var fileColumns = []struct {
 	title string
 	width float32
 }{
-	{"Name", 265}, {"Date taken", 215}, {"Source", 80}, {"Confidence", 100}, {"Type", 65}, {"Status", 75},
+	{"Name", 265}, {"Date taken", 215}, {"Source", 94}, {"Confidence", 100}, {"Type", 65}, {"Status", 75},
 }
 
 const (

@@ -178,7 +178,9 @@ func compareRows(a, b *app.FileRow, col int) int {
 	case colDate:
 		return cmp.Compare(a.DateNS, b.DateNS)
 	case colSource:
-		return strings.Compare(string(a.Source), string(b.Source))
+		// As the words read, whatever their case: "XMP sidecar" after
+		// "neighbours". Few distinct values are compared (countedBy).
+		return strings.Compare(strings.ToLower(sourceWords(a.Source)), strings.ToLower(sourceWords(b.Source)))
 	case colConfidence:
 		return cmp.Compare(confRank(a), confRank(b))
 	case colType:

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"shoebox/app"
@@ -23,11 +25,16 @@ import (
 
 // synthRecords is n records of one job in the store's order, numbered
 // from first: 100 files a folder, names with upper and lower case and a few
-// not ASCII, dates, confidences and statuses drawn from a fixed seed.
+// not ASCII, dates, their sources, confidences and statuses drawn from a
+// fixed seed.
 func synthRecords(n, first int) []store.FileRecord {
 	rng := rand.New(rand.NewPCG(uint64(first), 1))
 	confs := []media.Confidence{media.ConfidenceHigh, media.ConfidenceMedium, media.ConfidenceLow, media.ConfidenceNone}
 	statuses := []media.Status{media.StatusDone, media.StatusDone, media.StatusDone, media.StatusError, media.StatusSkipped}
+	// Sources whose words sort otherwise than their identifiers: "XMP
+	// sidecar" (sidecar) comes last as read, "modified" (mtime) before it.
+	sources := []media.Source{media.SourceEXIF, media.SourceEXIF, media.SourceMtime, media.SourceSidecar,
+		media.SourceSequence, media.SourceFilename}
 	base := time.Date(2005, 1, 1, 0, 0, 0, 0, time.UTC)
 	recs := make([]store.FileRecord, n)
 	for k := range recs {
@@ -44,7 +51,7 @@ func synthRecords(n, first int) []store.FileRecord {
 			AnalysedAt: base.Add(time.Duration(i) * time.Millisecond)}
 		if rng.IntN(10) > 0 {
 			t := base.Add(time.Duration(rng.Int64N(20*365*24*3600)) * time.Second)
-			r.Time = media.Timestamp{Value: t.Format("2006-01-02T15:04:05"), Time: t, Source: media.SourceEXIF,
+			r.Time = media.Timestamp{Value: t.Format("2006-01-02T15:04:05"), Time: t, Source: sources[rng.IntN(len(sources))],
 				Confidence: confs[rng.IntN(len(confs))]}
 		}
 		recs[k] = r
@@ -137,7 +144,7 @@ func referenceFilterSort(rows []app.FileRow, q filesQuery) []int32 {
 		case colDate:
 			return cmp.Compare(x.DateNS, y.DateNS)
 		case colSource:
-			return strings.Compare(string(x.Source), string(y.Source))
+			return strings.Compare(strings.ToLower(fileCell(x, colSource)), strings.ToLower(fileCell(y, colSource)))
 		case colConfidence:
 			return cmp.Compare(rank(x), rank(y))
 		case colType:
@@ -391,5 +398,31 @@ func TestDamagedRecordsLeaveTheOthersShownAndAreCounted(t *testing.T) {
 	v := u.files
 	if len(v.rows) != 6 || !strings.HasPrefix(v.count.Text, "6 of 6 files · 2 records of the library") {
 		t.Errorf("%d rows, count %q", len(v.rows), v.count.Text)
+	}
+}
+
+// The Source column says where a date came from in words, sorts by them as
+// they read, and each fits the column.
+func TestSourceWordsFitTheirColumn(t *testing.T) {
+	newTestUI(t, newFake())
+	sources := []media.Source{media.SourceSidecar, media.SourceMtime, media.SourceEXIF, media.SourceSequence,
+		media.SourceFilename, media.SourceFolder, media.SourceVideo, app.SourceUser}
+	rows := make([]app.FileRow, len(sources))
+	for i, s := range sources {
+		rows[i] = app.FileRow{Dir: &app.RowFolder{Root: "/photos"}, Name: fmt.Sprintf("%d.jpg", i),
+			RowLook: &app.RowLook{Kind: "JPEG", Source: s, Status: media.StatusDone}}
+		w := fyne.MeasureText(fileCell(&rows[i], colSource), theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
+		if w > fileColumns[colSource].width {
+			t.Errorf("%q takes %.0f px of the Source column's %.0f", fileCell(&rows[i], colSource), w, fileColumns[colSource].width)
+		}
+	}
+	set := newRowSet(1, rows)
+	var shown []string
+	for _, i := range set.order(colSource) {
+		shown = append(shown, fileCell(&rows[i], colSource))
+	}
+	want := []string{"EXIF", "file name", "folder", "modified", "neighbours", "sidecar", "video", "your date"}
+	if !slices.Equal(shown, want) {
+		t.Errorf("sorted by Source: %q, want %q", shown, want)
 	}
 }

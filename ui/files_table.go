@@ -24,7 +24,7 @@ const (
 
 // minNameWidth is the narrowest the Name column is made when the table
 // fits its columns to its width.
-const minNameWidth = 200
+const minNameWidth = 195
 
 // filesTable is the files table: arrow keys select the row they move to,
 // and the Name column takes the width the other columns leave, until the
@@ -145,7 +145,7 @@ func fileCell(r *app.FileRow, col int) string {
 	case colDate:
 		return strings.Replace(r.Date, "T", " ", 1)
 	case colSource:
-		return string(r.Source)
+		return sourceWords(r.Source)
 	case colConfidence:
 		if r.Status != media.StatusDone {
 			return ""
@@ -157,6 +157,32 @@ func fileCell(r *app.FileRow, col int) string {
 		return string(r.Status)
 	}
 	return ""
+}
+
+// sourceWords names where a file's date came from in a word or two, as
+// the detail pane's candidates do (candidateKindWords), not the library's
+// identifiers ("mtime", "sequence"), which the CLI and its JSON keep. Each
+// fits the Source column (TestSourceWordsFitTheirColumn).
+func sourceWords(s media.Source) string {
+	switch s {
+	case media.SourceEXIF:
+		return "EXIF"
+	case media.SourceFilename:
+		return "file name"
+	case media.SourceFolder:
+		return "folder"
+	case media.SourceVideo:
+		return "video"
+	case media.SourceSidecar:
+		return "sidecar"
+	case media.SourceMtime:
+		return "modified"
+	case media.SourceSequence:
+		return "neighbours"
+	case app.SourceUser:
+		return "your date"
+	}
+	return string(s)
 }
 
 // typeName is a short file type: "JPEG", "HEIC", "MP4".

@@ -167,7 +167,7 @@ func TestSetDateValidatesAsYouTypeAndAppliesToTheFile(t *testing.T) {
 	}
 	// Known only to the month: LOW, so it stays in the review, now from the person.
 	if i := rowAt(v, "trip/IMG_0004.jpg"); i >= 0 {
-		if r := v.row(i); r.Source != app.SourceUser || r.Confidence != media.ConfidenceLow || fileCell(r, 2) != "user" {
+		if r := v.row(i); r.Source != app.SourceUser || r.Confidence != media.ConfidenceLow || fileCell(r, 2) != "your date" {
 			t.Errorf("row after Set date: %q %q %s", fileCell(r, 1), fileCell(r, 2), r.Confidence)
 		}
 		return
