@@ -261,7 +261,7 @@ func dateOrNone(f store.FileRecord) string {
 	if f.Time.Value == "" {
 		return "no date"
 	}
-	return strings.Replace(f.Time.Value, "T", " ", 1) + " (" + string(f.Time.Source) + ")"
+	return strings.Replace(f.Time.Value, "T", " ", 1) + " (" + sourceWords(f.Time.Source) + ")"
 }
 
 // pathLabel is a name or folder shortened in the middle to fit its card;

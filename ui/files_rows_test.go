@@ -402,7 +402,7 @@ func TestDamagedRecordsLeaveTheOthersShownAndAreCounted(t *testing.T) {
 }
 
 // The Source column says where a date came from in words, sorts by them as
-// they read, and each fits the column.
+// they read, and each fits the column; duplicates' cards say the same.
 func TestSourceWordsFitTheirColumn(t *testing.T) {
 	newTestUI(t, newFake())
 	sources := []media.Source{media.SourceSidecar, media.SourceMtime, media.SourceEXIF, media.SourceSequence,
@@ -422,6 +422,11 @@ func TestSourceWordsFitTheirColumn(t *testing.T) {
 		shown = append(shown, fileCell(&rows[i], colSource))
 	}
 	want := []string{"EXIF", "file name", "folder", "modified", "neighbours", "sidecar", "video", "your date"}
+	// A duplicate's card says it in the same words.
+	card := store.FileRecord{Time: media.Timestamp{Value: "2018-01-09T20:57:56", Source: media.SourceMtime}}
+	if got := dateOrNone(card); got != "2018-01-09 20:57:56 (modified)" {
+		t.Errorf("a card's date: %q", got)
+	}
 	if !slices.Equal(shown, want) {
 		t.Errorf("sorted by Source: %q, want %q", shown, want)
 	}
