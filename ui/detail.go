@@ -202,8 +202,8 @@ func fileFacts(r store.FileRecord) string {
 	switch r.Status {
 	case media.StatusDone:
 		if r.Time.Value != "" {
-			fmt.Fprintf(&b, "\nTaken %s (from %s, %s confidence)", strings.Replace(r.Time.Value, "T", " ", 1),
-				r.Time.Source, r.Time.Confidence)
+			fmt.Fprintf(&b, "\nTaken %s (%s, %s confidence)", strings.Replace(r.Time.Value, "T", " ", 1),
+				sourcePhrase(r.Time.Source), r.Time.Confidence)
 		} else {
 			b.WriteString("\nNo date could be trusted.")
 		}
@@ -259,6 +259,30 @@ func candidateRow(c media.Candidate, action fyne.CanvasObject) fyne.CanvasObject
 	d := caption(detail)
 	d.Wrapping = fyne.TextWrapWord
 	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, container.NewVBox(top, d))
+}
+
+// sourcePhrase says where a file's chosen date came from, in the detail
+// pane's sentence "Taken … (from its file name, MEDIUM confidence)".
+func sourcePhrase(s media.Source) string {
+	switch s {
+	case media.SourceEXIF:
+		return "from its EXIF"
+	case media.SourceFilename:
+		return "from its file name"
+	case media.SourceFolder:
+		return "from its folder's name"
+	case media.SourceVideo:
+		return "from the video's own date"
+	case media.SourceSidecar:
+		return "from its XMP sidecar"
+	case media.SourceMtime:
+		return "from when it was last modified"
+	case media.SourceSequence:
+		return "from its numbered neighbours"
+	case app.SourceUser:
+		return "set by you"
+	}
+	return "from " + string(s)
 }
 
 // candidateKindWords names where a candidate comes from in plain words;

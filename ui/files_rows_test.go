@@ -402,7 +402,7 @@ func TestDamagedRecordsLeaveTheOthersShownAndAreCounted(t *testing.T) {
 }
 
 // The Source column says where a date came from in words, sorts by them as
-// they read, and each fits the column; duplicates' cards say the same.
+// they read, and each fits the column; duplicates' cards and the detail pane say the same.
 func TestSourceWordsFitTheirColumn(t *testing.T) {
 	newTestUI(t, newFake())
 	sources := []media.Source{media.SourceSidecar, media.SourceMtime, media.SourceEXIF, media.SourceSequence,
@@ -426,6 +426,11 @@ func TestSourceWordsFitTheirColumn(t *testing.T) {
 	card := store.FileRecord{Time: media.Timestamp{Value: "2018-01-09T20:57:56", Source: media.SourceMtime}}
 	if got := dateOrNone(card); got != "2018-01-09 20:57:56 (modified)" {
 		t.Errorf("a card's date: %q", got)
+	}
+	// And the detail pane in a sentence.
+	card.Status, card.Time.Confidence = media.StatusDone, media.ConfidenceLow
+	if got := fileFacts(card); !strings.Contains(got, "Taken 2018-01-09 20:57:56 (from when it was last modified, LOW confidence)") {
+		t.Errorf("the detail pane's facts: %q", got)
 	}
 	if !slices.Equal(shown, want) {
 		t.Errorf("sorted by Source: %q, want %q", shown, want)
