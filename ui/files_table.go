@@ -1,9 +1,12 @@
 package ui
 
 import (
+	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -38,7 +41,7 @@ type filesTable struct {
 func newFilesTable(v *filesView) *filesTable {
 	t := &filesTable{v: v, sel: -1}
 	t.Length = func() (int, int) { return len(v.rows), len(fileColumns) }
-	t.CreateCell = func() fyne.CanvasObject { return newMiddleLabel("") }
+	t.CreateCell = newFilesCell
 	t.UpdateCell = v.updateCell
 	t.ShowHeaderRow = true
 	t.CreateHeader = func() fyne.CanvasObject {
@@ -65,10 +68,17 @@ func newFilesTable(v *filesView) *filesTable {
 		b.OnTapped = func() { v.sortBy(col) }
 	}
 	t.OnSelected = func(id widget.TableCellID) {
+		moved := t.sel != id.Row
 		t.sel = id.Row
 		v.rowSelected(id)
+		if moved {
+			t.Refresh() // the row's highlight moves with it (updateCell)
+		}
 	}
-	t.OnUnselected = func(widget.TableCellID) { t.sel = -1 }
+	t.OnUnselected = func(widget.TableCellID) {
+		t.sel = -1
+		t.Refresh()
+	}
 	t.ExtendBaseWidget(t)
 	widths := make([]float32, len(fileColumns))
 	for i, c := range fileColumns {
@@ -188,13 +198,34 @@ func sourceWords(s media.Source) string {
 // typeName is a short file type: "JPEG", "HEIC", "MP4".
 func typeName(mime, name string) string { return app.TypeName(mime, name) }
 
+// newFilesCell is a cell of the files table: a label over a background
+// that marks the selected row across its width. The table itself marks
+// only the cell clicked, which left a person reading along the row to the
+// date or the status unsure which file it was.
+func newFilesCell() fyne.CanvasObject {
+	bg := canvas.NewRectangle(color.Transparent)
+	return container.NewStack(bg, newMiddleLabel(""))
+}
+
+// filesCellParts are a files cell's background and label.
+func filesCellParts(o fyne.CanvasObject) (*canvas.Rectangle, *middleLabel) {
+	c := o.(*fyne.Container)
+	return c.Objects[0].(*canvas.Rectangle), c.Objects[1].(*middleLabel)
+}
+
 func (v *filesView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	l := o.(*middleLabel)
+	bg, l := filesCellParts(o)
 	if id.Row >= len(v.rows) {
 		l.SetFull("")
+		setFill(bg, color.Transparent)
 		return
 	}
 	r := v.row(id.Row)
+	if id.Row == v.table.sel || (v.bulk != nil && v.bulk.isMarked(r)) {
+		setFill(bg, theme.Color(theme.ColorNameSelection))
+	} else {
+		setFill(bg, color.Transparent)
+	}
 	imp := widget.MediumImportance
 	switch {
 	case id.Col == colStatus && r.Status == media.StatusError:
@@ -213,4 +244,13 @@ func (v *filesView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		text = "✓ " + text
 	}
 	l.SetFull(text)
+}
+
+// setFill colours a rectangle, redrawing it only when the colour changed.
+func setFill(r *canvas.Rectangle, c color.Color) {
+	if r.FillColor == c {
+		return
+	}
+	r.FillColor = c
+	r.Refresh()
 }

@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"image/color"
 	"slices"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"shoebox/media"
 )
@@ -85,6 +87,51 @@ func TestArrowKeysSelect(t *testing.T) {
 	}
 }
 
+// rowsLit is the rows whose cells draw the selection's background, by
+// path; a row only partly marked is named with the columns it has marked.
+func rowsLit(v *filesView) []string {
+	var lit []string
+	cell := v.table.CreateCell()
+	for row := range v.rows {
+		var cols []string
+		for col := range numFileColumns {
+			v.updateCell(widget.TableCellID{Row: row, Col: col}, cell)
+			if bg, _ := filesCellParts(cell); bg.FillColor != color.Transparent {
+				cols = append(cols, fileColumns[col].title)
+			}
+		}
+		switch len(cols) {
+		case 0:
+		case numFileColumns:
+			lit = append(lit, v.row(row).RelPath())
+		default:
+			lit = append(lit, v.row(row).RelPath()+" "+strings.Join(cols, ","))
+		}
+	}
+	return lit
+}
+
+// The selected row is marked across its width, and the mark moves with
+// the selection; several files chosen with Ctrl-click are all marked.
+func TestTheSelectedRowIsMarkedAcrossItsWidth(t *testing.T) {
+	v := openFiles(t)
+	if lit := rowsLit(v); len(lit) != 0 {
+		t.Fatalf("rows marked before any is chosen: %q", lit)
+	}
+	v.table.Select(widget.TableCellID{Row: rowAt(v, "c.jpg"), Col: colDate}) // a click on the date
+	if lit := rowsLit(v); !slices.Equal(lit, []string{"c.jpg"}) {
+		t.Errorf("after a click on c.jpg's date the rows marked are %q", lit)
+	}
+	v.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	if lit, want := rowsLit(v), highlighted(v); len(lit) != 1 || lit[0] != want || want == "c.jpg" {
+		t.Errorf("after Down the rows marked are %q, the selection %q", lit, want)
+	}
+	v.bulk.selectAllShown()
+	if lit := rowsLit(v); len(lit) != len(v.rows) {
+		t.Errorf("all %d files chosen, %d rows marked: %q", len(v.rows), len(lit), lit)
+	}
+}
+
 func TestSortAndFilterRunOffTheUIGoroutine(t *testing.T) {
 	v := openFiles(t)
 	var queued []func()
@@ -124,7 +171,7 @@ func TestNameColumnTakesTheWidthAndDatesAreWhole(t *testing.T) {
 	rows[0].Date = strings.Replace(long, " ", "T", 1)
 	v.set = newRowSet(1, rows)
 	v.apply()
-	cell := v.table.CreateCell().(*middleLabel)
+	_, cell := filesCellParts(v.table.CreateCell())
 	cell.Resize(fyne.NewSize(v.table.widths[colDate], cell.MinSize().Height))
 	cell.SetFull(long)
 	if cell.Text != long {
