@@ -119,7 +119,7 @@ func TestUseThisDateDecidesTheCandidateAndTheRowShowsIt(t *testing.T) {
 	if strings.Contains(rowPaths(v), "IMG_0002") {
 		t.Errorf("a file dated by the person to the second is still to review: %s", rowPaths(v))
 	}
-	if d := joined(v.detail.root); !strings.Contains(d, "from user, HIGH confidence") || !strings.Contains(d, "was ") {
+	if d := joined(v.detail.root); !strings.Contains(d, "set by you, HIGH confidence") || !strings.Contains(d, "was ") {
 		t.Errorf("the detail panel does not show the decision:\n%s", d)
 	}
 	// A candidate's fraction of a second is dropped: ParseDate takes none.
