@@ -111,8 +111,9 @@ func TestBulkSelectionShiftClickCtrlClickAndAllShown(t *testing.T) {
 	if got := strings.Join(v.bulk.paths(), " "); got != "/photos/trip/IMG_0001.jpg /photos/trip/IMG_0003.jpg /photos/trip/IMG_0004.jpg" {
 		t.Errorf("after Ctrl-click: %s", got)
 	}
-	l := newMiddleLabel("")
-	v.updateCell(widget.TableCellID{Row: rowAt(v, "trip/IMG_0001.jpg"), Col: 0}, l)
+	cell := v.table.CreateCell()
+	_, l := filesCellParts(cell)
+	v.updateCell(widget.TableCellID{Row: rowAt(v, "trip/IMG_0001.jpg"), Col: 0}, cell)
 	if !strings.HasPrefix(l.full, "✓ ") {
 		t.Errorf("a selected row reads %q, want a ✓", l.full)
 	}

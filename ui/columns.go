@@ -10,18 +10,20 @@ import (
 // others leave, so that a long name or description is not cut while the
 // window has room to spare, until the person drags a column's edge in the
 // header: from then on the widths are theirs. A type embedding it calls
-// ExtendBaseWidget with itself, then setColumns.
+// ExtendBaseWidget with itself, then setColumns with itself.
 type fittedTable struct {
 	widget.Table
-	widths []float32 // the columns' widths as last set
-	fill   int       // the column that takes what the others leave
-	min    float32   // the narrowest fill is made
-	manual bool      // the person resized a column: the table no longer fits them
+	self   focusableWidget // the widget embedding it, which the window knows
+	widths []float32       // the columns' widths as last set
+	fill   int             // the column that takes what the others leave
+	min    float32         // the narrowest fill is made
+	manual bool            // the person resized a column: the table no longer fits them
 }
 
-// setColumns sets the columns to widths, fill taking what the others leave.
-func (t *fittedTable) setColumns(widths []float32, fill int, min float32) {
-	t.widths, t.fill, t.min = widths, fill, min
+// setColumns sets the columns to widths, fill taking what the others
+// leave; self is the widget embedding the table.
+func (t *fittedTable) setColumns(self focusableWidget, widths []float32, fill int, min float32) {
+	t.self, t.widths, t.fill, t.min = self, widths, fill, min
 	for i, w := range widths {
 		t.SetColumnWidth(i, w)
 	}
@@ -31,6 +33,28 @@ func (t *fittedTable) setColumns(widths []float32, fill int, min float32) {
 func (t *fittedTable) Resize(s fyne.Size) {
 	t.Table.Resize(s)
 	t.fit(s.Width)
+}
+
+// focusableWidget is a widget that takes the keyboard.
+type focusableWidget interface {
+	fyne.Widget
+	fyne.Focusable
+}
+
+// Tapped selects the cell tapped and takes the keyboard, so that the
+// arrow keys go on from it. widget.Table's own Tapped asks the driver for
+// the canvas of the Table inside the widget that embeds it, which the
+// window does not know (it knows the widget it was given), so the focus
+// stayed where it was, often on a button of a hidden view, and the arrow
+// keys did nothing after a click.
+func (t *fittedTable) Tapped(e *fyne.PointEvent) {
+	t.Table.Tapped(e)
+	if t.self == nil {
+		return
+	}
+	if c := fyne.CurrentApp().Driver().CanvasForObject(t.self); c != nil && c.Focused() != t.self {
+		c.Focus(t.self)
+	}
 }
 
 // Dragged resizes a column from the header; from then on the widths are the person's.

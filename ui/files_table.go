@@ -85,7 +85,7 @@ func newFilesTable(v *filesView) *filesTable {
 		widths[i] = c.width
 	}
 	widths[colDate] = dateColumnWidth(len("2006-01-02 15:04:05"))
-	t.setColumns(widths, colName, minNameWidth)
+	t.setColumns(t, widths, colName, minNameWidth)
 	return t
 }
 

@@ -77,7 +77,7 @@ func newHistoryView(u *UI) *historyView {
 	for i, c := range historyColumns {
 		widths[i] = c.width
 	}
-	v.table.setColumns(widths, colFolders, historyMinFolders)
+	v.table.setColumns(v.table, widths, colFolders, historyMinFolders)
 	// Choosing any cell of a row opens its job: arrow keys and Space, or a click.
 	v.table.OnSelected = func(id widget.TableCellID) {
 		v.table.UnselectAll()
