@@ -176,12 +176,32 @@ func shortPath(p string) string {
 	return app.ReadablePath(path.Join(path.Base(path.Dir(p)), path.Base(p)))
 }
 
-// dateText is a stored date as the table shows it.
+// dateText is a stored date as the table shows it, "(no date)" for none.
 func dateText(v string) string {
 	if v == "" {
 		return "(no date)"
 	}
-	return strings.Replace(v, "T", " ", 1)
+	return shownDate(v)
+}
+
+// shownDate is a stored date (media.Timestamp.Value) as the window shows
+// it: a space between the day and the time, and " UTC" for the "Z" that
+// marks a time read in UTC (a file's modification time, a UTC file name),
+// which few people read as a time zone.
+func shownDate(v string) string {
+	v = strings.Replace(v, "T", " ", 1)
+	if s, ok := strings.CutSuffix(v, "Z"); ok {
+		return s + " UTC"
+	}
+	return v
+}
+
+// shownDateLen is len(shownDate(v)), without building it.
+func shownDateLen(v string) int {
+	if strings.HasSuffix(v, "Z") {
+		return len(v) + len(" UTC") - 1
+	}
+	return len(v)
 }
 
 func isAre(n int) string {

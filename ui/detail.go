@@ -202,7 +202,7 @@ func fileFacts(r store.FileRecord) string {
 	switch r.Status {
 	case media.StatusDone:
 		if r.Time.Value != "" {
-			fmt.Fprintf(&b, "\nTaken %s (%s, %s confidence)", strings.Replace(r.Time.Value, "T", " ", 1),
+			fmt.Fprintf(&b, "\nTaken %s (%s, %s confidence)", shownDate(r.Time.Value),
 				sourcePhrase(r.Time.Source), r.Time.Confidence)
 		} else {
 			b.WriteString("\nNo date could be trusted.")
@@ -241,7 +241,7 @@ func candidateRow(c media.Candidate, action fyne.CanvasObject) fyne.CanvasObject
 	}
 	// The value, its kind and the action wrap onto more lines in a narrow
 	// panel rather than widen it.
-	value := widget.NewLabelWithStyle(strings.Replace(c.Value, "T", " ", 1), fyne.TextAlignLeading, fyne.TextStyle{Bold: c.Chosen})
+	value := widget.NewLabelWithStyle(shownDate(c.Value), fyne.TextAlignLeading, fyne.TextStyle{Bold: c.Chosen})
 	value.Importance = imp
 	kind := widget.NewLabelWithStyle(candidateKindWords(c.Kind), fyne.TextAlignLeading, fyne.TextStyle{Bold: c.Chosen})
 	kind.Importance = imp

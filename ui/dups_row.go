@@ -5,7 +5,6 @@ import (
 	"image"
 	"image/color"
 	"path"
-	"strings"
 	"sync/atomic"
 
 	"fyne.io/fyne/v2"
@@ -261,7 +260,7 @@ func dateOrNone(f store.FileRecord) string {
 	if f.Time.Value == "" {
 		return "no date"
 	}
-	return strings.Replace(f.Time.Value, "T", " ", 1) + " (" + sourceWords(f.Time.Source) + ")"
+	return shownDate(f.Time.Value) + " (" + sourceWords(f.Time.Source) + ")"
 }
 
 // pathLabel is a name or folder shortened in the middle to fit its card;

@@ -35,7 +35,7 @@ type rowSet struct {
 func newRowSet(job uint64, rows []app.FileRow) *rowSet {
 	s := &rowSet{job: job, rows: rows}
 	for i := range rows {
-		s.dateLen = max(s.dateLen, len(rows[i].Date))
+		s.dateLen = max(s.dateLen, shownDateLen(rows[i].Date))
 	}
 	return s
 }

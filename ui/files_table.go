@@ -153,7 +153,7 @@ func fileCell(r *app.FileRow, col int) string {
 	case colName:
 		return app.ReadablePath(r.RelPath())
 	case colDate:
-		return strings.Replace(r.Date, "T", " ", 1)
+		return shownDate(r.Date)
 	case colSource:
 		return sourceWords(r.Source)
 	case colConfidence:

@@ -190,16 +190,20 @@ func TestNameColumnTakesTheWidthAndDatesAreWhole(t *testing.T) {
 	if v.table.widths[colName] < 500 || tw-sum > 80 {
 		t.Errorf("at 1920 px: table %.0f, columns %.0f, Name %.0f", tw, sum, v.table.widths[colName])
 	}
-	long := "2019-07-04 15:30:12.345+02:00"
-	rows := slices.Clone(v.set.rows)
-	rows[0].Date = strings.Replace(long, " ", "T", 1)
-	v.set = newRowSet(1, rows)
-	v.apply()
-	_, cell := filesCellParts(v.table.CreateCell())
-	cell.Resize(fyne.NewSize(v.table.widths[colDate], cell.MinSize().Height))
-	cell.SetFull(long)
-	if cell.Text != long {
-		t.Errorf("a long date is elided to %q in a %.0f px column", cell.Text, v.table.widths[colDate])
+	// The longest dates a scan shows: with a zone and a fraction, and in
+	// UTC (a file's modification time), said " UTC", not "Z".
+	for _, long := range []string{"2019-07-04T15:30:12.345Z", "2019-07-04T15:30:12.345+02:00"} { // the column only widens
+		rows := slices.Clone(v.set.rows)
+		rows[0].Date = long
+		v.set = newRowSet(1, rows)
+		v.apply()
+		cell := v.table.CreateCell()
+		_, l := filesCellParts(cell)
+		l.Resize(fyne.NewSize(v.table.widths[colDate], l.MinSize().Height))
+		v.updateCell(widget.TableCellID{Row: rowAt(v, rows[0].RelPath()), Col: colDate}, cell)
+		if want := shownDate(long); l.Text != want || strings.Contains(want, "4T") || strings.HasSuffix(want, "Z") {
+			t.Errorf("the date %s is shown as %q (%q whole) in a %.0f px column", long, l.Text, want, v.table.widths[colDate])
+		}
 	}
 	v.u.win.Resize(fyne.NewSize(800, 600))
 	if v.table.widths[colName] < minNameWidth {

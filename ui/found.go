@@ -130,7 +130,7 @@ func (p *foundPanel) show(f found, finished bool) {
 		}
 		r := f.latest[i]
 		p.lines[i].Show()
-		date, src, conf := strings.Replace(r.Date, "T", " ", 1), sourceWords(r.Source), string(r.Confidence)
+		date, src, conf := shownDate(r.Date), sourceWords(r.Source), string(r.Confidence)
 		// A failed file may still be dated (from its name or EXIF); here the
 		// failure is the news, and the Files view has its date.
 		switch r.Status {

@@ -107,7 +107,7 @@ func neighbourText(label string, n *app.FileRow) string {
 	if n.Date == "" {
 		return fmt.Sprintf("%s: %s — no date", label, name)
 	}
-	return fmt.Sprintf("%s: %s — %s (%s, %s)", label, name, strings.Replace(n.Date, "T", " ", 1),
+	return fmt.Sprintf("%s: %s — %s (%s, %s)", label, name, shownDate(n.Date),
 		n.Source, n.Confidence)
 }
 
