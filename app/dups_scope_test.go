@@ -162,3 +162,33 @@ func TestDupsTextSaysWhichCopyStays(t *testing.T) {
 		}
 	}
 }
+
+// A second name of a file (a hard link) is not an extra copy: removing it
+// frees nothing, so what the extra copies take does not grow with it.
+func TestDupsTextCountsAHardLinkOnce(t *testing.T) {
+	db, dir := changeFolder(t)
+	spare := func() string {
+		t.Helper()
+		code, out, stderr := runCLI(t, "dups", "--db", db, "--format", "text")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		first, _, _ := strings.Cut(out, "\n")
+		return first
+	}
+	before := spare()
+	if err := os.MkdirAll(filepath.Join(dir, "Backup"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(filepath.Join(dir, "Pictures", "b.jpg"), filepath.Join(dir, "Backup", "b.jpg")); err != nil {
+		t.Skip("no hard links here:", err)
+	}
+	if code, _, stderr := runCLI(t, "scan", "--db", db, dir, "--workers", "2"); code != ExitCompleted {
+		t.Fatalf("rescan: exit %d: %s", code, stderr)
+	}
+	after := spare()
+	if !strings.HasPrefix(before, "5 groups of exact copies (11 files; the extra copies take ") ||
+		after != strings.Replace(before, "11 files", "12 files", 1) {
+		t.Errorf("before the link: %q\nafter: %q", before, after)
+	}
+}

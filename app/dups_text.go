@@ -14,7 +14,7 @@ import (
 // them). Without a plan the members are listed unmarked.
 func writeDupsText(w io.Writer, d Duplicates, p *Plan) error {
 	exact, near := planIndexes(p)
-	fmt.Fprintf(w, "%s of exact copies%s\n", count(len(d.Exact), "group"), spareText(d.Exact))
+	fmt.Fprintf(w, "%s of exact copies%s\n", count(len(d.Exact), "group"), spareText(d.Exact, p))
 	for _, g := range d.Exact {
 		size := int64(0)
 		if len(g.Files) > 0 {
@@ -125,17 +125,37 @@ func planIndexes(p *Plan) (exact map[string]*PlanGroup, near map[string]*PlanGro
 	return exact, near
 }
 
-// spareText is what the extra copies of exact groups take.
-func spareText(groups []store.DupGroup) string {
+// spareText is what the extra copies of exact groups take (p's paths to
+// one file counted once, when there is a plan).
+func spareText(groups []store.DupGroup, p *Plan) string {
 	if len(groups) == 0 {
 		return ""
 	}
 	files, spare := 0, int64(0)
+	same := p.SameFiles()
 	for _, g := range groups {
 		files += len(g.Files)
-		for _, f := range g.Files[1:] {
-			spare += f.Size
-		}
+		spare += SpareBytes(g, same)
 	}
 	return fmt.Sprintf(" (%s; the extra copies take %s)", count(files, "file"), media.SizeText(spare))
+}
+
+// SpareBytes is what an exact group's extra copies take: every file but
+// one, a file reached by several paths (a hard link, a folder scanned
+// twice through a link: same, from SameFiles) counted once, as it frees
+// nothing to remove one of its paths.
+func SpareBytes(g store.DupGroup, same map[string]bool) int64 {
+	var spare int64
+	first := true
+	for _, f := range g.Files {
+		if same[f.AbsPath()] {
+			continue
+		}
+		if first {
+			first = false // the one kept
+			continue
+		}
+		spare += f.Size
+	}
+	return spare
 }

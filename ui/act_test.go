@@ -359,3 +359,29 @@ func TestAContradictoryPlanIsExplainedBeforeAsking(t *testing.T) {
 		t.Error("a contradictory plan was sent")
 	}
 }
+
+// A second name of a file (a hard link, SameFile in the plan) is shown in
+// its group but is not an extra copy: the summary and the group do not
+// count its bytes as space to free.
+func TestAHardLinkIsNotCountedAsSpaceToFree(t *testing.T) {
+	f, u, pth := actFixture(t)
+	v := u.dups
+	if !strings.Contains(v.summary.Text, "the extra copies take 2.3 kB") { // b, c and t2
+		t.Fatalf("before: %q", v.summary.Text)
+	}
+	g := &f.ch.plan.Groups[0] // c.jpg becomes another name of b.jpg
+	g.Remove = []string{pth("b.jpg")}
+	delete(g.Files, pth("c.jpg"))
+	g.SameFile = map[string]string{pth("c.jpg"): pth("b.jpg")}
+	f.ch.plan.Recount()
+	v.scope.SetSelected(scopeLibraryText) // found again, with the new plan
+	v.scope.SetSelected(scopeJobText)
+	u.flush()
+	if !strings.Contains(v.summary.Text, "the extra copies take 1.3 kB") { // b and t2
+		t.Errorf("with c.jpg a second name of b.jpg: %q", v.summary.Text)
+	}
+	if text := joined(rowFor(t, u, pth("a.jpg")).box); !strings.Contains(text, "frees 1.0 kB") ||
+		!strings.Contains(text, "The same file as b.jpg: left alone") {
+		t.Errorf("the group of a, b and c (a second name of b):\n%s", text)
+	}
+}

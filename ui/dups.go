@@ -367,7 +367,7 @@ func (v *dupsView) show(d app.Duplicates) {
 	v.kind.Options = v.kindChoices(d)
 	v.kind.Selected = v.kind.Options[sel]
 	v.kind.Refresh()
-	v.summary.SetText(dupSummary(d, v.act.ok))
+	v.summary.SetText(dupSummary(d, v.act.ok, v.act.same))
 	showIf(v.place, false)
 	v.filter()
 }
@@ -400,11 +400,11 @@ func spareBytes(g store.DupGroup) int64 {
 }
 
 // dupSummary says what the groups add up to.
-func dupSummary(d app.Duplicates, planned bool) string {
+func dupSummary(d app.Duplicates, planned bool, same map[string]bool) string {
 	if len(d.Exact) == 0 && len(d.Near) == 0 {
 		return "No duplicates: every photo and video is one of a kind."
 	}
-	counts := dupCounts(d)
+	counts := dupCounts(d, same)
 	if planned {
 		return counts + ". Each group keeps the file its rules chose (Settings orders them); " +
 			"switch any file to Keep or Remove. Look-alike groups are acted on only once you approve them."
@@ -412,16 +412,16 @@ func dupSummary(d app.Duplicates, planned bool) string {
 	return counts + ". The copy marked “Likely original” has the most pixels, then the earliest date."
 }
 
-// dupCounts says how many groups and files there are of each kind.
-func dupCounts(d app.Duplicates) string {
+// dupCounts says how many groups and files there are of each kind; same
+// is the plan's extra paths to one file (app.Plan.SameFiles), whose
+// bytes the extra copies do not take twice.
+func dupCounts(d app.Duplicates, same map[string]bool) string {
 	var parts []string
 	if len(d.Exact) > 0 {
 		files, spare := 0, int64(0)
 		for _, g := range d.Exact {
 			files += len(g.Files)
-			for _, f := range g.Files[1:] {
-				spare += f.Size
-			}
+			spare += app.SpareBytes(g, same)
 		}
 		parts = append(parts, fmt.Sprintf("%s of exact copies (%s; the extra copies take %s)",
 			plural(len(d.Exact), "group"), plural(files, "file"), media.SizeText(spare)))
@@ -499,7 +499,7 @@ func (v *dupsView) showAll(shown *groupRow) {
 			c.Objects = []fyne.CanvasObject{r.card(gi, r.specs[id], func() bool { return gen.Load() == n })}
 			c.Refresh()
 		})
-	title, _ := groupTitle(r.g)
+	title, _ := groupTitle(r.g, v.act.same)
 	d := dialog.NewCustom(title, "Close", grid, v.u.win)
 	d.SetOnClosed(func() { v.allGrid = nil })
 	win := v.u.win.Canvas().Size()

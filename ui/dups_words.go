@@ -19,12 +19,10 @@ import (
 
 // groupTitle is a group's heading and why its files are one group, in
 // plain words; the measurements are one click away (showNumbers).
-func groupTitle(g store.DupGroup) (string, string) {
+// same is the plan's extra paths to one file (app.Plan.SameFiles).
+func groupTitle(g store.DupGroup, same map[string]bool) (string, string) {
 	if !g.Near {
-		var spare int64
-		for _, f := range g.Files[1:] {
-			spare += f.Size
-		}
+		spare := app.SpareBytes(g, same)
 		return fmt.Sprintf("Exact copies · %d files", len(g.Files)),
 			fmt.Sprintf("The same bytes, file for file: keeping one loses nothing and frees %s.", media.SizeText(spare))
 	}
@@ -101,7 +99,7 @@ func (r *groupRow) showNumbers() {
 	msg := widget.NewLabel(strings.Join(lines, "\n"))
 	msg.Wrapping = fyne.TextWrapWord
 	msg.Selectable = true
-	title, _ := groupTitle(g)
+	title, _ := groupTitle(g, r.v.act.same)
 	d := dialog.NewCustom(title+": the numbers", "Close", container.NewVScroll(msg), r.v.u.win)
 	d.Resize(fyne.NewSize(680, 400))
 	r.v.u.showDialog(d)

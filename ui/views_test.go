@@ -365,8 +365,8 @@ func TestFormatting(t *testing.T) {
 		{app.ElideMiddle("abcdefghij", 5), "ab…ij"}, {app.ElideMiddle("abc", 5), "abc"},
 		{rootsLabel([]string{"/a", "/b", "/c"}), "/a and 2 more"},
 		{typeName("image/jpeg", "x.jpg"), "JPEG"}, {typeName("video/quicktime", "x.mov"), "MOV"}, {typeName("", "x.heic"), "HEIC"}, {typeName("application/octet-stream", "a.jpg"), "JPG"},
-		{dupSummary(app.Duplicates{}, false), "No duplicates: every photo and video is one of a kind."},
-		{strings.SplitN(dupSummary(app.Duplicates{Near: []store.DupGroup{{Files: make([]store.FileRecord, 2)}}}, false), ".", 2)[0], "1 group of look-alikes (2 files)"},
+		{dupSummary(app.Duplicates{}, false, nil), "No duplicates: every photo and video is one of a kind."},
+		{strings.SplitN(dupSummary(app.Duplicates{Near: []store.DupGroup{{Files: make([]store.FileRecord, 2)}}}, false, nil), ".", 2)[0], "1 group of look-alikes (2 files)"},
 		{interruptedText(store.Job{Roots: []string{"/p"}, ProgressCurrent: 3412, ProgressTotal: 10000, Interrupted: true}), "A scan of /p stopped at 3,412 of 10,000."},
 		{interruptedText(store.Job{Roots: []string{"/p"}, ProgressCurrent: 5, ProgressTotal: 9}), "A scan of /p is paused at 5 of 9."},
 	} {
