@@ -3,6 +3,8 @@ package app
 import (
 	"fmt"
 	"io"
+	"os"
+	"slices"
 
 	"shoebox/media"
 	"shoebox/store"
@@ -14,7 +16,7 @@ import (
 // them). Without a plan the members are listed unmarked.
 func writeDupsText(w io.Writer, d Duplicates, p *Plan) error {
 	exact, near := planIndexes(p)
-	fmt.Fprintf(w, "%s of exact copies%s\n", count(len(d.Exact), "group"), spareText(d.Exact, p))
+	fmt.Fprintf(w, "%s of exact copies%s\n", count(len(d.Exact), "group"), spareText(d.Exact))
 	for _, g := range d.Exact {
 		size := int64(0)
 		if len(g.Files) > 0 {
@@ -125,14 +127,14 @@ func planIndexes(p *Plan) (exact map[string]*PlanGroup, near map[string]*PlanGro
 	return exact, near
 }
 
-// spareText is what the extra copies of exact groups take (p's paths to
-// one file counted once, when there is a plan).
-func spareText(groups []store.DupGroup, p *Plan) string {
+// spareText is what the extra copies of exact groups take, paths to one
+// file counted once.
+func spareText(groups []store.DupGroup) string {
 	if len(groups) == 0 {
 		return ""
 	}
 	files, spare := 0, int64(0)
-	same := p.SameFiles()
+	same := SameFilePaths(groups)
 	for _, g := range groups {
 		files += len(g.Files)
 		spare += SpareBytes(g, same)
@@ -140,10 +142,33 @@ func spareText(groups []store.DupGroup, p *Plan) string {
 	return fmt.Sprintf(" (%s; the extra copies take %s)", count(files, "file"), media.SizeText(spare))
 }
 
+// SameFilePaths is every path of the groups that is, on disk now, another
+// path to a file listed before it in its group: a hard link, or a folder
+// scanned twice through a link. Removing one frees nothing. A file that
+// cannot be looked at is taken as a file of its own. It looks at every
+// file of the groups, as a plan does.
+func SameFilePaths(groups []store.DupGroup) map[string]bool {
+	same := map[string]bool{}
+	for _, g := range groups {
+		var seen []os.FileInfo
+		for _, f := range g.Files {
+			info, err := os.Stat(f.AbsPath())
+			if err != nil {
+				continue
+			}
+			if slices.ContainsFunc(seen, func(s os.FileInfo) bool { return os.SameFile(s, info) }) {
+				same[f.AbsPath()] = true
+				continue
+			}
+			seen = append(seen, info)
+		}
+	}
+	return same
+}
+
 // SpareBytes is what an exact group's extra copies take: every file but
-// one, a file reached by several paths (a hard link, a folder scanned
-// twice through a link: same, from SameFiles) counted once, as it frees
-// nothing to remove one of its paths.
+// one, a file reached by several paths (same, from SameFilePaths) counted
+// once.
 func SpareBytes(g store.DupGroup, same map[string]bool) int64 {
 	var spare int64
 	first := true

@@ -173,21 +173,6 @@ func (p *Plan) Recount() {
 	}
 }
 
-// SameFiles is every path the plan found to be another path to a file of
-// a group (PlanGroup.SameFile); none for a nil plan.
-func (p *Plan) SameFiles() map[string]bool {
-	same := map[string]bool{}
-	if p == nil {
-		return same
-	}
-	for _, g := range p.Groups {
-		for alias := range g.SameFile {
-			same[alias] = true
-		}
-	}
-	return same
-}
-
 // planned is what earlier groups already decide about files.
 type planned struct{ removed, kept map[string]bool }
 

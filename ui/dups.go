@@ -44,6 +44,7 @@ type dupsView struct {
 	loading bool
 	again   bool // a reload was asked for while one ran
 	all     app.Duplicates
+	same    map[string]bool  // all's extra paths to one file (app.SameFilePaths)
 	groups  []store.DupGroup // the ones shown
 	scope   *widget.RadioGroup
 	where   *widget.Label // what the scope covers: the scan's folders
@@ -189,7 +190,7 @@ func (v *dupsView) reload() {
 	v.loading = true
 	fresh := v.loaded != id || v.loadedS != scope || v.loadedD != dist // none of these groups on screen
 	if fresh {
-		v.all, v.groups = app.Duplicates{}, nil
+		v.all, v.groups, v.same = app.Duplicates{}, nil, nil
 		v.list.Refresh()
 		v.act.bar.Hide()
 	}
@@ -223,7 +224,8 @@ func (v *dupsView) reload() {
 			// The exact copies first, from their index, while the
 			// look-alikes are searched for: seconds at a million files.
 			if ex, err := v.u.eng.ExactDuplicatesIn(id, scope); err == nil && len(ex.Exact) > 0 {
-				v.u.do(func() { v.showExactFirst(id, scope, ex) })
+				same := app.SameFilePaths(ex.Exact)
+				v.u.do(func() { v.showExactFirst(id, scope, ex, same) })
 			}
 		}
 		if !kept {
@@ -238,14 +240,14 @@ func (v *dupsView) reload() {
 		}
 		var plan app.Plan
 		var planErr error
-		var gone map[string]bool
+		var gone, same map[string]bool
 		where := ""
 		if err == nil {
 			plan, planErr = v.u.eng.PlanDuplicates(id, app.PlanOptions{IncludeNear: true, NearDistance: dist, Scope: scope})
-			gone = goneFiles(d)
+			gone, same = goneFiles(d), app.SameFilePaths(d.Exact)
 			where = scopeWords(v.u.eng, id, scope)
 		}
-		v.u.do(func() { v.loadedGroups(id, scope, dist, d, err, plan, planErr, gone, where) })
+		v.u.do(func() { v.loadedGroups(id, scope, dist, d, err, plan, planErr, gone, same, where) })
 	})
 }
 
@@ -274,11 +276,12 @@ func (v *dupsView) waitForFiles(id uint64) {
 // million files, the look-alikes seconds. They are shown to look at, not to
 // act on: the plan comes with the whole answer (loadedGroups). The sign
 // that counts the seconds moves from over the list into the summary.
-func (v *dupsView) showExactFirst(id uint64, scope app.DupScope, d app.Duplicates) {
+func (v *dupsView) showExactFirst(id uint64, scope app.DupScope, d app.Duplicates, same map[string]bool) {
 	if !v.loading || v.again || id != v.jobID || scope != v.chosenScope() {
 		return
 	}
 	v.act.clearPlan()
+	v.same = same
 	v.exactFirst = true
 	v.busy.Hide()
 	v.show(d)
@@ -288,7 +291,7 @@ func (v *dupsView) showExactFirst(id uint64, scope app.DupScope, d app.Duplicate
 
 // loadedGroups shows what reload found, unless the person moved on.
 func (v *dupsView) loadedGroups(id uint64, scope app.DupScope, dist int, d app.Duplicates, err error,
-	plan app.Plan, planErr error, gone map[string]bool, where string) {
+	plan app.Plan, planErr error, gone, same map[string]bool, where string) {
 	v.loading = false
 	partial := v.exactFirst
 	v.stopBusy()
@@ -308,7 +311,7 @@ func (v *dupsView) loadedGroups(id uint64, scope app.DupScope, dist int, d app.D
 	v.loaded, v.loadedS, v.loadedD = id, scope, dist
 	v.where.SetText(where)
 	v.act.setPlan(plan, planErr)
-	v.act.gone = gone
+	v.act.gone, v.same = gone, same
 	v.show(d)
 }
 
@@ -367,7 +370,7 @@ func (v *dupsView) show(d app.Duplicates) {
 	v.kind.Options = v.kindChoices(d)
 	v.kind.Selected = v.kind.Options[sel]
 	v.kind.Refresh()
-	v.summary.SetText(dupSummary(d, v.act.ok, v.act.same))
+	v.summary.SetText(dupSummary(d, v.act.ok, v.same))
 	showIf(v.place, false)
 	v.filter()
 }
@@ -413,7 +416,7 @@ func dupSummary(d app.Duplicates, planned bool, same map[string]bool) string {
 }
 
 // dupCounts says how many groups and files there are of each kind; same
-// is the plan's extra paths to one file (app.Plan.SameFiles), whose
+// is the groups' extra paths to one file (app.SameFilePaths), whose
 // bytes the extra copies do not take twice.
 func dupCounts(d app.Duplicates, same map[string]bool) string {
 	var parts []string
@@ -499,7 +502,7 @@ func (v *dupsView) showAll(shown *groupRow) {
 			c.Objects = []fyne.CanvasObject{r.card(gi, r.specs[id], func() bool { return gen.Load() == n })}
 			c.Refresh()
 		})
-	title, _ := groupTitle(r.g, v.act.same)
+	title, _ := groupTitle(r.g, v.same)
 	d := dialog.NewCustom(title, "Close", grid, v.u.win)
 	d.SetOnClosed(func() { v.allGrid = nil })
 	win := v.u.win.Canvas().Size()

@@ -30,13 +30,10 @@ const (
 // core chose, the person's changes to it, and the button that applies it.
 // UI goroutine only.
 type dupsAct struct {
-	v    *dupsView
-	plan app.Plan
-	ok   bool // a plan was made for the shown job
-	idx  map[planRef]int
-	// same is the plan's extra paths to one file (a hard link): their
-	// bytes are not counted as an extra copy's.
-	same   map[string]bool
+	v      *dupsView
+	plan   app.Plan
+	ok     bool // a plan was made for the shown job
+	idx    map[planRef]int
 	edited map[int]bool    // groups whose keeper the person chose
 	gone   map[string]bool // files of the groups missing on disk (moved by a run)
 
@@ -63,7 +60,6 @@ func newDupsAct(v *dupsView) *dupsAct {
 func (a *dupsAct) clearPlan() {
 	a.plan, a.ok = app.Plan{}, false
 	a.idx = map[planRef]int{}
-	a.same = nil
 	clear(a.edited)
 	a.bar.Hide()
 }
@@ -72,7 +68,6 @@ func (a *dupsAct) clearPlan() {
 func (a *dupsAct) setPlan(p app.Plan, err error) {
 	a.plan, a.ok = p, err == nil || errors.Is(err, store.ErrDamaged)
 	a.idx = planIndex(p)
-	a.same = p.SameFiles()
 	clear(a.edited)
 	switch {
 	case !a.ok:

@@ -74,7 +74,7 @@ func (v *dupsView) tickBusy() {
 		words = fmt.Sprintf("%s %d s", words, s)
 	}
 	if v.exactFirst { // the exact groups are shown: the sign is in the summary
-		v.summary.SetText(dupCounts(v.all, v.act.same) + ". " + words)
+		v.summary.SetText(dupCounts(v.all, v.same) + ". " + words)
 		return
 	}
 	v.waited.words.SetText(words)

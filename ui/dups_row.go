@@ -88,7 +88,7 @@ func (r *groupRow) Resize(s fyne.Size) {
 
 func (r *groupRow) set(v *dupsView, g store.DupGroup) {
 	r.v, r.g = v, g
-	t, ev := groupTitle(g, v.act.same)
+	t, ev := groupTitle(g, v.same)
 	r.title.SetText(t)
 	r.evidence.SetText(ev)
 	r.specs = cardSpecs(v, g)

@@ -19,7 +19,7 @@ import (
 
 // groupTitle is a group's heading and why its files are one group, in
 // plain words; the measurements are one click away (showNumbers).
-// same is the plan's extra paths to one file (app.Plan.SameFiles).
+// same is the groups' extra paths to one file (app.SameFilePaths).
 func groupTitle(g store.DupGroup, same map[string]bool) (string, string) {
 	if !g.Near {
 		spare := app.SpareBytes(g, same)
@@ -99,7 +99,7 @@ func (r *groupRow) showNumbers() {
 	msg := widget.NewLabel(strings.Join(lines, "\n"))
 	msg.Wrapping = fyne.TextWrapWord
 	msg.Selectable = true
-	title, _ := groupTitle(g, r.v.act.same)
+	title, _ := groupTitle(g, r.v.same)
 	d := dialog.NewCustom(title+": the numbers", "Close", container.NewVScroll(msg), r.v.u.win)
 	d.Resize(fyne.NewSize(680, 400))
 	r.v.u.showDialog(d)
