@@ -391,4 +391,21 @@ func TestAHardLinkIsNotCountedAsSpaceToFree(t *testing.T) {
 		!strings.Contains(text, "The same file as b.jpg: left alone") {
 		t.Errorf("the group of a, b and c (a second name of b):\n%s", text)
 	}
+	// A group of one file's names only frees nothing and says so.
+	if err := os.Remove(pth("t2.jpg")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(pth("t1.jpg"), pth("t2.jpg")); err != nil {
+		t.Fatal(err)
+	}
+	v.scope.SetSelected(scopeLibraryText)
+	v.scope.SetSelected(scopeJobText)
+	u.flush()
+	if !strings.Contains(v.summary.Text, "the extra copies take 1.0 kB") { // b alone
+		t.Errorf("with t2.jpg a second name of t1.jpg: %q", v.summary.Text)
+	}
+	if text := joined(rowFor(t, u, pth("t1.jpg")).box); !strings.Contains(text, "One file · 2 names") ||
+		!strings.Contains(text, "would free nothing") {
+		t.Errorf("the group of t1 and its second name t2:\n%s", text)
+	}
 }

@@ -22,6 +22,16 @@ import (
 // same is the groups' extra paths to one file (app.SameFilePaths).
 func groupTitle(g store.DupGroup, same map[string]bool) (string, string) {
 	if !g.Near {
+		aliases := 0
+		for _, f := range g.Files {
+			if same[f.AbsPath()] {
+				aliases++
+			}
+		}
+		if len(g.Files) > 1 && aliases == len(g.Files)-1 {
+			return fmt.Sprintf("One file · %d names", len(g.Files)),
+				"These paths lead to the same file on disk (hard links, or a folder reached through a link): removing a name would free nothing, so they are left alone."
+		}
 		spare := app.SpareBytes(g, same)
 		return fmt.Sprintf("Exact copies · %d files", len(g.Files)),
 			fmt.Sprintf("The same bytes, file for file: keeping one loses nothing and frees %s.", media.SizeText(spare))
