@@ -224,8 +224,7 @@ func (v *dupsView) reload() {
 			// The exact copies first, from their index, while the
 			// look-alikes are searched for: seconds at a million files.
 			if ex, err := v.u.eng.ExactDuplicatesIn(id, scope); err == nil && len(ex.Exact) > 0 {
-				same := app.SameFilePaths(ex.Exact)
-				v.u.do(func() { v.showExactFirst(id, scope, ex, same) })
+				v.u.do(func() { v.showExactFirst(id, scope, ex) })
 			}
 		}
 		if !kept {
@@ -276,12 +275,14 @@ func (v *dupsView) waitForFiles(id uint64) {
 // million files, the look-alikes seconds. They are shown to look at, not to
 // act on: the plan comes with the whole answer (loadedGroups). The sign
 // that counts the seconds moves from over the list into the summary.
-func (v *dupsView) showExactFirst(id uint64, scope app.DupScope, d app.Duplicates, same map[string]bool) {
+func (v *dupsView) showExactFirst(id uint64, scope app.DupScope, d app.Duplicates) {
 	if !v.loading || v.again || id != v.jobID || scope != v.chosenScope() {
 		return
 	}
 	v.act.clearPlan()
-	v.same = same
+	// Not told from the disk yet which paths are one file's (a stat of
+	// every file, which the whole answer makes): the counts say "so far".
+	v.same = nil
 	v.exactFirst = true
 	v.busy.Hide()
 	v.show(d)
