@@ -221,7 +221,7 @@ func dupCard(u *UI, f store.FileRecord, badge string, controls fyne.CanvasObject
 	}
 	folder := newPathLabel(u, path.Join(homeShort(f.Root), dir), f.AbsPath())
 	folder.SizeName = theme.SizeNameCaptionText
-	dims := "no dimensions"
+	dims := typeName(f.MIME, f.RelPath) // a video, or a picture not decoded: what it is
 	if f.Width > 0 {
 		dims = fmt.Sprintf("%d × %d", f.Width, f.Height)
 	}

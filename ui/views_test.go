@@ -193,6 +193,13 @@ func TestDuplicatesShowGroupsSideBySide(t *testing.T) {
 	if len(row.cards.Objects) != 2 {
 		t.Fatalf("%d cards side by side", len(row.cards.Objects))
 	}
+	// A file without dimensions (a video) says what it is instead.
+	clip := rec("MVI_0420.MP4", media.ConfidenceHigh, media.StatusDone, "2021-05-02T10:00:00")
+	clip.MIME, clip.Width, clip.Height, clip.Size = "video/mp4", 0, 0, 8_500_000
+	row.set(u.dups, store.DupGroup{SHA256: strings.Repeat("12", 32), Files: []store.FileRecord{clip, clip}})
+	if text := joined(row.box); !strings.Contains(text, "8.5 MB · MP4") || strings.Contains(text, "dimensions") {
+		t.Errorf("a video's card:\n%s", text)
+	}
 }
 
 func TestDuplicateGroupsWastingMostComeFirst(t *testing.T) {
