@@ -212,6 +212,7 @@ func (f *organiseForm) changed() {
 	if f.planned != nil && !sameOptions(*f.planned, opt) {
 		f.planned = nil
 		f.confirmBtn.Hide()
+		setButtonImportance(f.previewBtn, widget.HighImportance) // the next step again
 		f.counts.SetText("The choices changed: press Preview again.")
 		f.tree.SetText("")
 		f.treeHead.Hide()
@@ -261,6 +262,12 @@ func (f *organiseForm) showPlan(opt app.OrganiseOptions, p app.OrganisePlan) {
 	n := toCopy(p)
 	f.confirmBtn.SetText(confirmOrganiseLabel(p))
 	showIf(f.confirmBtn, n > 0 && len(p.NotScanned) == 0)
+	// One button is the next step: the copy once previewed, else Preview.
+	if f.confirmBtn.Visible() {
+		setButtonImportance(f.previewBtn, widget.MediumImportance)
+	} else {
+		setButtonImportance(f.previewBtn, widget.HighImportance)
+	}
 	if p.Move {
 		f.confirmBtn.Importance = widget.DangerImportance
 	} else {

@@ -138,9 +138,17 @@ func TestOrganisePreviewShowsCountsAndTree(t *testing.T) {
 	if !f.confirmBtn.Visible() || f.confirmBtn.Text != "Copy 5 files (4.2 MB) into /photos/library" {
 		t.Errorf("confirm button %q (shown %v)", f.confirmBtn.Text, f.confirmBtn.Visible())
 	}
+	// One button is urged at a time: the copy once previewed, Preview again
+	// once the choices change.
+	if f.previewBtn.Importance == widget.HighImportance || f.confirmBtn.Importance != widget.HighImportance {
+		t.Errorf("after the preview: Preview %v, Copy %v", f.previewBtn.Importance, f.confirmBtn.Importance)
+	}
 	f.low.SetChecked(true)
 	if f.confirmBtn.Visible() {
 		t.Error("the confirm button stays after the choices changed; it would start a run not previewed")
+	}
+	if f.previewBtn.Importance != widget.HighImportance {
+		t.Errorf("Preview is not urged once the choices changed: %v", f.previewBtn.Importance)
 	}
 }
 
