@@ -261,30 +261,6 @@ func candidateRow(c media.Candidate, action fyne.CanvasObject) fyne.CanvasObject
 	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, container.NewVBox(top, d))
 }
 
-// sourcePhrase says where a file's chosen date came from, in the detail
-// pane's sentence "Taken … (from its file name, MEDIUM confidence)".
-func sourcePhrase(s media.Source) string {
-	switch s {
-	case media.SourceEXIF:
-		return "from its EXIF"
-	case media.SourceFilename:
-		return "from its file name"
-	case media.SourceFolder:
-		return "from its folder's name"
-	case media.SourceVideo:
-		return "from the video's own date"
-	case media.SourceSidecar:
-		return "from its XMP sidecar"
-	case media.SourceMtime:
-		return "from when it was last modified"
-	case media.SourceSequence:
-		return "from its numbered neighbours"
-	case app.SourceUser:
-		return "set by you"
-	}
-	return "from " + string(s)
-}
-
 // candidateKindWords names where a candidate comes from in plain words;
 // the caption under it says exactly where (the tag, the name's pattern).
 func candidateKindWords(k media.CandidateKind) string {

@@ -169,30 +169,37 @@ func fileCell(r *app.FileRow, col int) string {
 	return ""
 }
 
-// sourceWords names where a file's date came from in a word or two, as
-// the detail pane's candidates do (candidateKindWords), not the library's
-// identifiers ("mtime", "sequence"), which the CLI and its JSON keep. Each
-// fits the Source column (TestSourceWordsFitTheirColumn).
+// sourceNames say where a file's date came from, in the window's words
+// rather than the library's identifiers ("mtime", "sequence"), which the
+// CLI and its JSON keep: a word or two for the Source column (each fits it,
+// TestSourceWordsFitTheirColumn), as the detail pane's candidates are
+// named (candidateKindWords), and a phrase for the detail pane's sentence
+// "Taken … (from its file name, MEDIUM confidence)". Never written to.
+var sourceNames = map[media.Source]struct{ word, phrase string }{
+	media.SourceEXIF:     {"EXIF", "from its EXIF"},
+	media.SourceFilename: {"file name", "from its file name"},
+	media.SourceFolder:   {"folder", "from its folder's name"},
+	media.SourceVideo:    {"video", "from the video's own date"},
+	media.SourceSidecar:  {"sidecar", "from its XMP sidecar"},
+	media.SourceMtime:    {"modified", "from when it was last modified"},
+	media.SourceSequence: {"neighbours", "from its numbered neighbours"},
+	app.SourceUser:       {"your date", "set by you"},
+}
+
+// sourceWords is the Source column's word for s (sourceNames).
 func sourceWords(s media.Source) string {
-	switch s {
-	case media.SourceEXIF:
-		return "EXIF"
-	case media.SourceFilename:
-		return "file name"
-	case media.SourceFolder:
-		return "folder"
-	case media.SourceVideo:
-		return "video"
-	case media.SourceSidecar:
-		return "sidecar"
-	case media.SourceMtime:
-		return "modified"
-	case media.SourceSequence:
-		return "neighbours"
-	case app.SourceUser:
-		return "your date"
+	if n, ok := sourceNames[s]; ok {
+		return n.word
 	}
 	return string(s)
+}
+
+// sourcePhrase is the detail pane's phrase for s (sourceNames).
+func sourcePhrase(s media.Source) string {
+	if n, ok := sourceNames[s]; ok {
+		return n.phrase
+	}
+	return "from " + string(s)
 }
 
 // typeName is a short file type: "JPEG", "HEIC", "MP4".
