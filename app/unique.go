@@ -265,34 +265,36 @@ func (idx uniqueIndex) judge(f store.FileRecord, opt UniqueOptions) (UniqueFile,
 		}
 		why = append(why, problem)
 	}
-	u.Reason = "no verified copy: " + summarise(why)
+	u.Reason = summarise(why)
 	return u, true
 }
 
 // verifyCopy says what is wrong with the copy c of the file whose Stat is
-// mine, or "" when it is a verified copy.
+// mine, or "" when it is a verified copy: the problem first and the copy's
+// path after it, so that a line cut short (the window's list) still says
+// why.
 func verifyCopy(c store.FileRecord, mine fs.FileInfo, opt UniqueOptions) string {
 	p := ReadablePath(c.AbsPath())
 	info, err := os.Stat(c.AbsPath())
 	switch {
 	case os.IsNotExist(err):
-		return p + " is gone"
+		return "its copy is gone: " + p
 	case err != nil:
-		return p + " cannot be checked (" + describeFSError(err) + ")"
+		return "its copy cannot be checked (" + describeFSError(err) + "): " + p
 	case !info.Mode().IsRegular():
-		return p + " is no longer a file"
+		return "its copy is no longer a file: " + p
 	case info.Size() != c.Size || info.ModTime().UnixNano() != c.MtimeNS:
-		return p + " has changed since the library analysed it"
+		return "its copy has changed since the library analysed it: " + p
 	case os.SameFile(info, mine):
-		return p + " is the same file (a hard link or another path to it), not a copy"
+		return "its other path is the same file (a hard link, or a folder reached through a link), not a copy: " + p
 	}
 	if opt.Rehash {
 		sum, err := sha256File(context.Background(), c.AbsPath())
 		if err != nil {
-			return p + " cannot be read (" + describeFSError(err) + ")"
+			return "its copy cannot be read (" + describeFSError(err) + "): " + p
 		}
 		if sum != c.SHA256 {
-			return p + " no longer has the same bytes"
+			return "its copy no longer has the same bytes: " + p
 		}
 	}
 	return ""

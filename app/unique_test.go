@@ -79,9 +79,9 @@ func newUniqueFixture(t *testing.T) uniqueFixture {
 
 	fx.reason = map[string]string{
 		"DCIM/only.jpg":     "no copy outside the folder in the library",
-		"DCIM/deleted.jpg":  "deleted.jpg is gone",
-		"DCIM/modified.jpg": "modified.jpg has changed since the library analysed it",
-		"DCIM/linked.jpg":   "is the same file",
+		"DCIM/deleted.jpg":  "its copy is gone: ",
+		"DCIM/modified.jpg": "its copy has changed since the library analysed it: ",
+		"DCIM/linked.jpg":   "its other path is the same file",
 		"DCIM/broken.jpg":   "could not analyse it",
 		"new.jpg":           "not in the library: scan the folder first",
 		"notes.txt":         "not a photo or video, so Shoebox keeps no record of its bytes",

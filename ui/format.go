@@ -52,6 +52,17 @@ func humanDuration(d time.Duration) string {
 	}
 }
 
+// homeShortIn writes the paths under the home directory in a sentence as
+// homeShort does ("its copy is gone: ~/Backup/a.jpg"), so that the reason
+// beside a path shown short shows its own paths short too.
+func homeShortIn(text string) string {
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" || home == string(filepath.Separator) {
+		return text
+	}
+	return strings.ReplaceAll(text, home+string(filepath.Separator), "~"+string(filepath.Separator))
+}
+
 // homeShort writes a folder with the home directory as "~", readably
 // (app.ReadablePath).
 func homeShort(path string) string {

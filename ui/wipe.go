@@ -115,7 +115,7 @@ func (u *UI) showWipeReport(rep app.UniqueReport) {
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			f := rep.Files[id]
-			o.(*widget.Label).SetText(homeShort(f.Path) + " — " + f.Reason)
+			o.(*widget.Label).SetText(homeShort(f.Path) + " — " + homeShortIn(f.Reason))
 		})
 	// The copied list has each whole path and reason (a row may cut them).
 	var lines []string

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -47,6 +48,27 @@ func TestWipeCheckListsTheFilesToSave(t *testing.T) {
 	test.Tap(findButton(u.win.Canvas().Overlays().Top(), "Copy the list"))
 	if clip := u.app.Clipboard().Content(); clip != "/media/card/DCIM/IMG_1.JPG\tno other file has its bytes\n"+
 		"/media/card/DCIM/IMG_2.JPG\tthe library has never seen it" {
+		t.Errorf("clipboard: %q", clip)
+	}
+}
+
+// A reason names its copy's path as the list names the file, short under
+// the home folder; the copied list keeps both whole.
+func TestWipeReasonsNameTheirCopyShort(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	copyPath := filepath.Join(home, "Pictures", "Family photos", "IMG_1070.HEIC")
+	eng := newFake()
+	eng.unique = app.UniqueReport{Dir: "/media/card", Total: 1, Files: []app.UniqueFile{
+		{Path: "/media/card/IMG_1070.HEIC", Reason: "its other path is the same file, not a copy: " + copyPath},
+	}}
+	u := newTestUI(t, eng)
+	u.checkWipe("/media/card")
+	if got := overlayText(u.win); !strings.Contains(got, "IMG_1070.HEIC — its other path is the same file, not a copy: ~/Pictures/Family photos/IMG_1070.HEIC") {
+		t.Errorf("dialog:\n%s", got)
+	}
+	test.Tap(findButton(u.win.Canvas().Overlays().Top(), "Copy the list"))
+	if clip := u.app.Clipboard().Content(); !strings.HasSuffix(clip, copyPath) {
 		t.Errorf("clipboard: %q", clip)
 	}
 }
