@@ -286,7 +286,7 @@ func verifyCopy(c store.FileRecord, mine fs.FileInfo, opt UniqueOptions) string 
 	case info.Size() != c.Size || info.ModTime().UnixNano() != c.MtimeNS:
 		return "its copy has changed since the library analysed it: " + p
 	case os.SameFile(info, mine):
-		return "its other path is the same file (a hard link, or a folder reached through a link), not a copy: " + p
+		return "its other path is the same file, not a copy (a hard link or a linked folder): " + p
 	}
 	if opt.Rehash {
 		sum, err := sha256File(context.Background(), c.AbsPath())
