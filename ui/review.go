@@ -108,7 +108,7 @@ func neighbourText(label string, n *app.FileRow) string {
 		return fmt.Sprintf("%s: %s — no date", label, name)
 	}
 	return fmt.Sprintf("%s: %s — %s (%s, %s)", label, name, shownDate(n.Date),
-		n.Source, n.Confidence)
+		sourceWords(n.Source), n.Confidence)
 }
 
 // showReview fills the review part of the detail panel for r: the

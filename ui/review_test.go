@@ -69,8 +69,8 @@ func TestReviewShowsCandidatesAndNeighbours(t *testing.T) {
 		// value, kind in words, detail
 		"2016-08-01 10:30:00\nbetween its neighbours", "between IMG_0001 and IMG_0003",
 		"2024-01-02 10:00:00.250\nfile last modified", "rejected: before 2000",
-		"Before: IMG_0001.jpg — 2016-08-01 10:00:00 (exif, HIGH)",
-		"After: IMG_0003.jpg — 2016-08-01 11:00:00 (exif, HIGH)",
+		"Before: IMG_0001.jpg — 2016-08-01 10:00:00 (EXIF, HIGH)",
+		"After: IMG_0003.jpg — 2016-08-01 11:00:00 (EXIF, HIGH)",
 		"Set date…",
 	} {
 		if !strings.Contains(detail, want) {
@@ -90,7 +90,7 @@ func TestReviewShowsCandidatesAndNeighbours(t *testing.T) {
 		strings.Contains(detail, "Use this date") {
 		t.Errorf("the chosen candidate of IMG_0004:\n%s", detail)
 	}
-	if !strings.Contains(detail, "After: IMG_0005.jpg — 2016-08-02 09:00:00 (exif, MEDIUM)") {
+	if !strings.Contains(detail, "After: IMG_0005.jpg — 2016-08-02 09:00:00 (EXIF, MEDIUM)") {
 		t.Errorf("neighbours of IMG_0004:\n%s", detail)
 	}
 }
