@@ -280,9 +280,8 @@ func (v *dupsView) showExactFirst(id uint64, scope app.DupScope, d app.Duplicate
 		return
 	}
 	v.act.clearPlan()
-	// Not told from the disk yet which paths are one file's (a stat of
-	// every file, which the whole answer makes): the counts say "so far".
-	v.same = nil
+	// v.same stays empty (reload cleared it): which paths are one file's is
+	// told from the disk with the whole answer; the counts say "so far".
 	v.exactFirst = true
 	v.busy.Hide()
 	v.show(d)
