@@ -58,13 +58,14 @@ func (l *Library) DuplicatesIn(jobID uint64, distance int, scope DupScope) (Dupl
 	// Read before the search, so that a write during it keeps its groups
 	// from being saved as current.
 	seen, seenErr := l.db.ReadID()
-	all, err := l.findDuplicates(jobID, distance)
+	all, cands, err := l.findDuplicates(jobID, distance)
 	if err != nil {
 		return inScope(all, jobID, scope), err
 	}
 	if seenErr == nil {
 		l.saveDuplicates(seen, jobID, distance, all)
 	}
+	l.keepCandidates(cands) // after the groups: keeping them changes none
 	d := inScope(all, jobID, scope)
 	l.dups.put(key, d)
 	return d, nil
@@ -114,7 +115,12 @@ func (l *Library) ExactDuplicatesIn(jobID uint64, scope DupScope) (Duplicates, e
 // ScopeLibrary; distance is >= 0. The groups of ScopeJob are these kept to
 // the job's files (inScope): look-alikes are found among the job's files
 // only in either scope.
-func (l *Library) findDuplicates(jobID uint64, distance int) (Duplicates, error) {
+//
+// A search of a completed job's look-alikes also finds the candidates for
+// every later one (nearcand.go): the caller keeps them (keepCandidates)
+// after the groups, whose saving needs that nothing was written since the
+// search began.
+func (l *Library) findDuplicates(jobID uint64, distance int) (Duplicates, *foundCandidates, error) {
 	// The indexes walked lie all over the file: read it ahead, so that a
 	// library not in the page cache is not faulted in a page at a time
 	// (store.DB.ReadAhead).
@@ -122,18 +128,18 @@ func (l *Library) findDuplicates(jobID uint64, distance int) (Duplicates, error)
 	var out Duplicates
 	exact, moved, damaged, err := l.exactNotMoved(jobID)
 	if err != nil {
-		return out, err
+		return out, nil, err
 	}
 	out.Exact = exact
-	looks, err := l.nearGroupsOf(jobID, distance)
+	looks, cands, err := l.nearGroupsOf(jobID, distance)
 	if err != nil && !errors.Is(err, store.ErrDamaged) {
-		return out, err
+		return out, nil, err
 	}
 	out.Near = withoutSameBytes(withoutMoved(looks, moved))
 	if damaged == nil {
 		damaged = err
 	}
-	return out, damaged
+	return out, cands, damaged
 }
 
 // exactNotMoved is a job's exact groups without the copies change runs
@@ -242,13 +248,16 @@ func withoutMoved(groups []store.DupGroup, moved map[string]bool) []store.DupGro
 // counted, or a file of a group found disagrees with its entry. A library
 // opened read-only before it had the index is read from its records
 // (nearGroupsOfRecords).
-func (l *Library) nearGroupsOf(jobID uint64, distance int) ([]store.DupGroup, error) {
-	groups, trusted, err := l.nearGroupsWalking(jobID, distance, indexAlone)
-	if trusted {
-		return groups, err
+func (l *Library) nearGroupsOf(jobID uint64, distance int) ([]store.DupGroup, *foundCandidates, error) {
+	if groups, ok, err := l.nearGroupsOfCandidates(jobID, distance); ok {
+		return groups, nil, err
 	}
-	groups, _, err = l.nearGroupsWalking(jobID, distance, recordsChecked)
-	return groups, err
+	groups, cands, trusted, err := l.nearGroupsWalking(jobID, distance, indexAlone)
+	if trusted {
+		return groups, cands, err
+	}
+	groups, cands, _, err = l.nearGroupsWalking(jobID, distance, recordsChecked)
+	return groups, cands, err
 }
 
 // nearWalk is how nearGroupsWalking reads the look-alike index.
@@ -257,57 +266,101 @@ type nearWalk int
 const (
 	indexAlone     nearWalk = iota // store.EachIndexedNear: the entries, trusted
 	recordsChecked                 // store.EachNearEntry: each entry against its record
+	candidatesOnly                 // store.EachNearCandidate: the candidates' entries (nearcand.go)
 )
 
 // nearGroupsWalking is nearGroupsOf with one walk. trusted is false when
 // the index alone could not be trusted (see nearGroupsOf) and the groups
-// must be found again with recordsChecked.
-func (l *Library) nearGroupsWalking(jobID uint64, distance int, walk nearWalk) (groups []store.DupGroup, trusted bool, err error) {
+// must be found again with recordsChecked. cands is the candidates found
+// on the way, for a completed job, when nothing was damaged.
+func (l *Library) nearGroupsWalking(jobID uint64, distance int, walk nearWalk) (groups []store.DupGroup, cands *foundCandidates, trusted bool, err error) {
+	stamp, keep := l.candidatesWanted(jobID, distance) // before the walk: the view it reads
+	read, trusted, damaged := l.readNearSet(jobID, walk)
+	if !trusted {
+		return nil, nil, false, damaged
+	}
+	if errors.Is(damaged, store.ErrNoNearIndex) {
+		groups, err := l.nearGroupsOfRecords(jobID, distance)
+		return groups, nil, true, err
+	}
+	if damaged != nil && !errors.Is(damaged, store.ErrDamaged) {
+		return nil, nil, true, damaged
+	}
+	if keep && damaged == nil {
+		// The groups are found among the candidates, as every later
+		// search will find them.
+		cands = &foundCandidates{jobID: jobID, stamp: stamp}
+		cands.set, read = candidatesOf(&read, candidateReachFor(distance))
+	}
+	groups, trusted, err = l.describeNear(read, groupNear(&read.set, distance), walk, damaged)
+	if !trusted || err != nil {
+		cands = nil
+	}
+	return groups, cands, trusted, err
+}
+
+// nearRead is what a walk of the look-alike index read: the files grouping
+// looks at, and the key and entry CRC of each, by file index.
+type nearRead struct {
+	set  nearSet
+	keys keyArena
+	crcs []uint32
+}
+
+// add adds a file of the walk, when it can join a group.
+func (r *nearRead) add(e *store.NearEntry) bool {
+	if !e.Done || (!e.HasPHash && !e.Image) {
+		return false
+	}
+	r.set.addEntry(e)
+	r.keys.add(e.Key)
+	r.crcs = append(r.crcs, e.CRC)
+	return true
+}
+
+// readNearSet reads a job's look-alike index entries with one walk.
+// trusted is false when the index alone could not be trusted (an entry
+// missing); damaged also carries store.ErrNoNearIndex, for the caller to
+// read the records instead.
+func (l *Library) readNearSet(jobID uint64, walk nearWalk) (read nearRead, trusted bool, damaged error) {
 	// Sized for the job's files up front: grown by appending, the slices
 	// of a million files were copied over and over, and the copies left
 	// behind doubled the peak heap.
 	j, jerr := l.db.Job(jobID)
 	n := filesHint(j)
-	set := nearSet{files: make([]nearFile, 0, n), items: make([]near.Item, 0, n)}
-	keys, crcs := keyArena{refs: make([]keyRef, 0, n)}, make([]uint32, 0, n)
-	add := func(e store.NearEntry) {
-		if e.Done && (e.HasPHash || e.Image) {
-			set.addEntry(&e)
-			keys.add(e.Key)
-			crcs = append(crcs, e.CRC)
-		}
-	}
-	var damaged error
+	read = nearRead{set: nearSet{files: make([]nearFile, 0, n), items: make([]near.Item, 0, n)},
+		keys: keyArena{refs: make([]keyRef, 0, n)}, crcs: make([]uint32, 0, n)}
+	add := func(e store.NearEntry) { read.add(&e) }
 	if walk == indexAlone {
 		var found store.IndexedNear
 		found, damaged = l.db.EachIndexedNear(jobID, add)
 		if damaged == nil || errors.Is(damaged, store.ErrDamaged) {
 			if jerr != nil || found.Files < j.ProgressTotal {
-				return nil, false, damaged // an entry missing: not whole
+				return nearRead{}, false, damaged // an entry missing: not whole
 			}
 		}
 	} else {
 		damaged = l.db.EachNearEntry(jobID, add)
 	}
-	if errors.Is(damaged, store.ErrNoNearIndex) {
-		groups, err := l.nearGroupsOfRecords(jobID, distance)
-		return groups, true, err
-	}
-	if damaged != nil && !errors.Is(damaged, store.ErrDamaged) {
-		return nil, true, damaged
-	}
-	found := groupNear(&set, distance)
-	set = nearSet{}
+	return read, true, damaged
+}
+
+// describeNear reads the records of the groups found among what a walk
+// read, checked against their entries, and words the groups. trusted is
+// false when a record disagrees with its entry and the walk was of the
+// index alone: the groups are to be found again with recordsChecked.
+func (l *Library) describeNear(read nearRead, found []nearGroup, walk nearWalk, damaged error) (groups []store.DupGroup, trusted bool, err error) {
+	read.set = nearSet{}
 	wanted := sortedKeys(found)
 	asked, askedCRCs := make([][]byte, len(wanted)), make([]uint32, len(wanted))
 	for n, i := range wanted {
-		asked[n], askedCRCs[n] = keys.at(i), crcs[i]
+		asked[n], askedCRCs[n] = read.keys.at(i), read.crcs[i]
 	}
-	recs, read, stale, err := l.db.FilesOfNearEntries(asked, askedCRCs)
+	recs, ok, stale, err := l.db.FilesOfNearEntries(asked, askedCRCs)
 	if err != nil && !errors.Is(err, store.ErrDamaged) {
 		return nil, true, err
 	}
-	if stale > 0 && walk == indexAlone {
+	if stale > 0 && walk != recordsChecked {
 		return nil, false, damaged
 	}
 	// Checked, a record can still disagree when a job rewrote it since
@@ -318,7 +371,7 @@ func (l *Library) nearGroupsWalking(jobID uint64, distance int, walk nearWalk) (
 	}
 	at := make(map[int]int, len(wanted)) // file index -> its record in recs
 	for n, i := range wanted {
-		if read[n] {
+		if ok[n] {
 			at[i] = n
 		}
 	}

@@ -46,7 +46,7 @@ func TestDuplicatesAreKeptInTheLibraryUntilItChanges(t *testing.T) {
 	lib.Close()
 
 	reader := openChangeLibrary(t, db, LibraryOptions{Mode: store.ReadOnly})
-	found, err := reader.findDuplicates(j.ID, dist)
+	found, _, err := reader.findDuplicates(j.ID, dist)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestDuplicatesAreNotKeptWhileAJobRuns(t *testing.T) {
 // groups proves nothing.
 func keptAsFound(t *testing.T, lib *Library, jobID uint64, when string) {
 	t.Helper()
-	found, err := lib.findDuplicates(jobID, lib.jobSettings(jobID).NearDistance)
+	found, _, err := lib.findDuplicates(jobID, lib.jobSettings(jobID).NearDistance)
 	if err != nil || filesIn(found.Exact) < 6 {
 		t.Fatalf("%s: %v, %d files in exact groups: the test proves nothing", when, err, filesIn(found.Exact))
 	}
@@ -226,7 +226,7 @@ func TestACompletedJobKeepsTheNewestScansGroups(t *testing.T) {
 			}
 		}
 	}
-	if again, err := lib.findDuplicates(j.ID, lib.jobSettings(j.ID).NearDistance); err != nil || groupsText(again) != after {
+	if again, _, err := lib.findDuplicates(j.ID, lib.jobSettings(j.ID).NearDistance); err != nil || groupsText(again) != after {
 		t.Errorf("kept after the run\n%s\nfound now (%v)\n%s", after, err, groupsText(again))
 	}
 	mu.Lock()
