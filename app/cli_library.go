@@ -209,6 +209,14 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
+// agree is the verb that agrees with a count: one for 1, many otherwise.
+func agree(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 // count is "1 problem", "2 problems".
 func count(n int, what string) string {
 	if n == 1 {

@@ -58,11 +58,12 @@ func writeUniqueText(w io.Writer, rep UniqueReport) {
 	for _, u := range rep.Files {
 		fmt.Fprintf(w, "%s: %s\n", ReadablePath(u.Path), u.Reason)
 	}
-	fmt.Fprintf(w, "%d of %d files have no copy elsewhere; %d files are not in the library.\n",
-		len(rep.Files), rep.Total, rep.Unknown)
+	fmt.Fprintf(w, "%d of %s %s no copy elsewhere; %s %s not in the library.\n",
+		len(rep.Files), count(rep.Total, "file"), agree(len(rep.Files), "has", "have"),
+		count(rep.Unknown, "file"), agree(rep.Unknown, "is", "are"))
 	if rep.Gone > 0 {
-		fmt.Fprintf(w, "%d files the library knows under %s are no longer there (nothing to save).\n",
-			rep.Gone, ReadablePath(rep.Dir))
+		fmt.Fprintf(w, "%s the library knows under %s %s no longer there (nothing to save).\n",
+			count(rep.Gone, "file"), ReadablePath(rep.Dir), agree(rep.Gone, "is", "are"))
 	}
 	if len(rep.Files) == 0 {
 		fmt.Fprintf(w, "Every file under %s has a verified copy elsewhere in the library.\n", ReadablePath(rep.Dir))

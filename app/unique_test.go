@@ -133,7 +133,7 @@ func TestUniqueListsWhatHasNoVerifiedCopy(t *testing.T) {
 		}
 	}
 	// 10 files on the card (.DS_Store is clutter): saved, sib and sneaky have a copy.
-	if !strings.Contains(out, "7 of 10 files have no copy elsewhere; 1 files are not in the library") {
+	if !strings.Contains(out, "7 of 10 files have no copy elsewhere; 1 file is not in the library") {
 		t.Errorf("summary:\n%s", out)
 	}
 	for _, safe := range []string{"saved.jpg", "sib.jpg", "sneaky.jpg", "only-here.jpg", ".DS_Store"} {
@@ -276,5 +276,27 @@ func TestUniqueTrustsOnlyTheLatestRecord(t *testing.T) {
 	}
 	if strings.Contains(out, "kept.jpg") || !strings.Contains(out, "2 of 3 files have no copy elsewhere; 0 files are not in the library") {
 		t.Errorf("unique:\n%s", out)
+	}
+}
+
+// The closing counts agree with their numbers: "1 of 1 file has", "1 file
+// is", and the plural otherwise.
+func TestUniqueTextCountsInTheSingular(t *testing.T) {
+	for _, c := range []struct {
+		rep  UniqueReport
+		want []string
+	}{
+		{UniqueReport{Dir: "/card", Files: []UniqueFile{{Path: "/card/a.jpg", Reason: "not in the library: scan the folder first", Unknown: true}}, Total: 1, Unknown: 1, Gone: 1},
+			[]string{"1 of 1 file has no copy elsewhere; 1 file is not in the library.", "1 file the library knows under /card is no longer there"}},
+		{UniqueReport{Dir: "/card", Total: 2, Gone: 3},
+			[]string{"0 of 2 files have no copy elsewhere; 0 files are not in the library.", "3 files the library knows under /card are no longer there"}},
+	} {
+		var out strings.Builder
+		writeUniqueText(&out, c.rep)
+		for _, w := range c.want {
+			if !strings.Contains(out.String(), w) {
+				t.Errorf("%q lacks %q", out.String(), w)
+			}
+		}
 	}
 }
