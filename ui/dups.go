@@ -358,7 +358,7 @@ func (v *dupsView) show(d app.Duplicates) {
 	}
 	// The groups that waste the most space first.
 	for _, gs := range [][]store.DupGroup{d.Exact, d.Near} {
-		slices.SortStableFunc(gs, func(a, b store.DupGroup) int { return cmp.Compare(spareBytes(b), spareBytes(a)) })
+		slices.SortStableFunc(gs, func(a, b store.DupGroup) int { return cmp.Compare(spareBytes(b, v.same), spareBytes(a, v.same)) })
 	}
 	v.all = d
 	sel := 0
@@ -390,14 +390,18 @@ func (v *dupsView) filter() {
 	v.list.ScrollToTop()
 }
 
-// spareBytes is what a group's copies other than the likely original take.
-func spareBytes(g store.DupGroup) int64 {
+// spareBytes is what a group's copies other than the likely original take,
+// a file reached by several of its paths (same, app.SameFilePaths) counted
+// once: two names of one file waste nothing.
+func spareBytes(g store.DupGroup, same map[string]bool) int64 {
 	var n int64
-	orig := likelyOriginal(g.Files)
-	for i, f := range g.Files {
-		if i != orig {
+	for _, f := range g.Files {
+		if !same[f.AbsPath()] {
 			n += f.Size
 		}
+	}
+	if len(g.Files) > 0 {
+		n -= g.Files[likelyOriginal(g.Files)].Size // kept, under one of its names at least
 	}
 	return n
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -213,8 +215,40 @@ func TestDuplicateGroupsWastingMostComeFirst(t *testing.T) {
 	u := newTestUI(t, f)
 	u.startJob([]string{t.TempDir()})
 	u.tabs.SelectIndex(tabDuplicates)
-	if u.dups.groups[0].SHA256 != "big" || spareBytes(u.dups.groups[0]) != 2000 {
-		t.Fatalf("first group %q spares %d", u.dups.groups[0].SHA256, spareBytes(u.dups.groups[0]))
+	if u.dups.groups[0].SHA256 != "big" || spareBytes(u.dups.groups[0], nil) != 2000 {
+		t.Fatalf("first group %q spares %d", u.dups.groups[0].SHA256, spareBytes(u.dups.groups[0], nil))
+	}
+}
+
+// Two names of one file (a hard link) waste nothing: their group comes
+// after a small real copy, however large the file.
+func TestHardLinkedNamesWasteNothingInTheOrder(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, size int) store.FileRecord {
+		if err := os.WriteFile(filepath.Join(dir, name), make([]byte, size), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := rec(name, media.ConfidenceHigh, media.StatusDone, "")
+		r.Root, r.Size = dir, int64(size)
+		return r
+	}
+	small, smallCopy, big := write("a.jpg", 10), write("a copy.jpg", 10), write("big.jpg", 5000)
+	if err := os.Link(filepath.Join(dir, "big.jpg"), filepath.Join(dir, "big link.jpg")); err != nil {
+		t.Skip("no hard links here:", err)
+	}
+	link := big
+	link.RelPath = "big link.jpg"
+	f := newFake()
+	f.dups = app.Duplicates{Exact: []store.DupGroup{
+		{SHA256: "linked", Files: []store.FileRecord{big, link}},
+		{SHA256: "copied", Files: []store.FileRecord{small, smallCopy}},
+	}}
+	u := newTestUI(t, f)
+	u.startJob([]string{t.TempDir()})
+	u.tabs.SelectIndex(tabDuplicates)
+	if len(u.dups.groups) != 2 || u.dups.groups[0].SHA256 != "copied" || spareBytes(u.dups.groups[1], u.dups.same) != 0 {
+		t.Fatalf("order %q, %q; the linked group spares %d", u.dups.groups[0].SHA256, u.dups.groups[1].SHA256,
+			spareBytes(u.dups.groups[1], u.dups.same))
 	}
 }
 
