@@ -51,7 +51,7 @@ func (l *Library) DuplicatesIn(jobID uint64, distance int, scope DupScope) (Dupl
 	if distance < 0 {
 		distance = l.jobSettings(jobID).NearDistance
 	}
-	if d, ok := l.KeptDuplicates(jobID, distance, scope); ok {
+	if d, ok := l.rememberedDuplicates(jobID, distance, scope); ok {
 		return d, nil
 	}
 	key := dupsMemoKey{job: jobID, distance: distance, scope: scope, epoch: l.db.Epoch()}
@@ -71,14 +71,29 @@ func (l *Library) DuplicatesIn(jobID uint64, distance int, scope DupScope) (Dupl
 	return d, nil
 }
 
-// KeptDuplicates is DuplicatesIn's answer when it needs no search: the
-// groups remembered in memory or kept in the library, still current. ok
-// is false when finding them would mean a search. The window asks first
+// KeptDuplicates is DuplicatesIn's answer when it needs no whole search:
+// the groups remembered in memory or kept in the library, still current,
+// or found among the look-alike candidates kept for the job. ok is false
+// when finding them would mean a whole search. The window asks first
 // while it is reading a million rows, so as not to search at the same time.
 func (l *Library) KeptDuplicates(jobID uint64, distance int, scope DupScope) (d Duplicates, ok bool) {
 	if distance < 0 {
 		distance = l.jobSettings(jobID).NearDistance
 	}
+	if d, ok := l.rememberedDuplicates(jobID, distance, scope); ok {
+		return d, true
+	}
+	if reach, ok, err := l.db.NearCandidatesReach(jobID); err == nil && ok && distance <= reach {
+		// Found among the candidates (nearcand.go): a fraction of a second.
+		d, err := l.DuplicatesIn(jobID, distance, scope)
+		return d, err == nil
+	}
+	return Duplicates{}, false
+}
+
+// rememberedDuplicates is the groups remembered in memory or kept in the
+// library for the job, distance (>= 0) and scope, still current.
+func (l *Library) rememberedDuplicates(jobID uint64, distance int, scope DupScope) (d Duplicates, ok bool) {
 	key := dupsMemoKey{job: jobID, distance: distance, scope: scope, epoch: l.db.Epoch()}
 	if d, ok := l.dups.get(key); ok {
 		return d, true

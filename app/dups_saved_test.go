@@ -66,8 +66,13 @@ func TestDuplicatesAreKeptInTheLibraryUntilItChanges(t *testing.T) {
 			t.Errorf("scope %d: asked %v\n%s", scope, err, groupsText(asked))
 		}
 	}
-	if _, ok := reader.KeptDuplicates(j.ID, dist+1, ScopeLibrary); ok {
-		t.Error("KeptDuplicates answered for a distance never searched")
+	// Another distance up to the candidates' reach is found among them, as
+	// a search finds it; beyond it, it would take a whole search.
+	if k, ok := reader.KeptDuplicates(j.ID, dist+1, ScopeLibrary); !ok || groupsText(k) != groupsText(mustDups(t, reader, j.ID, dist+1)) {
+		t.Errorf("KeptDuplicates at distance %d, among the candidates: %v\n%s", dist+1, ok, groupsText(k))
+	}
+	if _, ok := reader.KeptDuplicates(j.ID, candidateReach+2, ScopeLibrary); ok {
+		t.Error("KeptDuplicates answered for a distance beyond the candidates, never searched")
 	}
 	if _, ok := reader.savedDuplicates(j.ID, dist+1, ScopeLibrary); ok {
 		t.Error("groups of another distance were taken for these")
@@ -89,8 +94,10 @@ func TestDuplicatesAreKeptInTheLibraryUntilItChanges(t *testing.T) {
 	if _, ok := lib.savedDuplicates(j.ID, dist, ScopeLibrary); ok {
 		t.Fatal("groups kept before a rescan are still taken as current")
 	}
-	if _, ok := lib.KeptDuplicates(j.ID, dist, ScopeLibrary); ok {
-		t.Fatal("KeptDuplicates answered with groups from before a rescan")
+	// The first scan's candidates still stand (its files did not change);
+	// its exact copies are found again, the new one among them.
+	if k, ok := lib.KeptDuplicates(j.ID, dist, ScopeLibrary); !ok || !strings.Contains(groupsText(k), "g3.jpg") {
+		t.Fatalf("KeptDuplicates after a rescan: %v\n%s", ok, groupsText(k))
 	}
 	again, err := lib.DuplicatesIn(j.ID, dist, ScopeLibrary)
 	if err != nil {
@@ -171,6 +178,16 @@ func keptNow(t *testing.T, lib *Library, jobID uint64, scope DupScope, when stri
 		t.Fatalf("%s: no groups kept for scope %d", when, scope)
 	}
 	return kept
+}
+
+// mustDups is DuplicatesIn's answer, without an error.
+func mustDups(t *testing.T, lib *Library, jobID uint64, distance int) Duplicates {
+	t.Helper()
+	d, err := lib.DuplicatesIn(jobID, distance, ScopeLibrary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
 
 // A job that completes leaves the newest scan's groups kept in the

@@ -184,6 +184,22 @@ func (db *DB) EachNearCandidate(jobID uint64, fn func(e NearEntry, flags byte)) 
 	return distance, ok, bad.err(db.path)
 }
 
+// NearCandidatesReach is the largest distance the candidates kept for the
+// job answer for (read as EachNearCandidate would); ok is false when none
+// are current. It reads the set's header, not its files.
+func (db *DB) NearCandidatesReach(jobID uint64) (distance int, ok bool, err error) {
+	if !db.nearIndex {
+		return 0, false, nil
+	}
+	err = db.view(func(tx *bolt.Tx) error {
+		if v := keptCandidates(tx, jobID); v != nil {
+			distance, ok = int(v[9]), true
+		}
+		return nil
+	})
+	return distance, ok, err
+}
+
 // keptCandidates is the current set kept for the job, or for its base when
 // the job stored nothing of its own; nil when neither has one.
 func keptCandidates(tx *bolt.Tx, jobID uint64) []byte {
