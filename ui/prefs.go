@@ -69,11 +69,14 @@ func (u *UI) closeWindow() {
 		u.prefs.SetFloat(prefWinWidth, float64(s.Width))
 		u.prefs.SetFloat(prefWinHeight, float64(s.Height))
 	}
-	// Fyne saves the preferences once more as the app stops, truncating the
-	// file first. Once its loop has stopped, its file watcher reads the file
-	// at once on its own goroutine and, unless a save happened within the
-	// last 100 ms, finds it empty: "Preferences load error: EOF". A change
-	// now saves now, and the exit save falls in that window.
-	u.prefs.SetString(prefClosed, u.now().UTC().Format("2006-01-02T15:04:05.000Z"))
+	// Fyne saves its own preferences once more as the app stops, truncating
+	// the file first, although the window keeps its own elsewhere
+	// (prefstore.go). Once its loop has stopped, its file watcher reads the
+	// file at once on its own goroutine and, unless a save happened within
+	// the last 100 ms, finds it empty: "Preferences load error: EOF". A
+	// change now saves now, and the exit save falls in that window.
+	closed := u.now().UTC().Format("2006-01-02T15:04:05.000Z")
+	u.prefs.SetString(prefClosed, closed)
+	fynePrefs(u.app).SetString(prefClosed, closed)
 	u.win.Close()
 }

@@ -3,8 +3,10 @@ package ui
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"shoebox/app"
@@ -23,7 +25,7 @@ func Run() int {
 		fmt.Fprintln(os.Stderr, noDisplayMessage(err))
 		return 1
 	}
-	a := fyneapp.NewWithID(AppID)
+	a := withOwnPrefs(fyneapp.NewWithID(AppID))
 	a.SetIcon(assets.Icon())
 	a.Settings().SetTheme(newTheme())
 	s := newStartup(a, func(path string) (library, error) {
@@ -37,6 +39,31 @@ func Run() int {
 	s.begin()
 	a.Run()
 	return s.finish()
+}
+
+// prefsApp is the Fyne app with the window's preferences in a file of its
+// own, saved atomically (prefstore.go).
+type prefsApp struct {
+	fyne.App
+	prefs *filePrefs
+}
+
+func (a prefsApp) Preferences() fyne.Preferences { return a.prefs }
+
+// withOwnPrefs gives the app the window's own preferences, beside Fyne's
+// in its storage folder, adopting Fyne's the first time.
+func withOwnPrefs(a fyne.App) fyne.App {
+	root := a.Storage().RootURI().Path()
+	logf := func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
+	return prefsApp{App: a, prefs: openFilePrefs(filepath.Join(root, prefsFileName), filepath.Join(root, "preferences.json"), logf)}
+}
+
+// fynePrefs is Fyne's own preferences of the app, under its own ones.
+func fynePrefs(a fyne.App) fyne.Preferences {
+	if p, ok := a.(prefsApp); ok {
+		return p.App.Preferences()
+	}
+	return a.Preferences()
 }
 
 // libraryOptions are the engine's options for the window's library.
