@@ -25,10 +25,11 @@ import (
 // it was among all the files (store.CandidateCapture, CandidateName).
 
 // candidateReach is the smallest distance candidates are searched at: the
-// default distance and the next two a person may choose (pHash distances
-// are even). At a million files the search at 10 took 3.1-3.4 s, at 12
-// 8.2-9.1 s.
-const candidateReach = 10
+// default distance, so that the first search, at the default, costs what
+// it did before candidates were kept. Searching further costs more than
+// the first search saves: at a million files (scripts/scalelib) the search
+// at 8 took 3.7 s, at 10 about 8 s (grouping at 10 alone, 7 s).
+const candidateReach = near.DefaultDistance
 
 // maxCandidateReach is the largest distance candidates are searched at;
 // above it a search takes minutes at a million files, and its candidates
