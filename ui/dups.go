@@ -190,6 +190,9 @@ func (v *dupsView) reload() {
 	v.loading = true
 	fresh := v.loaded != id || v.loadedS != scope || v.loadedD != dist // none of these groups on screen
 	if fresh {
+		if v.loaded != id {
+			v.where.SetText("") // where another scan looked
+		}
 		v.all, v.groups, v.same = app.Duplicates{}, nil, nil
 		v.list.Refresh()
 		v.act.bar.Hide()

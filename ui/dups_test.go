@@ -449,3 +449,43 @@ func finishedOnFiles(t *testing.T, f *fakeEngine) (*UI, *spawned) {
 	}
 	return u, queue
 }
+
+// A scan opened from History has its kept groups (or those found among its
+// look-alike candidates) read as soon as Files starts reading its rows, not
+// once it has read them all: the tab then has only to be drawn.
+func TestKeptDuplicatesOfAScanOpenedFromHistoryAreReadWhileFilesReads(t *testing.T) {
+	f := newFake()
+	f.files[1], f.files[2] = filesFixture(), filesFixture()[:2]
+	f.dups = app.Duplicates{Exact: []store.DupGroup{exactGroup("aa", 3)}}
+	f.dupsKept = true
+	older := store.Job{ID: 1, Roots: []string{"/photos"}, Status: store.StateCompleted, ProgressCurrent: 7, ProgressTotal: 7}
+	f.jobs = []store.Job{{ID: 2, Roots: []string{"/card"}, Status: store.StateCompleted, ProgressCurrent: 2, ProgressTotal: 2}, older}
+	u := newTestUI(t, f)
+	u.openJob(f.jobs[0])
+	u.tabs.SelectIndex(tabDuplicates)
+	if u.dups.loaded != 2 || !strings.Contains(u.dups.where.Text, "/card") {
+		t.Fatalf("the newer scan's groups: job %d, %q", u.dups.loaded, u.dups.where.Text)
+	}
+	queue := &spawned{}
+	u.spawn = func(fn func()) { queue.fns = append(queue.fns, fn) }
+	u.tabs.SelectIndex(tabHistory)
+	u.openJob(older)
+	held := queue.take()
+	if !u.files.loading || u.files.jobID != 1 || len(held) < 2 {
+		t.Fatalf("Files reading job %d: %v, %d spawned", u.files.jobID, u.files.loading, len(held))
+	}
+	if strings.Contains(u.dups.where.Text, "/card") {
+		t.Errorf("while job 1's groups load, Duplicates still says where job 2 looked: %q", u.dups.where.Text)
+	}
+	// The groups, asked for as Files began to read, come before its reading.
+	for _, fn := range held {
+		if u.dups.loaded == 1 || !u.files.loading {
+			break
+		}
+		fn()
+	}
+	if !u.files.loading || u.dups.loaded != 1 || len(u.dups.groups) != 1 || searchesOf(f, 1) != 0 {
+		t.Fatalf("Files reading %v; groups of job %d: %d, after %d searches; want job 1's group read, no search",
+			u.files.loading, u.dups.loaded, len(u.dups.groups), searchesOf(f, 1))
+	}
+}

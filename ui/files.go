@@ -157,6 +157,10 @@ func (v *filesView) reload() {
 	if stream {
 		v.streaming, v.read, v.total = true, 0, 0
 		v.showCount()
+		// The groups of the scan being read are read ahead now when they
+		// need no whole search (a scan opened from History: dups.load came
+		// before Files began to read), so that the tab has only to be drawn.
+		v.u.dups.prefetch(id)
 	}
 	v.u.spawn(func() {
 		t0 := time.Now()
