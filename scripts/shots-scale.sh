@@ -6,7 +6,8 @@
 # copy would lose the stamp that spares an open the page walk, store/verified.go).
 # Usage: [DUPS_WAIT=s] [DUPS_AFTER=s] [DUPS_SHOTS=n] scripts/shots-scale.sh LIBRARY [BINARY]
 # (DUPS_WAIT: seconds more before Duplicates is opened; DUPS_AFTER: before it is shot, default 15;
-# DUPS_SHOTS: shots taken back to back as soon as it opens, with their times)
+# DUPS_SHOTS: shots taken back to back as soon as it opens, with their times; DISTANCE: the
+# look-alike distance the window's settings give for this library, default the job's)
 # e.g. after `make bench-scale`: scripts/shots-scale.sh bench-out/scale-100000.db
 # Needs Xvfb, xdotool, ImageMagick.
 set -euo pipefail
@@ -21,6 +22,11 @@ work=$(mktemp -d)
 lib=$(realpath "$lib")
 display=:93
 export XDG_CONFIG_HOME="$work/config" SHOEBOX_DB="$lib" DISPLAY="$display"
+if [ -n "${DISTANCE:-}" ]; then
+	mkdir -p "$XDG_CONFIG_HOME/fyne/app.shoebox.Shoebox"
+	printf '{"library %s settings.near_distance":"%s"}' "$lib" "$DISTANCE" \
+		>"$XDG_CONFIG_HOME/fyne/app.shoebox.Shoebox/shoebox-preferences.json"
+fi
 source scripts/xvfb-session.sh
 # Cold: the library file out of the page cache before the window opens it.
 python3 -c 'import os,sys; fd=os.open(sys.argv[1],os.O_RDONLY); os.posix_fadvise(fd,0,0,os.POSIX_FADV_DONTNEED)' "$lib"
