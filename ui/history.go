@@ -18,7 +18,7 @@ var historyColumns = []struct {
 	width float32
 }{
 	{"#", 36}, {"Kind", 92}, {"Folders", 224}, {"Status", 122}, {"Files", 120}, {"Errors", 60}, {"Skipped", 70},
-	{"Duration", 80}, {"Started", 130}, {"", 90},
+	{"Duration", 96}, {"Started", 130}, {"", 90},
 }
 
 // colFolders says what a job covered or a run did; colAction holds a

@@ -309,8 +309,13 @@ func TestHistoryListsJobsAndOpensOne(t *testing.T) {
 	if got := v.historyCell(quick, 7); got != "under 1 s" {
 		t.Errorf("sub-second duration = %q", got)
 	}
-	if w := fyne.MeasureText("under 1 s", theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding(); w > historyColumns[7].width {
-		t.Errorf("\"under 1 s\" takes %.0f px, the Duration column %.0f", w, historyColumns[7].width)
+	// The widest durations fit too (a million files took "26 min 20 s",
+	// which read "26 … 8 s" in 80 px).
+	for _, d := range []time.Duration{0, 26*time.Minute + 20*time.Second, 59*time.Minute + 59*time.Second, 23*time.Hour + 59*time.Minute} {
+		text := tookText(d)
+		if w := fyne.MeasureText(text, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding(); w > historyColumns[7].width {
+			t.Errorf("%q takes %.0f px, the Duration column %.0f", text, w, historyColumns[7].width)
+		}
 	}
 
 	v.table.Select(widget.TableCellID{Row: 0, Col: 1}) // arrow keys and Space pick a cell
