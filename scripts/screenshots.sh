@@ -118,7 +118,7 @@ open_window() {
 		[ -n "$win" ] && break
 		sleep 0.2
 	done
-	[ -n "$win" ] || { echo "screenshots: no window" >&2; exit 1; }
+	[ -n "$win" ] || { echo "screenshots: no window" >&2; cat "$work/app.log" >&2; exit 1; }
 	sleep 1
 	fit
 	sleep 1
