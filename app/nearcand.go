@@ -22,7 +22,9 @@ import (
 // pair does not depend on the distance but for the pHash limit, so a group
 // at a smaller distance is inside one at the reach; the same-shot rules look
 // only at files that share a key (all candidates), with each key counted as
-// it was among all the files (store.CandidateCapture, CandidateName).
+// it was among all the files (store.CandidateCapture, CandidateName). So is
+// their evidence, but for a group of more than 256 files, whose spanning
+// tree near.Find keeps in the order its search found the pairs.
 
 // candidateReach is the smallest distance candidates are searched at: the
 // default distance, so that the first search, at the default, costs what
