@@ -107,7 +107,12 @@ func (db *DB) CarryDupGroups(kept DupGroupsKept, through uint64, carried ...Grou
 // OwnsNoFiles says whether a job stored no file of its own, not even a mark
 // for a file of its base it did not find: its view is its base's (view.go).
 func (db *DB) OwnsNoFiles(jobID uint64) (bool, error) {
-	return db.SameOwnFiles(jobID, jobID, 0)
+	none := false
+	err := db.view(func(tx *bolt.Tx) error {
+		none = ownsNone(tx, jobID)
+		return nil
+	})
+	return none, err
 }
 
 // SameOwnFiles says whether jobs a and b stored the same files of their own

@@ -49,18 +49,19 @@ const (
 // the job is not completed (its files may still change) or cannot be read.
 func (db *DB) ViewStamp(jobID uint64) (stamp uint64, ok bool, err error) {
 	err = db.view(func(tx *bolt.Tx) error {
-		stamp, ok = viewStamp(tx, jobID)
+		stamp, _, ok = viewStamp(tx, jobID)
 		return nil
 	})
 	return stamp, ok, err
 }
 
-func viewStamp(tx *bolt.Tx, jobID uint64) (uint64, bool) {
+// viewStamp is ViewStamp in tx, with the job's base (read on the way).
+func viewStamp(tx *bolt.Tx, jobID uint64) (stamp, base uint64, ok bool) {
 	jobs := tx.Bucket(bucketJobs)
 	v := jobs.Get(jobKey(jobID))
 	var j Job
 	if v == nil || decodeJob(v, &j) != nil || j.Status != StateCompleted {
-		return 0, false
+		return 0, 0, false
 	}
 	h := sha256.New()
 	h.Write(tx.Bucket(bucketMeta).Get(keySchema))
@@ -70,11 +71,11 @@ func viewStamp(tx *bolt.Tx, jobID uint64) (uint64, bool) {
 	if j.Base != 0 {
 		bv := jobs.Get(jobKey(j.Base))
 		if bv == nil {
-			return 0, false
+			return 0, 0, false
 		}
 		h.Write(bv)
 	}
-	return binary.BigEndian.Uint64(h.Sum(nil)), true
+	return binary.BigEndian.Uint64(h.Sum(nil)), j.Base, true
 }
 
 // NearCandidates is a set of candidates to keep for a job (SaveNearCandidates).
@@ -109,7 +110,7 @@ func (db *DB) SaveNearCandidates(jobID, stamp uint64, c NearCandidates) (bool, e
 	}
 	saved := false
 	err := db.updateKeepingGroups(func(tx *bolt.Tx) error {
-		now, ok := viewStamp(tx, jobID)
+		now, _, ok := viewStamp(tx, jobID)
 		if !ok || now != stamp {
 			return nil
 		}
@@ -213,31 +214,29 @@ func keptCandidates(tx *bolt.Tx, jobID uint64) []byte {
 	if b == nil {
 		return nil
 	}
-	current := func(id uint64) []byte {
+	// The set kept for id, when its stamp is stamp.
+	stamped := func(id, stamp uint64) []byte {
 		v := b.Get(jobKey(id))
-		stamp, ok := viewStamp(tx, id)
-		if !ok || len(v) < 10 || v[0] != nearCandidatesVersion || be.Uint64(v[1:9]) != stamp {
+		if len(v) < 10 || v[0] != nearCandidatesVersion || be.Uint64(v[1:9]) != stamp {
 			return nil
 		}
 		return v
 	}
-	if v := current(jobID); v != nil {
+	stamp, base, ok := viewStamp(tx, jobID)
+	if !ok {
+		return nil
+	}
+	if v := stamped(jobID, stamp); v != nil {
 		return v
 	}
-	base := baseOf(tx, jobID)
 	if base == 0 || !ownsNone(tx, jobID) {
 		return nil
 	}
-	if _, ok := viewStamp(tx, jobID); !ok {
+	baseStamp, _, ok := viewStamp(tx, base)
+	if !ok {
 		return nil
 	}
-	return current(base)
-}
-
-// ownsNone says whether the job stored no file of its own.
-func ownsNone(tx *bolt.Tx, jobID uint64) bool {
-	k, _ := tx.Bucket(bucketFiles).Cursor().Seek(jobKey(jobID))
-	return len(k) < 8 || be.Uint64(k) != jobID
+	return stamped(base, baseStamp)
 }
 
 // decodeCandidates reads a set's value, its keys made the job's.

@@ -44,6 +44,13 @@ func baseOf(tx *bolt.Tx, jobID uint64) uint64 {
 	return j.Base
 }
 
+// ownsNone says whether the job stored no file of its own, not even a gone
+// mark: its view is its base's.
+func ownsNone(tx *bolt.Tx, jobID uint64) bool {
+	k, _ := tx.Bucket(bucketFiles).Cursor().Seek(jobKey(jobID))
+	return len(k) < 8 || be.Uint64(k) != jobID
+}
+
 // viewEntry is one file of a job's view: k is the key it has in the job
 // (the job's ID first), v the stored value (the base's, when inherited).
 type viewEntry struct {
