@@ -74,9 +74,8 @@ func (u *UI) closeWindow() {
 	// (prefstore.go). Once its loop has stopped, its file watcher reads the
 	// file at once on its own goroutine and, unless a save happened within
 	// the last 100 ms, finds it empty: "Preferences load error: EOF". A
-	// change now saves now, and the exit save falls in that window.
-	closed := u.now().UTC().Format("2006-01-02T15:04:05.000Z")
-	u.prefs.SetString(prefClosed, closed)
-	fynePrefs(u.app).SetString(prefClosed, closed)
+	// change to Fyne's preferences now saves them now, and the exit save
+	// falls in that window.
+	fynePrefs(u.app).SetString(prefClosed, u.now().UTC().Format("2006-01-02T15:04:05.000Z"))
 	u.win.Close()
 }

@@ -50,10 +50,9 @@ func openFilePrefs(path, adoptFrom string, logf func(format string, args ...any)
 	p := &filePrefs{path: path, values: map[string]any{}, logf: logf}
 	// A save cut short leaves its temporary file: the preferences are
 	// whole without it.
-	if left, _ := filepath.Glob(path + ".*.tmp"); len(left) > 0 {
-		for _, f := range left {
-			os.Remove(f)
-		}
+	left, _ := filepath.Glob(path + ".*.tmp")
+	for _, f := range left {
+		os.Remove(f)
 	}
 	err := p.readFrom(path)
 	if errors.Is(err, fs.ErrNotExist) && adoptFrom != "" {
@@ -61,11 +60,10 @@ func openFilePrefs(path, adoptFrom string, logf func(format string, args ...any)
 			p.mu.Lock()
 			p.save()
 			p.mu.Unlock()
-		} else if errors.Is(err, fs.ErrNotExist) {
-			err = nil
 		}
-	} else if errors.Is(err, fs.ErrNotExist) {
-		err = nil
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		err = nil // none yet: the defaults
 	}
 	if err != nil {
 		logf("The window's preferences could not be read (%v); it starts with its defaults.", err)
