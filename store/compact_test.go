@@ -309,17 +309,57 @@ func TestSameCopyFindsEveryDifference(t *testing.T) {
 			}
 			defer dst.Close()
 			err = lib.view(func(tx *bolt.Tx) error {
-				if err := copyBuckets(dst, tx); err != nil {
+				if err := copyBuckets(dst, tx, pageDropper{}); err != nil {
 					return err
 				}
 				if err := dst.Update(alter); err != nil {
 					return err
 				}
-				return dst.View(func(dtx *bolt.Tx) error { return sameCopy(tx, dtx, path) })
+				return dst.View(func(dtx *bolt.Tx) error { return sameCopy(tx, dtx, path, pageDropper{}) })
 			})
 			if (err == nil) != (name == "the same") {
 				t.Errorf("check of a copy with %s: %v", name, err)
 			}
 		})
+	}
+}
+
+// inUse, which reads the file with plain reads, counts what bbolt's own
+// Bucket.Stats counts, give or take the root bucket's page, on a library
+// with half-empty pages and on its compacted copy.
+func TestInUseCountsAsBboltDoes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lib.db")
+	slackLibrary(t, path, 3000)
+	for _, when := range []string{"before compaction", "after"} {
+		db, err := Open(path, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want int64
+		var pageSize int64
+		err = db.view(func(tx *bolt.Tx) error {
+			pageSize = int64(tx.DB().Info().PageSize)
+			want = 2 * pageSize
+			return tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
+				s := b.Stats()
+				want += int64(s.BranchInuse + s.LeafInuse)
+				return nil
+			})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.inUse()
+		if err != nil || got < want || got > want+pageSize {
+			t.Errorf("%s: inUse %d, %v; bbolt counts %d (the root's page, at most %d, aside)", when, got, err, want, pageSize)
+		}
+		if when == "before compaction" {
+			if res, err := db.CompactIfSlack(anyCompact); err != nil || !res.Compacted || res.InUse != got {
+				t.Fatalf("compaction %+v, %v; want it done, measuring %d in use", res, err, got)
+			}
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -58,9 +58,18 @@ func (d pageDropper) read(n int) {
 		limit = dropAfter
 	}
 	if d.db.passed.Add(int64(n)) >= limit {
-		d.db.passed.Store(0)
-		dropMappedPages(d.tx)
+		d.drop()
 	}
+}
+
+// drop drops the map's pages from the process now, and starts counting
+// again.
+func (d pageDropper) drop() {
+	if d.db == nil {
+		return
+	}
+	d.db.passed.Store(0)
+	dropMappedPages(d.tx)
 }
 
 // readScattered counts one record read by key where records lie all over

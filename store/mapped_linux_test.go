@@ -84,6 +84,7 @@ func TestMappedPagesAreGivenBack(t *testing.T) {
 	t.Run("by the long walks", func(t *testing.T) { longWalkGivesBackPages(t, copyOfLibrary(t, path), jobID, want) })
 	t.Run("by an unchanged rescan's plan", func(t *testing.T) { rescanPlanGivesBackPages(t, copyOfLibrary(t, path), jobID, want) })
 	t.Run("by reading kept groups", func(t *testing.T) { keptGroupsGiveBackPages(t, copyOfLibrary(t, path), want) })
+	t.Run("by a compaction", func(t *testing.T) { compactionGivesBackPages(t, path, jobID, want) })
 }
 
 // openDropping opens the library to read, dropping the mapped pages every
@@ -283,4 +284,49 @@ func keptGroupsGiveBackPages(t *testing.T, path string, want []FileRecord) {
 	if dropped > kept/3 {
 		t.Errorf("dropping every 128 KB read, reading the kept groups kept %d KB resident, want at most a third of the %d KB kept without drops", dropped>>10, kept>>10)
 	}
+}
+
+// compactPeak compacts a copy of the library at path, dropping the mapped
+// pages every dropEvery bytes read, and returns by how much the resident
+// file-backed memory rose at most, sampled at each step of the compaction
+// (a page read through the map stays resident until it is dropped), and
+// the compacted copy's path.
+func compactPeak(t *testing.T, path string, dropEvery int64) (int64, string) {
+	t.Helper()
+	lib := copyOfLibrary(t, path)
+	db, err := Open(lib, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.dropAfter = dropEvery
+	start := rssFile(t)
+	peak := start
+	opt := anyCompact
+	opt.Step = func(string) { peak = max(peak, rssFile(t)) }
+	if res, err := db.CompactIfSlack(opt); err != nil || !res.Compacted {
+		t.Fatalf("compaction: %+v, %v", res, err)
+	}
+	return peak - start, lib
+}
+
+// A compaction reads the whole library through its map three times (to
+// copy it, to find its nested buckets, to compare the copy) and measures
+// it before: it gives back the pages as the long walks do, and the copy
+// holds every record.
+func compactionGivesBackPages(t *testing.T, path string, jobID uint64, want []FileRecord) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, _ := compactPeak(t, path, 1<<62)
+	if kept < fi.Size()/4 {
+		t.Skipf("the compaction kept only %d KB of a %d KB library resident without drops", kept>>10, fi.Size()>>10)
+	}
+	dropped, lib := compactPeak(t, path, 128<<10)
+	t.Logf("library %d KB; resident map during the compaction: %d KB without drops, %d KB with", fi.Size()>>10, kept>>10, dropped>>10)
+	if dropped > kept/3 {
+		t.Errorf("dropping every 128 KB read, the compaction kept %d KB resident, want at most a third of the %d KB kept without drops", dropped>>10, kept>>10)
+	}
+	walkPeak(t, lib, jobID, want, 1<<62) // every record, as stored
 }

@@ -73,6 +73,10 @@ type pageWalk struct {
 	// visit, when set, receives every readable key and value of every
 	// top-level bucket, in key order (slices of a buffer the walk does not reuse).
 	visit func(bucket, k, v []byte)
+	// inUse is the bytes the tree's pages hold, counted as bbolt's
+	// Bucket.Stats counts them (BranchInuse + LeafInuse): a page's header
+	// and elements up to the end of its last key or value.
+	inUse int64
 }
 
 func (w *pageWalk) problem(format string, args ...any) {
@@ -86,18 +90,27 @@ func (w *pageWalk) problem(format string, args ...any) {
 // file cannot be read or is not a bbolt file at all (both meta pages bad);
 // damage inside the tree is listed in the returned problems.
 func walkFile(path string, visit func(bucket, k, v []byte)) (problems []string, count int, err error) {
-	f, err := os.Open(path)
+	w, err := walkTrees(path, visit)
 	if err != nil {
 		return nil, 0, err
+	}
+	return w.problems, w.nProblem, nil
+}
+
+// walkTrees is walkFile's walk, with what it counted.
+func walkTrees(path string, visit func(bucket, k, v []byte)) (*pageWalk, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	w := &pageWalk{r: newBlockReader(f, fi.Size()), size: fi.Size(), seen: map[uint64]bool{}, visit: visit}
 	if err := w.readHeader(); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	w.walkTree(w.meta.root, func(name, v []byte, bucket bool) {
 		if !bucket {
@@ -109,7 +122,7 @@ func walkFile(path string, visit func(bucket, k, v []byte)) (problems []string, 
 			}
 		})
 	})
-	return w.problems, w.nProblem, nil
+	return w, nil
 }
 
 // checkHeader reads only what bbolt reads when it opens a file whose free
@@ -255,6 +268,9 @@ func (w *pageWalk) walkPage(p []byte, id uint64, minKey, maxKey []byte, leaf lea
 		w.problem("page %d claims %d entries, more than it can hold", id, count)
 		return minKey
 	}
+	if id != 0 { // an inline bucket's page is its parent's value
+		w.inUse += pageInUse(p, flags, count)
+	}
 	last := minKey
 	switch flags {
 	case branchPageFlag:
@@ -299,6 +315,19 @@ func (w *pageWalk) walkPage(p []byte, id uint64, minKey, maxKey []byte, leaf lea
 	}
 	w.problem("page %d has type %#x, not a branch or leaf page", id, flags)
 	return minKey
+}
+
+// pageInUse is the bytes of page p up to the end of its last element's
+// key (a branch page) or key and value (a leaf page), as bbolt counts them.
+func pageInUse(p []byte, flags uint16, count int) int64 {
+	if count == 0 {
+		return pageHeaderSize
+	}
+	e := pageHeaderSize + (count-1)*elementSize
+	if flags == branchPageFlag { // pos, ksize, pgid
+		return int64(e) + int64(ne.Uint32(p[e:])) + int64(ne.Uint32(p[e+4:]))
+	}
+	return int64(e) + int64(ne.Uint32(p[e+4:])) + int64(ne.Uint32(p[e+8:])) + int64(ne.Uint32(p[e+12:]))
 }
 
 // inOrder checks that key k, entry i of its page, sorts after prev (or
