@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/binary"
+	"runtime/debug"
 
 	"shoebox/store"
 )
@@ -111,4 +112,10 @@ func (l *Library) keepGroupsAfterJob(r *run) {
 		l.keepDuplicates(seen, scan.ID, distance, all)
 		l.keepCandidates(cands)
 	}
+	// The search's tables (about 300 MB at a million files) are garbage
+	// now: give them back to the system rather than keep them for as long
+	// as the window stays open, and before the compaction that may follow
+	// (measured at 1M: 350 MB resident while it measures the file, 100 MB
+	// with this).
+	debug.FreeOSMemory()
 }
