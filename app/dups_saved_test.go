@@ -194,7 +194,8 @@ func mustDups(t *testing.T, lib *Library, jobID uint64, distance int) Duplicates
 // library, found as a search would find them: after a scan, its own; after
 // a change run, without the copies it moved. A date decision then leaves
 // them current. The job reports the search while it goes on. Without
-// FindDuplicatesAfterJob (the CLI), nothing is searched after a job.
+// FindDuplicatesAfterJob (the CLI), a scan still keeps its groups when it
+// keeps its look-alike candidates (its view had none).
 func TestACompletedJobKeepsTheNewestScansGroups(t *testing.T) {
 	db, dir := changeFolder(t) // a CLI scan
 	lib := openChangeLibrary(t, db, LibraryOptions{})
@@ -202,10 +203,22 @@ func TestACompletedJobKeepsTheNewestScansGroups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := lib.KeptDuplicates(first.ID, -1, ScopeLibrary); ok {
-		t.Error("groups were found after a job without FindDuplicatesAfterJob")
+	if _, ok := lib.KeptDuplicates(first.ID, -1, ScopeLibrary); !ok {
+		t.Error("a CLI scan kept neither its groups nor its look-alike candidates")
+	}
+	if _, ok, err := lib.db.NearCandidatesReach(first.ID); !ok || err != nil {
+		t.Errorf("a CLI scan kept no look-alike candidates: %v", err)
 	}
 	lib.Close()
+	// A file more: the rescan sees another view, and its groups are searched
+	// for, not carried over it.
+	unique, err := os.ReadFile(filepath.Join(dir, "Pictures", "unique.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Pictures", "unique again.jpg"), unique, 0o640); err != nil {
+		t.Fatal(err)
+	}
 	lib = openChangeLibrary(t, db, LibraryOptions{FindDuplicatesAfterJob: true})
 	var mu sync.Mutex
 	var phases []string

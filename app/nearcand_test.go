@@ -147,23 +147,21 @@ func wholeNearSearch(t *testing.T, lib *Library, jobID uint64, distance int) []s
 	return groups
 }
 
-// The first search of a completed scan keeps its candidates; every later
-// search up to the reach, in this process or after a reopen, reads them and
-// finds the groups a whole search finds, for a full scan and one stored over
-// it. A distance beyond the reach searches again and keeps candidates for it.
-func TestLookAlikesComeFromTheCandidatesAfterTheFirstSearch(t *testing.T) {
-	db := nearFolder(t)
+// A completed scan keeps its candidates, from the CLI too; every later
+// search up to their reach, in this process or after a reopen, reads them
+// and finds the groups a whole search finds, for a full scan and one stored
+// over it. A distance beyond the reach searches again and keeps candidates
+// for it.
+func TestLookAlikesComeFromTheCandidatesKeptAfterAScan(t *testing.T) {
+	db := nearFolder(t) // two CLI scans
 	lib := openChangeLibrary(t, db, LibraryOptions{})
 	jobs, err := lib.Jobs()
 	if err != nil || len(jobs) != 2 {
 		t.Fatalf("%d jobs, %v", len(jobs), err)
 	}
 	for _, j := range jobs {
-		if _, ok, _ := lib.nearGroupsOfCandidates(j.ID, DefaultNearDistance); ok {
-			t.Fatalf("job %d: candidates before any search", j.ID)
-		}
-		if _, err := lib.Duplicates(j.ID, -1); err != nil {
-			t.Fatal(err)
+		if reach, ok, err := lib.db.NearCandidatesReach(j.ID); !ok || err != nil || reach != candidateReach {
+			t.Fatalf("job %d: candidates after the scan: %v, reach %d, %v", j.ID, ok, reach, err)
 		}
 	}
 	lib.Close()
