@@ -42,6 +42,8 @@ type filesView struct {
 	jobID    uint64 // the job shown (or to show)
 	loaded   uint64 // the job whose files are in all
 	loading  bool
+	again    bool // load asked for the job while it was being read: read it again after
+	counting bool // what is being read is only the Scan view's sum (recount)
 	lastLoad time.Time
 	every    time.Duration // reload interval while a job runs: longer when reading is slow
 
@@ -122,25 +124,91 @@ func newFilesView(u *UI) *filesView {
 func (v *filesView) load(id uint64) {
 	v.jobID = id
 	v.shownJob.Store(id)
-	if v.u.tabs != nil && (v.u.tabs.SelectedIndex() == tabFiles || v.u.tabs.SelectedIndex() == tabScan) {
-		v.reload()
+	switch {
+	case v.u.tabs == nil:
+	case v.loading:
+		// What is being read may be older than what made the job be
+		// loaded again (it stopped, a date was decided): read it again
+		// once done.
+		v.again = true
+	default:
+		v.refresh()
 	}
 	showIf(v.placehold, v.jobID == 0)
 }
 
+// refresh reads the shown job's files for the tab in front: Files its
+// rows; the Scan view its rows too once the job has stopped (so Files has
+// them when opened), but only their sum while it runs (recount).
+func (v *filesView) refresh() {
+	switch v.u.tabs.SelectedIndex() {
+	case tabFiles:
+		v.reload()
+	case tabScan:
+		if v.u.prog.JobID == v.jobID && !v.u.prog.Finished() {
+			v.recount()
+		} else {
+			v.reload()
+		}
+	}
+}
+
 // ensureLoaded reads the files when the tab is opened on a job not read yet.
 func (v *filesView) ensureLoaded() {
-	if v.jobID != 0 && (v.loaded != v.jobID || v.u.running()) {
+	switch {
+	case v.jobID == 0 || (v.loaded == v.jobID && !v.u.running()):
+	case v.counting:
+		v.again = true // the rows once the Scan view's sum is done
+	default:
 		v.reload()
 	}
 }
 
-// tick re-reads a running job's files now and then while the tab is visible.
+// tick re-reads a running job's files now and then while Files or the
+// Scan view is in front (refresh).
 func (v *filesView) tick() {
-	tab := v.u.tabs.SelectedIndex()
-	if (tab == tabFiles || tab == tabScan) && v.u.now().Sub(v.lastLoad) >= max(filesReloadEvery, v.every) {
-		v.reload()
+	if v.u.now().Sub(v.lastLoad) >= max(filesReloadEvery, v.every) {
+		v.refresh()
 	}
+}
+
+// recount sums up the shown job's files for the Scan view, a batch at a
+// time, holding none of them (foundCounter), at the pace reload keeps.
+func (v *filesView) recount() {
+	id := v.jobID
+	if id == 0 || v.loading {
+		return
+	}
+	v.loading, v.counting = true, true
+	v.lastLoad = v.u.now()
+	decided, now := maps.Clone(v.decided), v.u.now()
+	v.u.spawn(func() {
+		t0 := time.Now()
+		c := newFoundCounter()
+		err := v.u.eng.FileRows(id, app.FileRowsOptions{}, func(b app.FileRowsBatch) error {
+			v.u.fg.yield()
+			if v.shownJob.Load() != id {
+				return errOtherJob
+			}
+			applyDecisions(b.Rows, decided, now)
+			c.add(b.Rows, decided)
+			c.redate(b.Dated)
+			return nil
+		})
+		took := time.Since(t0)
+		v.u.do(func() {
+			v.loading, v.counting = false, false
+			v.every = 10 * took               // as reload: a tenth of the time at most
+			again := v.again || id != v.jobID // another job was chosen meanwhile
+			v.again = false
+			if !again && (err == nil || errors.Is(err, store.ErrDamaged)) && id == v.u.jobID {
+				v.u.scan.showFound(c.found())
+			}
+			if again {
+				v.load(v.jobID)
+			}
+		})
+	})
 }
 
 func (v *filesView) reload() {
@@ -174,9 +242,14 @@ func (v *filesView) reload() {
 			v.loading = false
 			v.every = 10 * took // never spend more than a tenth of the time reading
 			v.streaming = false
+			again := v.again
+			v.again = false
 			if id != v.jobID { // another job was chosen meanwhile: read it now
 				v.load(v.jobID)
 				return
+			}
+			if again {
+				defer v.load(id)
 			}
 			if err != nil {
 				v.count.SetText("Could not read the files: " + err.Error())

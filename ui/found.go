@@ -27,35 +27,110 @@ type found struct {
 // summarize counts the confidences and picks the latest analysed files.
 // It runs off the UI goroutine.
 func summarize(rows []app.FileRow) found {
-	f := found{byConf: map[media.Confidence]int{}}
-	var latest []app.FileRow // at most latestRows, newest first
+	c := newFoundCounter()
+	c.add(rows, nil)
+	return c.found()
+}
+
+// foundCounter is summarize over rows given a batch at a time, in the
+// order FileRows gives them, keeping of each row only the confidence it
+// was counted under: the Scan view sums up a running scan every few
+// seconds without holding its rows. Holding them (a million rows of a
+// scan, pending ones included, twice while the next set was read) took
+// the window near 1 GB a quarter of the way through a scan of a million
+// files.
+type foundCounter struct {
+	f found
+	// confs are the confidences met, and counted the place in confs + 1
+	// of each row's (0: not counted), so that a date FileRows gives an
+	// earlier row at the end (app.DatedRow) moves it to its new one.
+	confs   []media.Confidence
+	counted []uint8
+	// decided marks the rows whose date a decision set: a neighbour's date
+	// does not change them (rowsLoad.run applies the decision again).
+	decided map[int]bool
+	// latestAt is the place of each of f.latest among the rows.
+	latestAt []int
+}
+
+func newFoundCounter() *foundCounter {
+	return &foundCounter{f: found{byConf: map[media.Confidence]int{}}}
+}
+
+// add counts the next rows; decided is the dates decided in the window
+// (already applied to the rows, applyDecisions), by path.
+func (c *foundCounter) add(rows []app.FileRow, decided map[string]string) {
 	for i := range rows {
-		r := &rows[i]
-		if r.Status == media.StatusDone {
-			f.done++
-			c := r.Confidence
-			if c == "" {
-				c = media.ConfidenceNone
+		if len(decided) > 0 {
+			if _, ok := decided[rows[i].AbsPath()]; ok {
+				if c.decided == nil {
+					c.decided = map[int]bool{}
+				}
+				c.decided[len(c.counted)] = true
 			}
-			f.byConf[c]++
 		}
-		if r.Status == media.StatusPending || r.AnalysedNS == 0 {
+		c.addRow(&rows[i])
+	}
+}
+
+func (c *foundCounter) addRow(r *app.FileRow) {
+	at := len(c.counted)
+	c.counted = append(c.counted, 0)
+	if r.Status == media.StatusDone {
+		c.f.done++
+		c.count(at, r.Confidence)
+	}
+	if r.Status == media.StatusPending || r.AnalysedNS == 0 {
+		return
+	}
+	// After the files analysed at the same time that come before it,
+	// as a stable sort would put it.
+	pos := len(c.f.latest)
+	for pos > 0 && c.f.latest[pos-1].AnalysedNS < r.AnalysedNS {
+		pos--
+	}
+	if pos < latestRows {
+		c.f.latest = slices.Insert(c.f.latest, pos, *r)
+		c.latestAt = slices.Insert(c.latestAt, pos, at)
+		c.f.latest = c.f.latest[:min(len(c.f.latest), latestRows)]
+		c.latestAt = c.latestAt[:len(c.f.latest)]
+	}
+}
+
+// count counts row at under confidence conf ("" is NONE).
+func (c *foundCounter) count(at int, conf media.Confidence) {
+	if conf == "" {
+		conf = media.ConfidenceNone
+	}
+	k := slices.Index(c.confs, conf)
+	if k < 0 {
+		k = len(c.confs)
+		c.confs = append(c.confs, conf)
+	}
+	c.counted[at] = uint8(k + 1)
+	c.f.byConf[conf]++
+}
+
+// redate gives the earlier rows their dates from numbered neighbours, as
+// rowsLoad.run does (DatedRow.Apply): each counted row moves to its new
+// confidence, and a latest row shows its new date.
+func (c *foundCounter) redate(dated []app.DatedRow) {
+	for _, d := range dated {
+		if d.At < 0 || d.At >= len(c.counted) || c.decided[d.At] {
 			continue
 		}
-		// After the files analysed at the same time that come before it,
-		// as a stable sort would put it.
-		at := len(latest)
-		for at > 0 && latest[at-1].AnalysedNS < r.AnalysedNS {
-			at--
+		if k := c.counted[d.At]; k != 0 {
+			c.f.byConf[c.confs[k-1]]--
+			c.count(d.At, d.Date.Confidence)
 		}
-		if at < latestRows {
-			latest = slices.Insert(latest, at, *r)
-			latest = latest[:min(len(latest), latestRows)]
+		if i := slices.Index(c.latestAt, d.At); i >= 0 {
+			d.Apply(&c.f.latest[i])
 		}
 	}
-	f.latest = latest
-	return f
 }
+
+// found is what was counted.
+func (c *foundCounter) found() found { return c.f }
 
 // foundPanel shows the dates found so far and the latest files.
 type foundPanel struct {
