@@ -53,6 +53,7 @@ func (db *DB) CommitBatch(j *Job, recs []FileRecord) error {
 	})
 	if err == nil {
 		db.commits.Add(1)
+		db.wroteScattered(len(recs))
 	}
 	return err
 }

@@ -87,3 +87,23 @@ func dropMappedPages(tx *bolt.Tx) {
 	}
 	dropMapped(tx.DB().Info().Data, size)
 }
+
+// wroteScattered counts n records rewritten in a write transaction just
+// committed and, every dropAfter bytes (a page a record), drops the map's
+// pages from inside a read transaction of its own. A scan's batches
+// rewrite the pending records the listing stored all over the file, and
+// bbolt reads each one's page through the map to find it: a first scan of
+// a million files ended with 418 MB of the library resident.
+func (db *DB) wroteScattered(n int) {
+	limit := db.dropAfter
+	if limit <= 0 {
+		limit = dropAfter
+	}
+	if db.passed.Add(int64(n*os.Getpagesize())) < limit {
+		return
+	}
+	_ = db.view(func(tx *bolt.Tx) error {
+		pageDropper{db: db, tx: tx}.drop()
+		return nil
+	})
+}

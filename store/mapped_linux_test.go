@@ -330,3 +330,39 @@ func compactionGivesBackPages(t *testing.T, path string, jobID uint64, want []Fi
 	}
 	walkPeak(t, lib, jobID, want, 1<<62) // every record, as stored
 }
+
+// scanPeak stores a scan of n files as the engine does, dropping the
+// mapped pages every dropEvery bytes, and returns how much the resident
+// file-backed memory rose by its end, and the library's size.
+func scanPeak(t *testing.T, n int, dropEvery int64) (int64, int64) {
+	t.Helper()
+	db, path := openTemp(t)
+	defer db.Close()
+	db.dropAfter = dropEvery
+	start := rssFile(t)
+	scanScale(t, db, "/home/someone/Pictures/scan", n, 50)
+	rose := rssFile(t) - start
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rose, fi.Size()
+}
+
+// A scan's batches rewrite pending records all over the file: they give
+// back the pages bbolt read to find them, as the long walks do.
+func TestScanBatchesGiveBackMappedPages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("stores a scan of 6,000 files twice")
+	}
+	const n = 6000
+	kept, size := scanPeak(t, n, 1<<62)
+	if kept < size/4 {
+		t.Skipf("the scan left only %d KB of a %d KB library resident without drops", kept>>10, size>>10)
+	}
+	dropped, _ := scanPeak(t, n, 128<<10)
+	t.Logf("library %d KB; resident map after the scan: %d KB without drops, %d KB dropping every 32 records", size>>10, kept>>10, dropped>>10)
+	if dropped > kept/3 {
+		t.Errorf("dropping every 32 records, the scan left %d KB resident, want at most a third of the %d KB without drops", dropped>>10, kept>>10)
+	}
+}
