@@ -2,6 +2,7 @@ package ui
 
 import (
 	"os"
+	"strconv"
 	"runtime"
 	"runtime/pprof"
 	"testing"
@@ -19,7 +20,8 @@ import (
 // and the rows filtered twice. It reports the time, the live heap left,
 // the heap's peak (live and not yet swept objects, sampled every few
 // milliseconds) and the process's peak RSS, and writes a heap profile to
-// SHOEBOX_ROWS_HEAP when set. Skipped unless a library is named: use a
+// SHOEBOX_ROWS_HEAP when set; SHOEBOX_ROWS_JOB names a job other than the
+// newest. Skipped unless a library is named: use a
 // copy, e.g. of a 1M-file library made by scripts/scalelib.
 func TestFilesMemoryOfALibrary(t *testing.T) {
 	libPath := os.Getenv("SHOEBOX_ROWS_LIBRARY")
@@ -36,8 +38,9 @@ func TestFilesMemoryOfALibrary(t *testing.T) {
 		t.Fatalf("jobs: %d, %v", len(jobs), err)
 	}
 	var job store.Job
+	want, _ := strconv.ParseUint(os.Getenv("SHOEBOX_ROWS_JOB"), 10, 64) // 0: the newest
 	for _, j := range jobs {
-		if j.ID > job.ID {
+		if (want == 0 && j.ID > job.ID) || j.ID == want {
 			job = j
 		}
 	}
