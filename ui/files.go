@@ -61,6 +61,11 @@ type filesView struct {
 	// shownJob is jobID for the loading goroutine, which stops reading a
 	// job no longer shown.
 	shownJob atomic.Uint64
+	// settling is set once the running job has handled every file and
+	// does its housekeeping (a search for duplicates, a compaction): a sum
+	// being read then stops, and none is begun (tick). At a million files
+	// the search and a sum read beside it took the window to 1 GB.
+	settling atomic.Bool
 
 	table     *filesTable
 	confSel   *widget.Select
@@ -124,6 +129,7 @@ func newFilesView(u *UI) *filesView {
 func (v *filesView) load(id uint64) {
 	v.jobID = id
 	v.shownJob.Store(id)
+	v.settling.Store(false)
 	switch {
 	case v.u.tabs == nil:
 	case v.loading:
@@ -167,7 +173,10 @@ func (v *filesView) ensureLoaded() {
 // tick re-reads a running job's files now and then while Files or the
 // Scan view is in front (refresh).
 func (v *filesView) tick() {
-	if v.u.now().Sub(v.lastLoad) >= max(filesReloadEvery, v.every) {
+	p := v.u.prog
+	settling := p.Grouping || p.Compacting || (!p.Listing && p.Total > 0 && p.Current >= p.Total)
+	v.settling.Store(settling)
+	if !settling && v.u.now().Sub(v.lastLoad) >= max(filesReloadEvery, v.every) {
 		v.refresh()
 	}
 }
@@ -187,8 +196,8 @@ func (v *filesView) recount() {
 		c := newFoundCounter()
 		err := v.u.eng.FileRows(id, app.FileRowsOptions{}, func(b app.FileRowsBatch) error {
 			v.u.fg.yield()
-			if v.shownJob.Load() != id {
-				return errOtherJob
+			if v.shownJob.Load() != id || v.settling.Load() {
+				return errOtherJob // the job's end loads its rows (load)
 			}
 			applyDecisions(b.Rows, decided, now)
 			c.add(b.Rows, decided)

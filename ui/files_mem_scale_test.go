@@ -2,9 +2,9 @@ package ui
 
 import (
 	"os"
-	"strconv"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"testing"
 	"time"
 

@@ -167,3 +167,54 @@ func TestScanViewSumsARunningScanWithoutHoldingItsRows(t *testing.T) {
 		t.Errorf("the found panel says %q once the scan completed", got)
 	}
 }
+
+// Once a scan has handled every file and searches for duplicates, no sum
+// is read beside the search, and one being read stops: at a million files
+// the two took the window to 1 GB.
+func TestNoSumIsReadWhileAScanEnds(t *testing.T) {
+	f := newFake()
+	recs := sumFixture()
+	f.files[1] = recs
+	f.rowBatch = 5
+	u := newTestUI(t, f)
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	u.now = func() time.Time { return now }
+	var queued []func()
+	u.spawn = func(fn func()) { queued = append(queued, fn) }
+	u.startJob([]string{t.TempDir()})
+	for len(queued) > 0 { // what starting reads
+		fn := queued[0]
+		queued = queued[1:]
+		fn()
+	}
+	now = now.Add(time.Minute)
+	f.emit(running(1, 10, len(recs), 1))
+	u.flush()
+	if len(queued) != 1 || !u.files.counting {
+		t.Fatalf("%d reads queued while the scan runs; want its sum", len(queued))
+	}
+	sum := queued[0]
+	queued = nil
+	// The scan handles its last file and searches while the sum is read.
+	grouping := running(1, len(recs), len(recs), 1)
+	grouping.Grouping = true
+	f.emit(grouping)
+	u.flush()
+	batches := 0
+	f.onBatch = func(int) { batches++ }
+	sum()
+	if batches != 0 {
+		t.Errorf("the sum took %d batches of %d rows once the scan searched, want it stopped at the first", batches, f.rowBatch)
+	}
+	if u.files.loading {
+		t.Error("the stopped sum left the view loading")
+	}
+	for range 3 {
+		now = now.Add(time.Hour)
+		f.emit(grouping)
+		u.flush()
+	}
+	if len(queued) != 0 {
+		t.Errorf("%d reads begun while the scan searches", len(queued))
+	}
+}
