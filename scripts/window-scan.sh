@@ -3,8 +3,8 @@
 # a new library, the folder's path typed on the Scan view, the Scan view
 # left in front. Samples the window's memory every 2 s (/proc/PID/status:
 # VmHWM, VmRSS, RssAnon, RssFile) into OUT/rss.log, takes a shot every
-# minute, and stops once the scan has completed and the window has read
-# its rows, printing the time taken and the peak.
+# minute, and stops WAIT_AFTER seconds (default 240) after the library
+# says the scan completed, printing the time taken and the peak.
 # Usage: scripts/window-scan.sh FOLDER [BINARY]  (OUT, default a new
 # temporary folder, keeps the library, the log and the shots)
 # e.g. scripts/window-scan.sh bench-out/scale-1000000 (about 26 minutes)
@@ -52,14 +52,16 @@ done_at=
 while kill -0 "$app" 2>/dev/null; do
 	echo "$(date +%T) $(awk '/VmHWM|VmRSS|RssAnon|RssFile/ {printf "%s %d ", $1, $2/1024}' "/proc/$app/status")" >>"$out/rss.log"
 	if [ $((i % 30)) -eq 0 ]; then import -window root "$out/shot-$(date +%H%M%S).png"; fi
-	# The library opens to read only while no job writes: the scan has
-	# ended once it says so; a minute more lets the window read its rows.
+	# The library opens to read only while no job writes: the scan's record
+	# says COMPLETED before the window searches for duplicates, compacts
+	# the library and reads the rows (a minute or two at 1M): WAIT_AFTER
+	# seconds more, default 240, cover them.
 	if [ -z "$done_at" ] && [ $((i % 5)) -eq 0 ] &&
 		"$bin" jobs --db "$out/library.db" 2>/dev/null | grep -q COMPLETED; then
 		done_at=$(date +%s)
 		echo "window-scan: completed after $((done_at - start)) s (from the window's start)"
 	fi
-	if [ -n "$done_at" ] && [ $(($(date +%s) - done_at)) -ge 60 ]; then
+	if [ -n "$done_at" ] && [ $(($(date +%s) - done_at)) -ge "${WAIT_AFTER:-240}" ]; then
 		break
 	fi
 	i=$((i + 1))
