@@ -131,11 +131,7 @@ func TestScanViewSumsARunningScanWithoutHoldingItsRows(t *testing.T) {
 		t.Fatalf("%d reads queued, counting %v; want the sum's", len(queued), u.files.counting)
 	}
 	u.tabs.SelectIndex(tabFiles)
-	for len(queued) > 0 {
-		fn := queued[0]
-		queued = queued[1:]
-		fn()
-	}
+	runQueued(&queued)
 	if u.files.loaded != 1 || len(u.files.set.rows) != len(recs) {
 		t.Fatalf("Files opened during the sum: loaded job %d with %d rows", u.files.loaded, len(u.files.set.rows))
 	}
@@ -155,11 +151,7 @@ func TestScanViewSumsARunningScanWithoutHoldingItsRows(t *testing.T) {
 	done.State = store.StateCompleted
 	f.emit(done)
 	u.flush()
-	for len(queued) > 0 {
-		fn := queued[0]
-		queued = queued[1:]
-		fn()
-	}
+	runQueued(&queued)
 	if u.files.loaded != 1 || len(u.files.set.rows) != len(recs) {
 		t.Errorf("after the scan stopped: loaded job %d with %d rows", u.files.loaded, len(u.files.set.rows))
 	}
@@ -182,11 +174,7 @@ func TestNoSumIsReadWhileAScanEnds(t *testing.T) {
 	var queued []func()
 	u.spawn = func(fn func()) { queued = append(queued, fn) }
 	u.startJob([]string{t.TempDir()})
-	for len(queued) > 0 { // what starting reads
-		fn := queued[0]
-		queued = queued[1:]
-		fn()
-	}
+	runQueued(&queued) // what starting reads
 	now = now.Add(time.Minute)
 	f.emit(running(1, 10, len(recs), 1))
 	u.flush()
@@ -216,5 +204,15 @@ func TestNoSumIsReadWhileAScanEnds(t *testing.T) {
 	}
 	if len(queued) != 0 {
 		t.Errorf("%d reads begun while the scan searches", len(queued))
+	}
+}
+
+// runQueued runs the work queued by a test's spawn, and what it queues in
+// turn, until none is left.
+func runQueued(queued *[]func()) {
+	for len(*queued) > 0 {
+		fn := (*queued)[0]
+		*queued = (*queued)[1:]
+		fn()
 	}
 }
