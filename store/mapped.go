@@ -50,16 +50,20 @@ type pageDropper struct {
 
 // read counts n bytes read from the map.
 func (d pageDropper) read(n int) {
-	if d.db == nil {
-		return // a walk that gives nothing back (pageDropper{})
+	if d.db != nil && d.db.passedMark(n) { // pageDropper{}: a walk that gives nothing back
+		d.drop()
 	}
-	limit := d.db.dropAfter
+}
+
+// passedMark counts n bytes read from the map since the last drop and
+// says whether they reach the mark for the next (DB.dropAfter, else the
+// constant dropAfter).
+func (db *DB) passedMark(n int) bool {
+	limit := db.dropAfter
 	if limit <= 0 {
 		limit = dropAfter
 	}
-	if d.db.passed.Add(int64(n)) >= limit {
-		d.drop()
-	}
+	return db.passed.Add(int64(n)) >= limit
 }
 
 // drop drops the map's pages from the process now, and starts counting
@@ -95,11 +99,7 @@ func dropMappedPages(tx *bolt.Tx) {
 // bbolt reads each one's page through the map to find it: a first scan of
 // a million files ended with 418 MB of the library resident.
 func (db *DB) wroteScattered(n int) {
-	limit := db.dropAfter
-	if limit <= 0 {
-		limit = dropAfter
-	}
-	if db.passed.Add(int64(n*os.Getpagesize())) < limit {
+	if !db.passedMark(n * os.Getpagesize()) {
 		return
 	}
 	_ = db.view(func(tx *bolt.Tx) error {
