@@ -199,8 +199,7 @@ func (v *filesView) recount() {
 			if v.shownJob.Load() != id || v.settling.Load() {
 				return errOtherJob // the job's end loads its rows (load)
 			}
-			applyDecisions(b.Rows, decided, now)
-			c.add(b.Rows, decided)
+			c.add(b.Rows, applyDecisions(b.Rows, decided, now))
 			c.redate(b.Dated)
 			return nil
 		})

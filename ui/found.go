@@ -57,18 +57,16 @@ func newFoundCounter() *foundCounter {
 	return &foundCounter{f: found{byConf: map[media.Confidence]int{}}}
 }
 
-// add counts the next rows; decided is the dates decided in the window
-// (already applied to the rows, applyDecisions), by path.
-func (c *foundCounter) add(rows []app.FileRow, decided map[string]string) {
-	for i := range rows {
-		if len(decided) > 0 {
-			if _, ok := decided[rows[i].AbsPath()]; ok {
-				if c.decided == nil {
-					c.decided = map[int]bool{}
-				}
-				c.decided[len(c.counted)] = true
-			}
+// add counts the next rows; decidedAt is the places among them of the
+// rows whose date was decided in the window (applyDecisions gave it them).
+func (c *foundCounter) add(rows []app.FileRow, decidedAt []int) {
+	for _, i := range decidedAt {
+		if c.decided == nil {
+			c.decided = map[int]bool{}
 		}
+		c.decided[len(c.counted)+i] = true
+	}
+	for i := range rows {
 		c.addRow(&rows[i])
 	}
 }

@@ -61,8 +61,11 @@ func TestFoundCounterSumsBatchesAsTheWholeRowsDo(t *testing.T) {
 			latestAt = i
 		}
 	}
+	// A decided row among the latest, with a neighbour's date for it that
+	// the decision must win over, and a decided row counted under another
+	// confidence than the neighbour's.
 	decidedRow := 3
-	decided := map[string]string{all[decidedRow].AbsPath(): "2011-11-11T11:11:11"}
+	decided := map[string]string{all[decidedRow].AbsPath(): "2011-11-11T11:11:11", all[latestAt].AbsPath(): "2012-12-12T12:12:12"}
 	for _, c := range []struct {
 		name    string
 		dated   []app.DatedRow
@@ -70,7 +73,7 @@ func TestFoundCounterSumsBatchesAsTheWholeRowsDo(t *testing.T) {
 	}{
 		{"no dates from neighbours", nil, nil},
 		{"dates from neighbours", []app.DatedRow{{At: 1, Date: high}, {At: 2, Date: high}, {At: latestAt, Date: high}, {At: 6, Date: high}}, nil},
-		{"a date decided", []app.DatedRow{{At: decidedRow, Date: high}, {At: latestAt, Date: high}}, decided},
+		{"dates decided", []app.DatedRow{{At: decidedRow, Date: high}, {At: latestAt, Date: high}, {At: 1, Date: high}}, decided},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			now := time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC)
@@ -87,8 +90,7 @@ func TestFoundCounterSumsBatchesAsTheWholeRowsDo(t *testing.T) {
 				cnt := newFoundCounter()
 				for at := 0; at < len(all); at += size {
 					batch := slices.Clone(all[at:min(at+size, len(all))])
-					applyDecisions(batch, c.decided, now)
-					cnt.add(batch, c.decided)
+					cnt.add(batch, applyDecisions(batch, c.decided, now))
 				}
 				cnt.redate(c.dated)
 				if got := foundText(cnt.found()); got != want {

@@ -175,21 +175,27 @@ func (v *filesView) withDecision(r store.FileRecord) store.FileRecord {
 }
 
 // applyDecisions gives the rows the dates decided in this window, as
-// withDecision does their records. It runs off the UI goroutine, on a copy
-// of the decisions.
-func applyDecisions(rows []app.FileRow, decided map[string]string, now time.Time) {
+// withDecision does their records, and returns the places among rows of
+// those with a decision (shown already or not). It runs off the UI
+// goroutine, on a copy of the decisions.
+func applyDecisions(rows []app.FileRow, decided map[string]string, now time.Time) (decidedAt []int) {
 	if len(decided) == 0 {
-		return
+		return nil
 	}
 	for i := range rows {
 		r := &rows[i]
 		date, ok := decided[r.AbsPath()]
-		if !ok || (r.Source == app.SourceUser && r.Date == date) {
+		if !ok {
+			continue
+		}
+		decidedAt = append(decidedAt, i)
+		if r.Source == app.SourceUser && r.Date == date {
 			continue
 		}
 		ts := decidedTimestamp(media.Timestamp{Value: r.Date}, date, now)
 		r.SetDate(ts)
 	}
+	return decidedAt
 }
 
 // setDate records date for the files at paths, then reads the files again
