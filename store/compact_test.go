@@ -109,8 +109,11 @@ func TestCompactShrinksAndKeepsEveryByte(t *testing.T) {
 	if res.Before != before || res.After != after || announced.Before != before {
 		t.Errorf("result %+v, announced %+v; the file went from %d to %d", res, announced, before, after)
 	}
-	if after > before*85/100 {
-		t.Errorf("the library went from %d to %d bytes, want at least 15%% less", before, after)
+	// At least the default MinSlack less: the scan left half-empty pages
+	// (the file's end carried up to 1 MiB of unused room as well before the
+	// growth step became a share of the file, and this said 15%).
+	if after > before*90/100 {
+		t.Errorf("the library went from %d to %d bytes, want at least 10%% less", before, after)
 	}
 	if db.Epoch() == epoch {
 		t.Error("the epoch did not move when the file was swapped")
