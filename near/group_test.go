@@ -129,7 +129,8 @@ func TestNearIndexFindsEveryPairOfEveryPlan(t *testing.T) {
 }
 
 // TestNearIndexVisitsEveryClosePair checks the candidate search itself, below the
-// union-find: every pair within d must be offered at least once.
+// union-find: every pair within d must be offered, and only once (the corpus's
+// clusters make most close pairs close in several blocks).
 func TestNearIndexVisitsEveryClosePair(t *testing.T) {
 	items := nearCorpus(2, 1500, 200, 8)
 	h := make([]uint64, len(items))
@@ -150,16 +151,16 @@ func TestNearIndexVisitsEveryClosePair(t *testing.T) {
 			if plan.blocks == nil {
 				continue
 			}
-			got := map[[2]int32]bool{}
+			got := map[[2]int32]int{}
 			plan.pairs(h, d, func(x, y int32) {
 				if x > y {
 					x, y = y, x
 				}
-				got[[2]int32{x, y}] = true
+				got[[2]int32{x, y}]++
 			})
 			for p := range want {
-				if !got[p] {
-					t.Fatalf("d=%d m=%d: pair %v at distance %d never offered", d, m, p, bits.OnesCount64(h[p[0]]^h[p[1]]))
+				if got[p] != 1 {
+					t.Fatalf("d=%d m=%d: pair %v at distance %d offered %d times, want once", d, m, p, bits.OnesCount64(h[p[0]]^h[p[1]]), got[p])
 				}
 			}
 		}

@@ -159,9 +159,9 @@ func ballVolume(w, r int) float64 {
 	return v
 }
 
-// pairs calls visit(x, y) for every pair of hashes within d bits of each other,
-// perhaps more than once, and perhaps for some pairs further apart. The order of
-// calls depends only on the hashes.
+// pairs calls visit(x, y) once for every pair of hashes within d bits of each
+// other (and perhaps for some pairs further apart, which the brute force does not
+// offer). The order of calls depends only on the hashes.
 func (p nearPlan) pairs(h []uint64, d int, visit func(x, y int32)) {
 	if p.brute {
 		for i := range h {
@@ -175,12 +175,14 @@ func (p nearPlan) pairs(h []uint64, d int, visit func(x, y int32)) {
 		return
 	}
 	var t nearTable
+	var earlier []nearBlock
 	for _, b := range p.blocks {
 		if b.radius < 0 {
 			continue
 		}
 		t.build(h, b)
-		t.scan(t.keys, masksByTopBit(int(b.width), b.radius), b.width, d, visit)
+		t.scan(t.keys, masksByTopBit(int(b.width), b.radius), b.width, d, earlier, visit)
+		earlier = append(earlier, b)
 	}
 }
 
@@ -202,6 +204,7 @@ func (p nearPlan) forests(h []uint64, d int, ok func(x, y int32) bool, workers i
 	for i := range forests {
 		forests[i] = newPartForest(len(h))
 	}
+	var earlier []nearBlock
 	for _, b := range p.blocks {
 		if b.radius < 0 {
 			continue
@@ -221,13 +224,14 @@ func (p nearPlan) forests(h []uint64, d int, ok func(x, y int32) bool, workers i
 				visit := f.visit(ok)
 				for k := int(next.Add(1)) - 1; k < nparts; k = int(next.Add(1)) - 1 {
 					keys := t.keys[k*per : min(len(t.keys), (k+1)*per)]
-					t.scan(keys, byTop, b.width, d, visit)
+					t.scan(keys, byTop, b.width, d, earlier, visit)
 					res[k] = f.take()
 				}
 			}(forests[w])
 		}
 		wg.Wait()
 		out = append(out, res...)
+		earlier = append(earlier, b)
 	}
 	return out
 }
@@ -315,17 +319,21 @@ func (t *nearTable) build(h []uint64, b nearBlock) {
 // scan visits the candidate pairs of the buckets keys (ascending): pairs inside a
 // bucket, and pairs between a bucket and each bucket of a larger key within the
 // block's radius (byTop lists the masks of that radius by their highest bit).
+// A pair within d that one of the earlier blocks offered is not offered again
+// (offeredBefore): in a crowd of look-alike hashes most pairs are close in every
+// block, and each offer costs a union-find look-up and, for a rejected pair, the
+// whole acceptance test again.
 //
 // The loops run mask by mask over all keys, not key by key over all masks: for one
 // mask, key^mask moves through the table in step with key, so the probes stream
 // through memory instead of jumping across a table of up to 64 MB.
-func (t *nearTable) scan(keys []uint32, byTop [][]uint32, width uint, d int, visit func(x, y int32)) {
+func (t *nearTable) scan(keys []uint32, byTop [][]uint32, width uint, d int, earlier []nearBlock, visit func(x, y int32)) {
 	for _, k := range keys {
 		lo, hi := t.start[k], t.start[k+1]
 		bh, bi := t.hash[lo:hi], t.idx[lo:hi]
 		for p, hp := range bh {
 			for q := p + 1; q < len(bh); q++ {
-				if bits.OnesCount64(hp^bh[q]) <= d {
+				if x := hp ^ bh[q]; bits.OnesCount64(x) <= d && !offeredBefore(x, earlier) {
 					visit(bi[p], bi[q])
 				}
 			}
@@ -355,7 +363,7 @@ func (t *nearTable) scan(keys []uint32, byTop [][]uint32, width uint, d int, vis
 				oh := t.hash[lo2:hi2]
 				for p, hp := range t.hash[lo:hi] {
 					for q, hq := range oh {
-						if bits.OnesCount64(hp^hq) <= d {
+						if x := hp ^ hq; bits.OnesCount64(x) <= d && !offeredBefore(x, earlier) {
 							visit(t.idx[lo+uint32(p)], t.idx[lo2+uint32(q)])
 						}
 					}
@@ -363,6 +371,19 @@ func (t *nearTable) scan(keys []uint32, byTop [][]uint32, width uint, d int, vis
 			}
 		}
 	}
+}
+
+// offeredBefore says whether a pair whose hashes differ in the bits x was offered
+// by one of the earlier blocks: there its keys differ by at most the block's
+// radius, and every such pair of a block is offered (the same bucket, or a probe
+// with a mask of that many bits).
+func offeredBefore(x uint64, earlier []nearBlock) bool {
+	for _, b := range earlier {
+		if bits.OnesCount64(x>>b.shift&(1<<b.width-1)) <= b.radius {
+			return true
+		}
+	}
+	return false
 }
 
 // masksByTopBit lists the w-bit masks with 1..r bits set, by their highest bit.
