@@ -8,6 +8,8 @@
 # Usage: scripts/window-scan.sh FOLDER [BINARY]  (OUT, default a new
 # temporary folder, keeps the library, the log and the shots)
 # e.g. scripts/window-scan.sh bench-out/scale-1000000 (about 26 minutes)
+# VIEW=N puts view N in front (Ctrl+N) once the scan has begun: VIEW=2
+# watches the scan from Files instead of the Scan view.
 # Needs Xvfb, xdotool, ImageMagick.
 set -euo pipefail
 folder=$(realpath "${1:?usage: $0 FOLDER [BINARY]}")
@@ -46,6 +48,10 @@ sleep 0.4
 xdotool type --window "$win" "$folder"
 sleep 0.3
 xdotool key --window "$win" Return
+if [ -n "${VIEW:-}" ]; then
+	sleep 5
+	xdotool key --window "$win" "ctrl+$VIEW"
+fi
 echo "window-scan: scanning $folder in the window, library $out/library.db, log $out/rss.log"
 i=0
 done_at=
