@@ -1,8 +1,12 @@
 package ui
 
 import (
+	"path"
+	"slices"
+	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"shoebox/app"
 	"shoebox/media"
@@ -86,6 +90,65 @@ func TestRowsKeepNoRoomForFilesThatDidNotCome(t *testing.T) {
 	for i := range v.set.rows {
 		if got, want := v.set.rows[i].RelPath(), f.files[1][i].RelPath; got != want {
 			t.Fatalf("row %d is %s, want %s", i, got, want)
+		}
+	}
+}
+
+// TestRowsReadAgainShareTheStringsOfTheRowsShown reads a job, then reads it
+// again as Files does while a scan runs, the records decoded afresh (new
+// strings, as the store gives them), one file dated since and one renamed:
+// the new rows must take the names, folders and dates of the rows shown
+// where they are the same (a million rows were held twice over until the
+// new ones were ready), and keep their own where they differ.
+func TestRowsReadAgainShareTheStringsOfTheRowsShown(t *testing.T) {
+	f := newFake()
+	f.files[1] = synthRecords(1200, 0)
+	f.rowBatch = 500
+	u := newTestUI(t, f)
+	u.tabs.SelectIndex(tabFiles)
+	u.files.load(1)
+	v := u.files
+	before := v.set
+	if v.loaded != 1 || len(before.rows) != 1200 {
+		t.Fatalf("loaded job %d, %d rows", v.loaded, len(before.rows))
+	}
+	const dated, renamed = 7, 900
+	again := slices.Clone(f.files[1])
+	for i := range again {
+		again[i].RelPath = strings.Clone(again[i].RelPath)
+		again[i].Time.Value = strings.Clone(again[i].Time.Value)
+	}
+	when := time.Date(2019, 3, 4, 5, 6, 7, 0, time.UTC)
+	again[dated].Time = media.Timestamp{Value: when.Format("2006-01-02T15:04:05"), Time: when,
+		Source: media.SourceEXIF, Confidence: media.ConfidenceHigh}
+	again[renamed].RelPath = path.Dir(again[renamed].RelPath) + "/renamed.jpg"
+	f.files[1] = again
+	v.reload()
+	after := v.set
+	if after == before || len(after.rows) != 1200 {
+		t.Fatalf("read again: %d rows, the same set: %v", len(after.rows), after == before)
+	}
+	same := func(a, b string) bool { return unsafe.StringData(a) == unsafe.StringData(b) }
+	for i := range after.rows {
+		r, o := &after.rows[i], &before.rows[i]
+		if r.RelPath() != again[i].RelPath || r.Date != again[i].Time.Value {
+			t.Fatalf("row %d reads %s %q, want %s %q", i, r.RelPath(), r.Date, again[i].RelPath, again[i].Time.Value)
+		}
+		switch i {
+		case renamed:
+			if same(r.Name, o.Name) {
+				t.Errorf("the renamed row %d took the old name's string", i)
+			}
+		case dated:
+			if !same(r.Name, o.Name) || r.Dir != o.Dir || same(r.Date, o.Date) {
+				t.Errorf("the row dated since: name shared %v, folder shared %v, old date kept %v",
+					same(r.Name, o.Name), r.Dir == o.Dir, same(r.Date, o.Date))
+			}
+		default:
+			if !same(r.Name, o.Name) || r.Dir != o.Dir || !same(r.Date, o.Date) {
+				t.Fatalf("row %d: name shared %v, folder shared %v, date shared %v", i,
+					same(r.Name, o.Name), r.Dir == o.Dir, same(r.Date, o.Date))
+			}
 		}
 	}
 }

@@ -77,6 +77,30 @@ func TestFilesMemoryOfALibrary(t *testing.T) {
 	t.Logf("live heap %.1f MB (%.0f B a row); heap's peak %.1f MB; allocated %.0f MB in all; peak RSS %s",
 		live/(1<<20), live/float64(max(n, 1)), float64(int64(*peak)-int64(before.HeapAlloc))/(1<<20),
 		float64(after.TotalAlloc-before.TotalAlloc)/(1<<20), testmem.PeakRSS())
+	if os.Getenv("SHOEBOX_ROWS_AGAIN") != "" {
+		// A running job's rows read again, as Files does now and then
+		// while it is in front: the rows shown stay until the new ones
+		// are all read and ready.
+		v.set, v.loaded = set, job.ID
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		peak, stop := testmem.WatchHeap()
+		ld := rowsLoad{v: v, id: job.ID, decided: map[string]string{}, now: time.Now(), shownBefore: set.rows}
+		t0 := time.Now()
+		again, err := ld.run()
+		if err != nil {
+			t.Fatal(err)
+		}
+		summarize(again.rows)
+		again.prepare()
+		stop()
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		t.Logf("read again in %s with the first rows held: %.1f MB more live, heap's peak %.1f MB above the first rows; peak RSS %s",
+			time.Since(t0).Round(time.Millisecond), float64(after.HeapAlloc-before.HeapAlloc)/(1<<20),
+			float64(int64(*peak)-int64(before.HeapAlloc))/(1<<20), testmem.PeakRSS())
+		runtime.KeepAlive(again)
+	}
 	if p := os.Getenv("SHOEBOX_ROWS_HEAP"); p != "" {
 		out, err := os.Create(p)
 		if err != nil {
