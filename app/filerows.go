@@ -265,10 +265,11 @@ func (d DatedRow) Apply(r *FileRow) {
 }
 
 // seqRow is what the neighbours' rule needs to remember of one analysed
-// row with a numbered name, besides its timestamp.SequenceFile: a library
-// of a million camera-numbered names holds a million of them at once, so
-// the row's timestamp is kept in parts (64 bytes, not 144), its value being
-// the SequenceFile's and its source and confidence the row's look's.
+// row with a numbered name that may get a date from its neighbours (one
+// without a trusted date, timestamp.Sequence's target), besides its
+// timestamp.SequenceFile. The row's timestamp is kept in parts (64 bytes,
+// not 144), its value being the SequenceFile's and its source and
+// confidence the row's look's.
 type seqRow struct {
 	at        int
 	corrected bool
@@ -311,7 +312,11 @@ func (l *Library) FileRows(jobID uint64, opt FileRowsOptions, fn func(FileRowsBa
 	// rule (as EachFile keeps them): it neither dates another file nor
 	// dates others by it.
 	var files []timestamp.SequenceFile
-	var seen []seqRow
+	// Per SequenceFile, its seqRow's place in targets; -1 for a file with
+	// a trusted date, which only dates others. A million camera-numbered
+	// names with trusted dates held a seqRow each (64 MB); now 4 bytes.
+	var targetOf []int32
+	var targets []seqRow
 	n := 0
 	damaged := l.db.EachFileBatch(jobID, opt.Batch, func(recs []store.FileRecord) error {
 		corrected := make([]bool, len(recs))
@@ -339,7 +344,12 @@ func (l *Library) FileRows(jobID uint64, opt FileRowsOptions, fn func(FileRowsBa
 			}
 			files = append(files, timestamp.SequenceFile{Name: row.Name, Folder: abs, Camera: b.word(r.Camera),
 				Value: row.Date, Confidence: row.Confidence})
-			seen = append(seen, newSeqRow(n+i, corrected[i], r.Time, row.RowLook))
+			target := int32(-1)
+			if row.Confidence != media.ConfidenceHigh && row.Confidence != media.ConfidenceMedium {
+				target = int32(len(targets))
+				targets = append(targets, newSeqRow(n+i, corrected[i], r.Time, row.RowLook))
+			}
+			targetOf = append(targetOf, target)
 		}
 		n += len(recs)
 		return fn(FileRowsBatch{Rows: rows, Total: total})
@@ -349,7 +359,11 @@ func (l *Library) FileRows(jobID uint64, opt FileRowsOptions, fn func(FileRowsBa
 	}
 	last := FileRowsBatch{Total: total, Last: true}
 	for _, c := range timestamp.Sequence(files, timestamp.SequenceOptions{}) {
-		s := seen[c.File]
+		t := targetOf[c.File]
+		if t < 0 {
+			continue // Sequence dates only files without a trusted date
+		}
+		s := targets[t]
 		ts := s.timestamp(files[c.File].Value)
 		if !s.corrected { // a decision wins over a guess from neighbours
 			applySequence(&ts, c)
