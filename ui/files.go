@@ -63,8 +63,10 @@ type filesView struct {
 	shownJob atomic.Uint64
 	// settling is set once the running job has handled every file and
 	// does its housekeeping (a search for duplicates, a compaction): a sum
-	// being read then stops, and none is begun (tick). At a million files
-	// the search and a sum read beside it took the window to 1 GB.
+	// or a re-read of rows shown being read then stops, and none is begun
+	// (tick); the job's end reads the rows (load). At a million files the
+	// search and a sum read beside it took the window to 1 GB, and a
+	// re-read with Files in front to 1.36 GB.
 	settling atomic.Bool
 
 	table     *filesTable
@@ -262,6 +264,9 @@ func (v *filesView) reload() {
 			if again {
 				defer v.load(id)
 			}
+			if errors.Is(err, errJobEnding) {
+				return
+			}
 			if err != nil {
 				v.count.SetText("Could not read the files: " + err.Error())
 				return
@@ -305,6 +310,9 @@ func (ld *rowsLoad) run() (*rowSet, error) {
 		v.u.fg.yield() // outside the store's transactions: each batch is read in its own
 		if v.shownJob.Load() != ld.id {
 			return errOtherJob
+		}
+		if !ld.stream && v.settling.Load() {
+			return errJobEnding // the rows shown stay until the end reads them
 		}
 		applyDecisions(b.Rows, ld.decided, ld.now)
 		shareStrings(b.Rows, ld.shownBefore[min(len(ld.rows), len(ld.shownBefore)):])
@@ -375,6 +383,9 @@ func (ld *rowsLoad) datesShown(dated []app.DatedRow) bool {
 
 // errOtherJob stops reading a job the view no longer shows.
 var errOtherJob = errors.New("the view shows another job")
+
+// errJobEnding stops reading again the rows of a job that is ending.
+var errJobEnding = errors.New("the job shown is ending")
 
 // progress says how far the reading is and shows the rows read: the first
 // batch at once, then each time their number doubled, so sorting what is

@@ -209,6 +209,68 @@ func TestNoSumIsReadWhileAScanEnds(t *testing.T) {
 	}
 }
 
+// With Files in front, a running scan's rows read again stop once the scan
+// has handled every file and searches, the rows shown staying as they were
+// (at a million files the two sets and the search took the window to 1.36
+// GB), and none is begun then; the scan's end reads them.
+func TestRowsAreNotReadAgainWhileAScanEnds(t *testing.T) {
+	f := newFake()
+	recs := sumFixture()
+	f.files[1] = recs
+	f.rowBatch = 5
+	u := newTestUI(t, f)
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	u.now = func() time.Time { return now }
+	var queued []func()
+	u.spawn = func(fn func()) { queued = append(queued, fn) }
+	u.startJob([]string{t.TempDir()})
+	runQueued(&queued)
+	u.tabs.SelectIndex(tabFiles) // Files opened: the rows, streamed
+	runQueued(&queued)
+	shown := u.files.set
+	if u.files.loaded != 1 || shown == nil || len(shown.rows) != len(recs) {
+		t.Fatalf("Files in front of the scan: loaded job %d", u.files.loaded)
+	}
+	now = now.Add(time.Minute)
+	f.emit(running(1, 10, len(recs), 1))
+	u.flush()
+	if len(queued) != 1 || !u.files.loading || u.files.counting {
+		t.Fatalf("%d reads queued while the scan runs, loading %v; want its rows read again", len(queued), u.files.loading)
+	}
+	again := queued[0]
+	queued = nil
+	grouping := running(1, len(recs), len(recs), 1)
+	grouping.Grouping = true
+	f.emit(grouping)
+	u.flush()
+	batches := 0
+	f.onBatch = func(int) { batches++ }
+	again()
+	if batches != 0 {
+		t.Errorf("the rows took %d batches of %d once the scan searched, want the read stopped at the first", batches, f.rowBatch)
+	}
+	if u.files.loading || u.files.set != shown || strings.HasPrefix(u.files.count.Text, "Could not") {
+		t.Errorf("after the stopped read: loading %v, the rows shown replaced %v, count %q",
+			u.files.loading, u.files.set != shown, u.files.count.Text)
+	}
+	for range 3 {
+		now = now.Add(time.Hour)
+		f.emit(grouping)
+		u.flush()
+	}
+	if len(queued) != 0 {
+		t.Errorf("%d reads begun while the scan searches", len(queued))
+	}
+	done := running(1, len(recs), len(recs), 1)
+	done.State = store.StateCompleted
+	f.emit(done)
+	u.flush()
+	runQueued(&queued)
+	if batches == 0 || u.files.set == shown || len(u.files.set.rows) != len(recs) {
+		t.Errorf("the scan's end read %d batches, the rows replaced %v", batches, u.files.set != shown)
+	}
+}
+
 // runQueued runs the work queued by a test's spawn, and what it queues in
 // turn, until none is left.
 func runQueued(queued *[]func()) {
