@@ -271,6 +271,41 @@ func TestRowsAreNotReadAgainWhileAScanEnds(t *testing.T) {
 	}
 }
 
+// No read of a running scan's rows is begun when the scan should end
+// before it would be done (the time left under the last read's), in Files
+// or in the Scan view; with more time left, one is.
+func TestNoRowsAreReadWhenTheScanEndsFirst(t *testing.T) {
+	for _, tab := range []int{tabFiles, tabScan} {
+		f := newFake()
+		recs := sumFixture()
+		f.files[1] = recs
+		u := newTestUI(t, f)
+		now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+		u.now = func() time.Time { return now }
+		var queued []func()
+		u.spawn = func(fn func()) { queued = append(queued, fn) }
+		u.startJob([]string{t.TempDir()})
+		u.tabs.SelectIndex(tab)
+		runQueued(&queued)
+		u.files.every = 10 * time.Minute // the last read took a minute
+		for _, tc := range []struct {
+			left time.Duration
+			read bool
+		}{{30 * time.Second, false}, {5 * time.Minute, true}} {
+			now = now.Add(time.Hour)
+			p := running(1, 10, len(recs), 1)
+			p.Remaining = tc.left
+			f.emit(p)
+			u.flush()
+			if read := len(queued) > 0; read != tc.read {
+				t.Errorf("tab %d, %s left: a read begun %v, want %v", tab, tc.left, read, tc.read)
+			}
+			queued = nil
+			u.files.loading, u.files.counting = false, false
+		}
+	}
+}
+
 // runQueued runs the work queued by a test's spawn, and what it queues in
 // turn, until none is left.
 func runQueued(queued *[]func()) {
