@@ -88,41 +88,57 @@ func highWater(t *testing.T, path string) int64 {
 	return int64(m.pgid) * int64(m.pageSize)
 }
 
-// An unchanged rescan stores its job and nothing per file: the library
-// grows by less than 1%, and the rescan still lists every file, reused.
-func TestUnchangedRescanDoesNotGrowTheLibrary(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "lib.db")
+// folderFile is the path of file i of the folder the rescan tests scan.
+func folderFile(i int) string { return fmt.Sprintf("%03d/IMG_%05d.jpg", i/100, i) }
+
+// scanFolder opens the library at path and stores a first scan of the
+// folder's n files in it.
+func scanFolder(t *testing.T, path string, n int) *DB {
+	t.Helper()
 	db, err := Open(path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	const n = 3000
-	var first []FileRecord
+	first := make([]FileRecord, n)
 	for i := range n {
-		first = append(first, doneRec(fmt.Sprintf("%03d/IMG_%05d.jpg", i/100, i), fmt.Sprint(i)))
+		first[i] = doneRec(folderFile(i), fmt.Sprint(i))
 	}
 	scanOver(t, db, first)
-	db.Close()
-	before := highWater(t, path)
+	return db
+}
 
+// rescanFolder opens the library at path, stores an unchanged rescan of
+// the folder's n files (each analysis reused) and closes it.
+func rescanFolder(t *testing.T, path string, n int) *Job {
+	t.Helper()
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	again := make([]FileRecord, n)
+	for i := range n {
+		again[i] = reusedFrom(t, db, folderFile(i))
+	}
+	j := scanOver(t, db, again)
+	c, err := db.CountFiles(j.ID)
+	if err != nil || c.Total != n || c.Done != n || c.Reused != n {
+		t.Fatalf("counts of the rescan: %+v, %v", c, err)
+	}
+	return j
+}
+
+// An unchanged rescan stores its job and nothing per file: the library
+// grows by less than 1%, and the rescan still lists every file, reused.
+func TestUnchangedRescanDoesNotGrowTheLibrary(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lib.db")
+	const n = 3000
+	scanFolder(t, path, n).Close()
+	before := highWater(t, path)
 	for range 3 {
-		db, err = Open(path, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var again []FileRecord
-		for i := range n {
-			again = append(again, reusedFrom(t, db, fmt.Sprintf("%03d/IMG_%05d.jpg", i/100, i)))
-		}
-		j := scanOver(t, db, again)
-		if j.Base != 1 {
+		if j := rescanFolder(t, path, n); j.Base != 1 {
 			t.Errorf("the rescan is not stored over the first scan: base %d", j.Base)
 		}
-		c, err := db.CountFiles(j.ID)
-		if err != nil || c.Total != n || c.Done != n || c.Reused != n {
-			t.Fatalf("counts of the rescan: %+v, %v", c, err)
-		}
-		db.Close()
 	}
 	if after := highWater(t, path); float64(after) > 1.01*float64(before) {
 		t.Errorf("three unchanged rescans grew the library from %d to %d bytes", before, after)
@@ -135,17 +151,8 @@ func TestUnchangedRescanDoesNotGrowTheLibrary(t *testing.T) {
 // file (growthStep). A fixed 1 MiB step grew a 54 MB library by 2%.
 func TestUnchangedRescanAfterCompactionGrowsTheFileLittle(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lib.db")
-	db, err := Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	const n = 20000
-	rel := func(i int) string { return fmt.Sprintf("%03d/IMG_%05d.jpg", i/100, i) }
-	var first []FileRecord
-	for i := range n {
-		first = append(first, doneRec(rel(i), fmt.Sprint(i)))
-	}
-	scanOver(t, db, first)
+	db := scanFolder(t, path, n)
 	if res, err := db.CompactIfSlack(anyCompact); err != nil || !res.Compacted {
 		t.Fatalf("compact: %+v, %v", res, err)
 	}
@@ -155,16 +162,7 @@ func TestUnchangedRescanAfterCompactionGrowsTheFileLittle(t *testing.T) {
 		t.Fatalf("the compacted library takes %d bytes: too small or too large for the 1%% a growth step is measured against", compacted)
 	}
 	for round := range 2 {
-		db, err = Open(path, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		again := make([]FileRecord, n)
-		for i := range n {
-			again[i] = reusedFrom(t, db, rel(i))
-		}
-		scanOver(t, db, again)
-		db.Close()
+		rescanFolder(t, path, n)
 		if after := fileSize(t, path); float64(after) > 1.01*float64(compacted) {
 			t.Errorf("unchanged rescan %d after a compaction grew the library file from %d to %d bytes", round+1, compacted, after)
 		}

@@ -162,51 +162,96 @@ func TestScanViewSumsARunningScanWithoutHoldingItsRows(t *testing.T) {
 	}
 }
 
+// queuedScan is a test window whose job 1 (sumFixture's files, read five
+// a batch) has started, its clock and the work it spawns in the test's
+// hands (run).
+type queuedScan struct {
+	f      *fakeEngine
+	u      *UI
+	recs   []store.FileRecord
+	now    time.Time
+	queued []func()
+}
+
+// startQueuedScan starts the scan with tab in front and runs what that reads.
+func startQueuedScan(t *testing.T, tab int) *queuedScan {
+	s := &queuedScan{f: newFake(), recs: sumFixture(), now: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
+	s.f.files[1] = s.recs
+	s.f.rowBatch = 5
+	s.u = newTestUI(t, s.f)
+	s.u.now = func() time.Time { return s.now }
+	s.u.spawn = func(fn func()) { s.queued = append(s.queued, fn) }
+	s.u.startJob([]string{t.TempDir()})
+	s.run()
+	s.u.tabs.SelectIndex(tab)
+	s.run()
+	return s
+}
+
+// show has the window show p, after later on its clock.
+func (s *queuedScan) show(later time.Duration, p app.Progress) {
+	s.now = s.now.Add(later)
+	s.f.emit(p)
+	s.u.flush()
+}
+
+// take returns the work queued so far, leaving none queued.
+func (s *queuedScan) take() []func() {
+	q := s.queued
+	s.queued = nil
+	return q
+}
+
+func (s *queuedScan) run() { runQueued(&s.queued) }
+
+// grouping is the scan once it has handled every file and searches.
+func (s *queuedScan) grouping() app.Progress {
+	p := running(1, len(s.recs), len(s.recs), 1)
+	p.Grouping = true
+	return p
+}
+
+// readOnceSearching shows the scan searching, then runs read (queued
+// before it searched); the count it returns goes on counting the batches of
+// rows read from then on.
+func (s *queuedScan) readOnceSearching(read func()) *int {
+	s.show(0, s.grouping())
+	batches := new(int)
+	s.f.onBatch = func(int) { *batches++ }
+	read()
+	return batches
+}
+
+// searchForHours shows the scan searching for three hours: no read of its
+// rows may begin meanwhile.
+func (s *queuedScan) searchForHours(t *testing.T) {
+	t.Helper()
+	for range 3 {
+		s.show(time.Hour, s.grouping())
+	}
+	if len(s.queued) != 0 {
+		t.Errorf("%d reads begun while the scan searches", len(s.queued))
+	}
+}
+
 // Once a scan has handled every file and searches for duplicates, no sum
 // is read beside the search, and one being read stops: at a million files
 // the two took the window to 1 GB.
 func TestNoSumIsReadWhileAScanEnds(t *testing.T) {
-	f := newFake()
-	recs := sumFixture()
-	f.files[1] = recs
-	f.rowBatch = 5
-	u := newTestUI(t, f)
-	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	u.now = func() time.Time { return now }
-	var queued []func()
-	u.spawn = func(fn func()) { queued = append(queued, fn) }
-	u.startJob([]string{t.TempDir()})
-	runQueued(&queued) // what starting reads
-	now = now.Add(time.Minute)
-	f.emit(running(1, 10, len(recs), 1))
-	u.flush()
-	if len(queued) != 1 || !u.files.counting {
-		t.Fatalf("%d reads queued while the scan runs; want its sum", len(queued))
+	s := startQueuedScan(t, tabScan)
+	s.show(time.Minute, running(1, 10, len(s.recs), 1))
+	q := s.take()
+	if len(q) != 1 || !s.u.files.counting {
+		t.Fatalf("%d reads queued while the scan runs; want its sum", len(q))
 	}
-	sum := queued[0]
-	queued = nil
 	// The scan handles its last file and searches while the sum is read.
-	grouping := running(1, len(recs), len(recs), 1)
-	grouping.Grouping = true
-	f.emit(grouping)
-	u.flush()
-	batches := 0
-	f.onBatch = func(int) { batches++ }
-	sum()
-	if batches != 0 {
-		t.Errorf("the sum took %d batches of %d rows once the scan searched, want it stopped at the first", batches, f.rowBatch)
+	if batches := s.readOnceSearching(q[0]); *batches != 0 {
+		t.Errorf("the sum took %d batches of %d rows once the scan searched, want it stopped at the first", *batches, s.f.rowBatch)
 	}
-	if u.files.loading {
+	if s.u.files.loading {
 		t.Error("the stopped sum left the view loading")
 	}
-	for range 3 {
-		now = now.Add(time.Hour)
-		f.emit(grouping)
-		u.flush()
-	}
-	if len(queued) != 0 {
-		t.Errorf("%d reads begun while the scan searches", len(queued))
-	}
+	s.searchForHours(t)
 }
 
 // With Files in front, a running scan's rows read again stop once the scan
@@ -214,60 +259,31 @@ func TestNoSumIsReadWhileAScanEnds(t *testing.T) {
 // (at a million files the two sets and the search took the window to 1.36
 // GB), and none is begun then; the scan's end reads them.
 func TestRowsAreNotReadAgainWhileAScanEnds(t *testing.T) {
-	f := newFake()
-	recs := sumFixture()
-	f.files[1] = recs
-	f.rowBatch = 5
-	u := newTestUI(t, f)
-	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	u.now = func() time.Time { return now }
-	var queued []func()
-	u.spawn = func(fn func()) { queued = append(queued, fn) }
-	u.startJob([]string{t.TempDir()})
-	runQueued(&queued)
-	u.tabs.SelectIndex(tabFiles) // Files opened: the rows, streamed
-	runQueued(&queued)
-	shown := u.files.set
-	if u.files.loaded != 1 || shown == nil || len(shown.rows) != len(recs) {
-		t.Fatalf("Files in front of the scan: loaded job %d", u.files.loaded)
+	s := startQueuedScan(t, tabFiles)
+	v := s.u.files
+	shown := v.set
+	if v.loaded != 1 || shown == nil || len(shown.rows) != len(s.recs) {
+		t.Fatalf("Files in front of the scan: loaded job %d", v.loaded)
 	}
-	now = now.Add(time.Minute)
-	f.emit(running(1, 10, len(recs), 1))
-	u.flush()
-	if len(queued) != 1 || !u.files.loading || u.files.counting {
-		t.Fatalf("%d reads queued while the scan runs, loading %v; want its rows read again", len(queued), u.files.loading)
+	s.show(time.Minute, running(1, 10, len(s.recs), 1))
+	q := s.take()
+	if len(q) != 1 || !v.loading || v.counting {
+		t.Fatalf("%d reads queued while the scan runs, loading %v; want its rows read again", len(q), v.loading)
 	}
-	again := queued[0]
-	queued = nil
-	grouping := running(1, len(recs), len(recs), 1)
-	grouping.Grouping = true
-	f.emit(grouping)
-	u.flush()
-	batches := 0
-	f.onBatch = func(int) { batches++ }
-	again()
-	if batches != 0 {
-		t.Errorf("the rows took %d batches of %d once the scan searched, want the read stopped at the first", batches, f.rowBatch)
+	batches := s.readOnceSearching(q[0])
+	if *batches != 0 {
+		t.Errorf("the rows took %d batches of %d once the scan searched, want the read stopped at the first", *batches, s.f.rowBatch)
 	}
-	if u.files.loading || u.files.set != shown || strings.HasPrefix(u.files.count.Text, "Could not") {
-		t.Errorf("after the stopped read: loading %v, the rows shown replaced %v, count %q",
-			u.files.loading, u.files.set != shown, u.files.count.Text)
+	if v.loading || v.set != shown || strings.HasPrefix(v.count.Text, "Could not") {
+		t.Errorf("after the stopped read: loading %v, the rows shown replaced %v, count %q", v.loading, v.set != shown, v.count.Text)
 	}
-	for range 3 {
-		now = now.Add(time.Hour)
-		f.emit(grouping)
-		u.flush()
-	}
-	if len(queued) != 0 {
-		t.Errorf("%d reads begun while the scan searches", len(queued))
-	}
-	done := running(1, len(recs), len(recs), 1)
+	s.searchForHours(t)
+	done := running(1, len(s.recs), len(s.recs), 1)
 	done.State = store.StateCompleted
-	f.emit(done)
-	u.flush()
-	runQueued(&queued)
-	if batches == 0 || u.files.set == shown || len(u.files.set.rows) != len(recs) {
-		t.Errorf("the scan's end read %d batches, the rows replaced %v", batches, u.files.set != shown)
+	s.show(0, done)
+	s.run()
+	if *batches == 0 || v.set == shown || len(v.set.rows) != len(s.recs) {
+		t.Errorf("the scan's end read %d batches, the rows replaced %v", *batches, v.set != shown)
 	}
 }
 
@@ -276,32 +292,19 @@ func TestRowsAreNotReadAgainWhileAScanEnds(t *testing.T) {
 // or in the Scan view; with more time left, one is.
 func TestNoRowsAreReadWhenTheScanEndsFirst(t *testing.T) {
 	for _, tab := range []int{tabFiles, tabScan} {
-		f := newFake()
-		recs := sumFixture()
-		f.files[1] = recs
-		u := newTestUI(t, f)
-		now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-		u.now = func() time.Time { return now }
-		var queued []func()
-		u.spawn = func(fn func()) { queued = append(queued, fn) }
-		u.startJob([]string{t.TempDir()})
-		u.tabs.SelectIndex(tab)
-		runQueued(&queued)
-		u.files.every = 10 * time.Minute // the last read took a minute
+		s := startQueuedScan(t, tab)
+		s.u.files.every = 10 * time.Minute // the last read took a minute
 		for _, tc := range []struct {
 			left time.Duration
 			read bool
 		}{{30 * time.Second, false}, {5 * time.Minute, true}} {
-			now = now.Add(time.Hour)
-			p := running(1, 10, len(recs), 1)
+			p := running(1, 10, len(s.recs), 1)
 			p.Remaining = tc.left
-			f.emit(p)
-			u.flush()
-			if read := len(queued) > 0; read != tc.read {
+			s.show(time.Hour, p)
+			if read := len(s.take()) > 0; read != tc.read {
 				t.Errorf("tab %d, %s left: a read begun %v, want %v", tab, tc.left, read, tc.read)
 			}
-			queued = nil
-			u.files.loading, u.files.counting = false, false
+			s.u.files.loading, s.u.files.counting = false, false
 		}
 	}
 }
