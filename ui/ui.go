@@ -221,6 +221,7 @@ func (u *UI) applyProgress(p app.Progress, news stateNews) {
 		p.Roots = prev.Roots
 	}
 	u.prog = p
+	u.files.afterJob(p)
 	if news == stateMoved || p.State != prev.State {
 		// A request is answered once the state moves (listing turning into
 		// analysing is no answer to Pause).
