@@ -51,9 +51,14 @@ func (l *Library) DuplicatesIn(jobID uint64, distance int, scope DupScope) (Dupl
 	if distance < 0 {
 		distance = l.jobSettings(jobID).NearDistance
 	}
-	if d, ok := l.rememberedDuplicates(jobID, distance, scope); ok {
-		return d, nil
+	var leave func()
+	for leave == nil {
+		if d, ok := l.rememberedDuplicates(jobID, distance, scope); ok {
+			return d, nil
+		}
+		leave = l.searches.enter(searchKey{job: jobID, distance: distance})
 	}
+	defer leave()
 	key := dupsMemoKey{job: jobID, distance: distance, scope: scope, epoch: l.db.Epoch()}
 	// Read before the search, so that a write during it keeps its groups
 	// from being saved as current.

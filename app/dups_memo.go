@@ -69,3 +69,60 @@ func cloneGroups(gs []store.DupGroup) []store.DupGroup {
 	}
 	return out
 }
+
+// searchGate lets one whole search for a job's groups at a distance run at
+// a time. As a job ends, the engine searches for its groups to keep them
+// (keepGroupsAfterJob) while the window, seeing the job end with
+// Duplicates in front, asks for the same groups (DuplicatesIn): at a
+// million files each search holds a few hundred megabytes and both cores,
+// and two side by side only double that. A second asker waits for the
+// search under way, then reads what it kept (or searches, when it kept
+// nothing).
+type searchGate struct {
+	mu      sync.Mutex
+	running map[searchKey]chan struct{} // closed when the search ends
+	// searched and waited count the searches let in and the askers who
+	// waited for one, for the tests.
+	searched, waited int
+}
+
+// searchKey is what one search finds: a job's groups in the whole library
+// at a distance; each scope is cut from them (inScope).
+type searchKey struct {
+	job      uint64
+	distance int
+}
+
+// enter returns leave when no search for k is under way: the caller
+// searches, and calls leave once what it found is kept. Otherwise it waits
+// for the search under way to end and returns nil: the caller looks again
+// for what that one kept.
+func (g *searchGate) enter(k searchKey) (leave func()) {
+	g.mu.Lock()
+	if done, ok := g.running[k]; ok {
+		g.waited++
+		g.mu.Unlock()
+		<-done
+		return nil
+	}
+	if g.running == nil {
+		g.running = map[searchKey]chan struct{}{}
+	}
+	done := make(chan struct{})
+	g.running[k] = done
+	g.searched++
+	g.mu.Unlock()
+	return func() {
+		g.mu.Lock()
+		delete(g.running, k)
+		g.mu.Unlock()
+		close(done)
+	}
+}
+
+// counts returns searched and waited.
+func (g *searchGate) counts() (searched, waited int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.searched, g.waited
+}

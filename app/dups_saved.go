@@ -110,9 +110,14 @@ func (l *Library) keepGroupsAfterJob(r *run) {
 		return
 	}
 	distance := l.jobSettings(scan.ID).NearDistance
-	if _, ok := l.savedDuplicates(scan.ID, distance, ScopeLibrary); ok {
-		return
+	var leave func()
+	for leave == nil {
+		if _, ok := l.savedDuplicates(scan.ID, distance, ScopeLibrary); ok {
+			return
+		}
+		leave = l.searches.enter(searchKey{job: scan.ID, distance: distance})
 	}
+	defer leave()
 	if cb := l.callbacks().OnProgress; cb != nil {
 		p := r.snapshot()
 		p.Grouping = true

@@ -104,8 +104,9 @@ type Library struct {
 
 	noteMu sync.Mutex // orders writes of the owner note
 
-	thumbs thumbCache // Thumbnail's memory and disk layers (thumbcache.go)
-	dups   dupsMemo   // the last groups DuplicatesIn found (dups_memo.go)
+	thumbs   thumbCache // Thumbnail's memory and disk layers (thumbcache.go)
+	dups     dupsMemo   // the last groups DuplicatesIn found (dups_memo.go)
+	searches searchGate // one search for the same groups at a time (dups_memo.go)
 
 	// kinds picks what a job does (jobKinds); the engine's tests run a
 	// fake kind through it.
