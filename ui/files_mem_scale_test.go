@@ -21,14 +21,23 @@ import (
 // the heap's peak (live and not yet swept objects, sampled every few
 // milliseconds) and the process's peak RSS, and writes a heap profile to
 // SHOEBOX_ROWS_HEAP when set; SHOEBOX_ROWS_JOB names a job other than the
-// newest. Skipped unless a library is named: use a
+// newest. With SHOEBOX_ROWS_SEARCH set to a distance, the library is opened
+// to write and the job's look-alikes are then searched for with the rows
+// held, as the engine does after a job while Files shows its rows (give it
+// a copy whose groups and candidates were never kept, or it only reads
+// them). Skipped unless a library is named: use a
 // copy, e.g. of a 1M-file library made by scripts/scalelib.
 func TestFilesMemoryOfALibrary(t *testing.T) {
 	libPath := os.Getenv("SHOEBOX_ROWS_LIBRARY")
 	if libPath == "" {
 		t.Skip("set SHOEBOX_ROWS_LIBRARY to a copy of a library")
 	}
-	lib, err := app.OpenLibraryWith(libPath, app.LibraryOptions{Mode: store.ReadOnly})
+	opts := app.LibraryOptions{Mode: store.ReadOnly}
+	searchAt, searching := os.LookupEnv("SHOEBOX_ROWS_SEARCH")
+	if searching {
+		opts.Mode = store.ReadWrite
+	}
+	lib, err := app.OpenLibraryWith(libPath, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,6 +109,26 @@ func TestFilesMemoryOfALibrary(t *testing.T) {
 			time.Since(t0).Round(time.Millisecond), float64(after.HeapAlloc-before.HeapAlloc)/(1<<20),
 			float64(int64(*peak)-int64(before.HeapAlloc))/(1<<20), testmem.PeakRSS())
 		runtime.KeepAlive(again)
+	}
+	if searching {
+		distance, err := strconv.Atoi(searchAt)
+		if err != nil {
+			t.Fatalf("SHOEBOX_ROWS_SEARCH: %v", err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		peak, stop := testmem.WatchHeap()
+		rss, stopRSS := testmem.WatchRSS()
+		t0 := time.Now()
+		d, err := lib.DuplicatesIn(job.ID, distance, app.ScopeLibrary)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stop()
+		stopRSS()
+		t.Logf("searched at %d in %s with the rows held: %d look-alike groups; heap's peak %.1f MB above the rows; RSS's peak %.1f MB",
+			distance, time.Since(t0).Round(time.Millisecond), len(d.Near),
+			float64(int64(*peak)-int64(before.HeapAlloc))/(1<<20), float64(*rss)/(1<<20))
 	}
 	if p := os.Getenv("SHOEBOX_ROWS_HEAP"); p != "" {
 		out, err := os.Create(p)

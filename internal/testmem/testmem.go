@@ -6,6 +6,7 @@ package testmem
 import (
 	"os"
 	"runtime/metrics"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -46,4 +47,42 @@ func WatchHeap() (peak *uint64, stop func()) {
 		}
 	}()
 	return peak, func() { close(quit); <-done }
+}
+
+// WatchRSS reads the process's resident set (VmRSS) every few milliseconds
+// until stop is called; then *peak is the most seen, in bytes (0 where
+// /proc is not). Unlike PeakRSS it measures one stretch of the work, not
+// the process's life.
+func WatchRSS() (peak *uint64, stop func()) {
+	peak = new(uint64)
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			*peak = max(*peak, currentRSS())
+			select {
+			case <-quit:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return peak, func() { close(quit); <-done }
+}
+
+// currentRSS is VmRSS in bytes, 0 where /proc is not.
+func currentRSS() uint64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
 }
