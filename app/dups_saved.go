@@ -128,12 +128,6 @@ func (l *Library) keepGroupsAfterJob(r *run) {
 	if err != nil {
 		return
 	}
-	// What the job itself held (its batches, its listing) is garbage now,
-	// but the collector's next target was set while it was live. Collected
-	// and given back first, it is not stacked under the search's tables:
-	// at a million files, with Files showing the scan's rows, the window
-	// reached 1.13 GB during this search.
-	debug.FreeOSMemory()
 	if all, cands, err := l.findDuplicates(scan.ID, distance); err == nil {
 		l.keepDuplicates(seen, scan.ID, distance, all)
 		l.keepCandidates(cands)
