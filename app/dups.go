@@ -51,12 +51,13 @@ func (l *Library) DuplicatesIn(jobID uint64, distance int, scope DupScope) (Dupl
 	if distance < 0 {
 		distance = l.jobSettings(jobID).NearDistance
 	}
-	var leave func()
-	for leave == nil {
-		if d, ok := l.rememberedDuplicates(jobID, distance, scope); ok {
-			return d, nil
-		}
-		leave = l.searches.enter(searchKey{job: jobID, distance: distance})
+	var kept Duplicates
+	leave := l.searches.enterUnless(searchKey{job: jobID, distance: distance}, func() (ok bool) {
+		kept, ok = l.rememberedDuplicates(jobID, distance, scope)
+		return ok
+	})
+	if leave == nil {
+		return kept, nil
 	}
 	defer leave()
 	key := dupsMemoKey{job: jobID, distance: distance, scope: scope, epoch: l.db.Epoch()}

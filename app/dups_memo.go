@@ -120,6 +120,18 @@ func (g *searchGate) enter(k searchKey) (leave func()) {
 	}
 }
 
+// enterUnless is enter, tried again after every search it waited for,
+// until found says what is wanted is there (leave is then nil) or no
+// search for k is under way (the caller searches, and calls leave).
+func (g *searchGate) enterUnless(k searchKey, found func() bool) (leave func()) {
+	for !found() {
+		if leave = g.enter(k); leave != nil {
+			return leave
+		}
+	}
+	return nil
+}
+
 // counts returns searched and waited.
 func (g *searchGate) counts() (searched, waited int) {
 	g.mu.Lock()

@@ -110,12 +110,12 @@ func (l *Library) keepGroupsAfterJob(r *run) {
 		return
 	}
 	distance := l.jobSettings(scan.ID).NearDistance
-	var leave func()
-	for leave == nil {
-		if _, ok := l.savedDuplicates(scan.ID, distance, ScopeLibrary); ok {
-			return
-		}
-		leave = l.searches.enter(searchKey{job: scan.ID, distance: distance})
+	leave := l.searches.enterUnless(searchKey{job: scan.ID, distance: distance}, func() bool {
+		_, ok := l.savedDuplicates(scan.ID, distance, ScopeLibrary)
+		return ok
+	})
+	if leave == nil {
+		return // kept already, by a search this one waited for or an earlier one
 	}
 	defer leave()
 	if cb := l.callbacks().OnProgress; cb != nil {
