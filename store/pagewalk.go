@@ -68,10 +68,12 @@ type pageWalk struct {
 	size     int64
 	meta     boltMeta
 	seen     map[uint64]bool
+	spare    [][]byte // page buffers given back (release), for take
 	problems []string
 	nProblem int
 	// visit, when set, receives every readable key and value of every
-	// top-level bucket, in key order (slices of a buffer the walk does not reuse).
+	// top-level bucket, in key order: slices of the walk's page buffers,
+	// valid until visit returns.
 	visit func(bucket, k, v []byte)
 	// inUse is the bytes the tree's pages hold, counted as bbolt's
 	// Bucket.Stats counts them (BranchInuse + LeafInuse): a page's header
@@ -84,6 +86,11 @@ func (w *pageWalk) problem(format string, args ...any) {
 	if len(w.problems) < maxProblems {
 		w.problems = append(w.problems, fmt.Sprintf(format, args...))
 	}
+}
+
+// newPageWalk walks a file of size bytes read through r.
+func newPageWalk(r io.ReaderAt, size int64) *pageWalk {
+	return &pageWalk{r: newBlockReader(r, size), size: size, seen: map[uint64]bool{}}
 }
 
 // walkFile walks the bbolt file at path. It returns an error only when the
@@ -108,9 +115,15 @@ func walkTrees(path string, visit func(bucket, k, v []byte)) (*pageWalk, error) 
 	if err != nil {
 		return nil, err
 	}
-	w := &pageWalk{r: newBlockReader(f, fi.Size()), size: fi.Size(), seen: map[uint64]bool{}, visit: visit}
+	w := newPageWalk(f, fi.Size())
+	w.visit = visit
+	return w, w.walkAll()
+}
+
+// walkAll reads the header, then walks every top-level bucket.
+func (w *pageWalk) walkAll() error {
 	if err := w.readHeader(); err != nil {
-		return nil, err
+		return err
 	}
 	w.walkTree(w.meta.root, func(name, v []byte, bucket bool) {
 		if !bucket {
@@ -122,7 +135,7 @@ func walkTrees(path string, visit func(bucket, k, v []byte)) (*pageWalk, error) 
 			}
 		})
 	})
-	return w, nil
+	return nil
 }
 
 // checkHeader reads only what bbolt reads when it opens a file whose free
@@ -138,7 +151,7 @@ func checkHeader(path string) (problems []string, count int, err error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	w := &pageWalk{r: newBlockReader(f, fi.Size()), size: fi.Size(), seen: map[uint64]bool{}}
+	w := newPageWalk(f, fi.Size())
 	if err := w.readHeader(); err != nil {
 		return nil, 0, err
 	}
@@ -163,6 +176,7 @@ func (w *pageWalk) readHeader() error {
 		w.problem("the free list: %v", err)
 		return nil
 	}
+	defer w.release(p)
 	if ne.Uint16(p[8:]) != freelistPageFlag {
 		w.problem("page %d should hold the free list but has type %#x", w.meta.freelist, ne.Uint16(p[8:]))
 		return nil
@@ -214,7 +228,9 @@ func (w *pageWalk) readMeta() error {
 	return nil
 }
 
-// readPage reads page id with its overflow pages, or says why it cannot.
+// readPage reads page id with its overflow pages into a buffer of the
+// walk's (take), or says why it cannot. The caller gives the buffer back
+// (release) once it is done with the page and every slice of it.
 func (w *pageWalk) readPage(id uint64) ([]byte, error) {
 	ps := int64(w.meta.pageSize)
 	if id < 2 || id >= w.meta.pgid {
@@ -223,11 +239,11 @@ func (w *pageWalk) readPage(id uint64) ([]byte, error) {
 	if w.seen[id] {
 		return nil, fmt.Errorf("page %d is referenced twice", id)
 	}
-	head := make([]byte, pageHeaderSize)
-	if _, err := w.r.ReadAt(head, int64(id)*ps); err != nil {
+	var head [pageHeaderSize]byte
+	if _, err := w.r.ReadAt(head[:], int64(id)*ps); err != nil {
 		return nil, fmt.Errorf("page %d cannot be read: %w", id, err)
 	}
-	if got := ne.Uint64(head); got != id {
+	if got := ne.Uint64(head[:]); got != id {
 		return nil, fmt.Errorf("page %d says it is page %d", id, got)
 	}
 	n := 1 + uint64(ne.Uint32(head[12:]))
@@ -237,11 +253,32 @@ func (w *pageWalk) readPage(id uint64) ([]byte, error) {
 	for i := id; i < id+n; i++ {
 		w.seen[i] = true
 	}
-	buf, err := w.r.slice(int64(id)*ps, int(int64(n)*ps))
-	if err != nil {
+	buf := w.take(int(int64(n) * ps))
+	if _, err := w.r.ReadAt(buf, int64(id)*ps); err != nil {
+		w.release(buf)
 		return nil, fmt.Errorf("page %d cannot be read: %w", id, err)
 	}
 	return buf, nil
+}
+
+// take returns a buffer of n bytes for a page. The walk holds one page per
+// level of the trees it is in (a branch page's keys bound its children's),
+// so a stack of buffers given back (release) serves the whole walk: a walk
+// of every page allocates a few buffers, not one per page.
+func (w *pageWalk) take(n int) []byte {
+	if k := len(w.spare); k > 0 {
+		b := w.spare[k-1]
+		w.spare = w.spare[:k-1]
+		if cap(b) >= n {
+			return b[:n]
+		}
+	}
+	return make([]byte, n)
+}
+
+// release gives back a buffer take returned, once nothing uses it.
+func (w *pageWalk) release(b []byte) {
+	w.spare = append(w.spare, b)
 }
 
 // walkTree visits the leaf entries of the b-tree rooted at page id, in
@@ -255,6 +292,7 @@ func (w *pageWalk) walkTree(id uint64, leaf leafFunc) {
 		return
 	}
 	w.walkPage(p, id, nil, nil, leaf)
+	w.release(p)
 }
 
 // leafFunc receives one leaf entry; bucket says v is a nested bucket's header.
@@ -296,6 +334,7 @@ func (w *pageWalk) walkPage(p []byte, id uint64, minKey, maxKey []byte, leaf lea
 				continue
 			}
 			last = w.walkPage(sub, children[i], keys[i], upper, leaf)
+			w.release(sub)
 		}
 		return last
 	case leafPageFlag:
@@ -307,7 +346,8 @@ func (w *pageWalk) walkPage(p []byte, id uint64, minKey, maxKey []byte, leaf lea
 				w.problem("page %d: entry %d is damaged", id, i)
 				continue
 			}
-			k, v := kv[:ks], kv[ks:] // the page buffer is the walk's own: no copy needed
+			// k and v stay valid until leaf returns; it copies what it keeps.
+			k, v := kv[:ks], kv[ks:]
 			leaf(k, v, ne.Uint32(p[e:])&bucketLeafFlag != 0)
 			last = k
 		}
@@ -382,7 +422,8 @@ func (w *pageWalk) walkBucket(name, v []byte, visit func(k, v []byte)) {
 // salvageLeaves reads every page of the file that still parses as a leaf
 // page, reachable or not, and hands its plain entries to visit. Recover uses
 // it when the tree is damaged: records whose pages are cut off from the tree
-// (or are older copies that bbolt freed) are still in the file.
+// (or are older copies that bbolt freed) are still in the file. The key and
+// value visit gets stay valid until it returns.
 func salvageLeaves(path string, visit func(k, v []byte)) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -393,7 +434,7 @@ func salvageLeaves(path string, visit func(k, v []byte)) error {
 	if err != nil {
 		return err
 	}
-	w := &pageWalk{r: newBlockReader(f, fi.Size()), size: fi.Size(), seen: map[uint64]bool{}}
+	w := newPageWalk(f, fi.Size())
 	if err := w.readMeta(); err != nil {
 		return err
 	}
@@ -410,8 +451,9 @@ func salvageLeaves(path string, visit func(k, v []byte)) error {
 		if (id+n)*ps > w.size {
 			continue
 		}
-		p, err := w.r.slice(id*ps, int(n*ps))
-		if err != nil {
+		p := w.take(int(n * ps))
+		if _, err := w.r.ReadAt(p, id*ps); err != nil {
+			w.release(p)
 			continue
 		}
 		w.walkPage(p, uint64(id), nil, nil, func(k, v []byte, bucket bool) {
@@ -419,83 +461,8 @@ func salvageLeaves(path string, visit func(k, v []byte)) error {
 				visit(k, v)
 			}
 		})
+		w.release(p)
 		id += n - 1
 	}
 	return nil
-}
-
-// blockReader serves small reads from a few large blocks, so walking a file
-// of many 4 KiB pages (written mostly in order) costs one system call per
-// block instead of two per page.
-type blockReader struct {
-	r      io.ReaderAt
-	size   int64
-	blocks map[int64][]byte
-	order  []int64 // FIFO of cached block numbers
-}
-
-const (
-	readBlock   = 1 << 20
-	readBlocksN = 16
-)
-
-func newBlockReader(r io.ReaderAt, size int64) *blockReader {
-	return &blockReader{r: r, size: size, blocks: map[int64][]byte{}}
-}
-
-func (b *blockReader) ReadAt(p []byte, off int64) (int, error) {
-	n := 0
-	for n < len(p) {
-		at := off + int64(n)
-		if at >= b.size {
-			return n, io.EOF
-		}
-		blk, err := b.block(at / readBlock)
-		if err != nil {
-			return n, err
-		}
-		c := copy(p[n:], blk[at%readBlock:])
-		if c == 0 {
-			return n, io.EOF
-		}
-		n += c
-	}
-	return n, nil
-}
-
-// slice returns n bytes at off without copying them when they lie in one
-// block; the bytes stay valid after the block leaves the cache.
-func (b *blockReader) slice(off int64, n int) ([]byte, error) {
-	if off/readBlock == (off+int64(n)-1)/readBlock {
-		blk, err := b.block(off / readBlock)
-		if err != nil {
-			return nil, err
-		}
-		if at := off % readBlock; at+int64(n) <= int64(len(blk)) {
-			return blk[at : at+int64(n)], nil
-		}
-		return nil, io.EOF
-	}
-	p := make([]byte, n)
-	_, err := b.ReadAt(p, off)
-	return p, err
-}
-
-func (b *blockReader) block(i int64) ([]byte, error) {
-	if blk, ok := b.blocks[i]; ok {
-		return blk, nil
-	}
-	if len(b.order) >= readBlocksN {
-		// Not reused: slices handed out by slice() may still be in use.
-		delete(b.blocks, b.order[0])
-		b.order = b.order[1:]
-	}
-	buf := make([]byte, readBlock)
-	n, err := b.r.ReadAt(buf, i*readBlock)
-	if err != nil && err != io.EOF {
-		return nil, err
-	}
-	b.blocks[i] = buf[:n]
-	b.order = append(b.order, i)
-	return buf[:n], nil
 }
