@@ -50,8 +50,12 @@ var keyCheckedSize = []byte("compact_checked_size")
 // again: a twentieth.
 const compactRecheck = 20
 
-// compactTxBytes bounds what one transaction of the copy holds in memory.
-const compactTxBytes = 16 << 20
+// compactTxBytes bounds the keys and values one transaction of the copy
+// puts, and so what it holds in memory: bbolt keeps several times as much
+// in nodes and pages until the commit. At a million files, 16 MiB took the
+// copy to 272 MB resident (a heap of 100 MB live, 200 MB before each
+// collection); 4 MiB, to 85 MB, in the same 10 s and a file 4 KiB larger.
+const compactTxBytes = 4 << 20
 
 // ErrBusy means a job or change run holds the library's writes: it is not
 // compacted under them.
