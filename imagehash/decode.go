@@ -238,10 +238,12 @@ func acquireDecode(ctx context.Context, lim DecodeLimits, c decodeCost) (release
 
 // jpegDCBytes estimates the memory of a DC-only decode: an int16 per block
 // for up to four components, the luma plane as float32 and float64 (or the
-// output image), and the Huffman tables.
+// output image), and the Huffman tables a colour JPEG defines (two DC, two
+// AC; a file defining all eight needs another 100 KB) with the decoder's
+// smaller allocations.
 func jpegDCBytes(w, h int) int64 {
 	blocks := (int64(w) + 7) / 8 * ((int64(h) + 7) / 8)
-	return blocks*(4*2+4+8) + 256<<10
+	return blocks*(4*2+4+8) + 4*jpegdc.HuffmanTableBytes + 32<<10
 }
 
 // useTurbo selects the cgo libjpeg-turbo luma decode when the build has it

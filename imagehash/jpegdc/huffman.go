@@ -2,6 +2,7 @@ package jpegdc
 
 import (
 	"encoding/binary"
+	"unsafe"
 )
 
 // lookBits is the width of the Huffman lookahead tables. Codes (plus, for the
@@ -27,6 +28,10 @@ type huffTable struct {
 	vals    [256]byte
 	nVals   int
 }
+
+// HuffmanTableBytes is the memory one Huffman table takes: the decoder
+// makes one for each table a DHT segment defines (C.2), when it defines it.
+const HuffmanTableBytes = int64(unsafe.Sizeof(huffTable{}))
 
 // build prepares t from the DHT counts (codes of length 1..16) and symbols:
 // the canonical codes of Annex C (Figures C.1 and C.2, assigned in order of
@@ -214,11 +219,14 @@ func (d *decoder) parseDHT(seg []byte) error {
 		if total == 0 || total > 256 || len(seg) < 17+total {
 			return formatError("bad DHT symbol count")
 		}
-		t := &d.dcTables[th]
+		tables := &d.dcTables
 		if tc == 1 {
-			t = &d.acTables[th]
+			tables = &d.acTables
 		}
-		if err := t.build(&counts, seg[17:17+total]); err != nil {
+		if tables[th] == nil {
+			tables[th] = new(huffTable)
+		}
+		if err := tables[th].build(&counts, seg[17:17+total]); err != nil {
 			return err
 		}
 		seg = seg[17+total:]

@@ -35,8 +35,8 @@ type decoder struct {
 	mcusY      int
 	qt         [4][64]uint16
 	qtSet      [4]bool
-	dcTables   [4]huffTable
-	acTables   [4]huffTable
+	dcTables   [4]*huffTable // made as a DHT defines them: 24 KiB each
+	acTables   [4]*huffTable
 	ri         int // restart interval in MCUs
 	adobe      bool
 	adobeXform byte

@@ -75,10 +75,10 @@ func (d *decoder) scan(seg []byte, p int) (int, error) {
 	}
 	for i := 0; i < ns; i++ {
 		c := sc[i]
-		if ah == 0 && !d.dcTables[c.td].valid {
+		if ah == 0 && (d.dcTables[c.td] == nil || !d.dcTables[c.td].valid) {
 			return 0, formatError("scan uses an undefined DC Huffman table")
 		}
-		if !progressive && !d.acTables[c.ta].valid {
+		if !progressive && (d.acTables[c.ta] == nil || !d.acTables[c.ta].valid) {
 			return 0, formatError("scan uses an undefined AC Huffman table")
 		}
 		if ah != 0 && !c.dcFirst {
@@ -134,8 +134,8 @@ func (d *decoder) scan(seg []byte, p int) (int, error) {
 				} else {
 					bx0, by0, nh, nv = mx, my, 1, 1
 				}
-				dct := &d.dcTables[c.td]
-				act := &d.acTables[c.ta]
+				dct := d.dcTables[c.td] // nil only when unused (ah != 0)
+				act := d.acTables[c.ta] // nil only when unused (progressive)
 				for by := by0; by < by0+nv; by++ {
 					row := c.dc[by*c.bw:]
 					for bx := bx0; bx < bx0+nh; bx++ {
