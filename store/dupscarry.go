@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"encoding/json"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -81,11 +80,11 @@ func (db *DB) CarryDupGroups(kept DupGroupsKept, through uint64, carried ...Grou
 		}
 		for _, c := range carried {
 			v, ok := kept.sets[string(c.From)]
-			if !ok || len(v) < 8 {
+			if !ok {
 				continue
 			}
 			var groups []foundGroup
-			if json.Unmarshal(v[8:], &groups) != nil {
+			if decodeFound(v, &groups) != nil {
 				continue // a damaged set is found again, not carried
 			}
 			from, to := jobKey(c.FromJob), jobKey(c.ToJob)

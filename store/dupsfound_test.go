@@ -1,6 +1,8 @@
 package store
 
 import (
+	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -232,5 +234,50 @@ func TestSavedDupGroupsOutliveClosesAndOpens(t *testing.T) {
 		if err != nil || !ok || !reflect.DeepEqual(got, groups) {
 			t.Fatalf("opened in mode %v: %v %v %+v", mode, ok, err, got)
 		}
+	}
+}
+
+// A set is kept deflated, a fraction of its JSON (keys and evidence repeat
+// each other's paths), and read back whole; a set an older Shoebox kept as
+// plain JSON is still read.
+func TestDupGroupsAreKeptDeflatedAndPlainOnesStillRead(t *testing.T) {
+	db, _, groups := foundLibrary(t)
+	var many []DupGroup
+	for i := range 400 {
+		g := groups[i%len(groups)]
+		g.Evidence = []string{fmt.Sprintf("%s ~ %s: pHash distance %d, dHash distance %d (pHash and dHash close)",
+			g.Files[0].RelPath, g.Files[1].RelPath, i%9, i%11)}
+		many = append(many, g)
+	}
+	savedNow(t, db, "many", many)
+	kept, err := db.KeptDupGroups()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := kept.sets["many"]
+	plain, err := json.Marshal(keptGroups(many))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v) < 9 || v[8] != foundDeflated || len(v)*5 > len(plain) {
+		t.Fatalf("kept in %d bytes (flag %#x) for %d bytes of JSON", len(v), v[min(8, len(v)-1)], len(plain))
+	}
+	got, ok, err := db.SavedDupGroups([]byte("many"))
+	if err != nil || !ok || !reflect.DeepEqual(got, many) {
+		t.Fatalf("read back: %v %v, %d groups of %d", ok, err, len(got), len(many))
+	}
+
+	seen, err := db.ReadID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok, err = db.writeFound(seen, func(tx *bolt.Tx, b *bolt.Bucket) error {
+		return b.Put([]byte("older"), append(u64(uint64(tx.ID())), plain...))
+	})
+	if err != nil || !ok {
+		t.Fatalf("write a plain set: %v %v", ok, err)
+	}
+	if got, ok, err := db.SavedDupGroups([]byte("older")); err != nil || !ok || !reflect.DeepEqual(got, many) {
+		t.Fatalf("a plain set read back: %v %v, %d groups", ok, err, len(got))
 	}
 }
