@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
@@ -198,6 +199,9 @@ func (db *DB) PendingAfter(jobID uint64, after []byte, limit int) (recs []FileRe
 // reading a million records.
 func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(media.Status) bool) ([]FileRecord, []byte, error) {
 	var out []FileRecord
+	if limit > 0 {
+		out = make([]FileRecord, 0, limit) // grown by appending, a batch left copies behind
+	}
 	var last []byte
 	var bad skipped
 	for {
@@ -224,13 +228,20 @@ func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(media.S
 		if err != nil {
 			return out, last, err
 		}
-		recs := decodeEntries(raw, &bad)
-		for i := range recs {
-			if recs[i].ok {
-				out = append(out, recs[i].FileRecord)
+		// Decoded in place at the end of out, then the records that did
+		// not decode are closed up.
+		n := len(out)
+		out = slices.Grow(out, len(raw))[:n+len(raw)]
+		ok := decodeEntries(raw, out[n:], &bad)
+		for i := range raw {
+			if ok[i] {
+				out[n] = out[len(out)-len(raw)+i]
 				last = raw[i].k
+				n++
 			}
 		}
+		clear(out[n:])
+		out = out[:n]
 		// A record that did not decode leaves the batch short: fill it up
 		// from after the last one read, as one walk would have.
 		if !full || len(out) >= limit {
@@ -241,17 +252,12 @@ func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(media.S
 	return out, last, bad.err(db.path)
 }
 
-// decodedEntry is a record decodeEntries decoded, or not (ok false).
-type decodedEntry struct {
-	FileRecord
-	ok bool
-}
-
-// decodeEntries decodes entries (copied out of their transaction) in order,
-// split between GOMAXPROCS goroutines; those that do not decode are counted
-// in bad.
-func decodeEntries(raw []viewEntry, bad *skipped) []decodedEntry {
-	out := make([]decodedEntry, len(raw))
+// decodeEntries decodes entries (copied out of their transaction) into
+// out[i] (as long as raw, its records zero or overwritten whole), split
+// between GOMAXPROCS goroutines; ok[i] says raw[i] decoded, and those that
+// do not are counted in bad.
+func decodeEntries(raw []viewEntry, out []FileRecord, bad *skipped) (ok []bool) {
+	ok = make([]bool, len(raw))
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(raw)/64))
 	errs := make([]error, len(raw))
 	var wg sync.WaitGroup
@@ -260,8 +266,9 @@ func decodeEntries(raw []viewEntry, bad *skipped) []decodedEntry {
 		go func() {
 			defer wg.Done()
 			for i := w * len(raw) / workers; i < (w+1)*len(raw)/workers; i++ {
-				errs[i] = decodeEntry(raw[i], &out[i].FileRecord)
-				out[i].ok = errs[i] == nil
+				out[i] = FileRecord{}
+				errs[i] = decodeEntry(raw[i], &out[i])
+				ok[i] = errs[i] == nil
 			}
 		}()
 	}
@@ -271,7 +278,7 @@ func decodeEntries(raw []viewEntry, bad *skipped) []decodedEntry {
 			bad.add("file record", raw[i].k[10:], err)
 		}
 	}
-	return out
+	return ok
 }
 
 // Previous returns the latest analysis stored for a file at this absolute

@@ -261,10 +261,11 @@ func decodeLatest(items []latestItem, opt LatestOptions, bad *skipped) []FileRec
 	for i, it := range items {
 		first[i] = it[0]
 	}
-	decoded := decodeEntries(first, bad)
-	out := make([]FileRecord, 0, len(items))
+	decoded := make([]FileRecord, len(items))
+	decodedOK := decodeEntries(first, decoded, bad)
+	out := decoded[:0] // filled in place: out[j] is written after decoded[j] is read
 	for i, it := range items {
-		r, ok := decoded[i].FileRecord, decoded[i].ok
+		r, ok := decoded[i], decodedOK[i]
 		for _, e := range it[1:] { // the first did not decode: the record before it stands
 			if ok {
 				break
@@ -280,5 +281,6 @@ func decodeLatest(items []latestItem, opt LatestOptions, bad *skipped) []FileRec
 			out = append(out, r)
 		}
 	}
+	clear(decoded[len(out):]) // what was left out is not kept alive by out's array
 	return out
 }
