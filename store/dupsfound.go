@@ -238,13 +238,9 @@ func (db *DB) SavedDupGroups(name []byte) (groups []DupGroup, ok bool, err error
 		if !foundCurrentIn(tx) {
 			return nil
 		}
-		v := tx.Bucket(bucketDupsFound).Get(name)
-		if len(v) < 8 {
-			return nil
-		}
 		var kept []foundGroup
-		if decodeFound(v, &kept) != nil {
-			return nil // a damaged set is found again, not trusted
+		if decodeFound(tx.Bucket(bucketDupsFound).Get(name), &kept) != nil {
+			return nil // none, or a damaged set: found again, not trusted
 		}
 		groups = make([]DupGroup, len(kept))
 		in := viewFiles{tx: tx}

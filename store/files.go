@@ -230,12 +230,13 @@ func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(media.S
 		}
 		// Decoded in place at the end of out, then the records that did
 		// not decode are closed up.
-		n := len(out)
-		out = slices.Grow(out, len(raw))[:n+len(raw)]
-		ok := decodeEntries(raw, out[n:], &bad)
+		start := len(out)
+		out = slices.Grow(out, len(raw))[:start+len(raw)]
+		ok := decodeEntries(raw, out[start:], &bad)
+		n := start
 		for i := range raw {
 			if ok[i] {
-				out[n] = out[len(out)-len(raw)+i]
+				out[n] = out[start+i]
 				last = raw[i].k
 				n++
 			}

@@ -253,10 +253,20 @@ func (w *pageWalk) readPage(id uint64) ([]byte, error) {
 	for i := id; i < id+n; i++ {
 		w.seen[i] = true
 	}
-	buf := w.take(int(int64(n) * ps))
-	if _, err := w.r.ReadAt(buf, int64(id)*ps); err != nil {
-		w.release(buf)
+	buf, err := w.readTaken(int64(id)*ps, int(int64(n)*ps))
+	if err != nil {
 		return nil, fmt.Errorf("page %d cannot be read: %w", id, err)
+	}
+	return buf, nil
+}
+
+// readTaken reads n bytes at off into a buffer from take, given back at
+// once when the read fails.
+func (w *pageWalk) readTaken(off int64, n int) ([]byte, error) {
+	buf := w.take(n)
+	if _, err := w.r.ReadAt(buf, off); err != nil {
+		w.release(buf)
+		return nil, err
 	}
 	return buf, nil
 }
@@ -451,9 +461,8 @@ func salvageLeaves(path string, visit func(k, v []byte)) error {
 		if (id+n)*ps > w.size {
 			continue
 		}
-		p := w.take(int(n * ps))
-		if _, err := w.r.ReadAt(p, id*ps); err != nil {
-			w.release(p)
+		p, err := w.readTaken(id*ps, int(n*ps))
+		if err != nil {
 			continue
 		}
 		w.walkPage(p, uint64(id), nil, nil, func(k, v []byte, bucket bool) {

@@ -20,7 +20,7 @@ func headerOf(t *testing.T, path string) boltMeta {
 	}
 	defer f.Close()
 	fi, _ := f.Stat()
-	w := &pageWalk{r: newBlockReader(f, fi.Size()), size: fi.Size(), seen: map[uint64]bool{}}
+	w := newPageWalk(f, fi.Size())
 	if err := w.readMeta(); err != nil {
 		t.Fatal(err)
 	}
