@@ -107,7 +107,7 @@ func candidatesOf(read *nearRead, reach int) (kept store.NearCandidates, sub nea
 	set := &read.set
 	flags := make([]byte, len(set.files))
 	const chosen = 1 << 7 // beside the store's flags
-	for _, g := range near.Find(set.items, near.Options{MaxDistance: nearDistance(reach)}) {
+	for _, g := range set.findLookAlikes(near.Options{MaxDistance: nearDistance(reach)}) {
 		for _, id := range g.IDs {
 			flags[id] |= chosen
 		}
