@@ -350,7 +350,7 @@ func (l *Library) readNearSet(jobID uint64, walk nearWalk) (read nearRead, trust
 	j, jerr := l.db.Job(jobID)
 	n := filesHint(j)
 	read = nearRead{set: nearSet{files: make([]nearFile, 0, n), items: make([]near.Item, 0, n)},
-		keys: keyArena{refs: make([]keyRef, 0, n)}, crcs: make([]uint32, 0, n)}
+		keys: newKeyArena(n), crcs: make([]uint32, 0, n)}
 	add := func(e store.NearEntry) { read.add(&e) }
 	if walk == indexAlone {
 		var found store.IndexedNear

@@ -31,7 +31,7 @@ func syntheticNearRead(seed uint64, n int) nearRead {
 			f.item = read.set.addItem(it)
 		}
 		read.set.files = append(read.set.files, f)
-		read.keys.add(binary.BigEndian.AppendUint64(make([]byte, 8), uint64(len(read.keys.refs))))
+		read.keys.add(binary.BigEndian.AppendUint64(make([]byte, 8), uint64(read.keys.n)))
 		read.crcs = append(read.crcs, uint32(len(read.crcs)))
 	}
 	lone := func() near.Item {
