@@ -119,7 +119,7 @@ func (l *Library) datesFiles(sel DatesSelection, need datesNeed) ([]datesFile, [
 		p.abs = append(p.abs, filepath.Clean(a))
 	}
 	var err error
-	if p.corrs, err = l.db.Corrections(); err != nil {
+	if p.decided, err = l.decidedDates(); err != nil {
 		return nil, nil, err
 	}
 	if p.rng, err = rangeOf(sel, l.opt.Now()); err != nil {
@@ -148,7 +148,7 @@ type datesPicker struct {
 	need    datesNeed
 	abs     []string // the selection's paths, absolute
 	matched []bool   // which of abs named an analysed file
-	corrs   map[string]store.Correction
+	decided *decidedDates
 	rng     dateRange
 	out     []datesFile
 	skipped []DateDecision
@@ -174,7 +174,11 @@ func (p *datesPicker) pick(r store.FileRecord) error {
 		return nil
 	}
 	f := datesFile{path: path, sum: r.SHA256, size: r.Size, mtimeNS: r.MtimeNS, current: r.Time.Value}
-	if c, ok := p.corrs[r.SHA256]; ok {
+	c, ok, err := p.decided.of(r.SHA256)
+	if err != nil {
+		return err
+	}
+	if ok {
 		f.corr, f.current = &c, c.Value
 	}
 	if !p.rng.holds(f.current) || p.need.decided && f.corr == nil {

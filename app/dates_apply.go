@@ -18,13 +18,13 @@ const KindCorrection media.CandidateKind = "correction"
 // the report and organise see it. The scan's candidates are kept, none of
 // them chosen any more, after the decision's own.
 func (l *Library) applyCorrections(recs []store.FileRecord) error {
-	corrs, err := l.db.Corrections()
+	decided, err := l.decidedDates()
 	if err != nil {
 		return err
 	}
 	for i := range recs {
-		if c, ok := corrs[recs[i].SHA256]; ok && recs[i].SHA256 != "" {
-			recs[i].Time = correctedTimestamp(recs[i].Time, c)
+		if _, err := decided.apply(&recs[i]); err != nil {
+			return err
 		}
 	}
 	return nil

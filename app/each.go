@@ -19,14 +19,9 @@ import (
 // neighbours' date added. A damaged record is left out, and the walk ends
 // with the store's *DamagedRecords error; an error from fn stops it.
 func (l *Library) EachFile(jobID uint64, fn func(store.FileRecord) error) error {
-	corrs, err := l.db.Corrections()
+	decided, err := l.decidedDates()
 	if err != nil {
 		return err
-	}
-	correct := func(r *store.FileRecord) {
-		if c, ok := corrs[r.SHA256]; ok && r.SHA256 != "" {
-			r.Time = correctedTimestamp(r.Time, c)
-		}
 	}
 	var files []timestamp.SequenceFile
 	var keys []seqKey // files[i]'s record
@@ -49,7 +44,9 @@ func (l *Library) EachFile(jobID uint64, fn func(store.FileRecord) error) error 
 			// of dated names, the pass kept 200 MB it never used).
 			return nil
 		}
-		correct(&r)
+		if _, err := decided.apply(&r); err != nil {
+			return err
+		}
 		files = append(files, timestamp.SequenceFile{
 			Name: name, Folder: intern(filepath.Join(r.Root, filepath.FromSlash(dir))), Camera: intern(r.Camera),
 			Value: r.Time.Value, Confidence: r.Time.Confidence,
@@ -67,10 +64,14 @@ func (l *Library) EachFile(jobID uint64, fn func(store.FileRecord) error) error 
 	}
 	files, keys = nil, nil
 	err = l.db.EachFile(jobID, func(r store.FileRecord) error {
-		correct(&r)
+		if _, err := decided.apply(&r); err != nil {
+			return err
+		}
 		if c, ok := byKey[seqKey{root: r.RootIndex, rel: r.RelPath}]; ok && r.Status == media.StatusDone {
 			applySequence(&r.Time, c)
-			correct(&r) // a decision wins over a guess from neighbours
+			if _, err := decided.apply(&r); err != nil { // a decision wins over a guess from neighbours
+				return err
+			}
 		}
 		return fn(r)
 	})

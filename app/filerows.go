@@ -298,7 +298,7 @@ func (s seqRow) timestamp(value string) media.Timestamp {
 // held. A damaged record is left out and the walk ends with the store's
 // *DamagedRecords error, after the last batch; an error from fn stops it.
 func (l *Library) FileRows(jobID uint64, opt FileRowsOptions, fn func(FileRowsBatch) error) error {
-	corrs, err := l.db.Corrections()
+	decided, err := l.decidedDates()
 	if err != nil {
 		return err
 	}
@@ -321,10 +321,9 @@ func (l *Library) FileRows(jobID uint64, opt FileRowsOptions, fn func(FileRowsBa
 	damaged := l.db.EachFileBatch(jobID, opt.Batch, func(recs []store.FileRecord) error {
 		corrected := make([]bool, len(recs))
 		for i := range recs {
-			r := &recs[i]
-			c, ok := corrs[r.SHA256]
-			if corrected[i] = ok && r.SHA256 != ""; corrected[i] {
-				r.Time = correctedTimestamp(r.Time, c)
+			var err error
+			if corrected[i], err = decided.apply(&recs[i]); err != nil {
+				return err
 			}
 		}
 		rows := b.Rows(recs)
@@ -385,19 +384,18 @@ func (l *Library) FileOfRow(jobID uint64, row FileRow) (store.FileRecord, error)
 	if err != nil {
 		return r, fmt.Errorf("reading %s: %w", row.AbsPath(), err)
 	}
-	corrs, err := l.db.Corrections()
+	decided, err := l.decidedDates()
 	if err != nil {
 		return r, err
 	}
-	correct := func() {
-		if c, ok := corrs[r.SHA256]; ok && r.SHA256 != "" {
-			r.Time = correctedTimestamp(r.Time, c)
-		}
+	if _, err := decided.apply(&r); err != nil {
+		return r, err
 	}
-	correct()
 	if row.Seq != nil && r.Status == media.StatusDone {
 		applySequence(&r.Time, *row.Seq)
-		correct()
+		if _, err := decided.apply(&r); err != nil { // a decision wins over a guess from neighbours
+			return r, err
+		}
 	}
 	return r, nil
 }

@@ -152,3 +152,49 @@ func (db *DB) Corrections() (map[string]Correction, error) {
 	})
 	return out, err
 }
+
+// CorrectionOf reads the decision for one content, when there is one.
+func (db *DB) CorrectionOf(sum string) (c Correction, ok bool, err error) {
+	k, err := correctionKey(sum)
+	if err != nil {
+		return c, false, err
+	}
+	err = db.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCorrections)
+		if b == nil {
+			return nil
+		}
+		v := b.Get(k)
+		if v == nil {
+			return nil
+		}
+		if err := json.Unmarshal(v, &c); err != nil {
+			return &DamagedRecords{Path: db.path, Count: 1, First: fmt.Sprintf("correction %x: %v", k, err)}
+		}
+		ok = true
+		return nil
+	})
+	return c, ok, err
+}
+
+// DecidedPrefixes lists the first 8 bytes of every decided SHA-256, as
+// big-endian numbers in ascending order (the bucket's key order): 8 bytes a
+// decision, for a reader that reads a decision (CorrectionOf) only for a
+// content that may have one.
+func (db *DB) DecidedPrefixes() ([]uint64, error) {
+	var out []uint64
+	err := db.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCorrections)
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			if len(k) >= 8 {
+				out = append(out, be.Uint64(k))
+			}
+		}
+		return nil
+	})
+	return out, err
+}

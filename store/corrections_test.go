@@ -23,6 +23,12 @@ func TestCorrectionsInAnOlderLibrary(t *testing.T) {
 	if cs, err := ro.Corrections(); err != nil || len(cs) != 0 {
 		t.Fatalf("corrections of an older library: %v, %v", cs, err)
 	}
+	if p, err := ro.DecidedPrefixes(); err != nil || len(p) != 0 {
+		t.Fatalf("decided prefixes of an older library: %v, %v", p, err)
+	}
+	if _, ok, err := ro.CorrectionOf(strings.Repeat("ab", 32)); ok || err != nil {
+		t.Fatalf("a correction of an older library: %v, %v", ok, err)
+	}
 	if rep, err := Check(path, 0); err == nil && !rep.Healthy() {
 		t.Errorf("check calls an older library damaged: %v", rep.Problems)
 	}
@@ -50,5 +56,38 @@ func TestCorrectionsInAnOlderLibrary(t *testing.T) {
 	cs, err := again.Corrections()
 	if err != nil || len(cs) != 1 || cs[sum] != c {
 		t.Fatalf("corrections after reopening: %+v, %v", cs, err)
+	}
+	if got, ok, err := again.CorrectionOf(sum); !ok || err != nil || got != c {
+		t.Fatalf("the correction read alone after reopening: %+v, %v, %v", got, ok, err)
+	}
+}
+
+// DecidedPrefixes lists the first 8 bytes of each decided content in order,
+// and CorrectionOf reads each decision alone, and nothing for another content.
+func TestDecidedPrefixesAndOneCorrection(t *testing.T) {
+	db, _ := openTemp(t)
+	sums := []string{strings.Repeat("f0", 32), strings.Repeat("01", 32), "0102030405060708" + strings.Repeat("ee", 24)}
+	var cs []Correction
+	for i, sum := range sums {
+		cs = append(cs, Correction{SHA256: sum, Value: "2000-01-0" + string(rune('1'+i)), Precision: PrecisionDay, Source: CorrectionUser})
+	}
+	if err := db.PutCorrections(cs); err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.DecidedPrefixes()
+	want := []uint64{0x0101010101010101, 0x0102030405060708, 0xf0f0f0f0f0f0f0f0}
+	if err != nil || len(p) != len(want) || p[0] != want[0] || p[1] != want[1] || p[2] != want[2] {
+		t.Fatalf("prefixes %x, %v; want %x", p, err, want)
+	}
+	for i, sum := range sums {
+		if got, ok, err := db.CorrectionOf(sum); !ok || err != nil || got.Value != cs[i].Value {
+			t.Errorf("%s: %+v %v %v", sum, got, ok, err)
+		}
+	}
+	if got, ok, err := db.CorrectionOf(strings.Repeat("02", 32)); ok || err != nil {
+		t.Errorf("a content never decided: %+v %v %v", got, ok, err)
+	}
+	if _, _, err := db.CorrectionOf("nothex"); err == nil {
+		t.Error("a correction asked for by something else than a SHA-256 gave no error")
 	}
 }
