@@ -30,20 +30,39 @@ func (l *Library) decidedDates() (*decidedDates, error) {
 
 // of is the decision for the content sum (a hex SHA-256), when there is one.
 func (d *decidedDates) of(sum string) (store.Correction, bool, error) {
-	if len(d.prefixes) == 0 || !isSHA256Hex(sum) {
-		return store.Correction{}, false, nil // nothing is decided for what is not a content's sum
-	}
-	p, _ := strconv.ParseUint(sum[:16], 16, 64)
-	if _, found := slices.BinarySearch(d.prefixes, p); !found {
+	if !d.mayHave(sum) {
 		return store.Correction{}, false, nil
 	}
 	return d.db.CorrectionOf(sum)
 }
 
+// mayHave says whether a decision may be kept for the content sum: its
+// prefix is among those decided.
+func (d *decidedDates) mayHave(sum string) bool {
+	if len(d.prefixes) == 0 || !isSHA256Hex(sum) {
+		return false // nothing is decided for what is not a content's sum
+	}
+	p, _ := strconv.ParseUint(sum[:16], 16, 64)
+	_, found := slices.BinarySearch(d.prefixes, p)
+	return found
+}
+
 // apply gives r the date decided for its content, when there is one, and
 // says whether there was.
 func (d *decidedDates) apply(r *store.FileRecord) (bool, error) {
-	c, ok, err := d.of(r.SHA256)
+	if !d.mayHave(r.SHA256) {
+		return false, nil
+	}
+	return applyDecision(d.db, r)
+}
+
+// applyDecision is decidedDates.apply for one record read alone (a file's
+// detail): one look-up, not the list of every decision.
+func applyDecision(db *store.DB, r *store.FileRecord) (bool, error) {
+	if !isSHA256Hex(r.SHA256) {
+		return false, nil
+	}
+	c, ok, err := db.CorrectionOf(r.SHA256)
 	if ok {
 		r.Time = correctedTimestamp(r.Time, c)
 	}

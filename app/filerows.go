@@ -384,16 +384,12 @@ func (l *Library) FileOfRow(jobID uint64, row FileRow) (store.FileRecord, error)
 	if err != nil {
 		return r, fmt.Errorf("reading %s: %w", row.AbsPath(), err)
 	}
-	decided, err := l.decidedDates()
-	if err != nil {
-		return r, err
-	}
-	if _, err := decided.apply(&r); err != nil {
+	if _, err := applyDecision(l.db, &r); err != nil {
 		return r, err
 	}
 	if row.Seq != nil && r.Status == media.StatusDone {
 		applySequence(&r.Time, *row.Seq)
-		if _, err := decided.apply(&r); err != nil { // a decision wins over a guess from neighbours
+		if _, err := applyDecision(l.db, &r); err != nil { // a decision wins over a guess from neighbours
 			return r, err
 		}
 	}
