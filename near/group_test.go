@@ -399,13 +399,21 @@ func TestGroupNearDefaultsAndEmpty(t *testing.T) {
 	}
 }
 
-func TestGroupNearDeterministic(t *testing.T) {
-	items := nearCorpus(3, 20000, 2000, 4)
+// groupedCorpus is a corpus of 20,000 items in which Find at distance 8
+// finds at least 1,000 groups, with those groups: fewer would prove little.
+func groupedCorpus(t *testing.T, seed uint64) ([]Item, Options, []Group) {
+	t.Helper()
+	items := nearCorpus(seed, 20000, 2000, 4)
 	opt := Options{MaxDistance: 8}
-	first := Find(items, opt)
-	if len(first) < 1000 {
-		t.Fatalf("only %d groups: corpus too sparse for the test", len(first))
+	groups := Find(items, opt)
+	if len(groups) < 1000 {
+		t.Fatalf("only %d groups: corpus too sparse for the test", len(groups))
 	}
+	return items, opt, groups
+}
+
+func TestGroupNearDeterministic(t *testing.T) {
+	items, opt, first := groupedCorpus(t, 3)
 	r := rand.New(rand.NewPCG(9, 9))
 	for k := 0; k < 3; k++ {
 		shuffled := slices.Clone(items)

@@ -11,12 +11,7 @@ import (
 // Find's groups, and leaves the caller every item it gave, once, in signature
 // order (so that each can be found again by its ID).
 func TestFindInPlaceMatchesFindAndKeepsEveryItem(t *testing.T) {
-	items := nearCorpus(11, 20000, 2000, 4)
-	opt := Options{MaxDistance: 8}
-	want := Find(items, opt)
-	if len(want) < 1000 {
-		t.Fatalf("only %d groups: corpus too sparse for the test", len(want))
-	}
+	items, opt, want := groupedCorpus(t, 11)
 	bySignature := func(a, b Item) int { return compareSignature(&a, &b) }
 	r := rand.New(rand.NewPCG(4, 4))
 	for k := range 3 {
