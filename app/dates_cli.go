@@ -129,9 +129,12 @@ func datesDecision(sub string, sel DatesSelection, f datesFlags) (func(*Library)
 	return nil, fmt.Errorf("unknown dates command %q:\n%s", sub, datesUsage)
 }
 
-// printDecisions prints what changed, old -> new, and what was left.
+// printDecisions prints what changed, old -> new, and what was left. A
+// decision that keeps a file's date is still a decision (the date is then
+// the person's, at high confidence): the summary counts those apart, so that
+// "0 files given a new date" does not hide 100,000 decisions recorded.
 func printDecisions(w io.Writer, out []DateDecision) {
-	changed := 0
+	changed, kept := 0, 0
 	for _, d := range out {
 		old := d.Old
 		if old == "" {
@@ -141,13 +144,21 @@ func printDecisions(w io.Writer, out []DateDecision) {
 		case d.Skipped != "":
 			fmt.Fprintf(w, "%s: left as it was: %s\n", ReadablePath(d.Path), d.Skipped)
 		case d.Old == d.New:
+			kept++
 			fmt.Fprintf(w, "%s: %s (unchanged)\n", ReadablePath(d.Path), d.New)
 		default:
 			changed++
 			fmt.Fprintf(w, "%s: %s → %s\n", ReadablePath(d.Path), old, d.New)
 		}
 	}
-	fmt.Fprintf(w, "%s given a new date; no file was touched (`shoebox dates write` writes them back).\n", count(changed, "file"))
+	summary := count(changed, "file") + " given a new date"
+	switch {
+	case kept == 1:
+		summary += ", 1 file decided as it was"
+	case kept > 1:
+		summary += ", " + count(kept, "file") + " decided as they were"
+	}
+	fmt.Fprintf(w, "%s; no file was touched (`shoebox dates write` writes them back).\n", summary)
 }
 
 // printDateWrites prints a dry run: JSON {path, field, old, new}, or lines.

@@ -255,6 +255,12 @@ func TestDatesShiftAndAcceptCandidates(t *testing.T) {
 		!strings.Contains(out, "e.jpg: left as it was: the scan found no filename date") {
 		t.Fatalf("from-name: %s", out)
 	}
+	// Accepted again, the date stays: a decision all the same, counted apart.
+	code, out, _ = runCLI(t, "dates", "from-name", "--db", db, filepath.Join(src, "d.jpg"))
+	if code != 0 || !strings.Contains(out, "d.jpg: 2012-01-02T03:04:05 (unchanged)") ||
+		!strings.Contains(out, "0 files given a new date, 1 file decided as it was; no file was touched") {
+		t.Fatalf("from-name again: %s", out)
+	}
 	rows := reportRows(t, db)
 	if r := rows[filepath.Join(src, "d.jpg")]; r.TimestampSource != "filename" || r.Confidence != "HIGH" {
 		t.Errorf("report after from-name: %+v", r)
