@@ -94,12 +94,12 @@ func (g *bulkDialog) preview() {
 				setLabel(g.sum, "No preview: "+err.Error(), widget.DangerImportance)
 				return
 			}
-			sum, rows, changing := previewText(ds)
+			sum, rows, n := previewText(ds)
 			setLabel(g.sum, sum, widget.MediumImportance)
 			g.out.SetText(rows)
 			g.shown = &ch
-			enableIf(g.apply, changing > 0)
-			g.apply.SetText(fmt.Sprintf("Apply to %s", plural(changing, "file")))
+			enableIf(g.apply, n.changing+n.kept > 0)
+			g.apply.SetText(fmt.Sprintf("Apply to %s", plural(n.changing+n.kept, "file")))
 		})
 	})
 }
@@ -120,19 +120,37 @@ func (g *bulkDialog) decide() {
 				return
 			}
 			g.d.Hide()
-			_, _, changed := previewText(ds)
-			v.count.SetText(fmt.Sprintf("%s given a new date; no file was touched (Write dates to files… writes them).",
-				upperFirst(plural(changed, "file"))))
+			_, _, n := previewText(ds)
+			v.count.SetText(n.done() + "; no file was touched (Write dates to files… writes them).")
 			v.reshow = true
 			v.reload()
 		})
 	})
 }
 
+// decisionCounts is how many files a preview (or a decision) gives a new
+// date, and how many it decides as they are: those have the date already,
+// and it is recorded as the person's all the same (the core stores every
+// decision it makes).
+type decisionCounts struct{ changing, kept int }
+
+// done says what a decision did: "3 files given a new date, 1 decided as it
+// was".
+func (n decisionCounts) done() string {
+	said := upperFirst(plural(n.changing, "file")) + " given a new date"
+	switch {
+	case n.kept == 1:
+		said += ", 1 decided as it was"
+	case n.kept > 1:
+		said += ", " + thousands(n.kept) + " decided as they were"
+	}
+	return said
+}
+
 // previewText says what a preview (or a decision) does: the summary ("3
-// files will change, 2 are left: …"), the first rows before → after, and
-// how many change.
-func previewText(ds []app.DateDecision) (summary, rows string, changing int) {
+// files will change, 1 has that date already (recorded as decided), 2 are
+// left: …"), the first rows before → after, and the counts.
+func previewText(ds []app.DateDecision) (summary, rows string, n decisionCounts) {
 	var lines []string
 	why := map[string]int{}
 	left := 0
@@ -143,19 +161,24 @@ func previewText(ds []app.DateDecision) (summary, rows string, changing int) {
 			left++
 			continue
 		case d.New == d.Old:
-			why["it has that date already"]++
-			left++
+			n.kept++
 			continue
 		}
-		changing++
+		n.changing++
 		if len(lines) < previewRows {
 			lines = append(lines, fmt.Sprintf("%-34s %s → %s", shortPath(d.Path), dateText(d.Old), dateText(d.New)))
 		}
 	}
-	if more := changing - len(lines); more > 0 {
+	if more := n.changing - len(lines); more > 0 {
 		lines = append(lines, fmt.Sprintf("… and %d more", more))
 	}
-	summary = fmt.Sprintf("%s will change", plural(changing, "file"))
+	summary = fmt.Sprintf("%s will change", plural(n.changing, "file"))
+	switch {
+	case n.kept == 1:
+		summary += ", 1 has that date already (recorded as decided)"
+	case n.kept > 1:
+		summary += fmt.Sprintf(", %s have that date already (recorded as decided)", thousands(n.kept))
+	}
 	if left > 0 {
 		reasons := make([]string, 0, len(why))
 		for r, n := range why {
@@ -164,10 +187,10 @@ func previewText(ds []app.DateDecision) (summary, rows string, changing int) {
 		sort.Strings(reasons)
 		summary += fmt.Sprintf(", %d %s left: %s", left, isAre(left), strings.Join(reasons, "; "))
 	}
-	if changing == 0 && left == 0 {
+	if n.changing == 0 && n.kept == 0 && left == 0 {
 		summary = "No file is concerned: select files, or widen the range."
 	}
-	return summary + ".", strings.Join(lines, "\n"), changing
+	return summary + ".", strings.Join(lines, "\n"), n
 }
 
 // shortPath is a file's folder and name ("compressed/IMG_1044.JPG"): two

@@ -176,6 +176,42 @@ func TestBulkFromNameAndTakeoutPreviewAtOnce(t *testing.T) {
 	}
 }
 
+// A file that has the date already is decided all the same: the preview
+// says so, the button counts it, and the words after say it apart.
+func TestBulkSaysWhichFilesAreDecidedAsTheyAre(t *testing.T) {
+	f, u, mods := openBulk(t)
+	pick(t, u, mods, fyne.KeyModifierShift, "trip/IMG_0001.jpg", "trip/IMG_0002.jpg")
+	f.dates.preview = []app.DateDecision{
+		{Path: "/photos/trip/IMG_0001.jpg", Old: "2016-08-01T10:00:00", New: "2016-08-01T10:00:05"},
+		{Path: "/photos/trip/IMG_0002.jpg", Old: "2016-08-01T11:00:00", New: "2016-08-01T11:00:00"},
+		{Path: "/photos/trip/IMG_0003.jpg", Skipped: "the scan found no filename date for it"},
+	}
+	u.openBulkFrom(u.files.bulk, fromName)
+	wantOverlay(t, u, "1 file will change, 1 has that date already (recorded as decided), 1 is left: the scan found no filename date for it (1).")
+	tapOverlay(t, u, "Apply to 2 files")
+	if len(f.dates.decided) != 1 {
+		t.Fatalf("decided %+v", f.dates.decided)
+	}
+	// What Files says once applied (until the rows read again replace it).
+	for n, want := range map[decisionCounts]string{
+		{changing: 1, kept: 1}: "1 file given a new date, 1 decided as it was",
+		{changing: 3}:          "3 files given a new date",
+		{kept: 100000}:         "0 files given a new date, 100,000 decided as they were",
+	} {
+		if got := n.done(); got != want {
+			t.Errorf("%+v: %q, want %q", n, got, want)
+		}
+	}
+
+	// Every file has the date already: applying still records the decisions.
+	f.dates.preview = f.dates.preview[1:2]
+	u.openBulkFrom(u.files.bulk, fromName)
+	wantOverlay(t, u, "0 files will change, 1 has that date already (recorded as decided).")
+	if b := findButton(u.win.Canvas().Overlays().Top(), "Apply to 1 file"); b == nil || b.Disabled() {
+		t.Fatalf("the button to record a decision of dates kept: %v", b)
+	}
+}
+
 func TestShiftClockDialog(t *testing.T) {
 	f, u, _ := openBulk(t)
 	selectPath(t, u.files, "trip/IMG_0001.jpg")
