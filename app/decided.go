@@ -50,23 +50,20 @@ func (d *decidedDates) mayHave(sum string) bool {
 // apply gives r the date decided for its content, when there is one, and
 // says whether there was.
 func (d *decidedDates) apply(r *store.FileRecord) (bool, error) {
-	if !d.mayHave(r.SHA256) {
-		return false, nil
-	}
-	return applyDecision(d.db, r)
-}
-
-// applyDecision is decidedDates.apply for one record read alone (a file's
-// detail): one look-up, not the list of every decision.
-func applyDecision(db *store.DB, r *store.FileRecord) (bool, error) {
-	if !isSHA256Hex(r.SHA256) {
-		return false, nil
-	}
-	c, ok, err := db.CorrectionOf(r.SHA256)
+	c, ok, err := d.of(r.SHA256)
 	if ok {
 		r.Time = correctedTimestamp(r.Time, c)
 	}
 	return ok, err
+}
+
+// decisionOf is decidedDates.of for one record read alone (a file's
+// detail): one look-up, not the list of every decision.
+func decisionOf(db *store.DB, sum string) (store.Correction, bool, error) {
+	if !isSHA256Hex(sum) {
+		return store.Correction{}, false, nil
+	}
+	return db.CorrectionOf(sum)
 }
 
 // isSHA256Hex says whether sum is a SHA-256 as the library writes them: 64

@@ -64,14 +64,19 @@ func (l *Library) EachFile(jobID uint64, fn func(store.FileRecord) error) error 
 	}
 	files, keys = nil, nil
 	err = l.db.EachFile(jobID, func(r store.FileRecord) error {
-		if _, err := decided.apply(&r); err != nil {
+		c, isDecided, err := decided.of(r.SHA256)
+		if err != nil {
 			return err
 		}
-		if c, ok := byKey[seqKey{root: r.RootIndex, rel: r.RelPath}]; ok && r.Status == media.StatusDone {
-			applySequence(&r.Time, c)
-			if _, err := decided.apply(&r); err != nil { // a decision wins over a guess from neighbours
-				return err
+		correct := func() {
+			if isDecided {
+				r.Time = correctedTimestamp(r.Time, c)
 			}
+		}
+		correct()
+		if seq, ok := byKey[seqKey{root: r.RootIndex, rel: r.RelPath}]; ok && r.Status == media.StatusDone {
+			applySequence(&r.Time, seq)
+			correct() // a decision wins over a guess from neighbours
 		}
 		return fn(r)
 	})

@@ -384,14 +384,19 @@ func (l *Library) FileOfRow(jobID uint64, row FileRow) (store.FileRecord, error)
 	if err != nil {
 		return r, fmt.Errorf("reading %s: %w", row.AbsPath(), err)
 	}
-	if _, err := applyDecision(l.db, &r); err != nil {
+	c, decided, err := decisionOf(l.db, r.SHA256)
+	if err != nil {
 		return r, err
 	}
+	correct := func() {
+		if decided {
+			r.Time = correctedTimestamp(r.Time, c)
+		}
+	}
+	correct()
 	if row.Seq != nil && r.Status == media.StatusDone {
 		applySequence(&r.Time, *row.Seq)
-		if _, err := applyDecision(l.db, &r); err != nil { // a decision wins over a guess from neighbours
-			return r, err
-		}
+		correct() // a decision wins over a guess from neighbours
 	}
 	return r, nil
 }
