@@ -120,36 +120,62 @@ type nearGroup struct {
 // whose hashes moved too far for a look-alike, and images that cannot be
 // hashed (HEIC). Groups come in the order of their first file.
 func groupNear(set *nearSet, distance int) []nearGroup {
-	uf := near.NewUnionFind[int](len(set.files))
-	maxDist := map[int]int{}         // file index of a group's first member -> its largest distance
-	relinked := map[int]bool{}       // a file joined to another hashed group by a shot link
-	evidence := map[int][]nearFact{} // same key: evidence
+	j := joinLookAlikes(set, distance)
+	for _, link := range sameShot(set, distance, j.uf) { // sameShot joins them in uf
+		j.evidence[link.members[0]] = append(j.evidence[link.members[0]], link.why)
+		if link.distance > 0 {
+			j.relinked[link.members[0]] = true
+		}
+	}
+	return j.groups(len(set.files))
+}
+
+// groupLookAlikes is groupNear by perceptual hash alone. Its groups among
+// some of a job's files are each inside one of groupNear's among all of
+// them: whether two pictures look alike depends on that pair alone, where
+// a shot's key links nothing when too many files share it (maxShotFiles).
+func groupLookAlikes(set *nearSet, distance int) []nearGroup {
+	return joinLookAlikes(set, distance).groups(len(set.files))
+}
+
+// nearJoins is the files joined so far, with the evidence of each join
+// filed under the group's first file.
+type nearJoins struct {
+	uf       *near.UnionFind[int]
+	maxDist  map[int]int        // file index of a group's first member -> its largest distance
+	relinked map[int]bool       // a file joined to another hashed group by a shot link
+	evidence map[int][]nearFact // same key: evidence
+}
+
+// joinLookAlikes joins the files whose pictures look alike (near.Find).
+func joinLookAlikes(set *nearSet, distance int) *nearJoins {
+	j := &nearJoins{uf: near.NewUnionFind[int](len(set.files)), maxDist: map[int]int{},
+		relinked: map[int]bool{}, evidence: map[int][]nearFact{}}
 	for _, g := range set.findLookAlikes(near.Options{MaxDistance: nearDistance(distance)}) {
 		first := int(g.IDs[0])
 		for _, id := range g.IDs[1:] {
-			uf.Union(first, int(id))
+			j.uf.Union(first, int(id))
 		}
-		maxDist[first] = g.MaxDistance
+		j.maxDist[first] = g.MaxDistance
 		for _, e := range g.Evidence {
-			evidence[first] = append(evidence[first], nearFact{kind: factLook, a: int(e.A), b: int(e.B),
+			j.evidence[first] = append(j.evidence[first], nearFact{kind: factLook, a: int(e.A), b: int(e.B),
 				pd: e.PHashDistance, dd: e.DHashDistance, reason: e.Reason})
 		}
 	}
-	for _, link := range sameShot(set, distance, uf) { // sameShot joins them in uf
-		evidence[link.members[0]] = append(evidence[link.members[0]], link.why)
-		if link.distance > 0 {
-			relinked[link.members[0]] = true
-		}
-	}
+	return j
+}
+
+// groups is the joined files of n, in the order of their first file.
+func (j *nearJoins) groups(n int) []nearGroup {
 	// Members by root, without a map entry for each of a million singletons.
-	size := make([]int32, len(set.files))
-	for i := range set.files {
-		size[uf.Find(i)]++
+	size := make([]int32, n)
+	for i := range n {
+		size[j.uf.Find(i)]++
 	}
 	var roots []int
 	members := map[int][]int{}
-	for i := range set.files {
-		r := uf.Find(i)
+	for i := range n {
+		r := j.uf.Find(i)
 		if size[r] < 2 {
 			continue
 		}
@@ -162,9 +188,9 @@ func groupNear(set *nearSet, distance int) []nearGroup {
 	for _, r := range roots {
 		g := nearGroup{members: members[r]}
 		for _, i := range g.members {
-			g.maxDistance = max(g.maxDistance, maxDist[i])
-			g.facts = append(g.facts, evidence[i]...)
-			g.relinked = g.relinked || relinked[i]
+			g.maxDistance = max(g.maxDistance, j.maxDist[i])
+			g.facts = append(g.facts, j.evidence[i]...)
+			g.relinked = g.relinked || j.relinked[i]
 		}
 		out = append(out, g)
 	}
