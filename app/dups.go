@@ -48,6 +48,12 @@ func (l *Library) Duplicates(jobID uint64, distance int) (Duplicates, error) {
 // (dups_saved.go), so asking again, even from another process or after a
 // restart, reads them instead of searching.
 func (l *Library) DuplicatesIn(jobID uint64, distance int, scope DupScope) (Duplicates, error) {
+	return l.SearchDuplicates(jobID, distance, scope, nil)
+}
+
+// SearchDuplicates is DuplicatesIn, telling soFar (unless nil) what a
+// whole search has found before it ends (dups_sofar.go).
+func (l *Library) SearchDuplicates(jobID uint64, distance int, scope DupScope, soFar func(Duplicates)) (Duplicates, error) {
 	if distance < 0 {
 		distance = l.jobSettings(jobID).NearDistance
 	}
@@ -64,7 +70,11 @@ func (l *Library) DuplicatesIn(jobID uint64, distance int, scope DupScope) (Dupl
 	// Read before the search, so that a write during it keeps its groups
 	// from being saved as current.
 	seen, seenErr := l.db.ReadID()
-	all, cands, err := l.findDuplicates(jobID, distance)
+	var told *partsTold
+	if soFar != nil {
+		told = &partsTold{soFar: soFar, jobID: jobID, scope: scope}
+	}
+	all, cands, err := l.findDuplicates(jobID, distance, told)
 	if err != nil {
 		return inScope(all, jobID, scope), err
 	}
@@ -120,18 +130,6 @@ func inScope(all Duplicates, jobID uint64, scope DupScope) Duplicates {
 	return Duplicates{Exact: onlyJob(cloneGroups(all.Exact), jobID), Near: all.Near}
 }
 
-// ExactDuplicatesIn is DuplicatesIn's exact groups alone, without the
-// look-alike search: read from the SHA-256 index, a tenth of a second at a
-// million files where the search takes seconds. The window shows them
-// while it waits for the look-alikes. Nothing is remembered or kept.
-func (l *Library) ExactDuplicatesIn(jobID uint64, scope DupScope) (Duplicates, error) {
-	exact, _, damaged, err := l.exactNotMoved(jobID)
-	if err != nil {
-		return Duplicates{}, err
-	}
-	return inScope(Duplicates{Exact: exact}, jobID, scope), damaged
-}
-
 // findDuplicates is DuplicatesIn without what is remembered, for
 // ScopeLibrary; distance is >= 0. The groups of ScopeJob are these kept to
 // the job's files (inScope): look-alikes are found among the job's files
@@ -140,8 +138,8 @@ func (l *Library) ExactDuplicatesIn(jobID uint64, scope DupScope) (Duplicates, e
 // A search of a completed job's look-alikes also finds the candidates for
 // every later one (nearcand.go): the caller keeps them (keepCandidates)
 // after the groups, whose saving needs that nothing was written since the
-// search began.
-func (l *Library) findDuplicates(jobID uint64, distance int) (Duplicates, *foundCandidates, error) {
+// search began. told, unless nil, is told the groups found on the way.
+func (l *Library) findDuplicates(jobID uint64, distance int, told *partsTold) (Duplicates, *foundCandidates, error) {
 	// The indexes walked lie all over the file: read it ahead, so that a
 	// library not in the page cache is not faulted in a page at a time
 	// (store.DB.ReadAhead).
@@ -152,7 +150,11 @@ func (l *Library) findDuplicates(jobID uint64, distance int) (Duplicates, *found
 		return out, nil, err
 	}
 	out.Exact = exact
-	looks, cands, err := l.nearGroupsOf(jobID, distance)
+	if told != nil {
+		told.exact, told.moved = exact, moved
+		told.tellExact()
+	}
+	looks, cands, err := l.nearGroupsOf(jobID, distance, told)
 	if err != nil && !errors.Is(err, store.ErrDamaged) {
 		return out, nil, err
 	}
@@ -269,15 +271,15 @@ func withoutMoved(groups []store.DupGroup, moved map[string]bool) []store.DupGro
 // counted, or a file of a group found disagrees with its entry. A library
 // opened read-only before it had the index is read from its records
 // (nearGroupsOfRecords).
-func (l *Library) nearGroupsOf(jobID uint64, distance int) ([]store.DupGroup, *foundCandidates, error) {
+func (l *Library) nearGroupsOf(jobID uint64, distance int, told *partsTold) ([]store.DupGroup, *foundCandidates, error) {
 	if groups, ok, err := l.nearGroupsOfCandidates(jobID, distance); ok {
 		return groups, nil, err
 	}
-	groups, cands, trusted, err := l.nearGroupsWalking(jobID, distance, indexAlone)
+	groups, cands, trusted, err := l.nearGroupsWalking(jobID, distance, indexAlone, told)
 	if trusted {
 		return groups, cands, err
 	}
-	groups, cands, _, err = l.nearGroupsWalking(jobID, distance, recordsChecked)
+	groups, cands, _, err = l.nearGroupsWalking(jobID, distance, recordsChecked, nil)
 	return groups, cands, err
 }
 
@@ -294,9 +296,10 @@ const (
 // the index alone could not be trusted (see nearGroupsOf) and the groups
 // must be found again with recordsChecked. cands is the candidates found
 // on the way, for a completed job, when nothing was damaged.
-func (l *Library) nearGroupsWalking(jobID uint64, distance int, walk nearWalk) (groups []store.DupGroup, cands *foundCandidates, trusted bool, err error) {
+func (l *Library) nearGroupsWalking(jobID uint64, distance int, walk nearWalk, told *partsTold) (groups []store.DupGroup, cands *foundCandidates, trusted bool, err error) {
 	stamp, keep := l.candidatesWanted(jobID, distance) // before the walk: the view it reads
-	read, trusted, damaged := l.readNearSet(jobID, walk)
+	look := l.firstLookOf(distance, told)
+	read, trusted, damaged := l.readNearSet(jobID, walk, look)
 	if !trusted {
 		return nil, nil, false, damaged
 	}
@@ -343,7 +346,10 @@ func (r *nearRead) add(e *store.NearEntry) bool {
 // trusted is false when the index alone could not be trusted (an entry
 // missing); damaged also carries store.ErrNoNearIndex, for the caller to
 // read the records instead.
-func (l *Library) readNearSet(jobID uint64, walk nearWalk) (read nearRead, trusted bool, damaged error) {
+//
+// look, unless nil, is handed a copy of the first files read, to group
+// while the walk reads on (dups_sofar.go); it is done when this returns.
+func (l *Library) readNearSet(jobID uint64, walk nearWalk, look *firstLook) (read nearRead, trusted bool, damaged error) {
 	// Sized for the job's files up front: grown by appending, the slices
 	// of a million files were copied over and over, and the copies left
 	// behind doubled the peak heap.
@@ -351,7 +357,13 @@ func (l *Library) readNearSet(jobID uint64, walk nearWalk) (read nearRead, trust
 	n := filesHint(j)
 	read = nearRead{set: nearSet{files: make([]nearFile, 0, n), items: make([]near.Item, 0, n)},
 		keys: newKeyArena(n), crcs: make([]uint32, 0, n)}
-	add := func(e store.NearEntry) { read.add(&e) }
+	lookAt := look.after(n)
+	defer look.wait()
+	add := func(e store.NearEntry) {
+		if read.add(&e) && len(read.set.files) == lookAt {
+			look.start(read.copyOfPart())
+		}
+	}
 	if walk == indexAlone {
 		var found store.IndexedNear
 		found, damaged = l.db.EachIndexedNear(jobID, add)

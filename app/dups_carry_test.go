@@ -122,7 +122,7 @@ func TestAnUnchangedRescanCarriesTheGroupsKept(t *testing.T) {
 	if searches() == 0 {
 		t.Error("no search after a rescan that stored a file, with groups kept before it")
 	}
-	found, _, err := lib.findDuplicates(changed.ID, dist)
+	found, _, err := lib.findDuplicates(changed.ID, dist, nil)
 	if err != nil || !strings.Contains(groupsText(found), "b again.jpg") {
 		t.Fatalf("%v\n%s", err, groupsText(found))
 	}
@@ -164,7 +164,7 @@ func TestAChangeRunKeepsGroupsWhenGroupsWereKept(t *testing.T) {
 		if !ok {
 			continue
 		}
-		found, _, err := lib.findDuplicates(j.ID, dist)
+		found, _, err := lib.findDuplicates(j.ID, dist, nil)
 		if err != nil || groupsText(kept) != groupsText(found) {
 			t.Errorf("kept after the run\n%s\nfound now (%v)\n%s", groupsText(kept), err, groupsText(found))
 		}

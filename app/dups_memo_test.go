@@ -129,7 +129,7 @@ func TestOneSearchForTheSameGroupsAtATime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, cands, err := lib.findDuplicates(j.ID, later)
+	all, cands, err := lib.findDuplicates(j.ID, later, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -128,7 +128,7 @@ func (l *Library) keepGroupsAfterJob(r *run) {
 	if err != nil {
 		return
 	}
-	if all, cands, err := l.findDuplicates(scan.ID, distance); err == nil {
+	if all, cands, err := l.findDuplicates(scan.ID, distance, nil); err == nil {
 		l.keepDuplicates(seen, scan.ID, distance, all)
 		l.keepCandidates(cands)
 	}

@@ -46,7 +46,7 @@ func TestDuplicatesAreKeptInTheLibraryUntilItChanges(t *testing.T) {
 	lib.Close()
 
 	reader := openChangeLibrary(t, db, LibraryOptions{Mode: store.ReadOnly})
-	found, _, err := reader.findDuplicates(j.ID, dist)
+	found, _, err := reader.findDuplicates(j.ID, dist, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestDuplicatesAreNotKeptWhileAJobRuns(t *testing.T) {
 // groups proves nothing.
 func keptAsFound(t *testing.T, lib *Library, jobID uint64, when string) {
 	t.Helper()
-	found, _, err := lib.findDuplicates(jobID, lib.jobSettings(jobID).NearDistance)
+	found, _, err := lib.findDuplicates(jobID, lib.jobSettings(jobID).NearDistance, nil)
 	if err != nil || filesIn(found.Exact) < 6 {
 		t.Fatalf("%s: %v, %d files in exact groups: the test proves nothing", when, err, filesIn(found.Exact))
 	}
@@ -256,7 +256,7 @@ func TestACompletedJobKeepsTheNewestScansGroups(t *testing.T) {
 			}
 		}
 	}
-	if again, _, err := lib.findDuplicates(j.ID, lib.jobSettings(j.ID).NearDistance); err != nil || groupsText(again) != after {
+	if again, _, err := lib.findDuplicates(j.ID, lib.jobSettings(j.ID).NearDistance, nil); err != nil || groupsText(again) != after {
 		t.Errorf("kept after the run\n%s\nfound now (%v)\n%s", after, err, groupsText(again))
 	}
 	mu.Lock()

@@ -29,15 +29,20 @@ func scanSecondFolder(t *testing.T, db string) string {
 	return dir
 }
 
-// exactAloneAgrees checks that ExactDuplicatesIn, which skips the
-// look-alike search, finds the exact groups of the search (d) and no
-// look-alikes.
+// exactAloneAgrees checks that the exact groups a search tells first
+// (SearchDuplicates' soFar), before the look-alike search, are the
+// search's (d), with no look-alike.
 func exactAloneAgrees(t *testing.T, lib *Library, jobID uint64, scope DupScope, d Duplicates) {
 	t.Helper()
-	got, err := lib.ExactDuplicatesIn(jobID, scope)
-	if err != nil {
+	var parts []Duplicates
+	told := &partsTold{soFar: func(p Duplicates) { parts = append(parts, p) }, jobID: jobID, scope: scope}
+	if _, _, err := lib.findDuplicates(jobID, lib.jobSettings(jobID).NearDistance, told); err != nil {
 		t.Fatal(err)
 	}
+	if len(parts) == 0 {
+		t.Fatalf("scope %v: the search told no part", scope)
+	}
+	got := parts[0]
 	paths := func(groups []store.DupGroup) (out []string) {
 		for _, g := range groups {
 			var files []string

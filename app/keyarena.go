@@ -1,6 +1,9 @@
 package app
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"slices"
+)
 
 // keyArena holds many file keys in a few large chunks: a million keys cost
 // their bytes, not a million allocations, and growing never copies the keys
@@ -56,6 +59,14 @@ func (a *keyArena) add(k []byte) {
 	a.chunks[last] = append(append(a.chunks[last], head[:h]...), k[shared:]...)
 	a.last = append(a.last[:0], k...)
 	a.n++
+}
+
+// frozen is the keys held now, for another goroutine to read while keys
+// are added after them: it shares their bytes, which adding never changes
+// (a chunk only grows past what the copy reads), and has its own list of
+// chunks and places.
+func (a *keyArena) frozen() keyArena {
+	return keyArena{chunks: slices.Clone(a.chunks), restarts: slices.Clone(a.restarts), n: a.n}
 }
 
 // at is key i, rebuilt in new memory from the last key kept whole before it.

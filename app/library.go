@@ -107,6 +107,9 @@ type Library struct {
 	thumbs   thumbCache // Thumbnail's memory and disk layers (thumbcache.go)
 	dups     dupsMemo   // the last groups DuplicatesIn found (dups_memo.go)
 	searches searchGate // one search for the same groups at a time (dups_memo.go)
+	// firstLookFiles: a search told its parts groups the look-alikes among
+	// this many files first (dups_sofar.go); tests make it small.
+	firstLookFiles int
 
 	// kinds picks what a job does (jobKinds); the engine's tests run a
 	// fake kind through it.
@@ -191,7 +194,7 @@ func OpenLibraryWith(path string, opt LibraryOptions) (*Library, error) {
 	}
 	l := &Library{db: db, opt: opt, runs: map[uint64]*run{}, unsaved: map[uint64]store.Job{},
 		budget: limits.NewMemoryBudget(decodeBudget), readBudget: limits.NewMemoryBudget(readBudget),
-		runClock: limits.NewRunClock(), kinds: jobKinds}
+		runClock: limits.NewRunClock(), kinds: jobKinds, firstLookFiles: firstLookFiles}
 	if err := l.recoverInterrupted(); err != nil {
 		db.Close()
 		return nil, err

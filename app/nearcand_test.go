@@ -136,7 +136,7 @@ func TestCandidatesGroupAsTheWholeSetDoes(t *testing.T) {
 // without candidates.
 func wholeNearSearch(t *testing.T, lib *Library, jobID uint64, distance int) []store.DupGroup {
 	t.Helper()
-	read, trusted, damaged := lib.readNearSet(jobID, recordsChecked)
+	read, trusted, damaged := lib.readNearSet(jobID, recordsChecked, nil)
 	if !trusted || damaged != nil {
 		t.Fatalf("walk of job %d: %v, %v", jobID, trusted, damaged)
 	}

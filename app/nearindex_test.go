@@ -101,7 +101,7 @@ func TestNearGroupsFromTheIndexAreThoseFromRecords(t *testing.T) {
 			t.Fatalf("job %d: what grouping reads differs (%d with a camera, %d with a time in the name):\n%+v\n%+v",
 				j.ID, camera, named, fromIndex, fromRecords)
 		}
-		got, _, err := lib.nearGroupsOf(j.ID, DefaultNearDistance)
+		got, _, err := lib.nearGroupsOf(j.ID, DefaultNearDistance, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

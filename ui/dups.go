@@ -54,9 +54,9 @@ type dupsView struct {
 	place   *widget.Label
 	busy    *fyne.Container // the loading sign over the list (dups_busy.go)
 	waited  busyClock
-	// exactFirst: the exact groups are shown while the look-alikes are
-	// still searched for (showExactFirst); the sign is in the summary.
-	exactFirst bool
+	// partShown: groups found so far are shown while the search goes on
+	// (showSoFar); the sign is in the summary.
+	partShown bool
 
 	allGrid *widget.GridWrap // the open "Show all" grid, if any
 
@@ -223,15 +223,20 @@ func (v *dupsView) reload() {
 		if !kept && !wait && fresh {
 			d, kept = v.u.eng.KeptDuplicates(id, dist, scope) // no part needed
 		}
-		if !kept && fresh {
-			// The exact copies first, from their index, while the
-			// look-alikes are searched for: seconds at a million files.
-			if ex, err := v.u.eng.ExactDuplicatesIn(id, scope); err == nil && len(ex.Exact) > 0 {
-				v.u.do(func() { v.showExactFirst(id, scope, ex) })
-			}
-		}
 		if !kept {
-			d, err = v.u.eng.DuplicatesIn(id, dist, scope)
+			var soFar func(app.Duplicates)
+			if fresh {
+				// What the search finds before its end (seconds at a
+				// million files), to look at meanwhile: the exact
+				// copies, then the look-alikes among the files read
+				// first (app.Library.SearchDuplicates).
+				soFar = func(part app.Duplicates) {
+					if len(part.Exact)+len(part.Near) > 0 {
+						v.u.do(func() { v.showSoFar(id, scope, part) })
+					}
+				}
+			}
+			d, err = v.u.eng.SearchDuplicates(id, dist, scope, soFar)
 			// The search's tables (about 340 MB allocated at a million
 			// files) are garbage now, but the collector's next target was
 			// set while they were live: twice that. Files, which goes on
@@ -272,20 +277,21 @@ func (v *dupsView) waitForFiles(id uint64) {
 	v.summary.SetText("Looking for duplicates once Files has read this scan's files…")
 }
 
-// showExactFirst shows the exact groups found while the look-alikes are
-// still searched for, unless the person moved on: the exact copies, most
-// of what a library holds twice, take a tenth of a second to find at a
-// million files, the look-alikes seconds. They are shown to look at, not to
-// act on: the plan comes with the whole answer (loadedGroups). The sign
-// that counts the seconds moves from over the list into the summary.
-func (v *dupsView) showExactFirst(id uint64, scope app.DupScope, d app.Duplicates) {
+// showSoFar shows the groups a search has found so far, unless the person
+// moved on: the exact copies, most of what a library holds twice, take a
+// tenth of a second to find at a million files, the look-alikes seconds;
+// the look-alikes among the files read first come a little after the
+// exact copies. They are shown to look at, not to act on: the plan comes
+// with the whole answer (loadedGroups). The sign that counts the seconds
+// moves from over the list into the summary.
+func (v *dupsView) showSoFar(id uint64, scope app.DupScope, d app.Duplicates) {
 	if !v.loading || v.again || id != v.jobID || scope != v.chosenScope() {
 		return
 	}
 	v.act.clearPlan()
 	// v.same stays empty (reload cleared it): which paths are one file's is
 	// told from the disk with the whole answer; the counts say "so far".
-	v.exactFirst = true
+	v.partShown = true
 	v.busy.Hide()
 	v.show(d)
 	v.waited.shown = -1 // the summary says it now
@@ -296,7 +302,7 @@ func (v *dupsView) showExactFirst(id uint64, scope app.DupScope, d app.Duplicate
 func (v *dupsView) loadedGroups(id uint64, scope app.DupScope, dist int, d app.Duplicates, err error,
 	plan app.Plan, planErr error, gone, same map[string]bool, where string) {
 	v.loading = false
-	partial := v.exactFirst
+	partial := v.partShown
 	v.stopBusy()
 	if v.again || id != v.jobID || scope != v.chosenScope() {
 		v.again = false
@@ -336,13 +342,17 @@ func scopeWords(eng Engine, id uint64, scope app.DupScope) string {
 }
 
 // kindChoices are the choices of which groups to show, with their counts,
-// which say so while the look-alikes are still looked for (exactFirst).
+// which say so while the look-alikes are still looked for (partShown).
 func (v *dupsView) kindChoices(d app.Duplicates) []string {
-	if v.exactFirst {
+	if v.partShown {
+		looks := "Look-alikes (looking…)"
+		if len(d.Near) > 0 {
+			looks = fmt.Sprintf("Look-alikes (%d so far)", len(d.Near))
+		}
 		return []string{
-			fmt.Sprintf("All groups (%d so far)", len(d.Exact)),
+			fmt.Sprintf("All groups (%d so far)", len(d.Exact)+len(d.Near)),
 			fmt.Sprintf("Exact copies (%d)", len(d.Exact)),
-			"Look-alikes (looking…)",
+			looks,
 		}
 	}
 	return []string{

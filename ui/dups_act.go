@@ -55,7 +55,7 @@ func newDupsAct(v *dupsView) *dupsAct {
 }
 
 // clearPlan forgets the plan while groups are shown that have none yet
-// (showExactFirst): the cards mark the likely original, and nothing can
+// (showSoFar): the cards mark the likely original, and nothing can
 // be applied.
 func (a *dupsAct) clearPlan() {
 	a.plan, a.ok = app.Plan{}, false

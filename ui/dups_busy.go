@@ -9,10 +9,12 @@ import (
 
 // lookingWords is the sign over the list while Duplicates looks;
 // lookingNearWords ends the summary while the exact groups are shown and
-// the look-alikes still looked for.
+// the look-alikes still looked for, lookingMoreWords while some
+// look-alikes are shown too.
 const (
 	lookingWords     = "Looking for duplicates…"
 	lookingNearWords = "Still looking for look-alikes…"
+	lookingMoreWords = "Still looking for more look-alikes…"
 )
 
 // busyClock is Duplicates' loading sign: words that count the seconds
@@ -42,7 +44,7 @@ func (v *dupsView) startBusy() {
 // restartBusy counts again from now, when the sign is up: the tab was
 // opened while groups were being read ahead. UI goroutine only.
 func (v *dupsView) restartBusy() {
-	if v.busy.Visible() || v.exactFirst {
+	if v.busy.Visible() || v.partShown {
 		v.waited.since, v.waited.shown = v.u.now(), -1
 		v.tickBusy()
 	}
@@ -51,14 +53,14 @@ func (v *dupsView) restartBusy() {
 // stopBusy takes the sign away. UI goroutine only.
 func (v *dupsView) stopBusy() {
 	v.busy.Hide()
-	v.exactFirst = false
+	v.partShown = false
 	v.u.ticking.Store(false)
 }
 
 // tickBusy says how long the sign has been up, when a second has passed
 // since it last said. UI goroutine only; the pump calls it.
 func (v *dupsView) tickBusy() {
-	if v == nil || v.busy == nil || (!v.busy.Visible() && !v.exactFirst) {
+	if v == nil || v.busy == nil || (!v.busy.Visible() && !v.partShown) {
 		return
 	}
 	s := int(v.u.now().Sub(v.waited.since) / time.Second)
@@ -67,13 +69,16 @@ func (v *dupsView) tickBusy() {
 	}
 	v.waited.shown = s
 	words := lookingWords
-	if v.exactFirst {
+	switch {
+	case v.partShown && len(v.all.Near) > 0:
+		words = lookingMoreWords
+	case v.partShown:
 		words = lookingNearWords
 	}
 	if s > 0 {
 		words = fmt.Sprintf("%s %d s", words, s)
 	}
-	if v.exactFirst { // the exact groups are shown: the sign is in the summary
+	if v.partShown { // the exact groups are shown: the sign is in the summary
 		v.summary.SetText(dupCounts(v.all, v.same) + ". " + words)
 		return
 	}

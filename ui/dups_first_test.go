@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -98,6 +99,54 @@ func TestDuplicatesShowExactCopiesWhileLookingForLookAlikes(t *testing.T) {
 	kqueue.drain()
 	if exactCalls(kf) != 0 || len(ku.dups.groups) != 3 {
 		t.Errorf("kept groups: the exact ones asked %d times, %d groups shown; want 0 and 3", exactCalls(kf), len(ku.dups.groups))
+	}
+}
+
+// The look-alikes a search finds among the files it read first join the
+// exact copies on screen, counted as so far, with nothing to apply; the
+// whole answer then takes their place. With no exact copy, they take the
+// sign's place over the list.
+func TestDuplicatesShowTheFirstLookAlikesWhileLookingForMore(t *testing.T) {
+	a, b, c := dupFile("x/a.jpg", "a1"), dupFile("y/b.jpg", "b1"), dupFile("y/c.jpg", "c1")
+	first := []store.DupGroup{{Near: true, MaxDistance: 2, Files: []store.FileRecord{a, b}}}
+	for _, exact := range [][]store.DupGroup{{exactGroup("aa", 2), exactGroup("bb", 3)}, nil} {
+		f := newFake()
+		f.dups = app.Duplicates{Exact: exact, Near: []store.DupGroup{{Near: true, MaxDistance: 4, Files: []store.FileRecord{a, b, c}}}}
+		f.firstLooks = first
+		u, queue, clock := lookingUI(t, f)
+		v := u.dups
+		u.tabs.SelectIndex(tabDuplicates)
+		looked := false
+		f.onFirstLooks = func() {
+			if len(exact) == 0 && (!v.busy.Visible() || len(v.groups) != 0) {
+				t.Errorf("no exact copies, before the first look-alikes: sign %v, %d groups", v.busy.Visible(), len(v.groups))
+			}
+		}
+		f.onDups = func() {
+			looked = true
+			*clock = clock.Add(2 * time.Second)
+			u.flush()
+			n := len(exact)
+			if len(v.groups) != n+1 || v.busy.Visible() || v.act.bar.Visible() || v.act.ok {
+				t.Errorf("while looking for more: %d groups shown, sign over them %v, apply bar %v, plan %v; want %d, no sign over them, nothing to apply",
+					len(v.groups), v.busy.Visible(), v.act.bar.Visible(), v.act.ok, n+1)
+			}
+			want := []string{fmt.Sprintf("All groups (%d so far)", n+1), fmt.Sprintf("Exact copies (%d)", n), "Look-alikes (1 so far)"}
+			if !slices.Equal(v.kind.Options, want) {
+				t.Errorf("while looking for more the choices are %q, want %q", v.kind.Options, want)
+			}
+			if s := v.summary.Text; !strings.Contains(s, "1 group of look-alikes (2 files)") || !strings.HasSuffix(s, "Still looking for more look-alikes… 2 s") {
+				t.Errorf("while looking for more the summary says %q", s)
+			}
+		}
+		queue.drain()
+		if !looked {
+			t.Fatal("no search")
+		}
+		checkCountsAgree(t, u, len(exact), 1)
+		if len(v.all.Near) != 1 || len(v.all.Near[0].Files) != 3 || strings.Contains(v.summary.Text, "looking") || !v.act.ok {
+			t.Errorf("the whole answer: %d look-alike groups, summary %q, plan %v", len(v.all.Near), v.summary.Text, v.act.ok)
+		}
 	}
 }
 

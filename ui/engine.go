@@ -30,13 +30,12 @@ type Engine interface {
 	FileRows(jobID uint64, opt app.FileRowsOptions, fn func(app.FileRowsBatch) error) error
 	FileOfRow(jobID uint64, row app.FileRow) (store.FileRecord, error)
 	FailedFiles(jobID uint64) ([]store.FileRecord, error)
-	// DuplicatesIn finds a job's groups within the scan's own files
-	// (app.ScopeJob) or with their copies across the library.
-	DuplicatesIn(jobID uint64, distance int, scope app.DupScope) (app.Duplicates, error)
-	// ExactDuplicatesIn is DuplicatesIn's exact groups alone, found
-	// without the look-alike search: shown while it runs.
-	ExactDuplicatesIn(jobID uint64, scope app.DupScope) (app.Duplicates, error)
-	// KeptDuplicates is DuplicatesIn's answer when it needs no search
+	// SearchDuplicates finds a job's groups within the scan's own files
+	// (app.ScopeJob) or with their copies across the library. soFar,
+	// unless nil, is told on the searching goroutine the groups found
+	// before the answer: shown while the search goes on.
+	SearchDuplicates(jobID uint64, distance int, scope app.DupScope, soFar func(app.Duplicates)) (app.Duplicates, error)
+	// KeptDuplicates is SearchDuplicates' answer when it needs no search
 	// (remembered, or kept in the library); ok is false otherwise.
 	KeptDuplicates(jobID uint64, distance int, scope app.DupScope) (d app.Duplicates, ok bool)
 	Thumbnail(rec store.FileRecord, maxSide int) (image.Image, error)

@@ -45,13 +45,17 @@ type fakeEngine struct {
 	jobDups     *app.Duplicates // ScopeJob's groups; nil: the same as dups
 	dupsKept    bool            // KeptDuplicates answers with dups (else: a search is needed)
 	onKept      func()          // called by KeptDuplicates, when set
-	onDups      func()          // called by DuplicatesIn, when set
-	dupsErr     error           // DuplicatesIn fails with it, when set
-	ch          changeFake
-	unique      app.UniqueReport
-	org         organiseFake
-	setDates    []setDateCall
-	dates       datesFake
+	onDups      func()          // called by SearchDuplicates after the parts it tells, when set
+	dupsErr     error           // SearchDuplicates fails with it, when set
+	// firstLooks, when set, are the look-alikes SearchDuplicates tells
+	// after the exact groups; onFirstLooks is called before they are told.
+	firstLooks   []store.DupGroup
+	onFirstLooks func()
+	ch           changeFake
+	unique       app.UniqueReport
+	org          organiseFake
+	setDates     []setDateCall
+	dates        datesFake
 }
 
 // setDateCall is one SetDate the window asked for.
@@ -170,8 +174,24 @@ func (f *fakeEngine) FailedFiles(id uint64) ([]store.FileRecord, error) {
 	}
 	return out, nil
 }
-func (f *fakeEngine) DuplicatesIn(id uint64, distance int, scope app.DupScope) (app.Duplicates, error) {
+func (f *fakeEngine) SearchDuplicates(id uint64, distance int, scope app.DupScope, soFar func(app.Duplicates)) (app.Duplicates, error) {
 	f.record(fmt.Sprintf("dups %d", id))
+	d := f.dups
+	if scope == app.ScopeJob && f.jobDups != nil {
+		d = *f.jobDups
+	}
+	if soFar != nil {
+		// As the library tells: the exact groups, then with them the
+		// look-alikes found first (f.firstLooks, when set).
+		f.record(fmt.Sprintf("exact dups %d", id))
+		soFar(app.Duplicates{Exact: cloneDups(d).Exact})
+		if f.firstLooks != nil {
+			if f.onFirstLooks != nil {
+				f.onFirstLooks()
+			}
+			soFar(app.Duplicates{Exact: cloneDups(d).Exact, Near: cloneDups(app.Duplicates{Near: f.firstLooks}).Near})
+		}
+	}
 	if f.onDups != nil {
 		f.onDups()
 	}
@@ -180,19 +200,7 @@ func (f *fakeEngine) DuplicatesIn(id uint64, distance int, scope app.DupScope) (
 	if f.dupsErr != nil {
 		return app.Duplicates{}, f.dupsErr
 	}
-	if scope == app.ScopeJob && f.jobDups != nil {
-		return cloneDups(*f.jobDups), nil
-	}
-	return cloneDups(f.dups), nil
-}
-
-func (f *fakeEngine) ExactDuplicatesIn(id uint64, scope app.DupScope) (app.Duplicates, error) {
-	f.record(fmt.Sprintf("exact dups %d", id))
-	d := f.dups
-	if scope == app.ScopeJob && f.jobDups != nil {
-		d = *f.jobDups
-	}
-	return app.Duplicates{Exact: cloneDups(d).Exact}, nil
+	return cloneDups(d), nil
 }
 
 func (f *fakeEngine) KeptDuplicates(id uint64, distance int, scope app.DupScope) (app.Duplicates, bool) {
