@@ -35,25 +35,26 @@ const (
 
 // dupsView lists exact and near-duplicate groups with thumbnails side by side.
 type dupsView struct {
-	u       *UI
-	root    fyne.CanvasObject
-	jobID   uint64
-	loaded  uint64
-	loadedS app.DupScope // the scope the groups shown were found in
-	loadedD int          // and the look-alike distance (distance())
-	loading bool
-	again   bool // a reload was asked for while one ran
-	all     app.Duplicates
-	same    map[string]bool  // all's extra paths to one file (app.SameFilePaths)
-	groups  []store.DupGroup // the ones shown
-	scope   *widget.RadioGroup
-	where   *widget.Label // what the scope covers: the scan's folders
-	kind    *widget.RadioGroup
-	summary *widget.Label
-	list    *widget.List
-	place   *widget.Label
-	busy    *fyne.Container // the loading sign over the list (dups_busy.go)
-	waited  busyClock
+	u          *UI
+	root       fyne.CanvasObject
+	jobID      uint64
+	loaded     uint64
+	loadedS    app.DupScope // the scope the groups shown were found in
+	loadedD    int          // and the look-alike distance (distance())
+	loading    bool
+	loadingFor dupsAsked // what the reload running finds
+	again      bool      // a reload was asked for while one ran
+	all        app.Duplicates
+	same       map[string]bool  // all's extra paths to one file (app.SameFilePaths)
+	groups     []store.DupGroup // the ones shown
+	scope      *widget.RadioGroup
+	where      *widget.Label // what the scope covers: the scan's folders
+	kind       *widget.RadioGroup
+	summary    *widget.Label
+	list       *widget.List
+	place      *widget.Label
+	busy       *fyne.Container // the loading sign over the list (dups_busy.go)
+	waited     busyClock
 	// partShown: groups found so far are shown while the search goes on
 	// (showSoFar); the sign is in the summary.
 	partShown bool
@@ -158,9 +159,24 @@ func (v *dupsView) distanceChanged() {
 // of this scan, at the distance Settings says now, and no job runs.
 func (v *dupsView) ensureLoaded() {
 	v.restartBusy() // the wait the person sees starts when the tab opens
-	if v.jobID != 0 && (v.loaded != v.jobID || v.loadedD != v.distance() || v.u.running()) {
-		v.reload()
+	if v.jobID == 0 || (v.loaded == v.jobID && v.loadedD == v.distance() && !v.u.running()) {
+		return
 	}
+	// The tab opened again while its groups load (a shortcut and a click):
+	// nothing changed since they were asked for, so they are not asked
+	// for again when they come, which took the part shown off the screen.
+	if v.loading && v.loadingFor == (dupsAsked{v.jobID, v.chosenScope(), v.distance()}) && !v.u.running() {
+		return
+	}
+	v.reload()
+}
+
+// dupsAsked is what a reload finds: a job's groups in a scope, at a
+// look-alike distance.
+type dupsAsked struct {
+	job      uint64
+	scope    app.DupScope
+	distance int
 }
 
 // distance is the look-alike distance Settings says now; -1 (the job's
@@ -187,7 +203,7 @@ func (v *dupsView) reload() {
 		return
 	}
 	dist := v.distance()
-	v.loading = true
+	v.loading, v.loadingFor = true, dupsAsked{id, scope, dist}
 	fresh := v.loaded != id || v.loadedS != scope || v.loadedD != dist // none of these groups on screen
 	if fresh {
 		if v.loaded != id {

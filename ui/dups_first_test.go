@@ -150,6 +150,36 @@ func TestDuplicatesShowTheFirstLookAlikesWhileLookingForMore(t *testing.T) {
 	}
 }
 
+// The tab opened again while its groups load (a shortcut and a click)
+// asks for nothing more: asked again, the groups were taken off the screen
+// when they came, and found once more. A distance changed meanwhile is
+// asked for once they come.
+func TestDuplicatesOpenedAgainWhileLoadingAskOnce(t *testing.T) {
+	f := newFake()
+	f.dups = app.Duplicates{Exact: []store.DupGroup{exactGroup("aa", 2)}}
+	u, queue, _ := lookingUI(t, f)
+	v := u.dups
+	u.tabs.SelectIndex(tabDuplicates)
+	if !v.loading {
+		t.Fatal("opening the tab loads nothing")
+	}
+	u.tabs.SelectIndex(tabFiles)
+	u.tabs.SelectIndex(tabDuplicates)
+	if v.again {
+		t.Error("the tab opened again while loading asks for its groups again")
+	}
+	setNearDistance(t, u, "5")
+	u.tabs.SelectIndex(tabFiles)
+	u.tabs.SelectIndex(tabDuplicates)
+	if !v.again {
+		t.Error("a distance changed while loading is not asked for")
+	}
+	queue.drain()
+	if f.dupDistance != 5 || v.loadedD != 5 || !v.act.ok {
+		t.Errorf("after loading: searched at %d, shown at %d, plan %v; want 5, 5, a plan", f.dupDistance, v.loadedD, v.act.ok)
+	}
+}
+
 // With no exact copy the sign stays over the list, and a search that fails
 // after the exact groups were shown takes them away with the error: they
 // were only a part.
