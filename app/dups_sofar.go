@@ -43,7 +43,6 @@ type partsTold struct {
 	scope DupScope
 	exact []store.DupGroup // the answer's exact groups, once found
 	moved map[string]bool  // copies moved away, left out of every group
-	mu    sync.Mutex       // the look-alikes are told from another goroutine
 }
 
 // tellExact tells the exact groups.
