@@ -27,6 +27,29 @@ type DateDecision struct {
 	Skipped string `json:"skipped,omitempty"`
 }
 
+// DateOutcome is what a decision did to its file's date.
+type DateOutcome int
+
+const (
+	DateGiven DateOutcome = iota // a new date
+	// DateKept: decided as it was. The date is the one it had, now the
+	// person's (high confidence): the decision is recorded all the same.
+	DateKept
+	DateLeft // not decided: Skipped says why
+)
+
+// Outcome says what the decision did; the command line and the window
+// count and word their decisions by it.
+func (d DateDecision) Outcome() DateOutcome {
+	switch {
+	case d.Skipped != "":
+		return DateLeft
+	case d.Old == d.New:
+		return DateKept
+	}
+	return DateGiven
+}
+
 // DatesSelection says which files a decision is about. Every filter set
 // must hold for a file.
 type DatesSelection struct {

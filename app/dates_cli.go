@@ -140,10 +140,10 @@ func printDecisions(w io.Writer, out []DateDecision) {
 		if old == "" {
 			old = "(no date)"
 		}
-		switch {
-		case d.Skipped != "":
+		switch d.Outcome() {
+		case DateLeft:
 			fmt.Fprintf(w, "%s: left as it was: %s\n", ReadablePath(d.Path), d.Skipped)
-		case d.Old == d.New:
+		case DateKept:
 			kept++
 			fmt.Fprintf(w, "%s: %s (unchanged)\n", ReadablePath(d.Path), d.New)
 		default:

@@ -120,8 +120,8 @@ func (g *bulkDialog) decide() {
 				return
 			}
 			g.d.Hide()
-			_, _, n := previewText(ds)
-			v.count.SetText(n.done() + "; no file was touched (Write dates to files… writes them).")
+			v.said = countDecisions(ds).done() + "; no file was touched (Write dates to files… writes them)."
+			v.showCount()
 			v.reshow = true
 			v.reload()
 		})
@@ -147,6 +147,20 @@ func (n decisionCounts) done() string {
 	return said
 }
 
+// countDecisions counts the files decisions give a new date and those
+// they decide as they are.
+func countDecisions(ds []app.DateDecision) (n decisionCounts) {
+	for _, d := range ds {
+		switch d.Outcome() {
+		case app.DateGiven:
+			n.changing++
+		case app.DateKept:
+			n.kept++
+		}
+	}
+	return n
+}
+
 // previewText says what a preview (or a decision) does: the summary ("3
 // files will change, 1 has that date already (recorded as decided), 2 are
 // left: …"), the first rows before → after, and the counts.
@@ -154,17 +168,16 @@ func previewText(ds []app.DateDecision) (summary, rows string, n decisionCounts)
 	var lines []string
 	why := map[string]int{}
 	left := 0
+	n = countDecisions(ds)
 	for _, d := range ds {
-		switch {
-		case d.Skipped != "":
+		switch d.Outcome() {
+		case app.DateLeft:
 			why[d.Skipped]++
 			left++
 			continue
-		case d.New == d.Old:
-			n.kept++
+		case app.DateKept:
 			continue
 		}
-		n.changing++
 		if len(lines) < previewRows {
 			lines = append(lines, fmt.Sprintf("%-34s %s → %s", shortPath(d.Path), dateText(d.Old), dateText(d.New)))
 		}

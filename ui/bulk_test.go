@@ -192,7 +192,10 @@ func TestBulkSaysWhichFilesAreDecidedAsTheyAre(t *testing.T) {
 	if len(f.dates.decided) != 1 {
 		t.Fatalf("decided %+v", f.dates.decided)
 	}
-	// What Files says once applied (until the rows read again replace it).
+	// What Files says once applied, after the count of the rows read again.
+	if c, want := u.files.count.Text, " files · 1 file given a new date, 1 decided as it was; no file was touched"; !strings.Contains(c, want) {
+		t.Errorf("after applying, the count line says %q; want it to contain %q", c, want)
+	}
 	for n, want := range map[decisionCounts]string{
 		{changing: 1, kept: 1}: "1 file given a new date, 1 decided as it was",
 		{changing: 3}:          "3 files given a new date",

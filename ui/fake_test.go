@@ -55,6 +55,7 @@ type fakeEngine struct {
 	unique       app.UniqueReport
 	org          organiseFake
 	setDates     []setDateCall
+	setDateLeft  string // SetDate leaves every file, saying this, when set
 	dates        datesFake
 }
 
@@ -69,7 +70,7 @@ func (f *fakeEngine) SetDate(sel app.DatesSelection, date string) ([]app.DateDec
 	f.setDates = append(f.setDates, setDateCall{paths: sel.Paths, date: date})
 	var out []app.DateDecision
 	for _, p := range sel.Paths {
-		out = append(out, app.DateDecision{Path: p, New: date})
+		out = append(out, app.DateDecision{Path: p, New: date, Skipped: f.setDateLeft})
 	}
 	return out, nil
 }

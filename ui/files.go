@@ -46,6 +46,10 @@ type filesView struct {
 	counting bool // what is being read is only the Scan view's sum (recount)
 	lastLoad time.Time
 	every    time.Duration // reload interval while a job runs: longer when reading is slow
+	// said is what the last date decision did ("3 files given a new date",
+	// "Not dated: …"), said after the count until the next decision or
+	// another scan: the rows read again after it would cover it at once.
+	said string
 
 	// set is the job's rows (app.FileRow: what the table shows of each
 	// file); rows is the table's, indexes into set.rows filtered and
@@ -137,6 +141,9 @@ func newFilesView(u *UI) *filesView {
 
 // load makes id the job shown; its files are read now if the tab is visible.
 func (v *filesView) load(id uint64) {
+	if id != v.jobID {
+		v.said = ""
+	}
 	v.jobID = id
 	v.shownJob.Store(id)
 	if id != v.afterEnd {

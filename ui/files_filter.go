@@ -111,6 +111,9 @@ func (v *filesView) showCount() {
 	if v.damaged != nil {
 		text += " · " + v.damaged.Error()
 	}
+	if v.said != "" {
+		text += " · " + v.said
+	}
 	v.count.SetText(text)
 }
 

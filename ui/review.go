@@ -211,7 +211,7 @@ func (v *filesView) setDate(paths []string, date string) {
 			}
 			var skipped []string
 			for _, d := range ds {
-				if d.Skipped != "" {
+				if d.Outcome() == app.DateLeft {
 					skipped = append(skipped, app.ReadablePath(path.Base(d.Path))+": "+d.Skipped)
 					continue
 				}
@@ -219,9 +219,11 @@ func (v *filesView) setDate(paths []string, date string) {
 					v.decided[d.Path] = d.New
 				}
 			}
+			v.said = countDecisions(ds).done()
 			if len(skipped) > 0 {
-				v.count.SetText("Not dated: " + strings.Join(skipped, "; "))
+				v.said += "; not dated: " + strings.Join(skipped, "; ")
 			}
+			v.showCount()
 			v.reshow = true
 			v.reload()
 		})

@@ -119,6 +119,10 @@ func TestUseThisDateDecidesTheCandidateAndTheRowShowsIt(t *testing.T) {
 	if strings.Contains(rowPaths(v), "IMG_0002") {
 		t.Errorf("a file dated by the person to the second is still to review: %s", rowPaths(v))
 	}
+	// Said after the count, once the rows are read again.
+	if c := v.count.Text; !strings.HasSuffix(c, " files · 1 file given a new date") {
+		t.Errorf("after the decision the count line says %q", c)
+	}
 	if d := joined(v.detail.root); !strings.Contains(d, "set by you, HIGH confidence") || !strings.Contains(d, "was ") {
 		t.Errorf("the detail panel does not show the decision:\n%s", d)
 	}
@@ -191,5 +195,26 @@ func TestOnlyADoubtfulChosenDateIsOfferedToConfirm(t *testing.T) {
 	r.Time.Conflict, r.Time.Confidence = "", media.ConfidenceLow
 	if text := joined(v.detail.candidateWithUse(r, c)); !strings.Contains(text, "Confirm this date") {
 		t.Errorf("a LOW date is not offered to confirm:\n%s", text)
+	}
+}
+
+// A date the core refuses for a file says why on the count line, and the
+// rows read again after it do not take the words away.
+func TestADateNotSetSaysWhyAfterTheRowsAreReadAgain(t *testing.T) {
+	f, v := openReview(t)
+	f.setDateLeft = "the file changed since the scan"
+	selectPath(t, v, "trip/IMG_0002.jpg")
+	b := findButton(v.detail.root, "Use this date")
+	if b == nil {
+		t.Fatal("no Use this date button")
+	}
+	test.Tap(b)
+	if c, want := v.count.Text, " files · 0 files given a new date; not dated: IMG_0002.jpg: the file changed since the scan"; !strings.HasSuffix(c, want) {
+		t.Errorf("the count line says %q; want it to end %q", c, want)
+	}
+	// Another scan shown: the words were about this one.
+	v.load(2)
+	if strings.Contains(v.count.Text, "not dated") || v.said != "" {
+		t.Errorf("another scan's count line says %q", v.count.Text)
 	}
 }
