@@ -5,8 +5,12 @@
 # Shoebox on each library given; each library is dropped from the page cache
 # first, the binaries are warm. "shown" is when `xdotool search --name
 # '^Shoebox$'` first finds the window (as scripts/shots-scale.sh measures),
-# "mapped" when it is also viewable (--onlyvisible).
-# Usage: scripts/startup-time.sh RUNS LIBRARY... [BINARY=path]
+# "mapped" when it is also viewable (--onlyvisible). With FRAMES=1, the
+# window is then shot back to back (`import -window`, about 0.3 s a shot)
+# until a shot is not one flat colour: "drawn" is the time that shot was
+# taken in (the floor's label and Shoebox's "Opening your library…" both
+# count as drawn).
+# Usage: [FRAMES=1] scripts/startup-time.sh RUNS LIBRARY... [BINARY=path]
 # e.g. scripts/startup-time.sh 5 bench-out/scale-10000.db bench-out/scale-1000000.db
 # Needs Xvfb and xdotool. Nothing is written to the libraries: the window
 # opens them read-only while idle and the script closes it untouched.
@@ -46,7 +50,7 @@ source scripts/xvfb-session.sh
 since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b-a}'; }
 # once LABEL BINARY LIBRARY: one start, timed.
 once() {
-	local label=$1 exe=$2 lib=$3 start shown mapped
+	local label=$1 exe=$2 lib=$3 start shown mapped drawn= win a
 	rm -rf "$work/config"
 	[ -f "$lib" ] && python3 -c 'import os,sys; fd=os.open(sys.argv[1],os.O_RDONLY); os.posix_fadvise(fd,0,0,os.POSIX_FADV_DONTNEED)' "$lib"
 	start=$(date +%s.%N)
@@ -57,13 +61,25 @@ once() {
 		if [ -z "$shown" ] && [ -n "$(xdotool search --name '^Shoebox$' 2>/dev/null | head -1)" ]; then
 			shown=$(since "$start")
 		fi
-		if [ -n "$shown" ] && [ -n "$(xdotool search --onlyvisible --name '^Shoebox$' 2>/dev/null | head -1)" ]; then
+		win=
+		[ -n "$shown" ] && win=$(xdotool search --onlyvisible --name '^Shoebox$' 2>/dev/null | head -1 || true)
+		if [ -n "$win" ]; then
 			mapped=$(since "$start")
 			break
 		fi
 		sleep 0.01
 	done
-	echo "$label: shown ${shown:-never} s, mapped ${mapped:-never} s (load $(cut -d' ' -f1 /proc/loadavg))"
+	if [ -n "${FRAMES:-}" ] && [ -n "$win" ]; then
+		for _ in $(seq 1 20); do
+			a=$(since "$start")
+			import -window "$win" "$work/frame.png" 2>/dev/null || continue
+			if [ "$(convert "$work/frame.png" -format '%[fx:standard_deviation>0.001]' info:)" = 1 ]; then
+				drawn=", drawn in the shot taken $a-$(since "$start") s"
+				break
+			fi
+		done
+	fi
+	echo "$label: shown ${shown:-never} s, mapped ${mapped:-never} s${drawn} (load $(cut -d' ' -f1 /proc/loadavg))"
 	sleep 2
 	kill "$app" 2>/dev/null || true
 	wait "$app" 2>/dev/null || true
