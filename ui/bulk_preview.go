@@ -120,8 +120,7 @@ func (g *bulkDialog) decide() {
 				return
 			}
 			g.d.Hide()
-			v.said = countDecisions(ds).done() + "; no file was touched (Write dates to files… writes them)."
-			v.showCount()
+			v.say(countDecisions(ds).done() + "; no file was touched (Write dates to files… writes them).")
 			v.reshow = true
 			v.reload()
 		})

@@ -47,9 +47,11 @@ type filesView struct {
 	lastLoad time.Time
 	every    time.Duration // reload interval while a job runs: longer when reading is slow
 	// said is what the last date decision did ("3 files given a new date",
-	// "Not dated: …"), said after the count until the next decision or
-	// another scan: the rows read again after it would cover it at once.
-	said string
+	// "…; not dated: …"), on a line of its own under the filters until the
+	// next decision or another scan. Said on the count line, the rows read
+	// again after the decision covered it at once, and its length pushed
+	// the filter and Organise… out of the window.
+	said *widget.Label
 
 	// set is the job's rows (app.FileRow: what the table shows of each
 	// file); rows is the table's, indexes into set.rows filtered and
@@ -115,6 +117,9 @@ func newFilesView(u *UI) *filesView {
 	v.search.SetPlaceHolder("Filter by name…")
 	v.search.OnChanged = func(string) { v.apply() }
 	v.count = widget.NewLabel("")
+	v.said = caption("")
+	v.said.Wrapping = fyne.TextWrapWord
+	v.said.Hide()
 
 	v.table = newFilesTable(v)
 	v.detail = newFileDetail(u)
@@ -127,13 +132,14 @@ func newFilesView(u *UI) *filesView {
 	organise := widget.NewButtonWithIcon("Organise…", theme.StorageIcon(), u.openOrganise)
 	right := container.NewHBox(v.count, organise)
 	filters := container.New(layout.NewBorderLayout(nil, nil, show, right), show, v.search, right)
+	top := container.NewVBox(filters, v.said)
 	v.bulk = newBulkSel(v)
 	split := container.NewHSplit(container.NewBorder(nil, v.bulk.bar, nil, nil, v.table), v.detail.root)
 	// At the window's first size (defaultWindowSize) the table's columns fit
 	// without a sideways scroll; the person can drag the divider.
 	split.Offset = 0.72
 	// The filters come first in the tab order, then the table.
-	v.root = container.NewStack(container.New(layout.NewBorderLayout(filters, nil, nil, nil), filters, split),
+	v.root = container.NewStack(container.New(layout.NewBorderLayout(top, nil, nil, nil), top, split),
 		container.NewCenter(v.placehold))
 	v.showRows(filtered{set: v.set, at: -1})
 	return v
@@ -142,7 +148,7 @@ func newFilesView(u *UI) *filesView {
 // load makes id the job shown; its files are read now if the tab is visible.
 func (v *filesView) load(id uint64) {
 	if id != v.jobID {
-		v.said = ""
+		v.say("")
 	}
 	v.jobID = id
 	v.shownJob.Store(id)

@@ -102,6 +102,13 @@ func (v *filesView) showRows(f filtered) {
 }
 
 // showCount says how many files are shown, or how far the reading is.
+// say shows what the last date decision did under the filters; "" hides
+// the line.
+func (v *filesView) say(text string) {
+	v.said.SetText(text)
+	showIf(v.said, text != "")
+}
+
 func (v *filesView) showCount() {
 	if v.streaming {
 		v.count.SetText(fmt.Sprintf("Loading… %s of %s", thousands(v.read), thousands(max(v.read, v.total))))
@@ -110,9 +117,6 @@ func (v *filesView) showCount() {
 	text := fmt.Sprintf("%s of %s", thousands(len(v.rows)), plural(len(v.set.rows), "file"))
 	if v.damaged != nil {
 		text += " · " + v.damaged.Error()
-	}
-	if v.said != "" {
-		text += " · " + v.said
 	}
 	v.count.SetText(text)
 }

@@ -219,11 +219,11 @@ func (v *filesView) setDate(paths []string, date string) {
 					v.decided[d.Path] = d.New
 				}
 			}
-			v.said = countDecisions(ds).done()
+			said := countDecisions(ds).done()
 			if len(skipped) > 0 {
-				v.said += "; not dated: " + strings.Join(skipped, "; ")
+				said += "; not dated: " + strings.Join(skipped, "; ")
 			}
-			v.showCount()
+			v.say(said)
 			v.reshow = true
 			v.reload()
 		})

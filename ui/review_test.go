@@ -119,9 +119,9 @@ func TestUseThisDateDecidesTheCandidateAndTheRowShowsIt(t *testing.T) {
 	if strings.Contains(rowPaths(v), "IMG_0002") {
 		t.Errorf("a file dated by the person to the second is still to review: %s", rowPaths(v))
 	}
-	// Said after the count, once the rows are read again.
-	if c := v.count.Text; !strings.HasSuffix(c, " files · 1 file given a new date") {
-		t.Errorf("after the decision the count line says %q", c)
+	// Said under the filters, still once the rows are read again.
+	if !v.said.Visible() || v.said.Text != "1 file given a new date" {
+		t.Errorf("after the decision the files say %q (shown %v)", v.said.Text, v.said.Visible())
 	}
 	if d := joined(v.detail.root); !strings.Contains(d, "set by you, HIGH confidence") || !strings.Contains(d, "was ") {
 		t.Errorf("the detail panel does not show the decision:\n%s", d)
@@ -198,7 +198,7 @@ func TestOnlyADoubtfulChosenDateIsOfferedToConfirm(t *testing.T) {
 	}
 }
 
-// A date the core refuses for a file says why on the count line, and the
+// A date the core refuses for a file says why under the filters, and the
 // rows read again after it do not take the words away.
 func TestADateNotSetSaysWhyAfterTheRowsAreReadAgain(t *testing.T) {
 	f, v := openReview(t)
@@ -209,12 +209,12 @@ func TestADateNotSetSaysWhyAfterTheRowsAreReadAgain(t *testing.T) {
 		t.Fatal("no Use this date button")
 	}
 	test.Tap(b)
-	if c, want := v.count.Text, " files · 0 files given a new date; not dated: IMG_0002.jpg: the file changed since the scan"; !strings.HasSuffix(c, want) {
-		t.Errorf("the count line says %q; want it to end %q", c, want)
+	if want := "0 files given a new date; not dated: IMG_0002.jpg: the file changed since the scan"; !v.said.Visible() || v.said.Text != want {
+		t.Errorf("the files say %q (shown %v); want %q", v.said.Text, v.said.Visible(), want)
 	}
 	// Another scan shown: the words were about this one.
 	v.load(2)
-	if strings.Contains(v.count.Text, "not dated") || v.said != "" {
-		t.Errorf("another scan's count line says %q", v.count.Text)
+	if v.said.Visible() || v.said.Text != "" {
+		t.Errorf("another scan's files say %q", v.said.Text)
 	}
 }
