@@ -41,13 +41,7 @@ func changeFolder(t *testing.T) (db, dir string) {
 		if pics[seed] == nil {
 			pics[seed] = boldJPEG(t, seed, 90)
 		}
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, pics[seed], 0o640); err != nil {
-			t.Fatal(err)
-		}
+		p := writeAt(t, dir, rel, pics[seed])
 		// Distinct, old modification times: a move must keep each one.
 		old := time.Date(2019, 6, seed, 10, len(rel), 0, 0, time.UTC)
 		if err := os.Chtimes(p, old, old); err != nil {

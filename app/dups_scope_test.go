@@ -15,13 +15,7 @@ func scanSecondFolder(t *testing.T, db string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for rel, seed := range map[string]int{"a.jpg": 1, "own/g.jpg": 7, "own/g2.jpg": 7} {
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, boldJPEG(t, seed, 90), 0o640); err != nil {
-			t.Fatal(err)
-		}
+		writeAt(t, dir, rel, boldJPEG(t, seed, 90))
 	}
 	if code, _, stderr := runCLI(t, "scan", "--db", db, dir, "--workers", "2"); code != ExitCompleted {
 		t.Fatalf("scan exit %d: %s", code, stderr)

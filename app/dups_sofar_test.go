@@ -1,7 +1,6 @@
 package app
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -26,13 +25,7 @@ func soFarFolder(t *testing.T) string {
 		files[filepath.Join("b", string(rune('a'+seed-22))+".jpg")] = boldJPEG(t, seed, 85)
 	}
 	for rel, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, data, 0o640); err != nil {
-			t.Fatal(err)
-		}
+		writeAt(t, dir, rel, data)
 	}
 	db := filepath.Join(t.TempDir(), "library.db")
 	if code, _, stderr := runCLI(t, "scan", "--db", db, dir, "--workers", "2"); code != ExitCompleted {

@@ -38,13 +38,7 @@ func nearFolder(t *testing.T) string {
 	}
 	write := func(files map[string][]byte) {
 		for rel, data := range files {
-			p := filepath.Join(dir, filepath.FromSlash(rel))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, data, 0o640); err != nil {
-				t.Fatal(err)
-			}
+			writeAt(t, dir, rel, data)
 		}
 	}
 	db := filepath.Join(t.TempDir(), "library.db")

@@ -200,6 +200,19 @@ func TestPlanDupsFlagsInWords(t *testing.T) {
 // boldJPEG is a 256x192 picture of 4x4 light and dark blocks chosen by
 // seed: bold shapes keep their perceptual hash when saved again at another
 // quality, and two seeds differ in about half the blocks.
+// writeAt writes data to rel under dir, making its folders.
+func writeAt(t *testing.T, dir, rel string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, data, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func boldJPEG(t *testing.T, seed, quality int) []byte {
 	t.Helper()
 	bits := uint64(seed) * 0x9E3779B97F4A7C15
