@@ -109,35 +109,81 @@ func checkTx(tx *bolt.Tx, rep *CheckReport) error {
 	}
 	l := layoutOf(tx)
 	files, sha, ph, paths := tx.Bucket(bucketFiles), tx.Bucket(l.sha), tx.Bucket(bucketPHash), tx.Bucket(l.paths)
+	// Decoding the records (flate and JSON) is most of a check: 13.5 of 19
+	// s of CPU at a million files on one core. They are decoded a batch at
+	// a time on every core (decodeEntries), copied out first on this
+	// goroutine, which the damage guard covers, and checked against the
+	// indexes here, in the transaction, in key order as before, while the
+	// next batch decodes.
+	var batch []viewEntry
+	var decoding *checkDecode // the batch before, decoding
+	checkDecoded := func(d *checkDecode) {
+		<-d.done
+		for i, e := range d.batch {
+			if d.errs[i] != nil {
+				rep.BadFiles++
+				rep.problem("file record %q does not decode: %v", e.k, d.errs[i])
+				continue
+			}
+			rep.Files++
+			r, k := &d.recs[i], e.k
+			if !bytes.Equal(r.Key(), k) {
+				rep.problem("file record %q says it is %q", k, r.Key())
+			}
+			if sum, err := hex.DecodeString(r.SHA256); r.SHA256 != "" && (err != nil || len(sum) != 32 || sha.Get(l.shaKey(sum, k)) == nil) {
+				rep.problem("file record %q is missing from the SHA-256 index", k)
+			}
+			if nearIndex && !bytes.Equal(ph.Get(k), encodeNear(r, e.v)) {
+				rep.problem("file record %q is missing from the look-alike index or disagrees with it", k)
+			}
+			if !pathStampAgrees(l, paths, k, r) {
+				rep.problem("the path index entry of file record %q has a stamp that disagrees with it", k)
+			}
+		}
+	}
+	next := func() {
+		d := decodeCheckBatch(batch)
+		if decoding != nil {
+			checkDecoded(decoding)
+		}
+		decoding, batch = d, nil
+	}
 	err = files.ForEach(func(k, v []byte) error {
 		if isGone(v) && len(k) >= 10 {
 			return nil // a job's mark for a file of its base it did not find (view.go)
 		}
-		var r FileRecord
-		if err := decodeFile(k, v, &r); err != nil {
-			rep.BadFiles++
-			rep.problem("file record %q does not decode: %v", k, err)
-			return nil
-		}
-		rep.Files++
-		if !bytes.Equal(r.Key(), k) {
-			rep.problem("file record %q says it is %q", k, r.Key())
-		}
-		if sum, err := hex.DecodeString(r.SHA256); r.SHA256 != "" && (err != nil || len(sum) != 32 || sha.Get(l.shaKey(sum, k)) == nil) {
-			rep.problem("file record %q is missing from the SHA-256 index", k)
-		}
-		if nearIndex && !bytes.Equal(ph.Get(k), encodeNear(&r, v)) {
-			rep.problem("file record %q is missing from the look-alike index or disagrees with it", k)
-		}
-		if !pathStampAgrees(l, paths, k, &r) {
-			rep.problem("the path index entry of file record %q has a stamp that disagrees with it", k)
+		batch = append(batch, viewEntry{k: bytes.Clone(k), v: bytes.Clone(v)})
+		if len(batch) == checkBatch {
+			next()
 		}
 		return nil
 	})
+	next()
+	checkDecoded(decoding) // waited for even after an error: it reads nothing of the transaction
 	if err != nil {
 		return err
 	}
 	return checkIndexes(tx, rep, nearIndex)
+}
+
+// checkBatch is how many records a check decodes at a time: a few MB.
+const checkBatch = 4096
+
+// checkDecode is a batch of records a check decodes on other goroutines.
+type checkDecode struct {
+	batch []viewEntry
+	recs  []FileRecord
+	errs  []error
+	done  chan struct{} // closed once recs and errs are filled
+}
+
+func decodeCheckBatch(batch []viewEntry) *checkDecode {
+	d := &checkDecode{batch: batch, recs: make([]FileRecord, len(batch)), done: make(chan struct{})}
+	go func() {
+		defer close(d.done)
+		d.errs = decodeEntries(d.batch, d.recs, nil)
+	}()
+	return d
 }
 
 // checkIndexes verifies that every index entry points at a stored file and

@@ -232,10 +232,10 @@ func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(media.S
 		// not decode are closed up.
 		start := len(out)
 		out = slices.Grow(out, len(raw))[:start+len(raw)]
-		ok := decodeEntries(raw, out[start:], &bad)
+		errs := decodeEntries(raw, out[start:], &bad)
 		n := start
 		for i := range raw {
-			if ok[i] {
+			if errs[i] == nil {
 				out[n] = out[start+i]
 				last = raw[i].k
 				n++
@@ -255,12 +255,11 @@ func (db *DB) scanFiles(jobID uint64, after []byte, limit int, keep func(media.S
 
 // decodeEntries decodes entries (copied out of their transaction) into
 // out[i] (as long as raw, its records zero or overwritten whole), split
-// between GOMAXPROCS goroutines; ok[i] says raw[i] decoded, and those that
-// do not are counted in bad.
-func decodeEntries(raw []viewEntry, out []FileRecord, bad *skipped) (ok []bool) {
-	ok = make([]bool, len(raw))
+// between GOMAXPROCS goroutines; errs[i] is why raw[i] did not decode (nil
+// when it did), and those that did not are counted in bad unless it is nil.
+func decodeEntries(raw []viewEntry, out []FileRecord, bad *skipped) (errs []error) {
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(raw)/64))
-	errs := make([]error, len(raw))
+	errs = make([]error, len(raw))
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
@@ -269,17 +268,16 @@ func decodeEntries(raw []viewEntry, out []FileRecord, bad *skipped) (ok []bool) 
 			for i := w * len(raw) / workers; i < (w+1)*len(raw)/workers; i++ {
 				out[i] = FileRecord{}
 				errs[i] = decodeEntry(raw[i], &out[i])
-				ok[i] = errs[i] == nil
 			}
 		}()
 	}
 	wg.Wait()
 	for i, err := range errs {
-		if err != nil {
+		if err != nil && bad != nil {
 			bad.add("file record", raw[i].k[10:], err)
 		}
 	}
-	return ok
+	return errs
 }
 
 // Previous returns the latest analysis stored for a file at this absolute

@@ -262,10 +262,10 @@ func decodeLatest(items []latestItem, opt LatestOptions, bad *skipped) []FileRec
 		first[i] = it[0]
 	}
 	decoded := make([]FileRecord, len(items))
-	decodedOK := decodeEntries(first, decoded, bad)
+	errs := decodeEntries(first, decoded, bad)
 	out := decoded[:0] // filled in place: out[j] is written after decoded[j] is read
 	for i, it := range items {
-		r, ok := decoded[i], decodedOK[i]
+		r, ok := decoded[i], errs[i] == nil
 		for _, e := range it[1:] { // the first did not decode: the record before it stands
 			if ok {
 				break
