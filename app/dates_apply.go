@@ -5,6 +5,7 @@ import (
 
 	"shoebox/media"
 	"shoebox/store"
+	"shoebox/timestamp"
 )
 
 // SourceUser is the report's timestamp_source of a date a person decided
@@ -28,6 +29,18 @@ func (l *Library) applyCorrections(recs []store.FileRecord) error {
 		}
 	}
 	return nil
+}
+
+// dateAsShown is the date of r as Files shows it: the neighbours' date seq
+// (when there is one and r was analysed), with the person's decision c
+// over it (when decided): a decision wins over a guess from neighbours.
+func dateAsShown(r *store.FileRecord, seq *timestamp.SequenceCandidate, c store.Correction, decided bool) {
+	if seq != nil && r.Status == media.StatusDone {
+		applySequence(&r.Time, *seq)
+	}
+	if decided {
+		r.Time = correctedTimestamp(r.Time, c)
+	}
 }
 
 // correctedTimestamp is t with c's date chosen. A date known to the day or

@@ -68,16 +68,11 @@ func (l *Library) EachFile(jobID uint64, fn func(store.FileRecord) error) error 
 		if err != nil {
 			return err
 		}
-		correct := func() {
-			if isDecided {
-				r.Time = correctedTimestamp(r.Time, c)
-			}
+		var seq *timestamp.SequenceCandidate
+		if s, ok := byKey[seqKey{root: r.RootIndex, rel: r.RelPath}]; ok {
+			seq = &s
 		}
-		correct()
-		if seq, ok := byKey[seqKey{root: r.RootIndex, rel: r.RelPath}]; ok && r.Status == media.StatusDone {
-			applySequence(&r.Time, seq)
-			correct() // a decision wins over a guess from neighbours
-		}
+		dateAsShown(&r, seq, c, isDecided)
 		return fn(r)
 	})
 	if err != nil {

@@ -388,16 +388,7 @@ func (l *Library) FileOfRow(jobID uint64, row FileRow) (store.FileRecord, error)
 	if err != nil {
 		return r, err
 	}
-	correct := func() {
-		if decided {
-			r.Time = correctedTimestamp(r.Time, c)
-		}
-	}
-	correct()
-	if row.Seq != nil && r.Status == media.StatusDone {
-		applySequence(&r.Time, *row.Seq)
-		correct() // a decision wins over a guess from neighbours
-	}
+	dateAsShown(&r, row.Seq, c, decided)
 	return r, nil
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"shoebox/media"
 	"shoebox/store"
+	"shoebox/timestamp"
 )
 
 // seqRecord is an analysed record of folder /photos/trip.
@@ -272,4 +273,34 @@ func scanTwiceThenDecide(t *testing.T, dir, decide, date string) (db string) {
 		t.Fatalf("dates set: %d %s", code, stderr)
 	}
 	return db
+}
+
+// A file's date as Files shows it: the neighbours' date where it is more
+// trusted, and a person's decision over either, the neighbours' guess then
+// listed, unchosen; a file not analysed takes no guess.
+func TestDateAsShownPutsTheDecisionOverTheNeighbours(t *testing.T) {
+	seq := &timestamp.SequenceCandidate{Confidence: media.ConfidenceMedium, Time: time.Date(2019, 7, 14, 10, 10, 0, 0, time.UTC),
+		Candidate: media.Candidate{Kind: media.KindSequence, Source: media.SourceSequence, Value: "2019-07-14T10:10:00"}}
+	// Known to the year only, the decision is LOW: less trusted than the
+	// neighbours' MEDIUM guess, and still the date shown.
+	decision := store.Correction{Value: "2019", Precision: store.PrecisionYear, Source: "user", DecidedBy: "person"}
+	fresh := func() store.FileRecord { return seqRecord("IMG_0002.JPG", "", media.ConfidenceNone) }
+
+	r := fresh()
+	dateAsShown(&r, seq, store.Correction{}, false)
+	if r.Time.Source != media.SourceSequence || r.Time.Value != "2019-07-14T10:10:00" {
+		t.Errorf("no decision: %+v", r.Time)
+	}
+	r = fresh()
+	dateAsShown(&r, seq, decision, true)
+	if c := r.Time.Candidates; r.Time.Value != decision.Value || r.Time.Confidence != media.ConfidenceLow || len(c) != 2 ||
+		!c[0].Chosen || c[0].Kind != KindCorrection || c[1].Chosen || c[1].Kind != media.KindSequence {
+		t.Errorf("decided, with neighbours: %+v", r.Time)
+	}
+	r = fresh()
+	r.Status = media.StatusPending
+	dateAsShown(&r, seq, store.Correction{}, false)
+	if r.Time.Source == media.SourceSequence || len(r.Time.Candidates) != 0 {
+		t.Errorf("not analysed, the neighbours' guess was taken: %+v", r.Time)
+	}
 }
